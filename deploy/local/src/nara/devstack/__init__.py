@@ -1,0 +1,1 @@
+"""Nära's local stack: real PostgreSQL and Kafka on loopback, started without a Docker engine."""

@@ -1,0 +1,108 @@
+"""nara-stack: bring Nära's real PostgreSQL, Kafka and services up and down on this machine."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+
+from .errors import StackError
+from .services import SERVICES
+from .stack import LocalStack, wait_for_no_leftovers
+
+COMPONENTS = ["postgres", "kafka", *(spec.name for spec in SERVICES)]
+PAGES = {"booking": "/", "triage": "/console", "guarantee-monitor": "/ops"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nara-stack", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="start PostgreSQL and Kafka (does nothing when they already run)")
+    commands.add_parser("run", help="start PostgreSQL, Kafka and the three services, and print their URLs")
+    commands.add_parser("status", help="what runs, where")
+    logs = commands.add_parser("logs", help="show a component's log")
+    logs.add_argument("component", choices=COMPONENTS)
+    logs.add_argument("-n", "--lines", type=int, default=100)
+    logs.add_argument("-f", "--follow", action="store_true")
+    commands.add_parser("down", help="stop everything this stack started")
+    commands.add_parser("destroy", help="stop everything and delete the stack's data")
+    commands.add_parser("env", help="print shell exports that point tests and tools at this stack")
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](LocalStack(), args)
+    except StackError as error:
+        print(f"nara-stack: {error}", file=sys.stderr)
+        return 1
+
+
+def _up(stack: LocalStack, _args) -> int:
+    started_at = time.monotonic()
+    if not stack.up():
+        print("PostgreSQL and Kafka are already running.")
+    else:
+        print(f"Infrastructure up in {time.monotonic() - started_at:.1f} s.")
+    _print_infrastructure(stack)
+    return 0
+
+
+def _run(stack: LocalStack, _args) -> int:
+    started_at = time.monotonic()
+    stack.up()
+    _print_infrastructure(stack)
+    stack.start_services()
+    print(f"\nNära is running ({time.monotonic() - started_at:.1f} s):")
+    for spec in SERVICES:
+        url = stack.services.url(spec)
+        print(f"  {spec.name:<18} {url}{PAGES[spec.name]}   API docs {url}/docs")
+    print("\nLogs: ./nara logs <component>    Stop: ./nara down")
+    return 0
+
+
+def _status(stack: LocalStack, _args) -> int:
+    for component, state in stack.status().items():
+        print(f"{component:<18} {state}")
+    return 0
+
+
+def _logs(stack: LocalStack, args) -> int:
+    log = stack.log_file(args.component)
+    if not log.exists():
+        print(f"{args.component} has written no log yet ({log}).")
+        return 0
+    command = ["tail", "-n", str(args.lines), *(["-F"] if args.follow else []), str(log)]
+    return subprocess.call(command)
+
+
+def _down(stack: LocalStack, _args) -> int:
+    stopped = stack.down()
+    print(f"Stopped: {', '.join(stopped)}." if stopped else "Nothing was running.")
+    leftovers = wait_for_no_leftovers(stack)
+    if leftovers:
+        print(f"Still running after down: {', '.join(leftovers)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _destroy(stack: LocalStack, _args) -> int:
+    stack.destroy()
+    print(f"Stopped everything and deleted {stack.layout.state_dir}.")
+    return 0
+
+
+def _env(stack: LocalStack, _args) -> int:
+    for name, value in stack.environment().items():
+        print(f"export {name}='{value}'")
+    return 0
+
+
+def _print_infrastructure(stack: LocalStack) -> None:
+    print(f"  PostgreSQL  127.0.0.1:{stack.postgres.port}  ({stack.postgres.version()})")
+    print(f"  Kafka       {stack.kafka.bootstrap_servers}  (Apache Kafka {stack.kafka.version()}, KRaft)")
+
+
+COMMANDS = {"up": _up, "run": _run, "status": _status, "logs": _logs, "down": _down,
+            "destroy": _destroy, "env": _env}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,2 @@
+class StackError(RuntimeError):
+    """Something the person running the stack must fix; the message says what."""

@@ -1,0 +1,90 @@
+"""How tests find real servers: explicit environment, else testcontainers where Docker answers, else our launcher."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from .layout import REPO_ROOT, StackLayout
+from .postgres import SERVICE_DATABASES
+from .services import SERVICES
+from .stack import LocalStack
+
+TEST_STATE_DIR = REPO_ROOT / ".state" / "test-stack"
+
+
+@dataclass(frozen=True)
+class Infrastructure:
+    kafka_bootstrap_servers: str
+    database_urls: dict[str, str]  # service name -> URL of that service's own database
+    origin: str
+
+    def environment(self) -> dict[str, str]:
+        env = {"KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers}
+        for spec in SERVICES:
+            env[f"{spec.env_prefix}DATABASE_URL"] = self.database_urls[spec.name]
+        return env
+
+
+def _from_environment() -> Infrastructure | None:
+    names = ["KAFKA_BOOTSTRAP_SERVERS", *(f"{spec.env_prefix}DATABASE_URL" for spec in SERVICES)]
+    if not all(os.environ.get(name) for name in names):
+        return None
+    return Infrastructure(
+        os.environ["KAFKA_BOOTSTRAP_SERVERS"],
+        {spec.name: os.environ[f"{spec.env_prefix}DATABASE_URL"] for spec in SERVICES},
+        origin="environment",
+    )
+
+
+def docker_answers() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+    except subprocess.TimeoutExpired:
+        return False
+
+
+@contextmanager
+def _from_testcontainers() -> Iterator[Infrastructure]:
+    from testcontainers.kafka import KafkaContainer
+    from testcontainers.postgres import PostgresContainer
+
+    with KafkaContainer().with_kraft() as kafka, PostgresContainer("postgres:16") as postgres:
+        admin = postgres.get_connection_url(driver=None)
+        urls = {}
+        for service, database in SERVICE_DATABASES.items():
+            postgres.exec(["psql", "-U", postgres.username, "-c", f"CREATE DATABASE {database}"])
+            urls[service] = admin.rsplit("/", 1)[0] + f"/{database}"
+        yield Infrastructure(kafka.get_bootstrap_server(), urls, origin="testcontainers")
+
+
+@contextmanager
+def _from_launcher() -> Iterator[Infrastructure]:
+    stack = LocalStack(StackLayout(TEST_STATE_DIR, StackLayout.default().cache_dir))
+    started_here = stack.up()
+    try:
+        yield Infrastructure(
+            stack.kafka.bootstrap_servers,
+            {spec.name: stack.postgres.database_url(spec.name) for spec in SERVICES},
+            origin="launcher",
+        )
+    finally:
+        if started_here:  # leave a stack someone else started running
+            stack.down()
+
+
+@contextmanager
+def real_infrastructure() -> Iterator[Infrastructure]:
+    explicit = _from_environment()
+    if explicit is not None:
+        yield explicit
+        return
+    source = _from_testcontainers if docker_answers() else _from_launcher
+    with source() as infrastructure:
+        yield infrastructure

@@ -1,0 +1,1 @@
+"""Nära's shared library: what every service needs and no service's rules."""

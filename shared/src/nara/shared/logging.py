@@ -1,0 +1,33 @@
+"""JSON logs on stdout: one object per line, so log shippers need no parsing rules."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+
+def configure_json_logging(service_name: str, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(_ServiceJsonFormatter(
+        "%(levelname)s %(name)s %(message)s",
+        rename_fields={"levelname": "level", "name": "logger"},
+        static_fields={"service": service_name},
+        timestamp="time",
+    ))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # uvicorn installs its own handlers; route its loggers through ours instead.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "faststream", "aiokafka"):
+        named = logging.getLogger(name)
+        named.handlers[:] = []
+        named.propagate = True
+    logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
+
+
+class _ServiceJsonFormatter(JsonFormatter):
+    def process_log_record(self, log_record: dict) -> dict:
+        log_record.pop("color_message", None)  # uvicorn's terminal colours mean nothing in JSON
+        return log_record

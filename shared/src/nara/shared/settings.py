@@ -1,0 +1,29 @@
+"""Settings every service shares, read from the environment."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """A service subclasses this with its own env_prefix, e.g. BOOKING_, and its own defaults.
+
+    The database URL and port carry the service's prefix (BOOKING_DATABASE_URL), so one shell can hold
+    all three services' settings; what is common to all (Kafka, tracing) has one unprefixed name.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str
+    host: str = "127.0.0.1"
+    port: int
+    database_url: str
+    database_pool_min: int = 2
+    database_pool_max: int = 20
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
+    )
+    log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
+    readiness_timeout_seconds: float = 2.0
+    graceful_shutdown_seconds: float = 15.0

@@ -1,0 +1,88 @@
+"""The launcher's commands, end to end, on a stack of their own (own folder, own ports)."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+
+from nara.devstack.layout import REPO_ROOT, StackLayout
+from nara.devstack.processes import is_alive, read_pid
+from nara.devstack.services import SERVICES
+from nara.devstack.stack import LocalStack
+
+
+@pytest.fixture
+def isolated_stack():
+    layout = StackLayout(REPO_ROOT / ".state" / f"isolated-{uuid.uuid4().hex[:8]}", StackLayout.default().cache_dir)
+    env = {**os.environ, "NARA_STATE_DIR": str(layout.state_dir), "NARA_CACHE_DIR": str(layout.cache_dir)}
+    for name in [n for n in env if n.endswith("DATABASE_URL") or n == "KAFKA_BOOTSTRAP_SERVERS"]:
+        del env[name]
+
+    def command(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "nara.devstack", *args], env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    yield layout, command
+    LocalStack(layout).destroy()
+
+
+def readyz(url: str) -> httpx.Response:
+    return httpx.get(f"{url}/readyz", timeout=10)
+
+
+def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolated_stack):
+    layout, command = isolated_stack
+
+    first_up, second_up = command("up"), command("up")
+    assert first_up.returncode == 0, first_up.stderr
+    assert "already running" in second_up.stdout
+
+    run = command("run")
+    assert run.returncode == 0, run.stderr + run.stdout
+    stack = LocalStack(layout)
+    urls = {spec.name: stack.services.url(spec) for spec in SERVICES}
+    for name, url in urls.items():
+        assert url in run.stdout
+        response = readyz(url)
+        assert response.status_code == 200, f"{name}: {response.text}"
+        assert response.json()["checks"] == {"database": "ok", "kafka": "ok"}
+        assert httpx.get(f"{url}/healthz").json()["service"] == name
+        assert "python_info" in httpx.get(f"{url}/metrics").text
+
+    status = command("status").stdout
+    assert all(f"ready at {url}" in status for url in urls.values())
+
+    pids = [read_pid(layout.pid_of(name)) for name in ["kafka", *urls]]
+    assert None not in pids
+    postgres_pid = int(open(f"{stack.postgres.record['data_dir']}/postmaster.pid").readline())
+
+    down = command("down")
+    assert down.returncode == 0, down.stderr
+    assert "Stopped: booking, triage, guarantee-monitor, kafka, postgres." in down.stdout
+    assert [pid for pid in [*pids, postgres_pid] if is_alive(pid)] == []
+    assert LocalStack(layout).leftover_processes() == []
+    for name in urls:
+        assert "Application shutdown complete" in layout.log_of(name).read_text()
+    assert "Nothing was running." in command("down").stdout
+
+
+def test_readiness_fails_when_kafka_is_gone_and_recovers_when_it_returns(isolated_stack):
+    layout, command = isolated_stack
+    assert command("run").returncode == 0
+    stack = LocalStack(layout)
+    booking = stack.services.url(SERVICES[0])
+
+    stack.kafka.stop()
+    not_ready = readyz(booking)
+    stack.up()
+    deadline = time.monotonic() + 60
+    while (ready := readyz(booking)).status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+    assert not_ready.status_code == 503
+    assert not_ready.json()["checks"] == {"database": "ok", "kafka": "failing"}
+    assert ready.status_code == 200

@@ -7,7 +7,7 @@ import uuid
 import asyncpg
 import pytest
 
-from nara.devstack.testing import Infrastructure, real_infrastructure
+from nara.devstack.testing import Infrastructure, real_infrastructure, scratch_schema
 
 
 @pytest.fixture(scope="session")
@@ -30,12 +30,43 @@ def unique_topic() -> str:
 @pytest.fixture
 async def fresh_schema(infrastructure: Infrastructure):
     """A connection to the booking database inside a throwaway schema, dropped afterwards."""
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(infrastructure.database_urls["booking"])
-    await connection.execute(f"CREATE SCHEMA {schema}")
-    await connection.execute(f"SET search_path TO {schema}")
-    try:
-        yield connection
-    finally:
-        await connection.execute(f"DROP SCHEMA {schema} CASCADE")
-        await connection.close()
+    async with scratch_schema(infrastructure.database_urls["booking"]) as url:
+        connection = await asyncpg.connect(url)
+        try:
+            yield connection
+        finally:
+            await connection.close()
+
+
+@pytest.fixture
+async def backbone_database(infrastructure: Infrastructure):
+    """A URL into a throwaway schema of the booking database holding the shared tables (outbox, ...)."""
+    async with scratch_schema(infrastructure.database_urls["booking"], with_shared_tables=True) as url:
+        yield url
+
+
+@pytest.fixture
+def read_topic(kafka_bootstrap: str):
+    """Read `count` messages of a topic from its start, or fail after `timeout` seconds."""
+    import asyncio
+
+    from aiokafka import AIOKafkaConsumer
+
+    async def read(topic: str, count: int, timeout: float = 60.0, settle: float = 0.0):
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest",
+                                    enable_auto_commit=False, group_id=None)
+        await consumer.start()
+        messages = []
+        try:
+            async with asyncio.timeout(timeout):
+                while len(messages) < count:
+                    batch = await consumer.getmany(timeout_ms=500)
+                    messages.extend(m for records in batch.values() for m in records)
+            if settle:  # keep listening a little, to catch messages that should not be there
+                batch = await consumer.getmany(timeout_ms=int(settle * 1000))
+                messages.extend(m for records in batch.values() for m in records)
+        finally:
+            await consumer.stop()
+        return messages
+
+    return read

@@ -7,6 +7,8 @@ import sys
 
 from pythonjsonlogger.json import JsonFormatter
 
+from nara.shared.redaction import PersonnummerRedactingFilter
+
 
 def configure_json_logging(service_name: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stdout)
@@ -16,6 +18,8 @@ def configure_json_logging(service_name: str, level: str = "INFO") -> None:
         static_fields={"service": service_name},
         timestamp="time",
     ))
+    # On the handler, not a logger: a handler's filters see the records of every logger that reaches it.
+    handler.addFilter(PersonnummerRedactingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -1,4 +1,4 @@
-"""The frame every Nära service shares: FastAPI and FastStream in one process, health, readiness, metrics."""
+"""The frame every Nära service shares: FastAPI and a FastStream Kafka broker in one process."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
-from faststream.kafka.fastapi import KafkaRouter
+from faststream.kafka import KafkaBroker
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .database import create_pool, database_answers
+from .identity import settings_from_environment
 from .migrations import SHARED_MIGRATIONS, apply_migrations
+from .outbox import OutboxRelay
 from .settings import ServiceSettings
+from .telemetry import instrument_http, kafka_middlewares, setup_tracing
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +27,20 @@ def build_service_app(
     *,
     title: str,
     migrations_dir: Path,
-    add_routes: Callable[[FastAPI, KafkaRouter], None] = lambda app, router: None,
+    add_routes: Callable[[FastAPI, KafkaBroker], None] = lambda app, broker: None,
 ) -> FastAPI:
-    """One service process: its pool and migrations first, then its Kafka router, then HTTP."""
+    """One service process. Start-up: pool and migrations, outbox relay, Kafka; shutdown in reverse."""
+    settings_from_environment()  # a production deploy without its token key fails here, not at the first request
+    tracing = setup_tracing(settings.service_name)
+    broker = KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        graceful_timeout=settings.graceful_shutdown_seconds,
+        client_id=settings.service_name,
+        middlewares=kafka_middlewares(tracing),
+    )
 
     @asynccontextmanager
-    async def database_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await create_pool(settings.database_url, min_size=settings.database_pool_min,
                                  max_size=settings.database_pool_max)
         try:
@@ -39,23 +50,23 @@ def build_service_app(
             if applied:
                 log.info("applied migrations", extra={"migrations": applied})
             app.state.pool = pool
-            yield
+            relay = OutboxRelay(settings.database_url, settings.kafka_bootstrap_servers,
+                                client_id=f"{settings.service_name}-outbox-relay")
+            await relay.start()
+            try:
+                await broker.start()
+                try:
+                    yield
+                finally:
+                    await broker.stop()  # waits up to graceful_timeout for in-flight messages
+            finally:
+                await relay.stop()
         finally:
-            # The router has stopped its broker (and finished in-flight messages) before we get here.
             await pool.close()
 
-    router = KafkaRouter(
-        settings.kafka_bootstrap_servers,
-        lifespan=database_lifespan,
-        graceful_timeout=settings.graceful_shutdown_seconds,
-        client_id=settings.service_name,
-        schema_url=None,
-        include_in_schema=False,
-    )
-    # include_router below hands the router's lifespan (and so the pool's) to the app.
-    app = FastAPI(title=title)
+    app = FastAPI(title=title, lifespan=lifespan)
     app.state.settings = settings
-    app.state.router = router
+    app.state.broker = broker
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
@@ -68,7 +79,7 @@ def build_service_app(
         timeout = settings.readiness_timeout_seconds
         checks = {
             "database": await database_answers(app.state.pool, timeout),
-            "kafka": await router.broker.ping(timeout),
+            "kafka": await broker.ping(timeout),
         }
         ready = all(checks.values())
         body = {"status": "ready" if ready else "not ready",
@@ -80,6 +91,6 @@ def build_service_app(
         """Prometheus metrics of this process."""
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    add_routes(app, router)
-    app.include_router(router)
+    add_routes(app, broker)
+    instrument_http(app, tracing)
     return app

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 from .layout import REPO_ROOT, StackLayout
@@ -88,3 +89,25 @@ def real_infrastructure() -> Iterator[Infrastructure]:
     source = _from_testcontainers if docker_answers() else _from_launcher
     with source() as infrastructure:
         yield infrastructure
+
+
+@asynccontextmanager
+async def scratch_schema(base_url: str, *, prefix: str = "test", with_shared_tables: bool = False):
+    """A throwaway schema in a service database, as a URL whose connections use it; dropped afterwards."""
+    import asyncpg
+
+    from nara.shared.migrations import SHARED_MIGRATIONS, apply_migrations
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(base_url)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    url = f"{base_url}?search_path={schema}"
+    try:
+        if with_shared_tables:
+            connection = await asyncpg.connect(url)
+            await apply_migrations(connection, {"shared": SHARED_MIGRATIONS})
+            await connection.close()
+        yield url
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()

@@ -1,0 +1,245 @@
+"""The `data` part of every event in the public contract, one pydantic model per event type.
+
+Field names are exactly the contract's. Unknown fields are kept (extra="allow") so that a newer
+producer adding a field does not break an older consumer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from nara.shared import topics
+from nara.shared.events.vocabulary import (
+    Actor,
+    AlertLevel,
+    CareLevel,
+    Channel,
+    ContactCloseReason,
+    ContactForm,
+    HsaId,
+    Identifier,
+    Profession,
+    Pseudonym,
+    Urgency,
+    UtcDatetime,
+)
+
+
+class EventData(BaseModel):
+    """Base of every event's data part; subclasses name their type, topic and schema version."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    event_type: ClassVar[str]
+    topic: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+
+
+# --- nara.contacts.v1 (producer: triage) ---
+
+
+class ContactRegistered(EventData):
+    """A person sought care and a contact was registered; this starts the guarantee clock."""
+
+    event_type: ClassVar[str] = "se.nara.contact.registered.v1"
+    topic: ClassVar[str] = topics.CONTACTS
+
+    contact_id: Identifier
+    patient: Pseudonym
+    unit: HsaId = Field(description="The unit where the contact was made.")
+    # Required but nullable: "not listed anywhere" must be said, not forgotten, since it
+    # decides whether the guarantee applies.
+    listed_unit: HsaId | None = Field(
+        description="The unit where the patient is listed, or null if not listed."
+    )
+    channel: Channel
+    sought_at: UtcDatetime = Field(description="When the person sought care (day 0).")
+    reason_code: Identifier | None = Field(
+        description="The guideline's contact reason, or null if none was given yet."
+    )
+
+
+class RuleFired(BaseModel):
+    """One guideline rule that fired, with the text a person reads."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    rule_id: Identifier
+    text: str = Field(min_length=1, description="What the rule says, for a person to read.")
+
+
+class ContactTriaged(EventData):
+    """A contact was triaged by the shared guidelines, possibly with a staff override."""
+
+    event_type: ClassVar[str] = "se.nara.contact.triaged.v1"
+    topic: ClassVar[str] = topics.CONTACTS
+
+    contact_id: Identifier
+    urgency: Urgency
+    care_level: CareLevel
+    profession: Profession
+    guarantee_applies: bool
+    guideline_version: Identifier
+    rules_fired: list[RuleFired]
+    override_reason: str | None = Field(
+        description="The staff's written reason when they overrode the guidelines, else null."
+    )
+
+
+class ContactAssessed(EventData):
+    """A licensed professional made the medical assessment; this stops the guarantee clock."""
+
+    event_type: ClassVar[str] = "se.nara.contact.assessed.v1"
+    topic: ClassVar[str] = topics.CONTACTS
+
+    contact_id: Identifier
+    assessed_at: UtcDatetime
+    profession: Profession
+    contact_form: ContactForm
+
+
+class ContactClosed(EventData):
+    """A contact was closed: self-care advice, withdrawn, sent to the ED, or a duplicate."""
+
+    event_type: ClassVar[str] = "se.nara.contact.closed.v1"
+    topic: ClassVar[str] = topics.CONTACTS
+
+    contact_id: Identifier
+    reason: ContactCloseReason
+    closed_at: UtcDatetime
+
+
+# --- nara.appointments.v1 (producer: booking) ---
+
+
+class AppointmentScheduled(EventData):
+    """The fields shared by a booking and a rebooking; not an event type by itself."""
+
+    appointment_id: Identifier
+    contact_id: Identifier | None = Field(
+        description="The triaged contact this appointment serves, or null if booked without one."
+    )
+    patient: Pseudonym
+    unit: HsaId
+    practitioner: HsaId
+    profession: Profession
+    contact_form: ContactForm
+    start: UtcDatetime
+    end: UtcDatetime
+    booked_by: Actor
+    earlier_time_offered_within_guarantee: bool = Field(
+        description="A time within the guarantee was offered and a later one chosen:"
+        " the wait is the patient's own choice."
+    )
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> AppointmentScheduled:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class AppointmentBooked(AppointmentScheduled):
+    """An appointment was booked."""
+
+    event_type: ClassVar[str] = "se.nara.appointment.booked.v1"
+    topic: ClassVar[str] = topics.APPOINTMENTS
+
+
+class AppointmentRebooked(AppointmentScheduled):
+    """An appointment moved to another slot; the fields describe the new slot."""
+
+    event_type: ClassVar[str] = "se.nara.appointment.rebooked.v1"
+    topic: ClassVar[str] = topics.APPOINTMENTS
+
+
+class AppointmentCancelled(EventData):
+    """An appointment was cancelled."""
+
+    event_type: ClassVar[str] = "se.nara.appointment.cancelled.v1"
+    topic: ClassVar[str] = topics.APPOINTMENTS
+
+    appointment_id: Identifier
+    contact_id: Identifier | None
+    cancelled_by: Actor
+    reason: str
+
+
+class AppointmentCompleted(EventData):
+    """The visit took place; `medical_assessment` says whether it was one."""
+
+    event_type: ClassVar[str] = "se.nara.appointment.completed.v1"
+    topic: ClassVar[str] = topics.APPOINTMENTS
+
+    appointment_id: Identifier
+    contact_id: Identifier | None
+    medical_assessment: bool
+    profession: Profession
+    contact_form: ContactForm
+    at: UtcDatetime
+
+
+class AppointmentNoShow(EventData):
+    """The patient did not come; `at` is when staff recorded it."""
+
+    event_type: ClassVar[str] = "se.nara.appointment.no_show.v1"
+    topic: ClassVar[str] = topics.APPOINTMENTS
+
+    appointment_id: Identifier
+    contact_id: Identifier | None
+    at: UtcDatetime
+
+
+# --- nara.guarantee-alerts.v1 (producer: guarantee-monitor) ---
+
+
+class GuaranteeAlert(EventData):
+    """The fields every guarantee alert carries; not an event type by itself."""
+
+    topic: ClassVar[str] = topics.GUARANTEE_ALERTS
+
+    contact_id: Identifier
+    patient: Pseudonym
+    unit: HsaId
+    deadline: UtcDatetime = Field(description="When the medical assessment must have happened.")
+    level: AlertLevel
+    hours_left: Annotated[float, Field(allow_inf_nan=False)] = Field(
+        description="Hours until the deadline; negative once it has passed."
+    )
+    reason: str = Field(description="Why the alert was raised, for a person to read.")
+
+
+class GuaranteeAtRisk(GuaranteeAlert):
+    """A contact's guarantee deadline is near and no assessment is in sight."""
+
+    event_type: ClassVar[str] = "se.nara.guarantee.at_risk.v1"
+
+
+class GuaranteeBreached(GuaranteeAlert):
+    """A contact's guarantee deadline passed without a medical assessment."""
+
+    event_type: ClassVar[str] = "se.nara.guarantee.breached.v1"
+
+
+class GuaranteeResolved(GuaranteeAlert):
+    """An earlier alert no longer holds (assessed, closed, or the wait became the patient's choice)."""
+
+    event_type: ClassVar[str] = "se.nara.guarantee.resolved.v1"
+
+
+CONTRACT_EVENT_MODELS: tuple[type[EventData], ...] = (
+    ContactRegistered,
+    ContactTriaged,
+    ContactAssessed,
+    ContactClosed,
+    AppointmentBooked,
+    AppointmentRebooked,
+    AppointmentCancelled,
+    AppointmentCompleted,
+    AppointmentNoShow,
+    GuaranteeAtRisk,
+    GuaranteeBreached,
+    GuaranteeResolved,
+)

@@ -1,0 +1,97 @@
+"""FastAPI dependencies: who calls (401 if nobody provable), and whether they may (403, or 404 to conceal)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from .caller import Caller, InvalidClaims, Role, parse_role
+from .settings import IdentitySettings, settings_from_environment
+from .tokens import MissingToken, TokenError, verify_token
+
+# auto_error=False: we answer a missing token ourselves, with the same 401 shape as a bad one.
+_bearer = HTTPBearer(auto_error=False, description="A Nära JWT: citizen (personnummer) or staff (HSA-id, units).")
+
+
+def identity_settings() -> IdentitySettings:
+    """Override in tests or services: app.dependency_overrides[identity_settings] = lambda: settings."""
+    return settings_from_environment()
+
+
+def request_time() -> datetime:
+    """The moment tokens are checked against; override to test expiry at a chosen time."""
+    return datetime.now(UTC)
+
+
+def _unauthorized(error: TokenError) -> HTTPException:
+    # RFC 6750: a missing token gets a bare challenge, a rejected one says invalid_token.
+    challenge = "Bearer" if isinstance(error, MissingToken) else 'Bearer error="invalid_token"'
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=error.detail,
+                         headers={"WWW-Authenticate": challenge})
+
+
+async def current_caller(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    settings: Annotated[IdentitySettings, Depends(identity_settings)],
+    now: Annotated[datetime, Depends(request_time)],
+) -> Caller:
+    """The caller the bearer token proves; 401 with WWW-Authenticate when there is none or it is invalid."""
+    if credentials is None:
+        raise _unauthorized(MissingToken(
+            "This needs a login: send the header 'Authorization: Bearer <token>'."))
+    try:
+        return verify_token(credentials.credentials, settings, now=now)
+    except TokenError as error:
+        raise _unauthorized(error) from None
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def require_roles(*roles: Role | str) -> Callable[..., Coroutine[Any, Any, Caller]]:
+    """A dependency giving the caller if their role is one of `roles`, else 403."""
+    if not roles:
+        raise ValueError("require_roles needs at least one role")
+    try:
+        allowed = tuple(parse_role(role) for role in roles)  # a typo fails when the route is defined
+    except InvalidClaims as error:
+        raise ValueError(str(error)) from None
+
+    async def caller_with_role(caller: CurrentCaller) -> Caller:
+        if caller.role not in allowed:
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                detail=f"This action needs one of the roles: {', '.join(allowed)}.")
+        return caller
+
+    return caller_with_role
+
+
+def ensure_staff_of(caller: Caller, unit: str, *, conceal: bool = False) -> None:
+    """403 unless the caller is staff at `unit`; with conceal, 404 so other units' data is not even confirmed."""
+    if caller.works_at(unit):
+        return
+    if conceal:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Nothing found at unit {unit}.")
+    if not caller.is_staff:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="This action is for staff of the unit.")
+    raise HTTPException(status.HTTP_403_FORBIDDEN,
+                        detail=f"You do not work at unit {unit}; your token lists: {', '.join(caller.units)}.")
+
+
+def require_staff_of(
+    unit_parameter: str = "unit", *, conceal: bool = False,
+) -> Callable[..., Coroutine[Any, Any, Caller]]:
+    """A dependency giving the caller if they are staff at the unit named by the path parameter `unit_parameter`."""
+
+    async def caller_at_unit(request: Request, caller: CurrentCaller) -> Caller:
+        unit = request.path_params.get(unit_parameter)
+        if unit is None:
+            raise RuntimeError(f"require_staff_of: the route has no path parameter {{{unit_parameter}}}")
+        ensure_staff_of(caller, unit, conceal=conceal)
+        return caller
+
+    return caller_at_unit

@@ -1,0 +1,168 @@
+"""The transactional outbox against the real PostgreSQL and Kafka."""
+
+import asyncio
+import json
+import random
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+
+import asyncpg
+import pytest
+
+from nara.shared.outbox import OutboxRelay, add_to_outbox
+from nara.shared.outbox.writer import SHARDS
+
+
+async def write_events(url: str, topic: str, keys: list[str], per_key: int) -> dict[str, list[str]]:
+    """Commit per_key events for each key, interleaved at random, one transaction each; returns ids per key."""
+    order = [key for key in keys for _ in range(per_key)]
+    random.shuffle(order)
+    committed = defaultdict(list)
+    connection = await asyncpg.connect(url)
+    try:
+        for key in order:
+            event_id = str(uuid.uuid4())
+            async with connection.transaction():
+                await add_to_outbox(connection, event_id=event_id, topic=topic, message_key=key,
+                                    value=json.dumps({"id": event_id}).encode())
+            committed[key].append(event_id)
+    finally:
+        await connection.close()
+    return committed
+
+
+def ids_by_key(messages) -> dict[str, list[str]]:
+    seen = defaultdict(list)
+    for message in sorted(messages, key=lambda m: (m.partition, m.offset)):
+        seen[message.key.decode()].append(json.loads(message.value)["id"])
+    return seen
+
+
+async def pending(url: str) -> int:
+    connection = await asyncpg.connect(url)
+    try:
+        return await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+    finally:
+        await connection.close()
+
+
+async def wait_until_published(url: str, timeout: float = 60) -> None:
+    async with asyncio.timeout(timeout):
+        while await pending(url):
+            await asyncio.sleep(0.1)
+
+
+async def test_committed_events_reach_kafka_in_commit_order_per_key(backbone_database, kafka_bootstrap,
+                                                                    unique_topic, read_topic):
+    committed = await write_events(backbone_database, unique_topic, [f"p_{n}" for n in range(5)], per_key=40)
+    relay = OutboxRelay(backbone_database, kafka_bootstrap)
+    await relay.start()
+    try:
+        messages = await read_topic(unique_topic, 200)
+        await wait_until_published(backbone_database)
+    finally:
+        await relay.stop()
+
+    assert ids_by_key(messages) == committed
+    assert {m.headers[0] for m in messages} == {("content-type", b"application/cloudevents+json")}
+
+
+async def test_a_rolled_back_transaction_publishes_nothing(backbone_database, kafka_bootstrap, unique_topic, read_topic):
+    connection = await asyncpg.connect(backbone_database)
+    with pytest.raises(RuntimeError):
+        async with connection.transaction():
+            await add_to_outbox(connection, event_id="rolled-back", topic=unique_topic, message_key="p_1",
+                                value=b'{"id": "rolled-back"}')
+            raise RuntimeError("the state change failed")
+    async with connection.transaction():
+        await add_to_outbox(connection, event_id="kept", topic=unique_topic, message_key="p_1", value=b'{"id": "kept"}')
+    await connection.close()
+    relay = OutboxRelay(backbone_database, kafka_bootstrap)
+    await relay.start()
+    try:
+        messages = await read_topic(unique_topic, 1, settle=2)
+    finally:
+        await relay.stop()
+
+    assert [json.loads(m.value)["id"] for m in messages] == ["kept"]
+
+
+async def test_writing_outside_a_transaction_is_refused(backbone_database, unique_topic):
+    connection = await asyncpg.connect(backbone_database)
+    try:
+        with pytest.raises(RuntimeError, match="inside the transaction"):
+            await add_to_outbox(connection, event_id="x", topic=unique_topic, message_key="p", value=b"{}")
+    finally:
+        await connection.close()
+
+
+async def test_events_committed_before_a_crash_are_delivered_after_restart(backbone_database, kafka_bootstrap,
+                                                                         unique_topic, read_topic, monkeypatch):
+    # The service committed, then died before its relay published anything.
+    committed = await write_events(backbone_database, unique_topic, ["p_a", "p_b"], per_key=10)
+    # The next relay dies after Kafka took the batch but before it could mark the rows as sent.
+    crashing = OutboxRelay(backbone_database, kafka_bootstrap)
+    await crashing.start()
+    crashing._stopping = True  # drive it by hand
+    await crashing._task
+
+    async def crash_before_marking(rows):
+        raise ConnectionResetError("the relay's process died")
+
+    monkeypatch.setattr(crashing, "_mark_published", crash_before_marking)
+    with pytest.raises(ConnectionResetError):
+        await crashing.publish_pending()
+    await crashing.stop()
+    assert await pending(backbone_database) == 20
+
+    restarted = OutboxRelay(backbone_database, kafka_bootstrap)
+    await restarted.start()
+    try:
+        await wait_until_published(backbone_database)
+        messages = await read_topic(unique_topic, 40)
+    finally:
+        await restarted.stop()
+
+    delivered = ids_by_key(messages)
+    for key, ids in committed.items():
+        assert set(delivered[key]) == set(ids)  # every committed event arrived (some twice: at least once)
+        assert delivered[key][-len(ids):] == ids  # and the redelivery itself is in commit order
+
+
+async def test_two_relays_split_the_shards_and_keep_per_key_order(backbone_database, kafka_bootstrap,
+                                                                  unique_topic, read_topic):
+    first = OutboxRelay(backbone_database, kafka_bootstrap, idle_poll_seconds=0.1)
+    second = OutboxRelay(backbone_database, kafka_bootstrap, idle_poll_seconds=0.1)
+    await first.start()
+    await second.start()
+    try:
+        committed = await write_events(backbone_database, unique_topic, [f"p_{n}" for n in range(30)], per_key=10)
+        messages = await read_topic(unique_topic, 300)
+        await wait_until_published(backbone_database)
+        async with asyncio.timeout(30):
+            while len(first.owned_shards) != SHARDS // 2 or len(second.owned_shards) != SHARDS // 2:
+                await asyncio.sleep(0.1)
+        shards = (set(first.owned_shards), set(second.owned_shards))
+    finally:
+        await first.stop()
+        await second.stop()
+
+    assert ids_by_key(messages) == committed
+    assert not shards[0] & shards[1] and shards[0] | shards[1] == set(range(SHARDS))
+
+
+async def test_sent_rows_older_than_the_retention_are_pruned(backbone_database, kafka_bootstrap, unique_topic,
+                                                             read_topic):
+    await write_events(backbone_database, unique_topic, ["p_1"], per_key=5)
+    relay = OutboxRelay(backbone_database, kafka_bootstrap, retention=timedelta(0), housekeeping_seconds=0.2)
+    await relay.start()
+    try:
+        await read_topic(unique_topic, 5)
+        connection = await asyncpg.connect(backbone_database)
+        async with asyncio.timeout(30):
+            while await connection.fetchval("SELECT count(*) FROM outbox"):
+                await asyncio.sleep(0.1)
+        await connection.close()
+    finally:
+        await relay.stop()

@@ -70,3 +70,15 @@ def read_topic(kafka_bootstrap: str):
         return messages
 
     return read
+
+
+@pytest.fixture(scope="session")
+async def booking_service(infrastructure: Infrastructure, tmp_path_factory):
+    """A real booking process with the demo data, on a database schema of its own; yields its base URL."""
+    from nara.devstack.testing import service_process
+
+    run = uuid.uuid4().hex[:8]
+    async with scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as url:
+        env = {"BOOKING_LOAD_DEMO_DATA": "true", "BOOKING_CONTACTS_CONSUMER_GROUP": f"booking-contacts-{run}"}
+        with service_process("booking", infrastructure, url, env, tmp_path_factory.mktemp("logs")) as base_url:
+            yield base_url

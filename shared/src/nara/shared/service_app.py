@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -28,6 +28,7 @@ def build_service_app(
     title: str,
     migrations_dir: Path,
     add_routes: Callable[[FastAPI, KafkaBroker], None] = lambda app, broker: None,
+    on_database_ready: Callable[[FastAPI], Awaitable[None]] | None = None,
 ) -> FastAPI:
     """One service process. Start-up: pool and migrations, outbox relay, Kafka; shutdown in reverse."""
     settings_from_environment()  # a production deploy without its token key fails here, not at the first request
@@ -50,6 +51,8 @@ def build_service_app(
             if applied:
                 log.info("applied migrations", extra={"migrations": applied})
             app.state.pool = pool
+            if on_database_ready is not None:
+                await on_database_ready(app)
             relay = OutboxRelay(settings.database_url, settings.kafka_bootstrap_servers,
                                 client_id=f"{settings.service_name}-outbox-relay")
             await relay.start()

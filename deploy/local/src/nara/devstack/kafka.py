@@ -79,9 +79,11 @@ class KafkaBroker:
         if "port" not in self.record:
             self.record["port"] = choose_port(9092)
             self.record["controller_port"] = choose_port(9093)
-        for port in (self.record["port"], self.record["controller_port"]):
-            if port_is_open(port):
-                raise StackError(f"Port {port} is taken by another program; this stack's Kafka uses it.")
+        # Ports taken since last time by something else: a single local node can move to free ones.
+        if port_is_open(self.record["port"]):
+            self.record["port"] = choose_port(9092)
+        if port_is_open(self.record["controller_port"]):
+            self.record["controller_port"] = choose_port(9093)
         config = self._write_config()
         classpath = f"{libs}/*"
         logging = f"-Dlog4j2.configurationFile={KAFKA_LOG4J}"

@@ -101,8 +101,8 @@ class PostgresServer:
             self._init_cluster(bin_dir)
         if self.is_running():
             return
-        if port_is_open(self.port):
-            raise StackError(f"Port {self.port} is taken by another program; PostgreSQL for this stack uses it.")
+        if port_is_open(self.port):  # taken since last time by something else: any free port will do
+            self.record["port"] = choose_port(5432)
         log = Path(self.record["log_file"])
         log.touch()
         self._chown_to_server_user(log)

@@ -58,7 +58,8 @@ class ServiceProcesses:
             if port_is_open(port):
                 port = choose_port(spec.default_port)
             self.ports[spec.name] = port
-            env = {**os.environ, **infrastructure, f"{spec.env_prefix}PORT": str(port)}
+            env = {**os.environ, **infrastructure, f"{spec.env_prefix}PORT": str(port),
+                   f"{spec.env_prefix}LOAD_DEMO_DATA": "true"}
             start_detached([sys.executable, "-m", spec.module, "serve"], env=env,
                            log_file=self.layout.log_of(spec.name), pid_file=self.layout.pid_of(spec.name))
         for spec in SERVICES:

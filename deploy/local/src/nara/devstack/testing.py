@@ -111,3 +111,45 @@ async def scratch_schema(base_url: str, *, prefix: str = "test", with_shared_tab
     finally:
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
         await admin.close()
+
+
+@contextmanager
+def service_process(service: str, infrastructure: Infrastructure, database_url: str, extra_env: dict[str, str],
+                    log_dir) -> Iterator[str]:
+    """One real service process on a free port, against the given database; yields its base URL."""
+    import sys
+    import time
+
+    import httpx
+
+    from .processes import free_port
+
+    spec = next(s for s in SERVICES if s.name == service)
+    port = free_port()
+    env = {**os.environ, **infrastructure.environment(), f"{spec.env_prefix}DATABASE_URL": database_url,
+           f"{spec.env_prefix}PORT": str(port), **extra_env}
+    log = open(log_dir / f"{service}.log", "ab")
+    process = subprocess.Popen([sys.executable, "-m", spec.module, "serve"], env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{service} exited at start; see {log_dir / f'{service}.log'}")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{service} did not become ready; see {log_dir / f'{service}.log'}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -1,3 +1,4 @@
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from nara.shared.settings import ServiceSettings
@@ -8,3 +9,10 @@ class BookingSettings(ServiceSettings):
 
     service_name: str = "booking"
     port: int = 8001
+    hold_minutes: int = 5
+    max_future_web_bookings_per_unit: int = 3
+    contacts_consumer_group: str = "booking-contacts"
+    load_demo_data: bool = False  # './nara run' sets it: three Halland units and fourteen days of slots
+    triage_url: str = "http://127.0.0.1:8002"  # the triage service, for the citizens' pages
+    # Signs the pages' CSRF tokens and flow cookie; set it when several booking processes serve the pages.
+    pages_secret: SecretStr | None = None

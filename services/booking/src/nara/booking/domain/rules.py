@@ -1,0 +1,98 @@
+"""What web booking allows: notice for cancel and rebook, what a triaged contact may book, patient-chosen wait."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from nara.shared.clock import STOCKHOLM, to_stockholm
+
+from .errors import ContactNotBookable, NoticeTooShort, NotAllowedOnWeb, SlotNotBookable
+from .schedule import TimeType
+
+# Care levels that must not wait for a booked time: the pages show the triage's advice instead.
+NOT_WEB_BOOKABLE = {
+    "call_112": "Ring 112 nu. Ditt ärende kan inte vänta på en bokad tid.",
+    "emergency_now": "Sök vård på en akutmottagning nu. Ditt ärende kan inte vänta på en bokad tid.",
+    "within_hours": "Ring din vårdcentral eller 1177 nu, så får du hjälp inom några timmar.",
+    "self_care": "Du kan ta hand om dina besvär själv. Följ råden du fick, och hör av dig igen om det blir värre.",
+}
+
+
+@dataclass(frozen=True)
+class TriagedContact:
+    """What booking knows of a contact from the triage service's events."""
+
+    contact_id: str
+    patient: str | None
+    unit: str | None
+    sought_at: datetime | None
+    guarantee_deadline: datetime | None
+    care_level: str | None
+    professions: tuple[str, ...]
+    closed: bool
+    offered_within_guarantee: bool
+
+    @property
+    def triaged(self) -> bool:
+        return self.care_level is not None
+
+
+def latest_start_for(contact: TriagedContact, now: datetime) -> datetime | None:
+    """The latest start a contact's care level allows: today for same_day, else no limit."""
+    if contact.care_level == "same_day":
+        tomorrow = to_stockholm(now).date() + timedelta(days=1)
+        return datetime.combine(tomorrow, time(0), STOCKHOLM).astimezone(UTC)
+    return None
+
+
+def ensure_contact_may_book(contact: TriagedContact, patient: str, time_type: TimeType, slot_start: datetime,
+                            now: datetime) -> None:
+    if contact.patient is not None and contact.patient != patient:
+        raise ContactNotBookable("Kontakten hör inte till dig.")
+    if contact.closed:
+        raise ContactNotBookable("Ärendet är redan avslutat. Gör en ny bedömning om du fortfarande har besvär.")
+    if not contact.triaged:
+        raise ContactNotBookable("Ärendet är inte bedömt än. Svara på frågorna först, så visar vi vilka tider som passar.")
+    if contact.care_level in NOT_WEB_BOOKABLE:
+        raise ContactNotBookable(NOT_WEB_BOOKABLE[contact.care_level])
+    if time_type.profession not in contact.professions:
+        raise ContactNotBookable("Den här tiden är hos en yrkesgrupp som inte passar för ditt ärende. Välj en annan tid.")
+    latest = latest_start_for(contact, now)
+    if latest is not None and slot_start >= latest:
+        raise ContactNotBookable("Ditt ärende behöver en tid i dag. Välj en tid i dag, eller ring din vårdcentral.")
+
+
+def ensure_time_type_open_to(time_type: TimeType, contact: TriagedContact | None, by_staff: bool) -> None:
+    """Hidden time types are for staff, or for a triaged contact whose professions they serve."""
+    if time_type.visible or by_staff:
+        return
+    if contact is None or not contact.triaged or time_type.profession not in contact.professions:
+        raise NotAllowedOnWeb("Den här tiden kan bara bokas efter en bedömning. Börja med att beskriva dina besvär.")
+
+
+def ensure_bookable_now(slot_start: datetime, now: datetime) -> None:
+    if slot_start <= now:
+        raise SlotNotBookable("Tiden har redan passerat. Välj en senare tid.")
+
+
+def ensure_citizen_may_change(action: str, time_type: TimeType, slot_start: datetime, now: datetime) -> None:
+    """A citizen cancels or rebooks on the web only where the time type allows, and with its notice."""
+    allowed, notice = ((time_type.web_cancel_allowed, time_type.cancel_notice) if action == "cancel"
+                       else (time_type.web_rebook_allowed, time_type.rebook_notice))
+    verb = "avboka" if action == "cancel" else "omboka"
+    if not allowed:
+        raise NotAllowedOnWeb(f"Den här tiden går inte att {verb} på webben. Ring din vårdcentral.")
+    if slot_start - now < notice:
+        hours = int(notice.total_seconds() // 3600)
+        raise NoticeTooShort(
+            f"Det är för sent att {verb} på webben: det måste göras minst {hours} timmar före besöket. "
+            "Ring din vårdcentral.")
+
+
+def patient_chose_to_wait(contact: TriagedContact | None, slot_end: datetime, booked_by_patient: bool) -> bool:
+    """A later time chosen while times within the guarantee were shown: the wait is the patient's own choice."""
+    return bool(
+        booked_by_patient and contact is not None and contact.guarantee_deadline is not None
+        and contact.offered_within_guarantee and slot_end > contact.guarantee_deadline
+    )

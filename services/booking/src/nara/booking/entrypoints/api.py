@@ -1,0 +1,230 @@
+"""The booking REST API (/api/v1): it translates HTTP into use cases and back, and holds no rules."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from nara.shared.clock import STOCKHOLM
+from nara.shared.identity import Caller, CurrentCaller, record_staff_read
+from nara.shared.personnummer import InvalidPersonnummer
+
+from ..domain.errors import BookingRefused
+from ..service import appointments as use_cases
+from ..service.actors import Actor
+from ..service.records import appointments_at_units, appointments_of_patient
+from ..service.search import SlotQuery, care_units, free_slots
+from .transactions import refusal_body, run_in_transaction
+from .views import appointment_view, slot_page_view
+
+router = APIRouter(prefix="/api/v1", tags=["booking"])
+STAFF_ROLES = {"reception", "clinician", "admin"}
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+class HoldRequest(BaseModel):
+    slot_id: uuid.UUID
+
+
+class BookRequest(BaseModel):
+    slot_id: uuid.UUID
+    contact_id: str | None = None
+    patient: str | None = Field(None, description="Staff only: the personnummer of the patient booked for.")
+    reason: str | None = Field(None, max_length=500)
+
+
+class RebookRequest(BaseModel):
+    slot_id: uuid.UUID
+
+
+class CancelRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CompleteRequest(BaseModel):
+    medical_assessment: bool
+
+
+def now_of(request: Request) -> datetime:
+    return request.app.state.clock.now()
+
+
+Now = Annotated[datetime, Depends(now_of)]
+
+
+def actor_of(request: Request, caller: CurrentCaller) -> Actor:
+    if caller.is_citizen:
+        return Actor("patient", request.app.state.pseudonymiser.pseudonym(caller.subject))
+    if caller.role in STAFF_ROLES:
+        return Actor("staff", caller.subject, tuple(caller.units))
+    raise HTTPException(403, "Den här rollen kan inte läsa eller ändra bokningar.")
+
+
+CurrentActor = Annotated[Actor, Depends(actor_of)]
+
+
+def pool_of(request: Request):
+    return request.app.state.pool
+
+
+@router.get("/units")
+async def list_units(request: Request, _: CurrentCaller) -> list[dict]:
+    """Care units: HSA-id, name, address and opening hours."""
+    async with pool_of(request).acquire() as connection:
+        return await care_units(connection)
+
+
+@router.get("/slots")
+async def list_free_slots(
+    request: Request, actor: CurrentActor, now: Now,
+    unit: str, profession: str | None = None, contact_form: str | None = None,
+    date_from: Annotated[datetime | None, Query(alias="from")] = None,
+    date_to: Annotated[datetime | None, Query(alias="to")] = None,
+    contact_id: str | None = None, page: int = 1, page_size: int = 20,
+) -> JSONResponse:
+    """Free slots, earliest first; within the guarantee and with the patient's fixed care contacts first."""
+    start = _aware(date_from) or now
+    query = SlotQuery(unit, start, _aware(date_to) or start + timedelta(days=14), profession, contact_form,
+                      contact_id, page, page_size)
+    async with pool_of(request).acquire() as connection, connection.transaction():
+        try:
+            page_found = await free_slots(connection, query, patient=None if actor.is_staff else actor.id,
+                                          by_staff=actor.is_staff, now=now)
+        except BookingRefused as refused:
+            return JSONResponse(refusal_body(refused), status_code=refused.status)
+    return JSONResponse(slot_page_view(page_found))
+
+
+@router.post("/holds", status_code=201)
+async def hold_slot(request: Request, body: HoldRequest, actor: CurrentActor, now: Now,
+                    idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Hold a slot for a few minutes while the person confirms; it lapses by itself."""
+    policy = request.app.state.policy
+
+    async def action(connection):
+        held = await use_cases.hold(connection, actor, body.slot_id, now, policy)
+        return {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
+
+    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
+                                    request={"op": "hold", **body.model_dump(mode="json")}, now=now,
+                                    success_status=201)
+
+
+@router.post("/appointments", status_code=201)
+async def book_appointment(request: Request, body: BookRequest, actor: CurrentActor, now: Now,
+                           idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Book a slot. Staff name the patient (tid i handen); citizens book for themselves."""
+    patient = _patient_for(request, actor, body.patient)
+    policy = request.app.state.policy
+
+    async def action(connection):
+        booked = await use_cases.book(connection, actor, slot_id=body.slot_id, patient=patient,
+                                      contact_id=body.contact_id, reason=body.reason, now=now, policy=policy)
+        return appointment_view(booked)
+
+    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
+                                    request={"op": "book", **body.model_dump(mode="json")}, now=now,
+                                    success_status=201)
+
+
+@router.get("/appointments")
+async def list_appointments(request: Request, actor: CurrentActor, caller: CurrentCaller, now: Now) -> list[dict]:
+    """A citizen's own appointments, or the appointments at a staff member's units from today on."""
+    async with pool_of(request).acquire() as connection, connection.transaction():
+        if not actor.is_staff:
+            return [appointment_view(a) for a in await appointments_of_patient(connection, actor.id)]
+        today = datetime.combine(now.astimezone(STOCKHOLM).date(), datetime.min.time(), STOCKHOLM)
+        found = await appointments_at_units(connection, actor.units, since=today)
+        for record in found:
+            await record_staff_read(connection, caller, patient=record.patient, action="list appointments",
+                                    resource=f"appointment/{record.id}", at=now)
+        return [appointment_view(a) for a in found]
+
+
+@router.get("/appointments/{appointment_id}")
+async def get_appointment(request: Request, appointment_id: uuid.UUID, actor: CurrentActor, caller: CurrentCaller,
+                          now: Now) -> JSONResponse:
+    """One appointment with its rebooking history; another person's answers 404."""
+    async with pool_of(request).acquire() as connection, connection.transaction():
+        try:
+            found = await use_cases.visible_appointment(connection, actor, appointment_id)
+        except BookingRefused as refused:
+            return JSONResponse(refusal_body(refused), status_code=refused.status)
+        history = [a for a in await appointments_of_patient(connection, found.patient) if a.lineage == found.lineage]
+        if actor.is_staff:
+            await record_staff_read(connection, caller, patient=found.patient, action="read appointment",
+                                    resource=f"appointment/{found.id}", at=now)
+    return JSONResponse(appointment_view(found, history))
+
+
+@router.post("/appointments/{appointment_id}/rebook")
+async def rebook_appointment(request: Request, appointment_id: uuid.UUID, body: RebookRequest, actor: CurrentActor,
+                             now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Move to another slot at the same unit, atomically."""
+    async def action(connection):
+        return appointment_view(await use_cases.rebook(connection, actor, appointment_id, new_slot_id=body.slot_id,
+                                                       now=now))
+
+    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
+                                    request={"op": "rebook", "id": str(appointment_id), **body.model_dump(mode="json")},
+                                    now=now)
+
+
+@router.post("/appointments/{appointment_id}/cancel")
+async def cancel_appointment(request: Request, appointment_id: uuid.UUID, body: CancelRequest, actor: CurrentActor,
+                             now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Cancel with a reason; citizens within the time type's notice, staff at any time."""
+    async def action(connection):
+        return appointment_view(await use_cases.cancel(connection, actor, appointment_id, reason=body.reason, now=now))
+
+    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
+                                    request={"op": "cancel", "id": str(appointment_id), **body.model_dump()}, now=now)
+
+
+@router.post("/appointments/{appointment_id}/complete")
+async def complete_appointment(request: Request, appointment_id: uuid.UUID, body: CompleteRequest,
+                               actor: CurrentActor, now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Staff only: the visit took place, with whether a medical assessment was made."""
+    async def action(connection):
+        return appointment_view(await use_cases.complete(connection, actor, appointment_id,
+                                                         medical_assessment=body.medical_assessment, now=now))
+
+    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
+                                    request={"op": "complete", "id": str(appointment_id), **body.model_dump()},
+                                    now=now)
+
+
+@router.post("/appointments/{appointment_id}/no-show")
+async def record_no_show(request: Request, appointment_id: uuid.UUID, actor: CurrentActor, now: Now,
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Staff only: the patient did not come."""
+    async def action(connection):
+        return appointment_view(await use_cases.no_show(connection, actor, appointment_id, now=now))
+
+    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
+                                    request={"op": "no_show", "id": str(appointment_id)}, now=now)
+
+
+def _patient_for(request: Request, actor: Actor, personnummer: str | None) -> str:
+    if not actor.is_staff:
+        if personnummer is not None:
+            raise HTTPException(422, "Du kan bara boka tider åt dig själv. Ta bort fältet 'patient'.")
+        return actor.id
+    if not personnummer:
+        raise HTTPException(422, "Ange patientens personnummer i fältet 'patient' (ÅÅÅÅMMDD-NNNN).")
+    try:
+        return request.app.state.pseudonymiser.pseudonym(personnummer)
+    except InvalidPersonnummer as invalid:
+        raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A date without a zone is read as Stockholm time, as people mean it."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=STOCKHOLM)
+    return value

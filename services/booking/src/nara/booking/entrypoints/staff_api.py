@@ -1,0 +1,98 @@
+"""Staff's schedule API: blocking slots and recording patients' fixed care contacts (fast vårdkontakt)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from nara.shared.identity import CurrentCaller, record_staff_read
+from nara.shared.personnummer import InvalidPersonnummer
+
+from ..service import schedule
+from .api import CurrentActor, Now, pool_of
+from .transactions import run_in_transaction
+
+router = APIRouter(prefix="/api/v1", tags=["staff"])
+
+
+class PatientRequest(BaseModel):
+    patient: str  # the personnummer, in the body so it never lands in a URL or an access log line
+
+
+class FixedCareContactRequest(PatientRequest):
+    practitioner: str
+    fixed_doctor: bool = False
+
+
+@router.post("/slots/{slot_id}/block")
+async def block_slot(request: Request, slot_id: uuid.UUID, actor: CurrentActor, now: Now) -> JSONResponse:
+    """Staff: no new bookings on this slot; existing ones stay."""
+    return await _set_blocked(request, slot_id, actor, now, True)
+
+
+@router.post("/slots/{slot_id}/unblock")
+async def unblock_slot(request: Request, slot_id: uuid.UUID, actor: CurrentActor, now: Now) -> JSONResponse:
+    """Staff: open a blocked slot again."""
+    return await _set_blocked(request, slot_id, actor, now, False)
+
+
+@router.put("/fixed-care-contacts")
+async def record_fixed_care_contact(request: Request, body: FixedCareContactRequest, actor: CurrentActor,
+                                    now: Now) -> JSONResponse:
+    """Staff: make a practitioner one of the patient's fixed care contacts (at most nine, plus one doctor)."""
+    patient = _staff_patient(request, actor, body.patient)
+
+    async def action(connection):
+        return await schedule.record_fixed_care_contact(connection, actor, patient=patient,
+                                                        practitioner=body.practitioner,
+                                                        fixed_doctor=body.fixed_doctor, now=now)
+
+    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=None, request={},
+                                    now=now)
+
+
+@router.post("/fixed-care-contacts/list")
+async def list_fixed_care_contacts(request: Request, body: PatientRequest, actor: CurrentActor, caller: CurrentCaller,
+                                   now: Now) -> list[dict]:
+    """Staff: a patient's fixed care contacts; the read is access-logged."""
+    patient = _staff_patient(request, actor, body.patient)
+    async with pool_of(request).acquire() as connection, connection.transaction():
+        await record_staff_read(connection, caller, patient=patient, action="read fixed care contacts",
+                                resource="fixed-care-contacts", at=now)
+        return await schedule.fixed_care_contacts(connection, patient)
+
+
+@router.post("/fixed-care-contacts/remove")
+async def remove_fixed_care_contact(request: Request, body: FixedCareContactRequest, actor: CurrentActor,
+                                    now: Now) -> JSONResponse:
+    patient = _staff_patient(request, actor, body.patient)
+
+    async def action(connection):
+        return await schedule.remove_fixed_care_contact(connection, actor, patient=patient,
+                                                        practitioner=body.practitioner)
+
+    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=None, request={},
+                                    now=now)
+
+
+async def _set_blocked(request: Request, slot_id: uuid.UUID, actor, now, blocked: bool) -> JSONResponse:
+    if not actor.is_staff:
+        raise HTTPException(403, "Bara personal kan spärra tider.")
+
+    async def action(connection):
+        return await schedule.set_blocked(connection, actor, slot_id, blocked)
+
+    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=None, request={},
+                                    now=now)
+
+
+def _staff_patient(request: Request, actor, personnummer: str) -> str:
+    if not actor.is_staff:
+        raise HTTPException(403, "Bara personal kan ändra fasta vårdkontakter.")
+    try:
+        return request.app.state.pseudonymiser.pseudonym(personnummer)
+    except InvalidPersonnummer as invalid:
+        raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid

@@ -1,0 +1,122 @@
+"""Helpers for booking tests: test citizens and staff, and a client around the booking API."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import asyncpg
+import httpx
+
+from nara.shared.clock import SettableClock
+from nara.shared.identity import issue_dev_token
+from nara.shared.pseudonym import pseudonymiser_from_environment
+
+UNIT_FALKENBERG = "SE2321000115-E00000000011"
+UNIT_OSKARSTROM = "SE2321000115-E00000000012"
+UNIT_FYLLINGE = "SE2321000115-E00000000013"
+
+
+def personnummer(serial: int, year: int = 1985) -> str:
+    """A valid personnummer with a Luhn check digit, for test citizens."""
+    body = f"{year % 100:02d}0{(serial // 900) % 9 + 1}{(serial // 30) % 28 + 1:02d}{serial % 900 + 100:03d}"
+    digits = [int(d) * (2 - i % 2) for i, d in enumerate(body)]
+    check = (10 - sum(d // 10 + d % 10 for d in digits) % 10) % 10
+    return f"{year}{body[2:6]}-{body[6:]}{check}"
+
+
+def citizen(pnr: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_dev_token('citizen', pnr)}"}
+
+
+def staff(units=(UNIT_FALKENBERG,), role: str = "reception", hsa_id: str = "SE2321000115-P000000901") -> dict:
+    return {"Authorization": f"Bearer {issue_dev_token(role, hsa_id, units=list(units))}"}
+
+
+def pseudonym(pnr: str) -> str:
+    return pseudonymiser_from_environment().pseudonym(pnr)
+
+
+@dataclass
+class Booking:
+    client: httpx.AsyncClient
+    clock: SettableClock
+    database_url: str
+    contacts_group: str
+
+    async def free_slots(self, pnr: str, unit: str, *, profession: str | None = None, days_ahead: int = 2,
+                         count: int = 10, contact_id: str | None = None) -> list[dict]:
+        start = self.clock.now() + timedelta(days=days_ahead)
+        params = {"unit": unit, "from": start.isoformat(), "page_size": count}
+        if profession:
+            params["profession"] = profession
+        if contact_id:
+            params["contact_id"] = contact_id
+        response = await self.client.get("/api/v1/slots", params=params, headers=citizen(pnr))
+        assert response.status_code == 200, response.text
+        return response.json()["slots"]
+
+    async def book(self, pnr: str, slot_id: str, **extra) -> httpx.Response:
+        return await self.client.post("/api/v1/appointments", json={"slot_id": slot_id, **extra}, headers=citizen(pnr))
+
+    async def fetch(self, sql: str, *args):
+        connection = await asyncpg.connect(self.database_url)
+        try:
+            return await connection.fetch(sql, *args)
+        finally:
+            await connection.close()
+
+
+
+
+async def read_events_until(bootstrap: str, topic: str, wanted, timeout: float = 60) -> list:
+    """Read a topic from its start until `wanted(events)` holds; returns the decoded events seen."""
+    import asyncio
+
+    from aiokafka import AIOKafkaConsumer
+
+    from nara.shared.events.envelope import decode_event
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    events, raw = [], []
+    try:
+        async with asyncio.timeout(timeout):
+            while not wanted(events):
+                batch = await consumer.getmany(timeout_ms=500)
+                for records in batch.values():
+                    for record in records:
+                        raw.append(record)
+                        events.append(decode_event(record.value))
+    finally:
+        await consumer.stop()
+    return events, raw
+
+
+async def publish_contact_events(bootstrap: str, patient_pnr: str, contact_id: str, *, unit: str, sought_at,
+                                 care_level: str, profession: str, alternatives=(), order=("registered", "triaged")):
+    """What the triage service would publish for one web contact, in the order given."""
+    from aiokafka import AIOKafkaProducer
+
+    from nara.shared.events.envelope import encode_event
+    from nara.shared.events.models import ContactRegistered, ContactTriaged
+
+    patient = pseudonym(patient_pnr)
+    events = {
+        "registered": ContactRegistered(contact_id=contact_id, patient=patient, unit=unit, listed_unit=unit,
+                                        channel="web", sought_at=sought_at, reason_code="ont_i_halsen"),
+        "triaged": ContactTriaged(contact_id=contact_id, urgency="green", care_level=care_level,
+                                  profession=profession, guarantee_applies=True, guideline_version="test",
+                                  rules_fired=[{"rule_id": "r1", "text": "Test"}], override_reason=None,
+                                  alternatives=list(alternatives)),
+    }
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        for name in order:
+            value = encode_event(events[name], source="/nara/triage", subject=patient, time=sought_at)
+            await producer.send_and_wait("nara.contacts.v1", value, key=patient.encode())
+    finally:
+        await producer.stop()

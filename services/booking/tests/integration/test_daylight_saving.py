@@ -1,0 +1,30 @@
+"""A week across the spring daylight-saving change, through the database and the API."""
+
+from datetime import date, datetime
+
+import asyncpg
+from booking_support import UNIT_FALKENBERG, citizen, personnummer
+
+from nara.booking.service.schedule import generate_slots
+from nara.shared.clock import STOCKHOLM
+
+
+async def test_slots_around_the_spring_change_keep_their_local_time_and_move_in_utc(booking):
+    connection = await asyncpg.connect(booking.database_url)
+    try:
+        await generate_slots(connection, date(2027, 3, 22), date(2027, 4, 2))  # 28 March 2027 springs forward
+    finally:
+        await connection.close()
+
+    response = await booking.client.get("/api/v1/slots", headers=citizen(personnummer(200)), params={
+        "unit": UNIT_FALKENBERG, "profession": "nurse", "contact_form": "clinic", "page_size": 100,
+        "from": datetime(2027, 3, 26, tzinfo=STOCKHOLM).isoformat(),
+        "to": datetime(2027, 3, 30, tzinfo=STOCKHOLM).isoformat()})
+    slots = response.json()["slots"]
+    friday = [s for s in slots if s["start_local"].startswith("2027-03-26")]
+    monday = [s for s in slots if s["start_local"].startswith("2027-03-29")]
+
+    assert friday[0]["start_local"] == "2027-03-26T08:00:00+01:00" and friday[0]["start"] == "2027-03-26T07:00:00+00:00"
+    assert monday[0]["start_local"] == "2027-03-29T08:00:00+02:00" and monday[0]["start"] == "2027-03-29T06:00:00+00:00"
+    assert [s["start_local"][11:16] for s in friday] == [s["start_local"][11:16] for s in monday]
+    assert not [s for s in slots if s["start_local"][:10] in ("2027-03-27", "2027-03-28")]  # a weekend

@@ -1,15 +1,42 @@
-"""Wires the booking service: settings, database, Kafka router and HTTP routes."""
+"""Wires the booking service: settings, database, Kafka, the contacts read model and the HTTP routes."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
 
+from nara.shared.clock import Clock, SystemClock
+from nara.shared.consumer import IdempotentConsumer
+from nara.shared.pseudonym import pseudonymiser_from_environment
 from nara.shared.service_app import build_service_app
+from nara.shared.topics import CONTACTS
 
+from .demo import load_demo_data
+from .service import contacts
+from .service.appointments import BookingPolicy
 from .settings import BookingSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def create_app(settings: BookingSettings | None = None) -> FastAPI:
-    return build_service_app(settings or BookingSettings(), title="Nära booking", migrations_dir=MIGRATIONS)
+def create_app(settings: BookingSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or BookingSettings()
+
+    def add_routes(app: FastAPI, broker: KafkaBroker) -> None:
+        app.state.clock = clock or SystemClock()
+        app.state.pseudonymiser = pseudonymiser_from_environment()
+        app.state.policy = BookingPolicy(hold_duration=timedelta(minutes=settings.hold_minutes),
+                                         max_future_web_bookings_per_unit=settings.max_future_web_bookings_per_unit)
+        app.include_router(api.router)
+        app.include_router(staff_api.router)
+        IdempotentConsumer("booking-contacts", lambda: app.state.pool, contacts.HANDLERS).subscribe(
+            broker, CONTACTS, group_id=settings.contacts_consumer_group)
+
+    async def on_database_ready(app: FastAPI) -> None:
+        if settings.load_demo_data:
+            async with app.state.pool.acquire() as connection:
+                await load_demo_data(connection, app.state.clock.now())
+
+    return build_service_app(settings, title="Nära booking", migrations_dir=MIGRATIONS, add_routes=add_routes,
+                             on_database_ready=on_database_ready)

@@ -13,6 +13,7 @@ from nara.shared.service_app import build_service_app
 from nara.shared.topics import CONTACTS
 
 from .demo import load_demo_data
+from .entrypoints import api, staff_api
 from .service import contacts
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings

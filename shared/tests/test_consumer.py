@@ -29,14 +29,14 @@ async def consuming(backbone_database, kafka_bootstrap, unique_topic):
     """A running consumer on unique_topic whose handler records closed contacts in a table."""
     pool = await asyncpg.create_pool(backbone_database, min_size=1, max_size=4)
     await pool.execute("CREATE TABLE closed_contacts (contact_id text, closed_at timestamptz)")
-    behaviour = {"fail_times": 0, "reject": set()}
+    behaviour = {"fail_times": 0, "reject": set(), "error": ConnectionError("the database went away for a moment")}
 
     async def record_closed(connection, event) -> None:
         if event.data.contact_id in behaviour["reject"]:
             raise EventRejected("this contact id can never be applied")
         if behaviour["fail_times"]:
             behaviour["fail_times"] -= 1
-            raise ConnectionError("the database went away for a moment")
+            raise behaviour["error"]
         await connection.execute("INSERT INTO closed_contacts VALUES ($1, $2)",
                                  event.data.contact_id, event.data.closed_at)
 
@@ -130,6 +130,7 @@ async def test_a_handler_that_keeps_failing_goes_to_the_dlq_and_the_consumer_mov
         consuming, unique_topic, read_topic):
     send, closed_contacts, behaviour, _ = consuming
     behaviour["fail_times"] = 3  # as many as max_attempts
+    behaviour["error"] = ValueError("this event breaks the handler every time")
 
     await send(closed_event("c-poison"))
     await send(closed_event("c-after"))

@@ -24,6 +24,7 @@ from .events.envelope import DecodedEvent, UndecodableEvent, decode_event
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[asyncpg.Connection, DecodedEvent], Awaitable[None]]
+BatchHandler = Callable[[asyncpg.Connection, list[DecodedEvent]], Awaitable[None]]
 
 
 class EventRejected(Exception):
@@ -47,15 +48,81 @@ class IdempotentConsumer:
         self.retry_backoff_seconds = retry_backoff_seconds
         self._attempts: dict[tuple[str, int, int], int] = {}
 
-    def subscribe(self, broker, topic: str, *, group_id: str | None = None, **options) -> None:
-        """Attach to a FastStream broker or router, reading `topic` as consumer group `group_id`."""
+    def subscribe(self, broker, *topics: str, group_id: str | None = None, **options) -> None:
+        """Attach to a FastStream broker, reading the topics with one consumer of group `group_id`."""
 
         @broker.subscriber(
-            topic, group_id=group_id or self.name, ack_policy=AckPolicy.NACK_ON_ERROR,
+            *topics, group_id=group_id or self.name, ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest", decoder=_raw_bytes, **options,
         )
         async def on_message(body: bytes, message: KafkaMessage, current_broker: CurrentBroker) -> None:
             await self.handle(body, message, current_broker)
+
+    def subscribe_batches(self, broker, *topics: str, group_id: str, batch_handler: BatchHandler,
+                          max_records: int = 500, **options) -> None:
+        """Like subscribe, but a whole poll of messages is applied in one transaction: for high-volume consumers."""
+        self._batch_handler = batch_handler
+
+        @broker.subscriber(
+            *topics, group_id=group_id, batch=True, max_records=max_records, batch_timeout_ms=50,
+            ack_policy=AckPolicy.NACK_ON_ERROR, auto_offset_reset="earliest", decoder=_raw_bytes, **options,
+        )
+        async def on_batch(bodies: list[bytes], message: KafkaMessage, current_broker: CurrentBroker) -> None:
+            await self.handle_batch(message, current_broker)
+
+    async def handle_batch(self, message, broker: KafkaBroker) -> None:
+        records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
+        readable = []
+        for record in records:
+            try:
+                event = decode_event(record.value or b"")
+            except UndecodableEvent as bad:
+                await self._dead_letter_record(broker, record, bad.reason, bad.detail)
+                continue
+            if event.type in self.handlers:
+                readable.append((record, event))
+        if not readable:
+            return
+        try:
+            await self._apply_batch_once(readable)
+        except Exception as error:
+            log.warning("a batch failed; applying its events one by one to find the bad one",
+                        extra={"consumer": self.name, "error": type(error).__name__})
+            for record, event in readable:
+                await self._apply_alone(broker, record, event)
+
+    async def _apply_batch_once(self, readable: list) -> None:
+        async with self._pool().acquire() as connection, connection.transaction():
+            fresh_ids = {row["event_id"] for row in await connection.fetch(
+                """INSERT INTO consumed_events (consumer, event_id, topic, partition, "offset")
+                   SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[])
+                   ON CONFLICT DO NOTHING RETURNING event_id""",
+                self.name, [e.id for _, e in readable], [r.topic for r, _ in readable],
+                [r.partition for r, _ in readable], [r.offset for r, _ in readable])}
+            fresh, seen = [], set()
+            for _, event in readable:
+                if event.id in fresh_ids and event.id not in seen:
+                    seen.add(event.id)
+                    fresh.append(event)
+            if fresh:
+                await self._batch_handler(connection, fresh)
+
+    async def _apply_alone(self, broker: KafkaBroker, record, event: DecodedEvent) -> None:
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                await self._apply_batch_once([(record, event)])
+                return
+            except EventRejected as rejected:
+                await self._dead_letter_record(broker, record, "rejected", str(rejected))
+                return
+            except Exception as error:
+                if _is_transient(error):
+                    raise  # the database or network is away: redeliver later rather than dead-letter good events
+                if attempt == self.max_attempts:
+                    await self._dead_letter_record(broker, record, "handler_failed",
+                                                   f"{type(error).__name__} after {attempt} attempts")
+                    return
+                await asyncio.sleep(self.retry_backoff_seconds * attempt)
 
     async def handle(self, body: bytes, message, broker: KafkaBroker) -> None:
         record = message.raw_message
@@ -75,7 +142,7 @@ class IdempotentConsumer:
         except Exception as error:
             attempts = self._attempts.get(position, 0) + 1
             self._attempts[position] = attempts
-            if attempts >= self.max_attempts:
+            if attempts >= self.max_attempts and not _is_transient(error):
                 self._attempts.pop(position, None)
                 await self._dead_letter(broker, message, body, "handler_failed",
                                         f"{type(error).__name__} after {attempts} attempts")
@@ -98,11 +165,21 @@ class IdempotentConsumer:
                 await handler(connection, event)
 
     async def _dead_letter(self, broker: KafkaBroker, message, body: bytes, reason: str, detail: str) -> None:
-        record = message.raw_message
+        await self._dead_letter_record(broker, message.raw_message, reason, detail, value=body)
+
+    async def _dead_letter_record(self, broker: KafkaBroker, record, reason: str, detail: str,
+                                  value: bytes | None = None) -> None:
+        body = value if value is not None else (record.value or b"")
         await send_to_dead_letters(
             broker, value=body, key=record.key, topic=record.topic, partition=record.partition,
             offset=record.offset, reason=reason, detail=detail, consumer=self.name,
         )
+
+
+def _is_transient(error: Exception) -> bool:
+    """Errors of reaching the database, not of the event: retrying later will work."""
+    return isinstance(error, (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+                              asyncpg.CannotConnectNowError))
 
 
 async def _raw_bytes(message) -> bytes:

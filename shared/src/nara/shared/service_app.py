@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -29,6 +31,7 @@ def build_service_app(
     migrations_dir: Path,
     add_routes: Callable[[FastAPI, KafkaBroker], None] = lambda app, broker: None,
     on_database_ready: Callable[[FastAPI], Awaitable[None]] | None = None,
+    background: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
 ) -> FastAPI:
     """One service process. Start-up: pool and migrations, outbox relay, Kafka; shutdown in reverse."""
     settings_from_environment()  # a production deploy without its token key fails here, not at the first request
@@ -58,9 +61,15 @@ def build_service_app(
             await relay.start()
             try:
                 await broker.start()
+                tasks = [asyncio.create_task(run(app), name=getattr(run, "__name__", "background"))
+                         for run in background]
                 try:
                     yield
                 finally:
+                    for task in tasks:
+                        task.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await task
                     await broker.stop()  # waits up to graceful_timeout for in-flight messages
             finally:
                 await relay.stop()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from faststream.kafka import KafkaBroker
 
 from nara.shared.clock import Clock, SystemClock
@@ -13,7 +14,7 @@ from nara.shared.service_app import build_service_app
 from nara.shared.topics import CONTACTS
 
 from .demo import load_demo_data
-from .entrypoints import api, staff_api
+from .entrypoints import api, pages, staff_api
 from .service import contacts
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings
@@ -31,6 +32,8 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
                                          max_future_web_bookings_per_unit=settings.max_future_web_bookings_per_unit)
         app.include_router(api.router)
         app.include_router(staff_api.router)
+        app.include_router(pages.router)
+        app.mount("/static/booking", StaticFiles(directory=pages.STATIC_DIR), name="booking-static")
         IdempotentConsumer("booking-contacts", lambda: app.state.pool, contacts.HANDLERS).subscribe(
             broker, CONTACTS, group_id=settings.contacts_consumer_group)
 

@@ -1,15 +1,32 @@
-"""Wires the triage service: settings, database, Kafka router and HTTP routes."""
+"""Wires the triage service: settings, database, Kafka, the guidelines in force and the HTTP routes."""
 
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from faststream.kafka import KafkaBroker
 
+from nara.shared.clock import Clock, SystemClock
+from nara.shared.pseudonym import pseudonymiser_from_environment
 from nara.shared.service_app import build_service_app
 
+from .domain.registry import GuidelineRegistry
+from .entrypoints import api, console
 from .settings import TriageSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def create_app(settings: TriageSettings | None = None) -> FastAPI:
-    return build_service_app(settings or TriageSettings(), title="Nära triage", migrations_dir=MIGRATIONS)
+def create_app(settings: TriageSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or TriageSettings()
+    guidelines = GuidelineRegistry(settings.guidelines_dir)  # refuses to start on guidelines that do not lint clean
+
+    def add_routes(app: FastAPI, broker: KafkaBroker) -> None:
+        app.state.clock = clock or SystemClock()
+        app.state.pseudonymiser = pseudonymiser_from_environment()
+        app.state.guidelines = guidelines
+        app.include_router(api.router)
+        app.include_router(console.router)
+        app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")
+
+    return build_service_app(settings, title="Nära triage", migrations_dir=MIGRATIONS, add_routes=add_routes)

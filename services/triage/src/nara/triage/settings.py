@@ -1,6 +1,10 @@
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from nara.shared.settings import ServiceSettings
+
+GUIDELINES = Path(__file__).resolve().parents[3] / "guidelines"
 
 
 class TriageSettings(ServiceSettings):
@@ -8,3 +12,5 @@ class TriageSettings(ServiceSettings):
 
     service_name: str = "triage"
     port: int = 8002
+    guidelines_dir: Path = GUIDELINES
+    booking_url: str = "http://127.0.0.1:8001"  # the console books on a patient's behalf through booking's API

@@ -1,0 +1,187 @@
+"""The triage service's public API (contract.md), as the citizens' pages need it.
+
+Every call forwards the citizen's own bearer token. A triage service that does not answer, or
+answers with a server error, raises TriageUnavailable; a refusal (4xx) raises TriageRefused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
+
+
+class TriageUnavailable(Exception):
+    """The triage service could not be reached or failed; try again later."""
+
+
+class TriageRefused(Exception):
+    """The triage service refused the request (4xx); `status` and `detail` say how."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(f"{status}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class ContactReason:
+    code: str
+    title: str
+    min_age: int | None = None
+    max_age: int | None = None
+
+    def applies_to(self, age: int) -> bool:
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
+
+@dataclass(frozen=True)
+class Guidelines:
+    version: str
+    reasons: list[ContactReason]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    kind: str  # yes_no, choice or number
+    options: list[tuple[str, str]] = field(default_factory=list)  # (value, text)
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    min_age: int | None = None
+    max_age: int | None = None
+
+    def applies_to(self, age: int) -> bool:
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
+
+@dataclass(frozen=True)
+class ReasonQuestions:
+    code: str
+    title: str
+    questions: list[Question]
+
+
+@dataclass(frozen=True)
+class Decision:
+    urgency: str
+    care_level: str
+    profession: str
+    alternatives: list[str]
+    guarantee_applies: bool
+    guideline_version: str
+    rules_fired: list[str]  # the texts a person reads
+    advice: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Decision:
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+
+class TriageClient:
+    """One short-lived HTTP connection per call, so the pages need no start-up or shutdown hooks."""
+
+    def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None,
+                 timeout: httpx.Timeout = DEFAULT_TIMEOUT):
+        self.base_url = base_url.rstrip("/")
+        self._transport = transport
+        self._timeout = timeout
+
+    async def guidelines(self, token: str) -> Guidelines:
+        body = await self._call("GET", "/api/v1/guidelines", token)
+        reasons = body.get("reasons") or body.get("contact_reasons") or []
+        if isinstance(reasons, dict):
+            reasons = [{"code": code, **value} for code, value in reasons.items()]
+        return Guidelines(str(body.get("version") or body.get("guideline_version") or ""),
+                          [_reason(item) for item in reasons if isinstance(item, dict) and item.get("code")])
+
+    async def reason(self, token: str, code: str) -> ReasonQuestions:
+        body = await self._call("GET", f"/api/v1/guidelines/reasons/{code}", token)
+        body = body.get("reason", body) if isinstance(body.get("reason"), dict) else body
+        return ReasonQuestions(str(body.get("code", code)), str(body.get("title") or code),
+                               [_question(item) for item in body.get("questions") or [] if isinstance(item, dict)])
+
+    async def evaluate(self, token: str, *, reason_code: str, answers: dict[str, Any], age: int,
+                       channel: str = "web") -> Decision:
+        body = await self._call("POST", "/api/v1/triage/evaluate", token,
+                                {"reason_code": reason_code, "answers": answers, "age": age, "channel": channel})
+        return _decision(body)
+
+    async def register_contact(self, token: str, *, patient: str, unit: str, reason_code: str,
+                               channel: str = "web") -> str:
+        """Register the contact (the guarantee clock starts) and give its id."""
+        body = await self._call("POST", "/api/v1/contacts", token,
+                                {"patient": patient, "unit": unit, "channel": channel, "reason_code": reason_code})
+        contact = body.get("contact") if isinstance(body.get("contact"), dict) else body
+        contact_id = contact.get("contact_id") or contact.get("id")
+        if not contact_id:
+            raise TriageUnavailable("the triage service registered a contact but gave no id")
+        return str(contact_id)
+
+    async def triage_contact(self, token: str, contact_id: str, answers: dict[str, Any]) -> Decision:
+        body = await self._call("POST", f"/api/v1/contacts/{contact_id}/triage", token, {"answers": answers})
+        return _decision(body)
+
+    async def _call(self, method: str, path: str, token: str, payload: dict | None = None) -> dict:
+        try:
+            async with httpx.AsyncClient(base_url=self.base_url, transport=self._transport,
+                                         timeout=self._timeout) as client:
+                response = await client.request(method, path, json=payload,
+                                                headers={"Authorization": f"Bearer {token}"})
+        except httpx.HTTPError as error:
+            raise TriageUnavailable(f"{method} {path}: {type(error).__name__}") from error
+        if response.status_code >= 500:
+            raise TriageUnavailable(f"{method} {path}: HTTP {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError:
+            raise TriageUnavailable(f"{method} {path}: the answer was not JSON") from None
+        if response.status_code >= 400:
+            detail = body.get("detail") if isinstance(body, dict) else None
+            raise TriageRefused(response.status_code, detail if isinstance(detail, str) else str(detail or ""))
+        if not isinstance(body, dict):
+            raise TriageUnavailable(f"{method} {path}: the answer was not a JSON object")
+        return body
+
+
+def _age_range(item: dict) -> tuple[int | None, int | None]:
+    age = item.get("age")
+    if isinstance(age, dict):
+        return age.get("min"), age.get("max")
+    return item.get("min_age"), item.get("max_age")
+
+
+def _reason(item: dict) -> ContactReason:
+    low, high = _age_range(item)
+    return ContactReason(str(item["code"]), str(item.get("title") or item.get("name") or item["code"]), low, high)
+
+
+def _question(item: dict) -> Question:
+    options = [(str(o.get("value")), str(o.get("text") or o.get("label") or o.get("value")))
+               for o in item.get("options") or [] if isinstance(o, dict)]
+    low, high = _age_range(item)
+    return Question(str(item["id"]), str(item.get("text") or item["id"]), str(item.get("kind") or "yes_no"), options,
+                    str(item.get("unit") or ""), item.get("min"), item.get("max"), bool(item.get("integer")), low, high)
+
+
+def _decision(body: dict) -> Decision:
+    data = body.get("decision") if isinstance(body.get("decision"), dict) else body
+    try:
+        return Decision(
+            urgency=str(data.get("urgency") or ""), care_level=str(data["care_level"]),
+            profession=str(data["profession"]), alternatives=[str(p) for p in data.get("alternatives") or []],
+            guarantee_applies=bool(data.get("guarantee_applies")),
+            guideline_version=str(data.get("guideline_version") or ""),
+            rules_fired=[str(r.get("text")) if isinstance(r, dict) else str(r) for r in data.get("rules_fired") or []],
+            advice=str(data.get("advice") or ""))
+    except KeyError as missing:
+        raise TriageUnavailable(f"the triage decision lacks {missing}") from None

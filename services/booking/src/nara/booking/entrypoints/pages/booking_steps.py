@@ -1,0 +1,205 @@
+"""Choosing a time for the triaged contact, holding it while the citizen confirms, and booking it."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ...adapters import store
+from ...service import appointments as use_cases
+from ...service.search import SlotQuery, care_units, free_slots
+from ..views import appointment_view
+from . import swedish
+from .common import PageRoute, attempt, attempt_once, now_of, show
+from .rendering import Safe, button, fmt, hidden, link_button, render, textarea
+from .session import Citizen, CurrentCitizen, checked_form, clear_flow, read_flow, write_flow
+from .slots import PAGE_SIZE, pagination, slot_choices
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+CONTACT_WAIT = timedelta(seconds=12)  # how long the read model may take to learn a new contact from Kafka
+WAIT_PER_REQUEST = 3.0
+SEARCH_DAYS = 14
+GONE = {"slot_taken", "slot_not_bookable", "not_found"}
+
+
+async def contact_ready(request: Request, contact_id: str) -> bool:
+    async with request.app.state.pool.acquire() as connection:
+        contact = await store.contact(connection, contact_id)
+    return contact is not None and contact.triaged
+
+
+async def _wait_for_contact(request: Request, contact_id: str, seconds: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await contact_ready(request, contact_id):
+        if asyncio.get_running_loop().time() >= deadline:
+            return False
+        await asyncio.sleep(0.25)
+    return True
+
+
+def _still_arriving(request: Request, flow: dict) -> bool:
+    """Whether the contact was registered so lately that the read model may not have it yet."""
+    registered = datetime.fromisoformat(flow.get("registered_at") or now_of(request).isoformat())
+    return now_of(request) - registered < CONTACT_WAIT
+
+
+async def _waiting_page(request: Request, citizen: Citizen, flow: dict) -> HTMLResponse:
+    if _still_arriving(request, flow):
+        body = render("waiting.html", heading="Vi hämtar tider…",
+                      text="Vi hämtar de tider som passar ditt ärende. Det tar bara några sekunder.",
+                      again=link_button("/tider", "Visa tiderna", secondary=True))
+        response = await show(request, citizen, title="Vi hämtar tider", body=body, flow=flow, active="book")
+        response.headers["Refresh"] = "2"  # without JavaScript the page asks again by itself, for a few seconds
+        return response
+    body = render("waiting.html", heading="Det tar längre tid än vanligt",
+                  text="Vi kunde inte hämta tiderna för ditt ärende just nu. Ditt ärende är registrerat. "
+                       "Försök igen om en stund.", again=link_button("/tider", "Försök igen"))
+    return await show(request, citizen, title="Det tar längre tid än vanligt", body=body, flow=flow, active="book",
+                      status_code=503)
+
+
+async def _times_page(request: Request, citizen: Citizen, flow: dict, page_number: int = 1,
+                      error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    now = now_of(request)
+    query = SlotQuery(flow["unit"], now, now + timedelta(days=SEARCH_DAYS), contact_id=flow["contact_id"],
+                      page=page_number, page_size=PAGE_SIZE)
+
+    async def search(connection):
+        return await free_slots(connection, query, patient=citizen.pseudonym, by_staff=False, now=now), \
+            await care_units(connection)
+
+    found, refused = await attempt(request, search)
+    if refused is not None:
+        body = fmt('<h1 class="heading-l">Du kan inte boka en tid här</h1><p class="body">$message</p>$again',
+                   message=refused.message, again=link_button("/besvar", "Börja om"))
+        return await show(request, citizen, title="Du kan inte boka en tid här", body=body, flow=flow,
+                          active="book", status_code=refused.status)
+    slots, units = found
+    unit_name = next((u["name"] for u in units if u["hsa_id"] == flow["unit"]), "")
+    heading = fmt('<span class="caption">$unit</span><h1 class="heading-l">Välj en tid</h1>', unit=unit_name)
+    if not slots.slots:
+        body = fmt('$heading<p class="body">Det finns inga lediga tider som passar ditt ärende de närmaste '
+                   '$days dagarna. Ring vårdcentralen, så hjälper de dig.</p>$more', heading=heading,
+                   days=str(SEARCH_DAYS), more=pagination("/tider", slots))
+        return await show(request, citizen, title="Välj en tid", body=body, flow=flow, active="book",
+                          errors=[(None, error)] if error else [], status_code=status_code)
+    body = render("form_page.html", heading=heading, intro=Safe(""), action="/tider",
+                  csrf=hidden("csrf", citizen.csrf), fields=slot_choices(slots, error=error, legend="Lediga tider"),
+                  buttons=button("Fortsätt"), after=pagination("/tider", slots))
+    return await show(request, citizen, title="Välj en tid", body=body, flow=flow, active="book",
+                      errors=[("tid", error)] if error else [], status_code=status_code)
+
+
+def _page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 1000 else 1
+
+
+@router.get("/tider")
+async def times(request: Request, citizen: CurrentCitizen, sida: str | None = None) -> Response:
+    flow = read_flow(request, citizen)
+    if not flow.get("contact_id"):
+        return RedirectResponse("/vardcentral" if flow.get("decision") else "/besvar", status_code=303)
+    wait = WAIT_PER_REQUEST if _still_arriving(request, flow) else 0.0
+    if not await _wait_for_contact(request, flow["contact_id"], wait):
+        return await _waiting_page(request, citizen, flow)
+    return await _times_page(request, citizen, flow, _page_number(sida))
+
+
+@router.get("/tider/status")
+async def times_status(request: Request, citizen: CurrentCitizen) -> JSONResponse:
+    """For the page's script: whether the times can be shown yet."""
+    flow = read_flow(request, citizen)
+    ready = bool(flow.get("contact_id")) and await contact_ready(request, flow["contact_id"])
+    return JSONResponse({"ready": ready}, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/tider")
+async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
+    form = await checked_form(request, citizen)
+    flow = read_flow(request, citizen)
+    if not flow.get("contact_id"):
+        return RedirectResponse("/besvar", status_code=303)
+    try:
+        slot_id = uuid.UUID(form.get("tid", ""))
+    except ValueError:
+        return await _times_page(request, citizen, flow, error="Välj en tid.", status_code=400)
+    held, refused = await attempt(request, lambda connection: use_cases.hold(
+        connection, citizen.actor, slot_id, now_of(request), request.app.state.policy))
+    if refused is not None:
+        return await _times_page(request, citizen, flow, error=refused.message, status_code=refused.status)
+    flow["hold"] = {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
+    response = RedirectResponse("/bekrafta", status_code=303)
+    write_flow(request, response, citizen, flow)
+    return response
+
+
+async def _confirm_page(request: Request, citizen: Citizen, flow: dict, *, reason: str | None = None,
+                        error: tuple[str | None, str] | None = None, status_code: int = 200) -> Response:
+    hold = flow["hold"]
+    async with request.app.state.pool.acquire() as connection:
+        slot = await store.slot(connection, uuid.UUID(hold["slot_id"]))
+        units = {u["hsa_id"]: u for u in await care_units(connection)}
+    if slot is None:
+        return RedirectResponse("/tider", status_code=303)
+    unit = units.get(slot.unit, {"name": slot.unit, "address": ""})
+    expires = datetime.fromisoformat(hold["expires_at"])
+    held_text = (f"Vi håller tiden åt dig till {swedish.clock(expires)}. Bekräfta innan dess."
+                 if expires > now_of(request) else
+                 f"Vi höll tiden åt dig till {swedish.clock(expires)}. Någon annan kan ha bokat den, "
+                 "men du kan försöka bekräfta den.")
+    reason_field = textarea(
+        "anledning", "Vad gäller besöket?", value=reason if reason is not None else flow.get("reason_title", ""),
+        hint="Det behövs för den här tiden. Skriv kort, till exempel ”Hosta sedan två veckor”.", required=True,
+        error=error[1] if error and error[0] == "anledning" else None) if slot.time_type.reason_required else Safe("")
+    body = render(
+        "confirm.html", when=swedish.when_span(slot.start_at, slot.end_at), unit=unit["name"], address=unit["address"],
+        practitioner=f"{slot.practitioner_name}, {swedish.profession(slot.time_type.profession)}",
+        kind=f"{slot.time_type.name} ({swedish.contact_form(slot.time_type.contact_form).lower()})",
+        held=held_text, csrf=hidden("csrf", citizen.csrf), reason=reason_field,
+        button=button("Bekräfta bokningen"))
+    return await show(request, citizen, title="Bekräfta din tid", body=body, flow=flow, active="book",
+                      errors=[error] if error else [], status_code=status_code)
+
+
+@router.get("/bekrafta")
+async def confirm(request: Request, citizen: CurrentCitizen) -> Response:
+    flow = read_flow(request, citizen)
+    if not flow.get("hold"):
+        return RedirectResponse("/tider" if flow.get("contact_id") else "/besvar", status_code=303)
+    return await _confirm_page(request, citizen, flow)
+
+
+@router.post("/bekrafta")
+async def book(request: Request, citizen: CurrentCitizen) -> Response:
+    form = await checked_form(request, citizen)
+    flow = read_flow(request, citizen)
+    if not flow.get("hold"):
+        return RedirectResponse("/tider" if flow.get("contact_id") else "/besvar", status_code=303)
+    slot_id, reason = uuid.UUID(flow["hold"]["slot_id"]), (form.get("anledning") or "").strip() or None
+
+    async def action(connection):
+        return appointment_view(await use_cases.book(
+            connection, citizen.actor, slot_id=slot_id, patient=citizen.pseudonym, contact_id=flow["contact_id"],
+            reason=reason, now=now_of(request), policy=request.app.state.policy))
+
+    digest = hashlib.sha256((reason or "").encode()).hexdigest()[:16]
+    status, answer = await attempt_once(request, citizen, f"book:{flow['hold']['id']}:{digest}",
+                                        {"op": "web-book", "slot_id": str(slot_id), "reason": reason}, action)
+    if status < 400:
+        response = RedirectResponse(f"/mina-tider/{answer['id']}?klart=bokad", status_code=303)
+        clear_flow(response)
+        return response
+    message = answer.get("detail") or "Det gick inte att boka tiden. Försök igen."
+    if answer.get("code") in GONE:  # the time is gone: say so, and show the other times at once
+        flow.pop("hold", None)
+        response = await _times_page(request, citizen, flow, error=message, status_code=status)
+        write_flow(request, response, citizen, flow)
+        return response
+    field = "anledning" if answer.get("code") == "invalid_request" and "anledning" in form else None
+    return await _confirm_page(request, citizen, flow, reason=form.get("anledning"), error=(field, message),
+                               status_code=status)

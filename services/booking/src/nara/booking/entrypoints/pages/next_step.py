@@ -1,0 +1,82 @@
+"""'Ditt nästa steg': the one thing the citizen should do next, shown on every page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import Request
+
+from ...adapters import store
+from ...domain.schedule import TimeType
+from ...service.records import AppointmentRecord, appointments_of_patient
+from . import swedish
+from .rendering import Safe, fmt, render
+
+# Care levels that cannot wait for a booked time: the advice is the next step, whatever else is booked.
+URGENT_STEPS = {
+    "call_112": "Ring 112 nu.",
+    "emergency_now": "Åk till närmaste akutmottagning nu. Ring 112 om det är bråttom.",
+    "within_hours": "Ring din vårdcentral eller 1177 nu, så får du hjälp inom några timmar.",
+}
+BOOKABLE_LEVELS = {"same_day", "within_3_days", "planned"}
+
+
+def static_step(text: str, *, link: tuple[str, str] | None = None, urgent: bool = False) -> Safe:
+    more = fmt('<p><a href="$href">$label</a></p>', href=link[0], label=link[1]) if link else Safe("")
+    return render("next_step.html", text=text, more=more,
+                  urgent_class=Safe(" next-step-urgent") if urgent else Safe(""))
+
+
+async def upcoming_appointment(request: Request, pseudonym: str,
+                               now: datetime) -> tuple[AppointmentRecord, TimeType | None] | None:
+    """The citizen's next booked time, with its time type (for the cancel notice)."""
+    async with request.app.state.pool.acquire() as connection:
+        booked = [a for a in await appointments_of_patient(connection, pseudonym)
+                  if a.status == "booked" and a.start_at > now]
+        if not booked:
+            return None
+        first = min(booked, key=lambda a: a.start_at)
+        slot = await store.slot(connection, first.slot_id)
+    return first, slot.time_type if slot else None
+
+
+def appointment_step_text(record: AppointmentRecord, time_type: TimeType | None, now: datetime) -> str:
+    """'Kom till Vårdcentralen X, adress, tisdag 24 november kl. 08:00. Avboka senast ...'."""
+    moment = swedish.when(record.start_at)
+    meet = {
+        "home": f"{record.practitioner_name} kommer hem till dig {moment}.",
+        "phone": f"{record.practitioner_name} ringer dig {moment}.",
+        "video": f"Ditt videobesök hos {record.practitioner_name} börjar {moment}.",
+        "chat_letter": f"Du får svar av {record.practitioner_name} {swedish.day(record.start_at)}.",
+    }.get(record.contact_form, f"Kom till {record.unit_name}, {record.unit_address}, {moment}.")
+    return f"{meet} {cancel_text(record, time_type, now)}"
+
+
+def cancel_text(record: AppointmentRecord, time_type: TimeType | None, now: datetime) -> str:
+    if time_type is None or not time_type.web_cancel_allowed:
+        return "Ring vårdcentralen om du inte kan komma."
+    latest = record.start_at - time_type.cancel_notice
+    if latest <= now:
+        return "Det är för sent att avboka på webben. Ring vårdcentralen om du inte kan komma."
+    return f"Avboka senast {swedish.when(latest)} om du inte kan komma."
+
+
+async def next_step(request: Request, pseudonym: str, flow: dict, now: datetime) -> Safe:
+    decision = flow.get("decision") or {}
+    level = decision.get("care_level")
+    if level in URGENT_STEPS:
+        return static_step(URGENT_STEPS[level], urgent=True)
+    upcoming = await upcoming_appointment(request, pseudonym, now)
+    if upcoming is not None:
+        record, time_type = upcoming
+        return static_step(appointment_step_text(record, time_type, now), link=("/mina-tider", "Se dina tider"))
+    if level == "self_care":
+        return static_step("Följ egenvårdsråden. Ring 1177 om du blir sämre.")
+    if level in BOOKABLE_LEVELS:
+        who = swedish.profession(decision.get("profession", ""))
+        if flow.get("contact_id"):
+            return static_step("Välj en tid som passar dig, och bekräfta den.")
+        return static_step(f"Välj vårdcentral, och sedan en tid hos {who}.")
+    if flow.get("reason"):
+        return static_step("Svara på frågorna, så får du veta vart du ska vända dig.")
+    return static_step("Beskriv dina besvär så hjälper vi dig vidare.", link=("/besvar", "Beskriv dina besvär"))

@@ -1,0 +1,123 @@
+"""Steps through the citizens' pages that several browser tests share, done the way a person does them."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from playwright.async_api import Page, expect
+
+AXE = Path(__file__).resolve().parents[4] / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MAX_REASONS_TRIED = 12
+PAGES_SECRET = "browser-tests-pages-secret"  # BOOKING_PAGES_SECRET of the test's booking process
+
+
+def new_personnummer() -> str:
+    """A valid personnummer, random enough that no other test in the run uses it."""
+    year, month, day = 1950 + random.randrange(50), random.randrange(1, 13), random.randrange(1, 29)
+    body = f"{year % 100:02d}{month:02d}{day:02d}{random.randrange(1, 1000):03d}"
+    digits = [int(d) * (2 - i % 2) for i, d in enumerate(body)]
+    check = (10 - sum(d // 10 + d % 10 for d in digits) % 10) % 10
+    return f"{year}{body[2:6]}-{body[6:]}{check}"
+
+
+async def set_flow(page: Page, personnummer: str, flow: dict) -> None:
+    """Put the booking flow's state in the browser as the pages would, signed with the test process's secret."""
+    from nara.booking.entrypoints.pages.session import FLOW_COOKIE, sign
+    from nara.shared.pseudonym import pseudonymiser_from_environment
+
+    who = pseudonymiser_from_environment().pseudonym(personnummer)
+    value = sign(PAGES_SECRET.encode(), "flow", {**flow, "who": who})
+    await page.context.add_cookies([{"name": FLOW_COOKIE, "value": value, "url": page.url}])
+
+
+async def log_in(page: Page, personnummer: str) -> None:
+    await page.goto("/logga-in")
+    await page.get_by_label("Personnummer").fill(personnummer)
+    await page.get_by_role("button", name="Logga in").click()
+    await expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
+
+
+async def answer_questions(page: Page, *, yes: bool = False) -> None:
+    """Answer every question: yes or no, the first option, or a number in the middle of the range."""
+    for group in await page.locator("fieldset").all():
+        choice = group.get_by_label("Ja" if yes else "Nej", exact=True)
+        if await choice.count():
+            await choice.check()
+        else:
+            await group.locator("input[type=radio]").first.check()
+    for field in await page.locator("input.input").all():
+        hint = await page.locator(f"#{await field.get_attribute('id')}-hint").inner_text()
+        low, high = (float(n) for n in re.findall(r"-?\d+(?:[.,]\d+)?", hint.replace(",", "."))[:2])
+        integer = await field.get_attribute("inputmode") == "numeric"
+        middle = (low + high) / 2
+        await field.fill(str(int(middle)) if integer else f"{middle:.1f}".replace(".", ","))
+    await page.get_by_role("button", name="Fortsätt").click()
+
+
+async def find_advice(page: Page, wanted: re.Pattern, *, yes: bool = False) -> str:
+    """Try the contact reasons in turn until the advice heading matches; return the reason's title."""
+    await page.goto("/besvar")
+    count = await page.locator("input[name=orsak]").count()
+    for index in range(min(count, MAX_REASONS_TRIED)):
+        await page.goto("/besvar")
+        radio = page.locator("input[name=orsak]").nth(index)
+        title = await page.locator(f"label[for='{await radio.get_attribute('id')}']").inner_text()
+        await radio.check()
+        await page.get_by_role("button", name="Fortsätt").click()
+        await page.wait_for_url("**/besvar/fragor")
+        await answer_questions(page, yes=yes)
+        await page.wait_for_url("**/besvar/rad")
+        heading = await page.locator("h1").first.inner_text()
+        if wanted.search(heading):
+            return title
+    raise AssertionError(f"no contact reason led to advice matching {wanted.pattern!r}")
+
+
+async def describe_bookable_problem(page: Page) -> str:
+    return await find_advice(page, re.compile(r"^Du bör träffa en "))
+
+
+async def choose_unit(page: Page, name: str = "Vårdcentralen Falkenberg") -> None:
+    await page.get_by_role("button", name="Välj vårdcentral").click()
+    await page.get_by_label(name).check()
+    await page.get_by_role("button", name="Fortsätt").click()
+    await expect(page.get_by_role("heading", name="Välj en tid")).to_be_visible(timeout=30_000)
+
+
+async def pick_slot(page: Page, *, hours_ahead: float = 0, exclude: frozenset[str] = frozenset(),
+                    clinic_only: bool = True) -> tuple[str, str]:
+    """Check a free time that starts at least `hours_ahead` from now, paging on if needed; (slot id, label)."""
+    earliest = datetime.now(UTC) + timedelta(hours=hours_ahead)
+    while True:
+        for radio in await page.locator("input[name=tid]").all():
+            value, radio_id = await radio.get_attribute("value"), await radio.get_attribute("id")
+            start = datetime.fromisoformat(await radio.get_attribute("data-value"))
+            hint = await page.locator(f"#{radio_id}-hint").inner_text()
+            if value in exclude or start < earliest or (clinic_only and "Besök på vårdcentralen" not in hint):
+                continue
+            await radio.check()
+            return value, (await page.locator(f"label[for='{radio_id}']").inner_text()).split("\n")[0]
+        more = page.get_by_role("link", name="Fler tider")
+        if not await more.count():
+            raise AssertionError("no free time fits the test's needs")
+        await more.click()
+
+
+def time_label(label: str) -> str:
+    """The date and start of a slot label: 'tisdag 24 november kl. 08:00' from '... kl. 08:00–08:20 Inom ...'."""
+    found = re.match(r"^(\w+ \d+ \w+ kl\. \d\d:\d\d)", label)
+    assert found, label
+    return found.group(1)
+
+
+async def serious_accessibility_problems(page: Page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA findings on the page that are serious or critical."""
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]

@@ -1,0 +1,95 @@
+"""What the events have told about one contact, each fact with its own time, whatever order they came in."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Booking:
+    id: str
+    booked_at: datetime | None = None  # when the booking was made (the event's time)
+    start: datetime | None = None
+    end: datetime | None = None
+    profession: str | None = None
+    contact_form: str | None = None
+    earlier_offered: bool = False  # times within the guarantee were offered and a later one chosen
+    ended_at: datetime | None = None  # cancelled, no-show, moved by a rebooking, or completed
+    end_kind: str | None = None
+
+    def active_at(self, moment: datetime) -> bool:
+        return (self.booked_at is not None and self.booked_at <= moment and self.start is not None
+                and (self.ended_at is None or self.ended_at > moment))
+
+
+@dataclass(frozen=True)
+class Assessment:
+    at: datetime
+    profession: str | None
+    contact_form: str | None
+
+
+@dataclass(frozen=True)
+class Triage:
+    at: datetime
+    guarantee_applies: bool
+    profession: str | None
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    contact_id: str
+    patient: str | None = None
+    unit: str | None = None
+    listed_unit: str | None = None
+    channel: str | None = None
+    sought_at: datetime | None = None
+    registered_at: datetime | None = None
+    triages: tuple[Triage, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    bookings: dict[str, Booking] = field(default_factory=dict)
+
+    def triage_at(self, moment: datetime) -> Triage | None:
+        known = [t for t in self.triages if t.at <= moment]
+        return max(known, key=lambda t: t.at) if known else None
+
+    def assessment_at(self, moment: datetime) -> Assessment | None:
+        """The first medical assessment made by then: it is the one that stops the clock."""
+        known = [a for a in self.assessments if a.at <= moment]
+        return min(known, key=lambda a: a.at) if known else None
+
+    def first_assessment(self) -> Assessment | None:
+        return min(self.assessments, key=lambda a: a.at) if self.assessments else None
+
+    def with_booking(self, booking_id: str, **changes) -> ContactFacts:
+        current = self.bookings.get(booking_id, Booking(booking_id))
+        return replace(self, bookings={**self.bookings, booking_id: replace(current, **changes)})
+
+    def event_times(self) -> list[datetime]:
+        times = [self.registered_at, self.closed_at, *(t.at for t in self.triages), *(a.at for a in self.assessments)]
+        for booking in self.bookings.values():
+            times += [booking.booked_at, booking.ended_at]
+        return sorted({t for t in times if t is not None})
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, raw: dict) -> ContactFacts:
+        def moment(value):
+            return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+        bookings = {key: Booking(**{k: moment(v) if k in ("booked_at", "start", "end", "ended_at") else v
+                                    for k, v in value.items()}) for key, value in raw.get("bookings", {}).items()}
+        return cls(
+            contact_id=raw["contact_id"], patient=raw.get("patient"), unit=raw.get("unit"),
+            listed_unit=raw.get("listed_unit"), channel=raw.get("channel"), sought_at=moment(raw.get("sought_at")),
+            registered_at=moment(raw.get("registered_at")),
+            triages=tuple(Triage(moment(t["at"]), t["guarantee_applies"], t["profession"]) for t in raw.get("triages", ())),
+            assessments=tuple(Assessment(moment(a["at"]), a["profession"], a["contact_form"])
+                              for a in raw.get("assessments", ())),
+            closed_at=moment(raw.get("closed_at")), close_reason=raw.get("close_reason"), bookings=bookings,
+        )

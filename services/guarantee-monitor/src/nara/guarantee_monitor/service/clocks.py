@@ -1,0 +1,121 @@
+"""Keeping clocks in the database: apply events, raise each alert once through the outbox, fire due timers."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import asyncpg
+from prometheus_client import Counter
+
+from nara.shared.events.envelope import DecodedEvent
+from nara.shared.events.models import GuaranteeAtRisk, GuaranteeBreached, GuaranteeResolved
+from nara.shared.outbox import add_event_to_outbox
+
+from ..domain.clock import alerts_until, next_alert_moment, state_at
+from ..domain.facts import ContactFacts
+from ..domain.policy import GuaranteePolicy
+from ..domain.projection import apply, contact_id_of
+
+SOURCE = "/nara/guarantee-monitor"
+ALERT_EVENTS = {"at_risk": GuaranteeAtRisk, "breached": GuaranteeBreached, "resolved": GuaranteeResolved}
+ALERTS_RAISED = Counter("nara_guarantee_alerts_total", "Guarantee alerts raised", ["kind", "level"])
+EVENTS_APPLIED = Counter("nara_guarantee_events_applied_total", "Contact and appointment events applied", ["type"])
+
+
+async def apply_events(connection: asyncpg.Connection, events: list[DecodedEvent], policy: GuaranteePolicy,
+                       now: datetime) -> None:
+    """Apply a batch of events (already deduplicated) to their contacts' clocks, in one transaction."""
+    by_contact: dict[str, list[DecodedEvent]] = {}
+    for event in events:
+        contact_id = contact_id_of(event.type, event.data)
+        if contact_id is not None:  # booked without a triaged contact: no guarantee clock to keep
+            by_contact.setdefault(contact_id, []).append(event)
+        EVENTS_APPLIED.labels(event.type).inc()
+    if not by_contact:
+        return
+    rows = await connection.fetch("SELECT contact_id, facts FROM clocks WHERE contact_id = ANY($1::text[]) FOR UPDATE",
+                                  list(by_contact))
+    known = {row["contact_id"]: ContactFacts.from_json(json.loads(row["facts"])) for row in rows}
+    changed = []
+    for contact_id, contact_events in by_contact.items():
+        facts = known.get(contact_id) or ContactFacts(contact_id)
+        for event in contact_events:
+            facts = apply(facts, event.type, event.data, event.time)
+        changed.append((facts, contact_events[-1].traceparent))
+    # Alerts are the scheduler's to raise, once the consumer has caught up: raised from half-read history
+    # they could never be taken back, and a replay would not give the same ones.
+    await save_clocks(connection, changed, policy, now, raise_alerts=False)
+
+
+async def fire_due(pool: asyncpg.Pool, policy: GuaranteePolicy, now: datetime, batch: int = 500) -> int:
+    """Look at every clock whose next alert moment has come; several instances share the work (SKIP LOCKED)."""
+    async with pool.acquire() as connection, connection.transaction():
+        rows = await connection.fetch(
+            """SELECT facts, last_traceparent FROM clocks WHERE next_alert_at <= $1
+               ORDER BY next_alert_at LIMIT $2 FOR UPDATE SKIP LOCKED""", now, batch)
+        await save_clocks(connection, [(ContactFacts.from_json(json.loads(row["facts"])), row["last_traceparent"])
+                                       for row in rows], policy, now)
+        return len(rows)
+
+
+async def save_clocks(connection: asyncpg.Connection, clocks: list[tuple[ContactFacts, str | None]],
+                      policy: GuaranteePolicy, now: datetime, *, raise_alerts: bool = True) -> None:
+    """Store the clocks and raise the alerts they are due, each alert once (a unique key per contact)."""
+    if not clocks:
+        return
+    await connection.executemany(UPSERT_CLOCK, [_clock_row(facts, policy, now, trace, look_now=not raise_alerts)
+                                                 for facts, trace in clocks])
+    if not raise_alerts:
+        return
+    due = [(facts, trace, alert) for facts, trace in clocks for alert in alerts_until(facts, policy, now)]
+    if not due:
+        return
+    raised = await connection.fetch(
+        """INSERT INTO alerts (contact_id, key, kind, level, at, deadline, hours_left, reason, unit, patient,
+                               traceparent, raised_at)
+           SELECT *, $12::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+               $6::timestamptz[], $7::float8[], $8::text[], $9::text[], $10::text[], $11::text[])
+           ON CONFLICT (contact_id, key) DO NOTHING RETURNING contact_id, key""",
+        *[list(column) for column in zip(*[
+            (f.contact_id, a.key, a.kind, a.level, a.at, a.deadline, a.hours_left(), a.reason, f.unit, f.patient, t)
+            for f, t, a in due])], now)
+    new = {(row["contact_id"], row["key"]) for row in raised}
+    for facts, _, alert in due:
+        if (facts.contact_id, alert.key) not in new:
+            continue
+        ALERTS_RAISED.labels(alert.kind, alert.level).inc()
+        data = ALERT_EVENTS[alert.kind](contact_id=facts.contact_id, patient=facts.patient, unit=facts.unit,
+                                        deadline=alert.deadline, level=alert.level, hours_left=alert.hours_left(),
+                                        reason=alert.reason)
+        await add_event_to_outbox(connection, data, source=SOURCE, subject=facts.patient, time=alert.at)
+
+
+UPSERT_CLOCK = """
+    INSERT INTO clocks (contact_id, patient, unit, listed_unit, channel, profession, sought_at, deadline, status,
+                        status_reason, facts, next_alert_at, assessed_at, assessment_profession, assessment_form,
+                        patient_chose_to_wait, last_traceparent, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17, $18)
+    ON CONFLICT (contact_id) DO UPDATE SET patient = $2, unit = $3, listed_unit = $4, channel = $5, profession = $6,
+        sought_at = $7, deadline = $8, status = $9, status_reason = $10, facts = $11::jsonb, next_alert_at = $12,
+        assessed_at = $13, assessment_profession = $14, assessment_form = $15, patient_chose_to_wait = $16,
+        last_traceparent = coalesce($17, clocks.last_traceparent), updated_at = $18"""
+
+
+def _clock_row(facts: ContactFacts, policy: GuaranteePolicy, now: datetime, traceparent: str | None,
+               look_now: bool) -> tuple:
+    state = state_at(facts, policy, now)
+    # After an event the scheduler looks at the clock at once: a tier may have passed, or an alert be resolved.
+    next_look = now if look_now and state is not None else next_alert_moment(facts, policy, now)
+    first = facts.first_assessment()
+    triage = facts.triage_at(now)
+    return (facts.contact_id, facts.patient, facts.unit, facts.listed_unit, facts.channel,
+            triage.profession if triage else None, facts.sought_at, state.deadline if state else None,
+            state.status if state else None, state.reason if state else None,
+            json.dumps(facts.to_json(), default=_iso), next_look,
+            first.at if first else None, first.profession if first else None, first.contact_form if first else None,
+            any(b.earlier_offered for b in facts.bookings.values()), traceparent, now)
+
+
+def _iso(value):
+    return value.isoformat()

@@ -1,0 +1,73 @@
+"""Publishing contact and appointment events as triage and booking would, for the monitor's tests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime, timedelta
+
+from aiokafka import AIOKafkaProducer
+
+from nara.shared.events.envelope import encode_event
+from nara.shared.events.models import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    ContactAssessed,
+    ContactRegistered,
+)
+
+UNIT = "SE2321000115-E00000000011"
+
+
+def staff_headers(units=(UNIT,), role="ops"):
+    from nara.shared.identity import issue_dev_token
+
+    return {"Authorization": f"Bearer {issue_dev_token(role, 'SE2321000115-P000000555', units=list(units))}"}
+
+
+class Contact:
+    def __init__(self, sought_at: datetime, listed_unit: str | None = UNIT):
+        self.id = f"c-{uuid.uuid4().hex[:10]}"
+        self.patient = f"p_{uuid.uuid4().hex[:26]}"
+        self.sought_at = sought_at
+        self.listed_unit = listed_unit
+
+    def registered(self):
+        return ContactRegistered(contact_id=self.id, patient=self.patient, unit=UNIT, listed_unit=self.listed_unit,
+                                 channel="phone_unit", sought_at=self.sought_at, reason_code="sore_throat"), self.sought_at
+
+    def booked(self, appointment_id: str, start: datetime, at: datetime, earlier: bool = False):
+        return AppointmentBooked(appointment_id=appointment_id, contact_id=self.id, patient=self.patient, unit=UNIT,
+                                 practitioner="SE2321000115-P000000103", profession="nurse", contact_form="clinic",
+                                 start=start, end=start + timedelta(minutes=20), booked_by="patient",
+                                 earlier_time_offered_within_guarantee=earlier), at
+
+    def cancelled(self, appointment_id: str, at: datetime):
+        return AppointmentCancelled(appointment_id=appointment_id, contact_id=self.id, cancelled_by="patient",
+                                    reason="Kan inte"), at
+
+    def assessed(self, at: datetime):
+        return ContactAssessed(contact_id=self.id, assessed_at=at, profession="nurse", contact_form="phone"), at
+
+
+async def publish(bootstrap: str, contact: Contact, *events, repeat: int = 1) -> list[str]:
+    """Send each event (`repeat` times, as a redelivery would); returns the event ids."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    ids = []
+    try:
+        for data, at in events:
+            ids.append(str(uuid.uuid4()))
+            value = encode_event(data, source="/nara/test", subject=contact.patient, time=at, event_id=ids[-1])
+            for _ in range(repeat):
+                await producer.send_and_wait(data.topic, value, key=contact.patient.encode())
+    finally:
+        await producer.stop()
+    return ids
+
+
+async def wait_for(predicate, timeout: float = 60, interval: float = 0.1):
+    async with asyncio.timeout(timeout):
+        while not (result := await predicate()):
+            await asyncio.sleep(interval)
+    return result

@@ -1,0 +1,1 @@
+"""Adapters at the edges: clients for other services."""

@@ -1,0 +1,88 @@
+"""A contact's rules: who may register, triage, override, assess and close it, and what each needs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from nara.shared.clock import to_stockholm
+
+
+class ContactRefused(Exception):
+    """`message` is for people (Swedish); `status` for HTTP."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+CITIZEN_CHANNELS = {"web", "e_service"}
+STAFF_CHANNELS = {"phone_1177", "phone_unit", "reception", "walk_in", "e_service", "emergency_department", "web"}
+CLOSE_REASONS = {"self_care", "withdrawn", "emergency_department", "duplicate"}
+# Licensed professions that make a medical assessment (domain.md, "What counts as a medical assessment").
+ASSESSING_PROFESSIONS = {"doctor", "nurse", "district_nurse", "physiotherapist", "occupational_therapist",
+                         "psychologist", "counsellor", "midwife"}
+CONTACT_FORMS = {"clinic", "home", "phone", "video", "chat_letter"}
+OVERRIDABLE = {"urgency", "care_level", "profession"}
+
+
+def age_on(birth_date: date, at: datetime) -> int:
+    today = to_stockholm(at).date()
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def birth_date_of(normalised: str) -> date:
+    """From a 12-digit personnummer or samordningsnummer (day + 60)."""
+    day = int(normalised[6:8])
+    return date(int(normalised[:4]), int(normalised[4:6]), day - 60 if day > 60 else day)
+
+
+def check_channel(channel: str, by_citizen: bool) -> None:
+    allowed = CITIZEN_CHANNELS if by_citizen else STAFF_CHANNELS
+    if channel not in allowed:
+        raise ContactRefused(422, f"Kanalen '{channel}' går inte att använda här. Välj en av: {', '.join(sorted(allowed))}.")
+
+
+def check_sought_at(sought_at: datetime, now: datetime) -> None:
+    if sought_at.tzinfo is None:
+        raise ContactRefused(422, "Ange tiden med tidszon, till exempel 2026-11-23T09:15:00+01:00.")
+    if sought_at > now + timedelta(minutes=5):
+        raise ContactRefused(422, "Kontakten kan inte ha sökts i framtiden. Kontrollera datum och tid.")
+    if sought_at < now - timedelta(days=30):
+        raise ContactRefused(422, "Kontakten söktes för mer än 30 dagar sedan. Registrera den som en ny kontakt.")
+
+
+def check_override(override: dict | None) -> dict | None:
+    if not override:
+        return None
+    reason = (override.get("reason") or "").strip()
+    if not reason:
+        raise ContactRefused(422, "En avvikelse från riktlinjerna måste ha en skriven motivering.")
+    changes = {k: v for k, v in override.items() if k in OVERRIDABLE and v is not None}
+    unknown = set(override) - OVERRIDABLE - {"reason"}
+    if unknown:
+        raise ContactRefused(422, f"Det går bara att ändra {', '.join(sorted(OVERRIDABLE))}, inte {', '.join(sorted(unknown))}.")
+    if not changes:
+        raise ContactRefused(422, "Ange vad du ändrar: brådskandegrad, vårdnivå eller yrkesgrupp.")
+    return {**changes, "reason": reason}
+
+
+def check_assessment(profession: str, contact_form: str, assessed_at: datetime, sought_at: datetime,
+                     now: datetime) -> None:
+    if profession not in ASSESSING_PROFESSIONS:
+        raise ContactRefused(422, f"Yrkesgruppen '{profession}' kan inte göra en medicinsk bedömning.")
+    if contact_form not in CONTACT_FORMS:
+        raise ContactRefused(422, f"Kontaktformen '{contact_form}' finns inte. Välj en av: {', '.join(sorted(CONTACT_FORMS))}.")
+    if assessed_at.tzinfo is None:
+        raise ContactRefused(422, "Ange bedömningens tid med tidszon.")
+    if assessed_at > now + timedelta(minutes=5):
+        raise ContactRefused(422, "Bedömningen kan inte vara gjord i framtiden.")
+    if assessed_at < sought_at:
+        raise ContactRefused(422, "Bedömningen kan inte vara gjord innan kontakten söktes.")
+
+
+def check_close_reason(reason: str, by_citizen: bool) -> None:
+    if reason not in CLOSE_REASONS:
+        raise ContactRefused(422, f"Skälet '{reason}' finns inte. Välj ett av: {', '.join(sorted(CLOSE_REASONS))}.")
+    if by_citizen and reason != "withdrawn":
+        raise ContactRefused(403, "Du kan bara återkalla din egen kontakt.")

@@ -1,0 +1,145 @@
+"""What every console page shares: the layout, the route class that turns interruptions into pages,
+and running a use case in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+
+from ...adapters.booking_client import BookingClient, BookingUnavailable
+from ...domain.contacts import ContactRefused
+from ...domain.engine import GuidelineGapError
+from .html import EMPTY, Safe, error_summary, fmt, join, link_button, render
+from .session import FormExpired, LoginRequired, Staff, login_location
+from .swedish import ROLES, unit_name
+
+log = logging.getLogger(__name__)
+PRODUCT = "Nära triagekonsol"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
+                               "frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+
+# Fixed messages shown after an action (?klart=...), so no text from the address reaches the page.
+DONE = {
+    "registrerad": "Kontakten är registrerad. Ställ frågorna nedan.",
+    "triagerad": "Kontakten är triagerad. Beslutet och skälen står nedan.",
+    "avvikelse": "Avvikelsen är sparad med din motivering.",
+    "bedomd": "Den medicinska bedömningen är registrerad. Vårdgarantins klocka har stannat.",
+    "avslutad": "Kontakten är avslutad.",
+}
+
+
+def navigation(staff: Staff | None, active: str | None) -> Safe:
+    if staff is None:
+        return EMPTY
+    links = [("ko", "/console", "Kö"), ("ny", "/console/kontakter/ny", "Ny kontakt")]
+    items = join(fmt('<li class="nav-item"><a class="nav-link" href="$href"$current>$text</a></li>', href=href,
+                     text=text, current=Safe(' aria-current="page"') if key == active else EMPTY)
+                 for key, href, text in links)
+    return fmt('<nav class="nav" aria-label="Konsolen"><div class="width-container"><ul class="nav-list">$items'
+               '</ul></div></nav>', items=items)
+
+
+def user_area(staff: Staff | None) -> Safe:
+    if staff is None:
+        return EMPTY
+    units = ", ".join(unit_name(u) for u in staff.units)
+    return fmt('<div class="header-user"><p class="header-who">Inloggad: <strong>$who</strong>, $role<br>'
+               '<span class="header-units">$units</span></p><form method="post" action="/console/logga-ut">'
+               '<input type="hidden" name="csrf" value="$csrf"><button type="submit" class="button button-header">'
+               'Logga ut</button></form></div>',
+               who=staff.caller.subject, role=ROLES.get(staff.role, staff.role), units=units, csrf=staff.csrf)
+
+
+def page(request: Request, *, title: str, body: Safe, staff: Staff | None, active: str | None = None,
+         errors: Sequence[tuple[str | None, str]] = (), status_code: int = 200,
+         done: str | None = None) -> HTMLResponse:
+    """A whole page: skip link, header with who is logged in, navigation, error summary, then the body."""
+    banner = EMPTY
+    if done in DONE:
+        banner = fmt('<div class="banner banner-success" role="alert" aria-labelledby="banner-title" tabindex="-1" '
+                     'data-banner><h2 class="banner-title" id="banner-title">Klart</h2>'
+                     '<p class="banner-text">$text</p></div>', text=DONE[done])
+    document = render("layout.html", title=("Fel: " if errors else "") + f"{title} – {PRODUCT}",
+                      navigation=navigation(staff, active), user=user_area(staff), banner=banner,
+                      error_summary=error_summary(errors), body=body)
+    return HTMLResponse(document, status_code=status_code, headers=SECURITY_HEADERS)
+
+
+def problem_page(request: Request, title: str, message: str, *, status_code: int,
+                 action: tuple[str, str] | None = None) -> HTMLResponse:
+    staff = getattr(request.state, "staff", None)
+    back = action or ("/console", "Till kön")
+    body = fmt('<h1 class="heading-l">$title</h1><p class="body">$message</p><p>$button</p>', title=title,
+               message=message, button=link_button(back[0], back[1], kind="secondary"))
+    return page(request, title=title, body=body, staff=staff, status_code=status_code)
+
+
+def booking_unavailable_page(request: Request) -> HTMLResponse:
+    return problem_page(
+        request, "Bokningen svarar inte just nu",
+        "Det gick inte att nå bokningssystemet, så ingen tid är bokad. Kontakten och triagebeslutet är sparade. "
+        "Försök igen om en stund, eller boka tiden i journalsystemet.",
+        status_code=503, action=(request.url.path, "Försök igen"))
+
+
+class ConsoleRoute(APIRoute):
+    """Console pages answer with pages: a missing login redirects, and a refusal is a Swedish sentence, not a 500."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired as missing:
+                return RedirectResponse(login_location(missing.back_to), status_code=303)
+            except FormExpired:
+                return problem_page(request, "Formuläret har gått ut",
+                                    "Formuläret hörde till en annan inloggning, så inget har ändrats. "
+                                    "Gå tillbaka, ladda om sidan och försök igen.", status_code=400)
+            except BookingUnavailable as failure:
+                log.warning("booking service unavailable", extra={"failure": str(failure)})
+                return booking_unavailable_page(request)
+            except ContactRefused as refused:
+                return problem_page(request, "Det gick inte", refused.message, status_code=refused.status)
+            except GuidelineGapError:
+                log.exception("guidelines do not cover a case")
+                return problem_page(request, "Riktlinjerna täcker inte svaren",
+                                    "Ingen regel i riktlinjerna passar de här svaren. Bedöm patienten enligt "
+                                    "rutin och meddela den som ansvarar för riktlinjerna.", status_code=409)
+            except RequestValidationError:
+                return problem_page(request, "Sidan finns inte",
+                                    "Adressen stämmer inte. Gå till kön och försök igen.", status_code=404)
+
+        return page_handler
+
+
+async def in_transaction(request: Request, action: Callable[[Any], Awaitable[Any]]) -> Any:
+    """Run one use case in its own transaction; a ContactRefused rolls it back and propagates."""
+    async with request.app.state.pool.acquire() as connection, connection.transaction():
+        return await action(connection)
+
+
+def now_of(request: Request) -> datetime:
+    return request.app.state.clock.now()
+
+
+def booking(request: Request, staff: Staff) -> BookingClient:
+    return BookingClient(request.app.state.settings.booking_url, staff.token)
+
+
+def see_other(location: str) -> RedirectResponse:
+    return RedirectResponse(location, status_code=303)

@@ -1,0 +1,222 @@
+"""Registering a contact, the contact with its decision, and overriding the decision with a reason."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from nara.shared.personnummer import is_valid
+
+from ...domain.contacts import ContactRefused, age_on, birth_date_of
+from ...service import contacts
+from .common import ConsoleRoute, in_transaction, now_of, page, see_other
+from .html import EMPTY, Choice, Safe, button, fmt, form, join, link_button, radios, select, text_input, textarea, \
+    when
+from .session import CurrentStaff, Staff, checked_form
+from .swedish import (CARE_LEVELS, CLOSE_REASONS, PROFESSIONS, REGISTER_CHANNELS, URGENCIES, date_time, label,
+                      parse_time, unit_name)
+from .views import contact_summary, decision_panel, personnummer_text
+
+router = APIRouter(prefix="/console", route_class=ConsoleRoute)
+# Care levels whose natural next step is closing the contact, and with which reason.
+CLOSE_FIRST = {"self_care": "self_care", "call_112": "emergency_department", "emergency_now": "emergency_department"}
+
+
+async def open_contact(request: Request, staff: Staff, contact_id: uuid.UUID) -> dict:
+    """One contact with its triage history; the use case logs the read."""
+    return await in_transaction(request, lambda c: contacts.open_contact(c, staff.caller, contact_id,
+                                                                         now_of(request)))
+
+
+def age_of(request: Request, contact: dict) -> int:
+    return age_on(birth_date_of(contact["personnummer"]), now_of(request))
+
+
+def reason_title(request: Request, code: str | None) -> str:
+    reason = request.app.state.guidelines.current().reason(code) if code else None
+    return reason.title if reason else "Ej vald"
+
+
+def latest_triage(contact: dict) -> dict | None:
+    return contact["triage_history"][-1] if contact["triage_history"] else None
+
+
+def reason_options(request: Request) -> list[Choice]:
+    reasons = sorted(request.app.state.guidelines.current().reasons.values(), key=lambda r: r.title)
+    return [Choice("", "Välj kontaktorsak")] + [Choice(r.code, r.title) for r in reasons]
+
+
+# --- Register ---------------------------------------------------------------------------------------------------
+
+def _register_form(request: Request, staff: Staff, values: dict, errors: dict[str, str],
+                   status_code: int = 200) -> Response:
+    units = [Choice(u, unit_name(u)) for u in staff.units]
+    channels = [Choice(code, text, hint) for code, (text, hint) in REGISTER_CHANNELS.items()]
+    content = join([
+        text_input("personnummer", "Patientens personnummer", value=values.get("personnummer", ""),
+                   error=errors.get("personnummer"), hint="12 siffror: ÅÅÅÅMMDD-NNNN.", width="20",
+                   inputmode="numeric", spellcheck=False),
+        radios("kanal", "Hur sökte patienten vård?", channels, checked=values.get("kanal"), error=errors.get("kanal")),
+        radios("enhet", "Enhet", units, checked=values.get("enhet") or (staff.units[0] if len(units) == 1 else None),
+               error=errors.get("enhet")),
+        select("orsak", "Vad gäller kontakten?", reason_options(request), selected=values.get("orsak", ""),
+               error=errors.get("orsak"), hint="Du kan skriva början av ordet för att hoppa i listan."),
+        button("Registrera kontakt")])
+    body = fmt('<h1 class="heading-l">Ny kontakt</h1><p class="body">Registrera ett telefonsamtal eller ett besök i '
+               'receptionen. Vårdgarantins klocka startar nu.</p>$form', form=form("/console/kontakter/ny",
+                                                                                      staff.csrf, content))
+    ordered = [(f, errors[f]) if f != "_" else (None, errors[f])
+               for f in ("personnummer", "kanal", "enhet", "orsak", "_") if f in errors]
+    return page(request, title="Ny kontakt", body=body, staff=staff, active="ny", errors=ordered,
+                status_code=status_code)
+
+
+@router.get("/kontakter/ny")
+async def register_page(request: Request, staff: CurrentStaff) -> Response:
+    return _register_form(request, staff, {}, {})
+
+
+@router.post("/kontakter/ny")
+async def register(request: Request, staff: CurrentStaff) -> Response:
+    submitted = await checked_form(request, staff)
+    values = {name: submitted.get(name) for name in ("personnummer", "kanal", "enhet", "orsak")}
+    errors = {}
+    if not values["personnummer"]:
+        errors["personnummer"] = "Skriv patientens personnummer."
+    elif not is_valid(values["personnummer"]):
+        errors["personnummer"] = "Personnumret stämmer inte. Skriv det med 12 siffror, ÅÅÅÅMMDD-NNNN."
+    if values["kanal"] not in REGISTER_CHANNELS:
+        errors["kanal"] = "Välj om patienten ringde eller kom till receptionen."
+    if values["enhet"] not in staff.units:
+        errors["enhet"] = "Välj vilken enhet kontakten gäller."
+    if not request.app.state.guidelines.current().reason(values["orsak"] or ""):
+        errors["orsak"] = "Välj vad kontakten gäller."
+    if not errors:
+        try:
+            registered = await in_transaction(request, lambda c: contacts.register(
+                c, staff.caller, request.app.state.pseudonymiser, personnummer=values["personnummer"],
+                unit=values["enhet"], channel=values["kanal"], sought_at=None, reason_code=values["orsak"],
+                listed_unit=None, now=now_of(request)))
+            return see_other(f"/console/kontakter/{registered['id']}/fragor?klart=registrerad")
+        except ContactRefused as refused:
+            errors["_"] = refused.message
+    return _register_form(request, staff, values, errors, status_code=422)
+
+
+# --- The contact and its decision -------------------------------------------------------------------------------
+
+def _actions(contact: dict, decision: dict | None) -> Safe:
+    base = f"/console/kontakter/{contact['id']}"
+    if contact["status"] in ("assessed", "closed"):
+        return fmt('<p>$back</p>', back=link_button("/console", "Till kön", kind="secondary"))
+    if decision is None:
+        items = [link_button(f"{base}/fragor", "Ställ frågorna"),
+                 link_button(f"{base}/avsluta", "Avsluta kontakten", kind="secondary")]
+    else:
+        # Where the decision sends the patient decides the first step; the others stay one Tab away.
+        close_reason = CLOSE_FIRST.get(decision["care_level"])
+        first, last = (link_button(f"{base}/avsluta", CLOSE_REASONS[close_reason][2]),
+                       link_button(f"{base}/boka", "Boka tid åt patienten", kind="secondary")) if close_reason else \
+            (link_button(f"{base}/boka", "Boka tid åt patienten"),
+             link_button(f"{base}/avsluta", "Avsluta kontakten", kind="secondary"))
+        items = [first, link_button(f"{base}/avvikelse", "Avvik från riktlinjerna", kind="secondary"),
+                 link_button(f"{base}/fragor", "Ändra svaren", kind="secondary"),
+                 link_button(f"{base}/bedomning", "Registrera medicinsk bedömning", kind="secondary"), last]
+    return fmt('<h2 class="heading-m">Nästa steg</h2><ul class="actions">$items</ul>',
+               items=join(fmt('<li>$a</li>', a=item) for item in items))
+
+
+def _history(contact: dict) -> Safe:
+    if len(contact["triage_history"]) < 2:
+        return EMPTY
+    items = join(fmt('<li>$at: $level, $prof$override ($who)</li>', at=date_time(parse_time(h["decided_at"])),
+                     level=label(CARE_LEVELS, h["decision"]["care_level"]),
+                     prof=label(PROFESSIONS, h["decision"]["profession"]), who=h["decided_by"],
+                     override=when(h["override_reason"], " – avvikelse"))
+                 for h in reversed(contact["triage_history"]))
+    return fmt('<h2 class="heading-m">Tidigare beslut</h2><ul class="list">$items</ul>', items=items)
+
+
+@router.get("/kontakter/{contact_id}")
+async def contact_page(request: Request, contact_id: uuid.UUID, staff: CurrentStaff,
+                       klart: str | None = None) -> Response:
+    contact = await open_contact(request, staff, contact_id)
+    entry = latest_triage(contact)
+    reason = request.app.state.guidelines.current().reason(contact["reason_code"] or "")
+    texts = {q.id: q.text for q in reason.questions} if reason else {}
+    title = f"{reason_title(request, contact['reason_code'])}, {personnummer_text(contact['personnummer'])}"
+    body = fmt('<span class="caption">Kontakt</span><h1 class="heading-l">$title</h1>$summary$decision$actions'
+               '$history', title=title, summary=contact_summary(contact, reason_title(request, contact["reason_code"]),
+                                                               age_of(request, contact)),
+               decision=decision_panel(entry, texts) if entry else fmt(
+                   '<p class="body">Kontakten är inte triagerad än.</p>'),
+               actions=_actions(contact, entry["decision"] if entry else None), history=_history(contact))
+    return page(request, title=title, body=body, staff=staff, done=klart)
+
+
+# --- Override ---------------------------------------------------------------------------------------------------
+
+def _override_form(request: Request, staff: Staff, contact: dict, values: dict, errors: list[tuple[str | None, str]],
+                   status_code: int = 200) -> Response:
+    decision = latest_triage(contact)["decision"]
+    field_errors = dict(e for e in errors if e[0])
+
+    def keep(table: dict, code: str) -> list[Choice]:
+        return [Choice("", f"Behåll: {label(table, code)}")] + [Choice(k, label(table, k)) for k in table if k != code]
+
+    content = join([
+        fmt('<fieldset class="fieldset"><legend class="legend legend-m">Vad ändrar du?</legend>'
+            '<div class="hint">Ändra minst en sak. Det som inte ändras behåller riktlinjernas beslut.</div>$a$b$c'
+            '</fieldset>',
+            a=select("vardniva", "Vårdnivå", keep(CARE_LEVELS, decision["care_level"]),
+                     selected=values.get("vardniva", ""), error=field_errors.get("vardniva")),
+            b=select("bradska", "Brådska", keep(URGENCIES, decision["urgency"]), selected=values.get("bradska", "")),
+            c=select("yrkesgrupp", "Yrkesgrupp", keep(PROFESSIONS, decision["profession"]),
+                     selected=values.get("yrkesgrupp", ""))),
+        textarea("motivering", "Motivering (krävs)", value=values.get("motivering", ""),
+                 error=field_errors.get("motivering"),
+                 hint="Skriv varför du avviker från riktlinjerna. Motiveringen sparas och granskas."),
+        button("Spara avvikelsen")])
+    base = f"/console/kontakter/{contact['id']}"
+    body = fmt('<span class="caption">$who</span><h1 class="heading-l">Avvik från riktlinjerna</h1>'
+               '<p class="body">Riktlinjerna säger <strong>$level</strong> hos <strong>$prof</strong> (brådska $urg).'
+               '</p>$form<p><a class="link" href="$base">Avbryt och gå tillbaka till kontakten</a></p>',
+               who=personnummer_text(contact["personnummer"]), level=label(CARE_LEVELS, decision["care_level"]),
+               prof=label(PROFESSIONS, decision["profession"]), urg=label(URGENCIES, decision["urgency"]),
+               form=form(f"{base}/avvikelse", staff.csrf, content), base=base)
+    return page(request, title="Avvik från riktlinjerna", body=body, staff=staff, errors=errors,
+                status_code=status_code)
+
+
+async def triaged_contact(request: Request, staff: Staff, contact_id: uuid.UUID) -> dict:
+    contact = await open_contact(request, staff, contact_id)
+    if latest_triage(contact) is None:
+        raise ContactRefused(409, "Kontakten är inte triagerad än. Ställ frågorna först.")
+    return contact
+
+
+@router.get("/kontakter/{contact_id}/avvikelse")
+async def override_page(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -> Response:
+    return _override_form(request, staff, await triaged_contact(request, staff, contact_id), {}, [])
+
+
+@router.post("/kontakter/{contact_id}/avvikelse")
+async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -> Response:
+    submitted = await checked_form(request, staff)
+    contact = await triaged_contact(request, staff, contact_id)
+    values = {name: submitted.get(name) for name in ("vardniva", "bradska", "yrkesgrupp", "motivering")}
+    change = {"care_level": values["vardniva"] or None, "urgency": values["bradska"] or None,
+              "profession": values["yrkesgrupp"] or None, "reason": values["motivering"]}
+    try:
+        await in_transaction(request, lambda c: contacts.triage(
+            c, staff.caller, request.app.state.guidelines, contact_id, answers=latest_triage(contact)["answers"],
+            reason_code=contact["reason_code"], override=change, now=now_of(request)))
+    except ContactRefused as refused:
+        # The use case says what is wrong; point at the field the person left empty.
+        field = "motivering" if not values["motivering"] else "vardniva" if not any(
+            (values["vardniva"], values["bradska"], values["yrkesgrupp"])) else None
+        return _override_form(request, staff, contact, values, [(field, refused.message)],
+                              status_code=refused.status)
+    return see_other(f"/console/kontakter/{contact_id}?klart=avvikelse")

@@ -1,0 +1,160 @@
+"""HTML views of contacts: the guarantee meter, urgency tags, the queue table and the decision with its reasons."""
+
+from __future__ import annotations
+
+import math
+
+from .html import EMPTY, Safe, fmt, join, summary_list, when
+from .swedish import (
+    CARE_LEVELS,
+    CHANNELS,
+    PROFESSIONS,
+    STATUSES,
+    URGENCIES,
+    URGENCY_ORDER,
+    clock_time,
+    date_time,
+    hours_text,
+    label,
+    last_day_before,
+    parse_time,
+    unit_name,
+)
+
+EMERGENCY_LEVELS = {"call_112", "emergency_now"}
+AT_RISK_HOURS = 24  # display only: under a day left is shown as "Bråttom"; the monitor owns the alerts
+
+
+def guarantee_state(contact: dict) -> tuple[str, str, str]:
+    """(css state, short label, sentence) for how much of the 3-day guarantee is left."""
+    if contact["status"] == "assessed":
+        return "done", "Bedömd", "Medicinsk bedömning är gjord."
+    if contact["status"] == "closed":
+        return "done", "Avslutad", "Kontakten är avslutad."
+    if contact["guarantee_applies"] is False:
+        return "not-covered", "Omfattas inte", "Vårdgarantin gäller inte enligt triagebeslutet."
+    hours = contact["guarantee_hours_left"]
+    last_day = last_day_before(parse_time(contact["guarantee_deadline"]))
+    if hours <= 0:
+        return "breached", "Passerad", f"Vårdgarantin passerades för {hours_text(hours)} sedan (sista dag {last_day})."
+    if hours < AT_RISK_HOURS:
+        return "at-risk", "Bråttom", f"{hours_text(hours)} kvar, bedöm senast {last_day}."
+    return "on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}."
+
+
+def guarantee_meter(contact: dict) -> Safe:
+    """Text first, then a bar of the share of the guarantee left; the bar is decoration for the text."""
+    state, short, sentence = guarantee_state(contact)
+    bar = EMPTY
+    if state in ("on-track", "at-risk", "breached"):
+        total = (parse_time(contact["guarantee_deadline"]) - parse_time(contact["sought_at"])).total_seconds() / 3600
+        share = max(0.0, min(1.0, contact["guarantee_hours_left"] / total)) if total > 0 else 0.0
+        bar = fmt('<span class="meter" aria-hidden="true"><span class="meter-fill fill-$tenth"></span></span>',
+                  tenth=math.ceil(share * 10))
+    return fmt('<div class="guarantee guarantee-$state"><strong class="guarantee-label">'
+               '<span class="guarantee-icon" aria-hidden="true"></span>$short</strong> '
+               '<span class="guarantee-text">$sentence</span>$bar</div>',
+               state=state, short=short, sentence=sentence, bar=bar)
+
+
+def urgency_tag(urgency: str | None) -> Safe:
+    if not urgency:
+        return fmt('<strong class="tag tag-untriaged">Ej triagerad</strong>')
+    return fmt('<strong class="tag tag-$u"><span class="swatch" aria-hidden="true"></span>$text</strong>',
+               u=urgency, text=label(URGENCIES, urgency))
+
+
+def queue_order(contact: dict) -> tuple:
+    """Most urgent first: red and orange, then untriaged with yellow, then the rest; least time left within each."""
+    rank = URGENCY_ORDER.index(contact["urgency"]) if contact["urgency"] in URGENCY_ORDER else 2
+    return rank, contact["guarantee_hours_left"], contact["sought_at"]
+
+
+def queue_table(contacts: list[dict], reasons: dict[str, str]) -> Safe:
+    if not contacts:
+        return fmt('<p class="body queue-empty" data-queue-ids="">Inga öppna kontakter just nu.</p>')
+    rows = []
+    for contact in sorted(contacts, key=queue_order):
+        action = "Triagera" if contact["status"] == "open" else "Öppna"
+        rows.append(fmt(
+            '<tr class="queue-row" data-contact-id="$id"><td class="cell">$urgency</td><td class="cell">$meter</td>'
+            '<td class="cell"><a class="link" id="oppna-$id" href="/console/kontakter/$id">$action'
+            '<span class="visually-hidden"> kontakt för</span> <span class="nowrap">$pnr</span></a></td>'
+            '<td class="cell">$reason</td><td class="cell">$channel<br><span class="hint">$unit</span></td>'
+            '<td class="cell">$sought</td><td class="cell">$status</td></tr>',
+            id=contact["id"], urgency=urgency_tag(contact["urgency"]), meter=guarantee_meter(contact),
+            action=action, pnr=personnummer_text(contact["personnummer"]),
+            reason=reasons.get(contact["reason_code"] or "", "Ej vald"),
+            channel=label(CHANNELS, contact["channel"]), unit=unit_name(contact["unit"]),
+            sought=date_time(parse_time(contact["sought_at"])), status=label(STATUSES, contact["status"])))
+    ids = " ".join(c["id"] for c in contacts)
+    return fmt('<table class="table queue" data-queue-ids="$ids"><caption class="visually-hidden">Öppna kontakter, '
+               'mest brådskande först</caption><thead><tr><th scope="col">Brådska</th><th scope="col">Vårdgaranti'
+               '</th><th scope="col">Patient</th><th scope="col">Kontaktorsak</th><th scope="col">Kanal och enhet</th>'
+               '<th scope="col">Sökte vård</th><th scope="col">Status</th></tr></thead><tbody>$rows</tbody></table>',
+               ids=ids, rows=join(rows))
+
+
+def personnummer_text(normalised: str) -> str:
+    return f"{normalised[:8]}-{normalised[8:]}" if len(normalised) == 12 else normalised
+
+
+def contact_summary(contact: dict, reason_title: str, age: int) -> Safe:
+    rows = [("Patient", fmt("$pnr ($age år)", pnr=personnummer_text(contact["personnummer"]), age=age)),
+            ("Kontaktorsak", reason_title), ("Kanal", label(CHANNELS, contact["channel"])),
+            ("Enhet", unit_name(contact["unit"])),
+            ("Listad på", unit_name(contact["listed_unit"]) if contact["listed_unit"] else "Okänt"),
+            ("Sökte vård", date_time(parse_time(contact["sought_at"]))),
+            ("Status", label(STATUSES, contact["status"])), ("Vårdgaranti", guarantee_meter(contact))]
+    if contact["assessed_at"]:
+        rows.append(("Bedömd", date_time(parse_time(contact["assessed_at"]))))
+    if contact["closed_at"]:
+        rows.append(("Avslutad", date_time(parse_time(contact["closed_at"]))))
+    return summary_list(rows)
+
+
+def decision_panel(entry: dict, question_texts: dict[str, str]) -> Safe:
+    """The latest decision: where, how urgently, to whom, and the rules and version behind it."""
+    decision = entry["decision"]
+    # An override of the profession keeps the guideline's alternatives in the stored decision; show only others.
+    alternatives = ", ".join(label(PROFESSIONS, p) for p in decision.get("alternatives") or []
+                             if p != decision["profession"])
+    override = when(entry["override_reason"], fmt(
+        '<div class="inset inset-warning"><h3 class="heading-s">Ändrat av personal</h3>'
+        '<p class="body">Beslutet avviker från riktlinjerna. Motivering: <q>$reason</q> ($who, $at)</p></div>',
+        reason=entry["override_reason"] or "", who=entry["decided_by"],
+        at=date_time(parse_time(entry["decided_at"]))))
+    rules = join(fmt('<li class="rule rule-$kind">$marker<span class="rule-text">$text</span>$sources</li>',
+                     kind=rule.get("kind", "rule"),
+                     marker=fmt('<strong class="tag tag-flag">Varningstecken</strong> ')
+                     if rule.get("kind") == "red_flag" else fmt('<strong class="tag tag-rule">Regel</strong> '),
+                     text=rule["text"],
+                     sources=when(rule.get("sources"), fmt('<span class="rule-sources">Källa: $s</span>',
+                                                           s="; ".join(rule.get("sources") or []))))
+                 for rule in decision["rules_fired"])
+    unanswered = [question_texts.get(q, q) for q in decision.get("unanswered_questions") or []]
+    unanswered_html = when(unanswered, fmt(
+        '<div class="inset"><p class="body">Obesvarade frågor ($n): $list. Ett obesvarat varningstecken räknas '
+        'inte, så ställ frågan om du kan.</p></div>', n=len(unanswered), list="; ".join(unanswered)))
+    emergency = when(decision["care_level"] in EMERGENCY_LEVELS, fmt(
+        '<div class="inset inset-warning emergency"><h3 class="heading-s">Akut: $level</h3><p class="body">$advice'
+        '</p></div>', level=label(CARE_LEVELS, decision["care_level"]), advice=decision["advice"]))
+    facts = summary_list([
+        ("Vårdnivå", fmt('<strong class="care-level">$l</strong>', l=label(CARE_LEVELS, decision["care_level"]))),
+        ("Brådska", urgency_tag(decision["urgency"])),
+        ("Yrkesgrupp", label(PROFESSIONS, decision["profession"]) + (f" (alternativ: {alternatives})"
+                                                                      if alternatives else "")),
+        ("Vårdgarantin gäller", "Ja" if decision["guarantee_applies"] else "Nej"),
+        ("Riktlinjeversion", decision["guideline_version"]),
+        ("Beslutat", f"{date_time(parse_time(entry['decided_at']))} av {entry['decided_by']}"),
+    ])
+    return fmt('<section class="decision" aria-labelledby="beslut-rubrik"><h2 class="heading-m" id="beslut-rubrik">'
+               'Beslut</h2>$emergency$override$facts<h3 class="heading-s">Därför</h3><ul class="rules">$rules</ul>'
+               '<h3 class="heading-s">Råd till patienten</h3><div class="inset advice"><p class="body">$advice</p>'
+               '</div>$unanswered</section>', override=override, facts=facts, rules=rules,
+               advice=decision["advice"], unanswered=unanswered_html, emergency=emergency)
+
+
+def slot_label(slot: dict) -> str:
+    """E.g. 'tisdag 24 november kl. 09.00–09.20'."""
+    return f"{date_time(parse_time(slot['start']))}–{clock_time(parse_time(slot['end']))}"

@@ -1,0 +1,201 @@
+"""Register, triage, assess and close contacts; every change is announced through the outbox."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from nara.shared.care_guarantee import guarantee_deadline
+from nara.shared.events.models import ContactAssessed, ContactClosed, ContactRegistered, ContactTriaged
+from nara.shared.identity import Caller, record_staff_read
+from nara.shared.outbox import add_event_to_outbox
+from nara.shared.personnummer import InvalidPersonnummer, normalise
+from nara.shared.pseudonym import Pseudonymiser
+
+from ..domain import contacts as rules
+from ..domain.contacts import ContactRefused
+from ..domain.engine import TriageInputError
+from ..domain.registry import GuidelineRegistry
+
+SOURCE = "/nara/triage"
+
+
+async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser, *,
+                   personnummer: str | None, unit: str, channel: str, sought_at: datetime | None,
+                   reason_code: str | None, listed_unit: str | None, now: datetime) -> dict:
+    """Registering a contact starts the guarantee clock at sought_at (day 0)."""
+    if caller.is_citizen:
+        personnummer = personnummer or caller.subject
+        if _normalised(personnummer) != _normalised(caller.subject):
+            raise ContactRefused(403, "Du kan bara söka vård för dig själv här.")
+        sought_at = now  # a citizen's contact starts when they make it
+    elif not caller.works_at(unit):
+        raise ContactRefused(403, "Du kan bara registrera kontakter på dina egna enheter.")
+    if not personnummer:
+        raise ContactRefused(422, "Ange patientens personnummer (ÅÅÅÅMMDD-NNNN).")
+    rules.check_channel(channel, caller.is_citizen)
+    sought_at = sought_at or now
+    rules.check_sought_at(sought_at, now)
+    normalised = _normalised(personnummer)
+    patient = pseudonymiser.pseudonym(normalised)
+    await connection.execute(
+        "INSERT INTO patients (pseudonym, personnummer, birth_date) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        patient, normalised, rules.birth_date_of(normalised))
+    if listed_unit is None:
+        listed_unit = await connection.fetchval("SELECT unit FROM listings WHERE patient = $1", patient)
+    contact_id = uuid.uuid4()
+    await connection.execute(
+        """INSERT INTO contacts (id, patient, unit, listed_unit, channel, sought_at, reason_code, registered_by,
+                                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        contact_id, patient, unit, listed_unit, channel, sought_at, reason_code,
+        "patient" if caller.is_citizen else caller.subject, now)
+    event = ContactRegistered(contact_id=str(contact_id), patient=patient, unit=unit, listed_unit=listed_unit,
+                              channel=channel, sought_at=sought_at, reason_code=reason_code)
+    await add_event_to_outbox(connection, event, source=SOURCE, subject=patient, time=now)
+    return await contact_view(connection, contact_id)
+
+
+async def triage(connection: asyncpg.Connection, caller: Caller, registry: GuidelineRegistry, contact_id: uuid.UUID,
+                 *, answers: dict[str, Any], reason_code: str | None, override: dict | None, now: datetime) -> dict:
+    contact = await _visible(connection, caller, contact_id, lock=True)
+    if contact["status"] in ("assessed", "closed"):
+        raise ContactRefused(409, "Kontakten är redan bedömd eller avslutad och kan inte triageras igen.")
+    override = rules.check_override(override)
+    if override and not caller.is_staff:
+        raise ContactRefused(403, "Bara personal kan avvika från riktlinjerna.")
+    code = reason_code or contact["reason_code"]
+    if not code:
+        raise ContactRefused(422, "Välj vad kontakten gäller (kontaktorsak) innan den triageras.")
+    age = rules.age_on(contact["birth_date"], now)
+    try:
+        decision = registry.evaluate(code, answers, age, contact["channel"], now).model_dump(mode="json")
+    except TriageInputError as wrong:
+        raise ContactRefused(422, str(wrong)) from wrong
+    final = {**decision, **{k: v for k, v in (override or {}).items() if k != "reason"}}
+    await connection.execute(
+        """INSERT INTO triage_decisions (contact_id, decided_at, decided_by, answers, guideline_decision,
+                                         final_decision, override_reason)
+           VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7)""",
+        contact_id, now, caller.subject if caller.is_staff else "patient", json.dumps(answers), json.dumps(decision),
+        json.dumps(final), override["reason"] if override else None)
+    await connection.execute(
+        """UPDATE contacts SET status = 'triaged', reason_code = $2, urgency = $3, care_level = $4, profession = $5,
+               guarantee_applies = $6, guideline_version = $7 WHERE id = $1""",
+        contact_id, code, final["urgency"], final["care_level"], final["profession"], final["guarantee_applies"],
+        final["guideline_version"])
+    event = ContactTriaged(
+        contact_id=str(contact_id), urgency=final["urgency"], care_level=final["care_level"],
+        profession=final["profession"], guarantee_applies=final["guarantee_applies"],
+        guideline_version=final["guideline_version"],
+        rules_fired=[{"rule_id": r["rule_id"], "text": r["text"]} for r in final["rules_fired"]],
+        override_reason=override["reason"] if override else None,
+        alternatives=list(final["alternatives"]) if not override or "profession" not in override else [],
+        retts_colour=final.get("retts_colour"))
+    await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
+    return {"contact": await contact_view(connection, contact_id), "decision": final,
+            "override_reason": override["reason"] if override else None}
+
+
+async def record_assessment(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, *,
+                            assessed_at: datetime, profession: str, contact_form: str, now: datetime) -> dict:
+    """A licensed professional's medical assessment stops the guarantee clock."""
+    if caller.role != "clinician":
+        raise ContactRefused(403, "Bara legitimerad personal (rollen clinician) kan registrera en medicinsk bedömning.")
+    contact = await _visible(connection, caller, contact_id, lock=True)
+    if contact["status"] in ("assessed", "closed"):
+        raise ContactRefused(409, "Kontakten är redan bedömd eller avslutad.")
+    rules.check_assessment(profession, contact_form, assessed_at, contact["sought_at"], now)
+    await connection.execute(
+        "UPDATE contacts SET status = 'assessed', assessed_at = $2, assessed_by = $3 WHERE id = $1",
+        contact_id, assessed_at, caller.subject)
+    event = ContactAssessed(contact_id=str(contact_id), assessed_at=assessed_at, profession=profession,
+                            contact_form=contact_form)
+    await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
+    return await contact_view(connection, contact_id)
+
+
+async def close(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, *, reason: str,
+                now: datetime) -> dict:
+    contact = await _visible(connection, caller, contact_id, lock=True)
+    rules.check_close_reason(reason, caller.is_citizen)
+    if contact["status"] == "closed":
+        raise ContactRefused(409, "Kontakten är redan avslutad.")
+    await connection.execute("UPDATE contacts SET status = 'closed', closed_at = $2, close_reason = $3 WHERE id = $1",
+                             contact_id, now, reason)
+    event = ContactClosed(contact_id=str(contact_id), reason=reason, closed_at=now)
+    await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
+    return await contact_view(connection, contact_id)
+
+
+async def queue(connection: asyncpg.Connection, caller: Caller, *, unit: str, status: str | None,
+                now: datetime) -> list[dict]:
+    """The console's queue: open contacts of one of the caller's units, the least guarantee time left first."""
+    if not caller.is_staff or not caller.works_at(unit):
+        raise ContactRefused(403, "Du kan bara se kontakter på dina egna enheter.")
+    rows = await connection.fetch(
+        f"""{CONTACT_QUERY} WHERE c.unit = $1 AND ($2::text IS NULL AND c.status IN ('open', 'triaged')
+                                                  OR c.status = $2) ORDER BY c.sought_at LIMIT 500""",
+        unit, status)
+    views = [_view(row, now) for row in rows]
+    for view in views:
+        await record_staff_read(connection, caller, patient=view["patient"], action="contact queue",
+                                resource=f"contact/{view['id']}", at=now)
+    return views
+
+
+async def open_contact(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, now: datetime) -> dict:
+    """One contact with its triage history; every staff open is access-logged."""
+    contact = await _visible(connection, caller, contact_id)
+    if caller.is_staff:
+        await record_staff_read(connection, caller, patient=contact["patient"], action="open contact",
+                                resource=f"contact/{contact_id}", at=now)
+    history = await connection.fetch(
+        "SELECT decided_at, decided_by, answers, final_decision, override_reason FROM triage_decisions "
+        "WHERE contact_id = $1 ORDER BY decided_at", contact_id)
+    return {**_view(contact, now), "triage_history": [
+        {"decided_at": h["decided_at"].isoformat(), "decided_by": h["decided_by"], "answers": json.loads(h["answers"]),
+         "decision": json.loads(h["final_decision"]), "override_reason": h["override_reason"]} for h in history]}
+
+
+CONTACT_QUERY = "SELECT c.*, p.personnummer, p.birth_date FROM contacts c JOIN patients p ON p.pseudonym = c.patient"
+
+
+async def contact_view(connection: asyncpg.Connection, contact_id: uuid.UUID) -> dict:
+    row = await connection.fetchrow(f"{CONTACT_QUERY} WHERE c.id = $1", contact_id)
+    return _view(row, row["created_at"])
+
+
+async def _visible(connection, caller: Caller, contact_id: uuid.UUID, *, lock: bool = False):
+    row = await connection.fetchrow(f"{CONTACT_QUERY} WHERE c.id = $1{' FOR UPDATE OF c' if lock else ''}", contact_id)
+    if row is None:
+        raise ContactRefused(404, "Vi hittar ingen sådan kontakt.")
+    own = caller.is_citizen and _normalised(caller.subject) == row["personnummer"]
+    if not own and not (caller.is_staff and caller.works_at(row["unit"])):
+        raise ContactRefused(404, "Vi hittar ingen sådan kontakt.")
+    return row
+
+
+def _view(row, now: datetime) -> dict:
+    deadline = guarantee_deadline(row["sought_at"])
+    return {
+        "id": str(row["id"]), "patient": row["patient"], "personnummer": row["personnummer"], "unit": row["unit"],
+        "listed_unit": row["listed_unit"], "channel": row["channel"], "sought_at": row["sought_at"].isoformat(),
+        "reason_code": row["reason_code"], "status": row["status"], "urgency": row["urgency"],
+        "care_level": row["care_level"], "profession": row["profession"],
+        "guarantee_applies": row["guarantee_applies"], "guideline_version": row["guideline_version"],
+        "guarantee_deadline": deadline.isoformat(),
+        "guarantee_hours_left": round((deadline - now).total_seconds() / 3600, 1),
+        "assessed_at": row["assessed_at"].isoformat() if row["assessed_at"] else None,
+        "closed_at": row["closed_at"].isoformat() if row["closed_at"] else None, "close_reason": row["close_reason"],
+    }
+
+
+def _normalised(personnummer: str) -> str:
+    try:
+        return normalise(personnummer)
+    except InvalidPersonnummer as invalid:
+        raise ContactRefused(422, f"Personnumret går inte att använda: {invalid}") from invalid

@@ -1,0 +1,130 @@
+"""Fixtures for the console's browser tests: a real triage process wired to the real booking process, and Chromium.
+
+The triage process runs a copy of the shipped guidelines in which one reason's red-flag questions
+are moved last in the file, so the console has to put them first itself.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nara.devstack.testing import Infrastructure, scratch_schema, service_process
+from nara.triage.domain.guidelines import SHIPPED_GUIDELINES_FOLDER
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[3]
+AXE_FOLDER = REPO / "tests" / "browser"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 800}
+REORDERED_REASON = "sore_throat"
+
+
+def _load(name: str):
+    """A helper module beside this file (the import mode keeps test folders off sys.path)."""
+    qualified = f"triage_browser_{name}"
+    if qualified not in sys.modules:
+        spec = importlib.util.spec_from_file_location(qualified, HERE / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[qualified] = module
+        spec.loader.exec_module(module)
+    return sys.modules[qualified]
+
+
+@pytest.fixture(scope="session")
+def steps():
+    return _load("console_steps")
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    script = AXE_FOLDER / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        subprocess.run(["npm", "ci", "--prefix", str(AXE_FOLDER)], check=True, cwd=REPO, timeout=300)
+    return script
+
+
+@pytest.fixture(scope="session")
+def console_guidelines(tmp_path_factory) -> Path:
+    """The shipped guidelines, with sore_throat's red-flag questions moved to the end of its file."""
+    folder = tmp_path_factory.mktemp("guidelines") / "guidelines"
+    shutil.copytree(SHIPPED_GUIDELINES_FOLDER, folder)
+    path = folder / "reasons" / f"{REORDERED_REASON}.yaml"
+    reason = yaml.safe_load(path.read_text(encoding="utf-8"))
+    flagged = {question for flag in reason["red_flags"] for question in flag["when"]["answers"]}
+    reason["questions"] = ([q for q in reason["questions"] if q["id"] not in flagged]
+                           + [q for q in reason["questions"] if q["id"] in flagged])
+    path.write_text(yaml.safe_dump(reason, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+async def _triage_process(infrastructure: Infrastructure, tmp_path_factory, booking_url: str, guidelines: Path):
+    async with scratch_schema(infrastructure.database_urls["triage"], prefix="console") as url:
+        env = {"TRIAGE_BOOKING_URL": booking_url, "TRIAGE_GUIDELINES_DIR": str(guidelines)}
+        with service_process("triage", infrastructure, url, env, tmp_path_factory.mktemp("console-logs")) as base:
+            yield base
+
+
+@pytest.fixture(scope="session")
+async def triage_console(infrastructure: Infrastructure, booking_service: str, console_guidelines: Path,
+                         tmp_path_factory):
+    """A real triage process whose console books through the real booking process; yields its base URL."""
+    async for base in _triage_process(infrastructure, tmp_path_factory, booking_service, console_guidelines):
+        yield base
+
+
+@pytest.fixture(scope="session")
+async def triage_without_booking(infrastructure: Infrastructure, console_guidelines: Path, tmp_path_factory):
+    """A triage process whose booking service does not answer (nothing listens on its port)."""
+    from nara.devstack.processes import free_port
+
+    async for base in _triage_process(infrastructure, tmp_path_factory, f"http://127.0.0.1:{free_port()}",
+                                      console_guidelines):
+        yield base
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+async def _desk(browser, base_url: str, *, bypass_csp: bool = False):
+    context = await browser.new_context(viewport=DESKTOP, locale="sv-SE", timezone_id="Europe/Stockholm",
+                                        base_url=base_url, bypass_csp=bypass_csp)
+    page = await context.new_page()
+    try:
+        yield page
+    finally:
+        await context.close()
+
+
+@pytest.fixture
+async def desk(browser, triage_console: str):
+    """A fresh desktop browser tab on the console, with no login."""
+    async for page in _desk(browser, triage_console):
+        yield page
+
+
+@pytest.fixture
+async def audit_desk(browser, triage_console: str):
+    """Like desk, but the page's Content-Security-Policy lets add_script_tag inject axe-core."""
+    async for page in _desk(browser, triage_console, bypass_csp=True):
+        yield page
+
+
+@pytest.fixture
+async def desk_without_booking(browser, triage_without_booking: str):
+    async for page in _desk(browser, triage_without_booking):
+        yield page

@@ -52,13 +52,14 @@ class ServiceProcesses:
 
     def start_all(self, infrastructure: dict[str, str]) -> None:
         for spec in SERVICES:
+            if not self.is_running(spec):
+                port = self.ports.get(spec.name) or choose_port(spec.default_port)
+                self.ports[spec.name] = choose_port(spec.default_port) if port_is_open(port) else port
+        neighbours = {"BOOKING_TRIAGE_URL": self.url(SERVICES[1]), "TRIAGE_BOOKING_URL": self.url(SERVICES[0])}
+        for spec in SERVICES:
             if self.is_running(spec):
                 continue
-            port = self.ports.get(spec.name) or choose_port(spec.default_port)
-            if port_is_open(port):
-                port = choose_port(spec.default_port)
-            self.ports[spec.name] = port
-            env = {**os.environ, **infrastructure, f"{spec.env_prefix}PORT": str(port),
+            env = {**os.environ, **infrastructure, **neighbours, f"{spec.env_prefix}PORT": str(self.ports[spec.name]),
                    f"{spec.env_prefix}LOAD_DEMO_DATA": "true"}
             start_detached([sys.executable, "-m", spec.module, "serve"], env=env,
                            log_file=self.layout.log_of(spec.name), pid_file=self.layout.pid_of(spec.name))

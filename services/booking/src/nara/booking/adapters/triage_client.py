@@ -119,8 +119,10 @@ class TriageClient:
     async def register_contact(self, token: str, *, patient: str, unit: str, reason_code: str,
                                channel: str = "web") -> str:
         """Register the contact (the guarantee clock starts) and give its id."""
+        # A unit's web booking serves the citizens listed there; a regional deployment would look the listing up.
         body = await self._call("POST", "/api/v1/contacts", token,
-                                {"patient": patient, "unit": unit, "channel": channel, "reason_code": reason_code})
+                                {"patient": patient, "unit": unit, "channel": channel, "reason_code": reason_code,
+                                 "listed_unit": unit})
         contact = body.get("contact") if isinstance(body.get("contact"), dict) else body
         contact_id = contact.get("contact_id") or contact.get("id")
         if not contact_id:

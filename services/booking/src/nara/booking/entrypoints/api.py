@@ -29,6 +29,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 class HoldRequest(BaseModel):
     slot_id: uuid.UUID
+    contact_id: str | None = None
 
 
 class BookRequest(BaseModel):
@@ -107,7 +108,7 @@ async def hold_slot(request: Request, body: HoldRequest, actor: CurrentActor, no
     policy = request.app.state.policy
 
     async def action(connection):
-        held = await use_cases.hold(connection, actor, body.slot_id, now, policy)
+        held = await use_cases.hold(connection, actor, body.slot_id, now, policy, body.contact_id)
         return {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
 
     return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,

@@ -48,9 +48,10 @@ class Hold:
 
 
 async def hold(connection: asyncpg.Connection, actor: Actor, slot_id: uuid.UUID, now: datetime,
-               policy: BookingPolicy) -> Hold:
+               policy: BookingPolicy, contact_id: str | None = None) -> Hold:
     """Keep a slot for a few minutes while the person confirms; it lapses by itself."""
     slot = await _bookable_slot(connection, slot_id, now)
+    await _contact_for(connection, contact_id, actor.id, slot, now, actor)  # only what the person may book
     await store.drop_holds_of(connection, actor.id)
     await store.release_expired_holds(connection, now, slot_id)
     if not await store.reserve_seat(connection, slot.id, now):

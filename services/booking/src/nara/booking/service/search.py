@@ -99,7 +99,9 @@ async def _contact(connection, contact_id: str | None, patient: str | None, by_s
         raise NotFound("Vi hittar inte din bedömning än. Vänta en stund och försök igen.")
     if not contact.triaged:
         raise ContactNotBookable("Ärendet är inte bedömt än. Svara på frågorna först, så visar vi vilka tider som passar.")
-    if contact.care_level in rules.NOT_WEB_BOOKABLE:
+    if contact.closed:
+        raise ContactNotBookable("Ärendet är redan avslutat. Gör en ny bedömning om du fortfarande har besvär.")
+    if contact.care_level in rules.NOT_WEB_BOOKABLE and not by_staff:  # staff book whatever the care level
         raise ContactNotBookable(rules.NOT_WEB_BOOKABLE[contact.care_level])
     return contact
 

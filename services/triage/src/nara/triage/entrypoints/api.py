@@ -71,7 +71,8 @@ async def guidelines_in_force(request: Request, _: CurrentCaller) -> dict:
     """The guideline version in force and its contact reasons."""
     current = _registry(request).current()
     return {"version": current.version, "title": current.title, "reasons": [
-        {"code": r.code, "title": r.title, "synonyms": list(r.synonyms)}
+        {"code": r.code, "title": r.title, "synonyms": list(r.synonyms),
+         "age": r.age.model_dump() if r.age is not None else None}
         for r in sorted(current.reasons.values(), key=lambda r: r.title)]}
 
 

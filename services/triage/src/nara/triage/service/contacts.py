@@ -76,6 +76,8 @@ async def triage(connection: asyncpg.Connection, caller: Caller, registry: Guide
     except TriageInputError as wrong:
         raise ContactRefused(422, str(wrong)) from wrong
     final = {**decision, **{k: v for k, v in (override or {}).items() if k != "reason"}}
+    if override and "profession" in override:
+        final["alternatives"] = []  # the guidelines' alternatives were for the profession staff replaced
     await connection.execute(
         """INSERT INTO triage_decisions (contact_id, decided_at, decided_by, answers, guideline_decision,
                                          final_decision, override_reason)
@@ -93,7 +95,7 @@ async def triage(connection: asyncpg.Connection, caller: Caller, registry: Guide
         guideline_version=final["guideline_version"],
         rules_fired=[{"rule_id": r["rule_id"], "text": r["text"]} for r in final["rules_fired"]],
         override_reason=override["reason"] if override else None,
-        alternatives=list(final["alternatives"]) if not override or "profession" not in override else [],
+        alternatives=list(final["alternatives"]),
         retts_colour=final.get("retts_colour"))
     await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
     return {"contact": await contact_view(connection, contact_id), "decision": final,

@@ -129,7 +129,7 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
     except ValueError:
         return await _times_page(request, citizen, flow, error="Välj en tid.", status_code=400)
     held, refused = await attempt(request, lambda connection: use_cases.hold(
-        connection, citizen.actor, slot_id, now_of(request), request.app.state.policy))
+        connection, citizen.actor, slot_id, now_of(request), request.app.state.policy, flow["contact_id"]))
     if refused is not None:
         return await _times_page(request, citizen, flow, error=refused.message, status_code=refused.status)
     flow["hold"] = {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}

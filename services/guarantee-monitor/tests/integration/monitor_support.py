@@ -46,8 +46,9 @@ class Contact:
         return AppointmentCancelled(appointment_id=appointment_id, contact_id=self.id, cancelled_by="patient",
                                     reason="Kan inte"), at
 
-    def assessed(self, at: datetime):
-        return ContactAssessed(contact_id=self.id, assessed_at=at, profession="nurse", contact_form="phone"), at
+    def assessed(self, at: datetime, profession: str = "nurse", contact_form: str = "phone"):
+        return ContactAssessed(contact_id=self.id, assessed_at=at, profession=profession,
+                               contact_form=contact_form), at
 
 
 async def publish(bootstrap: str, contact: Contact, *events, repeat: int = 1) -> list[str]:

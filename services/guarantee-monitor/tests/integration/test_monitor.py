@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 from conftest import NOW, START, running_monitor
+from booking_support import read_events_until
 from monitor_support import UNIT, Contact, publish, staff_headers, wait_for
 
 from nara.shared.clock import SettableClock
@@ -71,9 +72,11 @@ async def test_each_tier_fires_once_at_its_moment_and_reaches_kafka(monitor, kaf
 
     assert before_tier == []
     assert await alert_keys(monitor, contact) == ["at_risk:48"]
-    published = await monitor.fetch("SELECT count(*) AS n FROM outbox WHERE message_key = $1 AND topic = $2",
-                                    contact.patient, "nara.guarantee-alerts.v1")
-    assert published[0]["n"] == 1
+    events, _ = await read_events_until(kafka_bootstrap, "nara.guarantee-alerts.v1",
+                                        lambda seen: any(e.subject == contact.patient for e in seen))
+    [alert] = [e for e in events if e.subject == contact.patient]
+    assert alert.type == "se.nara.guarantee.at_risk.v1" and alert.data.level == "info"
+    assert alert.data.hours_left == 48.0 and alert.data.contact_id == contact.id
 
 
 async def test_alerts_that_fell_due_while_the_monitor_was_down_fire_right_after_restart(

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from faststream.kafka import KafkaBroker
 
 from nara.shared.clock import Clock, SystemClock
@@ -12,7 +13,7 @@ from nara.shared.service_app import build_service_app
 from nara.shared.topics import APPOINTMENTS, CONTACTS
 
 from .domain.policy import GuaranteePolicy
-from .entrypoints import api
+from .entrypoints import api, ops
 from .service.clocks import apply_events
 from .service.scheduler import refresh_status_gauges, report_consumer_lag, run_alert_scheduler
 from .settings import GuaranteeMonitorSettings
@@ -28,6 +29,8 @@ def create_app(settings: GuaranteeMonitorSettings | None = None, clock: Clock | 
         app.state.clock = clock or SystemClock()
         app.state.policy = policy
         app.include_router(api.router)
+        app.include_router(ops.router)
+        app.mount("/ops/static", StaticFiles(directory=ops.STATIC_DIR), name="ops-static")
 
         async def on_events(connection, events) -> None:
             await apply_events(connection, events, policy, app.state.clock.now())

@@ -1,0 +1,126 @@
+"""Compliance per unit and month as an accessible chart: inline SVG bars with text labels, and the same
+figures as a data table. Groups under 20 assessments are not published, and say so in words."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from ...service.compliance import ComplianceRow
+from .html import EMPTY, Safe, fmt, join
+from .swedish import FORM_GROUPS, HIDDEN_GROUP, month_name, profession_name, share_text, unit_name
+
+TARGET = 0.85  # the national target the state ties money to (domain.md)
+WIDTH, LABEL_X, BAR_X, BAR_W = 900, 16, 330, 360
+TOP, ROW_H, MONTH_H, BOTTOM = 44, 30, 34, 44
+
+
+def group_label(row: ComplianceRow) -> str:
+    return f"{profession_name(row.profession)}, {FORM_GROUPS.get(row.contact_form, row.contact_form).lower()}"
+
+
+def value_label(row: ComplianceRow) -> str:
+    if row.hidden:
+        return HIDDEN_GROUP
+    if row.share is None:
+        return "inga bedömningar att räkna"
+    return share_text(row.share) + (" (under målet)" if row.share < TARGET else "")
+
+
+def _x(share: float) -> float:
+    return round(BAR_X + share * BAR_W, 1)
+
+
+def _bar(row: ComplianceRow, y: float, index: int) -> Safe:
+    """One group: its label, its bar (hatched when under the target), and its value in words."""
+    label = fmt('<text x="$x" y="$y" class="chart-label">$text</text>', x=LABEL_X, y=y + 20, text=group_label(row))
+    if row.hidden or row.share is None:
+        return fmt('$label<text x="$x" y="$y" class="chart-muted">$text</text>', label=label, x=BAR_X, y=y + 20,
+                   text=value_label(row))
+    fill = f"url(#streck-{index})" if row.share < TARGET else "#1d70b8"
+    width = max(1.0, round(row.share * BAR_W, 1))
+    return fmt('$label<rect x="$x" y="$y" width="$w" height="20" fill="$fill" stroke="#1d70b8" stroke-width="1.5"/>'
+               '<text x="$tx" y="$ty" class="chart-value">$text</text>',
+               label=label, x=BAR_X, y=y + 5, w=width, fill=fill, tx=round(BAR_X + width + 8, 1), ty=y + 20,
+               text=value_label(row))
+
+
+def chart(unit: str, rows: list[ComplianceRow], index: int) -> Safe:
+    """A horizontal bar per group, grouped by month; a dashed line marks the 85 % target."""
+    parts, y = [], TOP
+    for month, in_month in groupby(rows, key=lambda r: r.month):
+        parts.append(fmt('<text x="0" y="$y" class="chart-month">$text</text>', y=y + 22, text=month_name(month)))
+        y += MONTH_H
+        for row in in_month:
+            parts.append(_bar(row, y, index))
+            y += ROW_H
+    height = y + BOTTOM
+    grid = join(fmt('<line x1="$x" y1="$top" x2="$x" y2="$bottom" class="chart-grid"/>'
+                    '<text x="$x" y="$label_y" text-anchor="middle" class="chart-axis">$text</text>',
+                    x=_x(share), top=TOP - 6, bottom=y + 4, label_y=y + 28, text=f"{int(share * 100)} %")
+                for share in (0, 0.25, 0.5, 0.75, 1))
+    target = fmt('<line x1="$x" y1="$top" x2="$x" y2="$bottom" class="chart-target"/>'
+                 '<text x="$x" y="$label_y" text-anchor="middle" class="chart-target-label">Mål $share</text>',
+                 x=_x(TARGET), top=TOP - 14, bottom=y + 4, label_y=TOP - 20, share=share_text(TARGET))
+    published = sum(not r.hidden for r in rows)
+    summary = (f"{published} grupper visas med andel inom vårdgarantin, {len(rows) - published} har färre än 20 "
+               "bedömningar och visas inte. Målet 85 procent är en streckad linje; staplar under målet är randiga. "
+               "Samma siffror finns i tabellen under diagrammet.")
+    return fmt(
+        '<figure class="chart"><svg class="chart-svg" viewBox="0 0 $width $height" width="$width" height="$height" '
+        'role="img" aria-labelledby="diagram-$i-titel diagram-$i-beskrivning" data-chart="$unit">'
+        '<title id="diagram-$i-titel">Andel bedömningar inom vårdgarantin per månad, $name</title>'
+        '<desc id="diagram-$i-beskrivning">$summary</desc>'
+        '<defs><pattern id="streck-$i" width="8" height="8" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/>'
+        '<line x1="0" y1="0" x2="0" y2="8" stroke="#1d70b8" stroke-width="4"/></pattern></defs>'
+        '$grid$target$bars</svg>'
+        '<figcaption class="chart-caption">Andel medicinska bedömningar inom vårdgarantin, $name. '
+        'Randig stapel: under målet 85 %.</figcaption></figure>',
+        width=WIDTH, height=height, i=index, unit=unit, name=unit_name(unit), summary=summary, grid=grid,
+        target=target, bars=join(parts))
+
+
+def table(unit: str, rows: list[ComplianceRow]) -> Safe:
+    """The chart's figures as a table, one row per month, profession and contact form."""
+    body = []
+    for row in rows:
+        keys = fmt('<tr data-month="$month" data-unit="$unit" data-profession="$profession" data-form="$form">'
+                   '<th scope="row" class="cell">$month_name</th><td class="cell">$profession_name</td>'
+                   '<td class="cell">$form_name</td>',
+                   month=row.month, unit=row.unit, profession=row.profession, form=row.contact_form,
+                   month_name=month_name(row.month), profession_name=profession_name(row.profession),
+                   form_name=FORM_GROUPS.get(row.contact_form, row.contact_form))
+        if row.hidden:
+            figures = fmt('<td class="cell cell-muted" colspan="4" data-hidden-group>$text</td></tr>', text=HIDDEN_GROUP)
+        else:
+            figures = fmt('<td class="cell numeric">$n</td><td class="cell numeric">$within</td>'
+                          '<td class="cell numeric">$chosen</td><td class="cell numeric" data-share>$share</td></tr>',
+                          n=row.assessments, within=row.within_guarantee, chosen=row.patient_chosen_wait,
+                          share=share_text(row.share))
+        body.append(keys + figures)
+    return fmt(
+        '<div class="table-wrap"><table class="table" data-compliance-table="$unit">'
+        '<caption class="table-caption">Uppfyllnad per månad, yrkesgrupp och kontaktform, $name</caption>'
+        '<thead><tr><th scope="col">Månad</th><th scope="col">Yrkesgrupp</th><th scope="col">Kontaktform</th>'
+        '<th scope="col" class="numeric">Bedömningar</th><th scope="col" class="numeric">Inom vårdgarantin</th>'
+        '<th scope="col" class="numeric">Patientvald väntan</th>'
+        '<th scope="col" class="numeric">Andel inom vårdgarantin</th></tr></thead><tbody>$body</tbody></table></div>',
+        unit=unit, name=unit_name(unit), body=join(body))
+
+
+def compliance_section(rows: list[ComplianceRow]) -> Safe:
+    """Per unit: a heading, the chart, then its table."""
+    if not rows:
+        return fmt('<p class="body" data-no-compliance>Inga medicinska bedömningar är registrerade på dina enheter '
+                   'de senaste tolv månaderna.</p>')
+    by_unit: dict[str, list[ComplianceRow]] = {}
+    for row in rows:
+        by_unit.setdefault(row.unit, []).append(row)
+    sections = []
+    for index, unit in enumerate(sorted(by_unit, key=unit_name)):
+        unit_rows = sorted(by_unit[unit], key=lambda r: (r.month, profession_name(r.profession), r.contact_form))
+        sections.append(fmt('<section class="unit-compliance" aria-labelledby="uppfyllnad-$i">'
+                            '<h3 class="heading-s" id="uppfyllnad-$i">$name</h3>$chart$table</section>',
+                            i=index, name=unit_name(unit), chart=chart(unit, unit_rows, index),
+                            table=table(unit, unit_rows)))
+    return join(sections) if sections else EMPTY

@@ -1,0 +1,67 @@
+"""What the operations page reads: counts by status, the at-risk and breached clocks, and compliance.
+
+Like the REST API, this entrypoint reads the clocks table and the compliance use case directly, and
+shapes clocks with the API's own clock_view, so the page and the API never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import Request
+
+from nara.shared.clock import STOCKHOLM, to_stockholm
+
+from ...service.compliance import ComplianceRow, compliance
+from ..api import clock_view
+from .swedish import STATUSES
+
+LIST_LIMIT = 500
+COMPLIANCE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Urgent:
+    """The at-risk and breached clocks, most urgent first, and how many there are in all."""
+
+    clocks: list[dict]
+    total: int
+
+
+def units_shown(units: tuple[str, ...], chosen: str | None) -> list[str]:
+    """The one unit chosen, if the person works there; else all of theirs."""
+    return [chosen] if chosen in units else list(units)
+
+
+async def counts_by_status(request: Request, units: list[str]) -> dict[str, int]:
+    rows = await request.app.state.pool.fetch(
+        "SELECT status, count(*) AS n FROM clocks WHERE status IS NOT NULL AND unit = ANY($1::text[]) GROUP BY status",
+        units)
+    found = {row["status"]: row["n"] for row in rows}
+    return {status: found.get(status, 0) for status in STATUSES}
+
+
+async def urgent_clocks(request: Request, units: list[str], now: datetime) -> Urgent:
+    """At-risk and breached contacts, the least time left first (the longest overdue at the top)."""
+    rows = await request.app.state.pool.fetch(
+        """SELECT *, $2::timestamptz AS now, count(*) OVER () AS total FROM clocks
+           WHERE status IN ('at_risk', 'breached') AND unit = ANY($1::text[])
+           ORDER BY deadline, sought_at, contact_id LIMIT $3""",
+        units, now, LIST_LIMIT)
+    template = request.app.state.settings.trace_url_template
+    return Urgent([clock_view(row, template) for row in rows], rows[0]["total"] if rows else 0)
+
+
+def compliance_period_start(now: datetime) -> datetime:
+    """The first day of the month eleven months back: this month and the eleven before it, in Stockholm."""
+    local = to_stockholm(now)
+    months = local.year * 12 + local.month - 1 - (COMPLIANCE_MONTHS - 1)
+    return datetime(months // 12, months % 12 + 1, 1, tzinfo=STOCKHOLM)
+
+
+async def compliance_rows(request: Request, units: list[str], since: datetime) -> list[ComplianceRow]:
+    async with request.app.state.pool.acquire() as connection:
+        rows, _ = await compliance(connection, units=tuple(units), date_from=since, date_to=None, unit=None,
+                                   profession=None, contact_form=None)
+    return rows

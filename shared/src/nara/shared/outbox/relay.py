@@ -48,6 +48,7 @@ class OutboxRelay:
         idle_poll_seconds: float = 0.5,
         retention: timedelta = timedelta(days=3),
         housekeeping_seconds: float = 30.0,
+        rebalance_seconds: float = 2.0,
     ):
         self.database_url = database_url
         self.bootstrap_servers = bootstrap_servers
@@ -56,6 +57,8 @@ class OutboxRelay:
         self.idle_poll_seconds = idle_poll_seconds
         self.retention = retention
         self.housekeeping_seconds = housekeeping_seconds
+        self.rebalance_seconds = rebalance_seconds
+        self._next_rebalance = 0.0
         self.owned_shards: set[int] = set()
         self._wakeup = asyncio.Event()
         self._control: asyncpg.Connection | None = None
@@ -84,7 +87,10 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """One pass over this relay's shards; returns how many events went out."""
         await self._ensure_control()
-        await self._rebalance()
+        loop = asyncio.get_running_loop()
+        if not self.owned_shards or loop.time() >= self._next_rebalance:
+            await self._rebalance()
+            self._next_rebalance = loop.time() + self.rebalance_seconds
         if not self.owned_shards:
             return 0
         rows = await self._control.fetch(
@@ -154,6 +160,7 @@ class OutboxRelay:
             if published < self.batch_size and not self._stopping:
                 try:
                     await asyncio.wait_for(self._wakeup.wait(), timeout=self.idle_poll_seconds)
+                    await asyncio.sleep(0.005)  # let commits that arrive together go out as one batch
                 except TimeoutError:
                     pass
 

@@ -77,7 +77,8 @@ def check_assessment(profession: str, contact_form: str, assessed_at: datetime, 
         raise ContactRefused(422, "Ange bedömningens tid med tidszon.")
     if assessed_at > now + timedelta(minutes=5):
         raise ContactRefused(422, "Bedömningen kan inte vara gjord i framtiden.")
-    if assessed_at < sought_at:
+    # People give the time to the minute, so an assessment in the very minute of the contact is fine.
+    if assessed_at < sought_at.replace(second=0, microsecond=0):
         raise ContactRefused(422, "Bedömningen kan inte vara gjord innan kontakten söktes.")
 
 

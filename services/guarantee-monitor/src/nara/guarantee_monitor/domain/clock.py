@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nara.shared.care_guarantee import guarantee_deadline
+from nara.shared.clock import to_stockholm
 
 from .facts import ContactFacts
 from .policy import GuaranteePolicy
@@ -58,7 +59,8 @@ def state_at(facts: ContactFacts, policy: GuaranteePolicy, moment: datetime) -> 
     if facts.closed_at is not None and facts.closed_at <= moment and facts.assessment_at(moment) is None:
         return ClockState("not_covered", CLOSE_REASONS.get(facts.close_reason, "Avslutad"), deadline)
     if (assessment := facts.assessment_at(moment)) is not None:
-        return ClockState("assessed", f"Medicinsk bedömning gjord {assessment.at.isoformat()}", deadline)
+        when = to_stockholm(assessment.at).strftime("%Y-%m-%d %H:%M")
+        return ClockState("assessed", f"Medicinsk bedömning gjord {when}", deadline)
     active = [b for b in facts.bookings.values() if b.active_at(moment)]
     if any(b.end <= deadline for b in active):
         return ClockState("on_track", "Tid bokad inom vårdgarantin", deadline)

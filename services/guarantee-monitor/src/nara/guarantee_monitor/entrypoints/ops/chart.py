@@ -12,6 +12,7 @@ from .swedish import FORM_GROUPS, HIDDEN_GROUP, month_name, profession_name, sha
 TARGET = 0.85  # the national target the state ties money to (domain.md)
 WIDTH, LABEL_X, BAR_X, BAR_W = 900, 16, 330, 360
 TOP, ROW_H, MONTH_H, BOTTOM = 44, 30, 34, 44
+VALUE_X = BAR_X + BAR_W + 12  # values in words, in a column right of 100 %
 
 
 def group_label(row: ComplianceRow) -> str:
@@ -31,16 +32,17 @@ def _x(share: float) -> float:
 
 
 def _bar(row: ComplianceRow, y: float, index: int) -> Safe:
-    """One group: its label, its bar (hatched when under the target), and its value in words."""
+    """One group: its label, its bar (hatched when under the target), and its value in words in a column of
+    its own, right of 100 %, so no value crosses the target line."""
     label = fmt('<text x="$x" y="$y" class="chart-label">$text</text>', x=LABEL_X, y=y + 20, text=group_label(row))
     if row.hidden or row.share is None:
-        return fmt('$label<text x="$x" y="$y" class="chart-muted">$text</text>', label=label, x=BAR_X, y=y + 20,
+        return fmt('$label<text x="$x" y="$y" class="chart-muted">$text</text>', label=label, x=VALUE_X, y=y + 20,
                    text=value_label(row))
     fill = f"url(#streck-{index})" if row.share < TARGET else "#1d70b8"
     width = max(1.0, round(row.share * BAR_W, 1))
     return fmt('$label<rect x="$x" y="$y" width="$w" height="20" fill="$fill" stroke="#1d70b8" stroke-width="1.5"/>'
                '<text x="$tx" y="$ty" class="chart-value">$text</text>',
-               label=label, x=BAR_X, y=y + 5, w=width, fill=fill, tx=round(BAR_X + width + 8, 1), ty=y + 20,
+               label=label, x=BAR_X, y=y + 5, w=width, fill=fill, tx=VALUE_X, ty=y + 20,
                text=value_label(row))
 
 
@@ -60,10 +62,12 @@ def chart(unit: str, rows: list[ComplianceRow], index: int) -> Safe:
                 for share in (0, 0.25, 0.5, 0.75, 1))
     target = fmt('<line x1="$x" y1="$top" x2="$x" y2="$bottom" class="chart-target"/>'
                  '<text x="$x" y="$label_y" text-anchor="middle" class="chart-target-label">Mål $share</text>',
-                 x=_x(TARGET), top=TOP - 14, bottom=y + 4, label_y=TOP - 20, share=share_text(TARGET))
+                 x=_x(TARGET), top=TOP - 14, bottom=y + 4, label_y=TOP - 20, share=f"{round(TARGET * 100)} %")
     published = sum(not r.hidden for r in rows)
-    summary = (f"{published} grupper visas med andel inom vårdgarantin, {len(rows) - published} har färre än 20 "
-               "bedömningar och visas inte. Målet 85 procent är en streckad linje; staplar under målet är randiga. "
+    hidden = len(rows) - published
+    summary = (f"{published} {'grupp visas' if published == 1 else 'grupper visas'} med andel inom vårdgarantin, "
+               f"{hidden} {'grupp' if hidden == 1 else 'grupper'} med färre än 20 bedömningar visas inte. "
+               "Målet 85 procent är en streckad linje; staplar under målet är randiga. "
                "Samma siffror finns i tabellen under diagrammet.")
     return fmt(
         '<figure class="chart"><svg class="chart-svg" viewBox="0 0 $width $height" width="$width" height="$height" '
@@ -91,13 +95,14 @@ def table(unit: str, rows: list[ComplianceRow]) -> Safe:
                    month_name=month_name(row.month), profession_name=profession_name(row.profession),
                    form_name=FORM_GROUPS.get(row.contact_form, row.contact_form))
         if row.hidden:
-            figures = fmt('<td class="cell cell-muted" colspan="4" data-hidden-group>$text</td></tr>', text=HIDDEN_GROUP)
+            figures = fmt('<td class="cell cell-muted" colspan="4" data-hidden-group>$text</td></tr>',
+                          text=HIDDEN_GROUP)
         else:
             figures = fmt('<td class="cell numeric">$n</td><td class="cell numeric">$within</td>'
                           '<td class="cell numeric">$chosen</td><td class="cell numeric" data-share>$share</td></tr>',
                           n=row.assessments, within=row.within_guarantee, chosen=row.patient_chosen_wait,
                           share=share_text(row.share))
-        body.append(keys + figures)
+        body.append(Safe(keys + figures))
     return fmt(
         '<div class="table-wrap"><table class="table" data-compliance-table="$unit">'
         '<caption class="table-caption">Uppfyllnad per månad, yrkesgrupp och kontaktform, $name</caption>'

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from .. import api
+from .chart import compliance_section
 from .common import SECURITY_HEADERS, OpsRoute, page
 from .html import EMPTY, Safe, fmt, select
 from .queries import compliance_period_start, compliance_rows, counts_by_status, units_shown, urgent_clocks
 from .session import CurrentStaff, OptionalStaff, Staff
 from .swedish import month_name, unit_name
 from .views import counts_list, live_parts, urgent_table
-from .chart import compliance_section
 
 router = APIRouter(prefix="/ops", route_class=OpsRoute)
 
@@ -58,14 +58,14 @@ async def overview(request: Request, staff: CurrentStaff, enhet: str | None = No
         '<li><a class="link" href="#uppfyllnad-rubrik">Uppfyllnad per enhet och månad</a></li></ol></nav>'
         '$filter'
         '<section aria-labelledby="status-rubrik"><h2 class="heading-m" id="status-rubrik">Läge per status</h2>'
-        '<p class="body">Antal kontakter per status, av alla kontakter som vårdgarantins klocka följer.</p>'
+        '<p class="hint">Antal kontakter per status, av alla kontakter som vårdgarantins klocka följer.</p>'
         '<div data-part="counts">$counts</div></section>'
         '<section aria-labelledby="risk-rubrik" data-live data-list-url="$list_url" data-stream-url="/ops/strom">'
         '<div class="section-head"><h2 class="heading-m" id="risk-rubrik" tabindex="-1">Kontakter i risk och '
         'passerade</h2><p class="section-actions"><a class="link refresh-link" href="$refresh" data-refresh>'
         'Uppdatera listan</a></p></div>'
-        '<p class="body">Mest brådskande först: minst tid kvar, och den som passerat gränsen längst tillbaka '
-        'överst. Orsaken säger varför kontakten är i risk.</p>'
+        '<p class="body">Mest brådskande först: den som passerat gränsen längst tillbaka överst, sedan minst tid '
+        'kvar. Kolumnen Varför säger varför kontakten är i risk.</p>'
         '<p class="hint" data-stream-state hidden></p>'
         '<p class="visually-hidden" role="status" aria-live="polite" data-live-status></p>'
         '<div data-part="list">$list</div></section>'

@@ -13,7 +13,8 @@ import asyncpg
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
+
+from nara.shared.web.routing import InterruptibleRoute
 
 from ...adapters.triage_client import TriageClient, TriageRefused, TriageUnavailable
 from ...domain.errors import BookingRefused
@@ -23,34 +24,27 @@ from .rendering import Safe, fmt, link_button, page, render
 from .session import Citizen, FormExpired, LoginRequired, login_location, read_flow, safe_local_path
 
 
-class PageRoute(APIRoute):
+class PageRoute(InterruptibleRoute):
     """Pages answer with pages: a missing login redirects, and a failing neighbour is a Swedish sentence, not a 500."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
-        handler = super().get_route_handler()
-
-        async def page_handler(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except LoginRequired as missing:
-                return RedirectResponse(login_location(missing.back_to), status_code=303)
-            except FormExpired:
-                return problem_page(request, "Sidan har gått ut", "Formuläret hade gått ut, så inget har ändrats. "
-                                    "Gå tillbaka och försök igen.", status_code=400)
-            except TriageUnavailable:
-                return triage_unavailable_page(request)
-            except TriageRefused as refused:
-                if refused.status == 401:
-                    return RedirectResponse(login_location(None), status_code=303)
-                return problem_page(request, "Vi kunde inte bedöma ditt ärende",
-                                    "Bedömningstjänsten kunde inte ta emot uppgifterna. Börja om och försök igen, "
-                                    "eller ring 1177 om du behöver råd.", status_code=409,
-                                    action=("/besvar", "Börja om"))
-            except RequestValidationError:
-                return problem_page(request, "Sidan finns inte",
-                                    "Adressen stämmer inte. Gå till startsidan och försök igen.", status_code=404)
-
-        return page_handler
+    def answer(self, request: Request, error: Exception) -> Response | None:
+        if isinstance(error, LoginRequired):
+            return RedirectResponse(login_location(error.back_to), status_code=303)
+        if isinstance(error, FormExpired):
+            return problem_page(request, "Sidan har gått ut", "Formuläret hade gått ut, så inget har ändrats. "
+                                "Gå tillbaka och försök igen.", status_code=400)
+        if isinstance(error, TriageUnavailable):
+            return triage_unavailable_page(request)
+        if isinstance(error, TriageRefused):
+            if error.status == 401:
+                return RedirectResponse(login_location(None), status_code=303)
+            return problem_page(request, "Vi kunde inte bedöma ditt ärende",
+                                "Bedömningstjänsten kunde inte ta emot uppgifterna. Börja om och försök igen, "
+                                "eller ring 1177 om du behöver råd.", status_code=409, action=("/besvar", "Börja om"))
+        if isinstance(error, RequestValidationError):
+            return problem_page(request, "Sidan finns inte",
+                                "Adressen stämmer inte. Gå till startsidan och försök igen.", status_code=404)
+        return None
 
 
 def triage(request: Request) -> TriageClient:

@@ -1,55 +1,25 @@
-"""Small, safe HTML templating: every value is escaped unless it is already Safe HTML.
+"""The citizen pages' HTML: the shared safe kit (nara.shared.web.html) plus the fields and layout they use.
 
-Jinja2 is not among the project's dependencies, so the pages use string.Template files ($name)
-and a handful of form helpers that follow the GOV.UK Design System's markup.
+Templates are string.Template files ($name) in templates/; the form helpers follow the GOV.UK Design System.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from string import Template
 
 from fastapi.responses import HTMLResponse
 
-TEMPLATES = Path(__file__).with_name("templates")
+from nara.shared.web import html as kit
+from nara.shared.web.html import (SECURITY_HEADERS, Safe, Templates, error_message, escape, field_id, fmt,
+                                  group_class, hidden, hint_text, join, textarea, when)
+
+__all__ = ["SECURITY_HEADERS", "Option", "Safe", "button", "error_summary", "escape", "field_id", "fmt", "hidden",
+           "join", "link_button", "page", "radios", "render", "text_input", "textarea", "when"]
+
 SERVICE_NAME = "Nära webbtidbok"
-
-
-class Safe(str):
-    """Text that is already HTML; inserted as it is."""
-
-
-def escape(value: object) -> Safe:
-    if isinstance(value, Safe):
-        return value
-    return Safe(html.escape("" if value is None else str(value), quote=True))
-
-
-def fmt(template: str, **values: object) -> Safe:
-    """A fragment from an inline $-template; values are escaped."""
-    return Safe(Template(template).substitute({name: escape(value) for name, value in values.items()}))
-
-
-@cache
-def _template(name: str) -> Template:
-    return Template((TEMPLATES / name).read_text(encoding="utf-8"))
-
-
-def render(template_name: str, /, **values: object) -> Safe:
-    """A template file from templates/, with every value escaped; a missing value is an error."""
-    return Safe(_template(template_name).substitute({key: escape(value) for key, value in values.items()}))
-
-
-def join(parts: Iterable[object]) -> Safe:
-    return Safe("".join(escape(part) for part in parts))
-
-
-def when(condition: bool, fragment: object) -> Safe:
-    return escape(fragment) if condition else Safe("")
+render = Templates(Path(__file__).with_name("templates"))
 
 
 @dataclass(frozen=True)
@@ -61,24 +31,12 @@ class Option:
     data: str = ""  # a data-* value for scripts and tests, e.g. the slot's start
 
 
-def field_id(name: str, index: int = 0) -> str:
-    """The id of a field's input; a radio group's first input carries the bare name, so errors can link to it."""
-    return name if index == 0 else f"{name}-{index + 1}"
-
-
 def error_summary(errors: Sequence[tuple[str | None, str]]) -> Safe:
     if not errors:
         return Safe("")
     items = join(fmt('<li><a href="#$anchor">$message</a></li>', anchor=anchor, message=message) if anchor
                  else fmt("<li>$message</li>", message=message) for anchor, message in errors)
     return render("error_summary.html", items=items)
-
-
-def _error_message(name: str, error: str | None) -> Safe:
-    if not error:
-        return Safe("")
-    return fmt('<p id="$name-fel" class="error-message"><span class="visually-hidden">Fel:</span> $error</p>',
-               name=name, error=error)
 
 
 def _described_by(name: str, hint: str, error: str | None, hint_id: str | None = None) -> str:
@@ -105,7 +63,7 @@ def radios(name: str, legend: str, options: Sequence[Option], *, checked: str | 
     # The group's hint has an id of its own: the first radio's hint already uses "<name>-hint".
     described = _described_by(name, hint, error, hint_id=f"{name}-grupp-hint")
     return render(
-        "radios.html", name=name, legend=legend_html, items=join(items), error_message=_error_message(name, error),
+        "radios.html", name=name, legend=legend_html, items=join(items), error_message=error_message(name, error),
         hint=fmt('<div id="$name-grupp-hint" class="hint">$hint</div>', name=name, hint=hint) if hint else Safe(""),
         described=fmt(' aria-describedby="$ids"', ids=described) if described else Safe(""),
         error_class=Safe(" form-group-error") if error else Safe(""),
@@ -126,40 +84,19 @@ def text_input(name: str, label: str, *, value: str = "", error: str | None = No
         label_html = fmt('<h1 class="label-heading">$label</h1>', label=label_html)
     return render(
         "text_input.html", name=name, label=label_html, value=value, attributes=attributes,
-        autocomplete=autocomplete, error_message=_error_message(name, error),
-        hint=fmt('<div id="$name-hint" class="hint">$hint</div>', name=name, hint=hint) if hint else Safe(""),
+        autocomplete=autocomplete, error_message=error_message(name, error),
+        hint=hint_text(name, hint),
         width_class=Safe(f" input-{width}") if width else Safe(""),
         suffix=fmt('<span class="input-suffix" aria-hidden="true">$s</span>', s=suffix) if suffix else Safe(""),
-        error_class=Safe(" form-group-error") if error else Safe(""))
-
-
-def textarea(name: str, label: str, *, value: str = "", error: str | None = None, hint: str = "",
-             required: bool = False) -> Safe:
-    described = _described_by(name, hint, error)
-    return fmt(
-        '<div class="form-group$error_class"><label class="label" for="$name">$label</label>$hint$error_message'
-        '<textarea class="textarea" id="$name" name="$name" rows="4"$attributes>$value</textarea></div>',
-        name=name, label=label, value=value, error_message=_error_message(name, error),
-        hint=fmt('<div id="$name-hint" class="hint">$hint</div>', name=name, hint=hint) if hint else Safe(""),
-        attributes=join([fmt(' aria-describedby="$ids"', ids=described) if described else "",
-                         Safe(' aria-invalid="true"') if error else "", Safe(" required") if required else ""]),
-        error_class=Safe(" form-group-error") if error else Safe(""))
-
-
-def hidden(name: str, value: str) -> Safe:
-    return fmt('<input type="hidden" name="$name" value="$value">', name=name, value=value)
+        error_class=group_class(error))
 
 
 def button(text: str, *, secondary: bool = False, warning: bool = False) -> Safe:
-    kind = " button-secondary" if secondary else " button-warning" if warning else ""
-    return fmt('<button type="submit" class="button$kind" data-prevent-double-click>$text</button>',
-               kind=kind, text=text)
+    return kit.button(text, kind="secondary" if secondary else "warning" if warning else "")
 
 
 def link_button(href: str, text: str, *, secondary: bool = False) -> Safe:
-    kind = " button-secondary" if secondary else ""
-    return fmt('<a href="$href" role="button" draggable="false" class="button$kind">$text</a>',
-               href=href, kind=kind, text=text)
+    return kit.link_button(href, text, kind="secondary" if secondary else "")
 
 
 def page(*, title: str, body: Safe, next_step: Safe, navigation: Safe = Safe(""),
@@ -171,11 +108,3 @@ def page(*, title: str, body: Safe, next_step: Safe, navigation: Safe = Safe("")
         next_step=next_step, error_summary=error_summary(errors), banner=banner, body=body)
     return HTMLResponse(document, status_code=status_code, headers={**SECURITY_HEADERS, **(headers or {})})
 
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
-                               "frame-ancestors 'none'",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-}

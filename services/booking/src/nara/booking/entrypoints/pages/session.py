@@ -6,39 +6,27 @@ Every form that changes something carries an HMAC of that session in a hidden fi
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import parse_qsl, quote
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from nara.shared.identity import IdentitySettings, TokenError, identity_settings, request_time, verify_token
+from nara.shared.web import session as kit
+from nara.shared.web.session import FormExpired, LoginRequired, csrf_matches, csrf_token, form_pairs, sign, unsign
 
 from ...service.actors import Actor
+
+__all__ = ["FLOW_COOKIE", "LOGIN_COOKIE", "SESSION_COOKIE", "Citizen", "CurrentCitizen", "FormExpired",
+           "LoginRequired", "checked_form", "clear_flow", "csrf_matches", "csrf_token", "form_data", "login_location",
+           "pages_key", "read_flow", "safe_local_path", "set_cookie", "sign", "unsign", "write_flow"]
 
 SESSION_COOKIE = "nara_session"
 FLOW_COOKIE = "nara_flow"
 LOGIN_COOKIE = "nara_login"
 MAX_FORM_BYTES = 16_384
-
-
-class LoginRequired(Exception):
-    """No valid citizen login: the page sends the person to the login page."""
-
-    def __init__(self, back_to: str | None = None):
-        super().__init__("login required")
-        self.back_to = back_to
-
-
-class FormExpired(Exception):
-    """A form came back without the CSRF token of this session."""
 
 
 @dataclass(frozen=True)
@@ -55,45 +43,8 @@ class Citizen:
 
 def pages_key(request: Request) -> bytes:
     """The key that signs CSRF tokens and the flow cookie: BOOKING_PAGES_SECRET, else random per process."""
-    state = request.app.state
-    key = getattr(state, "pages_key", None)
-    if key is None:
-        configured = getattr(state.settings, "pages_secret", None)
-        key = configured.get_secret_value().encode() if configured else secrets.token_bytes(32)
-        state.pages_key = key
-    return key
-
-
-def csrf_token(key: bytes, session: str) -> str:
-    """The CSRF token of one session: an HMAC of it, so it needs no storage and dies with the session."""
-    return hmac.new(key, b"csrf|" + session.encode(), hashlib.sha256).hexdigest()
-
-
-def csrf_matches(key: bytes, session: str | None, submitted: str | None) -> bool:
-    if not session or not submitted:
-        return False
-    return hmac.compare_digest(csrf_token(key, session), submitted)
-
-
-def sign(key: bytes, purpose: str, payload: dict) -> str:
-    body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
-    mac = hmac.new(key, f"{purpose}|{body}".encode(), hashlib.sha256).hexdigest()
-    return f"{body}.{mac}"
-
-
-def unsign(key: bytes, purpose: str, value: str | None) -> dict | None:
-    """The payload if the signature holds, else None."""
-    if not value or "." not in value:
-        return None
-    body, mac = value.rsplit(".", 1)
-    expected = hmac.new(key, f"{purpose}|{body}".encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, mac):
-        return None
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except ValueError:
-        return None
-    return payload if isinstance(payload, dict) else None
+    configured = getattr(request.app.state.settings, "pages_secret", None)
+    return kit.process_key(request, "pages_key", configured.get_secret_value() if configured else None)
 
 
 async def current_citizen(request: Request, settings: Annotated[IdentitySettings, Depends(identity_settings)],
@@ -119,11 +70,8 @@ CurrentCitizen = Annotated[Citizen, Depends(current_citizen)]
 
 async def form_data(request: Request) -> dict[str, str]:
     """An application/x-www-form-urlencoded body, first value of each field."""
-    raw = await request.body()
-    if len(raw) > MAX_FORM_BYTES:
-        return {}
     fields: dict[str, str] = {}
-    for name, value in parse_qsl(raw.decode("utf-8", errors="replace"), keep_blank_values=True):
+    for name, value in await form_pairs(request, MAX_FORM_BYTES):
         fields.setdefault(name, value)
     return fields
 
@@ -137,8 +85,7 @@ async def checked_form(request: Request, citizen: Citizen) -> dict[str, str]:
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
-    response.set_cookie(name, value, httponly=True, samesite="lax", path="/",
-                        secure=request.url.scheme == "https")
+    kit.set_cookie(request, response, name, value)
 
 
 def read_flow(request: Request, citizen: Citizen) -> dict:
@@ -158,7 +105,7 @@ def clear_flow(response: Response) -> None:
 
 
 def login_location(back_to: str | None) -> str:
-    return f"/logga-in?nasta={quote(back_to)}" if back_to and back_to != "/" else "/logga-in"
+    return kit.login_location(back_to)
 
 
 def safe_local_path(candidate: str | None) -> str:

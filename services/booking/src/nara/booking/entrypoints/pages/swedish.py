@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from nara.shared.clock import to_stockholm
 from nara.shared.personnummer import InvalidPersonnummer, normalise
-
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december")
+from nara.shared.web.swedish import clock_time, date_text
 
 PROFESSIONS = {
     "doctor": "läkare", "nurse": "sjuksköterska", "district_nurse": "distriktssköterska",
@@ -28,13 +24,12 @@ STATUSES = {
 
 def day(instant: datetime) -> str:
     """'tisdag 24 november', on Stockholm's calendar."""
-    local = to_stockholm(instant)
-    return f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}"
+    return date_text(instant)
 
 
 def clock(instant: datetime) -> str:
     """'kl. 08:00', on Stockholm's wall clock."""
-    return f"kl. {to_stockholm(instant):%H:%M}"
+    return f"kl. {clock_time(instant, ':')}"
 
 
 def when(instant: datetime) -> str:
@@ -44,7 +39,7 @@ def when(instant: datetime) -> str:
 
 def when_span(start: datetime, end: datetime) -> str:
     """'tisdag 24 november kl. 08:00–08:20'."""
-    return f"{when(start)}–{to_stockholm(end):%H:%M}"
+    return f"{when(start)}–{clock_time(end, ':')}"
 
 
 def profession(code: str) -> str:

@@ -3,12 +3,14 @@ interruptions (no login, an expired form, a bad address) into pages."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
+
+from nara.shared.web.html import SECURITY_HEADERS, staff_header
+from nara.shared.web.routing import InterruptibleRoute
 
 from .html import EMPTY, Safe, error_summary, fmt, render
 from .session import FormExpired, LoginRequired, Staff, login_location
@@ -16,23 +18,12 @@ from .swedish import unit_name
 
 PRODUCT = "Nära drift"
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
-                               "frame-ancestors 'none'",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-}
-
 
 def user_area(staff: Staff | None) -> Safe:
     if staff is None:
         return EMPTY
     units = ", ".join(unit_name(u) for u in staff.units)
-    return fmt('<div class="header-user"><p class="header-who">Inloggad: <strong>$who</strong>, drift<br>'
-               '<span class="header-units">$units</span></p><form method="post" action="/ops/logga-ut">'
-               '<input type="hidden" name="csrf" value="$csrf"><button type="submit" class="button button-header">'
-               'Logga ut</button></form></div>', who=staff.caller.subject, units=units, csrf=staff.csrf)
+    return staff_header(who=staff.caller.subject, role="drift", units=units, logout="/ops/logga-ut", csrf=staff.csrf)
 
 
 def page(*, title: str, body: Safe, staff: Staff | None, errors: Sequence[tuple[str, str]] = (),
@@ -55,24 +46,18 @@ def see_other(location: str) -> RedirectResponse:
     return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})
 
 
-class OpsRoute(APIRoute):
+class OpsRoute(InterruptibleRoute):
     """Operations pages answer with pages: a missing login redirects, and a refusal is a Swedish sentence."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
-        handler = super().get_route_handler()
-
-        async def page_handler(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except LoginRequired as missing:
-                return see_other(login_location(missing.back_to))
-            except FormExpired:
-                return problem_page(request, "Formuläret har gått ut",
-                                    "Formuläret hörde till en annan inloggning, så inget har ändrats. "
-                                    "Ladda om sidan och försök igen.", status_code=400)
-            except RequestValidationError:
-                return problem_page(request, "Adressen stämmer inte",
-                                    "Något i adressen går inte att läsa, till exempel ett datum. "
-                                    "Gå till driftsidan och försök igen.", status_code=400)
-
-        return page_handler
+    def answer(self, request: Request, error: Exception) -> Response | None:
+        if isinstance(error, LoginRequired):
+            return see_other(login_location(error.back_to))
+        if isinstance(error, FormExpired):
+            return problem_page(request, "Formuläret har gått ut",
+                                "Formuläret hörde till en annan inloggning, så inget har ändrats. "
+                                "Ladda om sidan och försök igen.", status_code=400)
+        if isinstance(error, RequestValidationError):
+            return problem_page(request, "Adressen stämmer inte",
+                                "Något i adressen går inte att läsa, till exempel ett datum. "
+                                "Gå till driftsidan och försök igen.", status_code=400)
+        return None

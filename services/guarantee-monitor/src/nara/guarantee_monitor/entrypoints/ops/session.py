@@ -1,41 +1,32 @@
 """Who is logged in to the operations page, and the CSRF token every form carries.
 
-The login is a staff JWT in an HttpOnly, SameSite=Strict cookie, checked like a bearer token.
+The login is a staff JWT in an HttpOnly, SameSite=Strict cookie (see nara.shared.web.session).
 A form's CSRF token is an HMAC of that session's token with a key of this process.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import parse_qsl, quote
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from nara.shared.identity import Caller, IdentitySettings, TokenError, identity_settings, request_time, verify_token
+from nara.shared.identity import Caller, IdentitySettings, identity_settings, request_time
+from nara.shared.web import session as kit
+from nara.shared.web.session import Form, FormExpired, LoginRequired, csrf_token, return_path, same_token
+
+__all__ = ["CurrentStaff", "Form", "FormExpired", "LoginRequired", "OptionalStaff", "Staff", "clear_login_cookie",
+           "csrf_token", "login_csrf", "login_location", "ops_key", "read_form", "safe_ops_path", "same_token",
+           "set_login_cookie"]
 
 COOKIE = "nara_ops"
 COOKIE_PATH = "/ops"
 MAX_FORM_BYTES = 16_384
+CSRF_PURPOSE = "ops-csrf"
 LOGIN_PURPOSE = "login"  # the login form has no session yet; SameSite=Strict and this fixed-purpose token guard it
-
-
-class LoginRequired(Exception):
-    """No valid staff login: the page sends the person to the login page."""
-
-    def __init__(self, back_to: str | None = None):
-        super().__init__("login required")
-        self.back_to = back_to
-
-
-class FormExpired(Exception):
-    """A form came back without this session's CSRF token."""
 
 
 @dataclass(frozen=True)
@@ -50,34 +41,19 @@ class Staff:
 
 def ops_key(request: Request) -> bytes:
     """Signs CSRF tokens: GUARANTEE_MONITOR_OPS_SECRET when several processes serve /ops, else random per process."""
-    state = request.app.state
-    key = getattr(state, "ops_key", None)
-    if key is None:
-        configured = os.environ.get("GUARANTEE_MONITOR_OPS_SECRET")
-        key = configured.encode() if configured else secrets.token_bytes(32)
-        state.ops_key = key
-    return key
-
-
-def csrf_token(key: bytes, session: str) -> str:
-    return hmac.new(key, b"ops-csrf|" + session.encode(), hashlib.sha256).hexdigest()
+    return kit.process_key(request, "ops_key", os.environ.get("GUARANTEE_MONITOR_OPS_SECRET"))
 
 
 def login_csrf(request: Request) -> str:
-    return csrf_token(ops_key(request), LOGIN_PURPOSE)
+    return csrf_token(ops_key(request), LOGIN_PURPOSE, CSRF_PURPOSE)
 
 
 def logged_in_staff(request: Request, settings: IdentitySettings, now: datetime) -> Staff | None:
-    token = request.cookies.get(COOKIE)
-    if not token:
+    found = kit.staff_caller(request, COOKIE, settings, now)
+    if found is None:
         return None
-    try:
-        caller = verify_token(token, settings, now=now)
-    except TokenError:
-        return None
-    if not caller.is_staff:
-        return None
-    return Staff(caller, csrf_token(ops_key(request), token))
+    caller, token = found
+    return Staff(caller, csrf_token(ops_key(request), token, CSRF_PURPOSE))
 
 
 async def optional_staff(request: Request, settings: Annotated[IdentitySettings, Depends(identity_settings)],
@@ -89,8 +65,7 @@ async def optional_staff(request: Request, settings: Annotated[IdentitySettings,
 
 async def current_staff(staff: Annotated[Staff | None, Depends(optional_staff)], request: Request) -> Staff:
     if staff is None:
-        back_to = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise LoginRequired(back_to if request.method == "GET" else None)
+        raise LoginRequired(return_path(request))
     return staff
 
 
@@ -98,33 +73,12 @@ CurrentStaff = Annotated[Staff, Depends(current_staff)]
 OptionalStaff = Annotated[Staff | None, Depends(optional_staff)]
 
 
-class Form:
-    """An application/x-www-form-urlencoded body (python-multipart is not installed)."""
-
-    def __init__(self, pairs: list[tuple[str, str]]):
-        self._pairs = pairs
-
-    def get(self, name: str, default: str = "") -> str:
-        return next((value.strip() for key, value in self._pairs if key == name), default)
-
-    def all(self, name: str) -> list[str]:
-        return [value.strip() for key, value in self._pairs if key == name]
-
-
 async def read_form(request: Request) -> Form:
-    raw = await request.body()
-    if len(raw) > MAX_FORM_BYTES:
-        return Form([])
-    return Form(parse_qsl(raw.decode("utf-8", errors="replace"), keep_blank_values=True))
-
-
-def same_token(expected: str, given: str) -> bool:
-    return hmac.compare_digest(expected.encode(), given.encode())
+    return await kit.read_form(request, MAX_FORM_BYTES)
 
 
 def set_login_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path=COOKIE_PATH,
-                        secure=request.url.scheme == "https")
+    kit.set_cookie(request, response, COOKIE, token, samesite="strict", path=COOKIE_PATH)
 
 
 def clear_login_cookie(response: Response) -> None:
@@ -132,7 +86,7 @@ def clear_login_cookie(response: Response) -> None:
 
 
 def login_location(back_to: str | None) -> str:
-    return f"/ops/logga-in?nasta={quote(back_to)}" if back_to and back_to != "/ops" else "/ops/logga-in"
+    return kit.login_location(back_to, COOKIE_PATH)
 
 
 def safe_ops_path(candidate: str | None) -> str:

@@ -11,25 +11,19 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
 
 from ...adapters.booking_client import BookingClient, BookingUnavailable
 from ...domain.contacts import ContactRefused
 from ...domain.engine import GuidelineGapError
+from nara.shared.web.html import SECURITY_HEADERS, staff_header
+from nara.shared.web.routing import InterruptibleRoute
+
 from .html import EMPTY, Safe, error_summary, fmt, join, link_button, render
 from .session import FormExpired, LoginRequired, Staff, login_location
 from .swedish import ROLES, unit_name
 
 log = logging.getLogger(__name__)
 PRODUCT = "Nära triagekonsol"
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
-                               "frame-ancestors 'none'",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-}
 
 # Fixed messages shown after an action (?klart=...), so no text from the address reaches the page.
 DONE = {
@@ -56,11 +50,8 @@ def user_area(staff: Staff | None) -> Safe:
     if staff is None:
         return EMPTY
     units = ", ".join(unit_name(u) for u in staff.units)
-    return fmt('<div class="header-user"><p class="header-who">Inloggad: <strong>$who</strong>, $role<br>'
-               '<span class="header-units">$units</span></p><form method="post" action="/console/logga-ut">'
-               '<input type="hidden" name="csrf" value="$csrf"><button type="submit" class="button button-header">'
-               'Logga ut</button></form></div>',
-               who=staff.caller.subject, role=ROLES.get(staff.role, staff.role), units=units, csrf=staff.csrf)
+    return staff_header(who=staff.caller.subject, role=ROLES.get(staff.role, staff.role), units=units,
+                        logout="/console/logga-ut", csrf=staff.csrf)
 
 
 def page(request: Request, *, title: str, body: Safe, staff: Staff | None, active: str | None = None,
@@ -95,36 +86,30 @@ def booking_unavailable_page(request: Request) -> HTMLResponse:
         status_code=503, action=(request.url.path, "Försök igen"))
 
 
-class ConsoleRoute(APIRoute):
+class ConsoleRoute(InterruptibleRoute):
     """Console pages answer with pages: a missing login redirects, and a refusal is a Swedish sentence, not a 500."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
-        handler = super().get_route_handler()
-
-        async def page_handler(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except LoginRequired as missing:
-                return RedirectResponse(login_location(missing.back_to), status_code=303)
-            except FormExpired:
-                return problem_page(request, "Formuläret har gått ut",
-                                    "Formuläret hörde till en annan inloggning, så inget har ändrats. "
-                                    "Gå tillbaka, ladda om sidan och försök igen.", status_code=400)
-            except BookingUnavailable as failure:
-                log.warning("booking service unavailable", extra={"failure": str(failure)})
-                return booking_unavailable_page(request)
-            except ContactRefused as refused:
-                return problem_page(request, "Det gick inte", refused.message, status_code=refused.status)
-            except GuidelineGapError:
-                log.exception("guidelines do not cover a case")
-                return problem_page(request, "Riktlinjerna täcker inte svaren",
-                                    "Ingen regel i riktlinjerna passar de här svaren. Bedöm patienten enligt "
-                                    "rutin och meddela den som ansvarar för riktlinjerna.", status_code=409)
-            except RequestValidationError:
-                return problem_page(request, "Sidan finns inte",
-                                    "Adressen stämmer inte. Gå till kön och försök igen.", status_code=404)
-
-        return page_handler
+    def answer(self, request: Request, error: Exception) -> Response | None:
+        if isinstance(error, LoginRequired):
+            return RedirectResponse(login_location(error.back_to), status_code=303)
+        if isinstance(error, FormExpired):
+            return problem_page(request, "Formuläret har gått ut",
+                                "Formuläret hörde till en annan inloggning, så inget har ändrats. "
+                                "Gå tillbaka, ladda om sidan och försök igen.", status_code=400)
+        if isinstance(error, BookingUnavailable):
+            log.warning("booking service unavailable", extra={"failure": str(error)})
+            return booking_unavailable_page(request)
+        if isinstance(error, ContactRefused):
+            return problem_page(request, "Det gick inte", error.message, status_code=error.status)
+        if isinstance(error, GuidelineGapError):
+            log.exception("guidelines do not cover a case")
+            return problem_page(request, "Riktlinjerna täcker inte svaren",
+                                "Ingen regel i riktlinjerna passar de här svaren. Bedöm patienten enligt "
+                                "rutin och meddela den som ansvarar för riktlinjerna.", status_code=409)
+        if isinstance(error, RequestValidationError):
+            return problem_page(request, "Sidan finns inte",
+                                "Adressen stämmer inte. Gå till kön och försök igen.", status_code=404)
+        return None
 
 
 async def in_transaction(request: Request, action: Callable[[Any], Awaitable[Any]]) -> Any:

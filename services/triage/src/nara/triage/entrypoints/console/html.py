@@ -1,101 +1,19 @@
-"""Small, safe HTML building: every value is escaped unless it is already Safe HTML.
-
-Jinja2 is not among the project's dependencies, so the console uses string.Template files ($name)
-and a few form helpers that follow the GOV.UK Design System's markup.
-"""
+"""The console's HTML: the shared safe kit (nara.shared.web.html) and the form fields only the console uses."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from string import Template
 
-TEMPLATES = Path(__file__).with_name("templates")
+from nara.shared.web.html import (EMPTY, Choice, Safe, Templates, button, described_by, error_message,
+                                  error_summary, escape, field_id, fmt, group_class, hidden, hint_text, invalid, join,
+                                  link_button, select, textarea, when)
 
+__all__ = ["EMPTY", "Choice", "Safe", "button", "checkboxes", "choices", "error_summary", "escape", "fmt", "form",
+           "hidden", "join", "link_button", "radios", "render", "select", "summary_list", "text_input", "textarea",
+           "when"]
 
-class Safe(str):
-    """Text that is already HTML; inserted as it is."""
-
-
-EMPTY = Safe("")
-
-
-def escape(value: object) -> Safe:
-    if isinstance(value, Safe):
-        return value
-    return Safe(html.escape("" if value is None else str(value), quote=True))
-
-
-def fmt(template: str, **values: object) -> Safe:
-    """A fragment from an inline $-template; values are escaped."""
-    return Safe(Template(template).substitute({name: escape(value) for name, value in values.items()}))
-
-
-@cache
-def _template(name: str) -> Template:
-    return Template((TEMPLATES / name).read_text(encoding="utf-8"))
-
-
-def render(template_name: str, /, **values: object) -> Safe:
-    """A template file from templates/, every value escaped; a missing value is an error."""
-    return Safe(_template(template_name).substitute({key: escape(value) for key, value in values.items()}))
-
-
-def join(parts: Iterable[object], separator: str = "") -> Safe:
-    return Safe(separator.join(escape(part) for part in parts))
-
-
-def when(condition: object, fragment: object) -> Safe:
-    return escape(fragment) if condition else EMPTY
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One radio, checkbox or select option."""
-
-    value: str
-    label: str
-    hint: str = ""
-    tag: Safe = EMPTY
-
-
-def error_summary(errors: Sequence[tuple[str | None, str]]) -> Safe:
-    """GOV.UK error summary: each error links to its field."""
-    if not errors:
-        return EMPTY
-    items = join(fmt('<li><a href="#$anchor">$message</a></li>', anchor=anchor, message=message) if anchor
-                 else fmt("<li>$message</li>", message=message) for anchor, message in errors)
-    return fmt('<div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" '
-               'data-error-summary><h2 class="error-summary-title" id="error-summary-title">Det finns ett problem</h2>'
-               '<ul class="error-summary-list">$items</ul></div>', items=items)
-
-
-def _error(name: str, error: str | None) -> Safe:
-    if not error:
-        return EMPTY
-    return fmt('<p id="$name-fel" class="error-message"><span class="visually-hidden">Fel:</span> $error</p>',
-               name=name, error=error)
-
-
-def _hint(name: str, hint: str) -> Safe:
-    return fmt('<div id="$name-hint" class="hint">$hint</div>', name=name, hint=hint) if hint else EMPTY
-
-
-def _described(name: str, hint: str, error: str | None) -> Safe:
-    ids = ([f"{name}-hint"] if hint else []) + ([f"{name}-fel"] if error else [])
-    return fmt(' aria-describedby="$ids"', ids=" ".join(ids)) if ids else EMPTY
-
-
-def _group_class(error: str | None) -> Safe:
-    return Safe(" form-group-error") if error else EMPTY
-
-
-def field_id(name: str, index: int = 0) -> str:
-    """A group's first input carries the bare name, so an error summary can link to it."""
-    return name if index == 0 else f"{name}-{index + 1}"
+render = Templates(Path(__file__).with_name("templates"))
 
 
 def choices(kind: str, name: str, legend: object, options: Sequence[Choice], *, checked: Iterable[str] = (),
@@ -119,8 +37,8 @@ def choices(kind: str, name: str, legend: object, options: Sequence[Choice], *, 
         '<div class="form-group$group_class"$data><fieldset class="fieldset"$described>'
         '<legend class="legend $legend_class">$legend</legend>$hint$error<div class="choices$inline">$items</div>'
         '</fieldset></div>',
-        group_class=_group_class(error), described=_described(name, hint, error), legend=legend,
-        legend_class=legend_class, hint=_hint(name, hint), error=_error(name, error), items=join(items),
+        group_class=group_class(error), described=described_by(name, hint, error), legend=legend,
+        legend_class=legend_class, hint=hint_text(name, hint), error=error_message(name, error), items=join(items),
         inline=Safe(" choices-inline") if inline else EMPTY, data=extra)
 
 
@@ -139,48 +57,12 @@ def text_input(name: str, label: object, *, value: str = "", error: str | None =
         '<div class="form-group$group_class"><label class="label" for="$name">$label</label>$hint$error'
         '<input class="input$width" id="$name" name="$name" type="text" value="$value" autocomplete="$autocomplete"'
         '$inputmode$described$invalid$spellcheck></div>',
-        group_class=_group_class(error), name=name, label=label, hint=_hint(name, hint), error=_error(name, error),
+        group_class=group_class(error), name=name, label=label, hint=hint_text(name, hint),
+        error=error_message(name, error),
         width=Safe(f" input-{width}") if width else EMPTY, value=value, autocomplete=autocomplete,
         inputmode=fmt(' inputmode="$m"', m=inputmode) if inputmode else EMPTY,
-        described=_described(name, hint, error), invalid=Safe(' aria-invalid="true"') if error else EMPTY,
+        described=described_by(name, hint, error), invalid=invalid(error),
         spellcheck=EMPTY if spellcheck else Safe(' spellcheck="false"'))
-
-
-def textarea(name: str, label: str, *, value: str = "", error: str | None = None, hint: str = "") -> Safe:
-    return fmt(
-        '<div class="form-group$group_class"><label class="label" for="$name">$label</label>$hint$error'
-        '<textarea class="textarea" id="$name" name="$name" rows="4"$described$invalid>$value</textarea></div>',
-        group_class=_group_class(error), name=name, label=label, hint=_hint(name, hint), error=_error(name, error),
-        value=value, described=_described(name, hint, error),
-        invalid=Safe(' aria-invalid="true"') if error else EMPTY)
-
-
-def select(name: str, label: str, options: Sequence[Choice], *, selected: str = "", error: str | None = None,
-           hint: str = "") -> Safe:
-    items = join(fmt('<option value="$value"$selected>$label</option>', value=o.value, label=o.label,
-                     selected=Safe(" selected") if o.value == selected else EMPTY) for o in options)
-    return fmt(
-        '<div class="form-group$group_class"><label class="label" for="$name">$label</label>$hint$error'
-        '<select class="select" id="$name" name="$name"$described$invalid>$items</select></div>',
-        group_class=_group_class(error), name=name, label=label, hint=_hint(name, hint), error=_error(name, error),
-        items=items, described=_described(name, hint, error),
-        invalid=Safe(' aria-invalid="true"') if error else EMPTY)
-
-
-def hidden(name: str, value: str) -> Safe:
-    return fmt('<input type="hidden" name="$name" value="$value">', name=name, value=value)
-
-
-def button(text: str, *, kind: str = "") -> Safe:
-    """A submit button; kind is '', 'secondary' or 'warning'."""
-    return fmt('<button type="submit" class="button$kind" data-prevent-double-click>$text</button>',
-               kind=Safe(f" button-{kind}") if kind else EMPTY, text=text)
-
-
-def link_button(href: str, text: str, *, kind: str = "", shortcut: str = "") -> Safe:
-    return fmt('<a href="$href" role="button" draggable="false" class="button$kind"$shortcut>$text</a>',
-               href=href, kind=Safe(f" button-{kind}") if kind else EMPTY, text=text,
-               shortcut=fmt(' data-shortcut="$s"', s=shortcut) if shortcut else EMPTY)
 
 
 def form(action: str, csrf: str, content: Safe, *, novalidate: bool = True) -> Safe:

@@ -6,35 +6,25 @@ forwarded as one to the booking service. A form's CSRF token is an HMAC of that 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import parse_qsl, quote
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from nara.shared.identity import Caller, IdentitySettings, TokenError, identity_settings, request_time, verify_token
+from nara.shared.identity import Caller, IdentitySettings, identity_settings, request_time
+from nara.shared.web import session as kit
+from nara.shared.web.session import Form, FormExpired, LoginRequired, return_path, same_token
+
+__all__ = ["CurrentStaff", "Form", "FormExpired", "LoginRequired", "OptionalStaff", "Staff", "checked_form",
+           "clear_login_cookie", "console_key", "csrf_token", "login_location", "read_form", "safe_console_path",
+           "set_login_cookie"]
 
 COOKIE = "nara_console"
 COOKIE_PATH = "/console"
 MAX_FORM_BYTES = 32_768
-
-
-class LoginRequired(Exception):
-    """No valid staff login: the page sends the person to the login page."""
-
-    def __init__(self, back_to: str | None = None):
-        super().__init__("login required")
-        self.back_to = back_to
-
-
-class FormExpired(Exception):
-    """A form came back without this session's CSRF token."""
 
 
 @dataclass(frozen=True)
@@ -54,29 +44,18 @@ class Staff:
 
 def console_key(request: Request) -> bytes:
     """Signs CSRF tokens: TRIAGE_CONSOLE_SECRET when several processes serve the console, else random per process."""
-    state = request.app.state
-    key = getattr(state, "console_key", None)
-    if key is None:
-        configured = os.environ.get("TRIAGE_CONSOLE_SECRET")
-        key = configured.encode() if configured else secrets.token_bytes(32)
-        state.console_key = key
-    return key
+    return kit.process_key(request, "console_key", os.environ.get("TRIAGE_CONSOLE_SECRET"))
 
 
 def csrf_token(key: bytes, session: str) -> str:
-    return hmac.new(key, b"console-csrf|" + session.encode(), hashlib.sha256).hexdigest()
+    return kit.csrf_token(key, session, "console-csrf")
 
 
 def logged_in_staff(request: Request, settings: IdentitySettings, now: datetime) -> Staff | None:
-    token = request.cookies.get(COOKIE)
-    if not token:
+    found = kit.staff_caller(request, COOKIE, settings, now)
+    if found is None:
         return None
-    try:
-        caller = verify_token(token, settings, now=now)
-    except TokenError:
-        return None
-    if not caller.is_staff:
-        return None
+    caller, token = found
     return Staff(caller, token, csrf_token(console_key(request), token))
 
 
@@ -84,8 +63,7 @@ async def current_staff(request: Request, settings: Annotated[IdentitySettings, 
                         now: Annotated[datetime, Depends(request_time)]) -> Staff:
     staff = logged_in_staff(request, settings, now)
     if staff is None:
-        back_to = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise LoginRequired(back_to if request.method == "GET" else None)
+        raise LoginRequired(return_path(request))
     request.state.staff = staff  # for the pages shown when something goes wrong later
     return staff
 
@@ -99,40 +77,20 @@ CurrentStaff = Annotated[Staff, Depends(current_staff)]
 OptionalStaff = Annotated[Staff | None, Depends(optional_staff)]
 
 
-class Form:
-    """An application/x-www-form-urlencoded body."""
-
-    def __init__(self, pairs: list[tuple[str, str]]):
-        self._pairs = pairs
-
-    def get(self, name: str, default: str = "") -> str:
-        return next((value.strip() for key, value in self._pairs if key == name), default)
-
-    def all(self, name: str) -> list[str]:
-        return [value.strip() for key, value in self._pairs if key == name]
-
-    def with_prefix(self, prefix: str) -> dict[str, str]:
-        return {key[len(prefix):]: value.strip() for key, value in self._pairs if key.startswith(prefix)}
-
-
 async def read_form(request: Request) -> Form:
-    raw = await request.body()
-    if len(raw) > MAX_FORM_BYTES:
-        return Form([])
-    return Form(parse_qsl(raw.decode("utf-8", errors="replace"), keep_blank_values=True))
+    return await kit.read_form(request, MAX_FORM_BYTES)
 
 
 async def checked_form(request: Request, staff: Staff) -> Form:
     """The form, if it carries this session's CSRF token; FormExpired otherwise."""
     form = await read_form(request)
-    if not hmac.compare_digest(staff.csrf.encode(), form.get("csrf").encode()):
+    if not same_token(staff.csrf, form.get("csrf")):
         raise FormExpired()
     return form
 
 
 def set_login_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path=COOKIE_PATH,
-                        secure=request.url.scheme == "https")
+    kit.set_cookie(request, response, COOKIE, token, samesite="strict", path=COOKIE_PATH)
 
 
 def clear_login_cookie(response: Response) -> None:
@@ -140,7 +98,7 @@ def clear_login_cookie(response: Response) -> None:
 
 
 def login_location(back_to: str | None) -> str:
-    return f"/console/logga-in?nasta={quote(back_to)}" if back_to and back_to != "/console" else "/console/logga-in"
+    return kit.login_location(back_to, COOKIE_PATH)
 
 
 def safe_console_path(candidate: str | None) -> str:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from nara.shared.clock import to_stockholm
+from nara.shared.web.swedish import (PROFESSIONS, UNITS, clock_time, date_text, date_time, last_day_before,
+                                     unit_name)
 
-# The three demo care units (booking's demo data); a unit not listed shows its HSA-id.
-UNITS = {
-    "SE2321000115-E00000000011": "Vårdcentralen Falkenberg",
-    "SE2321000115-E00000000012": "Vårdcentralen Oskarström",
-    "SE2321000115-E00000000013": "Vårdcentralen Fyllinge",
-}
+__all__ = ["CARE_LEVELS", "CHANNELS", "CLOSE_REASONS", "CONTACT_FORMS", "PROFESSIONS", "REGISTER_CHANNELS", "ROLES",
+           "STATUSES", "UNITS", "URGENCIES", "URGENCY_ORDER", "age_text", "clock_time", "date_text", "date_time",
+           "hours_text", "label", "last_day_before", "parse_time", "unit_name"]
 
 ROLES = {"reception": "Reception", "clinician": "Legitimerad personal", "ops": "Drift", "admin": "Administratör"}
 
@@ -27,17 +25,6 @@ CARE_LEVELS = {
 
 URGENCIES = {"red": "Röd", "orange": "Orange", "yellow": "Gul", "green": "Grön", "blue": "Blå"}
 URGENCY_ORDER = ["red", "orange", "yellow", "green", "blue"]
-
-PROFESSIONS = {
-    "doctor": "Läkare",
-    "nurse": "Sjuksköterska",
-    "district_nurse": "Distriktssköterska",
-    "physiotherapist": "Fysioterapeut",
-    "occupational_therapist": "Arbetsterapeut",
-    "psychologist": "Psykolog",
-    "counsellor": "Kurator",
-    "midwife": "Barnmorska",
-}
 
 CHANNELS = {
     "web": "Webben",
@@ -75,44 +62,14 @@ CLOSE_REASONS = {
 
 STATUSES = {"open": "Ej triagerad", "triaged": "Triagerad", "assessed": "Bedömd", "closed": "Avslutad"}
 
-WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december"]
-
-
-def unit_name(hsa_id: str | None) -> str:
-    return UNITS.get(hsa_id or "", hsa_id or "okänd enhet")
-
 
 def label(table: dict, code: str | None, fallback: str = "–") -> str:
     value = table.get(code or "", code or fallback)
     return value[0] if isinstance(value, tuple) else value
 
 
-def clock_time(moment: datetime) -> str:
-    """Swedish clock time, e.g. 09.05."""
-    return to_stockholm(moment).strftime("%H.%M")
-
-
-def date_text(moment: datetime, *, weekday: bool = True, year: bool = False) -> str:
-    """E.g. 'tisdag 24 november' (Europe/Stockholm)."""
-    local = to_stockholm(moment)
-    text = f"{local.day} {MONTHS[local.month - 1]}" + (f" {local.year}" if year else "")
-    return f"{WEEKDAYS[local.weekday()]} {text}" if weekday else text
-
-
-def date_time(moment: datetime, *, year: bool = False) -> str:
-    """E.g. 'tisdag 24 november kl. 09.05'."""
-    return f"{date_text(moment, year=year)} kl. {clock_time(moment)}"
-
-
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-def last_day_before(deadline: datetime) -> str:
-    """The guarantee's deadline is midnight after its last day; people read the last day."""
-    return date_text(deadline - timedelta(microseconds=1))
 
 
 def hours_text(hours: float) -> str:

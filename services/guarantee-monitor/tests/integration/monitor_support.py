@@ -26,14 +26,17 @@ def staff_headers(units=(UNIT,), role="ops"):
 
 
 class Contact:
-    def __init__(self, sought_at: datetime, listed_unit: str | None = UNIT):
+    def __init__(self, sought_at: datetime, listed_unit: str | None = UNIT, unit: str = UNIT):
+        self.unit = unit
+        if listed_unit == UNIT:
+            listed_unit = unit
         self.id = f"c-{uuid.uuid4().hex[:10]}"
         self.patient = f"p_{uuid.uuid4().hex[:26]}"
         self.sought_at = sought_at
         self.listed_unit = listed_unit
 
     def registered(self):
-        return ContactRegistered(contact_id=self.id, patient=self.patient, unit=UNIT, listed_unit=self.listed_unit,
+        return ContactRegistered(contact_id=self.id, patient=self.patient, unit=self.unit, listed_unit=self.listed_unit,
                                  channel="phone_unit", sought_at=self.sought_at, reason_code="sore_throat"), self.sought_at
 
     def booked(self, appointment_id: str, start: datetime, at: datetime, earlier: bool = False):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import uuid
 from datetime import datetime, timedelta
 
 from monitor_support import Contact, publish, staff_headers, wait_for
@@ -12,17 +13,19 @@ from nara.shared.identity import issue_dev_token
 MARCH = datetime(2027, 3, 2, 9, 0, tzinfo=STOCKHOLM)
 
 
-async def assessed_in_march(monitor, expected):
+async def assessed_in_march(monitor, unit, expected):
     rows = await monitor.fetch("SELECT count(*) AS n FROM clocks WHERE status = 'assessed' AND assessed_at >= $1 "
-                               "AND assessed_at < $2", MARCH.replace(day=1), MARCH.replace(month=4, day=1))
+                               "AND assessed_at < $2 AND unit = $3", MARCH.replace(day=1), MARCH.replace(month=4, day=1),
+                               unit)
     return rows[0]["n"] if rows[0]["n"] >= expected else None
 
 
 async def test_compliance_shares_hide_small_groups_and_add_up_to_the_clocks(monitor, kafka_bootstrap):
     monitor.clock.set(datetime(2027, 4, 10, tzinfo=STOCKHOLM))
-    on_time = [Contact(MARCH + timedelta(hours=n)) for n in range(25)]
-    late = [Contact(MARCH + timedelta(hours=n)) for n in range(3)]
-    few = [Contact(MARCH + timedelta(hours=n)) for n in range(5)]
+    unit = f"SE2321000115-E{uuid.uuid4().hex[:11]}"  # a unit of this run's own: the topics keep earlier runs
+    on_time = [Contact(MARCH + timedelta(hours=n), unit=unit) for n in range(25)]
+    late = [Contact(MARCH + timedelta(hours=n), unit=unit) for n in range(3)]
+    few = [Contact(MARCH + timedelta(hours=n), unit=unit) for n in range(5)]
     for contact in on_time:
         await publish(kafka_bootstrap, contact, contact.registered(), contact.assessed(contact.sought_at + timedelta(days=1)))
     for contact in late:
@@ -30,11 +33,11 @@ async def test_compliance_shares_hide_small_groups_and_add_up_to_the_clocks(moni
     for contact in few:
         await publish(kafka_bootstrap, contact, contact.registered(),
                       contact.assessed(contact.sought_at + timedelta(hours=2), profession="doctor", contact_form="clinic"))
-    total = await wait_for(lambda: assessed_in_march(monitor, 33))
+    total = await wait_for(lambda: assessed_in_march(monitor, unit, 33))
     window = {"from": "2027-03-01T00:00:00+01:00", "to": "2027-04-01T00:00:00+02:00"}
 
-    report = (await monitor.client.get("/api/v1/compliance", params=window, headers=staff_headers())).json()
-    as_csv = await monitor.client.get("/api/v1/compliance.csv", params=window, headers=staff_headers())
+    report = (await monitor.client.get("/api/v1/compliance", params=window, headers=staff_headers([unit]))).json()
+    as_csv = await monitor.client.get("/api/v1/compliance.csv", params=window, headers=staff_headers([unit]))
 
     rows = {(r["profession"], r["contact_form"]): r for r in report["rows"]}
     nurses, doctors = rows[("nurse", "distance")], rows[("doctor", "clinic")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 
@@ -75,7 +75,20 @@ class ContactFacts:
         return sorted({t for t in times if t is not None})
 
     def to_json(self) -> dict:
-        return asdict(self)
+        # Written out rather than dataclasses.asdict, which deep-copies every value: this runs once per event.
+        return {
+            "contact_id": self.contact_id, "patient": self.patient, "unit": self.unit, "listed_unit": self.listed_unit,
+            "channel": self.channel, "sought_at": self.sought_at, "registered_at": self.registered_at,
+            "triages": [{"at": t.at, "guarantee_applies": t.guarantee_applies, "profession": t.profession}
+                        for t in self.triages],
+            "assessments": [{"at": a.at, "profession": a.profession, "contact_form": a.contact_form}
+                            for a in self.assessments],
+            "closed_at": self.closed_at, "close_reason": self.close_reason,
+            "bookings": {key: {"id": b.id, "booked_at": b.booked_at, "start": b.start, "end": b.end,
+                               "profession": b.profession, "contact_form": b.contact_form,
+                               "earlier_offered": b.earlier_offered, "ended_at": b.ended_at, "end_kind": b.end_kind}
+                         for key, b in self.bookings.items()},
+        }
 
     @classmethod
     def from_json(cls, raw: dict) -> ContactFacts:

@@ -42,7 +42,8 @@ async def apply_events(connection: asyncpg.Connection, events: list[DecodedEvent
         facts = known.get(contact_id) or ContactFacts(contact_id)
         for event in contact_events:
             facts = apply(facts, event.type, event.data, event.time)
-        changed.append((facts, contact_events[-1].traceparent))
+        latest = max(contact_events, key=lambda e: e.time)
+        changed.append((facts, latest.traceparent, latest.time))
     # Alerts are the scheduler's to raise, once the consumer has caught up: raised from half-read history
     # they could never be taken back, and a replay would not give the same ones.
     await save_clocks(connection, changed, policy, now, raise_alerts=False)
@@ -54,21 +55,21 @@ async def fire_due(pool: asyncpg.Pool, policy: GuaranteePolicy, now: datetime, b
         rows = await connection.fetch(
             """SELECT facts, last_traceparent FROM clocks WHERE next_alert_at <= $1
                ORDER BY next_alert_at LIMIT $2 FOR UPDATE SKIP LOCKED""", now, batch)
-        await save_clocks(connection, [(ContactFacts.from_json(json.loads(row["facts"])), row["last_traceparent"])
+        await save_clocks(connection, [(ContactFacts.from_json(json.loads(row["facts"])), row["last_traceparent"], None)
                                        for row in rows], policy, now)
         return len(rows)
 
 
-async def save_clocks(connection: asyncpg.Connection, clocks: list[tuple[ContactFacts, str | None]],
+async def save_clocks(connection: asyncpg.Connection, clocks: list[tuple[ContactFacts, str | None, datetime | None]],
                       policy: GuaranteePolicy, now: datetime, *, raise_alerts: bool = True) -> None:
     """Store the clocks and raise the alerts they are due, each alert once (a unique key per contact)."""
     if not clocks:
         return
-    await connection.executemany(UPSERT_CLOCK, [_clock_row(facts, policy, now, trace, look_now=not raise_alerts)
-                                                 for facts, trace in clocks])
+    await connection.executemany(UPSERT_CLOCK, [
+        _clock_row(facts, policy, now, trace, event_at, look_now=not raise_alerts) for facts, trace, event_at in clocks])
     if not raise_alerts:
         return
-    due = [(facts, trace, alert) for facts, trace in clocks for alert in alerts_until(facts, policy, now)]
+    due = [(facts, trace, alert) for facts, trace, _ in clocks for alert in alerts_until(facts, policy, now)]
     if not due:
         return
     raised = await connection.fetch(
@@ -94,19 +95,24 @@ async def save_clocks(connection: asyncpg.Connection, clocks: list[tuple[Contact
 UPSERT_CLOCK = """
     INSERT INTO clocks (contact_id, patient, unit, listed_unit, channel, profession, sought_at, deadline, status,
                         status_reason, facts, next_alert_at, assessed_at, assessment_profession, assessment_form,
-                        patient_chose_to_wait, last_traceparent, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17, $18)
+                        patient_chose_to_wait, last_traceparent, updated_at, last_event_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17, $18, $19)
     ON CONFLICT (contact_id) DO UPDATE SET patient = $2, unit = $3, listed_unit = $4, channel = $5, profession = $6,
         sought_at = $7, deadline = $8, status = $9, status_reason = $10, facts = $11::jsonb, next_alert_at = $12,
         assessed_at = $13, assessment_profession = $14, assessment_form = $15, patient_chose_to_wait = $16,
-        last_traceparent = coalesce($17, clocks.last_traceparent), updated_at = $18"""
+        updated_at = $18,
+        last_traceparent = CASE WHEN $19::timestamptz >= coalesce(clocks.last_event_at, '-infinity')
+                                THEN coalesce($17, clocks.last_traceparent) ELSE clocks.last_traceparent END,
+        last_event_at = greatest(clocks.last_event_at, $19::timestamptz)"""
 
 
 def _clock_row(facts: ContactFacts, policy: GuaranteePolicy, now: datetime, traceparent: str | None,
-               look_now: bool) -> tuple:
+               event_at: datetime | None, look_now: bool) -> tuple:
     state = state_at(facts, policy, now)
-    # After an event the scheduler looks at the clock at once: a tier may have passed, or an alert be resolved.
-    next_look = now if look_now and state is not None else next_alert_moment(facts, policy, now)
+    # After an event the scheduler looks at the clock at once when an alert may be due (a tier passed, or an
+    # alert to resolve); otherwise at the next tier moment.
+    due_now = look_now and state is not None and bool(alerts_until(facts, policy, now))
+    next_look = now if due_now else next_alert_moment(facts, policy, now)
     first = facts.first_assessment()
     triage = facts.triage_at(now)
     return (facts.contact_id, facts.patient, facts.unit, facts.listed_unit, facts.channel,
@@ -114,7 +120,7 @@ def _clock_row(facts: ContactFacts, policy: GuaranteePolicy, now: datetime, trac
             state.status if state else None, state.reason if state else None,
             json.dumps(facts.to_json(), default=_iso), next_look,
             first.at if first else None, first.profession if first else None, first.contact_form if first else None,
-            any(b.earlier_offered for b in facts.bookings.values()), traceparent, now)
+            any(b.earlier_offered for b in facts.bookings.values()), traceparent, now, event_at)
 
 
 def _iso(value):

@@ -25,6 +25,9 @@ def test_compose_runs_kafka_kraft_postgres_16_and_the_three_services_with_health
         database_url = service["environment"][f"{name.upper().replace('-', '_')}_DATABASE_URL"]
         assert database_url.endswith("/" + name.replace("-", "_"))
     assert all("healthcheck" in services[name] for name in ("kafka", "postgres"))
+    # The citizens' pages call triage, and the console calls booking, by their compose host names.
+    assert services["booking"]["environment"]["BOOKING_TRIAGE_URL"] == "http://triage:8002"
+    assert services["triage"]["environment"]["TRIAGE_BOOKING_URL"] == "http://booking:8001"
 
 
 def test_each_service_image_runs_as_a_non_root_user_and_checks_its_readiness():

@@ -146,3 +146,13 @@ async def test_the_guidelines_and_questions_are_served_with_red_flag_questions_f
     flags = [q["red_flag"] for q in questions.json()["questions"]]
     assert flags == sorted(flags, reverse=True) and flags[0] is True
     assert missing.status_code == 404
+
+
+async def test_only_an_admin_reloads_the_guidelines_and_the_version_in_force_is_reported(triage):
+    by_reception = await triage.post("/api/v1/guidelines/reload", headers=as_staff())
+    by_admin = await triage.post("/api/v1/guidelines/reload", headers=as_staff("admin"))
+    in_force = await triage.get("/api/v1/guidelines", headers=as_staff())
+
+    assert by_reception.status_code == 403
+    assert by_admin.status_code == 200 and by_admin.json()["accepted"] is True
+    assert by_admin.json()["changed"] is False and by_admin.json()["version"] == in_force.json()["version"]

@@ -82,3 +82,23 @@ async def booking_service(infrastructure: Infrastructure, tmp_path_factory):
         env = {"BOOKING_LOAD_DEMO_DATA": "true", "BOOKING_CONTACTS_CONSUMER_GROUP": f"booking-contacts-{run}"}
         with service_process("booking", infrastructure, url, env, tmp_path_factory.mktemp("logs")) as base_url:
             yield base_url
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    """Debian's Chromium, driven by Playwright, shared by every page test."""
+    from playwright.async_api import async_playwright
+
+    from nara.devstack.browser import launch_chromium
+
+    async with async_playwright() as playwright:
+        chromium = await launch_chromium(playwright)
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    from nara.devstack.browser import axe_script as installed_axe
+
+    return installed_axe()

@@ -6,31 +6,21 @@ fixture, one is defined here that runs the real triage service as a process.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
+from nara.devstack.browser import load_beside
 from nara.devstack.testing import Infrastructure, scratch_schema
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[3]
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
 
 
 def _load(name: str):
-    """A helper module beside this file (the import mode keeps test folders off sys.path)."""
-    qualified = f"booking_browser_{name}"
-    if qualified not in sys.modules:
-        spec = importlib.util.spec_from_file_location(qualified, HERE / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[qualified] = module  # loaded once, shared by every test module
-        spec.loader.exec_module(module)
-    return sys.modules[qualified]
+    return load_beside(__file__, name, "booking_browser")
 
 
 ROOT_HAS_TRIAGE = "def triage_service" in (REPO / "conftest.py").read_text(encoding="utf-8")
@@ -72,15 +62,6 @@ async def booking_without_triage(infrastructure: Infrastructure, tmp_path_factor
     async for found in _booking_process(infrastructure, tmp_path_factory, f"http://127.0.0.1:{free_port()}"):
         yield found
 
-
-@pytest.fixture(scope="session")
-async def browser():
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from playwright.async_api import Page, expect
 
-AXE = Path(__file__).resolve().parents[4] / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+from nara.devstack.browser import axe_results, serious
+
 MAX_REASONS_TRIED = 12
 PAGES_SECRET = "browser-tests-pages-secret"  # BOOKING_PAGES_SECRET of the test's booking process
 
@@ -116,8 +115,5 @@ def time_label(label: str) -> str:
 
 async def serious_accessibility_problems(page: Page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA findings on the page that are serious or critical."""
-    await page.add_script_tag(path=str(AXE))
-    result = await page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+            for v in serious(await axe_results(page))]

@@ -8,10 +8,7 @@ own contacts (by pseudonym) and compare the page with the monitor's REST API rat
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import subprocess
-import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,39 +16,22 @@ from pathlib import Path
 
 import pytest
 
+from nara.devstack.browser import load_beside
 from nara.devstack.testing import Infrastructure, scratch_schema, service_process
 from nara.shared.clock import STOCKHOLM
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[3]
-AXE_FOLDER = REPO / "tests" / "browser"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DESKTOP = {"width": 1280, "height": 800}
 
 
 def _load(name: str):
-    """A helper module beside this file (the import mode keeps test folders off sys.path)."""
-    qualified = f"ops_browser_{name}"
-    if qualified not in sys.modules:
-        spec = importlib.util.spec_from_file_location(qualified, HERE / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[qualified] = module
-        spec.loader.exec_module(module)
-    return sys.modules[qualified]
+    return load_beside(__file__, name, "ops_browser")
 
 
 @pytest.fixture(scope="session")
 def ops():
     return _load("ops_support")
 
-
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    script = AXE_FOLDER / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        subprocess.run(["npm", "ci", "--prefix", str(AXE_FOLDER)], check=True, cwd=REPO, timeout=300)
-    return script
 
 
 @pytest.fixture(scope="session")
@@ -160,15 +140,6 @@ async def world(monitor: str, kafka_bootstrap: str, ops):
     for contact in found.opened:
         await ops.publish(kafka_bootstrap, contact, contact.assessed(datetime.now(UTC)))
 
-
-@pytest.fixture(scope="session")
-async def browser():
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
 
 
 async def _desk(browser, base_url: str, **options):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -22,6 +20,7 @@ from nara.shared.events.models import (
     ContactRegistered,
     ContactTriaged,
 )
+from nara.devstack.browser import assert_accessible  # the steps the tests call, shared by every page test
 from nara.shared.identity import issue_dev_token
 
 FALKENBERG = "SE2321000115-E00000000011"
@@ -33,7 +32,6 @@ OPS_HSA_ID = "SE2321000115-P000000701"
 TRACE_TEMPLATE = "http://sparning.test/traces/{trace_id}"
 STATUS_LABELS = {"on_track": "I tid", "at_risk": "Risk", "breached": "Passerad", "assessed": "Bedömd",
                  "not_covered": "Omfattas inte", "patient_chosen_wait": "Patientvald väntan"}
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
@@ -176,13 +174,3 @@ async def shot(page: Page, name: str, *, full_page: bool = False) -> None:
     await page.screenshot(path=f"/tmp/ops-{name}.png", full_page=full_page)
 
 
-async def assert_accessible(page: Page, axe_script: Path, name: str) -> None:
-    """axe-core with the WCAG 2.1 A and AA rules finds nothing serious or critical on the page."""
-    if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
-        await page.add_script_tag(path=str(axe_script))
-    results = await page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    described = [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
-                  "where": [n["target"] for n in v["nodes"][:3]]} for v in serious]
-    assert not serious, f"axe found serious or critical problems on '{name}': {json.dumps(described, indent=1)}"
-    assert results["passes"], f"axe checked nothing on '{name}'"

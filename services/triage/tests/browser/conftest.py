@@ -6,49 +6,29 @@ are moved last in the file, so the console has to put them first itself.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from nara.devstack.browser import load_beside
 from nara.devstack.testing import Infrastructure, scratch_schema, service_process
 from nara.triage.domain.guidelines import SHIPPED_GUIDELINES_FOLDER
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[3]
-AXE_FOLDER = REPO / "tests" / "browser"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DESKTOP = {"width": 1280, "height": 800}
 REORDERED_REASON = "sore_throat"
 
 
 def _load(name: str):
-    """A helper module beside this file (the import mode keeps test folders off sys.path)."""
-    qualified = f"triage_browser_{name}"
-    if qualified not in sys.modules:
-        spec = importlib.util.spec_from_file_location(qualified, HERE / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[qualified] = module
-        spec.loader.exec_module(module)
-    return sys.modules[qualified]
+    return load_beside(__file__, name, "triage_browser")
 
 
 @pytest.fixture(scope="session")
 def steps():
     return _load("console_steps")
 
-
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    script = AXE_FOLDER / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        subprocess.run(["npm", "ci", "--prefix", str(AXE_FOLDER)], check=True, cwd=REPO, timeout=300)
-    return script
 
 
 @pytest.fixture(scope="session")
@@ -89,15 +69,6 @@ async def triage_without_booking(infrastructure: Infrastructure, console_guideli
                                       console_guidelines):
         yield base
 
-
-@pytest.fixture(scope="session")
-async def browser():
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
 
 
 async def _desk(browser, base_url: str, *, bypass_csp: bool = False):

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.async_api import Page, expect
 
+from nara.devstack.browser import assert_accessible  # the steps the tests call, shared by every page test
 from nara.shared.identity import issue_dev_token
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -22,7 +21,6 @@ UNIT_NAMES = {FALKENBERG: "Vårdcentralen Falkenberg", OSKARSTROM: "Vårdcentral
               FYLLINGE: "Vårdcentralen Fyllinge"}
 RECEPTIONIST = "SE2321000115-P000000301"
 CLINICIAN = "SE2321000115-P000000101"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
           "november", "december"]
@@ -96,16 +94,6 @@ async def answer(page: Page, answers: dict[str, str]) -> None:
             await block.get_by_label(value, exact=True).check()
 
 
-async def assert_accessible(page: Page, axe_script: Path, name: str) -> None:
-    """axe-core with the WCAG 2.1 A and AA rules finds nothing serious or critical on the page."""
-    if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
-        await page.add_script_tag(path=str(axe_script))
-    results = await page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    described = [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
-                  "where": [n["target"] for n in v["nodes"][:3]]} for v in serious]
-    assert not serious, f"axe found serious or critical problems on '{name}': {json.dumps(described, indent=1)}"
-    assert results["passes"], f"axe checked nothing on '{name}'"
 
 
 def staff_token(role: str, units=(FALKENBERG,), hsa_id: str = RECEPTIONIST) -> str:

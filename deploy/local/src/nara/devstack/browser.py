@@ -1,0 +1,61 @@
+"""What every page test shares: Debian's Chromium driven by Playwright, axe-core's WCAG checks, helper loading."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .layout import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+# Playwright cannot download its own browser here; these flags keep Chromium off the closed network.
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_FOLDER = REPO_ROOT / "tests" / "browser"
+
+
+def axe_script() -> Path:
+    """axe-core from npm (tests/browser/package-lock.json), installed on first use."""
+    script = AXE_FOLDER / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        subprocess.run(["npm", "ci", "--prefix", str(AXE_FOLDER)], check=True, cwd=REPO_ROOT, timeout=300)
+    return script
+
+
+async def launch_chromium(playwright):
+    return await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+async def axe_results(page, script: Path | None = None) -> dict:
+    """axe-core's WCAG 2.1 A and AA results for the page as it is now."""
+    if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
+        await page.add_script_tag(path=str(script or axe_script()))
+    return await page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+
+
+def serious(results: dict) -> list[dict]:
+    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+async def assert_accessible(page, script: Path | None, name: str) -> None:
+    """axe-core finds nothing serious or critical on the page, and did check something."""
+    results = await axe_results(page, script)
+    described = [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
+                  "where": [n["target"] for n in v["nodes"][:3]]} for v in serious(results)]
+    assert not described, f"axe found serious or critical problems on '{name}': {json.dumps(described, indent=1)}"
+    assert results["passes"], f"axe checked nothing on '{name}'"
+
+
+def load_beside(conftest_file: str, name: str, prefix: str):
+    """A helper module beside a conftest (the importlib import mode keeps test folders off sys.path), loaded once."""
+    qualified = f"{prefix}_{name}"
+    if qualified not in sys.modules:
+        spec = importlib.util.spec_from_file_location(qualified, Path(conftest_file).resolve().parent / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[qualified] = module
+        spec.loader.exec_module(module)
+    return sys.modules[qualified]

@@ -1,21 +1,17 @@
 """Fixtures for the citizens' pages: a booking process wired to a triage service, and headless Chromium.
 
-The tests ask for `triage_service` (a base URL). While the repository's root conftest has no such
-fixture, one is defined here that runs the real triage service as a process.
+The tests ask for `triage_service` (a base URL): the real triage service as a process.
 """
 
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 
 from nara.devstack.browser import load_beside
 from nara.devstack.testing import Infrastructure, scratch_schema
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[3]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -23,17 +19,14 @@ def _load(name: str):
     return load_beside(__file__, name, "booking_browser")
 
 
-ROOT_HAS_TRIAGE = "def triage_service" in (REPO / "conftest.py").read_text(encoding="utf-8")
+@pytest.fixture(scope="session")
+async def triage_service(infrastructure: Infrastructure, tmp_path_factory):
+    """The real triage service as a process, on a scratch schema of its database; yields its base URL."""
+    from nara.devstack.testing import service_process
 
-if not ROOT_HAS_TRIAGE:
-    @pytest.fixture(scope="session")
-    async def triage_service(infrastructure: Infrastructure, tmp_path_factory):
-        """The real triage service as a process, on a scratch schema of its database; yields its base URL."""
-        from nara.devstack.testing import service_process
-
-        async with scratch_schema(infrastructure.database_urls["triage"], prefix="pagestriage") as url:
-            with service_process("triage", infrastructure, url, {}, tmp_path_factory.mktemp("triage-logs")) as base:
-                yield base
+    async with scratch_schema(infrastructure.database_urls["triage"], prefix="pagestriage") as url:
+        with service_process("triage", infrastructure, url, {}, tmp_path_factory.mktemp("triage-logs")) as base:
+            yield base
 
 
 async def _booking_process(infrastructure: Infrastructure, tmp_path_factory, triage_url: str):

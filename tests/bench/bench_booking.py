@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import glob
+import json
 import os
 import random
 import re
@@ -29,9 +31,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import asyncpg
 import httpx
 
-from nara.booking.adapters.store import PATIENT_UNIT_LOCK_CLASS, SLOT_COLUMNS, SLOT_FROM
+# Its own servers: the bookings it makes go to nara.appointments.v1, which the tests' stack must not pile up.
+os.environ.setdefault("NARA_TEST_STATE_DIR", str(Path(__file__).resolve().parents[2] / ".state" / "bench-stack"))
+
+from nara.booking.adapters import store
 from nara.booking.demo import UNITS
-from nara.booking.service.records import APPOINTMENT_QUERY
 from nara.booking.service.schedule import generate_slots
 from nara.devstack.testing import real_infrastructure, scratch_schema, service_process
 from nara.shared.events.envelope import encode_event
@@ -39,8 +43,10 @@ from nara.shared.events.models import AppointmentBooked
 from nara.shared.identity import issue_dev_token
 from nara.shared.outbox.writer import KEY_LOCK_CLASS, SHARDS
 from nara.shared.pseudonym import pseudonymiser_from_environment
+from raw_http import RawHttpConnection
 
 UNIT_IDS = [unit for unit, _, _ in UNITS]
+WEB_LIMIT = 1_000_000  # the per-unit limit is checked on every booking, and never reached here
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -94,13 +100,11 @@ def _cmdline(pid: str) -> str:
         return ""
 
 
-def child_pid(marker: str) -> int | None:
-    """The pid of our child process whose command line contains `marker` (the service)."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (stat := _stat(entry.name)) and stat[0] == os.getpid() \
-                and marker in _cmdline(entry.name):
-            return int(entry.name)
-    return None
+def child_pids(marker: str) -> set[int]:
+    """The pids of our child processes whose command line contains `marker` (the service instances)."""
+    return {int(entry.name) for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and (stat := _stat(entry.name)) and stat[0] == os.getpid()
+            and marker in _cmdline(entry.name)}
 
 
 def _local_ports(pid: int) -> set[int]:
@@ -136,13 +140,13 @@ BACKEND_PORT = re.compile(r"^postgres: .*\((\d+)\)")
 class CpuWindow:
     """CPU seconds per kind of process while a phase runs, from /proc, polled so short-lived ones count too.
 
-    'owner' is the process under test (the service, or pgbench): the PostgreSQL backends serving its
-    connections are told apart from the rest by their client port. Whatever ran for others on this
+    'owners' are the processes under test (the service instances, or pgbench): the PostgreSQL backends
+    serving their connections are told apart from the rest by their client port. Whatever ran for others on this
     shared machine shows up as 'other processes' or 'unattributed', not in the figures being compared.
     """
 
-    def __init__(self, owner: int | None = None, owner_name: str = "service") -> None:
-        self.owner, self.owner_name = owner, owner_name
+    def __init__(self, owners: set[int] = frozenset(), owner_name: str = "service") -> None:
+        self.owners, self.owner_name = set(owners), owner_name
         self.groups: dict[str, float] = {}
         self.wall = self.busy = self.cores = 0.0
         self._base: dict[str, float] = {}
@@ -173,7 +177,7 @@ class CpuWindow:
             self._poll()
 
     def _poll(self, first: bool = False) -> None:
-        ports = _local_ports(self.owner) if self.owner else set()
+        ports = set().union(*(_local_ports(owner) for owner in self.owners))
         stats = {e.name: s for e in Path("/proc").iterdir() if e.name.isdigit() and (s := _stat(e.name))}
         commands = {}
         for pid in stats:
@@ -192,7 +196,7 @@ class CpuWindow:
     def _group(self, pid: str, ppid: int, command: str, ports: set[int]) -> str:
         if int(pid) == os.getpid():
             return LOADGEN
-        if self.owner and int(pid) == self.owner:
+        if int(pid) in self.owners:
             return UNDER_TEST
         match = BACKEND_PORT.match(command)
         if match and int(match.group(1)) in ports:
@@ -210,13 +214,17 @@ class CpuWindow:
         return self.busy / max(self.wall * (round(self.cores) or 1), 1e-9)
 
 
-async def settle(pid: int | None, timeout: float = 90.0) -> None:
+async def settle(pids: set[int], timeout: float = 90.0) -> None:
     """Wait until the service idles: its fresh consumer group first replays the contacts topic from the start."""
     deadline = time.monotonic() + timeout
-    while pid is not None and time.monotonic() < deadline:
-        before = (_stat(str(pid)) or (0, 0.0))[1]
+
+    def cpu() -> float:
+        return sum((_stat(str(pid)) or (0, 0.0))[1] for pid in pids)
+
+    while pids and time.monotonic() < deadline:
+        before = cpu()
         await asyncio.sleep(1.0)
-        if (_stat(str(pid)) or (0, 0.0))[1] - before < 0.05:
+        if cpu() - before < 0.05 * len(pids):
             return
 
 
@@ -248,37 +256,44 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-async def storm(client: httpx.AsyncClient, name: str, attempts: list[tuple[dict, str]], concurrency: int,
-                service_pid: int | None) -> Storm:
-    """Fire the attempts with at most `concurrency` in flight; time each request."""
+async def storm(base_urls: list[str], name: str, attempts: list[tuple[dict, str]], concurrency: int,
+                service_pids: set[int]) -> Storm:
+    """Fire the attempts with at most `concurrency` in flight, one keep-alive connection each, the connections
+    spread evenly over the service instances (as a load balancer would); time each request."""
     queue = list(reversed(attempts))
     statuses: Counter = Counter()
     latencies: dict[int, list[float]] = {}
     booked: list[str] = []
     odd: list[str] = []
 
-    async def worker() -> None:
-        while queue:
-            headers, slot_id = queue.pop()
-            started = time.perf_counter()
-            try:
-                response = await client.post("/api/v1/appointments", json={"slot_id": slot_id}, headers=headers)
-            except httpx.TransportError as error:  # counted under "other", never retried: a retry could book twice
-                statuses[0] += 1
-                if len(odd) < 5:
-                    odd.append(f"{type(error).__name__}: {error}")
-                continue
-            elapsed = time.perf_counter() - started
-            statuses[response.status_code] += 1
-            latencies.setdefault(response.status_code, []).append(elapsed)
-            if response.status_code == 201:
-                booked.append(slot_id)
-            elif response.status_code != 409 or response.json().get("code") != "slot_taken":
-                if len(odd) < 5:
-                    odd.append(f"{response.status_code} {response.text[:200]}")
+    async def worker(base_url: str) -> None:
+        connection = RawHttpConnection(base_url)
+        try:
+            while queue:
+                headers, slot_id = queue.pop()
+                started = time.perf_counter()
+                try:
+                    status, body = await connection.post_json("/api/v1/appointments", {"slot_id": slot_id}, headers)
+                except (OSError, asyncio.IncompleteReadError) as error:  # never retried: a retry could book twice
+                    statuses[0] += 1
+                    if len(odd) < 5:
+                        odd.append(f"{type(error).__name__}: {error}")
+                    await connection.close()
+                    continue
+                elapsed = time.perf_counter() - started
+                statuses[status] += 1
+                latencies.setdefault(status, []).append(elapsed)
+                if status == 201:
+                    booked.append(slot_id)
+                elif status != 409 or json.loads(body).get("code") != "slot_taken":
+                    if len(odd) < 5:
+                        odd.append(f"{status} {body[:200].decode(errors='replace')}")
+        finally:
+            await connection.close()
 
-    with CpuWindow(service_pid, "service") as cpu:
-        await asyncio.gather(*(worker() for _ in range(min(concurrency, len(attempts)))))
+    with CpuWindow(service_pids, "service") as cpu:
+        await asyncio.gather(*(worker(base_urls[n % len(base_urls)])
+                               for n in range(min(concurrency, len(attempts)))))
     return Storm(name, len(attempts), cpu.wall, statuses, latencies, booked, cpu, odd)
 
 
@@ -361,51 +376,30 @@ def event_size() -> int:
     return len(encode_event(data, source="/nara/booking", subject=patient, event_id=str(uuid.uuid4()), time=now))
 
 
-def pgbench_scripts(concurrency: int, value_bytes: int) -> dict[str, str]:
-    """Two pgbench scripts on bench_targets (n -> a fresh slot): each transaction books a different slot.
+def as_pgbench(sql: str, parameters: dict[int, str]) -> str:
+    """The service's statement with its $n placeholders replaced by pgbench expressions, on one line."""
+    return " ".join(re.sub(r"\$(\d+)", lambda m: parameters[int(m.group(1))], sql).split())
 
-    'service SQL' sends every statement the service's book() sends, in its order, inside the request's
-    transaction and savepoint. 'core writes' keeps only what decides and records a booking: seat, per-unit
-    limit, appointment, outbox. The patient is 'pb<n>' (the service's pseudonym is 'p_' + 32 characters).
-    """
+
+def pgbench_scripts(concurrency: int, value_bytes: int) -> dict[str, str]:
+    """The booking transaction as a pgbench script on bench_targets (n -> a fresh slot): each transaction books
+    a different slot, with the very statements a citizen's booking sends, in its order (the store's and the
+    outbox writer's SQL constants). The patient is 'pb<n>'; ids the service draws in Python are drawn here by
+    PostgreSQL (md5 of n for the appointment, gen_random_uuid for the event)."""
     # Each client numbers its own transactions (k), so every transaction takes a slot no other one takes.
-    pick = f"\\set idx :k * {concurrency} + :client_id + 1\n\\set k :k + 1\n"
+    pick = f"\\set idx :k * {concurrency} + :client_id + 1\n\\set k :k + 1\n\\set web_limit {WEB_LIMIT}\n"
     patient = "('pb' || :idx::text)"
+    appointment_id = "md5(:idx::text)::uuid"
     value = f"convert_to(rpad(gen_random_uuid()::text, {value_bytes}, '.'), 'UTF8')"
-    outbox = (
-        f"SELECT pg_advisory_xact_lock({KEY_LOCK_CLASS}, hashtext({patient}));\n"
-        "INSERT INTO outbox (event_id, topic, message_key, shard, value, headers) "
-        f"VALUES (gen_random_uuid()::text, '{AppointmentBooked.topic}', {patient}, :idx % {SHARDS}, {value}, "
-        "'{}'::jsonb);\n")
-    limit = (
-        f"SELECT pg_advisory_xact_lock({PATIENT_UNIT_LOCK_CLASS}, hashtext({patient} || '|' || :unit));\n"
-        "SELECT count(*) FROM appointments a JOIN slots s ON s.id = a.slot_id "
-        f"WHERE a.patient = {patient} AND a.unit = :unit AND a.status = 'booked' AND s.start_at > now();\n")
-    seat = ("UPDATE slots SET reserved = reserved + 1 WHERE id = :id AND NOT blocked AND start_at > now() "
-            "AND reserved < capacity RETURNING true AS seated \\gset\n")
-    appointment = (
-        "INSERT INTO appointments (id, lineage, slot_id, patient, unit, contact_id, status, booked_by, booked_by_id, "
-        "reason, earlier_time_offered_within_guarantee, replaces, created_at) "
-        f"SELECT g, g, :id, {patient}, :unit, NULL, 'booked', 'patient', {patient}, NULL, false, NULL, now() "
-        "FROM (SELECT gen_random_uuid() AS g) fresh RETURNING id AS appointment \\gset\n")
-    flat = " ".join(SLOT_COLUMNS.split())
-    service = (
-        pick + "BEGIN;\nSAVEPOINT booking;\n"
-        f"SELECT {flat} FROM {SLOT_FROM} WHERE s.id = (SELECT slot_id FROM bench_targets WHERE n = :idx) \\gset\n"
-        + limit
-        + "WITH expired AS (DELETE FROM holds WHERE expires_at <= now() AND (:id::uuid IS NULL OR slot_id = :id) "
-          "RETURNING slot_id), counts AS (SELECT slot_id, count(*) AS n FROM expired GROUP BY slot_id) "
-          "UPDATE slots SET reserved = reserved - counts.n FROM counts WHERE slots.id = counts.slot_id;\n"
-        + f"DELETE FROM holds WHERE slot_id = :id AND patient = {patient} AND expires_at > now() RETURNING true;\n"
-        + seat + appointment + outbox
-        + " ".join(APPOINTMENT_QUERY.split()) + " WHERE a.id = :appointment;\n"
-        + "RELEASE SAVEPOINT booking;\nCOMMIT;\n")
-    core = (
-        pick + "BEGIN;\n"
-        "UPDATE slots SET reserved = reserved + 1 WHERE id = (SELECT slot_id FROM bench_targets WHERE n = :idx) "
-        "AND NOT blocked AND start_at > now() AND reserved < capacity RETURNING id, unit \\gset\n"
-        + limit + appointment + outbox + "COMMIT;\n")
-    return {"service SQL": service, "core writes": core}
+    slot = as_pgbench(store.SLOT_LOCKING_PATIENT_AT_UNIT, {
+        1: "(SELECT slot_id FROM bench_targets WHERE n = :idx)", 2: str(store.PATIENT_UNIT_LOCK_CLASS), 3: patient})
+    book = as_pgbench(store.BOOK, {
+        1: ":id", 2: patient, 3: "now()", 4: appointment_id, 5: appointment_id, 6: ":unit", 7: "NULL",
+        8: "'patient'", 9: patient, 10: "NULL", 11: "false", 12: "NULL", 13: ":web_limit",
+        14: str(KEY_LOCK_CLASS), 15: f"hashtext({patient})", 16: "gen_random_uuid()::text",
+        17: f"'{AppointmentBooked.topic}'", 18: patient, 19: f":idx % {SHARDS}", 20: value, 21: "'{}'"})
+    service = pick + f"BEGIN;\n{slot} \\gset\n{book} \\gset\nCOMMIT;\n"
+    return {"service SQL": service}
 
 
 @dataclass
@@ -452,7 +446,7 @@ def run_pgbench(url: str, name: str, script: str, concurrency: int, per_client: 
     try:
         with CpuWindow(owner_name="pgbench") as cpu:
             process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            cpu.owner = process.pid
+            cpu.owners = {process.pid}
             stdout, stderr = process.communicate()
     finally:
         os.unlink(handle.name)
@@ -470,13 +464,13 @@ def run_pgbench(url: str, name: str, script: str, concurrency: int, per_client: 
 # --- the run ------------------------------------------------------------------------------------------------
 
 async def main(clients: int, hot: int, slots: int, concurrency: int, pgbench_transactions: int,
-               show_pgbench: bool) -> None:
+               show_pgbench: bool, instance_count: int) -> None:
     warmup = min(200, max(20, slots // 10))
     per_client = max(1, -(-pgbench_transactions // concurrency))
     pgbench_total = per_client * concurrency
     run = uuid.uuid4().hex[:8]
     env = {"BOOKING_LOAD_DEMO_DATA": "true", "BOOKING_CONTACTS_CONSUMER_GROUP": f"bench-contacts-{run}",
-           "BOOKING_MAX_FUTURE_WEB_BOOKINGS_PER_UNIT": "1000000"}
+           "BOOKING_MAX_FUTURE_WEB_BOOKINGS_PER_UNIT": str(WEB_LIMIT)}
     listing = citizen_headers(0, 1)[0]
     phase1_citizens = citizen_headers(1, clients)
     warmup_citizens = citizen_headers(1 + clients, warmup)
@@ -485,8 +479,11 @@ async def main(clients: int, hot: int, slots: int, concurrency: int, pgbench_tra
     with real_infrastructure() as infrastructure, tempfile.TemporaryDirectory(prefix="bench-booking-") as logs:
         background = background_load()
         async with scratch_schema(infrastructure.database_urls["booking"], prefix="bench") as url:
-            with service_process("booking", infrastructure, url, env, Path(logs)) as base_url:
-                service_pid = child_pid("nara.booking")
+            with contextlib.ExitStack() as instances:
+                base_urls = [instances.enter_context(service_process("booking", infrastructure, url, env,
+                                                                     Path(logs))) for _ in range(instance_count)]
+                base_url = base_urls[0]
+                service_pids = child_pids("nara.booking")
                 needed = hot + warmup + slots
                 await ensure_slots(url, needed, needed + pgbench_total)
                 # Idle connections are dropped here before uvicorn's 5 s keep-alive timeout closes them under a request.
@@ -498,15 +495,16 @@ async def main(clients: int, hot: int, slots: int, concurrency: int, pgbench_tra
                     if len(listed) < needed:
                         raise RuntimeError(f"the API lists {len(listed)} free slots, {needed} needed")
                     random.Random(4).shuffle(listed)
-                    await settle(service_pid)
+                    await settle(service_pids)
                     hot_slots, warm_slots, spread = listed[:hot], listed[hot:hot + warmup], listed[hot + warmup:needed]
 
-                    await storm(client, "warm-up", list(zip(warmup_citizens, warm_slots)), concurrency, service_pid)
-                    few = await storm(client, "few slots",
+                    await storm(base_urls, "warm-up", list(zip(warmup_citizens, warm_slots)), concurrency,
+                                service_pids)
+                    few = await storm(base_urls, "few slots",
                                       [(h, hot_slots[n % hot]) for n, h in enumerate(phase1_citizens)],
-                                      concurrency, service_pid)
-                    many = await storm(client, "many slots", list(zip(phase2_citizens, spread)), concurrency,
-                                       service_pid)
+                                      concurrency, service_pids)
+                    many = await storm(base_urls, "many slots", list(zip(phase2_citizens, spread)), concurrency,
+                                       service_pids)
             service_log = (Path(logs) / "booking.log").read_text(errors="replace").splitlines()
 
             checks = await double_bookings(url)
@@ -521,7 +519,7 @@ async def main(clients: int, hot: int, slots: int, concurrency: int, pgbench_tra
                 ceilings.append(run_pgbench(url, name, script, concurrency, per_client))
             pgbench_checks = await double_bookings(url)
 
-    report(background, clients, hot, slots, concurrency, few, many, checks, client_side, pgbench_checks, ceilings,
+    report(background, instance_count, clients, hot, slots, concurrency, few, many, checks, client_side, pgbench_checks, ceilings,
            service_log, show_pgbench)
 
 
@@ -548,12 +546,12 @@ async def reset_targets(url: str) -> None:
         await connection.close()
 
 
-def report(background, clients, hot, slots, concurrency, few: Storm, many: Storm, checks, client_side, pgbench_checks,
+def report(background, instance_count, clients, hot, slots, concurrency, few: Storm, many: Storm, checks, client_side, pgbench_checks,
            ceilings: list[PgbenchRun], service_log: list[str], show_pgbench: bool) -> None:
     ms = 1000
     print()
-    print(f"Booking storm: one booking process (default pool), {concurrency} requests in flight, "
-          f"httpx client in this process; pgbench -c {concurrency} -M prepared")
+    print(f"Booking storm: {instance_count} booking process(es) on one database, {concurrency} requests in flight, "
+          f"a lean keep-alive HTTP client in this process (raw_http.py); pgbench -c {concurrency} -M prepared")
     print(f"Before the run the machine was {background:.0%} busy with other work ({os.cpu_count()} cores).")
     print()
     header = f"{'':34}{'attempts':>9}{'201':>7}{'409':>7}{'other':>7}{'wall s':>8}{'req/s':>8}{'booked/s':>9}" \
@@ -613,6 +611,8 @@ if __name__ == "__main__":
     parser.add_argument("--hot-slots", type=int, default=20, help="phase 1: the few slots they race for (default 20)")
     parser.add_argument("--slots", type=int, default=2000,
                         help="phase 2: bookings, each by its own citizen on its own slot (default 2000)")
+    parser.add_argument("--instances", type=int, default=2,
+                        help="booking processes sharing the load, as behind a load balancer (default 2: one a core)")
     parser.add_argument("--concurrency", type=int, default=64,
                         help="requests in flight, and pgbench clients (default 64)")
     parser.add_argument("--pgbench-transactions", type=int, default=12000,
@@ -620,4 +620,4 @@ if __name__ == "__main__":
     parser.add_argument("--show-pgbench", action="store_true", help="print pgbench's own report, per statement")
     args = parser.parse_args()
     asyncio.run(main(args.clients, args.hot_slots, args.slots, args.concurrency, args.pgbench_transactions,
-                     args.show_pgbench))
+                     args.show_pgbench, args.instances))

@@ -8,7 +8,14 @@ import asyncpg
 
 
 async def create_pool(url: str, *, min_size: int, max_size: int) -> asyncpg.Pool:
-    return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, command_timeout=30)
+    return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, command_timeout=30,
+                                     reset=_end_transaction_only)
+
+
+async def _end_transaction_only(connection: asyncpg.Connection) -> None:
+    """Pooled connections keep no session state (no SET, LISTEN or session locks: those use their own
+    connections), so the default reset query, a round trip on every release, buys nothing. asyncpg still
+    rolls back any open transaction before calling this."""
 
 
 async def database_answers(pool: asyncpg.Pool, timeout: float) -> bool:

@@ -34,7 +34,7 @@ def run_service_cli(
         return 0
     uvicorn.run(
         app_factory, factory=True, host=settings.host, port=settings.port, log_config=None,
-        timeout_graceful_shutdown=int(settings.graceful_shutdown_seconds),
+        timeout_graceful_shutdown=int(settings.graceful_shutdown_seconds), access_log=settings.access_log,
     )
     return 0
 

@@ -17,12 +17,13 @@ from .tokens import MissingToken, TokenError, verify_token
 _bearer = HTTPBearer(auto_error=False, description="A Nära JWT: citizen (personnummer) or staff (HSA-id, units).")
 
 
-def identity_settings() -> IdentitySettings:
+# Async, though they do not wait: FastAPI runs a plain def dependency in a worker thread, a hop per request.
+async def identity_settings() -> IdentitySettings:
     """Override in tests or services: app.dependency_overrides[identity_settings] = lambda: settings."""
     return settings_from_environment()
 
 
-def request_time() -> datetime:
+async def request_time() -> datetime:
     """The moment tokens are checked against; override to test expiry at a chosen time."""
     return datetime.now(UTC)
 

@@ -23,7 +23,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Counter, Gauge
 
 from ..events.envelope import CONTENT_TYPE
-from .writer import SHARDS
+from .writer import SHARDS, register_local_relay, unregister_local_relay
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("nara.outbox")
@@ -36,6 +36,11 @@ PUBLISHED = Counter("nara_outbox_published_total", "Outbox events published to K
 PENDING = Gauge("nara_outbox_pending", "Outbox events committed but not yet published")
 RELAY_ERRORS = Counter("nara_outbox_relay_errors_total", "Relay passes that failed and will be retried")
 
+# A writer in this process wakes the relay before its transaction commits; the relay then looks every
+# CHASE_STEP_SECONDS for CHASE_SECONDS, so the event goes out within milliseconds of the commit.
+CHASE_SECONDS = 0.25
+CHASE_STEP_SECONDS = 0.01
+
 
 class OutboxRelay:
     def __init__(
@@ -45,7 +50,7 @@ class OutboxRelay:
         *,
         client_id: str = "nara-outbox-relay",
         batch_size: int = 500,
-        idle_poll_seconds: float = 0.5,
+        idle_poll_seconds: float = 0.1,
         retention: timedelta = timedelta(days=3),
         housekeeping_seconds: float = 30.0,
         rebalance_seconds: float = 2.0,
@@ -65,6 +70,7 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task | None = None
         self._stopping = False
+        self._chase_until = 0.0
 
     async def start(self) -> None:
         self._producer = AIOKafkaProducer(
@@ -72,11 +78,13 @@ class OutboxRelay:
             enable_idempotence=True, acks="all", linger_ms=5,
         )
         await self._producer.start()
+        register_local_relay(self._wakeup)
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:
         """Finish the batch in hand, then release the shards for other relays."""
         self._stopping = True
+        unregister_local_relay(self._wakeup)
         self._wakeup.set()
         if self._task is not None:
             await self._task
@@ -143,6 +151,8 @@ class OutboxRelay:
         next_housekeeping = 0.0
         failures = 0
         while not self._stopping:
+            if self._wakeup.is_set():
+                self._chase_until = loop.time() + CHASE_SECONDS
             self._wakeup.clear()
             try:
                 published = await self.publish_pending()
@@ -158,8 +168,10 @@ class OutboxRelay:
                 await asyncio.sleep(min(5.0, 0.2 * 2**failures))
                 continue
             if published < self.batch_size and not self._stopping:
+                chasing = loop.time() < self._chase_until
                 try:
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=self.idle_poll_seconds)
+                    await asyncio.wait_for(self._wakeup.wait(),
+                                           timeout=CHASE_STEP_SECONDS if chasing else self.idle_poll_seconds)
                     await asyncio.sleep(0.005)  # let commits that arrive together go out as one batch
                 except TimeoutError:
                     pass
@@ -169,7 +181,6 @@ class OutboxRelay:
             return
         self.owned_shards = set()
         self._control = await asyncpg.connect(self.database_url)
-        await self._control.add_listener("outbox", lambda *_: self._wakeup.set())
         self._outbox_oid = await self._control.fetchval("SELECT 'outbox'::regclass::oid::bigint")
         self._lock_class = self._outbox_oid - 2**32 if self._outbox_oid >= 2**31 else self._outbox_oid  # int4
         await self._control.execute("SELECT pg_advisory_lock($1, $2)", self._lock_class,

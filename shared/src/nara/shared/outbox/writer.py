@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 import zlib
@@ -14,8 +15,28 @@ from ..events.envelope import encode_event
 from ..events.models import EventData
 
 SHARDS = 16
+# The relays running in this process: a writer wakes them, so its event goes out within milliseconds of its
+# commit. Relays elsewhere find it by polling (the database sends no notifications: see 0004_outbox_polled.sql).
+_local_relay_wakeups: set[asyncio.Event] = set()
 # pg_advisory_xact_lock(class, key): the class keeps our key locks apart from other advisory locks.
 KEY_LOCK_CLASS = 0x6F757462  # "outb"
+
+
+def serialised_insert(first_parameter: int = 1, *, for_each_row_of: str | None = None) -> str:
+    """The outbox INSERT, taking the key's lock in its row source so the lock is held before the row's id is
+    drawn: writers of one key are serialised until commit, so id order is commit order for a patient's events.
+
+    Its eight parameters (`outbox_parameters`) are numbered from `first_parameter`, so a use case can put it in
+    a WITH of its own statement; `for_each_row_of` names a CTE there, and the event is written only if it has a row.
+    """
+    n = [f"${first_parameter + i}" for i in range(8)]
+    source = f"{for_each_row_of}, " if for_each_row_of else ""
+    return (f"INSERT INTO outbox (event_id, topic, message_key, shard, value, headers) "
+            f"SELECT {n[2]}, {n[3]}, {n[4]}, {n[5]}, {n[6]}, {n[7]}::jsonb "
+            f"FROM {source}(SELECT pg_advisory_xact_lock({n[0]}, {n[1]})) AS serialised")
+
+
+INSERT_SERIALISED_PER_KEY = serialised_insert()
 
 
 def shard_of(message_key: str) -> int:
@@ -24,6 +45,26 @@ def shard_of(message_key: str) -> int:
 
 def _key_lock_id(message_key: str) -> int:
     return zlib.crc32(message_key.encode()) - 2**31  # into int4's range
+
+
+def outbox_parameters(*, event_id: str, topic: str, message_key: str, value: bytes,
+                      headers: dict[str, str] | None = None) -> tuple:
+    """serialised_insert's parameters for one event, with the current trace context in its headers."""
+    carried = dict(headers or {})
+    propagate.inject(carried)  # the request's trace continues in the relay
+    return (KEY_LOCK_CLASS, _key_lock_id(message_key), event_id, topic, message_key, shard_of(message_key), value,
+            json.dumps(carried))
+
+
+def event_parameters(data: EventData, *, source: str, subject: str, time: datetime,
+                     event_id: str | None = None) -> tuple:
+    """serialised_insert's parameters for a contract event, a CloudEvent keyed by its subject (the pseudonym)."""
+    event_id = event_id or str(uuid.uuid4())
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    value = encode_event(data, source=source, subject=subject, event_id=event_id, time=time,
+                         traceparent=carrier.get("traceparent"))
+    return outbox_parameters(event_id=event_id, topic=data.topic, message_key=subject, value=value)
 
 
 async def add_to_outbox(
@@ -36,17 +77,10 @@ async def add_to_outbox(
     headers: dict[str, str] | None = None,
 ) -> None:
     """Queue one event; it is published only if the surrounding transaction commits."""
-    if not connection.is_in_transaction():
-        raise RuntimeError("add_to_outbox must run inside the transaction that changes the state")
-    # Serialise writers per key until commit, so id order is commit order for one patient's events.
-    await connection.execute("SELECT pg_advisory_xact_lock($1, $2)", KEY_LOCK_CLASS, _key_lock_id(message_key))
-    carried = dict(headers or {})
-    propagate.inject(carried)  # the request's trace continues in the relay
-    await connection.execute(
-        """INSERT INTO outbox (event_id, topic, message_key, shard, value, headers)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb)""",
-        event_id, topic, message_key, shard_of(message_key), value, json.dumps(carried),
-    )
+    _ensure_in_transaction(connection)
+    await connection.execute(INSERT_SERIALISED_PER_KEY, *outbox_parameters(
+        event_id=event_id, topic=topic, message_key=message_key, value=value, headers=headers))
+    wake_local_relays()
 
 
 async def add_event_to_outbox(
@@ -54,10 +88,27 @@ async def add_event_to_outbox(
     event_id: str | None = None,
 ) -> str:
     """Queue a contract event as a CloudEvent keyed by its subject (the patient pseudonym); returns its id."""
-    event_id = event_id or str(uuid.uuid4())
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)
-    value = encode_event(data, source=source, subject=subject, event_id=event_id, time=time,
-                         traceparent=carrier.get("traceparent"))
-    await add_to_outbox(connection, event_id=event_id, topic=data.topic, message_key=subject, value=value)
-    return event_id
+    _ensure_in_transaction(connection)
+    parameters = event_parameters(data, source=source, subject=subject, time=time, event_id=event_id)
+    await connection.execute(INSERT_SERIALISED_PER_KEY, *parameters)
+    wake_local_relays()
+    return parameters[2]
+
+
+def wake_local_relays() -> None:
+    """Tell this process's relays an event was written (before its commit: they look again until it shows)."""
+    for wakeup in _local_relay_wakeups:
+        wakeup.set()
+
+
+def register_local_relay(wakeup: asyncio.Event) -> None:
+    _local_relay_wakeups.add(wakeup)
+
+
+def unregister_local_relay(wakeup: asyncio.Event) -> None:
+    _local_relay_wakeups.discard(wakeup)
+
+
+def _ensure_in_transaction(connection: asyncpg.Connection) -> None:
+    if not connection.is_in_transaction():
+        raise RuntimeError("an outbox write must run inside the transaction that changes the state")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import asyncpg
+
+from nara.shared.outbox.writer import serialised_insert, wake_local_relays
 
 from ..domain.rules import TriagedContact
 from ..domain.schedule import PlannedSlot, TimeType
@@ -27,6 +28,8 @@ class Slot:
     capacity: int
     reserved: int
     blocked: bool
+    unit_name: str
+    unit_address: str
 
 
 def time_type_from(row) -> TimeType:
@@ -43,19 +46,95 @@ def time_type_from(row) -> TimeType:
 SLOT_COLUMNS = """s.id, s.unit, s.practitioner, p.name AS practitioner_name, s.start_at, s.end_at, s.capacity,
                   s.reserved, s.blocked, t.code, t.name, t.profession, t.contact_form, t.length_minutes, t.visible,
                   t.web_cancel_allowed, t.web_rebook_allowed, t.cancel_notice_minutes, t.rebook_notice_minutes,
-                  t.reason_required, t.capacity AS type_capacity"""
-SLOT_FROM = "slots s JOIN time_types t ON t.code = s.time_type JOIN practitioners p ON p.hsa_id = s.practitioner"
+                  t.reason_required, t.capacity AS type_capacity, u.name AS unit_name, u.address AS unit_address"""
+SLOT_FROM = """slots s JOIN time_types t ON t.code = s.time_type JOIN practitioners p ON p.hsa_id = s.practitioner
+               JOIN care_units u ON u.hsa_id = s.unit"""
 
 
 def slot_from(row) -> Slot:
     time_type = time_type_from({**dict(row), "capacity": row["type_capacity"]})
     return Slot(row["id"], row["unit"], row["practitioner"], row["practitioner_name"], time_type, row["start_at"],
-                row["end_at"], row["capacity"], row["reserved"], row["blocked"])
+                row["end_at"], row["capacity"], row["reserved"], row["blocked"], row["unit_name"], row["unit_address"])
 
 
 async def slot(connection: asyncpg.Connection, slot_id: uuid.UUID) -> Slot | None:
     row = await connection.fetchrow(f"SELECT {SLOT_COLUMNS} FROM {SLOT_FROM} WHERE s.id = $1", slot_id)
     return slot_from(row) if row else None
+
+
+# The slot, and (for a patient) the lock serialising their bookings at its unit, in one round trip: the
+# statements after it take fresh snapshots, so they see whatever an earlier holder of the lock committed.
+SLOT_LOCKING_PATIENT_AT_UNIT = f"""
+    SELECT {SLOT_COLUMNS}, pg_advisory_xact_lock($2, hashtext($3 || '|' || s.unit))
+    FROM {SLOT_FROM} WHERE s.id = $1"""
+
+
+async def slot_locking_patient_at_unit(connection: asyncpg.Connection, slot_id: uuid.UUID,
+                                       patient: str) -> Slot | None:
+    """The slot, with one patient's bookings at its unit serialised until commit (the per-unit limit)."""
+    row = await connection.fetchrow(SLOT_LOCKING_PATIENT_AT_UNIT, slot_id, PATIENT_UNIT_LOCK_CLASS, patient)
+    return slot_from(row) if row else None
+
+
+def _seat_ctes(also_required: str = "true") -> str:
+    """Takes a seat on slot $1 for patient $2 at $3: the patient's own live hold becomes the seat, else a free
+    seat is taken; holds that lapsed give theirs back first. The conditional update is what refuses a full
+    slot: a concurrent taker waits for the row lock and re-checks `reserved` (the CHECK reserved <= capacity
+    stands behind it). When nothing is seated the caller refuses, and its rollback undoes the deleted holds."""
+    return f"""
+    lapsed AS (DELETE FROM holds WHERE slot_id = $1 AND expires_at <= $3 RETURNING 1),
+    own_hold AS (DELETE FROM holds WHERE slot_id = $1 AND patient = $2 AND expires_at > $3 RETURNING 1),
+    seated AS (
+        UPDATE slots SET reserved = reserved - (SELECT count(*) FROM lapsed)
+                                  + CASE WHEN EXISTS (SELECT FROM own_hold) THEN 0 ELSE 1 END
+        WHERE id = $1 AND NOT blocked AND start_at > $3 AND ({also_required})
+          AND (EXISTS (SELECT FROM own_hold) OR reserved - (SELECT count(*) FROM lapsed) < capacity)
+        RETURNING id)"""
+
+
+TAKE_SEAT = "WITH" + _seat_ctes() + " SELECT count(*) FROM seated"
+
+# A whole booking after the slot was read (and the patient's lock at its unit taken, so this statement's fresh
+# snapshot counts every booking the patient made there): the per-unit limit $13 (NULL: none), the seat, the
+# appointment and its event, in one round trip. The answer says which refusal applies, if any; a unique
+# violation means the patient already has this slot (or the lineage is already active).
+BOOK = f"""
+    WITH existing AS (
+        SELECT count(*) AS n FROM appointments a JOIN slots s ON s.id = a.slot_id
+        WHERE $13::int IS NOT NULL AND a.patient = $2 AND a.unit = $6 AND a.status = 'booked' AND s.start_at > $3),
+    {_seat_ctes("$13::int IS NULL OR (SELECT n FROM existing) < $13::int").lstrip()},
+    booked AS (
+        INSERT INTO appointments (id, lineage, slot_id, patient, unit, contact_id, status, booked_by, booked_by_id,
+                                  reason, earlier_time_offered_within_guarantee, replaces, created_at)
+        SELECT $4, $5, seated.id, $2, $6, $7, 'booked', $8, $9, $10, $11, $12, $3 FROM seated
+        RETURNING id),
+    announced AS ({serialised_insert(14, for_each_row_of="booked")} RETURNING 1)
+    SELECT (SELECT n FROM existing) AS booked_at_unit, EXISTS (SELECT FROM booked) AS seated"""
+
+
+@dataclass(frozen=True)
+class BookingAttempt:
+    booked_at_unit: int  # the patient's future bookings at the unit before this one (0 when no limit applies)
+    seated: bool
+
+
+async def take_seat(connection: asyncpg.Connection, slot_id: uuid.UUID, patient: str, now: datetime) -> bool:
+    """The patient's live hold on the slot, else a free seat; False when the slot has none for them."""
+    return await connection.fetchval(TAKE_SEAT, slot_id, patient, now) == 1
+
+
+async def book(connection: asyncpg.Connection, *, slot_id: uuid.UUID, patient: str, now: datetime,
+               appointment_id: uuid.UUID, unit: str, contact_id: str | None, booked_by: str, booked_by_id: str,
+               reason: str | None, chose_to_wait: bool, limit_at_unit: int | None,
+               event: tuple) -> BookingAttempt:
+    """Seat, appointment and event (`event`: outbox event_parameters) in one statement, unless the patient has
+    `limit_at_unit` future bookings at the unit already or the slot has no seat for them. Raises
+    asyncpg.UniqueViolationError when the patient already has this slot."""
+    row = await connection.fetchrow(BOOK, slot_id, patient, now, appointment_id, appointment_id, unit, contact_id,
+                                    booked_by, booked_by_id, reason, chose_to_wait, None, limit_at_unit, *event)
+    if row["seated"]:
+        wake_local_relays()
+    return BookingAttempt(row["booked_at_unit"], row["seated"])
 
 
 async def release_expired_holds(connection: asyncpg.Connection, now: datetime, slot_id: uuid.UUID | None = None) -> None:
@@ -69,25 +148,8 @@ async def release_expired_holds(connection: asyncpg.Connection, now: datetime, s
     )
 
 
-async def reserve_seat(connection: asyncpg.Connection, slot_id: uuid.UUID, now: datetime) -> bool:
-    """Take one seat if one is free: the row lock makes concurrent takers queue and re-check."""
-    return await connection.fetchval(
-        """UPDATE slots SET reserved = reserved + 1
-           WHERE id = $1 AND NOT blocked AND start_at > $2 AND reserved < capacity RETURNING true""",
-        slot_id, now,
-    ) is not None
-
-
 async def release_seat(connection: asyncpg.Connection, slot_id: uuid.UUID) -> None:
     await connection.execute("UPDATE slots SET reserved = reserved - 1 WHERE id = $1", slot_id)
-
-
-async def take_live_hold(connection: asyncpg.Connection, slot_id: uuid.UUID, patient: str, now: datetime) -> bool:
-    """Turn the patient's live hold on this slot into the booking's seat; False when there is none."""
-    return await connection.fetchval(
-        "DELETE FROM holds WHERE slot_id = $1 AND patient = $2 AND expires_at > $3 RETURNING true",
-        slot_id, patient, now,
-    ) is not None
 
 
 async def drop_holds_of(connection: asyncpg.Connection, patient: str) -> None:
@@ -106,20 +168,6 @@ async def insert_hold(connection: asyncpg.Connection, slot_id: uuid.UUID, patien
     await connection.execute("INSERT INTO holds (id, slot_id, patient, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)",
                              hold_id, slot_id, patient, now, expires_at)
     return hold_id
-
-
-async def lock_patient_at_unit(connection: asyncpg.Connection, patient: str, unit: str) -> None:
-    """Serialises one patient's bookings at one unit, so the per-unit limit cannot be raced past."""
-    key = zlib.crc32(f"{patient}|{unit}".encode()) - 2**31
-    await connection.execute("SELECT pg_advisory_xact_lock($1, $2)", PATIENT_UNIT_LOCK_CLASS, key)
-
-
-async def future_web_bookings(connection: asyncpg.Connection, patient: str, unit: str, now: datetime) -> int:
-    return await connection.fetchval(
-        """SELECT count(*) FROM appointments a JOIN slots s ON s.id = a.slot_id
-           WHERE a.patient = $1 AND a.unit = $2 AND a.status = 'booked' AND s.start_at > $3""",
-        patient, unit, now,
-    )
 
 
 async def contact(connection: asyncpg.Connection, contact_id: str) -> TriagedContact | None:

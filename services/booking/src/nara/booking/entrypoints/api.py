@@ -51,14 +51,15 @@ class CompleteRequest(BaseModel):
     medical_assessment: bool
 
 
-def now_of(request: Request) -> datetime:
+# Async, though they do not wait: FastAPI runs a plain def dependency in a worker thread, a hop per request.
+async def now_of(request: Request) -> datetime:
     return request.app.state.clock.now()
 
 
 Now = Annotated[datetime, Depends(now_of)]
 
 
-def actor_of(request: Request, caller: CurrentCaller) -> Actor:
+async def actor_of(request: Request, caller: CurrentCaller) -> Actor:
     if caller.is_citizen:
         return Actor("patient", request.app.state.pseudonymiser.pseudonym(caller.subject))
     if caller.role in STAFF_ROLES:

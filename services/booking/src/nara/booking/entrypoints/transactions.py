@@ -29,21 +29,26 @@ async def run_in_transaction(
     now: datetime,
     success_status: int = 200,
 ) -> JSONResponse:
+    if not idempotency_key:
+        try:
+            async with pool.acquire() as connection, connection.transaction():
+                body = jsonable_encoder(await action(connection))
+        except BookingRefused as refused:  # the refusal rolled the transaction back on its way out
+            return JSONResponse(refusal_body(refused), status_code=refused.status)
+        return JSONResponse(body, status_code=success_status)
     async with pool.acquire() as connection, connection.transaction():
-        if idempotency_key:
-            stored = await _claim(connection, caller, idempotency_key, _hash(request), now)
-            if stored is not None:
-                return stored
+        stored = await _claim(connection, caller, idempotency_key, _hash(request), now)
+        if stored is not None:
+            return stored
         try:
             async with connection.transaction():  # a savepoint: a refusal undoes the action, not the key
                 status, body = success_status, jsonable_encoder(await action(connection))
         except BookingRefused as refused:
             status, body = refused.status, refusal_body(refused)
-        if idempotency_key:
-            await connection.execute(
-                "UPDATE idempotent_requests SET status_code = $3, response = $4::jsonb WHERE caller = $1 AND key = $2",
-                caller, idempotency_key, status, json.dumps(body))
-        return JSONResponse(body, status_code=status)
+        await connection.execute(
+            "UPDATE idempotent_requests SET status_code = $3, response = $4::jsonb WHERE caller = $1 AND key = $2",
+            caller, idempotency_key, status, json.dumps(body))
+    return JSONResponse(body, status_code=status)
 
 
 async def _claim(connection: asyncpg.Connection, caller: str, key: str, request_hash: str,

@@ -16,6 +16,7 @@ from nara.shared.events.models import (
     AppointmentRebooked,
 )
 from nara.shared.outbox import add_event_to_outbox
+from nara.shared.outbox.writer import event_parameters
 
 from ..adapters import store
 from ..domain import rules
@@ -32,6 +33,8 @@ from .actors import Actor
 from .records import AppointmentRecord, appointment
 
 SOURCE = "/nara/booking"
+TAKEN = "Tiden hann bli bokad av någon annan. Välj en annan tid."
+ALREADY_YOURS = "Du har redan en bokad tid här. Se Mina tider."
 
 
 @dataclass(frozen=True)
@@ -53,31 +56,50 @@ async def hold(connection: asyncpg.Connection, actor: Actor, slot_id: uuid.UUID,
     slot = await _bookable_slot(connection, slot_id, now)
     await _contact_for(connection, contact_id, actor.id, slot, now, actor)  # only what the person may book
     await store.drop_holds_of(connection, actor.id)
-    await store.release_expired_holds(connection, now, slot_id)
-    if not await store.reserve_seat(connection, slot.id, now):
-        raise SlotTaken("Tiden hann bli bokad av någon annan. Välj en annan tid.")
+    if not await store.take_seat(connection, slot.id, actor.id, now):
+        raise SlotTaken(TAKEN)
     expires_at = now + policy.hold_duration
     return Hold(await store.insert_hold(connection, slot.id, actor.id, now, expires_at), slot.id, expires_at)
 
 
 async def book(connection: asyncpg.Connection, actor: Actor, *, slot_id: uuid.UUID, patient: str,
                contact_id: str | None, reason: str | None, now: datetime, policy: BookingPolicy) -> AppointmentRecord:
-    slot = await _bookable_slot(connection, slot_id, now)
+    # A patient's web bookings at a unit are counted under a lock taken with the slot, so two at once cannot
+    # both pass the limit; the count, seat, appointment and event are then one statement.
+    limited = not actor.is_staff
+    slot = await _bookable_slot(connection, slot_id, now, lock_patient=patient if limited else None)
     contact = await _contact_for(connection, contact_id, patient, slot, now, actor)
     _ensure_reason(slot.time_type, reason)
     if actor.is_staff and not actor.may_see(patient, slot.unit):
         raise Forbidden("Du kan bara boka tider på dina egna enheter.")
-    if not actor.is_staff:
-        await _ensure_under_web_limit(connection, patient, slot.unit, now, policy)
-    await _secure_seat(connection, slot, patient, now)
     appointment_id = uuid.uuid4()
     chose_to_wait = rules.patient_chose_to_wait(contact, slot.end_at, booked_by_patient=not actor.is_staff)
-    await _insert_appointment(connection, appointment_id, appointment_id, slot, patient, contact_id, actor, reason,
-                              chose_to_wait, None, now)
-    await add_event_to_outbox(connection, AppointmentBooked(**_scheduled_fields(appointment_id, slot, patient,
-                                                                                 contact_id, actor, chose_to_wait)),
-                              source=SOURCE, subject=patient, time=now)
-    return await appointment(connection, appointment_id)
+    limit = policy.max_future_web_bookings_per_unit if limited else None
+    event = event_parameters(AppointmentBooked(**_scheduled_fields(appointment_id, slot, patient, contact_id, actor,
+                                                                   chose_to_wait)),
+                             source=SOURCE, subject=patient, time=now)
+    try:
+        attempt = await store.book(connection, slot_id=slot.id, patient=patient, now=now,
+                                   appointment_id=appointment_id, unit=slot.unit, contact_id=contact_id,
+                                   booked_by=_kind(actor), booked_by_id=actor.id, reason=reason,
+                                   chose_to_wait=chose_to_wait, limit_at_unit=limit, event=event)
+    except asyncpg.UniqueViolationError as duplicate:
+        raise SlotTaken(ALREADY_YOURS) from duplicate
+    if limit is not None and attempt.booked_at_unit >= limit:
+        raise TooManyBookings(
+            f"Du har redan {limit} bokade tider på den här vårdcentralen. "
+            "Avboka en tid eller ring vårdcentralen för att boka fler.")
+    if not attempt.seated:
+        raise SlotTaken(TAKEN)
+    # Everything the answer shows is known here: no read back.
+    return AppointmentRecord(
+        id=appointment_id, lineage=appointment_id, slot_id=slot.id, patient=patient, unit=slot.unit,
+        unit_name=slot.unit_name, unit_address=slot.unit_address, contact_id=contact_id, status="booked",
+        booked_by=_kind(actor), reason=reason, earlier_time_offered_within_guarantee=chose_to_wait, replaces=None,
+        created_at=now, start_at=slot.start_at, end_at=slot.end_at, practitioner=slot.practitioner,
+        practitioner_name=slot.practitioner_name, profession=slot.time_type.profession,
+        contact_form=slot.time_type.contact_form, time_type=slot.time_type.code, time_type_name=slot.time_type.name,
+        ended_at=None, end_reason=None, medical_assessment=None)
 
 
 async def rebook(connection: asyncpg.Connection, actor: Actor, appointment_id: uuid.UUID, *, new_slot_id: uuid.UUID,
@@ -169,8 +191,12 @@ async def _staff_visit(connection, actor: Actor, appointment_id: uuid.UUID, now:
     return current
 
 
-async def _bookable_slot(connection, slot_id: uuid.UUID, now: datetime) -> store.Slot:
-    slot = await store.slot(connection, slot_id)
+async def _bookable_slot(connection, slot_id: uuid.UUID, now: datetime, *, lock_patient: str | None = None
+                         ) -> store.Slot:
+    if lock_patient is None:
+        slot = await store.slot(connection, slot_id)
+    else:
+        slot = await store.slot_locking_patient_at_unit(connection, slot_id, lock_patient)
     if slot is None:
         raise NotFound("Vi hittar inte den tiden. Välj en tid i listan.")
     rules.ensure_bookable_now(slot.start_at, now)
@@ -195,21 +221,10 @@ def _ensure_reason(time_type, reason: str | None) -> None:
         raise InvalidRequest("Skriv kort vad besöket gäller. Det behövs för den här tiden.")
 
 
-async def _ensure_under_web_limit(connection, patient: str, unit: str, now: datetime, policy: BookingPolicy) -> None:
-    await store.lock_patient_at_unit(connection, patient, unit)
-    if await store.future_web_bookings(connection, patient, unit, now) >= policy.max_future_web_bookings_per_unit:
-        raise TooManyBookings(
-            f"Du har redan {policy.max_future_web_bookings_per_unit} bokade tider på den här vårdcentralen. "
-            "Avboka en tid eller ring vårdcentralen för att boka fler.")
-
-
 async def _secure_seat(connection, slot: store.Slot, patient: str, now: datetime) -> None:
     """Use the patient's own live hold, else take a free seat; the database refuses a full slot."""
-    await store.release_expired_holds(connection, now, slot.id)
-    if await store.take_live_hold(connection, slot.id, patient, now):
-        return
-    if not await store.reserve_seat(connection, slot.id, now):
-        raise SlotTaken("Tiden hann bli bokad av någon annan. Välj en annan tid.")
+    if not await store.take_seat(connection, slot.id, patient, now):
+        raise SlotTaken(TAKEN)
 
 
 async def _insert_appointment(connection, appointment_id, lineage, slot: store.Slot, patient: str,
@@ -223,7 +238,7 @@ async def _insert_appointment(connection, appointment_id, lineage, slot: store.S
             appointment_id, lineage, slot.id, patient, slot.unit, contact_id, _kind(actor), actor.id,
             reason, chose_to_wait, replaces, now)
     except asyncpg.UniqueViolationError as duplicate:
-        raise SlotTaken("Du har redan en bokad tid här. Se Mina tider.") from duplicate
+        raise SlotTaken(ALREADY_YOURS) from duplicate
 
 
 async def _end(connection, current: AppointmentRecord, status: str, now: datetime, actor: Actor, reason: str | None,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from nara.shared.clock import to_stockholm
-from nara.shared.identity import identity_settings, issue_dev_token
+from nara.shared.identity import issue_dev_token, settings_from_environment
 from nara.shared.personnummer import normalise
 
 from . import swedish
@@ -68,7 +68,7 @@ async def log_in(request: Request):
         return _login_page(request, nonce, back_to, value=raw, error=("personnummer", problem))
     try:
         token = issue_dev_token("citizen", normalise(raw, today), ttl=SESSION_LENGTH,
-                                settings=identity_settings())
+                                settings=settings_from_environment())
     except PermissionError:
         return _login_page(request, nonce, back_to, value=raw, error=(
             None, "Inloggning för test är avstängd här. Logga in med BankID."))

@@ -34,6 +34,17 @@ def readyz(url: str) -> httpx.Response:
     return httpx.get(f"{url}/readyz", timeout=10)
 
 
+def assert_services_export_spans_to(zipkin: str, booking: str, monitor_pid: int) -> None:
+    """A traced request to booking reaches Zipkin, and the operations page links traces to this Zipkin."""
+    httpx.get(f"{booking}/openapi.json")
+    deadline = time.monotonic() + 30  # the exporter sends a batch every five seconds
+    while "booking" not in httpx.get(f"{zipkin}/api/v2/services").json() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert "booking" in httpx.get(f"{zipkin}/api/v2/services").json()
+    monitor_env = open(f"/proc/{monitor_pid}/environ", "rb").read().decode().split("\0")
+    assert f"GUARANTEE_MONITOR_TRACE_URL_TEMPLATE={zipkin}/zipkin/traces/{{trace_id}}" in monitor_env
+
+
 def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolated_stack):
     layout, command = isolated_stack
 
@@ -55,14 +66,19 @@ def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolate
 
     status = command("status").stdout
     assert all(f"ready at {url}" in status for url in urls.values())
+    zipkin = stack.zipkin.url
+    assert f"{zipkin}/zipkin/" in run.stdout and f"traces at {zipkin}/zipkin/" in status
+    assert httpx.get(f"{zipkin}/health").status_code == 200
+    assert_services_export_spans_to(zipkin, urls["booking"], read_pid(layout.pid_of("guarantee-monitor")))
+    assert "Serving HTTP" in command("logs", "zipkin").stdout
 
-    pids = [read_pid(layout.pid_of(name)) for name in ["kafka", *urls]]
+    pids = [read_pid(layout.pid_of(name)) for name in ["kafka", "zipkin", *urls]]
     assert None not in pids
     postgres_pid = int(open(f"{stack.postgres.record['data_dir']}/postmaster.pid").readline())
 
     down = command("down")
     assert down.returncode == 0, down.stderr
-    assert "Stopped: booking, triage, guarantee-monitor, kafka, postgres." in down.stdout
+    assert "Stopped: booking, triage, guarantee-monitor, zipkin, kafka, postgres." in down.stdout
     assert [pid for pid in [*pids, postgres_pid] if is_alive(pid)] == []
     assert LocalStack(layout).leftover_processes() == []
     for name in urls:
@@ -72,7 +88,7 @@ def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolate
 
 def test_readiness_fails_when_kafka_is_gone_and_recovers_when_it_returns(isolated_stack):
     layout, command = isolated_stack
-    assert command("run").returncode == 0
+    assert command("run", "--no-zipkin").returncode == 0
     stack = LocalStack(layout)
     booking = stack.services.url(SERVICES[0])
 

@@ -5,7 +5,9 @@ import datetime as dt
 import uuid
 
 import httpx
+import pytest
 from opentelemetry import trace
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
@@ -21,6 +23,17 @@ from nara.shared.telemetry import setup_tracing
 from nara.shared.topics import CONTACTS
 
 
+@pytest.fixture
+def sql_spans(monkeypatch):
+    """Statement spans are opt-in (NARA_TRACE_SQL); this test follows the trace through the outbox INSERT."""
+    monkeypatch.setenv("NARA_TRACE_SQL", "true")
+    instrumentor = AsyncPGInstrumentor()
+    already = instrumentor.is_instrumented_by_opentelemetry
+    yield
+    if not already:
+        instrumentor.uninstrument()
+
+
 async def close_contact_through_both(producer, consumer, contact_id: str, handled: asyncio.Future):
     async with producer.router.lifespan_context(producer), consumer.router.lifespan_context(consumer):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=producer), base_url="http://booking") as client:
@@ -28,7 +41,8 @@ async def close_contact_through_both(producer, consumer, contact_id: str, handle
         return response, await asyncio.wait_for(handled, timeout=60)
 
 
-async def test_one_trace_spans_request_transaction_relay_and_the_consuming_service(infrastructure, tmp_path):
+async def test_one_trace_spans_request_transaction_relay_and_the_consuming_service(infrastructure, tmp_path,
+                                                                                   sql_spans):
     exporter = InMemorySpanExporter()
     setup_tracing("nara-tests").add_span_processor(SimpleSpanProcessor(exporter))
     contact_id = f"c-{uuid.uuid4().hex[:8]}"

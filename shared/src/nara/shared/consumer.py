@@ -4,6 +4,10 @@ The consumed event id is recorded in the same transaction as the state the handl
 redelivery changes nothing. The Kafka offset is committed only after that transaction (FastStream's
 NACK_ON_ERROR policy on a consumer without auto-commit): a crash before the commit means redelivery,
 never loss.
+
+A batch consumer applies many events in one transaction, under one FastStream span that starts a trace of
+its own; so that each event's trace still reaches its handling, every event gets a short span of its own,
+a child of the publisher's span, while spans are exported.
 """
 
 from __future__ import annotations
@@ -17,11 +21,17 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaBroker as CurrentBroker
 from faststream.kafka.annotations import KafkaMessage
+from opentelemetry import trace
+from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from .dead_letters import send_to_dead_letters
-from .events.envelope import DecodedEvent, UndecodableEvent, decode_event
+from .events.envelope import TRACEPARENT, DecodedEvent, UndecodableEvent, decode_event
+from .telemetry import spans_are_exported
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("nara.consumer")
+_TRACE_CONTEXT = TraceContextTextMapPropagator()
 
 EventHandler = Callable[[asyncpg.Connection, DecodedEvent], Awaitable[None]]
 BatchHandler = Callable[[asyncpg.Connection, list[DecodedEvent]], Awaitable[None]]
@@ -83,13 +93,42 @@ class IdempotentConsumer:
                 readable.append((record, event))
         if not readable:
             return
+        spans = self._event_spans(readable) if spans_are_exported() else []
         try:
             await self._apply_batch_once(readable)
         except Exception as error:
             log.warning("a batch failed; applying its events one by one to find the bad one",
                         extra={"consumer": self.name, "error": type(error).__name__})
-            for record, event in readable:
-                await self._apply_alone(broker, record, event)
+            try:
+                for record, event in readable:
+                    await self._apply_alone(broker, record, event)
+            except Exception as transient:
+                for span in spans:
+                    span.set_status(Status(StatusCode.ERROR, type(transient).__name__))
+                raise
+        finally:
+            for span in spans:
+                span.end()
+
+    def _event_spans(self, readable: list) -> list[Span]:
+        """One span per event that came with a trace context, as a child of its publisher's span."""
+        batch = trace.get_current_span().get_span_context()
+        links = [Link(batch)] if batch.is_valid else None
+        spans = []
+        for record, event in readable:
+            carrier = {name: value.decode("ascii", "replace") for name, value in record.headers or ()
+                       if name in (TRACEPARENT, "tracestate") and value}
+            if TRACEPARENT not in carrier:  # no relay span in the headers: continue the writer's trace instead
+                if not event.traceparent:
+                    continue
+                carrier = {TRACEPARENT: event.traceparent}
+            spans.append(tracer.start_span(
+                f"apply {event.type}", context=_TRACE_CONTEXT.extract(carrier), kind=SpanKind.CONSUMER, links=links,
+                attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
+                            "messaging.destination.name": record.topic, "messaging.consumer.group.name": self.name,
+                            "messaging.kafka.offset": record.offset, "cloudevents.event_id": event.id,
+                            "cloudevents.event_type": event.type}))
+        return spans
 
     async def _apply_batch_once(self, readable: list) -> None:
         async with self._pool().acquire() as connection, connection.transaction():

@@ -1,10 +1,14 @@
-"""JSON logs on stdout: one object per line, so log shippers need no parsing rules."""
+"""JSON logs on stdout: one object per line, so log shippers need no parsing rules.
+
+A line written while a span is current carries its trace_id and span_id, the ids the trace viewer searches by.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 
+from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
 
 from nara.shared.redaction import PersonnummerRedactingFilter
@@ -34,4 +38,9 @@ def configure_json_logging(service_name: str, level: str = "INFO") -> None:
 class _ServiceJsonFormatter(JsonFormatter):
     def process_log_record(self, log_record: dict) -> dict:
         log_record.pop("color_message", None)  # uvicorn's terminal colours mean nothing in JSON
+        # Formatting runs in the logging call's own thread and context, so the current span is the caller's.
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            log_record.setdefault("trace_id", trace.format_trace_id(span.trace_id))
+            log_record.setdefault("span_id", trace.format_span_id(span.span_id))
         return log_record

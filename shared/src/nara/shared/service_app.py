@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .database import create_pool, database_answers
+from .http_metrics import HttpMetricsMiddleware
 from .identity import settings_from_environment
 from .migrations import SHARED_MIGRATIONS, apply_migrations
 from .outbox import OutboxRelay
@@ -104,5 +105,6 @@ def build_service_app(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     add_routes(app, broker)
+    app.add_middleware(HttpMetricsMiddleware, service=settings.service_name)
     instrument_http(app, tracing)
     return app

@@ -11,7 +11,7 @@ from .errors import StackError
 from .services import SERVICES
 from .stack import LocalStack, wait_for_no_leftovers
 
-COMPONENTS = ["postgres", "kafka", *(spec.name for spec in SERVICES)]
+COMPONENTS = ["postgres", "kafka", "zipkin", *(spec.name for spec in SERVICES)]
 PAGES = {"booking": "/", "triage": "/console", "guarantee-monitor": "/ops"}
 
 
@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nara-stack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("up", help="start PostgreSQL and Kafka (does nothing when they already run)")
-    commands.add_parser("run", help="start PostgreSQL, Kafka and the three services, and print their URLs")
+    run = commands.add_parser("run", help="start PostgreSQL, Kafka, Zipkin and the three services; print their URLs")
+    run.add_argument("--no-zipkin", action="store_true",
+                     help="leave the trace viewer out (saves memory and start-up); the services then export no spans")
     commands.add_parser("status", help="what runs, where")
     logs = commands.add_parser("logs", help="show a component's log")
     logs.add_argument("component", choices=COMPONENTS)
@@ -46,15 +48,17 @@ def _up(stack: LocalStack, _args) -> int:
     return 0
 
 
-def _run(stack: LocalStack, _args) -> int:
+def _run(stack: LocalStack, args) -> int:
     started_at = time.monotonic()
     stack.up()
     _print_infrastructure(stack)
-    stack.start_services()
+    stack.start_services(zipkin=not args.no_zipkin)
     print(f"\nNära is running ({time.monotonic() - started_at:.1f} s):")
     for spec in SERVICES:
         url = stack.services.url(spec)
         print(f"  {spec.name:<18} {url}{PAGES[spec.name]}   API docs {url}/docs")
+    if stack.zipkin.is_running():
+        print(f"  {'traces (Zipkin)':<18} {stack.zipkin.ui_url}   (Zipkin {stack.zipkin.version()}, kept in memory)")
     print("\nLogs: ./nara logs <component>    Stop: ./nara down")
     return 0
 

@@ -24,14 +24,15 @@ HEAP = "-Xmx512m"
 MIN_JAVA = 17
 
 
-def require_java() -> str:
+def require_java(needed_by: str = "Kafka") -> str:
     java = shutil.which("java")
     if java is None:
-        raise StackError(f"Java {MIN_JAVA}+ is needed to run Kafka. Install it with 'apt-get install openjdk-17-jre-headless'.")
+        raise StackError(f"Java {MIN_JAVA}+ is needed to run {needed_by}. "
+                         "Install it with 'apt-get install openjdk-17-jre-headless'.")
     output = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
     match = re.search(r'version "(\d+)', output)
     if match is None or int(match.group(1)) < MIN_JAVA:
-        raise StackError(f"Kafka needs Java {MIN_JAVA} or newer; 'java -version' says: {output.splitlines()[:1]}")
+        raise StackError(f"{needed_by} needs Java {MIN_JAVA} or newer; 'java -version' says: {output.splitlines()[:1]}")
     return java
 
 

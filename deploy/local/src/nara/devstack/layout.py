@@ -10,6 +10,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[5]
 KAFKA_POM = REPO_ROOT / "deploy" / "local" / "kafka" / "pom.xml"
 KAFKA_LOG4J = REPO_ROOT / "deploy" / "local" / "kafka" / "log4j2.properties"
+ZIPKIN_POM = REPO_ROOT / "deploy" / "local" / "zipkin" / "pom.xml"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from .layout import StackLayout
 from .postgres import PostgresServer
 from .processes import port_is_open
 from .services import SERVICES, ServiceProcesses, infrastructure_environment
+from .zipkin import ZipkinServer
 
 
 class LocalStack:
@@ -22,6 +23,7 @@ class LocalStack:
         self.record = self.layout.load_record()
         self.postgres = PostgresServer(self.layout, self.record)
         self.kafka = KafkaBroker(self.layout, self.record)
+        self.zipkin = ZipkinServer(self.layout, self.record)
         self.services = ServiceProcesses(self.layout, self.record)
 
     @contextmanager
@@ -43,9 +45,14 @@ class LocalStack:
             self.kafka.start()
             return True
 
-    def start_services(self) -> None:
+    def start_services(self, *, zipkin: bool = True) -> None:
+        """Zipkin first, so that the services export their spans to it from their first request."""
         with self._exclusive():
-            self.services.start_all(self.environment())
+            environment = self.environment()
+            if zipkin:
+                self.zipkin.start()
+                environment.update(self.zipkin.service_environment())
+            self.services.start_all(environment)
 
     def environment(self) -> dict[str, str]:
         return infrastructure_environment(self)
@@ -53,6 +60,8 @@ class LocalStack:
     def down(self) -> list[str]:
         with self._exclusive():
             stopped = self.services.stop_all()
+            if self.zipkin.stop():
+                stopped.append("zipkin")
             if self.kafka.stop():
                 stopped.append("kafka")
             if self.postgres.stop():
@@ -71,6 +80,7 @@ class LocalStack:
         report = {
             "postgres": self._describe(self.postgres.is_running(), self.record.get("postgres", {}).get("port")),
             "kafka": self._describe(self.kafka.is_running(), self.record.get("kafka", {}).get("port")),
+            "zipkin": f"running, traces at {self.zipkin.ui_url}" if self.zipkin.is_running() else "stopped",
         }
         for spec in SERVICES:
             state = self.services.readiness(spec)
@@ -84,10 +94,11 @@ class LocalStack:
 
     def leftover_processes(self) -> list[str]:
         """Anything of this stack still running or listening; empty after a clean 'down'."""
-        leftovers = [name for name in ("postgres", "kafka") if getattr(self, name).is_running()]
+        leftovers = [name for name in ("postgres", "kafka", "zipkin") if getattr(self, name).is_running()]
         leftovers += [spec.name for spec in SERVICES if self.services.is_running(spec)]
         ports = [self.record.get("postgres", {}).get("port"), self.record.get("kafka", {}).get("port"),
-                 self.record.get("kafka", {}).get("controller_port"), *self.record.get("services", {}).values()]
+                 self.record.get("kafka", {}).get("controller_port"), self.record.get("zipkin", {}).get("port"),
+                 *self.record.get("services", {}).values()]
         leftovers += [f"port {port}" for port in ports if port and port_is_open(port)]
         return leftovers
 

@@ -9,13 +9,16 @@ import uuid
 from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from .layout import REPO_ROOT, StackLayout
 from .postgres import SERVICE_DATABASES
 from .services import SERVICES
 from .stack import LocalStack
+from .zipkin import ZipkinServer
 
-TEST_STATE_DIR = REPO_ROOT / ".state" / "test-stack"
+# Benchmarks set NARA_TEST_STATE_DIR to a stack of their own: what they publish stays off the tests' topics.
+TEST_STATE_DIR = Path(os.environ.get("NARA_TEST_STATE_DIR", REPO_ROOT / ".state" / "test-stack"))
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,24 @@ async def scratch_schema(base_url: str, *, prefix: str = "test", with_shared_tab
     finally:
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
         await admin.close()
+
+
+@contextmanager
+def zipkin_server(state_dir: Path) -> Iterator[ZipkinServer]:
+    """A Zipkin of the caller's own on a free port, its log and pid in `state_dir`; stopped afterwards.
+
+    Only the tests that look at traces start one, so the rest of the suite does not wait for it.
+    """
+    from .processes import free_port
+
+    layout = StackLayout(Path(state_dir), StackLayout.default().cache_dir)
+    server = ZipkinServer(layout, {"zipkin": {"port": free_port()}})
+    layout.ensure()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
 
 
 @contextmanager

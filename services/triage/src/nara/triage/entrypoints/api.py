@@ -15,6 +15,7 @@ from nara.shared.identity import CurrentCaller
 from ..domain.contacts import ContactRefused
 from ..domain.engine import TriageInputError
 from ..service import contacts
+from ..service.decision_metrics import count_decision
 
 router = APIRouter(prefix="/api/v1", tags=["triage"])
 
@@ -94,10 +95,12 @@ async def reason_questions(request: Request, code: str, _: CurrentCaller) -> dic
 async def evaluate(request: Request, body: EvaluateRequest, _: CurrentCaller) -> dict:
     """A decision with no record kept, for the web-booking flow."""
     try:
-        return _registry(request).evaluate(body.reason_code, body.answers, body.age, body.channel,
-                                           _now(request)).model_dump(mode="json")
+        decision = _registry(request).evaluate(body.reason_code, body.answers, body.age, body.channel,
+                                               _now(request)).model_dump(mode="json")
     except TriageInputError as wrong:
         raise HTTPException(422, str(wrong)) from wrong
+    count_decision("preview", decision, body.channel)
+    return decision
 
 
 @router.post("/guidelines/reload")

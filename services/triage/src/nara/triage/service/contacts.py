@@ -20,6 +20,7 @@ from ..domain import contacts as rules
 from ..domain.contacts import ContactRefused
 from ..domain.engine import TriageInputError
 from ..domain.registry import GuidelineRegistry
+from .decision_metrics import count_decision
 
 SOURCE = "/nara/triage"
 
@@ -98,6 +99,7 @@ async def triage(connection: asyncpg.Connection, caller: Caller, registry: Guide
         alternatives=list(final["alternatives"]),
         retts_colour=final.get("retts_colour"))
     await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
+    count_decision("contact", final, contact["channel"], overridden=override is not None)
     return {"contact": await contact_view(connection, contact_id), "decision": final,
             "override_reason": override["reason"] if override else None}
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from nara.shared.outbox import OutboxRelay, add_to_outbox
+from nara.shared.outbox import OutboxRelay, add_to_outbox, shard_of
 from nara.shared.outbox.writer import SHARDS
 
 
@@ -166,3 +166,31 @@ async def test_sent_rows_older_than_the_retention_are_pruned(backbone_database, 
         await connection.close()
     finally:
         await relay.stop()
+
+
+async def test_a_batch_of_events_keeps_each_keys_order_in_one_round_trip(backbone_database):
+    from datetime import UTC, datetime
+
+    from nara.shared.events.models import AppointmentNoShow
+    from nara.shared.outbox.writer import add_events_to_outbox
+
+    now = datetime.now(UTC)
+    keys = ["p_b", "p_a", "p_c", "p_a", "p_b", "p_a"]
+    events = [(AppointmentNoShow(appointment_id=f"a{n}", contact_id=None, at=now), "/test", key, now)
+              for n, key in enumerate(keys)]
+    connection = await asyncpg.connect(backbone_database)
+    try:
+        async with connection.transaction():
+            ids = await add_events_to_outbox(connection, events)
+        rows = await connection.fetch("SELECT event_id, message_key, shard FROM outbox ORDER BY id")
+    finally:
+        await connection.close()
+    assert len(set(ids)) == len(keys)
+    written_per_key = defaultdict(list)
+    for row in rows:
+        written_per_key[row["message_key"]].append(row["event_id"])
+    given_per_key = defaultdict(list)
+    for event_id, key in zip(ids, keys):
+        given_per_key[key].append(event_id)
+    assert written_per_key == given_per_key
+    assert all(row["shard"] == shard_of(row["message_key"]) for row in rows)

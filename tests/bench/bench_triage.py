@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from bench_booking import ITS_BACKENDS, LOADGEN, OTHER, UNATTRIBUTED, UNDER_TEST, CpuWindow, background_load, child_pid
+from bench_booking import ITS_BACKENDS, LOADGEN, OTHER, UNATTRIBUTED, UNDER_TEST, CpuWindow, background_load, child_pids
 from nara.devstack.testing import real_infrastructure, scratch_schema, service_process
 from nara.shared.events.vocabulary import Channel
 from nara.shared.identity import issue_dev_token
@@ -116,7 +116,7 @@ def client_for(base_url: str, token: str) -> httpx.AsyncClient:
 
 
 async def over_http(clients: list[httpx.AsyncClient], cases: list[dict], requests: int, concurrency: int,
-                    service_pid: int | None) -> dict:
+                    service_pids: set[int]) -> dict:
     latencies: list[float] = []
     statuses: Counter = Counter()
     odd: list[str] = []
@@ -136,7 +136,7 @@ async def over_http(clients: list[httpx.AsyncClient], cases: list[dict], request
             if response.status_code != 200 and len(odd) < 5:
                 odd.append(f"{response.status_code} {response.text[:200]}")
 
-    with CpuWindow(service_pid, "service") as cpu:
+    with CpuWindow(service_pids, "service") as cpu:
         await asyncio.gather(*(worker(client) for client in clients[:concurrency]))
     return {"latencies": latencies, "wall": cpu.wall, "statuses": statuses, "odd": odd, "cpu": cpu,
             "requests": requests, "concurrency": concurrency}
@@ -177,15 +177,15 @@ async def main(args) -> None:
         background = background_load()
         async with scratch_schema(infrastructure.database_urls["triage"], prefix="bench") as url:
             with service_process("triage", infrastructure, url, {}, Path(logs)) as base_url:
-                service_pid = child_pid("nara.triage")
+                service_pids = child_pids("nara.triage")
                 # Keep-alive connections idle for 2 s are dropped before uvicorn's 5 s timeout closes them mid-request.
                 async with contextlib.AsyncExitStack() as stack:
                     clients = [await stack.enter_async_context(client_for(base_url, token))
                                for _ in range(args.concurrency)]
                     differ = await same_decisions(clients[0], registry, cases[:200])
-                    await over_http(clients, cases, min(2000, args.requests), args.concurrency, service_pid)  # warm-up
-                    serial = await over_http(clients, cases, args.serial_requests, 1, service_pid)
-                    loaded = await over_http(clients, cases, args.requests, args.concurrency, service_pid)
+                    await over_http(clients, cases, min(2000, args.requests), args.concurrency, service_pids)  # warm-up
+                    serial = await over_http(clients, cases, args.serial_requests, 1, service_pids)
+                    loaded = await over_http(clients, cases, args.requests, args.concurrency, service_pids)
             service_log = (Path(logs) / "triage.log").read_text(errors="replace").splitlines()
 
     report(args, infrastructure, background, version, len(cases), reasons, decision_only, with_json, serial, loaded,

@@ -38,6 +38,17 @@ def serialised_insert(first_parameter: int = 1, *, for_each_row_of: str | None =
 
 INSERT_SERIALISED_PER_KEY = serialised_insert()
 
+# Many events in one statement: the rows come in key-lock order (so two such writers never wait on each
+# other in a cycle), every lock is taken before the sort hands rows on to draw their ids, and a key's events
+# keep their given order.
+INSERT_MANY_SERIALISED = """
+    INSERT INTO outbox (event_id, topic, message_key, shard, value, headers)
+    SELECT e.event_id, e.topic, e.message_key, e.shard, e.value, e.headers::jsonb
+    FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bytea[], $8::text[])
+             WITH ORDINALITY AS e (lock_id, event_id, topic, message_key, shard, value, headers, position)
+         CROSS JOIN LATERAL (SELECT pg_advisory_xact_lock($1, e.lock_id)) AS serialised
+    ORDER BY e.position"""
+
 
 def shard_of(message_key: str) -> int:
     return zlib.crc32(message_key.encode()) % SHARDS
@@ -93,6 +104,21 @@ async def add_event_to_outbox(
     await connection.execute(INSERT_SERIALISED_PER_KEY, *parameters)
     wake_local_relays()
     return parameters[2]
+
+
+async def add_events_to_outbox(connection: asyncpg.Connection, events: list[tuple[EventData, str, str, datetime]],
+                               ) -> list[str]:
+    """Queue many contract events, each (data, source, subject, time), in one round trip; returns their ids."""
+    _ensure_in_transaction(connection)
+    if not events:
+        return []
+    rows = [event_parameters(data, source=source, subject=subject, time=time)
+            for data, source, subject, time in events]
+    ordered = sorted(rows, key=lambda row: row[1])  # by key lock; stable, so a key's events keep their order
+    await connection.execute(INSERT_MANY_SERIALISED, KEY_LOCK_CLASS,
+                             *(list(column) for column in list(zip(*ordered))[1:]))
+    wake_local_relays()
+    return [row[2] for row in rows]
 
 
 def wake_local_relays() -> None:

@@ -10,7 +10,7 @@ from prometheus_client import Counter
 
 from nara.shared.events.envelope import DecodedEvent
 from nara.shared.events.models import GuaranteeAtRisk, GuaranteeBreached, GuaranteeResolved
-from nara.shared.outbox import add_event_to_outbox
+from nara.shared.outbox.writer import add_events_to_outbox
 
 from ..domain.clock import alerts_until, next_alert_moment, state_at
 from ..domain.facts import ContactFacts
@@ -65,8 +65,9 @@ async def save_clocks(connection: asyncpg.Connection, clocks: list[tuple[Contact
     """Store the clocks and raise the alerts they are due, each alert once (a unique key per contact)."""
     if not clocks:
         return
-    await connection.executemany(UPSERT_CLOCK, [
-        _clock_row(facts, policy, now, trace, event_at, look_now=not raise_alerts) for facts, trace, event_at in clocks])
+    rows = [_clock_row(facts, policy, now, trace, event_at, look_now=not raise_alerts)
+            for facts, trace, event_at in clocks]
+    await connection.execute(UPSERT_CLOCKS, *(list(column) for column in zip(*rows)))
     if not raise_alerts:
         return
     due = [(facts, trace, alert) for facts, trace, _ in clocks for alert in alerts_until(facts, policy, now)]
@@ -82,6 +83,7 @@ async def save_clocks(connection: asyncpg.Connection, clocks: list[tuple[Contact
             (f.contact_id, a.key, a.kind, a.level, a.at, a.deadline, a.hours_left(), a.reason, f.unit, f.patient, t)
             for f, t, a in due])], now)
     new = {(row["contact_id"], row["key"]) for row in raised}
+    events = []
     for facts, _, alert in due:
         if (facts.contact_id, alert.key) not in new:
             continue
@@ -89,21 +91,36 @@ async def save_clocks(connection: asyncpg.Connection, clocks: list[tuple[Contact
         data = ALERT_EVENTS[alert.kind](contact_id=facts.contact_id, patient=facts.patient, unit=facts.unit,
                                         deadline=alert.deadline, level=alert.level, hours_left=alert.hours_left(),
                                         reason=alert.reason)
-        await add_event_to_outbox(connection, data, source=SOURCE, subject=facts.patient, time=alert.at)
+        events.append((data, SOURCE, facts.patient, alert.at))
+    await add_events_to_outbox(connection, events)  # one round trip for a whole midnight tier
 
 
-UPSERT_CLOCK = """
+# One statement for a whole batch of clocks (each contact once), its columns as arrays: a row per
+# statement execution would cost the database as much again as the rest of the batch.
+UPSERT_CLOCKS = """
     INSERT INTO clocks (contact_id, patient, unit, listed_unit, channel, profession, sought_at, deadline, status,
                         status_reason, facts, next_alert_at, assessed_at, assessment_profession, assessment_form,
                         patient_chose_to_wait, last_traceparent, updated_at, last_event_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17, $18, $19)
-    ON CONFLICT (contact_id) DO UPDATE SET patient = $2, unit = $3, listed_unit = $4, channel = $5, profession = $6,
-        sought_at = $7, deadline = $8, status = $9, status_reason = $10, facts = $11::jsonb, next_alert_at = $12,
-        assessed_at = $13, assessment_profession = $14, assessment_form = $15, patient_chose_to_wait = $16,
-        updated_at = $18,
-        last_traceparent = CASE WHEN $19::timestamptz >= coalesce(clocks.last_event_at, '-infinity')
-                                THEN coalesce($17, clocks.last_traceparent) ELSE clocks.last_traceparent END,
-        last_event_at = greatest(clocks.last_event_at, $19::timestamptz)"""
+    SELECT contact_id, patient, unit, listed_unit, channel, profession, sought_at, deadline, status, status_reason,
+           facts::jsonb, next_alert_at, assessed_at, assessment_profession, assessment_form, patient_chose_to_wait,
+           last_traceparent, updated_at, last_event_at
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[],
+                $14::text[], $15::text[], $16::boolean[], $17::text[], $18::timestamptz[], $19::timestamptz[])
+         AS batch (contact_id, patient, unit, listed_unit, channel, profession, sought_at, deadline, status,
+                   status_reason, facts, next_alert_at, assessed_at, assessment_profession, assessment_form,
+                   patient_chose_to_wait, last_traceparent, updated_at, last_event_at)
+    ON CONFLICT (contact_id) DO UPDATE SET patient = EXCLUDED.patient, unit = EXCLUDED.unit,
+        listed_unit = EXCLUDED.listed_unit, channel = EXCLUDED.channel, profession = EXCLUDED.profession,
+        sought_at = EXCLUDED.sought_at, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
+        status_reason = EXCLUDED.status_reason, facts = EXCLUDED.facts, next_alert_at = EXCLUDED.next_alert_at,
+        assessed_at = EXCLUDED.assessed_at, assessment_profession = EXCLUDED.assessment_profession,
+        assessment_form = EXCLUDED.assessment_form, patient_chose_to_wait = EXCLUDED.patient_chose_to_wait,
+        updated_at = EXCLUDED.updated_at,
+        last_traceparent = CASE WHEN EXCLUDED.last_event_at >= coalesce(clocks.last_event_at, '-infinity')
+                                THEN coalesce(EXCLUDED.last_traceparent, clocks.last_traceparent)
+                                ELSE clocks.last_traceparent END,
+        last_event_at = greatest(clocks.last_event_at, EXCLUDED.last_event_at)"""
 
 
 def _clock_row(facts: ContactFacts, policy: GuaranteePolicy, now: datetime, traceparent: str | None,

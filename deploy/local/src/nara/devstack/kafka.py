@@ -18,7 +18,7 @@ from nara.shared.topics import CONTRACT_TOPICS
 
 from .errors import StackError
 from .layout import KAFKA_LOG4J, KAFKA_POM, StackLayout
-from .processes import choose_port, port_is_open, read_pid, start_detached, stop_group, wait_until
+from .processes import choose_port, port_is_open, read_pid, run_coroutine, start_detached, stop_group, wait_until
 
 HEAP = "-Xmx512m"
 MIN_JAVA = 17
@@ -100,7 +100,7 @@ class KafkaBroker:
             log_file=self.layout.log_of("kafka"), pid_file=self.pid_file,
         )
         wait_until(self._answers, timeout=90, interval=0.5, what="Kafka")
-        asyncio.run(self._create_contract_topics())
+        run_coroutine(self._create_contract_topics())
 
     def stop(self) -> bool:
         # A controlled shutdown of a lone KRaft node takes a few seconds; give it time before SIGKILL.
@@ -145,7 +145,7 @@ class KafkaBroker:
     def _answers(self) -> bool:
         if not self.is_running():
             raise StackError(f"Kafka exited while starting; see {self.layout.log_of('kafka')}")
-        return port_is_open(self.record["port"]) and asyncio.run(self._describe_cluster())
+        return port_is_open(self.record["port"]) and run_coroutine(self._describe_cluster())
 
     async def _describe_cluster(self) -> bool:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers, request_timeout_ms=5000)

@@ -17,7 +17,7 @@ import asyncpg
 
 from .errors import StackError
 from .layout import StackLayout
-from .processes import choose_port, port_is_open, wait_until
+from .processes import choose_port, port_is_open, run_coroutine, wait_until
 
 SERVICE_DATABASES = {"booking": "booking", "triage": "triage", "guarantee-monitor": "guarantee_monitor"}
 SUPERUSER = "nara_admin"
@@ -112,7 +112,7 @@ class PostgresServer:
         )
         self._pg_ctl("start", "-w", "-t", "60", "-l", str(log), "-o", options)
         wait_until(lambda: port_is_open(self.port), timeout=30, what="PostgreSQL")
-        asyncio.run(self._ensure_service_databases())
+        run_coroutine(self._ensure_service_databases())
 
     def stop(self) -> bool:
         if not self.record.get("data_dir") or not self.is_running():

@@ -122,3 +122,16 @@ def wait_until(check, *, timeout: float, interval: float = 0.2, what: str) -> No
             return
         time.sleep(interval)
     raise StackError(f"{what} did not come up within {timeout:.0f} s")
+
+
+def run_coroutine(coroutine):
+    """asyncio.run, also from code already inside an event loop (a benchmark's async main starting the stack)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()

@@ -145,8 +145,8 @@ class CpuWindow:
     shared machine shows up as 'other processes' or 'unattributed', not in the figures being compared.
     """
 
-    def __init__(self, owners: set[int] = frozenset(), owner_name: str = "service") -> None:
-        self.owners, self.owner_name = set(owners), owner_name
+    def __init__(self, owners: set[int] = frozenset(), owner_name: str = "service", poll_seconds: float = 0.5) -> None:
+        self.owners, self.owner_name, self.poll_seconds = set(owners), owner_name, poll_seconds
         self.groups: dict[str, float] = {}
         self.wall = self.busy = self.cores = 0.0
         self._base: dict[str, float] = {}
@@ -173,7 +173,7 @@ class CpuWindow:
         self.groups[UNATTRIBUTED] = self.busy - sum(self.groups.values())
 
     def _poll_until_stopped(self) -> None:
-        while not self._stop.wait(0.5):
+        while not self._stop.wait(self.poll_seconds):
             self._poll()
 
     def _poll(self, first: bool = False) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from .clock import STOCKHOLM
 
@@ -17,5 +18,10 @@ def guarantee_deadline(sought_at: datetime, days: int = NATIONAL_DAYS) -> dateti
     """
     if sought_at.tzinfo is None:
         raise ValueError("sought_at must carry a timezone")
-    local_day = sought_at.astimezone(STOCKHOLM).date()
+    return _end_of_day_after(sought_at.astimezone(STOCKHOLM).date(), days)
+
+
+@lru_cache(maxsize=4096)
+def _end_of_day_after(local_day: date, days: int) -> datetime:
+    # Asked for again and again with the same few dates (the guarantee monitor, for every clock it looks at).
     return datetime.combine(local_day + timedelta(days=days + 1), time(0), STOCKHOLM).astimezone(UTC)

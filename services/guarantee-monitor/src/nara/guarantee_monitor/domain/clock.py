@@ -101,9 +101,11 @@ def alerts_until(facts: ContactFacts, policy: GuaranteePolicy, now: datetime) ->
     return alerts
 
 
-def next_alert_moment(facts: ContactFacts, policy: GuaranteePolicy, now: datetime) -> datetime | None:
-    """When the scheduler must look at this contact again, if nothing else happens first."""
-    state = state_at(facts, policy, now)
+def next_alert_moment(facts: ContactFacts, policy: GuaranteePolicy, now: datetime,
+                      state: ClockState | None = None) -> datetime | None:
+    """When the scheduler must look at this contact again, if nothing else happens first (`state`: state_at now,
+    when the caller has it already)."""
+    state = state or state_at(facts, policy, now)
     if state is None or state.status in ("assessed", "not_covered", "breached"):
         return None
     upcoming = [m for m in [state.deadline - span for _, span in policy.tiers()] + [state.deadline] if m > now]

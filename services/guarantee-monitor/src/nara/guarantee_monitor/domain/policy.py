@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import timedelta
 
 from nara.shared.care_guarantee import NATIONAL_DAYS
@@ -23,6 +24,11 @@ class GuaranteePolicy:
 
     def tiers(self) -> list[tuple[int, timedelta]]:
         """Tiers from the earliest (most hours left) to the last."""
+        return self._tiers
+
+    @cached_property
+    def _tiers(self) -> list[tuple[int, timedelta]]:
+        # Asked for several times per clock and event: worked out once per policy.
         return [(hours, timedelta(hours=hours)) for hours in sorted(self.alert_tiers_hours, reverse=True)]
 
     @staticmethod

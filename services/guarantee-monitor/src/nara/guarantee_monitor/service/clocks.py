@@ -129,7 +129,7 @@ def _clock_row(facts: ContactFacts, policy: GuaranteePolicy, now: datetime, trac
     # After an event the scheduler looks at the clock at once when an alert may be due (a tier passed, or an
     # alert to resolve); otherwise at the next tier moment.
     due_now = look_now and state is not None and bool(alerts_until(facts, policy, now))
-    next_look = now if due_now else next_alert_moment(facts, policy, now)
+    next_look = now if due_now else next_alert_moment(facts, policy, now, state)
     first = facts.first_assessment()
     triage = facts.triage_at(now)
     return (facts.contact_id, facts.patient, facts.unit, facts.listed_unit, facts.channel,

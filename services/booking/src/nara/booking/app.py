@@ -34,8 +34,9 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         app.include_router(staff_api.router)
         app.include_router(pages.router)
         app.mount("/static/booking", StaticFiles(directory=pages.STATIC_DIR), name="booking-static")
-        IdempotentConsumer("booking-contacts", lambda: app.state.pool, contacts.HANDLERS).subscribe(
-            broker, CONTACTS, group_id=settings.contacts_consumer_group)
+        # In batches: a fresh consumer group reads the whole contact history, one transaction a poll.
+        IdempotentConsumer("booking-contacts", lambda: app.state.pool, contacts.HANDLERS).subscribe_batches(
+            broker, CONTACTS, group_id=settings.contacts_consumer_group, batch_handler=contacts.apply_batch)
 
     async def on_database_ready(app: FastAPI) -> None:
         if settings.load_demo_data:

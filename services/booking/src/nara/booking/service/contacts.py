@@ -46,3 +46,9 @@ HANDLERS = {
     ContactTriaged.event_type: on_triaged,
     ContactClosed.event_type: on_closed,
 }
+
+
+async def apply_batch(connection: asyncpg.Connection, events: list[DecodedEvent]) -> None:
+    """A poll's events in the consumer's one transaction; each handler is order-tolerant, so any order does."""
+    for event in events:
+        await HANDLERS[event.type](connection, event)

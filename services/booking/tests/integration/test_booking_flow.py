@@ -3,6 +3,8 @@
 import asyncio
 from datetime import timedelta
 
+import asyncpg
+
 from booking_support import UNIT_FALKENBERG, UNIT_FYLLINGE, UNIT_OSKARSTROM, citizen, personnummer, pseudonym, staff
 
 
@@ -69,6 +71,34 @@ async def test_a_refusal_is_also_the_answer_repeated_under_its_key(booking):
 
     assert first.status_code == again.status_code == 409
     assert first.json() == again.json()
+
+
+async def test_idempotency_keys_are_forgotten_after_their_retention_and_not_before(booking):
+    from nara.booking.entrypoints.transactions import forget_old_requests
+
+    pnr = personnummer(50)
+    [slot] = await booking.free_slots(pnr, UNIT_FALKENBERG, profession="nurse", count=1)
+    key = {"Idempotency-Key": "book-50"}
+    first = await booking.client.post("/api/v1/appointments", json={"slot_id": slot["id"]},
+                                      headers={**citizen(pnr), **key})
+    assert first.status_code == 201
+    made_at = booking.clock.now()
+
+    connection = await asyncpg.connect(booking.database_url)
+    try:
+        kept = await forget_old_requests(connection, made_at - timedelta(seconds=1))
+        still_there = await connection.fetchval("SELECT count(*) FROM idempotent_requests WHERE key = 'book-50'")
+        forgotten = await forget_old_requests(connection, made_at + timedelta(seconds=1))
+        gone = await connection.fetchval("SELECT count(*) FROM idempotent_requests WHERE key = 'book-50'")
+    finally:
+        await connection.close()
+
+    assert (still_there, gone) == (1, 0)
+    assert kept == 0 and forgotten >= 1
+    # The key is free again: the same request is now a new booking attempt, refused as the time is taken.
+    again = await booking.client.post("/api/v1/appointments", json={"slot_id": slot["id"]},
+                                      headers={**citizen(pnr), **key})
+    assert again.status_code == 409
 
 
 async def test_rebooking_moves_the_time_and_keeps_the_history(booking):

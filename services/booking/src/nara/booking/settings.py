@@ -1,4 +1,4 @@
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from nara.shared.settings import ServiceSettings
@@ -12,6 +12,8 @@ class BookingSettings(ServiceSettings):
     hold_minutes: int = 5
     max_future_web_bookings_per_unit: int = 3
     contacts_consumer_group: str = "booking-contacts"
+    # A repeated request with the same Idempotency-Key gets the first answer for this long; then the key is free.
+    idempotency_retention_hours: int = Field(168, ge=1)
     load_demo_data: bool = False  # './nara run' sets it: three Halland units and fourteen days of slots
     triage_url: str = "http://127.0.0.1:8002"  # the triage service, for the citizens' pages
     # Signs the pages' CSRF tokens and flow cookie; set it when several booking processes serve the pages.

@@ -24,7 +24,10 @@ from .views import appointment_view, slot_page_view
 
 router = APIRouter(prefix="/api/v1", tags=["booking"])
 STAFF_ROLES = {"reception", "clinician", "admin"}
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key",
+    description="A repeated request with the same key gets the first answer (for BOOKING_IDEMPOTENCY_RETENTION_HOURS, "
+                "7 days by default).")]
 
 
 class HoldRequest(BaseModel):

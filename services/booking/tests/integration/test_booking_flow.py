@@ -74,7 +74,7 @@ async def test_a_refusal_is_also_the_answer_repeated_under_its_key(booking):
 
 
 async def test_idempotency_keys_are_forgotten_after_their_retention_and_not_before(booking):
-    from nara.booking.entrypoints.transactions import forget_old_requests
+    from nara.shared.retention import forget_rows
 
     pnr = personnummer(50)
     [slot] = await booking.free_slots(pnr, UNIT_FALKENBERG, profession="nurse", count=1)
@@ -86,9 +86,11 @@ async def test_idempotency_keys_are_forgotten_after_their_retention_and_not_befo
 
     connection = await asyncpg.connect(booking.database_url)
     try:
-        kept = await forget_old_requests(connection, made_at - timedelta(seconds=1))
+        kept = await forget_rows(connection, "idempotent_requests", "created_at",
+                                 before=made_at - timedelta(seconds=1))
         still_there = await connection.fetchval("SELECT count(*) FROM idempotent_requests WHERE key = 'book-50'")
-        forgotten = await forget_old_requests(connection, made_at + timedelta(seconds=1))
+        forgotten = await forget_rows(connection, "idempotent_requests", "created_at",
+                                      before=made_at + timedelta(seconds=1))
         gone = await connection.fetchval("SELECT count(*) FROM idempotent_requests WHERE key = 'book-50'")
     finally:
         await connection.close()

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,6 +20,7 @@ from .http_metrics import HttpMetricsMiddleware
 from .identity import settings_from_environment
 from .migrations import SHARED_MIGRATIONS, apply_migrations
 from .outbox import OutboxRelay
+from .retention import keep_forgetting
 from .settings import ServiceSettings
 from .telemetry import instrument_http, kafka_middlewares, setup_tracing
 
@@ -63,7 +65,7 @@ def build_service_app(
             try:
                 await broker.start()
                 tasks = [asyncio.create_task(run(app), name=getattr(run, "__name__", "background"))
-                         for run in background]
+                         for run in (*background, forget_consumed_events)]
                 try:
                     yield
                 finally:
@@ -77,6 +79,9 @@ def build_service_app(
         finally:
             await pool.close()
 
+    forget_consumed_events = keep_forgetting(
+        "consumed_events", "consumed_at", timedelta(hours=settings.consumed_events_retention_hours),
+        now=lambda _: datetime.now(UTC))  # consumed_at is the database's own now()
     app = FastAPI(title=title, lifespan=lifespan)
     app.state.settings = settings
     app.state.broker = broker

@@ -29,3 +29,6 @@ class ServiceSettings(BaseSettings):
     graceful_shutdown_seconds: float = 15.0
     # A log line per request costs the hot path time, and says less than the request metrics and traces do.
     access_log: bool = False
+    # How long consumed event ids are kept against redelivery; every handler is idempotent besides (see
+    # deploy/RUNBOOK.md, "Replaying a topic"), so an older event read again changes nothing either.
+    consumed_events_retention_hours: int = Field(168, ge=1)

@@ -1,11 +1,7 @@
 """Wires the booking service: settings, database, Kafka, the contacts read model and the HTTP routes."""
 
-import asyncio
-import logging
 from datetime import timedelta
 from pathlib import Path
-
-import asyncpg
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -14,19 +10,17 @@ from faststream.kafka import KafkaBroker
 from nara.shared.clock import Clock, SystemClock
 from nara.shared.consumer import IdempotentConsumer
 from nara.shared.pseudonym import pseudonymiser_from_environment
+from nara.shared.retention import keep_forgetting
 from nara.shared.service_app import build_service_app
 from nara.shared.topics import CONTACTS
 
 from .demo import load_demo_data
 from .entrypoints import api, pages, staff_api
-from .entrypoints.transactions import forget_old_requests
 from .service import contacts
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
-IDEMPOTENCY_SWEEP_SECONDS = 600
-log = logging.getLogger(__name__)
 
 
 def create_app(settings: BookingSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -50,17 +44,9 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
             async with app.state.pool.acquire() as connection:
                 await load_demo_data(connection, app.state.clock.now())
 
-    async def forget_old_idempotency_keys(app: FastAPI) -> None:
-        retention = timedelta(hours=settings.idempotency_retention_hours)
-        while True:
-            try:
-                async with app.state.pool.acquire() as connection:
-                    while await forget_old_requests(connection, app.state.clock.now() - retention) > 0:
-                        await asyncio.sleep(0)  # between batches, let requests through
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("forgetting old idempotency keys failed; trying again later",
-                            extra={"error": type(error).__name__})
-            await asyncio.sleep(IDEMPOTENCY_SWEEP_SECONDS)
+    forget_old_idempotency_keys = keep_forgetting(
+        "idempotent_requests", "created_at", timedelta(hours=settings.idempotency_retention_hours),
+        now=lambda app: app.state.clock.now())
 
     return build_service_app(settings, title="Nära booking", migrations_dir=MIGRATIONS, add_routes=add_routes,
                              on_database_ready=on_database_ready, background=(forget_old_idempotency_keys,))

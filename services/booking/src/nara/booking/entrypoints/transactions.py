@@ -71,13 +71,5 @@ async def _claim(connection: asyncpg.Connection, caller: str, key: str, request_
     return JSONResponse(json.loads(row["response"]), status_code=row["status_code"])
 
 
-async def forget_old_requests(connection: asyncpg.Connection, before: datetime, batch: int = 10_000) -> int:
-    """Forget idempotency records made before `before`, a batch at a time; returns how many went."""
-    deleted = await connection.execute(
-        """DELETE FROM idempotent_requests WHERE ctid = ANY(ARRAY(
-               SELECT ctid FROM idempotent_requests WHERE created_at < $1 LIMIT $2))""", before, batch)
-    return int(deleted.split()[-1])
-
-
 def _hash(request: dict) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()

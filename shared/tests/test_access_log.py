@@ -94,3 +94,35 @@ async def test_the_log_has_the_indexes_audits_search_by(log_db):
 
     assert "(patient, read_at)" in definitions["access_log_patient_read_at"]
     assert "(staff_id, read_at)" in definitions["access_log_staff_read_at"]
+
+
+async def test_a_list_shown_again_is_logged_once_per_row_and_window_and_again_after_it(log_db):
+    from nara.shared.identity import record_repeated_staff_reads
+
+    queue = [(PATIENT, "contact/c-1"), (OTHER_PATIENT, "contact/c-2")]
+    window = timedelta(minutes=15)
+
+    first = await record_repeated_staff_reads(log_db, NURSE, queue, action="contact queue", at=MORNING,
+                                              window=window)
+    refreshed = await record_repeated_staff_reads(log_db, NURSE, [*queue, (PATIENT, "contact/c-3")],
+                                                  action="contact queue", at=MORNING + timedelta(seconds=10),
+                                                  window=window)
+    by_a_colleague = await record_repeated_staff_reads(log_db, DOCTOR, queue, action="contact queue",
+                                                       at=MORNING + timedelta(seconds=20), window=window)
+    after_the_window = await record_repeated_staff_reads(log_db, NURSE, queue, action="contact queue",
+                                                         at=MORNING + timedelta(minutes=16), window=window)
+
+    assert (first, refreshed, by_a_colleague, after_the_window) == (2, 1, 2, 2)
+    assert [(r.staff_id, r.resource, r.read_at) for r in await reads_of_patient(log_db, PATIENT)] == [
+        (NURSE.subject, "contact/c-1", MORNING), (NURSE.subject, "contact/c-3", MORNING + timedelta(seconds=10)),
+        (DOCTOR.subject, "contact/c-1", MORNING + timedelta(seconds=20)),
+        (NURSE.subject, "contact/c-1", MORNING + timedelta(minutes=16))]
+
+
+async def test_a_repeated_list_with_a_personnummer_is_refused_and_nothing_is_written(log_db):
+    from nara.shared.identity import record_repeated_staff_reads
+
+    with pytest.raises(AccessLogRefused):
+        await record_repeated_staff_reads(log_db, NURSE, [(PATIENT, "contact/c-1"), ("19121212-1212", "contact/c-2")],
+                                          action="contact queue", at=MORNING, window=timedelta(minutes=15))
+    assert await count_rows(log_db) == 0

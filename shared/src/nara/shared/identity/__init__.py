@@ -3,7 +3,13 @@
 dev_key.pem is a DEVELOPMENT-ONLY key, committed so local runs need no set-up; production refuses it.
 """
 
-from .access_log import AccessLogRefused, StaffRead, reads_of_patient, record_staff_read
+from .access_log import (
+    AccessLogRefused,
+    StaffRead,
+    reads_of_patient,
+    record_repeated_staff_reads,
+    record_staff_read,
+)
 from .caller import STAFF_ROLES, Caller, InvalidClaims, Role, parse_role
 from .dependencies import (
     CurrentCaller,
@@ -34,6 +40,7 @@ __all__ = [
     "IdentityConfigurationError", "IdentitySettings", "InvalidClaims", "MalformedToken", "MissingToken", "Role",
     "StaffRead", "TokenError", "TokenNotYetValid", "WrongAudience", "WrongIssuer", "current_caller",
     "ensure_staff_of", "identity_settings", "issue_dev_token", "parse_role", "reads_of_patient",
-    "record_staff_read", "request_time", "require_roles", "require_staff_of", "settings_from_environment",
+    "record_repeated_staff_reads", "record_staff_read",
+    "request_time", "require_roles", "require_staff_of", "settings_from_environment",
     "verify_token",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import asyncpg
 
@@ -39,6 +39,45 @@ async def record_staff_read(
     at: datetime,
 ) -> None:
     """Log one staff read; run it in the read's own transaction so read and log row commit together."""
+    _check_read(caller, patient, action, resource, at)
+    await connection.execute(
+        """INSERT INTO access_log (read_at, staff_id, staff_role, units, patient, action, resource, purpose)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+        at, caller.subject, str(caller.role), list(caller.units), patient, action, resource, purpose,
+    )
+
+
+async def record_repeated_staff_reads(
+    connection: asyncpg.Connection,
+    caller: Caller,
+    reads: list[tuple[str, str]],
+    *,
+    action: str,
+    at: datetime,
+    window: timedelta,
+    purpose: str | None = None,
+) -> int:
+    """Log a list shown again and again (a queue a page refreshes), each (patient, resource) once per `window`:
+    the same staff member seeing the same row again within it is the read already logged. One statement for
+    the whole list; returns how many rows were logged."""
+    for patient, resource in reads:
+        _check_read(caller, patient, action, resource, at)
+    if not reads:
+        return 0
+    logged = await connection.fetch(
+        """INSERT INTO access_log (read_at, staff_id, staff_role, units, patient, action, resource, purpose)
+           SELECT $1::timestamptz, $2, $3, $4, shown.patient, $5, shown.resource, $6
+           FROM unnest($7::text[], $8::text[]) AS shown (patient, resource)
+           WHERE NOT EXISTS (SELECT FROM access_log seen
+                             WHERE seen.staff_id = $2 AND seen.resource = shown.resource AND seen.action = $5
+                               AND seen.read_at > $1::timestamptz - $9::interval)
+           RETURNING id""",
+        at, caller.subject, str(caller.role), list(caller.units), action, purpose,
+        [patient for patient, _ in reads], [resource for _, resource in reads], window)
+    return len(logged)
+
+
+def _check_read(caller: Caller, patient: str, action: str, resource: str, at: datetime) -> None:
     if not caller.is_staff:
         # A citizen reading their own data is not a staff read; logging it would blur the audit.
         raise AccessLogRefused(f"only staff reads are logged, and this caller is a {caller.role}")
@@ -50,11 +89,6 @@ async def record_staff_read(
         raise AccessLogRefused("log the patient's pseudonym, never the personnummer")
     if not action.strip() or not resource.strip():
         raise AccessLogRefused("a logged read needs what was done (action) and to what (resource)")
-    await connection.execute(
-        """INSERT INTO access_log (read_at, staff_id, staff_role, units, patient, action, resource, purpose)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
-        at, caller.subject, str(caller.role), list(caller.units), patient, action, resource, purpose,
-    )
 
 
 async def reads_of_patient(connection: asyncpg.Connection, patient: str) -> list[StaffRead]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 
 from nara.shared.care_guarantee import guarantee_deadline
 from nara.shared.events.models import ContactAssessed, ContactClosed, ContactRegistered, ContactTriaged
-from nara.shared.identity import Caller, record_staff_read
+from nara.shared.identity import Caller, record_repeated_staff_reads, record_staff_read
 from nara.shared.outbox import add_event_to_outbox
 from nara.shared.personnummer import InvalidPersonnummer, normalise
 from nara.shared.pseudonym import Pseudonymiser
@@ -23,6 +23,9 @@ from ..domain.registry import GuidelineRegistry
 from .decision_metrics import count_decision
 
 SOURCE = "/nara/triage"
+# The console refreshes its queue every 10 s: each row it shows is logged once per staff member in this window,
+# not at every refresh (500 rows a refresh would bury the reads an audit looks for).
+QUEUE_READ_WINDOW = timedelta(minutes=15)
 
 
 async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser, *,
@@ -145,9 +148,9 @@ async def queue(connection: asyncpg.Connection, caller: Caller, *, unit: str, st
                                                   OR c.status = $2) ORDER BY c.sought_at LIMIT 500""",
         unit, status)
     views = [_view(row, now) for row in rows]
-    for view in views:
-        await record_staff_read(connection, caller, patient=view["patient"], action="contact queue",
-                                resource=f"contact/{view['id']}", at=now)
+    shown = [(view["patient"], f"contact/{view['id']}") for view in views]
+    await record_repeated_staff_reads(connection, caller, shown, action="contact queue", at=now,
+                                      window=QUEUE_READ_WINDOW)
     return views
 
 

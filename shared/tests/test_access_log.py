@@ -17,9 +17,11 @@ MORNING = datetime(2025, 3, 30, 7, 15, tzinfo=UTC)
 
 @pytest.fixture
 async def log_db(fresh_schema, tmp_path):
-    """The throwaway schema with only the access-log migration applied, through the real runner."""
-    shutil.copy(SHARED_MIGRATIONS / "0003_access_log.sql", tmp_path / "0003_access_log.sql")
-    assert await apply_migrations(fresh_schema, {"shared": tmp_path}) == ["shared/0003_access_log.sql"]
+    """The throwaway schema with only the access-log migrations applied, through the real runner."""
+    names = ["0003_access_log.sql", "0006_access_log_repeats.sql", "0007_access_log_repeats.sql"]
+    for name in names:
+        shutil.copy(SHARED_MIGRATIONS / name, tmp_path / name)
+    assert await apply_migrations(fresh_schema, {"shared": tmp_path}) == [f"shared/{name}" for name in names]
     return fresh_schema
 
 
@@ -96,7 +98,7 @@ async def test_the_log_has_the_indexes_audits_search_by(log_db):
     assert "(staff_id, read_at)" in definitions["access_log_staff_read_at"]
 
 
-async def test_a_list_shown_again_is_logged_once_per_row_and_window_and_again_after_it(log_db):
+async def test_a_list_shown_again_is_counted_on_its_first_row_in_the_window_and_logged_anew_after_it(log_db):
     from nara.shared.identity import record_repeated_staff_reads
 
     queue = [(PATIENT, "contact/c-1"), (OTHER_PATIENT, "contact/c-2")]
@@ -104,19 +106,21 @@ async def test_a_list_shown_again_is_logged_once_per_row_and_window_and_again_af
 
     first = await record_repeated_staff_reads(log_db, NURSE, queue, action="contact queue", at=MORNING,
                                               window=window)
-    refreshed = await record_repeated_staff_reads(log_db, NURSE, [*queue, (PATIENT, "contact/c-3")],
-                                                  action="contact queue", at=MORNING + timedelta(seconds=10),
-                                                  window=window)
+    refreshed = [await record_repeated_staff_reads(log_db, NURSE, [*queue, (PATIENT, "contact/c-3")],
+                                                   action="contact queue", at=MORNING + timedelta(seconds=s),
+                                                   window=window) for s in (10, 20)]
     by_a_colleague = await record_repeated_staff_reads(log_db, DOCTOR, queue, action="contact queue",
-                                                       at=MORNING + timedelta(seconds=20), window=window)
+                                                       at=MORNING + timedelta(seconds=30), window=window)
     after_the_window = await record_repeated_staff_reads(log_db, NURSE, queue, action="contact queue",
                                                          at=MORNING + timedelta(minutes=16), window=window)
 
-    assert (first, refreshed, by_a_colleague, after_the_window) == (2, 1, 2, 2)
-    assert [(r.staff_id, r.resource, r.read_at) for r in await reads_of_patient(log_db, PATIENT)] == [
-        (NURSE.subject, "contact/c-1", MORNING), (NURSE.subject, "contact/c-3", MORNING + timedelta(seconds=10)),
-        (DOCTOR.subject, "contact/c-1", MORNING + timedelta(seconds=20)),
-        (NURSE.subject, "contact/c-1", MORNING + timedelta(minutes=16))]
+    assert (first, refreshed, by_a_colleague, after_the_window) == (2, [1, 0], 2, 2)
+    assert [(r.staff_id, r.resource, r.read_at, r.repeats, r.last_read_at)
+            for r in await reads_of_patient(log_db, PATIENT)] == [
+        (NURSE.subject, "contact/c-1", MORNING, 2, MORNING + timedelta(seconds=20)),
+        (NURSE.subject, "contact/c-3", MORNING + timedelta(seconds=10), 1, MORNING + timedelta(seconds=20)),
+        (DOCTOR.subject, "contact/c-1", MORNING + timedelta(seconds=30), 0, None),
+        (NURSE.subject, "contact/c-1", MORNING + timedelta(minutes=16), 0, None)]
 
 
 async def test_a_repeated_list_with_a_personnummer_is_refused_and_nothing_is_written(log_db):

@@ -26,6 +26,8 @@ class StaffRead:
     action: str
     resource: str
     purpose: str | None
+    repeats: int = 0  # the same staff member shown the same thing again within a window (a refreshed list)
+    last_read_at: datetime | None = None
 
 
 async def record_staff_read(
@@ -57,20 +59,27 @@ async def record_repeated_staff_reads(
     window: timedelta,
     purpose: str | None = None,
 ) -> int:
-    """Log a list shown again and again (a queue a page refreshes), each (patient, resource) once per `window`:
-    the same staff member seeing the same row again within it is the read already logged. One statement for
-    the whole list; returns how many rows were logged."""
+    """Log a list shown again and again (a queue a page refreshes). Each (patient, resource) shown is a read:
+    the first in `window` gets a row of its own; a showing again within it is counted on that row (`repeats`,
+    `last_read_at`), so every read is in the log without a row every few seconds. One statement for the list;
+    returns how many new rows were written."""
     for patient, resource in reads:
         _check_read(caller, patient, action, resource, at)
     if not reads:
         return 0
     logged = await connection.fetch(
-        """INSERT INTO access_log (read_at, staff_id, staff_role, units, patient, action, resource, purpose)
-           SELECT $1::timestamptz, $2, $3, $4, shown.patient, $5, shown.resource, $6
-           FROM unnest($7::text[], $8::text[]) AS shown (patient, resource)
-           WHERE NOT EXISTS (SELECT FROM access_log seen
-                             WHERE seen.staff_id = $2 AND seen.resource = shown.resource AND seen.action = $5
-                               AND seen.read_at > $1::timestamptz - $9::interval)
+        """WITH shown AS (SELECT * FROM unnest($7::text[], $8::text[]) AS shown (patient, resource)),
+           seen AS (
+               UPDATE access_log logged SET repeats = logged.repeats + 1, last_read_at = $1::timestamptz
+               FROM shown
+               WHERE logged.id = (SELECT id FROM access_log earlier
+                                  WHERE earlier.staff_id = $2 AND earlier.resource = shown.resource
+                                    AND earlier.action = $5 AND earlier.read_at > $1::timestamptz - $9::interval
+                                  ORDER BY earlier.read_at DESC LIMIT 1)
+               RETURNING shown.resource)
+           INSERT INTO access_log (read_at, staff_id, staff_role, units, patient, action, resource, purpose)
+           SELECT $1::timestamptz, $2, $3, $4, shown.patient, $5, shown.resource, $6 FROM shown
+           WHERE shown.resource NOT IN (SELECT resource FROM seen)
            RETURNING id""",
         at, caller.subject, str(caller.role), list(caller.units), action, purpose,
         [patient for patient, _ in reads], [resource for _, resource in reads], window)
@@ -94,7 +103,7 @@ def _check_read(caller: Caller, patient: str, action: str, resource: str, at: da
 async def reads_of_patient(connection: asyncpg.Connection, patient: str) -> list[StaffRead]:
     """Every logged staff read of one patient's data, oldest first, for an audit."""
     rows = await connection.fetch(
-        """SELECT read_at, staff_id, staff_role, units, patient, action, resource, purpose
+        """SELECT read_at, staff_id, staff_role, units, patient, action, resource, purpose, repeats, last_read_at
            FROM access_log WHERE patient = $1 ORDER BY read_at, id""",
         patient,
     )

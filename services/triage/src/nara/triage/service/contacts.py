@@ -23,8 +23,8 @@ from ..domain.registry import GuidelineRegistry
 from .decision_metrics import count_decision
 
 SOURCE = "/nara/triage"
-# The console refreshes its queue every 10 s: each row it shows is logged once per staff member in this window,
-# not at every refresh (500 rows a refresh would bury the reads an audit looks for).
+# The console refreshes its queue every 10 s: each row it shows gets a log row once per staff member in this
+# window, and every refresh after that is counted on it (500 new rows a refresh would bury what audits look for).
 QUEUE_READ_WINDOW = timedelta(minutes=15)
 
 

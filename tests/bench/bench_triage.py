@@ -31,7 +31,10 @@ from bench_booking import ITS_BACKENDS, LOADGEN, OTHER, UNATTRIBUTED, UNDER_TEST
 from nara.devstack.testing import real_infrastructure, scratch_schema, service_process
 from nara.shared.events.vocabulary import Channel
 from nara.shared.identity import issue_dev_token
-from nara.triage.domain.guidelines import ChoiceQuestion, NumberQuestion, load_guidelines
+from nara.triage.domain.conditions import Sex
+from nara.triage.domain.loading import load_guidelines
+from nara.triage.domain.patient import PatientFacts
+from nara.triage.domain.questions import ChoiceQuestion, NumberQuestion
 from nara.triage.domain.registry import GuidelineRegistry
 from nara.triage.settings import GUIDELINES
 
@@ -53,10 +56,12 @@ def make_cases(count: int, seed: int) -> list[dict]:
         reason = reasons[n % len(reasons)]
         low, high = (reason.age.min, reason.age.max) if reason.age else (0, 100)
         age = rng.randint(low, min(high, 100))
+        sex = reason.sex or rng.choice([Sex.FEMALE, Sex.MALE])
+        months = age * 12 + rng.randint(0, 11)
         answers = {}
-        for question in reason.questions:
-            if not question.applies_to(age) or rng.random() < 0.25:
-                continue  # not asked at this age, or left unanswered
+        for question in reason.compiled.asked_of(PatientFacts(age, months, sex), {}):
+            if rng.random() < 0.25:
+                continue  # left unanswered
             if isinstance(question, ChoiceQuestion):
                 answers[question.id] = rng.choice(question.values)
             elif isinstance(question, NumberQuestion):
@@ -64,8 +69,13 @@ def make_cases(count: int, seed: int) -> list[dict]:
                 answers[question.id] = round(value) if question.integer else round(value, 1)
             else:
                 answers[question.id] = rng.random() < 0.25  # most answers to a yes/no question are "no"
-        cases.append({"reason_code": reason.code, "answers": answers, "age": age, "channel": rng.choice(channels)})
+        cases.append({"reason_code": reason.code, "answers": answers, "age": age, "age_months": months,
+                      "sex": sex.value, "channel": rng.choice(channels)})
     return cases
+
+
+def facts(case: dict) -> PatientFacts:
+    return PatientFacts(case["age"], case["age_months"], Sex(case["sex"]))
 
 
 def checked(registry: GuidelineRegistry, cases: list[dict]) -> list[dict]:
@@ -73,7 +83,7 @@ def checked(registry: GuidelineRegistry, cases: list[dict]) -> list[dict]:
     good = []
     for case in cases:
         try:
-            registry.evaluate(case["reason_code"], case["answers"], case["age"], case["channel"], datetime.now(UTC))
+            registry.evaluate(case["reason_code"], case["answers"], facts(case), case["channel"], datetime.now(UTC))
         except Exception as error:  # noqa: BLE001 — reported, and left out of the timing
             print(f"  left out: {case['reason_code']} {case['answers']} ({type(error).__name__}: {error})")
             continue
@@ -89,13 +99,13 @@ def in_process(registry: GuidelineRegistry, cases: list[dict], calls: int, to_js
     latencies = []
     warm = min(len(cases), 1000)
     for case in cases[:warm]:
-        registry.evaluate(case["reason_code"], case["answers"], case["age"], case["channel"], datetime.now(UTC))
+        registry.evaluate(case["reason_code"], case["answers"], facts(case), case["channel"], datetime.now(UTC))
     started = time.perf_counter()
     for n in range(calls):
         case = cases[n % len(cases)]
         at = datetime.now(UTC)
         begun = time.perf_counter()
-        decision = registry.evaluate(case["reason_code"], case["answers"], case["age"], case["channel"], at)
+        decision = registry.evaluate(case["reason_code"], case["answers"], facts(case), case["channel"], at)
         if to_json:
             decision.model_dump(mode="json")
         latencies.append(time.perf_counter() - begun)
@@ -147,7 +157,7 @@ async def same_decisions(client: httpx.AsyncClient, registry: GuidelineRegistry,
     differ = 0
     for case in cases:
         response = await client.post("/api/v1/triage/evaluate", json=case)
-        local = registry.evaluate(case["reason_code"], case["answers"], case["age"], case["channel"],
+        local = registry.evaluate(case["reason_code"], case["answers"], facts(case), case["channel"],
                                   datetime.now(UTC)).model_dump(mode="json")
         if response.status_code != 200 or response.json() != local:
             differ += 1

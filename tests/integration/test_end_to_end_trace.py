@@ -18,8 +18,9 @@ from nara.devstack.testing import scratch_schema, service_process, zipkin_server
 BOOKING_REQUEST = "post /api/v1/appointments"  # Zipkin keeps span names in lower case
 RELAY_PUBLISH = "nara.appointments.v1 publish"
 MONITOR_APPLY = "apply se.nara.appointment.booked.v1"
-SORE_THROAT = {"airway": False, "one_sided_abscess": False, "sepsis_signs": False, "fever": True, "cough": False,
-               "tender_glands": True, "tonsil_coating": True, "days": 2}
+SORE_THROAT = {"airway": False, "abscess_signs": False, "sepsis_signs": False, "fever": True,
+               "non_blanching_rash": False, "new_confusion": False, "stiff_neck": False, "immunosuppressed": False,
+               "cannot_drink": False, "cough": False, "tender_glands": True, "tonsil_coating": True, "days": 2}
 
 
 @pytest.fixture(scope="module")

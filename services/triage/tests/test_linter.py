@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nara.triage import lint
-from nara.triage.domain.guidelines import SHIPPED_GUIDELINES_FOLDER
+from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER
 from nara.triage.domain.linter import FindingKind, lint_guidelines
 
 BROKEN = Path(__file__).parent / "broken_guidelines"
@@ -35,6 +35,17 @@ EXPECTED = {
     "red_flag_too_weak": (FindingKind.RED_FLAG_TOO_WEAK, "red_flags[0].care_level", "allows within_3_days"),
     "guarantee_inconsistent": (FindingKind.GUARANTEE_INCONSISTENT, "rules[1].guarantee_applies", "self-care advice"),
     "changelog_missing_version": (FindingKind.CHANGELOG_MISSING_VERSION, "", "no heading for version 2026.1.1"),
+    # The findings 8, 9 and 12: an ambulance case sent to the ED on its own, advice that sends a 1177
+    # caller back to 1177, RETTS yellow beside emergency_now; and wording and unanswered levels.
+    "colour_level_mismatch": (FindingKind.COLOUR_LEVEL_MISMATCH, "rules[0].urgency", "pairs the RETTS colour yellow"
+                                                                                     " with emergency_now"),
+    "advice_disagrees_with_level": (FindingKind.ADVICE_DISAGREES_WITH_LEVEL, "red_flags[0].advice",
+                                    "sends the patient on their own"),
+    "advice_names_1177": (FindingKind.ADVICE_NAMES_1177, "rules[0].advice", "names 1177"),
+    "adult_wording_for_child": (FindingKind.ADULT_WORDING_FOR_CHILD, "questions[0]", "add text_child"),
+    "unanswered_level_wrong": (FindingKind.UNANSWERED_LEVEL_WRONG, "red_flags[0].if_unanswered",
+                               "must lie between same_day and the flag's own call_112"),
+    "unknown_question": (FindingKind.UNKNOWN_QUESTION, "questions[2].asked_if", "'duration_known'"),
 }
 
 
@@ -61,7 +72,7 @@ def test_a_broken_sample_gives_exactly_its_finding(sample: str):
 def test_the_command_passes_the_shipped_guidelines(capsys):
     assert lint.main([]) == 0
     out = capsys.readouterr().out
-    assert "version 2026.11.1" in out and "clean" in out
+    assert "version 2026.12.1" in out and "clean" in out
 
 
 def test_the_command_lists_findings_and_fails(capsys):

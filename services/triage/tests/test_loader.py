@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nara.triage.domain.guidelines import SHIPPED_GUIDELINES_FOLDER, GuidelineLoadError, load_guidelines
+from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, GuidelineLoadError, load_guidelines
 
 REASON = textwrap.dedent('''\
     code: {code}
@@ -45,7 +45,7 @@ def problems_of(folder: Path) -> list[str]:
 
 def test_the_shipped_guidelines_load_with_their_version():
     guidelines = load_guidelines(SHIPPED_GUIDELINES_FOLDER)
-    assert guidelines.version == "2026.11.1"
+    assert guidelines.version == "2026.12.1"
     assert guidelines.reason_files["urinary"] == "reasons/urinary.yaml"
 
 
@@ -148,6 +148,25 @@ def test_the_set_serialises_to_json_and_back_without_loss_or_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # pydantic warns when it cannot serialise a value as declared
         dumped = guidelines.model_dump(mode="json")
-    assert dumped["reasons"]["abdominal_pain"]["red_flags"][3]["when"]["answers"]["location"] == ["right_lower",
-                                                                                                  "left_lower"]
+    conditions = [flag["when"]["answers"] for reason in dumped["reasons"].values() for flag in reason["red_flags"]]
+    assert any(isinstance(value, list) for answers in conditions for value in answers.values())
     assert GuidelineSet.model_validate(dumped) == guidelines
+
+
+def test_a_reason_cannot_ask_its_own_copy_of_a_shared_question_and_lists_only_shared_risk_factors(folder: Path):
+    header = folder / "guidelines.yaml"
+    header.write_text(header.read_text() + "shared_questions:\n  - {id: danger, kind: yes_no, ask: when_listed, "
+                      "text: \"Fara?\"}\n")
+    reason = folder / "reasons" / "first.yaml"
+    reason.write_text(reason.read_text().replace("synonyms: [prov]", "synonyms: [prov]\nrisk_factors: [smoking]"))
+    found = problems_of(folder)
+    assert any("'danger' is a shared question" in p for p in found), found
+    assert any("'smoking' is not a shared question" in p for p in found), found
+
+
+def test_sources_may_come_in_area_files_but_never_twice(folder: Path):
+    (folder / "sources").mkdir()
+    (folder / "sources" / "area.yaml").write_text('extra: {name: "NICE", url: "https://www.nice.org.uk/"}\n')
+    assert "extra" in load_guidelines(folder).sources
+    (folder / "sources" / "again.yaml").write_text('s: {name: "1177", url: "https://www.1177.se/"}\n')
+    assert any("listed twice" in p for p in problems_of(folder))

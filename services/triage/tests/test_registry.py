@@ -10,82 +10,83 @@ from pathlib import Path
 import pytest
 
 from nara.shared.clock import STOCKHOLM
-from nara.triage.domain.guidelines import SHIPPED_GUIDELINES_FOLDER
 from nara.triage.domain.linter import FindingKind
+from nara.triage.domain.patient import PatientFacts
 from nara.triage.domain.registry import GuidelineRegistry, GuidelinesRejected
 
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=STOCKHOLM)
-SORE_THROAT = {"fever": False, "cough": True, "days": 2}
+ENGINE_SET = Path(__file__).parent / "engine_guidelines"
+SHORT_COUGH = {"breathless": False, "fever": False, "sepsis_signs": False, "days": 2}
+ADULT = PatientFacts(30)
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     copy = tmp_path / "guidelines"
-    shutil.copytree(SHIPPED_GUIDELINES_FOLDER, copy)
+    shutil.copytree(ENGINE_SET, copy)
     return copy
 
 
 def new_version(folder: Path, version: str, *, changelog: bool = True) -> None:
     header = folder / "guidelines.yaml"
-    header.write_text(header.read_text().replace('version: "2026.11.1"', f'version: "{version}"'))
+    header.write_text(header.read_text().replace('version: "2026.12.1"', f'version: "{version}"'))
     if changelog:
         log = folder / "CHANGELOG.md"
-        log.write_text(log.read_text() + f"\n## {version}\n\nSore throat with a cough: see a nurse.\n")
+        log.write_text(log.read_text() + f"\n## {version}\n\nA short cough: see a nurse.\n")
 
 
 def change_a_rule(folder: Path) -> None:
-    """Send a sore throat with a cough to a nurse within 3 days instead of self-care."""
-    reason = folder / "reasons" / "sore_throat.yaml"
+    """Send a short cough to a nurse within 3 days instead of self-care."""
+    reason = folder / "reasons" / "cough.yaml"
     text = reason.read_text()
-    start = text.index("  - id: sore_throat.viral_cough")
-    end = text.index("  - id: sore_throat.viral_no_fever")
+    start = text.index("  - id: cough.short\n")
+    end = text.index("  - id: cough.default")
     block = text[start:end].replace("urgency: blue", "urgency: green").replace("care_level: self_care",
                                                                               "care_level: within_3_days")
     block = block.replace("guarantee_applies: false  # self-care advice", "guarantee_applies: true")
-    block = block.replace("priority: 10", "priority: 15")  # above viral_no_fever, which still gives self-care
     reason.write_text(text[:start] + block + text[end:])
 
 
 def test_the_registry_starts_with_the_folder_in_force(folder: Path):
     registry = GuidelineRegistry(folder)
-    assert registry.current().version == "2026.11.1"
-    assert registry.evaluate("sore_throat", SORE_THROAT, 30, "web", AT).care_level == "self_care"
+    assert registry.current().version == "2026.12.1"
+    assert registry.evaluate("cough", SHORT_COUGH, ADULT, "web", AT).care_level == "self_care"
 
 
 def test_a_new_valid_version_is_picked_up_without_a_restart(folder: Path):
     registry = GuidelineRegistry(folder)
-    before = registry.evaluate("sore_throat", SORE_THROAT, 30, "web", AT)
+    before = registry.evaluate("cough", SHORT_COUGH, ADULT, "web", AT)
     change_a_rule(folder)
-    new_version(folder, "2026.11.2")
+    new_version(folder, "2026.12.2")
     result = registry.reload()
     assert (result.accepted, result.changed, result.version, result.previous_version) == (
-        True, True, "2026.11.2", "2026.11.1")
-    after = registry.evaluate("sore_throat", SORE_THROAT, 30, "web", AT)
-    assert (before.guideline_version, before.care_level) == ("2026.11.1", "self_care")
-    assert (after.guideline_version, after.care_level) == ("2026.11.2", "within_3_days")
+        True, True, "2026.12.2", "2026.12.1")
+    after = registry.evaluate("cough", SHORT_COUGH, ADULT, "web", AT)
+    assert (before.guideline_version, before.care_level) == ("2026.12.1", "self_care")
+    assert (after.guideline_version, after.care_level) == ("2026.12.2", "within_3_days")
 
 
 def test_a_broken_version_is_refused_and_the_old_one_stays(folder: Path):
     registry = GuidelineRegistry(folder)
     in_force = registry.current()
-    reason = folder / "reasons" / "back_pain.yaml"
-    reason.write_text(reason.read_text().replace("profession: physiotherapist", "profession: chiropractor", 1))
-    new_version(folder, "2026.11.2")
+    reason = folder / "reasons" / "cough.yaml"
+    reason.write_text(reason.read_text().replace("profession: nurse", "profession: chiropractor", 1))
+    new_version(folder, "2026.12.2")
     result = registry.reload()
-    assert (result.accepted, result.changed, result.version) == (False, False, "2026.11.1")
+    assert (result.accepted, result.changed, result.version) == (False, False, "2026.12.1")
     assert [f.kind for f in result.findings] == [FindingKind.UNKNOWN_PROFESSION]
     assert registry.current() is in_force
-    assert registry.evaluate("back_pain", {}, 40, "web", AT).guideline_version == "2026.11.1"
+    assert registry.evaluate("cough", SHORT_COUGH, ADULT, "web", AT).guideline_version == "2026.12.1"
 
 
 def test_a_version_without_a_changelog_entry_is_refused(folder: Path):
     registry = GuidelineRegistry(folder)
     change_a_rule(folder)
-    new_version(folder, "2026.11.2", changelog=False)
+    new_version(folder, "2026.12.2", changelog=False)
     result = registry.reload()
     assert not result.accepted
     assert [f.kind for f in result.findings] == [FindingKind.CHANGELOG_MISSING_VERSION]
-    assert registry.current().version == "2026.11.1"
+    assert registry.current().version == "2026.12.1"
 
 
 def test_changed_rules_under_the_same_version_are_refused(folder: Path):
@@ -94,7 +95,7 @@ def test_changed_rules_under_the_same_version_are_refused(folder: Path):
     result = registry.reload()
     assert not result.accepted
     assert [f.kind for f in result.findings] == [FindingKind.VERSION_NOT_CHANGED]
-    assert registry.evaluate("sore_throat", SORE_THROAT, 30, "web", AT).care_level == "self_care"
+    assert registry.evaluate("cough", SHORT_COUGH, ADULT, "web", AT).care_level == "self_care"
 
 
 def test_reloading_an_unchanged_folder_changes_nothing(folder: Path):
@@ -115,13 +116,13 @@ def test_a_registry_will_not_start_on_broken_guidelines():
 def test_decisions_during_a_reload_use_one_whole_version(folder: Path):
     registry = GuidelineRegistry(folder)
     change_a_rule(folder)
-    new_version(folder, "2026.11.2")
+    new_version(folder, "2026.12.2")
     seen: set[tuple[str, str]] = set()
     stop = threading.Event()
 
     def triage_until_stopped():
         while not stop.is_set():
-            decision = registry.evaluate("sore_throat", SORE_THROAT, 30, "web", AT)
+            decision = registry.evaluate("cough", SHORT_COUGH, ADULT, "web", AT)
             seen.add((decision.guideline_version, decision.care_level))
 
     worker = threading.Thread(target=triage_until_stopped)
@@ -131,4 +132,4 @@ def test_decisions_during_a_reload_use_one_whole_version(folder: Path):
     finally:
         stop.set()
         worker.join(timeout=10)
-    assert seen <= {("2026.11.1", "self_care"), ("2026.11.2", "within_3_days")}
+    assert seen <= {("2026.12.1", "self_care"), ("2026.12.2", "within_3_days")}

@@ -40,21 +40,31 @@ async def log_in(page: Page, personnummer: str) -> None:
     await expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
 
 
-async def answer_questions(page: Page, *, yes: bool = False) -> None:
-    """Answer every question: yes or no, the first option, or a number in the middle of the range."""
+async def answer_page(page: Page, *, yes: bool = False) -> None:
+    """Answer every question on the page: yes or no, the first option, or a number in the middle of the range."""
     for group in await page.locator("fieldset").all():
         choice = group.get_by_label("Ja" if yes else "Nej", exact=True)
         if await choice.count():
             await choice.check()
         else:
             await group.locator("input[type=radio]").first.check()
-    for field in await page.locator("input.input").all():
+    for field in await page.locator("form[action='/besvar/fragor'] input.input").all():
         hint = await page.locator(f"#{await field.get_attribute('id')}-hint").inner_text()
         low, high = (float(n) for n in re.findall(r"-?\d+(?:[.,]\d+)?", hint.replace(",", "."))[:2])
         integer = await field.get_attribute("inputmode") == "numeric"
         middle = (low + high) / 2
         await field.fill(str(int(middle)) if integer else f"{middle:.1f}".replace(".", ","))
     await page.get_by_role("button", name="Fortsätt").click()
+
+
+async def answer_questions(page: Page, *, yes: bool = False) -> None:
+    """Answer page after page (red flags come first) until the advice."""
+    for _ in range(8):
+        await page.wait_for_load_state()
+        if not page.url.split("?")[0].endswith("/besvar/fragor"):
+            return
+        await answer_page(page, yes=yes)
+    raise AssertionError("the questions never ended")
 
 
 async def find_advice(page: Page, wanted: re.Pattern, *, yes: bool = False) -> str:
@@ -77,7 +87,7 @@ async def find_advice(page: Page, wanted: re.Pattern, *, yes: bool = False) -> s
 
 
 async def describe_bookable_problem(page: Page) -> str:
-    return await find_advice(page, re.compile(r"^Du bör träffa en "))
+    return await find_advice(page, re.compile(r"^(Du|Barnet) bör träffa en "))
 
 
 async def choose_unit(page: Page, name: str = "Vårdcentralen Falkenberg") -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import UTC, date, datetime
 
 import httpx
 import pytest
 
 from nara.booking.adapters.triage_client import TriageClient, TriageRefused, TriageUnavailable
+from nara.booking.domain.patient import PatientFacts
 from nara.booking.entrypoints.pages import swedish
 from nara.booking.entrypoints.pages.rendering import Option, Safe, fmt, radios
 from nara.booking.entrypoints.pages.session import csrf_matches, csrf_token, safe_local_path, sign, unsign
@@ -105,6 +108,30 @@ async def test_the_triage_client_forwards_the_citizens_token_and_reads_the_guide
     assert [r.code for r in guidelines.reasons if r.applies_to(40)] == ["hosta"]
 
 
+ADULT = PatientFacts(40, 480, "female", by_guardian=False)
+
+
+async def test_the_client_sends_the_patients_facts_and_reads_where_to_turn_and_the_deciding_rule():
+    seen = {}
+    decision = {"urgency": "red", "care_level": "call_112", "profession": "doctor", "alternatives": [],
+                "guarantee_applies": True, "guideline_version": "1", "advice": "Ring 112 nu. Sitt upp.",
+                "care_advice": "Sitt upp.", "unanswered_red_flags": ["sweating"],
+                "where_to_turn": {"heading": "Ring 112 nu", "text": "Ring 112 nu.", "phone": "112"},
+                "rules_fired": [{"rule_id": "a", "text": "Andnöd.", "kind": "red_flag", "deciding": True},
+                                {"rule_id": "b", "text": "Pågående smärta.", "kind": "rule", "deciding": False}]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.update(json.loads(request.content))
+        return httpx.Response(200, json=decision)
+
+    read = await _client(handler).evaluate("t", reason_code="chest_pain", answers={"breathless": True},
+                                           patient=PatientFacts(0, 2, "male", by_guardian=True))
+    assert (seen["age"], seen["age_months"], seen["sex"], seen["respondent"]) == (0, 2, "male", "guardian")
+    assert (read.heading, read.phone, read.deciding_kind, read.deciding_text) == (
+        "Ring 112 nu", "112", "red_flag", "Andnöd.")
+    assert read.red_flag_decided and read.unanswered_red_flags == ["sweating"] and read.care_advice == "Sitt upp."
+
+
 async def test_an_unreachable_or_failing_triage_service_is_unavailable_and_a_refusal_is_a_refusal():
     def unreachable(request):
         raise httpx.ConnectError("refused", request=request)
@@ -115,7 +142,7 @@ async def test_an_unreachable_or_failing_triage_service_is_unavailable_and_a_ref
         await _client(lambda r: httpx.Response(503, json={"detail": "down"})).guidelines("t")
     with pytest.raises(TriageRefused) as refused:
         await _client(lambda r: httpx.Response(422, json={"detail": "bad answers"})).evaluate(
-            "t", reason_code="hosta", answers={}, age=40)
+            "t", reason_code="hosta", answers={}, patient=ADULT)
     assert refused.value.status == 422
 
 
@@ -124,7 +151,7 @@ async def test_the_triage_client_reads_a_decision_flat_or_nested():
                 "guarantee_applies": True, "guideline_version": "1", "advice": "Vila.",
                 "rules_fired": [{"rule_id": "r", "text": "Hosta utan varningstecken."}]}
     flat = await _client(lambda r: httpx.Response(200, json=decision)).evaluate(
-        "t", reason_code="hosta", answers={}, age=40)
+        "t", reason_code="hosta", answers={}, patient=ADULT)
     nested = await _client(lambda r: httpx.Response(200, json={"decision": decision})).triage_contact("t", "c-1", {})
     assert flat == nested
     assert flat.rules_fired == ["Hosta utan varningstecken."] and flat.alternatives == ["doctor"]

@@ -6,8 +6,9 @@ import re
 
 from playwright.async_api import expect
 
-ANSWERS = {"airway": "Nej", "one_sided_abscess": "Nej", "sepsis_signs": "Nej", "fever": "Ja", "cough": "Nej",
-           "tender_glands": "Ja", "tonsil_coating": "Ja", "days": "4"}
+ANSWERS = {"airway": "Nej", "abscess_signs": "Nej", "sepsis_signs": "Nej", "fever": "Ja", "non_blanching_rash": "Nej", "new_confusion": "Nej",
+           "stiff_neck": "Nej", "immunosuppressed": "Nej", "cannot_drink": "Nej", "cough": "Nej", "tender_glands": "Ja",
+           "tonsil_coating": "Ja", "days": "4"}
 
 
 async def test_every_console_page_passes_axe(audit_desk, steps, axe_script, triage_console):

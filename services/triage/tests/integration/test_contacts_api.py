@@ -9,8 +9,9 @@ from nara.shared.identity import issue_dev_token, reads_of_patient
 
 UNIT = "SE2321000115-E00000000011"
 OTHER_UNIT = "SE2321000115-E00000000013"
-STREP = {"airway": False, "one_sided_abscess": False, "sepsis_signs": False, "fever": True, "cough": False,
-         "tender_glands": True, "tonsil_coating": True, "days": 2}
+STREP = {"airway": False, "abscess_signs": False, "sepsis_signs": False, "fever": True,
+         "non_blanching_rash": False, "new_confusion": False, "stiff_neck": False, "immunosuppressed": False,
+         "cannot_drink": False, "cough": False, "tender_glands": True, "tonsil_coating": True, "days": 2}
 
 
 def as_staff(role="reception", units=(UNIT,), hsa="SE2321000115-P000000777"):

@@ -7,8 +7,9 @@ from booking_support import personnummer
 from nara.shared.identity import issue_dev_token
 
 UNIT = "SE2321000115-E00000000011"
-STREP = {"airway": False, "one_sided_abscess": False, "sepsis_signs": False, "fever": True, "cough": False,
-         "tender_glands": True, "tonsil_coating": True, "days": 2}
+STREP = {"airway": False, "abscess_signs": False, "sepsis_signs": False, "fever": True,
+         "non_blanching_rash": False, "new_confusion": False, "stiff_neck": False, "immunosuppressed": False,
+         "cannot_drink": False, "cough": False, "tender_glands": True, "tonsil_coating": True, "days": 2}
 
 
 def sample(metrics: str, name: str, **labels) -> float:

@@ -10,6 +10,7 @@ from nara.shared.clock import Clock, SystemClock
 from nara.shared.pseudonym import pseudonymiser_from_environment
 from nara.shared.service_app import build_service_app
 
+from .demo import load_demo_data
 from .domain.registry import GuidelineRegistry
 from .entrypoints import api, console
 from .settings import TriageSettings
@@ -29,4 +30,10 @@ def create_app(settings: TriageSettings | None = None, clock: Clock | None = Non
         app.include_router(console.router)
         app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")
 
-    return build_service_app(settings, title="Nära triage", migrations_dir=MIGRATIONS, add_routes=add_routes)
+    async def on_database_ready(app: FastAPI) -> None:
+        if settings.load_demo_data:
+            async with app.state.pool.acquire() as connection:
+                await load_demo_data(connection, app.state.clock.now())
+
+    return build_service_app(settings, title="Nära triage", migrations_dir=MIGRATIONS, add_routes=add_routes,
+                             on_database_ready=on_database_ready)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from nara.triage.domain.guidelines import SHIPPED_GUIDELINES_FOLDER
+from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER
 from nara.triage.domain.linter import check_guidelines
 
 

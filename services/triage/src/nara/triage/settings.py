@@ -14,3 +14,4 @@ class TriageSettings(ServiceSettings):
     port: int = 8002
     guidelines_dir: Path = GUIDELINES
     booking_url: str = "http://127.0.0.1:8001"  # the console books on a patient's behalf through booking's API
+    load_demo_data: bool = False  # './nara run' sets it: the demo citizen is guardian of two demo children

@@ -68,6 +68,7 @@ class RuleFired(BaseModel):
 
     rule_id: Identifier
     text: str = Field(min_length=1, description="What the rule says, for a person to read.")
+    deciding: bool = Field(False, description="True for the one red flag, rule or override that decided.")
 
 
 class ContactTriaged(EventData):
@@ -85,6 +86,9 @@ class ContactTriaged(EventData):
     rules_fired: list[RuleFired]
     override_reason: str | None = Field(
         description="The staff's written reason when they overrode the guidelines, else null."
+    )
+    red_flag_overridden: bool = Field(
+        False, description="A clinician lowered the decision below a red flag, with a reason and a confirmation."
     )
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import httpx
+
+from ..domain.patient import PatientFacts
 
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
 
@@ -33,9 +36,26 @@ class ContactReason:
     title: str
     min_age: int | None = None
     max_age: int | None = None
+    title_child: str | None = None
+    sex: str | None = None
 
-    def applies_to(self, age: int) -> bool:
-        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+    def applies_to(self, age: int, sex: str | None = None) -> bool:
+        return ((self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+                and (self.sex is None or sex in (None, self.sex)))
+
+    def title_for(self, by_guardian: bool) -> str:
+        return self.title_child if by_guardian and self.title_child else self.title
+
+
+@dataclass(frozen=True)
+class Child:
+    """A child under 18 the logged-in citizen is guardian of, as the triage service was told."""
+
+    personnummer: str
+    name: str | None
+    age: int
+    age_months: int | None
+    sex: str | None
 
 
 @dataclass(frozen=True)
@@ -56,9 +76,26 @@ class Question:
     integer: bool = False
     min_age: int | None = None
     max_age: int | None = None
+    red_flag: bool = False
+    asked_if: dict[str, Any] = field(default_factory=dict)  # shown once these earlier answers are given
+    shared: bool = False  # a risk factor or screen every reason shares: answered once, kept across reasons
 
     def applies_to(self, age: int) -> bool:
         return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
+    def follows(self, answers: dict[str, Any], unknown: set[str]) -> bool | None:
+        """For a follow-up: True if the earlier answers call for it, False if they rule it out, None if not yet
+        answered. "Vet inte" (unknown) calls for it: the follow-up may settle the red flag."""
+        verdict: bool | None = True
+        for question_id, expected in self.asked_if.items():
+            if question_id in unknown:
+                continue
+            if question_id not in answers:
+                verdict = None
+                continue
+            if not _meets(answers[question_id], expected):
+                return False
+        return verdict
 
 
 @dataclass(frozen=True)
@@ -78,13 +115,25 @@ class Decision:
     guideline_version: str
     rules_fired: list[str]  # the texts a person reads
     advice: str
+    deciding_kind: str = "rule"  # red_flag, unanswered_red_flag, rule or override
+    deciding_text: str = ""
+    heading: str = ""  # where to turn, for the page's heading
+    turn_text: str = ""
+    phone: str | None = None
+    care_advice: str = ""
+    unanswered_red_flags: list[str] = field(default_factory=list)
+    assumed_time: str = ""
+
+    @property
+    def red_flag_decided(self) -> bool:
+        return self.deciding_kind in ("red_flag", "unanswered_red_flag")
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
 
     @classmethod
     def from_dict(cls, data: dict) -> Decision:
-        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
 
 
 class TriageClient:
@@ -96,27 +145,39 @@ class TriageClient:
         self._transport = transport
         self._timeout = timeout
 
-    async def guidelines(self, token: str) -> Guidelines:
-        body = await self._call("GET", "/api/v1/guidelines", token)
+    async def guidelines(self, token: str, *, query: str = "", age: int | None = None,
+                         sex: str | None = None) -> Guidelines:
+        """The reasons in force; with `query`, those whose title or synonyms match, best first."""
+        params = {k: v for k, v in {"q": query.strip() or None, "age": age, "sex": sex}.items() if v is not None}
+        body = await self._call("GET", f"/api/v1/guidelines{_query(params)}", token)
         reasons = body.get("reasons") or body.get("contact_reasons") or []
         if isinstance(reasons, dict):
             reasons = [{"code": code, **value} for code, value in reasons.items()]
         return Guidelines(str(body.get("version") or body.get("guideline_version") or ""),
                           [_reason(item) for item in reasons if isinstance(item, dict) and item.get("code")])
 
-    async def reason(self, token: str, code: str) -> ReasonQuestions:
-        body = await self._call("GET", f"/api/v1/guidelines/reasons/{code}", token)
+    async def reason(self, token: str, code: str, patient: PatientFacts | None = None) -> ReasonQuestions:
+        """The reason's questions; given the patient, only those asked of them, worded for whoever answers."""
+        params = patient.as_params() if patient else {}
+        body = await self._call("GET", f"/api/v1/guidelines/reasons/{quote(code, safe='')}{_query(params)}", token)
         body = body.get("reason", body) if isinstance(body.get("reason"), dict) else body
         return ReasonQuestions(str(body.get("code", code)), str(body.get("title") or code),
                                [_question(item) for item in body.get("questions") or [] if isinstance(item, dict)])
 
-    async def evaluate(self, token: str, *, reason_code: str, answers: dict[str, Any], age: int,
+    async def evaluate(self, token: str, *, reason_code: str, answers: dict[str, Any], patient: PatientFacts,
                        channel: str = "web") -> Decision:
         body = await self._call("POST", "/api/v1/triage/evaluate", token,
-                                {"reason_code": reason_code, "answers": answers, "age": age, "channel": channel})
+                                {"reason_code": reason_code, "answers": answers, "channel": channel,
+                                 **patient.as_params()})
         return _decision(body)
 
-    async def register_contact(self, token: str, *, patient: str, unit: str, reason_code: str,
+    async def children(self, token: str) -> list[Child]:
+        """The citizen's children under 18 (custody is checked by the triage service on every call too)."""
+        body = await self._call("GET", "/api/v1/guardianships/mine", token)
+        return [Child(str(c["personnummer"]), c.get("name"), int(c["age"]), c.get("age_months"), c.get("sex"))
+                for c in body.get("children") or [] if isinstance(c, dict) and c.get("personnummer")]
+
+    async def register_contact(self, token: str, *, patient: str, unit: str, reason_code: str,  # patient: personnummer
                                channel: str = "web") -> str:
         """Register the contact (the guarantee clock starts) and give its id."""
         # A unit's web booking serves the citizens listed there; a regional deployment would look the listing up.
@@ -164,7 +225,8 @@ def _age_range(item: dict) -> tuple[int | None, int | None]:
 
 def _reason(item: dict) -> ContactReason:
     low, high = _age_range(item)
-    return ContactReason(str(item["code"]), str(item.get("title") or item.get("name") or item["code"]), low, high)
+    return ContactReason(str(item["code"]), str(item.get("title") or item.get("name") or item["code"]), low, high,
+                         item.get("title_child"), item.get("sex"))
 
 
 def _question(item: dict) -> Question:
@@ -172,11 +234,15 @@ def _question(item: dict) -> Question:
                for o in item.get("options") or [] if isinstance(o, dict)]
     low, high = _age_range(item)
     return Question(str(item["id"]), str(item.get("text") or item["id"]), str(item.get("kind") or "yes_no"), options,
-                    str(item.get("unit") or ""), item.get("min"), item.get("max"), bool(item.get("integer")), low, high)
+                    str(item.get("unit") or ""), item.get("min"), item.get("max"), bool(item.get("integer")), low, high,
+                    bool(item.get("red_flag")), dict(item.get("asked_if") or {}), bool(item.get("shared")))
 
 
 def _decision(body: dict) -> Decision:
     data = body.get("decision") if isinstance(body.get("decision"), dict) else body
+    fired = [r for r in data.get("rules_fired") or [] if isinstance(r, dict)]
+    deciding = next((r for r in fired if r.get("deciding")), {})
+    turn = data.get("where_to_turn") if isinstance(data.get("where_to_turn"), dict) else {}
     try:
         return Decision(
             urgency=str(data.get("urgency") or ""), care_level=str(data["care_level"]),
@@ -184,6 +250,29 @@ def _decision(body: dict) -> Decision:
             guarantee_applies=bool(data.get("guarantee_applies")),
             guideline_version=str(data.get("guideline_version") or ""),
             rules_fired=[str(r.get("text")) if isinstance(r, dict) else str(r) for r in data.get("rules_fired") or []],
-            advice=str(data.get("advice") or ""))
+            advice=str(data.get("advice") or ""),
+            deciding_kind=str(deciding.get("kind") or "rule"), deciding_text=str(deciding.get("text") or ""),
+            heading=str(turn.get("heading") or ""), turn_text=str(turn.get("text") or ""), phone=turn.get("phone"),
+            care_advice=str(data.get("care_advice") or ""),
+            unanswered_red_flags=[str(q) for q in data.get("unanswered_red_flags") or []],
+            assumed_time=str(data.get("assumed_time") or ""))
     except KeyError as missing:
         raise TriageUnavailable(f"the triage decision lacks {missing}") from None
+
+
+def _query(params: dict[str, Any]) -> str:
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _meets(answer: Any, expected: Any) -> bool:
+    """An earlier answer against a follow-up's condition (the guideline's own condition language)."""
+    if isinstance(expected, bool):
+        return answer is expected
+    if isinstance(expected, str):
+        return answer == expected
+    if isinstance(expected, list):
+        return answer in expected
+    if isinstance(expected, dict) and isinstance(answer, int | float) and not isinstance(answer, bool):
+        low, below = expected.get("at_least"), expected.get("below")
+        return (low is None or answer >= low) and (below is None or answer < below)
+    return False

@@ -19,6 +19,7 @@ from ..service import appointments as use_cases
 from ..service.actors import Actor
 from ..service.records import appointments_at_units, appointments_of_patient
 from ..service.search import SlotQuery, care_units, free_slots
+from .guardians import child_of, with_wards
 from .transactions import refusal_body, run_in_transaction
 from .views import appointment_view, slot_page_view
 
@@ -38,7 +39,8 @@ class HoldRequest(BaseModel):
 class BookRequest(BaseModel):
     slot_id: uuid.UUID
     contact_id: str | None = None
-    patient: str | None = Field(None, description="Staff only: the personnummer of the patient booked for.")
+    patient: str | None = Field(None, description="The personnummer of the patient booked for: staff for anyone at "
+                                "their units, a citizen for their own child under 18 (vårdnadshavare).")
     reason: str | None = Field(None, max_length=500)
 
 
@@ -123,8 +125,8 @@ async def hold_slot(request: Request, body: HoldRequest, actor: CurrentActor, no
 @router.post("/appointments", status_code=201)
 async def book_appointment(request: Request, body: BookRequest, actor: CurrentActor, now: Now,
                            idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    """Book a slot. Staff name the patient (tid i handen); citizens book for themselves."""
-    patient = _patient_for(request, actor, body.patient)
+    """Book a slot. Staff name the patient (tid i handen); citizens book for themselves or their child."""
+    actor, patient = await _patient_for(request, actor, body.patient)
     policy = request.app.state.policy
 
     async def action(connection):
@@ -138,11 +140,17 @@ async def book_appointment(request: Request, body: BookRequest, actor: CurrentAc
 
 
 @router.get("/appointments")
-async def list_appointments(request: Request, actor: CurrentActor, caller: CurrentCaller, now: Now) -> list[dict]:
-    """A citizen's own appointments, or the appointments at a staff member's units from today on."""
+async def list_appointments(request: Request, actor: CurrentActor, caller: CurrentCaller, now: Now,
+                            patient: str | None = Query(None, description="A citizen's child (personnummer)")
+                            ) -> list[dict]:
+    """A citizen's own appointments (or, with `patient`, their child's), or the appointments at a staff member's
+    units from today on."""
+    whose = actor.id
+    if not actor.is_staff and patient:
+        _, whose = await child_of(request, actor, patient)
     async with pool_of(request).acquire() as connection, connection.transaction():
         if not actor.is_staff:
-            return [appointment_view(a) for a in await appointments_of_patient(connection, actor.id)]
+            return [appointment_view(a) for a in await appointments_of_patient(connection, whose)]
         today = datetime.combine(now.astimezone(STOCKHOLM).date(), datetime.min.time(), STOCKHOLM)
         found = await appointments_at_units(connection, actor.units, since=today)
         for record in found:
@@ -155,6 +163,7 @@ async def list_appointments(request: Request, actor: CurrentActor, caller: Curre
 async def get_appointment(request: Request, appointment_id: uuid.UUID, actor: CurrentActor, caller: CurrentCaller,
                           now: Now) -> JSONResponse:
     """One appointment with its rebooking history; another person's answers 404."""
+    actor = await with_wards(request, actor)
     async with pool_of(request).acquire() as connection, connection.transaction():
         try:
             found = await use_cases.visible_appointment(connection, actor, appointment_id)
@@ -171,6 +180,8 @@ async def get_appointment(request: Request, appointment_id: uuid.UUID, actor: Cu
 async def rebook_appointment(request: Request, appointment_id: uuid.UUID, body: RebookRequest, actor: CurrentActor,
                              now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Move to another slot at the same unit, atomically."""
+    actor = await with_wards(request, actor)
+
     async def action(connection):
         return appointment_view(await use_cases.rebook(connection, actor, appointment_id, new_slot_id=body.slot_id,
                                                        now=now))
@@ -184,6 +195,8 @@ async def rebook_appointment(request: Request, appointment_id: uuid.UUID, body: 
 async def cancel_appointment(request: Request, appointment_id: uuid.UUID, body: CancelRequest, actor: CurrentActor,
                              now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Cancel with a reason; citizens within the time type's notice, staff at any time."""
+    actor = await with_wards(request, actor)
+
     async def action(connection):
         return appointment_view(await use_cases.cancel(connection, actor, appointment_id, reason=body.reason, now=now))
 
@@ -215,15 +228,15 @@ async def record_no_show(request: Request, appointment_id: uuid.UUID, actor: Cur
                                     request={"op": "no_show", "id": str(appointment_id)}, now=now)
 
 
-def _patient_for(request: Request, actor: Actor, personnummer: str | None) -> str:
+async def _patient_for(request: Request, actor: Actor, personnummer: str | None) -> tuple[Actor, str]:
     if not actor.is_staff:
-        if personnummer is not None:
-            raise HTTPException(422, "Du kan bara boka tider åt dig själv. Ta bort fältet 'patient'.")
-        return actor.id
+        if personnummer is None:
+            return actor, actor.id
+        return await child_of(request, actor, personnummer)
     if not personnummer:
         raise HTTPException(422, "Ange patientens personnummer i fältet 'patient' (ÅÅÅÅMMDD-NNNN).")
     try:
-        return request.app.state.pseudonymiser.pseudonym(personnummer)
+        return actor, request.app.state.pseudonymiser.pseudonym(personnummer)
     except InvalidPersonnummer as invalid:
         raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
 

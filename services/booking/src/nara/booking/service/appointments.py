@@ -51,15 +51,18 @@ class Hold:
 
 
 async def hold(connection: asyncpg.Connection, actor: Actor, slot_id: uuid.UUID, now: datetime,
-               policy: BookingPolicy, contact_id: str | None = None) -> Hold:
-    """Keep a slot for a few minutes while the person confirms; it lapses by itself."""
+               policy: BookingPolicy, contact_id: str | None = None, patient: str | None = None) -> Hold:
+    """Keep a slot for a few minutes while the person confirms; it lapses by itself. The hold is the patient's
+    (a guardian holds for their child), so that the booking for that patient takes the held seat."""
+    patient = patient or actor.id
+    _ensure_acts_for(actor, patient)
     slot = await _bookable_slot(connection, slot_id, now)
-    await _contact_for(connection, contact_id, actor.id, slot, now, actor)  # only what the person may book
-    await store.drop_holds_of(connection, actor.id)
-    if not await store.take_seat(connection, slot.id, actor.id, now):
+    await _contact_for(connection, contact_id, patient, slot, now, actor)  # only what the person may book
+    await store.drop_holds_of(connection, patient)
+    if not await store.take_seat(connection, slot.id, patient, now):
         raise SlotTaken(TAKEN)
     expires_at = now + policy.hold_duration
-    return Hold(await store.insert_hold(connection, slot.id, actor.id, now, expires_at), slot.id, expires_at)
+    return Hold(await store.insert_hold(connection, slot.id, patient, now, expires_at), slot.id, expires_at)
 
 
 async def book(connection: asyncpg.Connection, actor: Actor, *, slot_id: uuid.UUID, patient: str,
@@ -67,6 +70,7 @@ async def book(connection: asyncpg.Connection, actor: Actor, *, slot_id: uuid.UU
     # A patient's web bookings at a unit are counted under a lock taken with the slot, so two at once cannot
     # both pass the limit; the count, seat, appointment and event are then one statement.
     limited = not actor.is_staff
+    _ensure_acts_for(actor, patient)
     slot = await _bookable_slot(connection, slot_id, now, lock_patient=patient if limited else None)
     contact = await _contact_for(connection, contact_id, patient, slot, now, actor)
     _ensure_reason(slot.time_type, reason)
@@ -214,6 +218,11 @@ async def _contact_for(connection, contact_id: str | None, patient: str, slot: s
         rules.ensure_contact_may_book(contact, patient, slot.time_type, slot.start_at, now)
     rules.ensure_time_type_open_to(slot.time_type, contact, actor.is_staff)
     return contact
+
+
+def _ensure_acts_for(actor: Actor, patient: str) -> None:
+    if not actor.is_staff and not actor.may_act_for(patient):
+        raise Forbidden("Du kan bara boka tider åt dig själv och åt dina barn under 18 år.")
 
 
 def _ensure_reason(time_type, reason: str | None) -> None:

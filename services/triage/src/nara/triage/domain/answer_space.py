@@ -14,8 +14,17 @@ from typing import Any
 
 from nara.shared.events.vocabulary import Channel
 
-from .conditions import MAX_AGE, MINUTES_PER_DAY, NumberRange, RedFlagCondition, RuleCondition, compile_answer_check
-from .guidelines import ChoiceQuestion, ContactReason, NumberQuestion, YesNoQuestion
+from .conditions import (
+    MAX_AGE,
+    MINUTES_PER_DAY,
+    NumberRange,
+    RedFlagCondition,
+    RuleCondition,
+    Sex,
+    compile_answer_check,
+)
+from .guidelines import ContactReason
+from .questions import ChoiceQuestion, NumberQuestion, YesNoQuestion
 
 
 class _Unanswered:
@@ -35,7 +44,7 @@ class ValueClass:
 
 
 def conditions_of(reason: ContactReason) -> list[RedFlagCondition]:
-    return [outcome.when for outcome in (*reason.red_flags, *reason.rules)]
+    return [outcome.when for outcome in (*reason.all_red_flags, *reason.rules)]
 
 
 def question_classes(question: Any, conditions: Iterable[RedFlagCondition]) -> list[ValueClass]:
@@ -78,9 +87,16 @@ def reason_age_span(reason: ContactReason) -> tuple[int, int]:
 
 def age_segments(reason: ContactReason) -> list[tuple[int, int]]:
     """Ages (inclusive stretches) within which every question and condition behaves the same."""
-    ranges = [q.age for q in reason.questions if q.age] + [c.age for c in conditions_of(reason) if c.age]
+    ranges = [q.age for q in reason.compiled.asked if q.age] + [c.age for c in conditions_of(reason) if c.age]
     boundaries = [b for r in ranges if not r.is_empty for b in (r.min, r.max + 1)]
     return _split(*reason_age_span(reason), boundaries)
+
+
+def sex_classes(rules: Iterable[RuleCondition]) -> list[tuple[Sex | None, str]]:
+    """Female, male and unknown when some rule names a sex; one stand-in otherwise."""
+    if any(rule.sex is not None for rule in rules):
+        return [(Sex.FEMALE, "female"), (Sex.MALE, "male"), (None, "sex unknown")]
+    return [(None, "any sex")]
 
 
 def channel_classes(rules: Iterable[RuleCondition]) -> list[tuple[Channel, str]]:
@@ -108,7 +124,15 @@ def unsatisfiable_reason(reason: ContactReason, condition: RedFlagCondition) -> 
     """Why no answers, age or context can ever satisfy the condition, or None if some can."""
     if condition.age is not None and condition.age.is_empty:
         return f"impossible age range {condition.age.min}–{condition.age.max}"
+    if condition.age_months is not None and condition.age_months.is_empty:
+        return f"impossible age range {condition.age_months.label()}"
+    if condition.sex is not None and reason.sex is not None and condition.sex != reason.sex:
+        return f"it is for {condition.sex.value} patients, and contact reason {reason.code!r} only for {reason.sex.value}"
     low, high = reason_age_span(reason)
+    if condition.age_months is not None:
+        low, high = max(low, condition.age_months.min // 12), min(high, condition.age_months.max // 12)
+        if low > high:
+            return f"age range {condition.age_months.label()} lies outside the ages of contact reason {reason.code!r}"
     if condition.age is not None:
         low, high = max(low, condition.age.min), min(high, condition.age.max)
         if low > high:
@@ -117,6 +141,9 @@ def unsatisfiable_reason(reason: ContactReason, condition: RedFlagCondition) -> 
         question = reason.question(question_id)
         if question is None:
             return f"refers to question {question_id!r}, which contact reason {reason.code!r} does not ask"
+        if question_id not in {q.id for q in reason.compiled.asked}:
+            return (f"refers to shared question {question_id!r}, which contact reason {reason.code!r} does not ask;"
+                    " list it under risk_factors")
         problem = _spec_problem(question, spec)
         if problem:
             return problem
@@ -155,6 +182,7 @@ def example_answers(reason: ContactReason, condition: RedFlagCondition) -> tuple
         return None
     low, _ = reason_age_span(reason)
     ages = [low] + ([condition.age.min] if condition.age else [])
+    ages += [condition.age_months.min // 12] if condition.age_months else []
     answers: dict[str, Any] = {}
     for question_id, spec in condition.answers.items():
         question = reason.question(question_id)

@@ -1,8 +1,10 @@
-"""When a red flag or rule applies: conditions on answers, age, channel and time of day.
+"""When a red flag or rule applies: conditions on answers, the patient (age, sex), channel and time of day.
 
 Each condition is compiled once, when the guideline set is loaded, into small checks so that
 evaluating a contact does no parsing. An unanswered question never satisfies a condition on it,
-so a missing answer can only leave a case with the more cautious default rule.
+so a missing answer can only leave a case with the more cautious default rule. A fact about the
+patient that is not known (age in months, sex) is read cautiously: a red flag counts it as
+possibly met, a rule (which may lower the level) as not met.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -27,6 +30,7 @@ from pydantic import (
 from nara.shared.events.vocabulary import Channel
 
 MAX_AGE = 130
+MAX_AGE_MONTHS = MAX_AGE * 12 + 11
 MINUTES_PER_DAY = 24 * 60
 _CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -59,6 +63,33 @@ class AgeRange(FrozenModel):
 
     def label(self) -> str:
         return f"{self.min}–{self.max} years"
+
+
+class MonthRange(FrozenModel):
+    """Age in whole months, both ends included (`{max: 2}` is an infant under 3 months)."""
+
+    min: int = Field(0, ge=0)
+    max: int = Field(MAX_AGE_MONTHS, ge=0)
+
+    def overlaps(self, low: int, high: int) -> bool:
+        return self.min <= high and low <= self.max
+
+    def covers(self, low: int, high: int) -> bool:
+        return self.min <= low and high <= self.max
+
+    @property
+    def is_empty(self) -> bool:
+        return self.min > self.max
+
+    def label(self) -> str:
+        return f"{self.min}–{self.max} months"
+
+
+class Sex(StrEnum):
+    """From the personnummer's second-last digit; asked for nowhere."""
+
+    FEMALE = "female"
+    MALE = "male"
 
 
 def _minute_of_day(value: str) -> int:
@@ -161,13 +192,35 @@ class Situation:
     age: int
     channel: Channel
     minute_of_day: int  # minutes after midnight, Europe/Stockholm wall clock
+    age_months: int | None = None  # whole months of age, when the birth date is known
+    sex: Sex | None = None
+
+    @property
+    def month_span(self) -> tuple[int, int]:
+        """The ages in months the patient may have: exact when known, else the whole year of `age`."""
+        if self.age_months is not None:
+            return self.age_months, self.age_months
+        return self.age * 12, self.age * 12 + 11
 
 
 Matcher = Callable[[Situation], bool]
 _NOT_GIVEN = object()
 
 
-def compile_condition(condition: RedFlagCondition) -> Matcher:
+def patient_facts_match(condition: RedFlagCondition, situation: Situation, *, cautious: bool) -> bool:
+    """Age in months and sex: a cautious reading (red flags) takes an unknown fact as possibly met."""
+    months = condition.age_months
+    if months is not None:
+        low, high = situation.month_span
+        if not (months.overlaps(low, high) if cautious else months.covers(low, high)):
+            return False
+    sex = condition.sex
+    if sex is not None and situation.sex != sex and not (cautious and situation.sex is None):
+        return False
+    return True
+
+
+def compile_condition(condition: RedFlagCondition, *, cautious: bool) -> Matcher:
     """One closure that tests a situation against the whole condition, with every bound precomputed."""
     checks = tuple((question, compile_answer_check(spec)) for question, spec in condition.answers.items())
     low, high = (condition.age.min, condition.age.max) if condition.age else (0, MAX_AGE)
@@ -175,9 +228,12 @@ def compile_condition(condition: RedFlagCondition) -> Matcher:
     window = getattr(condition, "time_of_day", None)
     start, end = (window.start_minute, window.end_minute) if window else (0, 0)
     wraps = start > end
+    about_patient = condition.age_months is not None or condition.sex is not None
 
     def matches(situation: Situation) -> bool:
         if not low <= situation.age <= high:
+            return False
+        if about_patient and not patient_facts_match(condition, situation, cautious=cautious):
             return False
         if channels is not None and situation.channel not in channels:
             return False
@@ -196,15 +252,25 @@ def compile_condition(condition: RedFlagCondition) -> Matcher:
 
 
 class RedFlagCondition(FrozenModel):
-    """A red flag depends on answers (and perhaps age), never on channel or time: it holds everywhere."""
+    """A red flag depends on answers and the patient (age, sex), never on channel or time: it holds everywhere.
+    A flag on age alone (an infant with ear pain) names no answers."""
 
-    answers: dict[str, AnswerCondition] = Field(min_length=1)
+    answers: dict[str, AnswerCondition] = Field(default_factory=dict)
     age: AgeRange | None = None
+    age_months: MonthRange | None = None
+    sex: Sex | None = None
+
+    @model_validator(mode="after")
+    def _says_when(self) -> RedFlagCondition:
+        if type(self) is RedFlagCondition and not (self.answers or self.age or self.age_months):
+            raise ValueError("a red flag needs answers, an age or an age in months to fire on")
+        return self
 
     _matcher: Matcher = PrivateAttr()
+    _cautious: ClassVar[bool] = True  # a red flag fires when an unknown fact about the patient may meet it
 
     def model_post_init(self, _context: Any) -> None:
-        self._matcher = compile_condition(self)
+        self._matcher = compile_condition(self, cautious=self._cautious)
 
     @property
     def matcher(self) -> Matcher:
@@ -220,8 +286,15 @@ class RedFlagCondition(FrozenModel):
 
 
 class RuleCondition(RedFlagCondition):
-    """A rule may also depend on the channel and on the local time of day; no answers means any."""
+    """A rule may also depend on the channel and on the local time of day; no answers means any.
+
+    A rule may name the patient's sex (an unknown sex never meets it), but not an age in months:
+    months are for the red flags of infants, which must fire whenever they may apply.
+    """
 
     answers: dict[str, AnswerCondition] = Field(default_factory=dict)
+    age_months: None = None
     channels: tuple[Channel, ...] | None = Field(None, min_length=1)
     time_of_day: TimeWindow | None = None
+
+    _cautious: ClassVar[bool] = False

@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from nara.shared.clock import to_stockholm
+from nara.shared.events.vocabulary import CareLevel, Profession, Urgency
+
+from .overrides import Override
 
 
 class ContactRefused(Exception):
-    """`message` is for people (Swedish); `status` for HTTP."""
+    """`message` is for people (Swedish); `status` for HTTP; `code` names the problem for pages that react to it."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, code: str | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.code = code
 
 
 CITIZEN_CHANNELS = {"web", "e_service"}
@@ -24,6 +28,7 @@ ASSESSING_PROFESSIONS = {"doctor", "nurse", "district_nurse", "physiotherapist",
                          "psychologist", "counsellor", "midwife"}
 CONTACT_FORMS = {"clinic", "home", "phone", "video", "chat_letter"}
 OVERRIDABLE = {"urgency", "care_level", "profession"}
+OVERRIDE_FIELDS = OVERRIDABLE | {"reason", "confirm_lowering_red_flag"}
 
 
 def age_on(birth_date: date, at: datetime) -> int:
@@ -52,19 +57,27 @@ def check_sought_at(sought_at: datetime, now: datetime) -> None:
         raise ContactRefused(422, "Kontakten söktes för mer än 30 dagar sedan. Registrera den som en ny kontakt.")
 
 
-def check_override(override: dict | None) -> dict | None:
+def check_override(override: dict | None) -> Override | None:
+    """An override as staff sent it: a written reason and at least one known value to change."""
     if not override:
         return None
+    unknown = set(override) - OVERRIDE_FIELDS
+    if unknown:
+        raise ContactRefused(422, f"Det går bara att ändra {', '.join(sorted(OVERRIDABLE))}, inte {', '.join(sorted(unknown))}.")
     reason = (override.get("reason") or "").strip()
     if not reason:
         raise ContactRefused(422, "En avvikelse från riktlinjerna måste ha en skriven motivering.")
-    changes = {k: v for k, v in override.items() if k in OVERRIDABLE and v is not None}
-    unknown = set(override) - OVERRIDABLE - {"reason"}
-    if unknown:
-        raise ContactRefused(422, f"Det går bara att ändra {', '.join(sorted(OVERRIDABLE))}, inte {', '.join(sorted(unknown))}.")
-    if not changes:
+    try:
+        values = {
+            "urgency": Urgency(override["urgency"]) if override.get("urgency") else None,
+            "care_level": CareLevel(override["care_level"]) if override.get("care_level") else None,
+            "profession": Profession(override["profession"]) if override.get("profession") else None,
+        }
+    except ValueError as unknown_value:
+        raise ContactRefused(422, f"Okänt värde i avvikelsen: {unknown_value}.") from None
+    if not any(values.values()):
         raise ContactRefused(422, "Ange vad du ändrar: brådskandegrad, vårdnivå eller yrkesgrupp.")
-    return {**changes, "reason": reason}
+    return Override(reason=reason, confirm_lowering_red_flag=bool(override.get("confirm_lowering_red_flag")), **values)
 
 
 def check_assessment(profession: str, contact_form: str, assessed_at: datetime, sought_at: datetime,

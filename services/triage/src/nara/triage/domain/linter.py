@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,46 +18,17 @@ from .answer_space import (
     conditions_of,
     question_classes,
     reason_age_span,
+    sex_classes,
     time_segments,
     unsatisfiable_reason,
 )
 from .conditions import RuleCondition
-from .guidelines import CHANGELOG_FILE, ContactReason, GuidelineLoadError, GuidelineSet, LoadProblem, Rule, load_guidelines
+from .content_checks import content_findings, cross_cutting_findings
+from .findings import Finding, FindingKind
+from .guidelines import ContactReason, GuidelineSet, Rule
+from .loading import CHANGELOG_FILE, GuidelineLoadError, LoadProblem, load_guidelines
 
-# Red flags send people onwards; one that allows planned care or self-care is not a red flag.
-WEAKEST_RED_FLAG_CARE_LEVEL = CareLevel.SAME_DAY
-CARE_LEVEL_ORDER = list(CareLevel)  # most urgent first
 MAX_UNCOVERED_EXAMPLES = 3
-
-
-class FindingKind(StrEnum):
-    SCHEMA_ERROR = "schema_error"
-    UNKNOWN_PROFESSION = "unknown_profession"
-    UNKNOWN_CARE_LEVEL = "unknown_care_level"
-    UNKNOWN_SOURCE = "unknown_source"
-    RULE_NEVER_FIRES = "rule_never_fires"
-    RED_FLAG_NEVER_FIRES = "red_flag_never_fires"
-    QUESTION_NEVER_ASKED = "question_never_asked"
-    UNCOVERED_ANSWERS = "uncovered_answers"
-    CONFLICTING_RULES = "conflicting_rules"
-    RED_FLAG_TOO_WEAK = "red_flag_too_weak"
-    GUARANTEE_INCONSISTENT = "guarantee_inconsistent"
-    CHANGELOG_MISSING_VERSION = "changelog_missing_version"
-    VERSION_NOT_CHANGED = "version_not_changed"  # raised by the registry on reload, not by a folder alone
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One defect, where it is, and what is wrong, in words a guideline author can act on."""
-
-    kind: FindingKind
-    file: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: [{self.kind}] {self.message}"
 
 
 def lint_guidelines(folder: str | Path) -> list[Finding]:
@@ -77,10 +47,11 @@ def check_guidelines(folder: str | Path) -> tuple[GuidelineSet | None, list[Find
 
 def lint_guideline_set(guidelines: GuidelineSet) -> list[Finding]:
     """The findings on a loaded set: references, reachability, coverage, conflicts and consistency."""
-    findings: list[Finding] = []
+    findings: list[Finding] = cross_cutting_findings(guidelines)
     for code, reason in guidelines.reasons.items():
         file = guidelines.reason_files.get(code, code)
         findings += _outcome_findings(reason, guidelines, file)
+        findings += content_findings(reason, guidelines, file)
         findings += _reachability_and_coverage(reason, file)
         findings += _conflicts(reason, file)
     return findings
@@ -121,7 +92,7 @@ def _outcome_findings(reason: ContactReason, guidelines: GuidelineSet, file: str
     outcomes = [(f"red_flags[{i}]", flag) for i, flag in enumerate(reason.red_flags)]
     outcomes += [(f"rules[{i}]", rule) for i, rule in enumerate(reason.rules)]
     for path, outcome in outcomes:
-        for source in outcome.sources:
+        for source in outcome.sources if outcome in reason.rules else ():  # red flags: content_checks
             if source not in guidelines.sources:
                 findings.append(Finding(FindingKind.UNKNOWN_SOURCE, file, f"{path}.sources",
                                         f"{outcome.id!r} cites {source!r}, which guidelines.yaml does not list"))
@@ -135,10 +106,6 @@ def _outcome_findings(reason: ContactReason, guidelines: GuidelineSet, file: str
         if why:
             findings.append(Finding(FindingKind.RED_FLAG_NEVER_FIRES, file, path,
                                     f"red flag {flag.id!r} can never fire: {why}"))
-        if CARE_LEVEL_ORDER.index(flag.care_level) > CARE_LEVEL_ORDER.index(WEAKEST_RED_FLAG_CARE_LEVEL):
-            findings.append(Finding(FindingKind.RED_FLAG_TOO_WEAK, file, f"{path}.care_level",
-                                    f"red flag {flag.id!r} allows {flag.care_level}; a red flag must force"
-                                    f" {WEAKEST_RED_FLAG_CARE_LEVEL} or more urgent care"))
     return findings
 
 
@@ -179,10 +146,11 @@ def _reachability_and_coverage(reason: ContactReason, file: str) -> list[Finding
     for low, high in age_segments(reason):
         at_age = [r for r in live if r.when.age is None or r.when.age.contains(low)]
         dimensions: list[tuple[str, list[ValueClass]]] = [
-            ("channel", [ValueClass(c, label) for c, label in channel_classes(r.when for r in live)]),
-            ("time", [ValueClass(s, f"{clock(s)}–{clock(e)}") for s, e in time_segments(r.when for r in live)]),
+            ("@channel", [ValueClass(c, label) for c, label in channel_classes(r.when for r in live)]),
+            ("@time", [ValueClass(s, f"{clock(s)}–{clock(e)}") for s, e in time_segments(r.when for r in live)]),
+            ("@sex", [ValueClass(x, label) for x, label in sex_classes(r.when for r in live)]),
         ]
-        for question in reason.questions:
+        for question in reason.compiled.asked:
             if question.id in referenced:
                 # A question not asked at this age can only be unanswered.
                 classes = (question_classes(question, conditions) if question.applies_to(low)
@@ -205,9 +173,11 @@ def _reachability_and_coverage(reason: ContactReason, file: str) -> list[Finding
 
 
 def _allows(condition: RuleCondition, dimension: str, value: Any) -> bool:
-    if dimension == "channel":
+    if dimension == "@sex":
+        return condition.sex is None or value == condition.sex
+    if dimension == "@channel":
         return condition.channels is None or value in condition.channels
-    if dimension == "time":
+    if dimension == "@time":
         return condition.time_of_day is None or condition.time_of_day.contains(value)
     check = condition.answer_check(dimension)
     if check is None:
@@ -216,9 +186,11 @@ def _allows(condition: RuleCondition, dimension: str, value: Any) -> bool:
 
 
 def _constrains(condition: RuleCondition, dimension: str) -> bool:
-    if dimension == "channel":
+    if dimension == "@sex":
+        return condition.sex is not None
+    if dimension == "@channel":
         return condition.channels is not None
-    if dimension == "time":
+    if dimension == "@time":
         return condition.time_of_day is not None
     return dimension in condition.answers
 
@@ -236,8 +208,8 @@ def _explore(walk: _Walk, depth: int, alive: list[Rule], path: list[str]) -> Non
     name, classes = walk.dimensions[depth]
     for value_class in classes:
         narrowed = [rule for rule in alive if _allows(rule.when, name, value_class.value)]
-        # A channel or time split that no rule makes would only add noise to the examples.
-        label = [] if len(classes) == 1 and name in ("channel", "time") else [value_class.label]
+        # ("@..." names are facts, never a question id.) A channel, time or sex split that no rule makes would only add noise to the examples.
+        label = [] if len(classes) == 1 and name in ("@channel", "@time", "@sex") else [value_class.label]
         _explore(walk, depth + 1, narrowed, path + label)
 
 
@@ -259,6 +231,8 @@ def _weaker_or_equal(general: RuleCondition, specific: RuleCondition) -> bool:
                                     (general.age.min <= specific.age.min and specific.age.max <= general.age.max)):
         return False
     if general.time_of_day is not None and general.time_of_day != specific.time_of_day:
+        return False
+    if general.sex is not None and general.sex != specific.sex:
         return False
     for question, spec in general.answers.items():
         if question not in specific.answers:
@@ -302,9 +276,11 @@ def _overlap(reason: ContactReason, first: RuleCondition, second: RuleCondition)
     if unsatisfiable_reason(reason, first) or unsatisfiable_reason(reason, second):
         return None
     both = [first, second]
-    channels = [c for c, _ in channel_classes(both) if all(_allows(x, "channel", c) for x in both)]
-    minutes = [s for s, _ in time_segments(both) if all(_allows(x, "time", s) for x in both)]
+    channels = [c for c, _ in channel_classes(both) if all(_allows(x, "@channel", c) for x in both)]
+    minutes = [s for s, _ in time_segments(both) if all(_allows(x, "@time", s) for x in both)]
     if not channels or not minutes:
+        return None
+    if first.sex is not None and second.sex is not None and first.sex != second.sex:
         return None
     for low, _ in age_segments(reason):
         if not all(x.age is None or x.age.contains(low) for x in both):

@@ -12,8 +12,10 @@ from typing import Any
 from nara.shared.events.vocabulary import Channel
 
 from .engine import Decision, evaluate
+from .findings import Finding, FindingKind
 from .guidelines import GuidelineSet
-from .linter import Finding, FindingKind, check_guidelines
+from .linter import check_guidelines
+from .patient import PatientFacts
 
 
 class GuidelinesRejected(Exception):
@@ -67,7 +69,7 @@ class GuidelineRegistry:
                 self._current = candidate  # one reference swap: readers see the old set or the new, never a mix
             return ReloadResult(True, changed, candidate.version, before.version)
 
-    def evaluate(self, reason_code: str, answers: Mapping[str, Any], age: int, channel: Channel | str,
-                 at: datetime) -> Decision:
+    def evaluate(self, reason_code: str, answers: Mapping[str, Any], patient: PatientFacts | int,
+                 channel: Channel | str, at: datetime) -> Decision:
         """Triage with the version in force; the decision names that version."""
-        return evaluate(self._current, reason_code, answers, age, channel, at)
+        return evaluate(self._current, reason_code, answers, patient, channel, at)

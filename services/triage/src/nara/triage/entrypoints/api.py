@@ -6,15 +6,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from nara.shared.identity import CurrentCaller
 
+from ..domain.conditions import Sex
 from ..domain.contacts import ContactRefused
 from ..domain.engine import TriageInputError
-from ..service import contacts
+from ..domain.patient import PatientFacts, Respondent
+from ..domain.reason_search import search_reasons
+from ..service import contacts, guardianships
 from ..service.decision_metrics import count_decision
 
 router = APIRouter(prefix="/api/v1", tags=["triage"])
@@ -23,7 +26,11 @@ router = APIRouter(prefix="/api/v1", tags=["triage"])
 class EvaluateRequest(BaseModel):
     reason_code: str
     answers: dict[str, Any] = Field(default_factory=dict)
-    age: int = Field(ge=0, le=130)
+    age: int = Field(ge=0, le=130, description="Whole years.")
+    age_months: int | None = Field(None, ge=0, le=1571, description="Whole months of age, when the birth date is "
+                                   "known; infants' red flags depend on it (unknown counts as possibly under 3 months).")
+    sex: Sex | None = Field(None, description="From the personnummer; conditions on sex read an unknown sex cautiously.")
+    respondent: Respondent | None = Field(None, description="guardian when a parent answers for a child.")
     channel: str = "web"
 
 
@@ -41,6 +48,14 @@ class Override(BaseModel):
     urgency: str | None = None
     care_level: str | None = None
     profession: str | None = None
+    confirm_lowering_red_flag: bool = Field(
+        False, description="Lowering a level a red flag raised needs the clinician role and this second confirmation.")
+
+
+class GuardianshipRequest(BaseModel):
+    guardian: str = Field(description="The guardian's personnummer.")
+    child: str = Field(description="The child's personnummer; the child must be under 18.")
+    child_name: str | None = Field(None, description="The child's given name, shown to the guardian.")
 
 
 class TriageRequest(BaseModel):
@@ -68,34 +83,56 @@ def _registry(request: Request):
 
 
 @router.get("/guidelines")
-async def guidelines_in_force(request: Request, _: CurrentCaller) -> dict:
-    """The guideline version in force and its contact reasons."""
+async def guidelines_in_force(request: Request, _: CurrentCaller, q: str | None = None,
+                              age: int | None = Query(None, ge=0, le=130), sex: Sex | None = None) -> dict:
+    """The guideline version in force and its contact reasons; `q` searches titles and synonyms (best first),
+    `age` and `sex` keep only the reasons for that patient."""
     current = _registry(request).current()
+    found = search_reasons(current, q or "", age, sex)
     return {"version": current.version, "title": current.title, "reasons": [
-        {"code": r.code, "title": r.title, "synonyms": list(r.synonyms),
-         "age": r.age.model_dump() if r.age is not None else None}
-        for r in sorted(current.reasons.values(), key=lambda r: r.title)]}
+        {"code": r.code, "title": r.title, "title_child": r.title_child, "synonyms": list(r.synonyms),
+         "age": r.age.model_dump() if r.age is not None else None, "sex": r.sex}
+        for r in found]}
 
 
 @router.get("/guidelines/reasons/{code}")
-async def reason_questions(request: Request, code: str, _: CurrentCaller) -> dict:
-    """The questions of one contact reason, red-flag questions first."""
+async def reason_questions(request: Request, code: str, _: CurrentCaller,
+                           age: int | None = Query(None, ge=0, le=130), age_months: int | None = Query(None, ge=0),
+                           sex: Sex | None = None, respondent: Respondent | None = None) -> dict:
+    """The questions of one contact reason, red-flag questions first. Given the patient (`age`, and `age_months`,
+    `sex` and `respondent` when known) only the questions that patient is asked, in the words for whoever answers."""
     current = _registry(request).current()
     reason = current.reason(code)
     if reason is None:
         raise HTTPException(404, f"Kontaktorsaken '{code}' finns inte i riktlinjerna {current.version}.")
-    flagged = {question for flag in reason.red_flags for question in flag.when.answers}
-    questions = sorted(reason.questions, key=lambda q: q.id not in flagged)
+    compiled = reason.compiled
+    shared = {q.id for q in current.shared_questions}
+    patient = PatientFacts(age, age_months, sex, respondent) if age is not None else None
+    if patient is not None and age_months is not None and age_months // 12 != age:
+        raise HTTPException(422, "age_months stämmer inte med age (hela månader, age × 12 till age × 12 + 11).")
+    # Follow-ups (asked_if) are included: the page shows one once the answer it follows is given.
+    asked = [q for q in compiled.asked if patient is None or compiled.asks(q, patient, {})]
     return {"version": current.version, "code": reason.code, "title": reason.title,
-            "questions": [{**q.model_dump(mode="json"), "red_flag": q.id in flagged} for q in questions],
-            "red_flags": [{"id": f.id, "text": f.text, "care_level": f.care_level} for f in reason.red_flags]}
+            "questions": [_question_view(q, patient, q.id in compiled.red_flag_questions, q.id in shared)
+                          for q in asked],
+            "red_flags": [{"id": f.id, "text": f.text, "care_level": f.care_level} for f in reason.all_red_flags]}
+
+
+def _question_view(question: Any, patient: PatientFacts | None, red_flag: bool, shared: bool) -> dict:
+    view = question.model_dump(mode="json", exclude={"ask", "always_at"})
+    if patient is not None:
+        view["text"] = question.text_for(patient)
+        if "options" in view:
+            view["options"] = [{"value": o.value, "text": o.text_for(patient)} for o in question.options]
+    return {**view, "red_flag": red_flag, "shared": shared}
 
 
 @router.post("/triage/evaluate")
 async def evaluate(request: Request, body: EvaluateRequest, _: CurrentCaller) -> dict:
     """A decision with no record kept, for the web-booking flow."""
+    patient = PatientFacts(body.age, body.age_months, body.sex, body.respondent)
     try:
-        decision = _registry(request).evaluate(body.reason_code, body.answers, body.age, body.channel,
+        decision = _registry(request).evaluate(body.reason_code, body.answers, patient, body.channel,
                                                _now(request)).model_dump(mode="json")
     except TriageInputError as wrong:
         raise HTTPException(422, str(wrong)) from wrong
@@ -112,6 +149,30 @@ async def reload_guidelines(request: Request, caller: CurrentCaller) -> JSONResp
     body = {"accepted": result.accepted, "changed": result.changed, "version": result.version,
             "findings": [str(f) for f in result.findings]}
     return JSONResponse(body, status_code=200 if result.accepted else 422)
+
+
+@router.post("/guardianships", status_code=201)
+async def record_guardianship(request: Request, body: GuardianshipRequest, caller: CurrentCaller) -> JSONResponse:
+    """Admin: record that a guardian has custody of a child under 18 (in production: the population register)."""
+    return await _in_transaction(request, 201, lambda c: guardianships.tell(
+        c, caller, guardian=body.guardian, child=body.child, child_name=body.child_name, now=_now(request)))
+
+
+@router.post("/guardianships/end")
+async def end_guardianship(request: Request, body: GuardianshipRequest, caller: CurrentCaller) -> JSONResponse:
+    """Admin: custody has ended."""
+    return await _in_transaction(request, 200, lambda c: guardianships.end(c, caller, guardian=body.guardian,
+                                                                           child=body.child))
+
+
+@router.get("/guardianships/mine")
+async def my_children(request: Request, caller: CurrentCaller) -> JSONResponse:
+    """A citizen's children under 18, whom they may triage and book for."""
+    return await _in_transaction(request, 200, lambda c: _children(c, caller, _now(request)))
+
+
+async def _children(connection, caller, now) -> dict:
+    return {"children": await guardianships.children(connection, caller, now)}
 
 
 @router.post("/contacts", status_code=201)
@@ -165,4 +226,5 @@ async def _in_transaction(request: Request, status: int, action) -> JSONResponse
             async with connection.transaction():
                 return JSONResponse(await action(connection), status_code=status)
         except ContactRefused as refused:
-            return JSONResponse({"detail": refused.message}, status_code=refused.status)
+            body = {"detail": refused.message, **({"code": refused.code} if refused.code else {})}
+            return JSONResponse(body, status_code=refused.status)

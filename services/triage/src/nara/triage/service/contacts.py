@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from nara.shared.care_guarantee import guarantee_deadline
+from nara.shared.clock import to_stockholm
 from nara.shared.events.models import ContactAssessed, ContactClosed, ContactRegistered, ContactTriaged
 from nara.shared.identity import Caller, record_repeated_staff_reads, record_staff_read
 from nara.shared.outbox import add_event_to_outbox
@@ -18,8 +19,11 @@ from nara.shared.pseudonym import Pseudonymiser
 
 from ..domain import contacts as rules
 from ..domain.contacts import ContactRefused
-from ..domain.engine import TriageInputError
+from ..domain.engine import Decision, TriageInputError
+from ..domain.overrides import Override, OverrideProblem, OverrideRefused, apply_override
+from ..domain.patient import PatientFacts, Respondent, sex_of_personnummer
 from ..domain.registry import GuidelineRegistry
+from . import guardianships
 from .decision_metrics import count_decision
 
 SOURCE = "/nara/triage"
@@ -32,10 +36,10 @@ async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser
                    personnummer: str | None, unit: str, channel: str, sought_at: datetime | None,
                    reason_code: str | None, listed_unit: str | None, now: datetime) -> dict:
     """Registering a contact starts the guarantee clock at sought_at (day 0)."""
+    respondent = None
     if caller.is_citizen:
         personnummer = personnummer or caller.subject
-        if _normalised(personnummer) != _normalised(caller.subject):
-            raise ContactRefused(403, "Du kan bara söka vård för dig själv här.")
+        respondent = await guardianships.acting_for(connection, caller, _normalised(personnummer), now)
         sought_at = now  # a citizen's contact starts when they make it
     elif not caller.works_at(unit):
         raise ContactRefused(403, "Du kan bara registrera kontakter på dina egna enheter.")
@@ -56,7 +60,7 @@ async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser
         """INSERT INTO contacts (id, patient, unit, listed_unit, channel, sought_at, reason_code, registered_by,
                                  created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
         contact_id, patient, unit, listed_unit, channel, sought_at, reason_code,
-        "patient" if caller.is_citizen else caller.subject, now)
+        caller.subject if caller.is_staff else ("guardian" if respondent is Respondent.GUARDIAN else "patient"), now)
     event = ContactRegistered(contact_id=str(contact_id), patient=patient, unit=unit, listed_unit=listed_unit,
                               channel=channel, sought_at=sought_at, reason_code=reason_code)
     await add_event_to_outbox(connection, event, source=SOURCE, subject=patient, time=now)
@@ -65,46 +69,62 @@ async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser
 
 async def triage(connection: asyncpg.Connection, caller: Caller, registry: GuidelineRegistry, contact_id: uuid.UUID,
                  *, answers: dict[str, Any], reason_code: str | None, override: dict | None, now: datetime) -> dict:
-    contact = await _visible(connection, caller, contact_id, lock=True)
+    contact = await _visible(connection, caller, contact_id, lock=True, now=now)
     if contact["status"] in ("assessed", "closed"):
         raise ContactRefused(409, "Kontakten är redan bedömd eller avslutad och kan inte triageras igen.")
-    override = rules.check_override(override)
-    if override and not caller.is_staff:
+    wanted = rules.check_override(override)
+    if wanted and not caller.is_staff:
         raise ContactRefused(403, "Bara personal kan avvika från riktlinjerna.")
     code = reason_code or contact["reason_code"]
     if not code:
         raise ContactRefused(422, "Välj vad kontakten gäller (kontaktorsak) innan den triageras.")
-    age = rules.age_on(contact["birth_date"], now)
     try:
-        decision = registry.evaluate(code, answers, age, contact["channel"], now).model_dump(mode="json")
+        guideline_decision = registry.evaluate(code, answers, patient_facts(contact, now), contact["channel"], now)
     except TriageInputError as wrong:
         raise ContactRefused(422, str(wrong)) from wrong
-    final = {**decision, **{k: v for k, v in (override or {}).items() if k != "reason"}}
-    if override and "profession" in override:
-        final["alternatives"] = []  # the guidelines' alternatives were for the profession staff replaced
+    final, lowered = guideline_decision, ()
+    if wanted:
+        try:
+            overridden = apply_override(guideline_decision, wanted, by_clinician=caller.role == "clinician", at=now,
+                                        office_hours=registry.current().office_hours)
+        except OverrideRefused as refused:
+            status = 403 if refused.problem is OverrideProblem.NEEDS_CLINICIAN else 422
+            raise ContactRefused(status, refused.message, refused.problem.value) from refused
+        final, lowered = overridden.decision, overridden.lowered_red_flags
+    decision, final_json = guideline_decision.model_dump(mode="json"), final.model_dump(mode="json")
     await connection.execute(
         """INSERT INTO triage_decisions (contact_id, decided_at, decided_by, answers, guideline_decision,
-                                         final_decision, override_reason)
-           VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7)""",
-        contact_id, now, caller.subject if caller.is_staff else "patient", json.dumps(answers), json.dumps(decision),
-        json.dumps(final), override["reason"] if override else None)
+                                         final_decision, override_reason, lowered_red_flags)
+           VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8)""",
+        contact_id, now, caller.subject if caller.is_staff else contact["registered_by"], json.dumps(answers),
+        json.dumps(decision), json.dumps(final_json), wanted.reason if wanted else None, list(lowered))
     await connection.execute(
         """UPDATE contacts SET status = 'triaged', reason_code = $2, urgency = $3, care_level = $4, profession = $5,
-               guarantee_applies = $6, guideline_version = $7 WHERE id = $1""",
-        contact_id, code, final["urgency"], final["care_level"], final["profession"], final["guarantee_applies"],
-        final["guideline_version"])
+               guarantee_applies = $6, guideline_version = $7, red_flag_overridden = $8 WHERE id = $1""",
+        contact_id, code, final.urgency.value, final.care_level.value, final.profession.value, final.guarantee_applies,
+        final.guideline_version, bool(lowered))
     event = ContactTriaged(
-        contact_id=str(contact_id), urgency=final["urgency"], care_level=final["care_level"],
-        profession=final["profession"], guarantee_applies=final["guarantee_applies"],
-        guideline_version=final["guideline_version"],
-        rules_fired=[{"rule_id": r["rule_id"], "text": r["text"]} for r in final["rules_fired"]],
-        override_reason=override["reason"] if override else None,
-        alternatives=list(final["alternatives"]),
-        retts_colour=final.get("retts_colour"))
+        contact_id=str(contact_id), urgency=final.urgency, care_level=final.care_level,
+        profession=final.profession, guarantee_applies=final.guarantee_applies,
+        guideline_version=final.guideline_version,
+        rules_fired=[{"rule_id": r.rule_id, "text": r.text, "deciding": r.deciding, "kind": r.kind}
+                     for r in final.rules_fired],
+        override_reason=wanted.reason if wanted else None,
+        red_flag_overridden=bool(lowered),
+        alternatives=[p.value for p in final.alternatives],
+        retts_colour=final.retts_colour.value if final.retts_colour else None)
     await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
-    count_decision("contact", final, contact["channel"], overridden=override is not None)
-    return {"contact": await contact_view(connection, contact_id), "decision": final,
-            "override_reason": override["reason"] if override else None}
+    count_decision("contact", final_json, contact["channel"], overridden=wanted is not None)
+    return {"contact": await contact_view(connection, contact_id), "decision": final_json,
+            "guideline_decision": decision, "override_reason": wanted.reason if wanted else None,
+            "lowered_red_flags": list(lowered)}
+
+
+def patient_facts(contact, now: datetime) -> PatientFacts:
+    """Age (in months too) and sex from the personnummer; a guardian answers for a child they registered."""
+    respondent = Respondent.GUARDIAN if contact["registered_by"] == "guardian" else None
+    return PatientFacts.born(contact["birth_date"], to_stockholm(now).date(),
+                             sex_of_personnummer(contact["personnummer"]), respondent)
 
 
 async def record_assessment(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, *,
@@ -112,7 +132,7 @@ async def record_assessment(connection: asyncpg.Connection, caller: Caller, cont
     """A licensed professional's medical assessment stops the guarantee clock."""
     if caller.role != "clinician":
         raise ContactRefused(403, "Bara legitimerad personal (rollen clinician) kan registrera en medicinsk bedömning.")
-    contact = await _visible(connection, caller, contact_id, lock=True)
+    contact = await _visible(connection, caller, contact_id, lock=True, now=now)
     if contact["status"] in ("assessed", "closed"):
         raise ContactRefused(409, "Kontakten är redan bedömd eller avslutad.")
     rules.check_assessment(profession, contact_form, assessed_at, contact["sought_at"], now)
@@ -127,7 +147,7 @@ async def record_assessment(connection: asyncpg.Connection, caller: Caller, cont
 
 async def close(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, *, reason: str,
                 now: datetime) -> dict:
-    contact = await _visible(connection, caller, contact_id, lock=True)
+    contact = await _visible(connection, caller, contact_id, lock=True, now=now)
     rules.check_close_reason(reason, caller.is_citizen)
     if contact["status"] == "closed":
         raise ContactRefused(409, "Kontakten är redan avslutad.")
@@ -156,16 +176,18 @@ async def queue(connection: asyncpg.Connection, caller: Caller, *, unit: str, st
 
 async def open_contact(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, now: datetime) -> dict:
     """One contact with its triage history; every staff open is access-logged."""
-    contact = await _visible(connection, caller, contact_id)
+    contact = await _visible(connection, caller, contact_id, now=now)
     if caller.is_staff:
         await record_staff_read(connection, caller, patient=contact["patient"], action="open contact",
                                 resource=f"contact/{contact_id}", at=now)
     history = await connection.fetch(
-        "SELECT decided_at, decided_by, answers, final_decision, override_reason FROM triage_decisions "
-        "WHERE contact_id = $1 ORDER BY decided_at", contact_id)
+        "SELECT decided_at, decided_by, answers, guideline_decision, final_decision, override_reason, lowered_red_flags "
+        "FROM triage_decisions WHERE contact_id = $1 ORDER BY decided_at", contact_id)
     return {**_view(contact, now), "triage_history": [
         {"decided_at": h["decided_at"].isoformat(), "decided_by": h["decided_by"], "answers": json.loads(h["answers"]),
-         "decision": json.loads(h["final_decision"]), "override_reason": h["override_reason"]} for h in history]}
+         "decision": json.loads(h["final_decision"]), "guideline_decision": json.loads(h["guideline_decision"]),
+         "override_reason": h["override_reason"], "lowered_red_flags": list(h["lowered_red_flags"])}
+        for h in history]}
 
 
 CONTACT_QUERY = "SELECT c.*, p.personnummer, p.birth_date FROM contacts c JOIN patients p ON p.pseudonym = c.patient"
@@ -176,12 +198,18 @@ async def contact_view(connection: asyncpg.Connection, contact_id: uuid.UUID) ->
     return _view(row, row["created_at"])
 
 
-async def _visible(connection, caller: Caller, contact_id: uuid.UUID, *, lock: bool = False):
+async def _visible(connection, caller: Caller, contact_id: uuid.UUID, *, now: datetime, lock: bool = False):
+    """The contact, if the caller may see it: staff of its unit, the patient, or the patient's guardian."""
     row = await connection.fetchrow(f"{CONTACT_QUERY} WHERE c.id = $1{' FOR UPDATE OF c' if lock else ''}", contact_id)
     if row is None:
         raise ContactRefused(404, "Vi hittar ingen sådan kontakt.")
-    own = caller.is_citizen and _normalised(caller.subject) == row["personnummer"]
-    if not own and not (caller.is_staff and caller.works_at(row["unit"])):
+    if caller.is_citizen:
+        try:
+            await guardianships.acting_for(connection, caller, row["personnummer"], now)
+            return row
+        except ContactRefused:
+            raise ContactRefused(404, "Vi hittar ingen sådan kontakt.") from None
+    if not (caller.is_staff and caller.works_at(row["unit"])):
         raise ContactRefused(404, "Vi hittar ingen sådan kontakt.")
     return row
 
@@ -198,6 +226,8 @@ def _view(row, now: datetime) -> dict:
         "guarantee_hours_left": round((deadline - now).total_seconds() / 3600, 1),
         "assessed_at": row["assessed_at"].isoformat() if row["assessed_at"] else None,
         "closed_at": row["closed_at"].isoformat() if row["closed_at"] else None, "close_reason": row["close_reason"],
+        "red_flag_overridden": row["red_flag_overridden"],
+        "registered_by_guardian": row["registered_by"] == "guardian",
     }
 
 

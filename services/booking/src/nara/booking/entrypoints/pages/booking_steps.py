@@ -16,6 +16,7 @@ from ...service.search import SlotQuery, care_units, free_slots
 from ..views import appointment_view
 from . import swedish
 from .common import PageRoute, attempt, attempt_once, now_of, show
+from .patient_steps import booking_for
 from .rendering import Safe, button, fmt, hidden, link_button, render, textarea
 from .session import Citizen, CurrentCitizen, checked_form, clear_flow, read_flow, write_flow
 from .slots import PAGE_SIZE, pagination, slot_choices
@@ -69,8 +70,10 @@ async def _times_page(request: Request, citizen: Citizen, flow: dict, page_numbe
     query = SlotQuery(flow["unit"], now, now + timedelta(days=SEARCH_DAYS), contact_id=flow["contact_id"],
                       page=page_number, page_size=PAGE_SIZE)
 
+    _, patient = await booking_for(request, citizen, flow)
+
     async def search(connection):
-        return await free_slots(connection, query, patient=citizen.pseudonym, by_staff=False, now=now), \
+        return await free_slots(connection, query, patient=patient, by_staff=False, now=now), \
             await care_units(connection)
 
     found, refused = await attempt(request, search)
@@ -128,8 +131,9 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
         slot_id = uuid.UUID(form.get("tid", ""))
     except ValueError:
         return await _times_page(request, citizen, flow, error="Välj en tid.", status_code=400)
+    actor, patient = await booking_for(request, citizen, flow)
     held, refused = await attempt(request, lambda connection: use_cases.hold(
-        connection, citizen.actor, slot_id, now_of(request), request.app.state.policy, flow["contact_id"]))
+        connection, actor, slot_id, now_of(request), request.app.state.policy, flow["contact_id"], patient))
     if refused is not None:
         return await _times_page(request, citizen, flow, error=refused.message, status_code=refused.status)
     flow["hold"] = {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
@@ -181,10 +185,11 @@ async def book(request: Request, citizen: CurrentCitizen) -> Response:
     if not flow.get("hold"):
         return RedirectResponse("/tider" if flow.get("contact_id") else "/besvar", status_code=303)
     slot_id, reason = uuid.UUID(flow["hold"]["slot_id"]), (form.get("anledning") or "").strip() or None
+    actor, patient = await booking_for(request, citizen, flow)
 
     async def action(connection):
         return appointment_view(await use_cases.book(
-            connection, citizen.actor, slot_id=slot_id, patient=citizen.pseudonym, contact_id=flow["contact_id"],
+            connection, actor, slot_id=slot_id, patient=patient, contact_id=flow["contact_id"],
             reason=reason, now=now_of(request), policy=request.app.state.policy))
 
     digest = hashlib.sha256((reason or "").encode()).hexdigest()[:16]

@@ -24,12 +24,21 @@ from .rendering import Safe, fmt, link_button, page, render
 from .session import Citizen, FormExpired, LoginRequired, login_location, read_flow, safe_local_path
 
 
+class NotYourChildAnyMore(Exception):
+    """The flow is for a child the citizen is no longer guardian of (custody ended, or the child turned 18)."""
+
+
 class PageRoute(InterruptibleRoute):
     """Pages answer with pages: a missing login redirects, and a failing neighbour is a Swedish sentence, not a 500."""
 
     def answer(self, request: Request, error: Exception) -> Response | None:
         if isinstance(error, LoginRequired):
             return RedirectResponse(login_location(error.back_to), status_code=303)
+        if isinstance(error, NotYourChildAnyMore):
+            return problem_page(request, "Du kan inte söka vård för barnet här",
+                                "Vi kan inte se att du är vårdnadshavare för barnet, eller så har barnet fyllt 18 år. "
+                                "Börja om och välj vem besöket gäller.", status_code=403,
+                                action=("/besvar/vem", "Börja om"))
         if isinstance(error, FormExpired):
             return problem_page(request, "Sidan har gått ut", "Formuläret hade gått ut, så inget har ändrats. "
                                 "Gå tillbaka och försök igen.", status_code=400)

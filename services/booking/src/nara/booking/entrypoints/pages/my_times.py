@@ -15,6 +15,7 @@ from ...service.search import SlotQuery, free_slots
 from ..views import appointment_view
 from . import swedish
 from .common import PageRoute, attempt, attempt_once, now_of, problem_page, show
+from .patient_steps import household
 from .next_step import cancel_text
 from .rendering import Option, Safe, button, field_id, fmt, hidden, join, link_button, radios, render, textarea
 from .session import Citizen, CurrentCitizen, checked_form
@@ -40,13 +41,14 @@ def _summary(record: AppointmentRecord) -> Safe:
                   kind=f"{record.time_type_name} ({swedish.contact_form(record.contact_form).lower()})")
 
 
-def _card(record: AppointmentRecord, *, upcoming: bool) -> Safe:
+def _card(record: AppointmentRecord, *, upcoming: bool, whose: str | None = None) -> Safe:
     moment = swedish.when(record.start_at)
+    for_child = fmt('<p><strong class="tag">$name</strong></p>', name=f"För {whose}") if whose else Safe("")
     actions = fmt('<p class="card-actions"><a href="/mina-tider/$id">Visa, omboka eller avboka<span '
                   'class="visually-hidden"> tiden $moment</span></a></p>', id=str(record.id), moment=moment) \
         if upcoming else Safe("")
-    return fmt('<li class="card"><h3 class="heading-s">$moment</h3><p>$kind hos $who</p><p>$unit</p>'
-               '$status$actions</li>',
+    return fmt('<li class="card"><h3 class="heading-s">$moment</h3>$child<p>$kind hos $who</p><p>$unit</p>'
+               '$status$actions</li>', child=for_child,
                moment=moment, kind=record.time_type_name, who=record.practitioner_name, unit=record.unit_name,
                status=Safe("") if upcoming else fmt('<p><strong class="tag tag-grey">$s</strong></p>',
                                                     s=swedish.status(record.status)), actions=actions)
@@ -55,15 +57,20 @@ def _card(record: AppointmentRecord, *, upcoming: bool) -> Safe:
 @router.get("/mina-tider")
 async def my_times(request: Request, citizen: CurrentCitizen, klart: str | None = None) -> HTMLResponse:
     now = now_of(request)
+    family = await household(request, citizen)
     async with request.app.state.pool.acquire() as connection:
-        records = await appointments_of_patient(connection, citizen.pseudonym)
+        records = [r for person in (citizen.pseudonym, *family.actor.wards)
+                   for r in await appointments_of_patient(connection, person)]
+    records.sort(key=lambda r: r.start_at)
     upcoming = [r for r in records if r.status == "booked" and r.start_at > now]
     earlier = [r for r in records if r not in upcoming and r.status != "rebooked"]
-    upcoming_html = fmt('<ul class="cards">$items</ul>', items=join(_card(r, upcoming=True) for r in upcoming)) \
+    upcoming_html = fmt('<ul class="cards">$items</ul>', items=join(_card(r, upcoming=True, whose=family.whose(
+        r.patient)) for r in upcoming)) \
         if upcoming else fmt('<p class="body">Du har inga bokade tider.</p>$book',
                              book=link_button("/besvar", "Beskriv dina besvär"))
     earlier_html = fmt('<h2 class="heading-m">Tidigare och avbokade tider</h2><ul class="cards">$items</ul>',
-                       items=join(_card(r, upcoming=False) for r in reversed(earlier))) if earlier else Safe("")
+                       items=join(_card(r, upcoming=False, whose=family.whose(r.patient))
+                                  for r in reversed(earlier))) if earlier else Safe("")
     body = fmt('<h1 class="heading-l">Mina tider</h1><h2 class="heading-m">Kommande tider</h2>$upcoming$earlier',
                upcoming=upcoming_html, earlier=earlier_html)
     return await show(request, citizen, title="Mina tider", body=body, active="mine", banner=_success(klart))
@@ -74,7 +81,8 @@ async def _appointment(request: Request, citizen: Citizen, appointment_id: str) 
         wanted = uuid.UUID(appointment_id)
     except ValueError:
         return None
-    found, refused = await attempt(request, lambda c: use_cases.visible_appointment(c, citizen.actor, wanted))
+    actor = (await household(request, citizen)).actor
+    found, refused = await attempt(request, lambda c: use_cases.visible_appointment(c, actor, wanted))
     return None if refused is not None else found
 
 
@@ -93,7 +101,7 @@ async def one_time(request: Request, citizen: CurrentCitizen, appointment_id: st
     now = now_of(request)
     async with request.app.state.pool.acquire() as connection:
         slot = await store.slot(connection, record.slot_id)
-        history = [a for a in await appointments_of_patient(connection, citizen.pseudonym)
+        history = [a for a in await appointments_of_patient(connection, record.patient)
                    if a.lineage == record.lineage and a.id != record.id]
     changeable = record.status == "booked" and record.start_at > now
     actions = fmt('<p class="body">$cancel</p><div class="button-group">$rebook$cancel_button</div>',
@@ -115,7 +123,7 @@ async def _rebook_page(request: Request, citizen: Citizen, record: AppointmentRe
     now = now_of(request)
     query = SlotQuery(record.unit, now, now + timedelta(days=SEARCH_DAYS), profession=record.profession,
                       contact_id=record.contact_id, page=page_number, page_size=PAGE_SIZE)
-    found, refused = await attempt(request, lambda c: free_slots(c, query, patient=citizen.pseudonym,
+    found, refused = await attempt(request, lambda c: free_slots(c, query, patient=record.patient,
                                                                  by_staff=False, now=now))
     base = f"/mina-tider/{record.id}/omboka"
     heading = fmt('<span class="caption">Omboka</span><h1 class="heading-l">Välj en ny tid</h1>'
@@ -161,9 +169,10 @@ async def rebook(request: Request, citizen: CurrentCitizen, appointment_id: str)
         new_slot = uuid.UUID(form.get("tid", ""))
     except ValueError:
         return await _rebook_page(request, citizen, record, error="Välj en ny tid.", status_code=400)
+    actor = (await household(request, citizen)).actor
 
     async def action(connection):
-        return appointment_view(await use_cases.rebook(connection, citizen.actor, record.id, new_slot_id=new_slot,
+        return appointment_view(await use_cases.rebook(connection, actor, record.id, new_slot_id=new_slot,
                                                        now=now_of(request)))
 
     status, answer = await attempt_once(request, citizen, f"rebook:{form.get('nyckel') or uuid.uuid4()}",
@@ -219,9 +228,10 @@ async def cancel(request: Request, citizen: CurrentCitizen, appointment_id: str)
         return await _cancel_page(request, citizen, record, more=more, error=("orsak", "Välj varför du avbokar."),
                                   status_code=400)
     reason = f"{label}: {more}" if more else label
+    actor = (await household(request, citizen)).actor
 
     async def action(connection):
-        return appointment_view(await use_cases.cancel(connection, citizen.actor, record.id, reason=reason,
+        return appointment_view(await use_cases.cancel(connection, actor, record.id, reason=reason,
                                                        now=now_of(request)))
 
     status, answer = await attempt_once(request, citizen, f"cancel:{form.get('nyckel') or uuid.uuid4()}",

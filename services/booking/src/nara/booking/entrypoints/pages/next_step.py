@@ -65,7 +65,8 @@ async def next_step(request: Request, pseudonym: str, flow: dict, now: datetime)
     decision = flow.get("decision") or {}
     level = decision.get("care_level")
     if level in URGENT_STEPS:
-        return static_step(URGENT_STEPS[level], urgent=True)
+        heading = decision.get("heading")
+        return static_step(f"{heading}." if heading else URGENT_STEPS[level], urgent=True)
     upcoming = await upcoming_appointment(request, pseudonym, now)
     if upcoming is not None:
         record, time_type = upcoming

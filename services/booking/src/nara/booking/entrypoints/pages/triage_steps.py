@@ -1,64 +1,103 @@
-"""What the visit is about: the triage service's reasons and questions, its advice, and the choice of unit,
-which registers the visit as a web contact and triages it there (the guarantee clock starts)."""
+"""What the visit is about: the reason (searchable), the questions with red flags first, the triage's advice,
+and the choice of unit, which registers the visit as a web contact and triages it there (the clock starts).
+
+A red flag answered yes decides at once: the advice page comes before any other question is asked.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from nara.shared.clock import to_stockholm
-
-from ...adapters.triage_client import Question, TriageRefused, TriageUnavailable
+from ...adapters.triage_client import Decision, ReasonQuestions, TriageRefused, TriageUnavailable
 from ...service.search import care_units
 from . import swedish
 from .common import PageRoute, now_of, show, triage, triage_unavailable_page
 from .next_step import BOOKABLE_LEVELS
+from .patient_steps import Patient, patient_of
+from .question_forms import Answers, asked_now, next_questions, question_fields, read_answer
 from .rendering import Option, Safe, button, field_id, fmt, hidden, join, link_button, radios, render, text_input
 from .session import Citizen, CurrentCitizen, checked_form, read_flow, write_flow
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-YES, NO = "ja", "nej"
+NOTHING_FITS = "other"
+MAX_SEARCH = 100
 
 
-def _age(request: Request, citizen: Citizen) -> int:
-    return swedish.age_on(citizen.personnummer, to_stockholm(now_of(request)).date())
-
-
-def _form(request: Request, citizen: Citizen, *, action: str, heading: Safe, fields: Safe, intro: Safe = Safe(""),
+def _form(citizen: Citizen, *, action: str, heading: Safe, fields: Safe, intro: Safe = Safe(""),
           buttons: Safe | None = None, after: Safe = Safe("")) -> Safe:
     return render("form_page.html", heading=heading, intro=intro, action=action, csrf=hidden("csrf", citizen.csrf),
                   fields=fields, buttons=buttons or button("Fortsätt"), after=after)
 
 
+def compact(decision: Decision) -> dict:
+    """What later pages need of a decision; the texts are fetched again, so the signed cookie stays small."""
+    return {"care_level": decision.care_level, "urgency": decision.urgency, "profession": decision.profession,
+            "alternatives": decision.alternatives, "guarantee_applies": decision.guarantee_applies,
+            "guideline_version": decision.guideline_version, "deciding_kind": decision.deciding_kind,
+            "heading": decision.heading}
+
+
+def _for_whom(patient: Patient) -> str:
+    return f" för {patient.label()}" if patient.is_child else ""
+
+
 # --- the reason ---
 
-async def _reasons_page(request: Request, citizen: Citizen, flow: dict, error: str | None = None) -> HTMLResponse:
-    guidelines = await triage(request).guidelines(citizen.token)
-    age = _age(request, citizen)
-    options = [Option(r.code, r.title) for r in guidelines.reasons if r.applies_to(age)]
-    fields = radios("orsak", "Vad gäller ditt besök?", options, checked=flow.get("reason"), error=error,
-                    legend_as_heading=True,
-                    hint="Välj det som stämmer bäst. Om inget passar, ring din vårdcentral eller 1177.")
-    body = _form(request, citizen, action="/besvar", heading=Safe(""), fields=fields)
-    return await show(request, citizen, title="Vad gäller ditt besök?", body=body, flow=flow, active="book",
+async def _reasons_page(request: Request, citizen: Citizen, flow: dict, *, query: str = "",
+                        error: str | None = None) -> HTMLResponse:
+    patient = await patient_of(request, citizen, flow)
+    guidelines = await triage(request).guidelines(citizen.token, query=query[:MAX_SEARCH], age=patient.facts.age,
+                                                  sex=patient.facts.sex)
+    found = [r for r in guidelines.reasons if r.code != NOTHING_FITS]
+    options = [Option(r.code, r.title_for(patient.is_child)) for r in found]
+    options.append(Option(NOTHING_FITS, "Inget av detta passar", hint="Du får svara på några korta frågor, och "
+                                                                       "sedan bedömer en sjuksköterska dina besvär."))
+    title = f"Vad gäller besöket{_for_whom(patient)}?"
+    search = fmt('<form method="get" action="/besvar" class="search" role="search">$field$button</form>',
+                 field=text_input("sok", "Sök bland besvären", value=query, width="20",
+                                  hint="Skriv ett ord, till exempel ”feber”, ”yrsel” eller ”ont i magen”."),
+                 button=button("Sök", secondary=True))
+    shown = (f"{len(found)} besvär passar ”{query}”." if found else f"Inga besvär passar ”{query}”. Välj "
+             "”Inget av detta passar”, eller sök med ett annat ord.") if query else ""
+    fields = radios("orsak", "Välj det som stämmer bäst", options, checked=flow.get("reason"), error=error,
+                    hint=shown)
+    body = join([fmt('<h1 class="heading-l">$title</h1>', title=title), search,
+                 _form(citizen, action="/besvar", heading=Safe(""), fields=fields,
+                       after=when_child_switch(flow))])
+    return await show(request, citizen, title=title, body=body, flow=flow, active="book",
                       errors=[(field_id("orsak"), error)] if error else [], status_code=400 if error else 200)
 
 
+def when_child_switch(flow: dict) -> Safe:
+    if not flow.get("patient_chosen"):
+        return Safe("")
+    return fmt('<p class="body"><a href="/besvar/vem">Byt vem besöket gäller</a></p>')
+
+
 @router.get("/besvar")
-async def reasons(request: Request, citizen: CurrentCitizen) -> HTMLResponse:
-    return await _reasons_page(request, citizen, read_flow(request, citizen))
+async def reasons(request: Request, citizen: CurrentCitizen, sok: str | None = None) -> Response:
+    flow = read_flow(request, citizen)
+    if not flow.get("patient_chosen") and await triage(request).children(citizen.token):
+        return RedirectResponse("/besvar/vem", status_code=303)
+    return await _reasons_page(request, citizen, flow, query=(sok or "").strip())
 
 
 @router.post("/besvar")
 async def choose_reason(request: Request, citizen: CurrentCitizen) -> Response:
     form = await checked_form(request, citizen)
     flow = read_flow(request, citizen)
-    guidelines = await triage(request).guidelines(citizen.token)
-    chosen = next((r for r in guidelines.reasons if r.code == form.get("orsak")), None)
+    patient = await patient_of(request, citizen, flow)
+    code = form.get("orsak") or ""
+    guidelines = await triage(request).guidelines(citizen.token, age=patient.facts.age, sex=patient.facts.sex)
+    chosen = next((r for r in guidelines.reasons if r.code == code), None)
     if chosen is None:
-        return await _reasons_page(request, citizen, flow, "Välj vad ditt besök gäller.")
+        return await _reasons_page(request, citizen, flow, error="Välj vad besöket gäller.")
     if chosen.code != flow.get("reason"):
-        flow = {"reason": chosen.code, "reason_title": chosen.title}
+        # A new reason keeps the answers shared between reasons (risk factors are asked once per contact).
+        kept = {k: flow[k] for k in ("patient", "patient_chosen") if k in flow}
+        flow = {**kept, "reason": chosen.code, "reason_title": chosen.title}
+        Answers.of(read_flow(request, citizen)).only_shared().store(flow)
     response = RedirectResponse("/besvar/fragor", status_code=303)
     write_flow(request, response, citizen, flow)
     return response
@@ -66,75 +105,60 @@ async def choose_reason(request: Request, citizen: CurrentCitizen) -> Response:
 
 # --- the questions ---
 
-def _question_field(question: Question, answer, error: str | None, raw: str | None) -> Safe:
-    name = f"svar-{question.id}"
-    if question.kind == "number":
-        ranged = question.min is not None and question.max is not None
-        hint = f"Skriv ett tal mellan {question.min:g} och {question.max:g}" if ranged else ""
-        hint = f"{hint} ({question.unit})." if hint and question.unit else f"{hint}." if hint else ""
-        value = raw if raw is not None else ("" if answer is None else f"{answer:g}".replace(".", ","))
-        return text_input(name, question.text, value=value, error=error, hint=hint,
-                          inputmode="numeric" if question.integer else "decimal", width="5", suffix=question.unit)
-    if question.kind == "choice":
-        options = [Option(value, text) for value, text in question.options]
-        return radios(name, question.text, options, checked=answer, error=error)
-    checked = None if answer is None else (YES if answer else NO)
-    return radios(name, question.text, [Option(YES, "Ja"), Option(NO, "Nej")], checked=checked, error=error)
-
-
-def _read_answer(question: Question, raw: str | None) -> tuple[object, str | None]:
-    """The typed answer to one question, or the Swedish sentence saying what to fix."""
-    raw = (raw or "").strip()
-    if question.kind == "number":
-        if not raw:
-            return None, f"Svara på frågan: {question.text}"
-        try:
-            number = float(raw.replace(",", ".").replace(" ", ""))
-        except ValueError:
-            return None, f"Skriv svaret som ett tal, till exempel 38,5: {question.text}"
-        if question.integer and not number.is_integer():
-            return None, f"Skriv ett heltal: {question.text}"
-        if question.min is not None and number < question.min:
-            return None, f"Skriv ett tal som är {question.min:g} eller mer: {question.text}"
-        if question.max is not None and number > question.max:
-            return None, f"Skriv ett tal som är {question.max:g} eller mindre: {question.text}"
-        return (int(number) if question.integer else number), None
-    if question.kind == "choice":
-        if raw not in {value for value, _ in question.options}:
-            return None, f"Välj ett svar: {question.text}"
-        return raw, None
-    if raw not in (YES, NO):
-        return None, f"Svara ja eller nej: {question.text}"
-    return raw == YES, None
-
-
-async def _questions_page(request: Request, citizen: Citizen, flow: dict, *, raw: dict | None = None,
-                          errors: dict[str, str] | None = None, general: str | None = None) -> HTMLResponse:
-    reason = await triage(request).reason(citizen.token, flow["reason"])
-    age = _age(request, citizen)
-    questions = [q for q in reason.questions if q.applies_to(age)]
+async def _questions_page(request: Request, citizen: Citizen, flow: dict, patient: Patient, questions: list, *,
+                          raw: dict | None = None, errors: dict[str, str] | None = None,
+                          general: str | None = None) -> HTMLResponse:
     errors = errors or {}
-    answers = flow.get("answers") or {}
-    fields = join(_question_field(q, answers.get(q.id), errors.get(q.id),
-                                  None if raw is None else raw.get(f"svar-{q.id}")) for q in questions)
-    heading = fmt('<span class="caption">Frågor om dina besvär</span><h1 class="heading-l">$title</h1>',
-                  title=reason.title)
-    intro = fmt('<p class="body">$text</p>', text="Svara på frågorna, så får du råd om vart du ska vända dig."
-                if questions else "Det finns inga fler frågor. Fortsätt så får du råd om vart du ska vända dig.")
-    body = _form(request, citizen, action="/besvar/fragor", heading=heading, intro=intro, fields=fields,
-                 after=fmt('<p class="body"><a href="/besvar">Välj andra besvär</a></p>'))
+    answers = Answers.of(flow)
+    red_flags = any(q.red_flag for q in questions)
+    if red_flags:
+        caption, intro = "Viktiga frågor först", (
+            "Svara på de här frågorna först. Om något av det stämmer kan det behövas vård direkt. "
+            "Svara ”Vet inte” om du inte vet.")
+    else:
+        caption, intro = "Frågor om besvären", "Svara på frågorna, så får du råd om vart du ska vända dig."
+    heading = fmt('<span class="caption">$caption</span><h1 class="heading-l">$title</h1>', caption=caption,
+                  title=f"{flow.get('reason_title') or 'Dina besvär'}{_for_whom(patient)}")
+    fields = join([hidden("fragor", ",".join(q.id for q in questions)),
+                   question_fields(questions, answers, raw, errors)])
+    body = _form(citizen, action="/besvar/fragor", heading=heading, intro=fmt('<p class="body">$t</p>', t=intro),
+                 fields=fields, after=fmt('<p class="body"><a href="/besvar">Välj andra besvär</a></p>'))
     summary = [(field_id(f"svar-{q.id}"), errors[q.id]) for q in questions if q.id in errors]
     summary += [(None, general)] if general else []
-    return await show(request, citizen, title=reason.title, body=body, flow=flow, active="book", errors=summary,
-                      status_code=400 if summary else 200)
+    page = await show(request, citizen, title=str(flow.get("reason_title") or "Frågor"), body=body, flow=flow,
+                      active="book", errors=summary, status_code=400 if summary else 200)
+    if red_flags:
+        page.headers["X-Nara-Question-Page"] = "red-flags"  # for tests and monitoring: which kind of page this is
+    return page
+
+
+async def _evaluate(request: Request, citizen: Citizen, flow: dict, patient: Patient,
+                    reason: ReasonQuestions | None = None) -> Decision:
+    client = triage(request)
+    reason = reason or await client.reason(citizen.token, flow["reason"], patient.facts)
+    return await client.evaluate(citizen.token, reason_code=flow["reason"],
+                                 answers=Answers.of(flow).for_questions(reason.questions), patient=patient.facts)
+
+
+def _to_advice(request: Request, citizen: Citizen, flow: dict, decision: Decision) -> Response:
+    flow["decision"] = compact(decision)
+    response = RedirectResponse("/besvar/rad", status_code=303)
+    write_flow(request, response, citizen, flow)
+    return response
 
 
 @router.get("/besvar/fragor")
-async def questions(request: Request, citizen: CurrentCitizen) -> Response:
+async def questions(request: Request, citizen: CurrentCitizen, alla: str | None = None) -> Response:
     flow = read_flow(request, citizen)
     if not flow.get("reason"):
         return RedirectResponse("/besvar", status_code=303)
-    return await _questions_page(request, citizen, flow)
+    patient = await patient_of(request, citizen, flow)
+    reason = await triage(request).reason(citizen.token, flow["reason"], patient.facts)
+    answers = Answers.of(flow)
+    shown = asked_now(reason.questions, answers) if alla else next_questions(reason.questions, answers)
+    if not shown:
+        return _to_advice(request, citizen, flow, await _evaluate(request, citizen, flow, patient, reason))
+    return await _questions_page(request, citizen, flow, patient, shown)
 
 
 @router.post("/besvar/fragor")
@@ -143,76 +167,95 @@ async def answer_questions(request: Request, citizen: CurrentCitizen) -> Respons
     flow = read_flow(request, citizen)
     if not flow.get("reason"):
         return RedirectResponse("/besvar", status_code=303)
-    client = triage(request)
-    reason = await client.reason(citizen.token, flow["reason"])
-    age = _age(request, citizen)
-    answers, errors = {}, {}
-    for question in (q for q in reason.questions if q.applies_to(age)):
-        value, problem = _read_answer(question, form.get(f"svar-{question.id}"))
+    patient = await patient_of(request, citizen, flow)
+    reason = await triage(request).reason(citizen.token, flow["reason"], patient.facts)
+    on_page = set((form.get("fragor") or "").split(","))
+    shown = [q for q in reason.questions if q.id in on_page]
+    answers, errors = Answers.of(flow), {}
+    for question in shown:
+        value, problem = read_answer(question, form.get(f"svar-{question.id}"))
         if problem:
             errors[question.id] = problem
-        else:
-            answers[question.id] = value
-    if errors:
-        return await _questions_page(request, citizen, flow, raw=form, errors=errors)
+        elif value is not None:
+            answers.record(question, value)
+    answers.store(flow)  # every answer given is kept, also when another needs fixing
     try:
-        decision = await client.evaluate(citizen.token, reason_code=reason.code, answers=answers, age=age)
+        # A red flag answered yes decides now, whatever is still unanswered.
+        if any(answers.given.get(q.id) not in (None, False) for q in shown if q.red_flag):
+            decision = await _evaluate(request, citizen, flow, patient, reason)
+            if decision.deciding_kind == "red_flag" and decision.care_level not in BOOKABLE_LEVELS:
+                return _to_advice(request, citizen, flow, decision)
+        if errors:
+            page = await _questions_page(request, citizen, flow, patient, shown, raw=form, errors=errors)
+            write_flow(request, page, citizen, flow)
+            return page
+        following = next_questions(reason.questions, answers)
+        if following:
+            response = RedirectResponse("/besvar/fragor", status_code=303)
+            write_flow(request, response, citizen, flow)
+            return response
+        return _to_advice(request, citizen, flow, await _evaluate(request, citizen, flow, patient, reason))
     except TriageRefused as refused:
         if refused.status == 401:
             raise
-        return await _questions_page(request, citizen, flow, raw=form, general=(
+        page = await _questions_page(request, citizen, flow, patient, shown, raw=form, general=(
             "Vi kunde inte bedöma dina svar för de här besvären. Kontrollera svaren, eller välj andra besvär "
-            "som passar dig bättre. Behöver du råd, ring 1177."))
-    flow.update(answers=answers, decision=decision.as_dict())
-    response = RedirectResponse("/besvar/rad", status_code=303)
-    write_flow(request, response, citizen, flow)
-    return response
+            "som passar bättre. Behöver du råd, ring 1177."))
+        write_flow(request, page, citizen, flow)
+        return page
 
 
 # --- the advice ---
 
-ADVICE = {
-    "call_112": ("Ring 112 nu", "Dina besvär kan vara allvarliga och kan inte vänta på en bokad tid."),
-    "emergency_now": ("Sök vård på en akutmottagning nu",
-                      "Dina besvär behöver bedömas i dag på en akutmottagning. Ring 112 om det är bråttom."),
-    "within_hours": ("Ring din vårdcentral eller 1177 nu",
-                     "Dina besvär behöver bedömas inom några timmar, så vänta inte på en webbokad tid."),
-    "self_care": ("Du kan behandla dina besvär själv",
-                  "Följ råden nedan. Ring 1177 om du blir sämre eller om besvären inte går över."),
-}
-WHEN = {"same_day": "Du behöver en tid i dag.", "within_3_days": "Du behöver en tid inom 3 dagar.",
-        "planned": "Du kan boka en tid som passar dig."}
-CALLS = {"call_112": ("tel:112", "Ring 112"), "emergency_now": ("tel:112", "Ring 112"),
-         "within_hours": ("tel:1177", "Ring 1177")}
-
-
 @router.get("/besvar/rad")
 async def advice(request: Request, citizen: CurrentCitizen) -> Response:
     flow = read_flow(request, citizen)
-    decision = flow.get("decision")
-    if not decision:
+    if not flow.get("decision") or not flow.get("reason"):
         return RedirectResponse("/besvar/fragor" if flow.get("reason") else "/besvar", status_code=303)
-    level = decision["care_level"]
-    advice_text = fmt('<p class="body">$text</p>', text=decision["advice"]) if decision.get("advice") else Safe("")
+    patient = await patient_of(request, citizen, flow)
+    decision = await _evaluate(request, citizen, flow, patient)
+    body = advice_body(decision, patient, bool(flow.get("contact_id")))
+    return await show(request, citizen, title=decision.heading or "Råd", body=body, flow=flow, active="book")
+
+
+def advice_body(decision: Decision, patient: Patient, registered: bool) -> Safe:
+    level = decision.care_level
+    advice_text = join([fmt('<p class="body">$t</p>', t=decision.care_advice) if decision.care_advice else Safe(""),
+                        _unanswered_note(decision)])
     if level in BOOKABLE_LEVELS:
-        who = swedish.profession(decision["profession"])
-        others = [swedish.profession(p) for p in decision.get("alternatives") or []]
-        heading, lead = f"Du bör träffa en {who}", WHEN.get(level, "")
+        who = swedish.profession(decision.profession)
+        others = [swedish.profession(p) for p in decision.alternatives]
+        heading = f"{'Barnet' if patient.is_child else 'Du'} bör träffa en {who}"
+        lead = decision.turn_text
         if others:
-            lead += f" Du kan också få en tid hos {swedish.either_or(others)}."
-        if decision.get("guarantee_applies"):
-            lead += " Vårdgarantin gäller: du ska få en medicinsk bedömning inom 3 dagar."
-        actions = link_button("/vardcentral", "Välj vårdcentral")
+            lead += f" Det går också bra med {swedish.either_or(others)}."
+        if decision.guarantee_applies:
+            lead += " Vårdgarantin gäller: en medicinsk bedömning inom 3 dagar."
+        actions = link_button("/tider" if registered else "/vardcentral", "Välj tid" if registered else
+                              "Välj vårdcentral")
     else:
-        heading, lead = ADVICE.get(level, ("Ring 1177", "Vi kan inte ge dig ett råd här. Ring 1177."))
-        call = CALLS.get(level)
+        heading, lead = decision.heading or "Ring 1177", decision.turn_text
+        if lead.rstrip(".") == heading:
+            lead = ""
         other = fmt('<a class="link-inline" href="/besvar">Beskriv andra besvär</a>')
-        actions = fmt('<a class="button button-warning" href="$href">$text</a>$other', href=call[0], text=call[1],
-                      other=other) if call else other
-    body = render("advice.html", level=level, heading=heading, lead=lead, advice=advice_text, actions=actions,
-                  reasons=join(fmt("<li>$text</li>", text=t) for t in decision.get("rules_fired") or []),
-                  version=decision.get("guideline_version", ""))
-    return await show(request, citizen, title=heading, body=body, flow=flow, active="book")
+        actions = fmt('<a class="button button-warning" href="tel:$phone">Ring $phone</a>$other',
+                      phone=decision.phone, other=other) if decision.phone else other
+    reasons = join(fmt('<li$cls>$text$mark</li>', text=text,
+                       cls=Safe(' class="deciding"') if text == decision.deciding_text else Safe(""),
+                       mark=fmt(' <strong class="tag">Avgjorde</strong>') if text == decision.deciding_text
+                       else Safe("")) for text in decision.rules_fired)
+    return render("advice.html", level=level, heading=heading,
+                  lead=fmt('<p class="lead">$t</p>', t=lead) if lead else Safe(""), advice=advice_text, actions=actions,
+                  reasons=reasons, version=decision.guideline_version)
+
+
+def _unanswered_note(decision: Decision) -> Safe:
+    # Only when an open red flag decided: after a red flag answered yes the other questions were never asked.
+    if not decision.unanswered_red_flags or decision.deciding_kind != "unanswered_red_flag":
+        return Safe("")
+    return fmt('<div class="notice" role="note"><p>Du svarade ”Vet inte” på en fråga om varningstecken. Därför '
+               'behöver du bedömas snart. <a href="/besvar/fragor?alla=1">Ändra dina svar</a> om du vet mer nu.'
+               '</p></div>')
 
 
 # --- the unit, which registers and triages the contact ---
@@ -225,7 +268,7 @@ async def _units_page(request: Request, citizen: Citizen, flow: dict, error: str
     fields = radios("vardcentral", "Vilken vårdcentral vill du gå till?", options, checked=flow.get("unit"),
                     error=error, legend_as_heading=True,
                     hint="Välj den vårdcentral där du är listad. Då gäller vårdgarantin.")
-    body = _form(request, citizen, action="/vardcentral", heading=Safe(""), fields=fields)
+    body = _form(citizen, action="/vardcentral", heading=Safe(""), fields=fields)
     errors = [(field_id("vardcentral"), error)] if error else [(None, general)] if general else []
     return await show(request, citizen, title="Välj vårdcentral", body=body, flow=flow, active="book", errors=errors,
                       status_code=400 if error else status_code)
@@ -245,6 +288,7 @@ async def choose_unit(request: Request, citizen: CurrentCitizen) -> Response:
     flow = read_flow(request, citizen)
     if (flow.get("decision") or {}).get("care_level") not in BOOKABLE_LEVELS:
         return RedirectResponse("/besvar", status_code=303)
+    patient = await patient_of(request, citizen, flow)
     async with request.app.state.pool.acquire() as connection:
         known = {u["hsa_id"] for u in await care_units(connection)}
     unit = form.get("vardcentral")
@@ -253,10 +297,12 @@ async def choose_unit(request: Request, citizen: CurrentCitizen) -> Response:
     client = triage(request)
     try:
         if not (flow.get("contact_id") and flow.get("unit") == unit):
-            contact_id = await client.register_contact(citizen.token, patient=citizen.personnummer, unit=unit,
+            contact_id = await client.register_contact(citizen.token, patient=patient.personnummer, unit=unit,
                                                        reason_code=flow["reason"])
             flow.update(unit=unit, contact_id=contact_id, registered_at=now_of(request).isoformat(), hold=None)
-        decision = await client.triage_contact(citizen.token, flow["contact_id"], flow.get("answers") or {})
+        reason = await client.reason(citizen.token, flow["reason"], patient.facts)
+        decision = await client.triage_contact(citizen.token, flow["contact_id"],
+                                               Answers.of(flow).for_questions(reason.questions))
     except TriageUnavailable:
         response = triage_unavailable_page(request)
         write_flow(request, response, citizen, flow)  # a registered contact is kept, and not registered twice
@@ -265,9 +311,9 @@ async def choose_unit(request: Request, citizen: CurrentCitizen) -> Response:
         if refused.status == 401:
             raise
         return await _units_page(request, citizen, flow, general=(
-            "Vi kunde inte registrera ditt ärende på den vårdcentralen. Välj en annan vårdcentral, "
+            "Vi kunde inte registrera ärendet på den vårdcentralen. Välj en annan vårdcentral, "
             "eller ring 1177 om du behöver råd."), status_code=409)
-    flow["decision"] = decision.as_dict()
+    flow["decision"] = compact(decision)
     bookable = decision.care_level in BOOKABLE_LEVELS
     response = RedirectResponse("/tider" if bookable else "/besvar/rad", status_code=303)
     write_flow(request, response, citizen, flow)

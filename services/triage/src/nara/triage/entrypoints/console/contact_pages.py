@@ -7,13 +7,17 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from nara.shared.clock import to_stockholm
 from nara.shared.personnummer import is_valid
 
-from ...domain.contacts import ContactRefused, age_on, birth_date_of
+from ...domain.contacts import ContactRefused
+from ...domain.engine import RED_FLAG_KINDS
+from ...domain.overrides import OverrideProblem
+from ...domain.patient import PatientFacts, Respondent, birth_date_of_personnummer, sex_of_personnummer
 from ...service import contacts
 from .common import ConsoleRoute, in_transaction, now_of, page, see_other
-from .html import EMPTY, Choice, Safe, button, fmt, form, join, link_button, radios, select, text_input, textarea, \
-    when
+from .html import EMPTY, Choice, Safe, button, checkboxes, fmt, form, join, link_button, radios, select, text_input, \
+    textarea, when
 from .session import CurrentStaff, Staff, checked_form
 from .swedish import (CARE_LEVELS, CLOSE_REASONS, PROFESSIONS, REGISTER_CHANNELS, URGENCIES, date_time, label,
                       parse_time, unit_name)
@@ -30,8 +34,15 @@ async def open_contact(request: Request, staff: Staff, contact_id: uuid.UUID) ->
                                                                          now_of(request)))
 
 
+def facts_of(request: Request, contact: dict) -> PatientFacts:
+    """Age, age in months and sex from the personnummer; a guardian answered for a child they registered."""
+    return PatientFacts.born(birth_date_of_personnummer(contact["personnummer"]), to_stockholm(now_of(request)).date(),
+                             sex_of_personnummer(contact["personnummer"]),
+                             Respondent.GUARDIAN if contact.get("registered_by_guardian") else None)
+
+
 def age_of(request: Request, contact: dict) -> int:
-    return age_on(birth_date_of(contact["personnummer"]), now_of(request))
+    return facts_of(request, contact).age
 
 
 def reason_title(request: Request, code: str | None) -> str:
@@ -145,7 +156,8 @@ async def contact_page(request: Request, contact_id: uuid.UUID, staff: CurrentSt
     contact = await open_contact(request, staff, contact_id)
     entry = latest_triage(contact)
     reason = request.app.state.guidelines.current().reason(contact["reason_code"] or "")
-    texts = {q.id: q.text for q in reason.questions} if reason else {}
+    patient = facts_of(request, contact)
+    texts = {q.id: q.text_for(patient) for q in reason.compiled.asked} if reason else {}
     title = f"{reason_title(request, contact['reason_code'])}, {personnummer_text(contact['personnummer'])}"
     body = fmt('<span class="caption">Kontakt</span><h1 class="heading-l">$title</h1>$summary$decision$actions'
                '$history', title=title, summary=contact_summary(contact, reason_title(request, contact["reason_code"]),
@@ -158,34 +170,54 @@ async def contact_page(request: Request, contact_id: uuid.UUID, staff: CurrentSt
 
 # --- Override ---------------------------------------------------------------------------------------------------
 
+def _red_flag_warning(guideline_decision: dict) -> Safe:
+    flags = [r for r in guideline_decision.get("rules_fired") or [] if r.get("kind") in RED_FLAG_KINDS]
+    if not flags:
+        return EMPTY
+    items = join(fmt("<li>$text ($level)</li>", text=f["text"], level=label(CARE_LEVELS, f["care_level"]))
+                 for f in flags)
+    return fmt('<div class="inset inset-warning" id="varningstecken"><h2 class="heading-s">Varningstecken i beslutet'
+               '</h2><ul class="list">$items</ul><p class="body">Att sänka beslutet under ett varningstecken kräver '
+               'rollen legitimerad vårdpersonal (clinician), en motivering och en extra bekräftelse. Det loggas och '
+               'syns på kontakten.</p></div>', items=items)
+
+
 def _override_form(request: Request, staff: Staff, contact: dict, values: dict, errors: list[tuple[str | None, str]],
-                   status_code: int = 200) -> Response:
-    decision = latest_triage(contact)["decision"]
+                   status_code: int = 200, ask_confirmation: bool = False) -> Response:
+    entry = latest_triage(contact)
+    decision = entry["guideline_decision"] if entry.get("guideline_decision") else entry["decision"]
     field_errors = dict(e for e in errors if e[0])
 
     def keep(table: dict, code: str) -> list[Choice]:
         return [Choice("", f"Behåll: {label(table, code)}")] + [Choice(k, label(table, k)) for k in table if k != code]
 
+    confirmation = when(ask_confirmation, checkboxes(
+        "bekrafta", fmt('<strong>Bekräfta att du sänker ett varningstecken</strong>'),
+        [Choice("ja", "Jag har själv bedömt varningstecknet och tar ansvar för att sänka beslutet.")],
+        checked=["ja"] if values.get("bekrafta") == "ja" else [], error=field_errors.get("bekrafta")))
     content = join([
         fmt('<fieldset class="fieldset"><legend class="legend legend-m">Vad ändrar du?</legend>'
-            '<div class="hint">Ändra minst en sak. Det som inte ändras behåller riktlinjernas beslut.</div>$a$b$c'
-            '</fieldset>',
+            '<div class="hint">Ändra minst en sak. Det som inte ändras behåller riktlinjernas beslut. Råd, '
+            'yrkesgrupp och vårdgaranti räknas om efter den nya nivån.</div>$a$b$c</fieldset>',
             a=select("vardniva", "Vårdnivå", keep(CARE_LEVELS, decision["care_level"]),
                      selected=values.get("vardniva", ""), error=field_errors.get("vardniva")),
-            b=select("bradska", "Brådska", keep(URGENCIES, decision["urgency"]), selected=values.get("bradska", "")),
+            b=select("bradska", "Brådska", keep(URGENCIES, decision["urgency"]), selected=values.get("bradska", ""),
+                     error=field_errors.get("bradska")),
             c=select("yrkesgrupp", "Yrkesgrupp", keep(PROFESSIONS, decision["profession"]),
                      selected=values.get("yrkesgrupp", ""))),
         textarea("motivering", "Motivering (krävs)", value=values.get("motivering", ""),
                  error=field_errors.get("motivering"),
-                 hint="Skriv varför du avviker från riktlinjerna. Motiveringen sparas och granskas."),
+                 hint="Skriv varför du avviker från riktlinjerna. Motiveringen sparas och granskas. Skriv inte "
+                      "personnummer eller namn."),
+        confirmation,
         button("Spara avvikelsen")])
     base = f"/console/kontakter/{contact['id']}"
     body = fmt('<span class="caption">$who</span><h1 class="heading-l">Avvik från riktlinjerna</h1>'
                '<p class="body">Riktlinjerna säger <strong>$level</strong> hos <strong>$prof</strong> (brådska $urg).'
-               '</p>$form<p><a class="link" href="$base">Avbryt och gå tillbaka till kontakten</a></p>',
+               '</p>$warning$form<p><a class="link" href="$base">Avbryt och gå tillbaka till kontakten</a></p>',
                who=personnummer_text(contact["personnummer"]), level=label(CARE_LEVELS, decision["care_level"]),
                prof=label(PROFESSIONS, decision["profession"]), urg=label(URGENCIES, decision["urgency"]),
-               form=form(f"{base}/avvikelse", staff.csrf, content), base=base)
+               warning=_red_flag_warning(decision), form=form(f"{base}/avvikelse", staff.csrf, content), base=base)
     return page(request, title="Avvik från riktlinjerna", body=body, staff=staff, errors=errors,
                 status_code=status_code)
 
@@ -206,17 +238,20 @@ async def override_page(request: Request, contact_id: uuid.UUID, staff: CurrentS
 async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -> Response:
     submitted = await checked_form(request, staff)
     contact = await triaged_contact(request, staff, contact_id)
-    values = {name: submitted.get(name) for name in ("vardniva", "bradska", "yrkesgrupp", "motivering")}
+    values = {name: submitted.get(name) for name in ("vardniva", "bradska", "yrkesgrupp", "motivering", "bekrafta")}
     change = {"care_level": values["vardniva"] or None, "urgency": values["bradska"] or None,
-              "profession": values["yrkesgrupp"] or None, "reason": values["motivering"]}
+              "profession": values["yrkesgrupp"] or None, "reason": values["motivering"],
+              "confirm_lowering_red_flag": values["bekrafta"] == "ja"}
     try:
         await in_transaction(request, lambda c: contacts.triage(
             c, staff.caller, request.app.state.guidelines, contact_id, answers=latest_triage(contact)["answers"],
             reason_code=contact["reason_code"], override=change, now=now_of(request)))
     except ContactRefused as refused:
-        # The use case says what is wrong; point at the field the person left empty.
+        # The use case says what is wrong; point at the field the person must change.
+        needs_confirmation = refused.code == OverrideProblem.NEEDS_CONFIRMATION
         field = "motivering" if not values["motivering"] else "vardniva" if not any(
-            (values["vardniva"], values["bradska"], values["yrkesgrupp"])) else None
+            (values["vardniva"], values["bradska"], values["yrkesgrupp"])) else "bekrafta" if needs_confirmation \
+            else "bradska" if refused.code == OverrideProblem.COLOUR_DOES_NOT_FIT else None
         return _override_form(request, staff, contact, values, [(field, refused.message)],
-                              status_code=refused.status)
+                              status_code=refused.status, ask_confirmation=needs_confirmation)
     return see_other(f"/console/kontakter/{contact_id}?klart=avvikelse")

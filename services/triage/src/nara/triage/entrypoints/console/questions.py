@@ -9,10 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ...domain.contacts import ContactRefused
-from ...domain.guidelines import ChoiceQuestion, ContactReason, NumberQuestion
+from ...domain.guidelines import ContactReason
+from ...domain.patient import PatientFacts
+from ...domain.questions import ChoiceQuestion, NumberQuestion
 from ...service import contacts
 from .common import ConsoleRoute, in_transaction, now_of, page, problem_page, see_other
-from .contact_pages import age_of, latest_triage, open_contact, reason_options
+from .contact_pages import facts_of, latest_triage, open_contact, reason_options
 from .html import EMPTY, Choice, Safe, button, fmt, form, hidden, join, radios, select, text_input
 from .session import CurrentStaff, Staff, checked_form
 from .views import personnummer_text
@@ -21,10 +23,12 @@ router = APIRouter(prefix="/console", route_class=ConsoleRoute)
 YES_NO = [Choice("ja", "Ja"), Choice("nej", "Nej")]
 
 
-def ordered_questions(reason: ContactReason, age: int) -> tuple[list, list]:
-    """(red-flag questions, the others) asked at this age, each in the guideline's order."""
-    flagged = {question for flag in reason.red_flags for question in flag.when.answers}
-    asked = [q for q in reason.questions if q.applies_to(age)]
+def ordered_questions(reason: ContactReason, patient: PatientFacts) -> tuple[list, list]:
+    """(red-flag questions, the others) this patient is asked, each in the guideline's order; follow-ups
+    (asked only after an earlier answer) are shown too, and say so."""
+    compiled = reason.compiled
+    asked = compiled.asked_of(patient, {})
+    flagged = compiled.red_flag_questions
     return [q for q in asked if q.id in flagged], [q for q in asked if q.id not in flagged]
 
 
@@ -32,10 +36,13 @@ def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _question(question, red_flag: bool, value: str, error: str | None) -> Safe:
+def _question(question, red_flag: bool, value: str, error: str | None, patient: PatientFacts) -> Safe:
     name = f"q-{question.id}"
     marker = fmt('<strong class="tag tag-flag">Varningstecken</strong> ') if red_flag else EMPTY
-    legend = fmt("$marker<span class=\"question-text\">$text</span>", marker=marker, text=question.text)
+    follow_up = fmt(' <span class="hint">(följdfråga: ställ den bara om den passar svaret ovan)</span>') \
+        if question.asked_if else EMPTY
+    legend = fmt("$marker<span class=\"question-text\">$text</span>$follow", marker=marker,
+                 text=question.text_for(patient), follow=follow_up)
     data = fmt(' data-question="$id" data-red-flag="$flag"', id=question.id, flag="true" if red_flag else "false")
     if isinstance(question, NumberQuestion):
         hint = f"Ett {'heltal' if question.integer else 'tal'} från {_number(question.min)} till " \
@@ -44,7 +51,8 @@ def _question(question, red_flag: bool, value: str, error: str | None) -> Safe:
                            inputmode="numeric" if question.integer else "decimal")
         return fmt('<div class="question$flag"$data>$field</div>', flag=" question-red-flag" if red_flag else "",
                    data=data, field=field)
-    options = [Choice(o.value, o.text) for o in question.options] if isinstance(question, ChoiceQuestion) else YES_NO
+    options = [Choice(o.value, o.text_for(patient)) for o in question.options] \
+        if isinstance(question, ChoiceQuestion) else YES_NO
     return fmt('<div class="question$flag"$data>$group</div>', flag=" question-red-flag" if red_flag else "",
                data=data, group=radios(name, legend, options, checked=value or None, error=error,
                                        inline=not isinstance(question, ChoiceQuestion), legend_class="legend-s"))
@@ -61,11 +69,12 @@ def _answer_value(question, answer: Any) -> str:
     return str(answer)
 
 
-def parse_answers(reason: ContactReason, age: int, raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+def parse_answers(reason: ContactReason, patient: PatientFacts,
+                  raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The form's answers as the engine takes them, and an error per question that cannot be read."""
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    flagged, others = ordered_questions(reason, age)
+    flagged, others = ordered_questions(reason, patient)
     for question in flagged + others:
         value = raw.get(question.id, "")
         if not value:
@@ -101,12 +110,14 @@ def _choose_reason(request: Request, staff: Staff, contact: dict, message: str, 
 
 def _questions_page(request: Request, staff: Staff, contact: dict, reason: ContactReason, values: dict[str, str],
                     errors: list[tuple[str | None, str]], done: str | None = None, status_code: int = 200) -> Response:
-    age = age_of(request, contact)
-    flagged, others = ordered_questions(reason, age)
+    patient = facts_of(request, contact)
+    age = patient.age
+    flagged, others = ordered_questions(reason, patient)
     by_field = {anchor: message for anchor, message in errors if anchor}
 
     def group(questions, red_flag: bool) -> Safe:
-        return join(_question(q, red_flag, values.get(q.id, ""), by_field.get(f"q-{q.id}")) for q in questions)
+        return join(_question(q, red_flag, values.get(q.id, ""), by_field.get(f"q-{q.id}"), patient)
+                    for q in questions)
 
     sections = fmt(
         '<section class="red-flags" aria-labelledby="varningstecken-rubrik"><h2 class="heading-m" '
@@ -119,7 +130,8 @@ def _questions_page(request: Request, staff: Staff, contact: dict, reason: Conta
                     button("Triagera")])
     base = f"/console/kontakter/{contact['id']}"
     body = fmt('<span class="caption">$who, $age år</span><h1 class="heading-l">Frågor: $title</h1>'
-               '<p class="body">Ställ frågorna i ordning. Obesvarade frågor räknas inte, så svara på alla du kan. '
+               '<p class="body">Ställ frågorna i ordning. Ett obesvarat varningstecken räknas som okänt och ger minst '
+               'den nivå som riktlinjerna anger för okänt, så ställ alla frågor du kan. '
                '<a class="link" href="$base/fragor?orsak=">Byt kontaktorsak</a></p>$form',
                who=personnummer_text(contact["personnummer"]), age=age, title=reason.title, base=base,
                form=form(f"{base}/fragor", staff.csrf, content))
@@ -143,13 +155,18 @@ async def questions_page(request: Request, contact_id: uuid.UUID, staff: Current
     reason = _reason_for(request, contact, orsak)
     if reason is None:
         return _choose_reason(request, staff, contact, "Välj vad kontakten gäller, så visas frågorna.")
-    if not reason.applies_to(age_of(request, contact)):
+    patient = facts_of(request, contact)
+    if not reason.applies_to(patient.age, patient.sex):
         return _choose_reason(request, staff, contact, f"”{reason.title}” gäller inte patientens ålder. "
                                                        "Välj en annan kontaktorsak.", status_code=422)
     previous = latest_triage(contact)
     values = {}
-    if previous and reason.code == contact["reason_code"]:
-        values = {q.id: _answer_value(q, previous["answers"].get(q.id)) for q in reason.questions}
+    if previous:
+        # Shared questions (risk factors, screens) are asked once per contact, whichever reason is chosen.
+        shared = {q.id for q in request.app.state.guidelines.current().shared_questions}
+        same_reason = reason.code == contact["reason_code"]
+        values = {q.id: _answer_value(q, previous["answers"].get(q.id)) for q in reason.compiled.asked
+                  if same_reason or q.id in shared}
     return _questions_page(request, staff, contact, reason, values, [], done=klart)
 
 
@@ -161,7 +178,7 @@ async def triage(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -
     if reason is None:
         return _choose_reason(request, staff, contact, "Välj vad kontakten gäller, så visas frågorna.", 422)
     raw = submitted.with_prefix("q-")
-    answers, problems = parse_answers(reason, age_of(request, contact), raw)
+    answers, problems = parse_answers(reason, facts_of(request, contact), raw)
     errors: list[tuple[str | None, str]] = [(f"q-{q}", message) for q, message in problems.items()]
     if not errors:
         try:

@@ -119,23 +119,34 @@ def decision_panel(entry: dict, question_texts: dict[str, str]) -> Safe:
     # An override of the profession keeps the guideline's alternatives in the stored decision; show only others.
     alternatives = ", ".join(label(PROFESSIONS, p) for p in decision.get("alternatives") or []
                              if p != decision["profession"])
+    lowered = entry.get("lowered_red_flags") or []
     override = when(entry["override_reason"], fmt(
-        '<div class="inset inset-warning"><h3 class="heading-s">Ändrat av personal</h3>'
-        '<p class="body">Beslutet avviker från riktlinjerna. Motivering: <q>$reason</q> ($who, $at)</p></div>',
+        '<div class="inset inset-warning" data-override="$kind"><h3 class="heading-s">$heading</h3>'
+        '<p class="body">Beslutet avviker från riktlinjerna$what. Motivering: <q>$reason</q> ($who, $at)</p></div>',
+        kind="red-flag-lowered" if lowered else "override",
+        heading="Varningstecken sänkt av personal" if lowered else "Ändrat av personal",
+        what=" och ligger under ett varningstecken" if lowered else "",
         reason=entry["override_reason"] or "", who=entry["decided_by"],
         at=date_time(parse_time(entry["decided_at"]))))
-    rules = join(fmt('<li class="rule rule-$kind">$marker<span class="rule-text">$text</span>$sources</li>',
-                     kind=rule.get("kind", "rule"),
-                     marker=fmt('<strong class="tag tag-flag">Varningstecken</strong> ')
-                     if rule.get("kind") == "red_flag" else fmt('<strong class="tag tag-rule">Regel</strong> '),
-                     text=rule["text"],
+    rules = join(fmt('<li class="rule rule-$kind$deciding">$marker<span class="rule-text">$text</span>$decides'
+                     '$sources</li>',
+                     kind=rule.get("kind", "rule"), deciding=" rule-deciding" if rule.get("deciding") else "",
+                     marker=_rule_marker(rule.get("kind", "rule")), text=rule["text"],
+                     decides=when(rule.get("deciding"), fmt(' <strong class="tag tag-deciding">Avgjorde</strong>')),
                      sources=when(rule.get("sources"), fmt('<span class="rule-sources">Källa: $s</span>',
                                                            s="; ".join(rule.get("sources") or []))))
                  for rule in decision["rules_fired"])
-    unanswered = [question_texts.get(q, q) for q in decision.get("unanswered_questions") or []]
-    unanswered_html = when(unanswered, fmt(
-        '<div class="inset"><p class="body">Obesvarade frågor ($n): $list. Ett obesvarat varningstecken räknas '
-        'inte, så ställ frågan om du kan.</p></div>', n=len(unanswered), list="; ".join(unanswered)))
+    open_flags = set(decision.get("unanswered_red_flags") or [])
+    unanswered = [question_texts.get(q, q) for q in decision.get("unanswered_questions") or [] if q not in open_flags]
+    unanswered_html = join([
+        when(open_flags, fmt(
+            '<div class="inset inset-warning" data-unanswered-red-flags="$ids"><p class="body"><strong>Obesvarade '
+            'varningstecken ($n):</strong> $list. Beslutet räknar dem som okända och är minst så brådskande som '
+            'riktlinjerna anger för okänt. Ställ frågorna och triagera igen.</p></div>',
+            ids=" ".join(sorted(open_flags)), n=len(open_flags),
+            list="; ".join(question_texts.get(q, q) for q in decision.get("unanswered_red_flags") or []))),
+        when(unanswered, fmt('<div class="inset"><p class="body">Andra obesvarade frågor ($n): $list.</p></div>',
+                             n=len(unanswered), list="; ".join(unanswered)))])
     emergency = when(decision["care_level"] in EMERGENCY_LEVELS, fmt(
         '<div class="inset inset-warning emergency"><h3 class="heading-s">Akut: $level</h3><p class="body">$advice'
         '</p></div>', level=label(CARE_LEVELS, decision["care_level"]), advice=decision["advice"]))
@@ -147,12 +158,29 @@ def decision_panel(entry: dict, question_texts: dict[str, str]) -> Safe:
         ("Vårdgarantin gäller", "Ja" if decision["guarantee_applies"] else "Nej"),
         ("Riktlinjeversion", decision["guideline_version"]),
         ("Beslutat", f"{date_time(parse_time(entry['decided_at']))} av {entry['decided_by']}"),
+        ("Bedömt för tidpunkten", _assumed_time(decision)),
     ])
     return fmt('<section class="decision" aria-labelledby="beslut-rubrik"><h2 class="heading-m" id="beslut-rubrik">'
                'Beslut</h2>$emergency$override$facts<h3 class="heading-s">Därför</h3><ul class="rules">$rules</ul>'
                '<h3 class="heading-s">Råd till patienten</h3><div class="inset advice"><p class="body">$advice</p>'
                '</div>$unanswered</section>', override=override, facts=facts, rules=rules,
                advice=decision["advice"], unanswered=unanswered_html, emergency=emergency)
+
+
+def _rule_marker(kind: str) -> Safe:
+    return {"red_flag": fmt('<strong class="tag tag-flag">Varningstecken</strong> '),
+            "unanswered_red_flag": fmt('<strong class="tag tag-flag">Okänt varningstecken</strong> '),
+            "override": fmt('<strong class="tag tag-override">Avvikelse</strong> ')}.get(
+        kind, fmt('<strong class="tag tag-rule">Regel</strong> '))
+
+
+def _assumed_time(decision: dict) -> str:
+    """The moment the decision was made for (time of day changes where the patient is sent)."""
+    assumed = decision.get("assumed_time")
+    if not assumed:
+        return "Okänd"
+    open_now = "vårdcentralens öppettid" if decision.get("office_hours") else "utanför vårdcentralens öppettid"
+    return f"{date_time(parse_time(assumed))} ({open_now})"
 
 
 def slot_label(slot: dict) -> str:

@@ -14,6 +14,32 @@ MAX_REASONS_TRIED = 12
 PAGES_SECRET = "browser-tests-pages-secret"  # BOOKING_PAGES_SECRET of the test's booking process
 
 
+ADMIN_TOKEN = "SE2321000115-P000000001"
+
+
+def born(days_ago: int, serial: int) -> str:
+    """A child's personnummer, born `days_ago` days before today."""
+    from datetime import date
+
+    from nara.triage.demo import personnummer_for
+
+    normalised = personnummer_for(date.today() - timedelta(days=days_ago), serial)
+    return f"{normalised[:8]}-{normalised[8:]}"
+
+
+async def tell_custody(triage_url: str, parent: str, child: str, name: str) -> None:
+    """Tell the triage service, as an admin, that `parent` is guardian of `child` (the population register)."""
+    import httpx
+
+    from nara.shared.identity import issue_dev_token
+
+    token = issue_dev_token("admin", ADMIN_TOKEN, units=["SE2321000115-E00000000011"])
+    async with httpx.AsyncClient(base_url=triage_url) as client:
+        response = await client.post("/api/v1/guardianships", headers={"Authorization": f"Bearer {token}"},
+                                     json={"guardian": parent, "child": child, "child_name": name})
+        assert response.status_code in (200, 201), response.text
+
+
 def new_personnummer() -> str:
     """A valid personnummer, random enough that no other test in the run uses it."""
     year, month, day = 1950 + random.randrange(50), random.randrange(1, 13), random.randrange(1, 29)

@@ -119,3 +119,33 @@ async def test_the_accessibility_check_itself_finds_problems(checked_page, helpe
                                    '<input type="text"><p style="color:#bbb">grått</p></main></body></html>')
     found = " ".join(await helpers.serious_accessibility_problems(checked_page))
     assert "label" in found and "color-contrast" in found
+
+
+async def test_the_pages_a_parent_and_a_searching_citizen_see_have_no_serious_accessibility_problem(
+        checked_page, citizen, helpers, triage_service):
+    page = checked_page
+    problems: dict[str, list[str]] = {}
+
+    async def check(name: str) -> None:
+        await expect(page.locator("h1").first).to_be_visible()
+        found = await helpers.serious_accessibility_problems(page)
+        if found:
+            problems[name] = found
+
+    await helpers.tell_custody(triage_service, citizen, helpers.born(40, 857), "Alva")
+    await helpers.log_in(page, citizen)
+    await page.goto("/besvar")
+    await check("vem gäller besöket")
+    await page.get_by_role("button", name="Fortsätt").click()
+    await check("vem gäller besöket, med fel")
+    await page.get_by_label(re.compile("^Alva")).check()
+    await page.get_by_role("button", name="Fortsätt").click()
+    await page.get_by_label("Sök bland besvären").fill("feber")
+    await page.get_by_role("button", name="Sök").click()
+    await check("besvär, sökta")
+    await page.locator("input[name=orsak][value=fever_child]").check()
+    await page.get_by_role("button", name="Fortsätt").click()
+    await check("varningstecken först, för ett barn")
+    await page.get_by_role("button", name="Fortsätt").click()
+    await check("varningstecken, med fel")
+    assert problems == {}, problems

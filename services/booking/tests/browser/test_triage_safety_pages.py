@@ -5,28 +5,10 @@ a parent triages and books for their child."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
-import httpx
 from playwright.async_api import Page, expect
 
-from nara.shared.identity import issue_dev_token
-from nara.triage.demo import personnummer_for
-
-ADMIN = {"Authorization": f"Bearer {issue_dev_token('admin', 'SE2321000115-P000000001', units=['SE2321000115-E00000000011'])}"}
 ADULT_WORDS = re.compile(r"\b(du|dig|din|ditt|dina)\b", re.IGNORECASE)
-
-
-async def tell_custody(triage_url: str, parent: str, child: str, name: str) -> None:
-    async with httpx.AsyncClient(base_url=triage_url) as client:
-        response = await client.post("/api/v1/guardianships", headers=ADMIN,
-                                     json={"guardian": parent, "child": child, "child_name": name})
-        assert response.status_code in (200, 201), response.text
-
-
-def born(days_ago: int, serial: int) -> str:
-    normalised = personnummer_for(date.today() - timedelta(days=days_ago), serial)
-    return f"{normalised[:8]}-{normalised[8:]}"
 
 
 async def choose_reason(page: Page, code: str, search: str) -> None:
@@ -85,8 +67,8 @@ async def test_an_error_keeps_every_answer_given(phone, citizen, helpers):
 
 async def test_a_parent_gets_emergency_care_for_an_infant_with_fever(phone, citizen, helpers, triage_service):
     page = phone
-    baby = born(60, 742)
-    await tell_custody(triage_service, citizen, baby, "Alva")
+    baby = helpers.born(60, 742)
+    await helpers.tell_custody(triage_service, citizen, baby, "Alva")
     await helpers.log_in(page, citizen)
     await page.goto("/besvar")
     await expect(page.get_by_role("heading", name="Vem gäller besöket?")).to_be_visible()
@@ -111,8 +93,8 @@ async def test_a_parent_gets_emergency_care_for_an_infant_with_fever(phone, citi
 
 async def test_a_parent_triages_and_books_for_their_child(phone, citizen, helpers, triage_service):
     page = phone
-    child = born(4 * 365 + 30, 753)
-    await tell_custody(triage_service, citizen, child, "Vidar")
+    child = helpers.born(4 * 365 + 30, 753)
+    await helpers.tell_custody(triage_service, citizen, child, "Vidar")
     await helpers.log_in(page, citizen)
     await page.goto("/besvar/vem")
     await page.get_by_label(re.compile(r"^Vidar, 4 år")).check()

@@ -251,3 +251,43 @@ async def test_the_console_works_without_javascript(browser, steps, triage_conso
         await expect(page.locator(f"tr[data-contact-id='{contact_id}']")).to_contain_text("Besök utan tid")
     finally:
         await context.close()
+
+
+async def test_lowering_a_red_flag_needs_a_clinician_and_a_second_confirmation_and_stays_visible(browser, desk,
+                                                                                                steps):
+    await steps.log_in(desk)
+    contact_id = await steps.register(desk, steps.new_personnummer())
+    await steps.answer(desk, {**STREP_ANSWERS, "sepsis_signs": "Ja"})
+    await desk.get_by_role("button", name="Triagera").click()
+    await desk.get_by_role("button", name="Avvik från riktlinjerna").click()
+    await expect(desk.locator("#varningstecken")).to_contain_text("Tecken på sepsis")
+    await desk.get_by_label("Vårdnivå").select_option(label="Inom 3 dagar")
+    await desk.get_by_label("Motivering (krävs)").fill("Låter pigg i telefon.")
+    await desk.get_by_role("button", name="Spara avvikelsen").click()
+    await expect(desk.locator(".error-summary")).to_contain_text("Bara legitimerad vårdpersonal")
+    await expect(desk.get_by_label("Motivering (krävs)")).to_have_value("Låter pigg i telefon.")
+    await steps.shot(desk, "17-override-refused-for-reception")
+
+    context = await browser.new_context(viewport={"width": 1280, "height": 800}, base_url=desk.url.split("/console")[0])
+    doctor = await context.new_page()
+    try:
+        await steps.log_in(doctor, role="Legitimerad personal", hsa_id=steps.CLINICIAN)
+        await doctor.goto(f"/console/kontakter/{contact_id}/avvikelse")
+        await doctor.get_by_label("Vårdnivå").select_option(label="Inom 3 dagar")
+        await doctor.get_by_label("Motivering (krävs)").fill("Bedömd i telefon av läkare: inga sepsistecken nu.")
+        await doctor.get_by_role("button", name="Spara avvikelsen").click()
+        confirm = doctor.get_by_label("Jag har själv bedömt varningstecknet och tar ansvar för att sänka beslutet.")
+        await expect(doctor.locator(".error-summary")).to_contain_text("Bekräfta")
+        await expect(confirm).not_to_be_checked()
+        await steps.shot(doctor, "18-override-needs-confirmation")
+        await confirm.check()
+        await doctor.get_by_role("button", name="Spara avvikelsen").click()
+        await expect(doctor.get_by_role("alert")).to_contain_text("Avvikelsen är sparad")
+        decision = doctor.locator("section.decision")
+        await expect(decision.locator("[data-override=red-flag-lowered]")).to_contain_text(
+            "Varningstecken sänkt av personal")
+        await expect(decision).to_contain_text("Inom 3 dagar")
+        await expect(decision.locator(".rule-deciding")).to_contain_text("sänkte ett beslut")
+        await steps.shot(doctor, "19-override-red-flag-lowered")
+    finally:
+        await context.close()

@@ -44,7 +44,8 @@ def checked_patient(reason: ContactReason, patient: PatientFacts | int) -> Patie
 def checked_answers(reason: ContactReason, answers: Mapping[str, Any], patient: PatientFacts) -> dict[str, Any]:
     """The given answers, checked against the questions; None means not answered."""
     if not isinstance(answers, Mapping):
-        raise InvalidAnswerError(reason.code, [("*", f"answers must be a mapping of question id to answer, got {answers!r}")])
+        raise InvalidAnswerError(reason.code, [("*", "answers must be a mapping of question id to answer,"
+                                                      f" got {answers!r}")])
     problems: list[tuple[str, str]] = []
     given: dict[str, Any] = {}
     for question_id, value in answers.items():

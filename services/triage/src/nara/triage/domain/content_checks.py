@@ -28,7 +28,8 @@ LEVELS_OF_COLOUR = {
 }
 
 _RING_112 = re.compile(r"\bring\s+112\b", re.IGNORECASE)
-_EMERGENCY_PLACE = re.compile(r"\b(akutmottagning\w*|akuten|barnakut\w*|närakut\w*|jourmottagning\w*)\b", re.IGNORECASE)
+_EMERGENCY_PLACE = re.compile(r"\b(akutmottagning\w*|akuten|barnakut\w*|närakut\w*|jourmottagning\w*)\b",
+                              re.IGNORECASE)
 _GO_YOURSELF = re.compile(r"\b(åk|ta dig|sök|gå|kör)\b", re.IGNORECASE)
 _BOOK = re.compile(r"\bboka\b", re.IGNORECASE)
 # "Ring 112 om ...", "vid ...", or a clause first ("Blir det svårare att andas, ring 112."): a safety net.
@@ -51,13 +52,13 @@ def advice_problems(outcome: Outcome) -> list[tuple[FindingKind, str]]:
         conditional = bool(_CONDITIONAL.search(sentence))
         if level is not CareLevel.CALL_112 and _RING_112.search(sentence) and not conditional:
             problems.append((FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
-                             f"{outcome.id!r} is {level} but its advice says ”{sentence}”; a presentation that needs"
-                             " an ambulance is call_112, otherwise say when to ring 112 (”Ring 112 om …”)"))
+                             f"{outcome.id!r} is {level} but its advice says ”{sentence}”; a presentation that"
+                             " needs an ambulance is call_112, otherwise say when to ring 112 (”Ring 112 om …”)"))
         if level is CareLevel.CALL_112 and _EMERGENCY_PLACE.search(sentence) and _GO_YOURSELF.search(sentence) \
                 and not conditional:
             problems.append((FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
-                             f"{outcome.id!r} is call_112 but its advice sends the patient on their own: ”{sentence}”;"
-                             " an ambulance is needed, so say what to do while waiting"))
+                             f"{outcome.id!r} is call_112 but its advice sends the patient on their own:"
+                             f" ”{sentence}”; an ambulance is needed, so say what to do while waiting"))
         if CARE_LEVEL_ORDER.index(level) >= CARE_LEVEL_ORDER.index(CareLevel.WITHIN_HOURS) \
                 and _EMERGENCY_PLACE.search(sentence) and not conditional \
                 and not re.search(r"jourmottagning|närakut", sentence, re.IGNORECASE):
@@ -123,7 +124,8 @@ def _wording_findings(questions: Iterable[tuple[str, AnyQuestion]], low: int, hi
             if SECOND_PERSON.search(text):
                 findings.append(Finding(FindingKind.ADULT_WORDING_FOR_CHILD, file, path,
                                         f"question {question.id!r} is asked about children aged {youngest}–{oldest},"
-                                        f" whose guardian would read ”{text}”; add text_child (”Har barnet …”)"))
+                                        f" whose guardian would read ”{text}”; add text_child"
+                                        " (”Har barnet …”)"))
                 break
     return findings
 

@@ -172,7 +172,8 @@ def _repeated_ids(reasons: list[tuple[str, ContactReason]]) -> list[LoadProblem]
     seen_ids: dict[str, str] = {}
     for file, reason in reasons:
         if reason.code in seen_codes:
-            problems.append(LoadProblem(file, "code", f"contact reason {reason.code!r} is also in {seen_codes[reason.code]}"))
+            problems.append(LoadProblem(file, "code",
+                                        f"contact reason {reason.code!r} is also in {seen_codes[reason.code]}"))
         seen_codes.setdefault(reason.code, file)
         for outcome in (*reason.red_flags, *reason.rules):
             if outcome.id in seen_ids and seen_ids[outcome.id] != file:

@@ -26,6 +26,12 @@ COLOUR_OF_LEVEL = {
     CareLevel.SELF_CARE: Urgency.BLUE,
 }
 OUTSIDE_THE_GUARANTEE = {CareLevel.SELF_CARE, CareLevel.PLANNED}
+COLOUR_WORDS = {Urgency.RED: "röd", Urgency.ORANGE: "orange", Urgency.YELLOW: "gul", Urgency.GREEN: "grön",
+                Urgency.BLUE: "blå"}
+LEVEL_WORDS = {CareLevel.CALL_112: "ring 112", CareLevel.EMERGENCY_NOW: "akutmottagning nu",
+               CareLevel.WITHIN_HOURS: "inom några timmar", CareLevel.SAME_DAY: "i dag",
+               CareLevel.WITHIN_3_DAYS: "inom 3 dagar", CareLevel.PLANNED: "planerad vård",
+               CareLevel.SELF_CARE: "egenvård"}
 EMERGENCY_LEVELS = {CareLevel.CALL_112, CareLevel.EMERGENCY_NOW}
 
 
@@ -74,24 +80,32 @@ def apply_override(decision: Decision, override: Override, *, by_clinician: bool
     """The decision as staff changed it, with everything that follows from the new level recomputed."""
     reason = override.reason.strip()
     if not reason:
-        raise OverrideRefused(OverrideProblem.NO_REASON, "En avvikelse från riktlinjerna måste ha en skriven motivering.")
+        raise OverrideRefused(OverrideProblem.NO_REASON,
+                              "En avvikelse från riktlinjerna måste ha en skriven motivering.")
     if override.care_level is None and override.urgency is None and override.profession is None:
-        raise OverrideRefused(OverrideProblem.NOTHING_CHANGED, "Ange vad du ändrar: vårdnivå, brådska eller yrkesgrupp.")
+        raise OverrideRefused(OverrideProblem.NOTHING_CHANGED,
+                              "Ange vad du ändrar: vårdnivå, brådska eller yrkesgrupp.")
     level = CareLevel(override.care_level or decision.care_level)
     urgency = Urgency(override.urgency) if override.urgency else (
         decision.urgency if level in LEVELS_OF_COLOUR[decision.urgency] else COLOUR_OF_LEVEL[level])
     if level not in LEVELS_OF_COLOUR[urgency]:
         raise OverrideRefused(OverrideProblem.COLOUR_DOES_NOT_FIT,
-                              f"Brådskan {urgency} passar inte vårdnivån {level}. Ändra båda så att de hör ihop.")
+                              f"Brådskan {COLOUR_WORDS[urgency]} passar inte vårdnivån {LEVEL_WORDS[level]}. "
+                              "Ändra båda så att de hör ihop, eller låt brådskan följa vårdnivån.")
     below = lowered_flags(decision, level, urgency)
     if below and not by_clinician:
-        raise OverrideRefused(OverrideProblem.NEEDS_CLINICIAN, "Ett varningstecken har höjt beslutet. Bara legitimerad "
-                              "vårdpersonal (rollen clinician) kan sänka det.", below)
+        raise OverrideRefused(OverrideProblem.NEEDS_CLINICIAN, "Ett varningstecken har höjt beslutet. Bara "
+                              "legitimerad vårdpersonal (rollen clinician) kan sänka det.", below)
     if below and not override.confirm_lowering_red_flag:
-        raise OverrideRefused(OverrideProblem.NEEDS_CONFIRMATION, "Du sänker ett beslut som ett varningstecken har "
-                              "höjt. Bekräfta att du har bedömt varningstecknet och tar ansvar för beslutet.", below)
-    profession = Profession(override.profession) if override.profession else (Profession.DOCTOR if level in EMERGENCY_LEVELS and level != decision.care_level
-                                         else decision.profession)
+        raise OverrideRefused(OverrideProblem.NEEDS_CONFIRMATION, "Du sänker ett beslut som ett varningstecken "
+                              "har höjt. Bekräfta att du har bedömt varningstecknet och tar ansvar för beslutet.",
+                              below)
+    if override.profession:
+        profession = Profession(override.profession)
+    elif level in EMERGENCY_LEVELS and level != decision.care_level:
+        profession = Profession.DOCTOR  # sent to emergency care by staff: a doctor meets the patient there
+    else:
+        profession = decision.profession
     same_level = level == decision.care_level
     turn = where_to_turn(level, decision.channel, datetime.fromisoformat(decision.assumed_time), office_hours,
                          about_child=decision.patient.answered_by_guardian)

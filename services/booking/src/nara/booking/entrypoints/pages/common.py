@@ -36,8 +36,8 @@ class PageRoute(InterruptibleRoute):
             return RedirectResponse(login_location(error.back_to), status_code=303)
         if isinstance(error, NotYourChildAnyMore):
             return problem_page(request, "Du kan inte söka vård för barnet här",
-                                "Vi kan inte se att du är vårdnadshavare för barnet, eller så har barnet fyllt 18 år. "
-                                "Börja om och välj vem besöket gäller.", status_code=403,
+                                "Vi kan inte se att du är vårdnadshavare för barnet, eller så har barnet fyllt "
+                                "18 år. Börja om och välj vem besöket gäller.", status_code=403,
                                 action=("/besvar/vem", "Börja om"))
         if isinstance(error, FormExpired):
             return problem_page(request, "Sidan har gått ut", "Formuläret hade gått ut, så inget har ändrats. "

@@ -51,8 +51,8 @@ async def _reasons_page(request: Request, citizen: Citizen, flow: dict, *, query
                                                   sex=patient.facts.sex)
     found = [r for r in guidelines.reasons if r.code != NOTHING_FITS]
     options = [Option(r.code, r.title_for(patient.is_child)) for r in found]
-    options.append(Option(NOTHING_FITS, "Inget av detta passar", hint="Du får svara på några korta frågor, och "
-                                                                       "sedan bedömer en sjuksköterska dina besvär."))
+    options.append(Option(NOTHING_FITS, "Inget av detta passar",
+                          hint="Du får svara på några korta frågor, och sedan bedömer en sjuksköterska besvären."))
     title = f"Vad gäller besöket{_for_whom(patient)}?"
     search = fmt('<form method="get" action="/besvar" class="search" role="search">$field$button</form>',
                  field=text_input("sok", "Sök bland besvären", value=query, width="20",

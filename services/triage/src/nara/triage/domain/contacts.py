@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from nara.shared.clock import to_stockholm
 from nara.shared.events.vocabulary import CareLevel, Profession, Urgency
 
 from .overrides import Override
@@ -31,17 +30,6 @@ OVERRIDABLE = {"urgency", "care_level", "profession"}
 OVERRIDE_FIELDS = OVERRIDABLE | {"reason", "confirm_lowering_red_flag"}
 
 
-def age_on(birth_date: date, at: datetime) -> int:
-    today = to_stockholm(at).date()
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
-
-
-def birth_date_of(normalised: str) -> date:
-    """From a 12-digit personnummer or samordningsnummer (day + 60)."""
-    day = int(normalised[6:8])
-    return date(int(normalised[:4]), int(normalised[4:6]), day - 60 if day > 60 else day)
-
-
 def check_channel(channel: str, by_citizen: bool) -> None:
     allowed = CITIZEN_CHANNELS if by_citizen else STAFF_CHANNELS
     if channel not in allowed:
@@ -63,18 +51,18 @@ def check_override(override: dict | None) -> Override | None:
         return None
     unknown = set(override) - OVERRIDE_FIELDS
     if unknown:
-        raise ContactRefused(422, f"Det går bara att ändra {', '.join(sorted(OVERRIDABLE))}, inte {', '.join(sorted(unknown))}.")
+        raise ContactRefused(422, f"Det går bara att ändra {', '.join(sorted(OVERRIDABLE))}, "
+                                  f"inte {', '.join(sorted(unknown))}.")
     reason = (override.get("reason") or "").strip()
     if not reason:
         raise ContactRefused(422, "En avvikelse från riktlinjerna måste ha en skriven motivering.")
-    try:
-        values = {
-            "urgency": Urgency(override["urgency"]) if override.get("urgency") else None,
-            "care_level": CareLevel(override["care_level"]) if override.get("care_level") else None,
-            "profession": Profession(override["profession"]) if override.get("profession") else None,
-        }
-    except ValueError as unknown_value:
-        raise ContactRefused(422, f"Okänt värde i avvikelsen: {unknown_value}.") from None
+    values = {}
+    for field, vocabulary in (("urgency", Urgency), ("care_level", CareLevel), ("profession", Profession)):
+        given = override.get(field)
+        if given and given not in set(vocabulary):
+            raise ContactRefused(422, f"'{given}' går inte att välja som {field}. Välj en av: "
+                                      f"{', '.join(v.value for v in vocabulary)}.")
+        values[field] = vocabulary(given) if given else None
     if not any(values.values()):
         raise ContactRefused(422, "Ange vad du ändrar: brådskandegrad, vårdnivå eller yrkesgrupp.")
     return Override(reason=reason, confirm_lowering_red_flag=bool(override.get("confirm_lowering_red_flag")), **values)

@@ -21,7 +21,7 @@ from ..domain import contacts as rules
 from ..domain.contacts import ContactRefused
 from ..domain.engine import Decision, TriageInputError
 from ..domain.overrides import Override, OverrideProblem, OverrideRefused, apply_override
-from ..domain.patient import PatientFacts, Respondent, sex_of_personnummer
+from ..domain.patient import PatientFacts, Respondent, birth_date_of_personnummer, sex_of_personnummer
 from ..domain.registry import GuidelineRegistry
 from . import guardianships
 from .decision_metrics import count_decision
@@ -52,7 +52,7 @@ async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser
     patient = pseudonymiser.pseudonym(normalised)
     await connection.execute(
         "INSERT INTO patients (pseudonym, personnummer, birth_date) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        patient, normalised, rules.birth_date_of(normalised))
+        patient, normalised, birth_date_of_personnummer(normalised))
     if listed_unit is None:
         listed_unit = await connection.fetchval("SELECT unit FROM listings WHERE patient = $1", patient)
     contact_id = uuid.uuid4()

@@ -42,6 +42,7 @@ CONTRACT_TYPES = {
     "se.nara.contact.triaged.v1": "nara.contacts.v1",
     "se.nara.contact.assessed.v1": "nara.contacts.v1",
     "se.nara.contact.closed.v1": "nara.contacts.v1",
+    "se.nara.contact.listing_resolved.v1": "nara.contacts.v1",  # new under se.nara.*.v1 (issue 12)
     "se.nara.appointment.booked.v1": "nara.appointments.v1",
     "se.nara.appointment.rebooked.v1": "nara.appointments.v1",
     "se.nara.appointment.cancelled.v1": "nara.appointments.v1",
@@ -106,6 +107,12 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
         "contact_id": "c-1",
         "reason": "self_care",
         "closed_at": "2025-03-05T09:00:00+01:00",
+    },
+    "se.nara.contact.listing_resolved.v1": {
+        "contact_id": "c-1",
+        "listed_unit": "SE2321000115-E00000000011",
+        "listing": "here",
+        "resolved_at": "2025-03-05T09:30:00+01:00",
     },
     "se.nara.appointment.booked.v1": dict(_SCHEDULED),
     "se.nara.appointment.rebooked.v1": dict(_SCHEDULED, contact_id=None, booked_by="staff"),

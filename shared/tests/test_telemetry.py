@@ -46,3 +46,26 @@ def test_sql_statement_spans_are_off_unless_nara_trace_sql_is_set(monkeypatch):
     instrumentor.uninstrument()
 
     assert off_by_default and on_when_asked
+
+
+async def test_a_personnummer_in_the_query_or_path_never_reaches_a_span():
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    app = FastAPI()
+
+    @app.get("/api/v1/listings")
+    async def listing(patient: str) -> dict:
+        return {"known": False}
+
+    instrument_http(app, provider)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://triage") as client:
+        await client.get("/api/v1/listings", params={"patient": "19121212-1212", "unit": "SE2321000115-E1"})
+        await client.get("/patients/191212121212")  # no such route: the span still must not name the number
+
+    spans = exporter.get_finished_spans()
+    recorded = " ".join([span.name for span in spans] + [str(value) for span in spans
+                                                         for value in (span.attributes or {}).values()])
+    assert len(spans) == 2
+    assert "1212" not in recorded.replace("SE2321000115", "")
+    assert "[personnummer]" in recorded and "SE2321000115-E1" in recorded, "the rest of the query is kept"

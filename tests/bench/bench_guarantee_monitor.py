@@ -50,11 +50,10 @@ import nara.shared.consumer as shared_consumer
 import bench_booking
 from bench_booking import ITS_BACKENDS, KAFKA, LOADGEN, OTHER, PG_OTHER, UNATTRIBUTED, CpuWindow, background_load
 from nara.devstack.testing import real_infrastructure, scratch_schema
-from nara.guarantee_monitor.domain.clock import next_alert_moment
+from nara.guarantee_monitor.domain.alerts import next_alert_moment
 from nara.guarantee_monitor.domain.facts import ContactFacts
 from nara.guarantee_monitor.domain.policy import GuaranteePolicy
 from nara.guarantee_monitor.settings import GuaranteeMonitorSettings
-from nara.shared.care_guarantee import guarantee_deadline
 from nara.shared.clock import STOCKHOLM, SettableClock
 from nara.shared.events.envelope import decode_event, encode_event
 from nara.shared.events.models import AppointmentBooked, AppointmentCancelled, ContactRegistered
@@ -174,7 +173,7 @@ def probe_events(templates: Templates, fill: Fill):
 
 def alert_moments(sought: datetime) -> list[tuple[datetime, str]]:
     """The moments an at-risk contact's alerts fall due: each tier, then the deadline (breach)."""
-    deadline = guarantee_deadline(sought, POLICY.days)
+    deadline = POLICY.care.national_deadline(sought)
     return [(deadline - span, f"at_risk:{hours}") for hours, span in POLICY.tiers()] + [(deadline, "breached")]
 
 

@@ -156,3 +156,22 @@ async def test_an_urgent_contact_is_told_to_seek_care_now_instead_of_booking(boo
                                       headers=citizen(pnr))
 
     assert answer.status_code == 409 and "akutmottagning" in answer.json()["detail"]
+
+
+async def test_staff_list_one_contacts_times_and_only_those_are_access_logged(booking, kafka_bootstrap):
+    pnr, other = personnummer(107), personnummer(108)
+    contact_id = f"c-{uuid.uuid4().hex[:8]}"
+    await publish_contact_events(kafka_bootstrap, pnr, contact_id, unit=UNIT_FALKENBERG,
+                                 sought_at=booking.clock.now(), care_level="within_3_days", profession="nurse")
+    await wait_for_contact(booking, contact_id, "within_3_days")
+    slots = await booking.free_slots(pnr, UNIT_FALKENBERG, days_ahead=1, count=2, contact_id=contact_id)
+    mine = await booking.book(pnr, slots[0]["id"], contact_id=contact_id)
+    theirs = await booking.book(other, slots[1]["id"])
+
+    listed = await booking.client.get("/api/v1/appointments", params={"contact_id": contact_id},
+                                      headers=staff([UNIT_FALKENBERG]))
+    reads_of_other = await booking.fetch("SELECT count(*) AS n FROM access_log WHERE patient = $1 AND resource = $2",
+                                         pseudonym(other), f"appointment/{theirs.json()['id']}")
+
+    assert [a["id"] for a in listed.json()] == [mine.json()["id"]]
+    assert reads_of_other[0]["n"] == 0, "an appointment not shown is not logged as read"

@@ -20,7 +20,7 @@ from nara.shared.events.models import (
     ContactRegistered,
     ContactTriaged,
 )
-from nara.devstack.browser import assert_accessible  # the steps the tests call, shared by every page test
+from nara.devstack.browser import assert_accessible  # noqa: F401 (re-exported: the tests call it as a step)
 from nara.shared.identity import issue_dev_token
 
 FALKENBERG = "SE2321000115-E00000000011"
@@ -51,14 +51,15 @@ def share_text(share: float) -> str:
 class Contact:
     """One patient's contact at a unit where they are listed; each event is (data, time, traceparent)."""
 
-    def __init__(self, sought_at: datetime, unit: str = FYLLINGE):
+    def __init__(self, sought_at: datetime, unit: str = FYLLINGE, *, listing_known: bool = True):
         self.id = f"ops-{uuid.uuid4().hex[:12]}"
         self.patient = f"p_{secrets.token_hex(16)}"
         self.unit, self.sought_at = unit, sought_at
+        self.listed_unit = unit if listing_known else None  # the console registers contacts with none
         self.trace_id: str | None = None  # the trace of the latest event published with one
 
     def registered(self):
-        return ContactRegistered(contact_id=self.id, patient=self.patient, unit=self.unit, listed_unit=self.unit,
+        return ContactRegistered(contact_id=self.id, patient=self.patient, unit=self.unit, listed_unit=self.listed_unit,
                                  channel="phone_unit", sought_at=self.sought_at, reason_code="sore_throat"), \
             self.sought_at
 
@@ -149,6 +150,11 @@ async def status_counts(base_url: str, units=(FYLLINGE,)) -> dict[str, int]:
 
 async def page_counts(page: Page) -> dict[str, int]:
     return {status: int(await page.locator(f"[data-count='{status}']").inner_text()) for status in STATUS_LABELS}
+
+
+async def listing_unknown_count(base_url: str, units=(FYLLINGE,)) -> int:
+    response = await api_get(base_url, "/api/v1/clocks", units=units, listing="unknown", open="true", limit=1000)
+    return len(response.json())
 
 
 async def log_in(page: Page, units=(FYLLINGE,), hsa_id: str = OPS_HSA_ID) -> None:

@@ -81,7 +81,8 @@ async def _first_alert(base_url: str, path: str, headers: dict, cookies: dict, r
                 key, _, value = line.partition(":")
                 event[key] = value.strip()
             elif not line and "data" in event:
-                if json.loads(event["data"])["patient"] == patient:
+                # The cookie stream also says when a clock changed (event "clocks", no id): not an alert.
+                if "id" in event and json.loads(event["data"])["patient"] == patient:
                     return event
                 event = {}
     raise AssertionError(f"{path} ended without an alert")

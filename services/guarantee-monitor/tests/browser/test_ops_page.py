@@ -65,43 +65,48 @@ async def test_the_most_urgent_contacts_come_first_with_hours_left_reason_unit_a
     await ops.shot(page, "overview-full", full_page=True)
 
 
-async def test_the_compliance_chart_and_its_table_show_the_published_share_and_hide_small_groups(
+async def test_the_compliance_chart_and_its_table_show_the_units_own_figures_and_mark_small_groups(
         desk, ops, world, monitor):
     page = desk
     await ops.log_in(page)
     href = await page.get_by_role("link", name="Ladda ner uppfyllnaden som CSV-fil").get_attribute("href")
     since = re.search(r"from=([^&]+)", href)[1]
     from urllib.parse import unquote
-    report = (await ops.api_get(monitor, "/api/v1/compliance", **{"from": unquote(since)})).json()
+    report = (await ops.api_get(monitor, "/api/v1/compliance", **{"from": unquote(since),
+                                                                  "include_small_groups": "true"})).json()
 
     table = page.locator(f"table[data-compliance-table='{ops.FYLLINGE}']")
     await expect(table.locator("caption")).to_contain_text("Vårdcentralen Fyllinge")
-    assert await table.locator("thead th[scope=col]").count() == 7
+    assert await table.locator("thead th[scope=col]").count() == 8
     rows = table.locator("tbody tr")
     assert await rows.count() == len(report["rows"])
     for expected in report["rows"]:
         row = table.locator(f"tr[data-month='{expected['month']}'][data-profession='{expected['profession']}']"
                             f"[data-form='{expected['contact_form']}']")
         await expect(row.locator("th[scope=row]")).to_have_text(ops.month_name(expected["month"]))
-        if expected["hidden"]:
-            await expect(row.locator("td[data-hidden-group]")).to_have_text("färre än 20, visas inte")
-        else:
-            await expect(row.locator("td[data-share]")).to_have_text(ops.share_text(expected["share"]))
+        await expect(row.locator("td[data-share]")).to_have_text(
+            ops.share_text(expected["share"]) if expected["share"] is not None else "–")
+        await expect(row.locator("td[data-publication]")).to_have_text(
+            "Döljs: färre än 20" if expected["hidden"] else "Visas")
 
     ours = table.locator(f"tr[data-month='{world.compliance_month}'][data-profession='nurse'][data-form='distance']")
     await expect(ours.locator("td[data-share]")).to_have_text("83,3 %")
+    await expect(ours.locator("td[data-publication]")).to_have_text("Visas")
     month, profession, form = world.hidden_group
     small = table.locator(f"tr[data-month='{month}'][data-profession='{profession}'][data-form='{form}']")
-    await expect(small).to_contain_text("färre än 20, visas inte")
+    await expect(small.locator("td[data-share]")).to_have_text("100,0 %")  # staff see their own small group
+    await expect(small.locator("td[data-publication]")).to_have_text("Döljs: färre än 20")
 
     chart = page.locator(f"svg[data-chart='{ops.FYLLINGE}']")
     await expect(chart).to_have_attribute("role", "img")
     await expect(chart).to_have_accessible_name(re.compile("Andel bedömningar inom vårdgarantin.*Fyllinge"))
-    published = [r for r in report["rows"] if not r["hidden"] and r["share"] is not None]
-    assert await chart.locator("rect[stroke]").count() == len(published), "one bar per published group"
+    with_share = [r for r in report["rows"] if r["share"] is not None]
+    assert await chart.locator("rect[stroke]").count() == len(with_share), "one bar per group"
+    assert await chart.locator("rect[data-group='small']").count() == sum(r["hidden"] for r in with_share)
+    assert await chart.locator("rect[data-group='small']").first.get_attribute("stroke-dasharray") == "4 3"
     labels = await chart.locator("text").all_text_contents()
     assert "83,3 % (under målet)" in labels, "the bar says its value in words"
-    assert labels.count("färre än 20, visas inte") == sum(r["hidden"] for r in report["rows"])
+    assert labels.count("Färre än 20: döljs vid publicering") == sum(r["hidden"] for r in report["rows"])
     assert "Mål 85 %" in labels
     await chart.locator("text", has_text="83,3 %").evaluate("bar => bar.scrollIntoView({block: 'center'})")
     await ops.shot(page, "compliance")
@@ -115,7 +120,7 @@ async def test_the_list_changes_live_when_a_contact_is_assessed_and_when_a_new_o
     await ops.wait_until(lambda: ops.settled(monitor, waiting, "at_risk"), what="the waiting contact")
     await ops.log_in(page)
     stream_state = page.locator("[data-stream-state]")
-    await expect(stream_state).to_have_text("Listan uppdateras direkt när en ny varning kommer.")
+    await expect(stream_state).to_have_text("Listan och antalen uppdateras direkt när något ändras.")
     await page.evaluate("() => { window.samePage = true; }")
     row = page.locator(f"tr[data-patient='{waiting.patient}']")
     await expect(row).to_have_count(1)

@@ -12,8 +12,11 @@ from nara.shared.events.envelope import encode_event
 from nara.shared.events.models import (
     AppointmentBooked,
     AppointmentCancelled,
+    AppointmentNoShow,
     ContactAssessed,
+    ContactClosed,
     ContactRegistered,
+    ContactTriaged,
 )
 
 UNIT = "SE2321000115-E00000000011"
@@ -26,7 +29,9 @@ def staff_headers(units=(UNIT,), role="ops"):
 
 
 class Contact:
-    def __init__(self, sought_at: datetime, listed_unit: str | None = UNIT, unit: str = UNIT):
+    def __init__(self, sought_at: datetime, listed_unit: str | None = UNIT, unit: str = UNIT, *,
+                 listing: str | None = None, sex: str | None = None, age_group: str | None = None,
+                 channel: str = "phone_unit"):
         self.unit = unit
         if listed_unit == UNIT:
             listed_unit = unit
@@ -34,10 +39,26 @@ class Contact:
         self.patient = f"p_{uuid.uuid4().hex[:26]}"
         self.sought_at = sought_at
         self.listed_unit = listed_unit
+        self.listing, self.sex, self.age_group, self.channel = listing, sex, age_group, channel
 
-    def registered(self):
+    def registered(self, at: datetime | None = None):
+        """Registered at `at` (the event's time), by default the moment the patient sought care."""
+        optional = {name: value for name, value in (("listing", self.listing), ("sex", self.sex),
+                                                    ("age_group", self.age_group)) if value is not None}
         return ContactRegistered(contact_id=self.id, patient=self.patient, unit=self.unit, listed_unit=self.listed_unit,
-                                 channel="phone_unit", sought_at=self.sought_at, reason_code="sore_throat"), self.sought_at
+                                 channel=self.channel, sought_at=self.sought_at, reason_code="sore_throat",
+                                 **optional), at or self.sought_at
+
+    def triaged(self, at: datetime, profession: str = "nurse", guarantee_applies: bool = True):
+        return ContactTriaged(contact_id=self.id, urgency="green", care_level="within_3_days", profession=profession,
+                              guarantee_applies=guarantee_applies, guideline_version="test-1", rules_fired=[],
+                              override_reason=None if guarantee_applies else "Återbesök"), at
+
+    def closed(self, at: datetime, reason: str = "self_care"):
+        return ContactClosed(contact_id=self.id, reason=reason, closed_at=at), at
+
+    def no_show(self, appointment_id: str, at: datetime):
+        return AppointmentNoShow(appointment_id=appointment_id, contact_id=self.id, at=at), at
 
     def booked(self, appointment_id: str, start: datetime, at: datetime, earlier: bool = False):
         return AppointmentBooked(appointment_id=appointment_id, contact_id=self.id, patient=self.patient, unit=UNIT,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from conftest import NOW, START, running_monitor
 from booking_support import read_events_until
-from monitor_support import UNIT, Contact, publish, staff_headers, wait_for
+from monitor_support import Contact, publish, staff_headers, wait_for
 
 from nara.shared.clock import SettableClock
 
@@ -126,11 +126,15 @@ async def test_two_monitor_instances_on_the_same_topics_raise_no_duplicate_alert
 
 async def test_replaying_both_topics_into_an_empty_database_gives_the_same_clocks_and_alerts(
         infrastructure, monitor, kafka_bootstrap):
-    contacts = [Contact(START), Contact(START - timedelta(hours=3)), Contact(START, listed_unit=None)]
-    a, b, c = contacts
+    contacts = [Contact(START), Contact(START - timedelta(hours=3)), Contact(START, listed_unit=None),
+                Contact(START, listed_unit="SE2321000115-E00000000013"), Contact(START)]
+    a, b, c, d, e = contacts
     await publish(kafka_bootstrap, a, a.registered(), a.booked("r1", START + timedelta(days=1), START + timedelta(hours=1)))
     await publish(kafka_bootstrap, b, b.registered(), b.assessed(START - timedelta(hours=1)))
     await publish(kafka_bootstrap, c, c.registered())
+    await publish(kafka_bootstrap, d, d.registered())
+    await publish(kafka_bootstrap, e, e.registered(), e.booked(f"late-{e.id}", START + timedelta(days=6),
+                                                               START + timedelta(minutes=20)))
     for contact in contacts:
         await wait_for(lambda contact=contact: clock_of(monitor, contact))
     monitor.clock.set(DEADLINE + timedelta(hours=2))
@@ -153,7 +157,10 @@ async def test_replaying_both_topics_into_an_empty_database_gives_the_same_clock
     # Every clock and alert the live monitor had, the replay rebuilt exactly. Only contacts published by tests
     # (ids 'c-...') are compared: other processes may still be adding events to theirs while the test runs.
     assert replayed == live and len(live[0]) >= 3
-    assert {k for (cid, k, *_ ) in live[1] if cid == c.id} == set()  # not listed here: not covered, no alerts
+    alerts = {cid: {k for (other, k, *_) in live[1] if other == cid} for cid in (c.id, d.id, e.id)}
+    assert alerts[c.id] == {"at_risk:48", "at_risk:24", "at_risk:8", "breached"}  # listing unknown: covered
+    assert alerts[d.id] == set()  # listed at another unit: not covered, no alerts
+    assert f"late_booking:late-{e.id}" in alerts[e.id]  # the at-once alert is rebuilt by a replay too
 
 
 async def _has_cancellation(monitor, contact):

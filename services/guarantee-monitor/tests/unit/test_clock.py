@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from nara.guarantee_monitor.domain.clock import alerts_until, next_alert_moment, state_at
+from nara.guarantee_monitor.domain.alerts import alerts_until, next_alert_moment
+from nara.guarantee_monitor.domain.clock import state_at
 from nara.guarantee_monitor.domain.facts import ContactFacts
 from nara.guarantee_monitor.domain.policy import GuaranteePolicy
 from nara.guarantee_monitor.domain.projection import apply
@@ -130,13 +131,16 @@ def test_triage_or_self_care_closing_takes_the_contact_outside_the_guarantee():
     assert status(self_care, local(2026, 11, 24)) == "not_covered"
 
 
-def test_regional_limits_per_profession_come_from_configuration():
+def test_a_regional_limit_runs_beside_the_national_deadline_and_never_replaces_it():
     halland = GuaranteePolicy.from_json('{"days_by_profession": {"physiotherapist": 7, "psychologist": 14}}')
     facts = apply(registered(local(2026, 11, 23, 9)), "se.nara.contact.triaged.v1",
                   Event(guarantee_applies=True, profession="physiotherapist"), local(2026, 11, 23, 9, 10))
 
-    assert state_at(facts, halland, local(2026, 11, 24)).deadline == local(2026, 12, 1)
-    assert state_at(facts, POLICY, local(2026, 11, 24)).deadline == local(2026, 11, 27)
+    state = state_at(facts, halland, local(2026, 11, 24))
+
+    assert state.deadline == local(2026, 11, 27)  # the national 3 days, with or without a regional rule
+    assert (state.regional.days, state.regional.deadline) == (7, local(2026, 12, 1))
+    assert state_at(facts, POLICY, local(2026, 11, 24)).regional is None
     with pytest.raises(ValueError, match="unknown"):
         GuaranteePolicy.from_json('{"dayz": 3}')
 
@@ -154,7 +158,7 @@ def test_alerts_fire_at_each_tier_then_at_the_breach_and_never_twice():
     assert alerts_until(facts, POLICY, deadline - timedelta(hours=24)) == alerts[:2]
 
 
-def test_a_resolution_follows_an_alert_and_a_new_risk_gets_only_the_next_tier():
+def test_a_resolution_follows_an_alert_and_a_cancellation_inside_the_deadline_alerts_at_once():
     deadline = local(2026, 11, 27)
     facts = booked(registered(local(2026, 11, 23, 9)), "a1", local(2026, 11, 26, 9),
                    at=deadline - timedelta(hours=30))
@@ -164,7 +168,7 @@ def test_a_resolution_follows_an_alert_and_a_new_risk_gets_only_the_next_tier():
 
     keys = [a.key for a in alerts_until(facts, POLICY, deadline + timedelta(hours=1))]
 
-    assert keys == ["at_risk:48", "resolved:at_risk:48", "at_risk:8", "breached"]
+    assert keys == ["at_risk:48", "resolved:at_risk:48", "cancelled:a1", "at_risk:8", "breached"]
 
 
 def test_the_scheduler_looks_again_at_the_next_tier_or_the_deadline():

@@ -7,6 +7,7 @@ are moved last in the file, so the console has to put them first itself.
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -45,28 +46,43 @@ def console_guidelines(tmp_path_factory) -> Path:
     return folder
 
 
-async def _triage_process(infrastructure: Infrastructure, tmp_path_factory, booking_url: str, guidelines: Path):
+async def _triage_process(infrastructure: Infrastructure, tmp_path_factory, booking_url: str, monitor_url: str,
+                          guidelines: Path):
     async with scratch_schema(infrastructure.database_urls["triage"], prefix="console") as url:
-        env = {"TRIAGE_BOOKING_URL": booking_url, "TRIAGE_GUIDELINES_DIR": str(guidelines)}
+        env = {"TRIAGE_BOOKING_URL": booking_url, "TRIAGE_GUARANTEE_MONITOR_URL": monitor_url,
+               "TRIAGE_GUIDELINES_DIR": str(guidelines)}
         with service_process("triage", infrastructure, url, env, tmp_path_factory.mktemp("console-logs")) as base:
             yield base
 
 
 @pytest.fixture(scope="session")
-async def triage_console(infrastructure: Infrastructure, booking_service: str, console_guidelines: Path,
-                         tmp_path_factory):
-    """A real triage process whose console books through the real booking process; yields its base URL."""
-    async for base in _triage_process(infrastructure, tmp_path_factory, booking_service, console_guidelines):
+async def guarantee_monitor(infrastructure: Infrastructure, tmp_path_factory) -> str:
+    """A real guarantee-monitor process with a consumer group of its own: the console shows its clocks."""
+    env = {"GUARANTEE_MONITOR_CONSUMER_GROUP": f"console-browser-{uuid.uuid4().hex[:8]}",
+           "GUARANTEE_MONITOR_SCHEDULER_INTERVAL_SECONDS": "0.2"}
+    async with scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="console") as url:
+        with service_process("guarantee-monitor", infrastructure, url, env,
+                             tmp_path_factory.mktemp("console-monitor-logs")) as base:
+            yield base
+
+
+@pytest.fixture(scope="session")
+async def triage_console(infrastructure: Infrastructure, booking_service: str, guarantee_monitor: str,
+                         console_guidelines: Path, tmp_path_factory):
+    """A real triage process whose console books through the real booking process and shows the real guarantee
+    monitor's clocks; yields its base URL."""
+    async for base in _triage_process(infrastructure, tmp_path_factory, booking_service, guarantee_monitor,
+                                      console_guidelines):
         yield base
 
 
 @pytest.fixture(scope="session")
 async def triage_without_booking(infrastructure: Infrastructure, console_guidelines: Path, tmp_path_factory):
-    """A triage process whose booking service does not answer (nothing listens on its port)."""
+    """A triage process whose booking service and guarantee monitor do not answer (nothing listens on their ports)."""
     from nara.devstack.processes import free_port
 
     async for base in _triage_process(infrastructure, tmp_path_factory, f"http://127.0.0.1:{free_port()}",
-                                      console_guidelines):
+                                      f"http://127.0.0.1:{free_port()}", console_guidelines):
         yield base
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.async_api import Page, expect
 
-from nara.devstack.browser import assert_accessible  # the steps the tests call, shared by every page test
+from nara.devstack.browser import assert_accessible  # noqa: F401 (re-exported: the tests call it as a step)
 from nara.shared.identity import issue_dev_token
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -106,9 +106,9 @@ async def api(base_url: str, method: str, path: str, token: str, **kwargs) -> ht
 
 
 async def register_by_api(base_url: str, unit: str, *, sought_at: datetime | None = None,
-                          reason_code: str = "sore_throat", channel: str = "web") -> dict:
+                          reason_code: str = "sore_throat", channel: str = "web", patient: str | None = None) -> dict:
     """A contact that came in another way (e.g. the web), straight through the REST API."""
-    body = {"patient": new_personnummer(), "unit": unit, "channel": channel, "reason_code": reason_code}
+    body = {"patient": patient or new_personnummer(), "unit": unit, "channel": channel, "reason_code": reason_code}
     if sought_at:
         body["sought_at"] = sought_at.isoformat()
     response = await api(base_url, "POST", "/api/v1/contacts", staff_token("reception", [unit]), json=body)

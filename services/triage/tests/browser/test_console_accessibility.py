@@ -70,6 +70,22 @@ async def test_every_console_page_passes_axe(audit_desk, steps, axe_script, tria
     await page.get_by_role("button", name="Boka tiden").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Tiden är bokad")
     await check("booked")
+    await page.goto(f"/console/kontakter/{contact_id}")
+    await expect(page.locator("[data-bookings]")).to_be_visible()
+    await check("contact with a booked time")
+    await page.goto(f"/console/kontakter/{contact_id}/boka")
+    await expect(page.locator("#redan-bokad")).to_be_visible()
+    await page.locator("input[name=tid]").first.check()
+    await page.get_by_role("button", name="Boka en tid till").click()
+    await expect(page.locator("#andra-fel")).to_contain_text("Bekräfta")
+    await check("second booking needs a confirmation")
+
+    await page.goto(f"/console/kontakter/{contact_id}/listning")
+    await check("record the listing")
+    await page.get_by_label("En annan vårdcentral").check()
+    await page.get_by_role("button", name="Spara listningen").click()
+    await expect(page.locator(".error-summary")).to_contain_text("Skriv den andra vårdcentralens HSA-id")
+    await check("record the listing with errors")
 
     await page.goto(f"/console/kontakter/{contact_id}/bedomning")
     await check("assessment, reception")
@@ -87,4 +103,4 @@ async def test_every_console_page_passes_axe(audit_desk, steps, axe_script, tria
     await expect(page.locator(".error-summary")).to_contain_text("Välj hur bedömningen gjordes")
     await check("assessment with errors")
     await steps.shot(page, "15-assessment-errors")
-    assert len(checked) == 18
+    assert len(checked) == 22

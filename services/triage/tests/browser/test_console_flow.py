@@ -64,11 +64,13 @@ async def test_reception_triages_a_phone_contact_from_start_to_end(desk, steps, 
         f"bedöm senast {steps.guarantee_last_day(registered_at)}")
     await steps.shot(page, "04-decision")
 
-    # The queue shows the contact with the hours of its guarantee left.
+    # The queue shows the contact as the guarantee monitor's clock has it: no time booked yet, and the hours left.
     await page.get_by_role("link", name="Kö", exact=True).click()
     row = page.locator(f"tr[data-contact-id='{contact_id}']")
-    await expect(row).to_contain_text("I tid")
+    await expect(row.locator("[data-source=monitor]")).to_be_visible(timeout=25_000)  # the queue refreshes itself
+    await expect(row).to_contain_text("Ej bokad")
     await expect(row).to_contain_text("Grön")
+    await expect(row.locator("[data-listing=unknown]")).to_have_text("Listning okänd")  # a phone call: not known
     hours = steps.hours_left_now(registered_at)
     shown_hours = int(re.search(r"(\d+) timmar kvar", await row.inner_text())[1])
     assert abs(shown_hours - hours) <= 1, (shown_hours, hours)
@@ -116,8 +118,32 @@ async def test_reception_triages_a_phone_contact_from_start_to_end(desk, steps, 
     assert booked.json()["profession"] == "doctor"
     assert booked.json()["booked_by"] == "staff"
 
-    # Reception may not record the assessment, and the page says why.
+    # Back on the contact it says "Bokad" with the time, and a second time needs an explicit confirmation.
     await page.get_by_role("button", name="Tillbaka till kontakten").click()
+    await expect(page.locator(".summary-list").first).to_contain_text(f"StatusBokad {chosen_label.split('–')[0]}")
+    await expect(page.locator(f"[data-booked='{appointment_id}']")).to_contain_text(chosen_label)
+    await expect(page.locator("ul.actions a").first).to_have_text("Registrera medicinsk bedömning")
+    await page.get_by_role("button", name="Boka en tid till").click()
+    await _until_booking_knows_the_decision(page)
+    await expect(page.locator("#redan-bokad")).to_contain_text("Patienten har redan en bokad tid")
+    await expect(page.locator("#redan-bokad")).to_contain_text(chosen_label)
+    await page.locator("input[name=tid]").first.check()
+    await page.get_by_role("button", name="Boka en tid till").click()
+    await expect(page.locator(".error-summary")).to_contain_text("Bekräfta att patienten ska ha en tid till")
+    await steps.shot(page, "07b-second-booking-needs-confirmation")
+    second = await steps.api(booking_service, "GET", "/api/v1/appointments", steps.staff_token("reception"))
+    assert [a["id"] for a in second.json() if a["contact_id"] == contact_id and a["status"] == "booked"] == [
+        appointment_id]  # nothing was booked without the confirmation
+
+    # The queue says "Bokad" with the time, from the guarantee monitor's clock (which heard of it from booking).
+    await page.get_by_role("link", name="Kö", exact=True).click()
+    row = page.locator(f"tr[data-contact-id='{contact_id}']")
+    await expect(row.locator("[data-guarantee=booked][data-source=monitor]")).to_be_visible(timeout=25_000)
+    await expect(row.locator("[data-status]")).to_have_text(f"Bokad {chosen_label.split('–')[0]}")
+    await steps.shot(page, "07c-queue-booked")
+    await row.get_by_role("link").click()
+
+    # Reception may not record the assessment, and the page says why.
     await page.get_by_role("button", name="Registrera medicinsk bedömning").click()
     await expect(page.locator("#behorighet")).to_contain_text("Du är inloggad med rollen Reception")
     assert await page.get_by_role("button", name="Registrera bedömningen").count() == 0
@@ -165,13 +191,16 @@ async def test_the_queue_shows_the_guarantee_left_most_urgent_first_and_updates_
 
     await steps.log_in(desk, units=[unit])
     rows = desk.locator("tr[data-contact-id]")
+    # The guarantee monitor's clocks arrive by Kafka; the queue refreshes itself every 10 s until it shows them.
+    await expect(desk.locator("tr[data-contact-id] [data-source=monitor]")).to_have_count(4, timeout=30_000)
     assert await rows.evaluate_all("rows => rows.map(r => r.dataset.contactId)") == [
         red["id"], breached["id"], at_risk["id"], on_track["id"]]
     await expect(rows.nth(0)).to_contain_text("Röd")
     await expect(rows.nth(1)).to_contain_text("Passerad")
     await expect(rows.nth(2)).to_contain_text("Bråttom")
-    await expect(rows.nth(3)).to_contain_text("I tid")
+    await expect(rows.nth(3)).to_contain_text("Ej bokad")  # the monitor counts a contact with no time as at risk
     await expect(rows.nth(1)).to_contain_text("Webben")
+    await expect(desk.locator("[data-monitor=silent]")).to_have_count(0)
     await steps.shot(desk, "11-queue-states")
 
     # A contact that comes in while the page is open appears by itself, and is announced politely.
@@ -215,6 +244,13 @@ async def test_an_unreachable_booking_service_is_a_plain_swedish_page(desk_witho
     assert response.status == 503
     await steps.shot(page, "12-booking-unavailable")
     assert contact_id in page.url
+
+    # Nor does the guarantee monitor answer: the queue shows triage's own computation, and says so.
+    await page.get_by_role("link", name="Kö", exact=True).click()
+    await expect(page.locator("[data-monitor=silent]")).to_contain_text("Vårdgarantins övervakning svarar inte")
+    row = page.locator(f"tr[data-contact-id='{contact_id}']")
+    await expect(row).to_contain_text("I tid")
+    await expect(row.locator("[data-source=triage]")).to_contain_text("Enligt triagens egen beräkning")
 
 
 async def test_a_red_flag_answer_puts_emergency_care_first(desk, steps):

@@ -12,6 +12,7 @@ The standard OTEL_BSP_* variables tune the batching of exports.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from fastapi import FastAPI
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
@@ -21,6 +22,9 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.trace import Span
+
+from nara.shared.redaction import redact_personnummer
 
 # Probes and scrapes would drown the traces people look for.
 UNTRACED_URLS = "/healthz,/readyz,/metrics"
@@ -58,7 +62,22 @@ def sql_spans_wanted() -> bool:
 
 def instrument_http(app: FastAPI, provider: TracerProvider) -> None:
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=UNTRACED_URLS,
-                                       exclude_spans=UNTRACED_ASGI_MESSAGES)
+                                       exclude_spans=UNTRACED_ASGI_MESSAGES,
+                                       server_request_hook=_without_personnummer)
+
+
+def _without_personnummer(span: Span, scope: dict[str, Any]) -> None:
+    """Redacts a personnummer from the request's span: the URL attributes carry the query string (a guardian's
+    `?patient=`, a listing lookup) and an unmatched path, and traces leave the service for Zipkin."""
+    if not span.is_recording():
+        return
+    attributes = getattr(span, "attributes", None) or {}
+    for key, value in list(attributes.items()):
+        if isinstance(value, str) and (redacted := redact_personnummer(value)) != value:
+            span.set_attribute(key, redacted)
+    name = getattr(span, "name", "")
+    if isinstance(name, str) and (redacted := redact_personnummer(name)) != name:
+        span.update_name(redacted)
 
 
 def kafka_middlewares(provider: TracerProvider) -> list:

@@ -31,6 +31,10 @@ SERVICES = (
 )
 
 
+HALLAND_POLICY = ('{"days_by_profession": {"physiotherapist": 7, "occupational_therapist": 7, "psychologist": 14, '
+                  '"counsellor": 14}}')
+
+
 def infrastructure_environment(stack) -> dict[str, str]:
     """What a service or a test needs to find this stack's servers."""
     env = {"KAFKA_BOOTSTRAP_SERVERS": stack.kafka.bootstrap_servers}
@@ -55,11 +59,15 @@ class ServiceProcesses:
             if not self.is_running(spec):
                 port = self.ports.get(spec.name) or choose_port(spec.default_port)
                 self.ports[spec.name] = choose_port(spec.default_port) if port_is_open(port) else port
-        neighbours = {"BOOKING_TRIAGE_URL": self.url(SERVICES[1]), "TRIAGE_BOOKING_URL": self.url(SERVICES[0])}
+        neighbours = {"BOOKING_TRIAGE_URL": self.url(SERVICES[1]), "TRIAGE_BOOKING_URL": self.url(SERVICES[0]),
+                      "TRIAGE_GUARANTEE_MONITOR_URL": self.url(SERVICES[2])}
+        # One care guarantee policy for all three: Region Halland's limits beside the national 3 days (domain.md).
+        guarantee = {"NARA_CARE_GUARANTEE_POLICY": os.environ.get("NARA_CARE_GUARANTEE_POLICY", HALLAND_POLICY)}
         for spec in SERVICES:
             if self.is_running(spec):
                 continue
-            env = {**os.environ, **infrastructure, **neighbours, f"{spec.env_prefix}PORT": str(self.ports[spec.name]),
+            env = {**os.environ, **infrastructure, **neighbours, **guarantee,
+                   f"{spec.env_prefix}PORT": str(self.ports[spec.name]),
                    f"{spec.env_prefix}LOAD_DEMO_DATA": "true"}
             start_detached([sys.executable, "-m", spec.module, "serve"], env=env,
                            log_file=self.layout.log_of(spec.name), pid_file=self.layout.pid_of(spec.name))

@@ -13,7 +13,8 @@ from nara.shared.service_app import build_service_app
 from nara.shared.topics import APPOINTMENTS, CONTACTS
 
 from .domain.policy import GuaranteePolicy
-from .entrypoints import api, ops
+from .domain.units import units_from_json
+from .entrypoints import api, ops, problems, reports
 from .service.clocks import apply_events
 from .service.scheduler import refresh_status_gauges, report_consumer_lag, run_alert_scheduler
 from .settings import GuaranteeMonitorSettings
@@ -23,12 +24,18 @@ MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
 def create_app(settings: GuaranteeMonitorSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or GuaranteeMonitorSettings()
-    policy = GuaranteePolicy.from_json(settings.policy_json)  # a bad policy stops the start, with the reason
+    # The region's one policy (NARA_CARE_GUARANTEE_POLICY, as booking and triage read it) and the monitor's
+    # alert tiers; a bad policy, or bad units, stop the start with the reason.
+    policy = GuaranteePolicy.from_json(settings.policy_json, settings.care_guarantee_policy)
+    units = units_from_json(settings.units_json)
 
     def add_routes(app: FastAPI, broker: KafkaBroker) -> None:
         app.state.clock = clock or SystemClock()
         app.state.policy = policy
+        app.state.units = units
+        problems.install(app)
         app.include_router(api.router)
+        app.include_router(reports.router)
         app.include_router(ops.router)
         app.mount("/ops/static", StaticFiles(directory=ops.STATIC_DIR), name="ops-static")
 

@@ -1,4 +1,7 @@
+from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
+
+from nara.shared.care_guarantee import POLICY_VARIABLE
 
 from nara.shared.settings import ServiceSettings
 
@@ -8,9 +11,15 @@ class GuaranteeMonitorSettings(ServiceSettings):
 
     service_name: str = "guarantee-monitor"
     port: int = 8003
-    # e.g. {"days_by_profession": {"physiotherapist": 7, "occupational_therapist": 7, "psychologist": 14,
-    #       "counsellor": 14}, "alert_tiers_hours": [48, 24, 8]}; empty means the national rule alone.
+    # The monitor's alert tiers, e.g. {"alert_tiers_hours": [48, 24, 8]}. The region's limits per profession
+    # belong in NARA_CARE_GUARANTEE_POLICY, which every service reads; set here (the older form) they are used
+    # only when that is not set, and must agree with it when it is.
     policy_json: str = ""
+    # The region's care guarantee policy, the same variable for every service.
+    care_guarantee_policy: str = Field("", validation_alias=AliasChoices(POLICY_VARIABLE, "care_guarantee_policy"))
+    # The units reported on, by HSA-id: {"<hsa-id>": {"name": ..., "region_code": "13", "ownership":
+    # "offentlig" | "privat"}}; empty means the three demo units of Region Halland.
+    units_json: str = ""
     consumer_group: str = "guarantee-monitor"
     scheduler_interval_seconds: float = 0.25
     # Where the operations page links an alert's trace; {trace_id} is filled in.

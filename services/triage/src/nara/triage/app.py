@@ -1,32 +1,41 @@
 """Wires the triage service: settings, database, Kafka, the guidelines in force and the HTTP routes."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from faststream.kafka import KafkaBroker
 
+from nara.shared.care_guarantee import CareGuaranteePolicy
 from nara.shared.clock import Clock, SystemClock
 from nara.shared.pseudonym import pseudonymiser_from_environment
+from nara.shared.retention import keep_forgetting
 from nara.shared.service_app import build_service_app
 
 from .demo import load_demo_data
 from .domain.registry import GuidelineRegistry
-from .entrypoints import api, console
+from .entrypoints import api, console, listings_api, problems
 from .settings import TriageSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def create_app(settings: TriageSettings | None = None, clock: Clock | None = None) -> FastAPI:
+def create_app(settings: TriageSettings | None = None, clock: Clock | None = None,
+               policy: CareGuaranteePolicy | None = None) -> FastAPI:
     settings = settings or TriageSettings()
     guidelines = GuidelineRegistry(settings.guidelines_dir)  # refuses to start on guidelines that do not lint clean
+    # The one care guarantee policy every service asks (NARA_CARE_GUARANTEE_POLICY); a bad one stops the start.
+    policy = policy or CareGuaranteePolicy.from_environment()
 
     def add_routes(app: FastAPI, broker: KafkaBroker) -> None:
         app.state.clock = clock or SystemClock()
         app.state.pseudonymiser = pseudonymiser_from_environment()
         app.state.guidelines = guidelines
+        app.state.policy = policy
+        problems.install(app)
         app.include_router(api.router)
+        app.include_router(listings_api.router)
         app.include_router(console.router)
         app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")
 
@@ -35,5 +44,9 @@ def create_app(settings: TriageSettings | None = None, clock: Clock | None = Non
             async with app.state.pool.acquire() as connection:
                 await load_demo_data(connection, app.state.clock.now())
 
+    forget_old_idempotency_keys = keep_forgetting(
+        "idempotent_requests", "created_at", timedelta(hours=settings.idempotency_retention_hours),
+        now=lambda app: app.state.clock.now())
+
     return build_service_app(settings, title="Nära triage", migrations_dir=MIGRATIONS, add_routes=add_routes,
-                             on_database_ready=on_database_ready)
+                             on_database_ready=on_database_ready, background=(forget_old_idempotency_keys,))

@@ -6,13 +6,14 @@ producer adding a field does not break an older consumer.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from nara.shared import topics
 from nara.shared.events.vocabulary import (
     Actor,
+    AgeGroup,
     AlertLevel,
     CareLevel,
     Channel,
@@ -20,8 +21,10 @@ from nara.shared.events.vocabulary import (
     ContactForm,
     HsaId,
     Identifier,
+    ListingStatus,
     Profession,
     Pseudonym,
+    Sex,
     Urgency,
     UtcDatetime,
 )
@@ -59,6 +62,12 @@ class ContactRegistered(EventData):
     reason_code: Identifier | None = Field(
         description="The guideline's contact reason, or null if none was given yet."
     )
+    # Optional for events from before they were carried; new producers always set them.
+    listing: ListingStatus | None = Field(
+        None, description="here, elsewhere or unknown: unknown is covered by the guarantee and flagged."
+    )
+    sex: Sex | None = Field(None, description="From the personnummer, for national reporting.")
+    age_group: AgeGroup | None = Field(None, description="Coarse age on the day of contact, for reporting.")
 
 
 class RuleFired(BaseModel):
@@ -113,6 +122,24 @@ class ContactClosed(EventData):
     contact_id: Identifier
     reason: ContactCloseReason
     closed_at: UtcDatetime
+
+
+class ContactListingResolved(EventData):
+    """Staff recorded where the patient of an open contact is listed; the listing was unknown at registration."""
+
+    event_type: ClassVar[str] = "se.nara.contact.listing_resolved.v1"
+    topic: ClassVar[str] = topics.CONTACTS
+
+    contact_id: Identifier
+    listed_unit: HsaId
+    listing: ListingStatus = Field(description="here or elsewhere: what the listing now says of this contact.")
+    resolved_at: UtcDatetime
+
+    @model_validator(mode="after")
+    def _known(self) -> ContactListingResolved:
+        if self.listing is ListingStatus.UNKNOWN:
+            raise ValueError("a resolved listing is here or elsewhere, not unknown")
+        return self
 
 
 # --- nara.appointments.v1 (producer: booking) ---
@@ -213,6 +240,11 @@ class GuaranteeAlert(EventData):
         description="Hours until the deadline; negative once it has passed."
     )
     reason: str = Field(description="Why the alert was raised, for a person to read.")
+    measure: Literal["national", "regional"] = Field(
+        default="national",
+        description="Which limit the alert is about: the national 3 days, or the region's own limit for the "
+        "profession; a regional alert never replaces the national one.",
+    )
 
 
 class GuaranteeAtRisk(GuaranteeAlert):
@@ -238,6 +270,7 @@ CONTRACT_EVENT_MODELS: tuple[type[EventData], ...] = (
     ContactTriaged,
     ContactAssessed,
     ContactClosed,
+    ContactListingResolved,
     AppointmentBooked,
     AppointmentRebooked,
     AppointmentCancelled,

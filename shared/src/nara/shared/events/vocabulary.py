@@ -83,6 +83,34 @@ class ContactCloseReason(StrEnum):
     DUPLICATE = "duplicate"
 
 
+class Sex(StrEnum):
+    """From the personnummer (the second-last digit); carried for national reporting, never asked."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
+class AgeGroup(StrEnum):
+    """Coarse age on the day of contact, for national reporting; never the birth date or the personnummer."""
+
+    CHILD = "0-17"
+    ADULT = "18-64"
+    OLDER = "65-79"
+    OLDEST = "80+"
+
+    @classmethod
+    def of(cls, age: int) -> AgeGroup:
+        return cls.CHILD if age < 18 else cls.ADULT if age < 65 else cls.OLDER if age < 80 else cls.OLDEST
+
+
+class ListingStatus(StrEnum):
+    """Where the patient is listed, as far as the region's listing register says at registration."""
+
+    HERE = "here"  # listed at the unit of the contact: the guarantee applies
+    ELSEWHERE = "elsewhere"  # listed at another unit: outside the guarantee, with that reason shown
+    UNKNOWN = "unknown"  # not known: covered, and flagged for staff to resolve ("listning okänd")
+
+
 class AlertLevel(StrEnum):
     """How loudly an operations team should hear a guarantee alert."""
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from nara.shared.clock import STOCKHOLM
-from nara.shared.identity import Caller, CurrentCaller, record_staff_read
+from nara.shared.identity import CurrentCaller, record_staff_read
 from nara.shared.personnummer import InvalidPersonnummer
 
 from ..domain.errors import BookingRefused
@@ -141,10 +141,12 @@ async def book_appointment(request: Request, body: BookRequest, actor: CurrentAc
 
 @router.get("/appointments")
 async def list_appointments(request: Request, actor: CurrentActor, caller: CurrentCaller, now: Now,
-                            patient: str | None = Query(None, description="A citizen's child (personnummer)")
+                            patient: str | None = Query(None, description="A citizen's child (personnummer)"),
+                            contact_id: str | None = Query(None, max_length=100,
+                                                           description="Staff: only this contact's appointments")
                             ) -> list[dict]:
     """A citizen's own appointments (or, with `patient`, their child's), or the appointments at a staff member's
-    units from today on."""
+    units from today on (with `contact_id`, only that contact's); every one staff see is access-logged."""
     whose = actor.id
     if not actor.is_staff and patient:
         _, whose = await child_of(request, actor, patient)
@@ -152,7 +154,7 @@ async def list_appointments(request: Request, actor: CurrentActor, caller: Curre
         if not actor.is_staff:
             return [appointment_view(a) for a in await appointments_of_patient(connection, whose)]
         today = datetime.combine(now.astimezone(STOCKHOLM).date(), datetime.min.time(), STOCKHOLM)
-        found = await appointments_at_units(connection, actor.units, since=today)
+        found = await appointments_at_units(connection, actor.units, since=today, contact_id=contact_id)
         for record in found:
             await record_staff_read(connection, caller, patient=record.patient, action="list appointments",
                                     resource=f"appointment/{record.id}", at=now)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncpg
 
-from nara.shared.care_guarantee import guarantee_deadline
+from nara.shared.care_guarantee import CareGuaranteePolicy
 from nara.shared.events.envelope import DecodedEvent
 from nara.shared.events.models import ContactClosed, ContactRegistered, ContactTriaged
+
+
+# "Within the guarantee first" is the national 3 days, which no regional rule replaces (the shared policy).
+GUARANTEE = CareGuaranteePolicy()
 
 
 async def on_registered(connection: asyncpg.Connection, event: DecodedEvent) -> None:
@@ -16,7 +20,8 @@ async def on_registered(connection: asyncpg.Connection, event: DecodedEvent) -> 
            VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (contact_id) DO UPDATE SET patient = $2, unit = $3, listed_unit = $4, sought_at = $5,
                guarantee_deadline = $6""",
-        data.contact_id, data.patient, data.unit, data.listed_unit, data.sought_at, guarantee_deadline(data.sought_at))
+        data.contact_id, data.patient, data.unit, data.listed_unit, data.sought_at,
+        GUARANTEE.national_deadline(data.sought_at))
 
 
 async def on_triaged(connection: asyncpg.Connection, event: DecodedEvent) -> None:

@@ -64,8 +64,10 @@ async def appointments_of_patient(connection: asyncpg.Connection, patient: str) 
 
 
 async def appointments_at_units(connection: asyncpg.Connection, units: tuple[str, ...], *, since: datetime,
-                                limit: int = 200) -> list[AppointmentRecord]:
+                                limit: int = 200, contact_id: str | None = None) -> list[AppointmentRecord]:
+    """The appointments at these units from `since` on; with `contact_id`, only that contact's."""
     rows = await connection.fetch(
-        f"{APPOINTMENT_QUERY} WHERE a.unit = ANY($1::text[]) AND s.start_at >= $2 ORDER BY s.start_at LIMIT $3",
-        list(units), since, limit)
+        f"""{APPOINTMENT_QUERY} WHERE a.unit = ANY($1::text[]) AND s.start_at >= $2
+            AND ($4::text IS NULL OR a.contact_id = $4) ORDER BY s.start_at LIMIT $3""",
+        list(units), since, limit, contact_id)
     return [AppointmentRecord.from_row(row) for row in rows]

@@ -38,11 +38,23 @@ class Triage:
 
 
 @dataclass(frozen=True)
+class ListingResolution:
+    """Staff found out where the patient is listed, after registration said unknown."""
+
+    at: datetime
+    listing: str  # here or elsewhere
+    listed_unit: str | None
+
+
+@dataclass(frozen=True)
 class ContactFacts:
     contact_id: str
     patient: str | None = None
     unit: str | None = None
     listed_unit: str | None = None
+    listing: str | None = None  # here, elsewhere or unknown, as registration said; None on older events
+    sex: str | None = None  # coarse, for national reporting
+    age_group: str | None = None
     channel: str | None = None
     sought_at: datetime | None = None
     registered_at: datetime | None = None
@@ -51,6 +63,7 @@ class ContactFacts:
     closed_at: datetime | None = None
     close_reason: str | None = None
     bookings: dict[str, Booking] = field(default_factory=dict)
+    listing_resolutions: tuple[ListingResolution, ...] = ()
 
     def triage_at(self, moment: datetime) -> Triage | None:
         known = [t for t in self.triages if t.at <= moment]
@@ -61,6 +74,11 @@ class ContactFacts:
         known = [a for a in self.assessments if a.at <= moment]
         return min(known, key=lambda a: a.at) if known else None
 
+    def listing_resolution_at(self, moment: datetime | None) -> ListingResolution | None:
+        """The latest listing staff resolved by then (by now, when `moment` is None)."""
+        known = [r for r in self.listing_resolutions if moment is None or r.at <= moment]
+        return max(known, key=lambda r: r.at) if known else None
+
     def first_assessment(self) -> Assessment | None:
         return min(self.assessments, key=lambda a: a.at) if self.assessments else None
 
@@ -69,7 +87,8 @@ class ContactFacts:
         return replace(self, bookings={**self.bookings, booking_id: replace(current, **changes)})
 
     def event_times(self) -> list[datetime]:
-        times = [self.registered_at, self.closed_at, *(t.at for t in self.triages), *(a.at for a in self.assessments)]
+        times = [self.registered_at, self.closed_at, *(t.at for t in self.triages), *(a.at for a in self.assessments),
+                 *(r.at for r in self.listing_resolutions)]
         for booking in self.bookings.values():
             times += [booking.booked_at, booking.ended_at]
         return sorted({t for t in times if t is not None})
@@ -78,7 +97,8 @@ class ContactFacts:
         # Written out rather than dataclasses.asdict, which deep-copies every value: this runs once per event.
         return {
             "contact_id": self.contact_id, "patient": self.patient, "unit": self.unit, "listed_unit": self.listed_unit,
-            "channel": self.channel, "sought_at": self.sought_at, "registered_at": self.registered_at,
+            "listing": self.listing, "sex": self.sex, "age_group": self.age_group, "channel": self.channel,
+            "sought_at": self.sought_at, "registered_at": self.registered_at,
             "triages": [{"at": t.at, "guarantee_applies": t.guarantee_applies, "profession": t.profession}
                         for t in self.triages],
             "assessments": [{"at": a.at, "profession": a.profession, "contact_form": a.contact_form}
@@ -88,6 +108,8 @@ class ContactFacts:
                                "profession": b.profession, "contact_form": b.contact_form,
                                "earlier_offered": b.earlier_offered, "ended_at": b.ended_at, "end_kind": b.end_kind}
                          for key, b in self.bookings.items()},
+            "listing_resolutions": [{"at": r.at, "listing": r.listing, "listed_unit": r.listed_unit}
+                                    for r in self.listing_resolutions],
         }
 
     @classmethod
@@ -99,10 +121,13 @@ class ContactFacts:
                                     for k, v in value.items()}) for key, value in raw.get("bookings", {}).items()}
         return cls(
             contact_id=raw["contact_id"], patient=raw.get("patient"), unit=raw.get("unit"),
-            listed_unit=raw.get("listed_unit"), channel=raw.get("channel"), sought_at=moment(raw.get("sought_at")),
+            listed_unit=raw.get("listed_unit"), listing=raw.get("listing"), sex=raw.get("sex"),
+            age_group=raw.get("age_group"), channel=raw.get("channel"), sought_at=moment(raw.get("sought_at")),
             registered_at=moment(raw.get("registered_at")),
             triages=tuple(Triage(moment(t["at"]), t["guarantee_applies"], t["profession"]) for t in raw.get("triages", ())),
             assessments=tuple(Assessment(moment(a["at"]), a["profession"], a["contact_form"])
                               for a in raw.get("assessments", ())),
             closed_at=moment(raw.get("closed_at")), close_reason=raw.get("close_reason"), bookings=bookings,
+            listing_resolutions=tuple(ListingResolution(moment(r["at"]), r["listing"], r["listed_unit"])
+                                      for r in raw.get("listing_resolutions", ())),
         )

@@ -1,26 +1,27 @@
-"""Guarantee policies as configuration: the national 3 days, regional limits per profession, and alert tiers."""
+"""The monitor's policy: the one care guarantee every service asks (nara.shared.care_guarantee: the national
+3 days and the region's limits per profession), and the monitor's own alert tiers."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
-from datetime import timedelta
 
-from nara.shared.care_guarantee import NATIONAL_DAYS
+from nara.shared.care_guarantee import CareGuaranteePolicy, Measure, PolicyError
 
 LEVEL_BY_TIER = {48: "info", 24: "warning", 8: "critical"}
+DEFAULT_TIERS = (48, 24, 8)
 
 
 @dataclass(frozen=True)
 class GuaranteePolicy:
-    days: int = NATIONAL_DAYS
-    # Regional rules on top of the national one, e.g. {"physiotherapist": 7, "psychologist": 14} (Region Halland).
-    days_by_profession: dict[str, int] = field(default_factory=dict)
-    alert_tiers_hours: tuple[int, ...] = (48, 24, 8)
+    care: CareGuaranteePolicy = field(default_factory=CareGuaranteePolicy)
+    alert_tiers_hours: tuple[int, ...] = DEFAULT_TIERS
 
-    def days_for(self, profession: str | None) -> int:
-        return self.days_by_profession.get(profession or "", self.days)
+    def measures(self, sought_at: datetime, profession: str | None) -> tuple[Measure, ...]:
+        """The national measure, and the regional one beside it where the region has a limit for the profession."""
+        return self.care.measures(sought_at, profession)
 
     def tiers(self) -> list[tuple[int, timedelta]]:
         """Tiers from the earliest (most hours left) to the last."""
@@ -36,16 +37,30 @@ class GuaranteePolicy:
         return LEVEL_BY_TIER.get(hours, "critical" if hours <= 8 else "warning" if hours <= 24 else "info")
 
     @classmethod
-    def from_json(cls, text: str) -> GuaranteePolicy:
-        """E.g. {"days": 3, "days_by_profession": {"physiotherapist": 7}, "alert_tiers_hours": [48, 24, 8]}."""
-        raw = json.loads(text) if text else {}
-        unknown = set(raw) - {"days", "days_by_profession", "alert_tiers_hours"}
-        if unknown:
-            raise ValueError(f"unknown guarantee policy settings: {', '.join(sorted(unknown))}")
-        policy = cls(days=int(raw.get("days", NATIONAL_DAYS)),
-                     days_by_profession={k: int(v) for k, v in raw.get("days_by_profession", {}).items()},
-                     alert_tiers_hours=tuple(int(h) for h in raw.get("alert_tiers_hours", (48, 24, 8))))
-        if policy.days < 0 or any(d < 0 for d in policy.days_by_profession.values()) or \
-                any(h <= 0 for h in policy.alert_tiers_hours):
-            raise ValueError("guarantee days must be 0 or more, and alert tiers more than 0 hours")
-        return policy
+    def from_json(cls, own: str, shared: str = "") -> GuaranteePolicy:
+        """`own` is the monitor's setting (alert tiers; regional limits there are the older, monitor-only form of
+        the shared policy), `shared` the region's policy every service reads. Regional limits set in both must
+        agree: three services showing one deadline is the point of a shared policy."""
+        own_raw, shared_raw = _object(own), _object(shared)
+        older = CareGuaranteePolicy.from_json(own)  # validated either way, so a typo there stops the start too
+        care = CareGuaranteePolicy.from_json(shared) if shared_raw else older
+        if shared_raw and "days_by_profession" in own_raw and dict(older.regional_days) != dict(care.regional_days):
+            raise PolicyError("the monitor's GUARANTEE_MONITOR_POLICY_JSON sets regional limits that differ from "
+                              "NARA_CARE_GUARANTEE_POLICY; set them once, in NARA_CARE_GUARANTEE_POLICY")
+        tiers = own_raw.get("alert_tiers_hours", shared_raw.get("alert_tiers_hours", DEFAULT_TIERS))
+        if not isinstance(tiers, (list, tuple)) or not tiers or \
+                any(type(hours) is not int or hours <= 0 for hours in tiers):
+            raise PolicyError(f"alert_tiers_hours is a list of whole hours above 0, e.g. [48, 24, 8], not {tiers!r}")
+        return cls(care, tuple(tiers))
+
+
+def _object(text: str) -> dict:
+    if not text or not text.strip():
+        return {}
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PolicyError(f"the guarantee policy is not JSON: {error}") from None
+    if not isinstance(raw, dict):
+        raise PolicyError("the guarantee policy is a JSON object, e.g. {\"days_by_profession\": {...}}")
+    return raw

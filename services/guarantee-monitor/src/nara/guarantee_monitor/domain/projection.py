@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from .facts import Assessment, ContactFacts, Triage
+from .facts import Assessment, ContactFacts, ListingResolution, Triage
 
 
 def contact_id_of(event_type: str, data) -> str | None:
@@ -17,13 +17,19 @@ def apply(facts: ContactFacts, event_type: str, data, event_time: datetime) -> C
     kind = event_type.removeprefix("se.nara.").removesuffix(".v1")
     if kind == "contact.registered":
         return replace(facts, patient=data.patient, unit=data.unit, listed_unit=data.listed_unit,
-                       channel=str(data.channel), sought_at=data.sought_at, registered_at=event_time)
+                       listing=_text(getattr(data, "listing", None)), sex=_text(getattr(data, "sex", None)),
+                       age_group=_text(getattr(data, "age_group", None)), channel=str(data.channel),
+                       sought_at=data.sought_at, registered_at=event_time)
     if kind == "contact.triaged":
         triage = Triage(event_time, data.guarantee_applies, str(data.profession))
         return replace(facts, triages=_added(facts.triages, triage))
     if kind == "contact.assessed":
         assessment = Assessment(data.assessed_at, str(data.profession), str(data.contact_form))
         return replace(facts, assessments=_added(facts.assessments, assessment))
+    if kind == "contact.listing_resolved":  # staff resolved "listning okänd": the clock follows from then
+        resolution = ListingResolution(getattr(data, "resolved_at", None) or event_time, str(data.listing),
+                                       data.listed_unit)
+        return replace(facts, listing_resolutions=_added(facts.listing_resolutions, resolution))
     if kind == "contact.closed":
         return replace(facts, closed_at=data.closed_at, close_reason=str(data.reason))
     if kind in ("appointment.booked", "appointment.rebooked"):
@@ -47,6 +53,10 @@ def apply(facts: ContactFacts, event_type: str, data, event_time: datetime) -> C
             updated = replace(updated, assessments=_added(updated.assessments, assessment))
         return updated
     return facts
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _added(items: tuple, item) -> tuple:

@@ -12,14 +12,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from nara.shared.care_guarantee import NATIONAL_DAYS, wait_days
 from nara.shared.identity import Caller, CurrentCaller
 
 from ..domain.clock import state_at
 from ..domain.facts import ContactFacts
-from ..service.compliance import compliance
+from ..service.compliance import compliance, same_day_contact
+from .problems import problem_response
 
-router = APIRouter(prefix="/api/v1", tags=["guarantee"])
+ERRORS = {401: problem_response("No login, or the token is not valid"),
+          403: problem_response("Not for this role"), 422: problem_response("A parameter cannot be read")}
+router = APIRouter(prefix="/api/v1", tags=["guarantee"], responses=ERRORS)
 STATUSES = {"on_track", "at_risk", "breached", "assessed", "not_covered", "patient_chosen_wait"}
+LISTINGS = {"here", "elsewhere", "unknown"}
 
 
 def staff_caller(caller: CurrentCaller) -> Caller:
@@ -32,39 +37,64 @@ Staff = Annotated[Caller, Depends(staff_caller)]
 
 
 def clock_view(row, trace_url_template: str) -> dict:
+    """A clock as the API and /ops show it: the national measure's fields at the top (compliance and the national
+    report read those), and both measures side by side under `measures`."""
     trace_id = row["last_traceparent"].split("-")[1] if row["last_traceparent"] else None
-    hours_left = None
-    if row["deadline"] is not None:
-        hours_left = round((row["deadline"] - row["now"]).total_seconds() / 3600, 1)
+    national = _measure(NATIONAL_DAYS, row["deadline"], row["status"], row["status_reason"], row["now"])
+    regional = None
+    if row["regional_status"] is not None:
+        regional = _measure(row["regional_days"], row["regional_deadline"], row["regional_status"],
+                            row["regional_reason"], row["now"])
+    waited = None
+    if row["assessed_at"] is not None and row["sought_at"] is not None:
+        waited = wait_days(row["sought_at"], row["assessed_at"])
     return {
         "contact_id": row["contact_id"], "patient": row["patient"], "unit": row["unit"],
-        "listed_unit": row["listed_unit"], "channel": row["channel"], "profession": row["profession"],
-        "sought_at": _iso(row["sought_at"]), "deadline": _iso(row["deadline"]), "hours_left": hours_left,
+        "listed_unit": row["listed_unit"], "listing": row["listing"], "listing_unknown": row["listing"] == "unknown",
+        "channel": row["channel"], "profession": row["profession"], "sex": row["sex"], "age_group": row["age_group"],
+        "sought_at": _iso(row["sought_at"]), "deadline": national["deadline"], "hours_left": national["hours_left"],
         "status": row["status"], "reason": row["status_reason"], "assessed_at": _iso(row["assessed_at"]),
+        "assessment_profession": row["assessment_profession"], "assessment_form": row["assessment_form"],
+        "wait_days": waited, "patient_chose_to_wait": row["patient_chose_to_wait"],
+        "contact_same_day": row["contact_same_day"],
+        "measures": {"national": national, "regional": regional},
+        "booking": {"appointment_id": row["booking_id"], "start": _iso(row["booking_start"]),
+                    "end": _iso(row["booking_end"])} if row["booking_id"] else None,
         "next_alert_at": _iso(row["next_alert_at"]),
         "trace_url": trace_url_template.format(trace_id=trace_id) if trace_id else None,
     }
 
 
+def _measure(days, deadline, status, reason, now) -> dict:
+    hours_left = round((deadline - now).total_seconds() / 3600, 1) if deadline is not None else None
+    return {"days": days, "deadline": _iso(deadline), "hours_left": hours_left, "status": status, "reason": reason}
+
+
 @router.get("/clocks")
 async def list_clocks(request: Request, caller: Staff, status: str | None = None, unit: str | None = None,
+                      listing: str | None = None, open_only: Annotated[bool, Query(alias="open")] = False,
                       limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict]:
-    """Contacts and their clocks; at-risk and breached ones most urgent first."""
+    """Contacts and their clocks; at-risk and breached ones most urgent first. `listing=unknown` gives the
+    contacts whose listing staff have to resolve ("listning okänd"); `open=true` only contacts neither
+    assessed nor closed (the console's queue)."""
     if status is not None and status not in STATUSES:
         raise HTTPException(422, f"Okänd status '{status}'. Välj en av: {', '.join(sorted(STATUSES))}.")
+    if listing is not None and listing not in LISTINGS:
+        raise HTTPException(422, f"Okänd listning '{listing}'. Välj en av: {', '.join(sorted(LISTINGS))}.")
     rows = await request.app.state.pool.fetch(
         """SELECT *, $5::timestamptz AS now FROM clocks
            WHERE status IS NOT NULL AND unit = ANY($1::text[]) AND ($2::text IS NULL OR status = $2)
-             AND ($3::text IS NULL OR unit = $3)
+             AND ($3::text IS NULL OR unit = $3) AND ($6::text IS NULL OR listing = $6)
+             AND (NOT $7::boolean OR (assessed_at IS NULL AND closed_at IS NULL))
            ORDER BY (status IN ('breached', 'at_risk')) DESC, deadline LIMIT $4""",
-        list(caller.units), status, unit, limit, request.app.state.clock.now())
+        list(caller.units), status, unit, limit, request.app.state.clock.now(), listing, open_only)
     template = request.app.state.settings.trace_url_template
     return [clock_view(row, template) for row in rows]
 
 
-@router.get("/clocks/{contact_id}")
+@router.get("/clocks/{contact_id}", responses={404: problem_response("No such clock at the caller's units")})
 async def one_clock(request: Request, contact_id: str, caller: Staff) -> dict:
-    """One clock, with the history of its status."""
+    """One clock, with the history of its status (the regional measure's beside it, where there is one)."""
     now = request.app.state.clock.now()
     row = await request.app.state.pool.fetchrow("SELECT *, $2::timestamptz AS now FROM clocks WHERE contact_id = $1",
                                                 contact_id, now)
@@ -74,9 +104,11 @@ async def one_clock(request: Request, contact_id: str, caller: Staff) -> dict:
     history, last = [], None
     for moment in [m for m in facts.event_times() if m <= now]:
         state = state_at(facts, request.app.state.policy, moment)
-        if state is not None and (state.status, state.reason) != last:
-            history.append({"at": moment.isoformat(), "status": state.status, "reason": state.reason})
-            last = (state.status, state.reason)
+        regional = state.regional.status if state is not None and state.regional is not None else None
+        if state is not None and (state.status, state.reason, regional) != last:
+            history.append({"at": moment.isoformat(), "status": state.status, "reason": state.reason,
+                            "regional_status": regional})
+            last = (state.status, state.reason, regional)
     alerts = await request.app.state.pool.fetch("SELECT * FROM alerts WHERE contact_id = $1 ORDER BY at, id",
                                                 contact_id)
     return {**clock_view(row, request.app.state.settings.trace_url_template), "history": history,
@@ -91,40 +123,66 @@ async def list_alerts(request: Request, caller: Staff, limit: Annotated[int, Que
     return [_alert_view(row) for row in rows]
 
 
-@router.get("/alerts/stream")
+@router.get("/alerts/stream", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}, "description": "Alerts as they are raised"}})
 async def stream_alerts(request: Request, caller: Staff) -> StreamingResponse:
     """New alerts as server-sent events; a reconnecting client resumes after its Last-Event-ID."""
+    return await alert_stream(request, caller)
+
+
+async def alert_stream(request: Request, caller: Caller, *, clock_changes: bool = False) -> StreamingResponse:
+    """The alert stream; with `clock_changes`, also an event `clocks` (no id) whenever a clock of the caller's
+    units changed, such as an assessment that raises no alert, so a page showing counts can refresh them."""
     try:
         last_id = int(request.headers.get("last-event-id") or 0)
     except ValueError:
         last_id = 0
+    pool, units = request.app.state.pool, list(caller.units)
     if not last_id:
-        last_id = await request.app.state.pool.fetchval("SELECT coalesce(max(id), 0) FROM alerts")
+        last_id = await pool.fetchval("SELECT coalesce(max(id), 0) FROM alerts")
 
     async def events():
         nonlocal last_id
         yield "retry: 3000\n\n"
+        change = await latest_change(pool, units) if clock_changes else None
         while not await request.is_disconnected():
-            rows = await request.app.state.pool.fetch(
-                "SELECT * FROM alerts WHERE id > $1 AND unit = ANY($2::text[]) ORDER BY id LIMIT 100",
-                last_id, list(caller.units))
+            rows = await pool.fetch(
+                "SELECT * FROM alerts WHERE id > $1 AND unit = ANY($2::text[]) ORDER BY id LIMIT 100", last_id, units)
             for row in rows:
                 last_id = row["id"]
                 yield f"id: {row['id']}\nevent: {row['kind']}\ndata: {json.dumps(_alert_view(row))}\n\n"
+            if clock_changes and (latest := await latest_change(pool, units)) != change:
+                change = latest
+                yield f"event: clocks\ndata: {json.dumps({'change': change})}\n\n"
             await asyncio.sleep(0.5)
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
 
+async def latest_change(pool, units: list[str]) -> int | None:
+    """The newest clock write at these units: one index probe per unit (clocks_unit_change)."""
+    return await pool.fetchval(
+        """SELECT max(latest.change) FROM unnest($1::text[]) AS wanted (unit),
+                  LATERAL (SELECT max(change) AS change FROM clocks WHERE clocks.unit = wanted.unit) AS latest""",
+        units)
+
+
 @router.get("/compliance")
 async def compliance_report(request: Request, caller: Staff, date_from: Annotated[datetime | None, Query(alias="from")] = None,
                             date_to: Annotated[datetime | None, Query(alias="to")] = None, unit: str | None = None,
-                            profession: str | None = None, contact_form: str | None = None) -> dict:
-    """The share of medical assessments within the guarantee, per month, unit, profession and contact form."""
+                            profession: str | None = None, contact_form: str | None = None,
+                            include_small_groups: bool = False) -> dict:
+    """The share of medical assessments within the national guarantee (3 days), per month, unit, profession and
+    contact form; beside it the "0": the share of phone contacts given contact the same day, per unit and month.
+    Groups under 20 are hidden as published; `include_small_groups` shows the caller's own units' small groups
+    too, still marked `hidden` (they would be hidden when published)."""
     async with request.app.state.pool.acquire() as connection:
         rows, totals = await compliance(connection, units=tuple(caller.units), date_from=date_from, date_to=date_to,
                                         unit=unit, profession=profession, contact_form=contact_form)
-    return {"minimum_group": 20, "rows": [row.as_dict() for row in rows], "totals": totals}
+        same_day = await same_day_contact(connection, units=tuple(caller.units), date_from=date_from,
+                                          date_to=date_to, unit=unit)
+    return {"minimum_group": 20, "rows": [row.as_dict(include_small_groups) for row in rows], "totals": totals,
+            "same_day_contact": [row.as_dict(include_small_groups) for row in same_day]}
 
 
 @router.get("/compliance.csv")

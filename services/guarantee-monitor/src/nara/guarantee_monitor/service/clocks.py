@@ -12,10 +12,12 @@ from nara.shared.events.envelope import DecodedEvent
 from nara.shared.events.models import GuaranteeAtRisk, GuaranteeBreached, GuaranteeResolved
 from nara.shared.outbox.writer import add_events_to_outbox
 
-from ..domain.clock import alerts_until, next_alert_moment, state_at
+from ..domain.alerts import alerts_until, next_alert_moment
+from ..domain.clock import booking_in_force, listed_unit_of, state_at
 from ..domain.facts import ContactFacts
 from ..domain.policy import GuaranteePolicy
 from ..domain.projection import apply, contact_id_of
+from ..domain.reporting import contact_same_day
 
 SOURCE = "/nara/guarantee-monitor"
 ALERT_EVENTS = {"at_risk": GuaranteeAtRisk, "breached": GuaranteeBreached, "resolved": GuaranteeResolved}
@@ -90,33 +92,33 @@ async def save_clocks(connection: asyncpg.Connection, clocks: list[tuple[Contact
         ALERTS_RAISED.labels(alert.kind, alert.level).inc()
         data = ALERT_EVENTS[alert.kind](contact_id=facts.contact_id, patient=facts.patient, unit=facts.unit,
                                         deadline=alert.deadline, level=alert.level, hours_left=alert.hours_left(),
-                                        reason=alert.reason)
+                                        reason=alert.reason, measure=alert.measure().value)
         events.append((data, SOURCE, facts.patient, alert.at))
     await add_events_to_outbox(connection, events)  # one round trip for a whole midnight tier
 
 
 # One statement for a whole batch of clocks (each contact once), its columns as arrays: a row per
 # statement execution would cost the database as much again as the rest of the batch.
-UPSERT_CLOCKS = """
-    INSERT INTO clocks (contact_id, patient, unit, listed_unit, channel, profession, sought_at, deadline, status,
-                        status_reason, facts, next_alert_at, assessed_at, assessment_profession, assessment_form,
-                        patient_chose_to_wait, last_traceparent, updated_at, last_event_at)
-    SELECT contact_id, patient, unit, listed_unit, channel, profession, sought_at, deadline, status, status_reason,
-           facts::jsonb, next_alert_at, assessed_at, assessment_profession, assessment_form, patient_chose_to_wait,
-           last_traceparent, updated_at, last_event_at
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[],
-                $14::text[], $15::text[], $16::boolean[], $17::text[], $18::timestamptz[], $19::timestamptz[])
-         AS batch (contact_id, patient, unit, listed_unit, channel, profession, sought_at, deadline, status,
-                   status_reason, facts, next_alert_at, assessed_at, assessment_profession, assessment_form,
-                   patient_chose_to_wait, last_traceparent, updated_at, last_event_at)
-    ON CONFLICT (contact_id) DO UPDATE SET patient = EXCLUDED.patient, unit = EXCLUDED.unit,
-        listed_unit = EXCLUDED.listed_unit, channel = EXCLUDED.channel, profession = EXCLUDED.profession,
-        sought_at = EXCLUDED.sought_at, deadline = EXCLUDED.deadline, status = EXCLUDED.status,
-        status_reason = EXCLUDED.status_reason, facts = EXCLUDED.facts, next_alert_at = EXCLUDED.next_alert_at,
-        assessed_at = EXCLUDED.assessed_at, assessment_profession = EXCLUDED.assessment_profession,
-        assessment_form = EXCLUDED.assessment_form, patient_chose_to_wait = EXCLUDED.patient_chose_to_wait,
-        updated_at = EXCLUDED.updated_at,
+CLOCK_COLUMNS = (
+    ("contact_id", "text"), ("patient", "text"), ("unit", "text"), ("listed_unit", "text"), ("channel", "text"),
+    ("profession", "text"), ("sought_at", "timestamptz"), ("deadline", "timestamptz"), ("status", "text"),
+    ("status_reason", "text"), ("facts", "text"), ("next_alert_at", "timestamptz"), ("assessed_at", "timestamptz"),
+    ("assessment_profession", "text"), ("assessment_form", "text"), ("patient_chose_to_wait", "boolean"),
+    ("last_traceparent", "text"), ("updated_at", "timestamptz"), ("last_event_at", "timestamptz"),
+    ("listing", "text"), ("sex", "text"), ("age_group", "text"), ("registered_at", "timestamptz"),
+    ("contact_same_day", "boolean"), ("regional_days", "integer"), ("regional_deadline", "timestamptz"),
+    ("regional_status", "text"), ("regional_reason", "text"), ("booking_id", "text"),
+    ("booking_start", "timestamptz"), ("booking_end", "timestamptz"), ("closed_at", "timestamptz"),
+)
+_NAMES = [name for name, _ in CLOCK_COLUMNS]
+_KEPT = {"contact_id", "last_traceparent", "last_event_at"}  # the key, and the two columns merged below
+UPSERT_CLOCKS = f"""
+    INSERT INTO clocks ({", ".join(_NAMES)}, change)
+    SELECT {", ".join("facts::jsonb" if name == "facts" else name for name in _NAMES)}, nextval('clock_changes')
+    FROM unnest({", ".join(f"${n}::{kind}[]" for n, (_, kind) in enumerate(CLOCK_COLUMNS, start=1))})
+         AS batch ({", ".join(_NAMES)})
+    ON CONFLICT (contact_id) DO UPDATE SET
+        {", ".join(f"{name} = EXCLUDED.{name}" for name in _NAMES if name not in _KEPT)}, change = EXCLUDED.change,
         last_traceparent = CASE WHEN EXCLUDED.last_event_at >= coalesce(clocks.last_event_at, '-infinity')
                                 THEN coalesce(EXCLUDED.last_traceparent, clocks.last_traceparent)
                                 ELSE clocks.last_traceparent END,
@@ -126,18 +128,35 @@ UPSERT_CLOCKS = """
 def _clock_row(facts: ContactFacts, policy: GuaranteePolicy, now: datetime, traceparent: str | None,
                event_at: datetime | None, look_now: bool) -> tuple:
     state = state_at(facts, policy, now)
-    # After an event the scheduler looks at the clock at once when an alert may be due (a tier passed, or an
-    # alert to resolve); otherwise at the next tier moment.
+    # After an event the scheduler looks at the clock at once when an alert may be due (a tier passed, an
+    # event that alerts at once, or an alert to resolve); otherwise at the next moment that can change it.
     due_now = look_now and state is not None and bool(alerts_until(facts, policy, now))
     next_look = now if due_now else next_alert_moment(facts, policy, now, state)
     first = facts.first_assessment()
     triage = facts.triage_at(now)
-    return (facts.contact_id, facts.patient, facts.unit, facts.listed_unit, facts.channel,
-            triage.profession if triage else None, facts.sought_at, state.deadline if state else None,
-            state.status if state else None, state.reason if state else None,
-            json.dumps(facts.to_json(), default=_iso), next_look,
-            first.at if first else None, first.profession if first else None, first.contact_form if first else None,
-            any(b.earlier_offered for b in facts.bookings.values()), traceparent, now, event_at)
+    regional = state.regional if state else None
+    booking = booking_in_force(facts, now)
+    row = {
+        "contact_id": facts.contact_id, "patient": facts.patient, "unit": facts.unit,
+        "listed_unit": listed_unit_of(facts, now), "channel": facts.channel,
+        "profession": triage.profession if triage else None, "sought_at": facts.sought_at,
+        "deadline": state.deadline if state else None, "status": state.status if state else None,
+        "status_reason": state.reason if state else None, "facts": json.dumps(facts.to_json(), default=_iso),
+        "next_alert_at": next_look, "assessed_at": first.at if first else None,
+        "assessment_profession": first.profession if first else None,
+        "assessment_form": first.contact_form if first else None,
+        "patient_chose_to_wait": any(b.earlier_offered for b in facts.bookings.values()),
+        "last_traceparent": traceparent, "updated_at": now, "last_event_at": event_at,
+        "listing": state.listing if state else None, "sex": facts.sex, "age_group": facts.age_group,
+        "registered_at": facts.registered_at, "contact_same_day": contact_same_day(facts),
+        "regional_days": regional.days if regional else None,
+        "regional_deadline": regional.deadline if regional else None,
+        "regional_status": regional.status if regional else None,
+        "regional_reason": regional.reason if regional else None,
+        "booking_id": booking.id if booking else None, "booking_start": booking.start if booking else None,
+        "booking_end": booking.end if booking else None, "closed_at": facts.closed_at,
+    }
+    return tuple(row[name] for name in _NAMES)
 
 
 def _iso(value):

@@ -1,5 +1,7 @@
-"""Compliance as SKR reports it: the share of medical assessments made within the guarantee, per month, unit,
-profession and contact form (clinic, home, distance). Groups of fewer than 20 are not published."""
+"""Compliance as SKR reports it: the share of medical assessments made within the national guarantee (3 days),
+per month, unit, profession and contact form (clinic, home, distance); and beside it the "0": the share of
+phone contacts that got contact the same day. Groups of fewer than 20 are not published; staff of the unit may
+see their own small groups, marked as such (include_small_groups)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from datetime import datetime
 
 import asyncpg
 
-MINIMUM_GROUP = 20
-FORM_GROUPS = {"clinic": "clinic", "home": "home", "phone": "distance", "video": "distance",
-               "chat_letter": "distance"}
+from ..domain.reporting import FORM_GROUPS, MINIMUM_GROUP
+
+__all__ = ["FORM_GROUPS", "MINIMUM_GROUP", "ComplianceRow", "SameDayRow", "compliance", "same_day_contact"]
 
 
 @dataclass(frozen=True)
@@ -26,18 +28,23 @@ class ComplianceRow:
 
     @property
     def share(self) -> float | None:
-        counted = self.assessments - self.patient_chosen_wait
-        if self.hidden or counted <= 0:
-            return None
-        return round(self.within_guarantee / counted, 4)
+        """The published share: none for a group under 20."""
+        return None if self.hidden else self.internal_share
 
-    def as_dict(self) -> dict:
-        published = not self.hidden
+    def as_dict(self, include_small_groups: bool = False) -> dict:
+        published = not self.hidden or include_small_groups
         return {"month": self.month, "unit": self.unit, "profession": self.profession,
                 "contact_form": self.contact_form, "hidden": self.hidden,
                 "assessments": self.assessments if published else None,
                 "within_guarantee": self.within_guarantee if published else None,
-                "patient_chosen_wait": self.patient_chosen_wait if published else None, "share": self.share}
+                "patient_chosen_wait": self.patient_chosen_wait if published else None,
+                "share": self.internal_share if published else None}
+
+    @property
+    def internal_share(self) -> float | None:
+        """The share whatever the group's size: for the unit's own staff, never for publication."""
+        counted = self.assessments - self.patient_chosen_wait
+        return round(self.within_guarantee / counted, 4) if counted > 0 else None
 
 
 async def compliance(connection: asyncpg.Connection, *, units: tuple[str, ...], date_from: datetime | None,
@@ -67,3 +74,45 @@ async def compliance(connection: asyncpg.Connection, *, units: tuple[str, ...], 
               "hidden_groups": sum(r.hidden for r in found),
               "hidden_assessments": sum(r.assessments for r in found if r.hidden)}
     return found, totals
+
+
+@dataclass(frozen=True)
+class SameDayRow:
+    """The "0" for one unit and month: of the contacts registered by phone, how many got contact that day."""
+
+    month: str
+    unit: str
+    phone_contacts: int
+    same_day: int
+
+    @property
+    def hidden(self) -> bool:
+        return self.phone_contacts < MINIMUM_GROUP
+
+    @property
+    def internal_share(self) -> float | None:
+        return round(self.same_day / self.phone_contacts, 4) if self.phone_contacts else None
+
+    def as_dict(self, include_small_groups: bool = False) -> dict:
+        published = not self.hidden or include_small_groups
+        return {"month": self.month, "unit": self.unit, "hidden": self.hidden,
+                "phone_contacts": self.phone_contacts if published else None,
+                "same_day": self.same_day if published else None,
+                "share": self.internal_share if published else None}
+
+
+async def same_day_contact(connection: asyncpg.Connection, *, units: tuple[str, ...], date_from: datetime | None,
+                           date_to: datetime | None, unit: str | None) -> list[SameDayRow]:
+    """Per unit and month the contact was sought (Stockholm): phone contacts, and those given contact that day.
+    Every phone contact counts, also one then resolved with self-care advice; only one for a patient listed at
+    another unit does not, being another unit's to answer."""
+    rows = await connection.fetch(
+        """SELECT to_char(sought_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') AS month, unit,
+                  count(*) AS phone_contacts, count(*) FILTER (WHERE contact_same_day) AS same_day
+           FROM clocks
+           WHERE contact_same_day IS NOT NULL AND listing IS DISTINCT FROM 'elsewhere' AND unit = ANY($1::text[])
+             AND ($2::timestamptz IS NULL OR sought_at >= $2) AND ($3::timestamptz IS NULL OR sought_at < $3)
+             AND ($4::text IS NULL OR unit = $4)
+           GROUP BY 1, 2 ORDER BY 1, 2""",
+        list(units), date_from, date_to, unit)
+    return [SameDayRow(r["month"], r["unit"], r["phone_contacts"], r["same_day"]) for r in rows]

@@ -8,6 +8,7 @@ a refusal (4xx) raises BookingRefused with booking's own Swedish sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -56,6 +57,16 @@ class BookingClient:
     async def appointment(self, appointment_id: str) -> dict:
         return await self._call("GET", f"/api/v1/appointments/{appointment_id}")
 
+    async def future_appointments_of_contact(self, contact_id: str, now: datetime) -> list[dict]:
+        """The contact's booked times still ahead, earliest first (a second booking needs a confirmation)."""
+        found = await self._call("GET", "/api/v1/appointments", params={"contact_id": contact_id})
+        if not isinstance(found, list):
+            raise BookingUnavailable("GET /api/v1/appointments: not a list")
+        # Filtered here too: a booking service that lists every appointment at the units gives the same answer.
+        ahead = [a for a in found if isinstance(a, dict) and a.get("contact_id") == contact_id
+                 and a.get("status") == "booked" and _start(a) is not None and _start(a) > now]
+        return sorted(ahead, key=_start)
+
     async def _call(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
         try:
             async with httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout,
@@ -73,6 +84,13 @@ class BookingClient:
         if response.status_code >= 400:
             raise BookingRefused(response.status_code, *_refusal(body))
         return body
+
+
+def _start(appointment: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(appointment["start"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _refusal(body: Any) -> tuple[str, str]:

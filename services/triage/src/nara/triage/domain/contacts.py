@@ -12,11 +12,12 @@ from .overrides import Override
 class ContactRefused(Exception):
     """`message` is for people (Swedish); `status` for HTTP; `code` names the problem for pages that react to it."""
 
-    def __init__(self, status: int, message: str, code: str | None = None):
+    def __init__(self, status: int, message: str, code: str | None = None, errors: list[dict] | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code
+        self.errors = errors  # one entry per problem where there are many (a file's rows), for the problem details
 
 
 CITIZEN_CHANNELS = {"web", "e_service"}

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from nara.shared.care_guarantee import CareGuaranteePolicy
 from nara.shared.identity import CurrentCaller
 
 from ..domain.conditions import Sex
-from ..domain.contacts import ContactRefused
 from ..domain.engine import TriageInputError
 from ..domain.patient import PatientFacts, Respondent
 from ..domain.reason_search import search_reasons
 from ..service import contacts, guardianships
 from ..service.decision_metrics import count_decision
+from .problems import problem_responses
+from .transactions import respond, respond_once
 
 router = APIRouter(prefix="/api/v1", tags=["triage"])
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key",
+    description="A retry with the same key and body gets the first answer again and changes nothing (for "
+                "TRIAGE_IDEMPOTENCY_RETENTION_HOURS, 7 days by default); the same key with another body is a 422.")]
+CHANGE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
 
 class EvaluateRequest(BaseModel):
@@ -40,7 +47,10 @@ class RegisterRequest(BaseModel):
     channel: str
     sought_at: datetime | None = None
     reason_code: str | None = None
-    listed_unit: str | None = None
+    listed_unit: str | None = Field(
+        None, description="Where the patient is listed, if the caller knows. Staff who state it record it in the "
+                          "listing register; a citizen's web contact records the chosen unit when none is known. "
+                          "Left out, the register decides; unknown is covered by the guarantee and flagged.")
 
 
 class Override(BaseModel):
@@ -151,80 +161,89 @@ async def reload_guidelines(request: Request, caller: CurrentCaller) -> JSONResp
     return JSONResponse(body, status_code=200 if result.accepted else 422)
 
 
-@router.post("/guardianships", status_code=201)
-async def record_guardianship(request: Request, body: GuardianshipRequest, caller: CurrentCaller) -> JSONResponse:
+@router.post("/guardianships", status_code=201, responses=problem_responses(401, 403, 422))
+async def record_guardianship(request: Request, body: GuardianshipRequest, caller: CurrentCaller,
+                              idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Admin: record that a guardian has custody of a child under 18 (in production: the population register)."""
-    return await _in_transaction(request, 201, lambda c: guardianships.tell(
-        c, caller, guardian=body.guardian, child=body.child, child_name=body.child_name, now=_now(request)))
+    fingerprint = {"op": "guardianship", **body.model_dump(mode="json")}
+    return await respond_once(request, caller, idempotency_key, fingerprint, lambda c: guardianships.tell(
+        c, caller, guardian=body.guardian, child=body.child, child_name=body.child_name, now=_now(request)),
+        status=201)
 
 
-@router.post("/guardianships/end")
-async def end_guardianship(request: Request, body: GuardianshipRequest, caller: CurrentCaller) -> JSONResponse:
+@router.post("/guardianships/end", responses=problem_responses(401, 403, 404, 422))
+async def end_guardianship(request: Request, body: GuardianshipRequest, caller: CurrentCaller,
+                           idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Admin: custody has ended."""
-    return await _in_transaction(request, 200, lambda c: guardianships.end(c, caller, guardian=body.guardian,
-                                                                           child=body.child))
+    fingerprint = {"op": "end guardianship", **body.model_dump(mode="json")}
+    return await respond_once(request, caller, idempotency_key, fingerprint,
+                              lambda c: guardianships.end(c, caller, guardian=body.guardian, child=body.child))
 
 
-@router.get("/guardianships/mine")
+@router.get("/guardianships/mine", responses=problem_responses(401, 403))
 async def my_children(request: Request, caller: CurrentCaller) -> JSONResponse:
     """A citizen's children under 18, whom they may triage and book for."""
-    return await _in_transaction(request, 200, lambda c: _children(c, caller, _now(request)))
+    return await respond(request, 200, lambda c: _children(c, caller, _now(request)))
 
 
 async def _children(connection, caller, now) -> dict:
     return {"children": await guardianships.children(connection, caller, now)}
 
 
-@router.post("/contacts", status_code=201)
-async def register_contact(request: Request, body: RegisterRequest, caller: CurrentCaller) -> JSONResponse:
-    """Register a contact; this starts the guarantee clock."""
-    return await _in_transaction(request, 201, lambda c: contacts.register(
-        c, caller, request.app.state.pseudonymiser, personnummer=body.patient, unit=body.unit, channel=body.channel,
-        sought_at=body.sought_at, reason_code=body.reason_code, listed_unit=body.listed_unit, now=_now(request)))
+@router.post("/contacts", status_code=201, responses=problem_responses(401, 403, 422))
+async def register_contact(request: Request, body: RegisterRequest, caller: CurrentCaller,
+                           idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Register a contact; this starts the guarantee clock. The answer says where the patient is listed
+    (`listing`: here, elsewhere or unknown); a retry with the same Idempotency-Key makes no second contact."""
+    fingerprint = {"op": "register", **body.model_dump(mode="json")}
+    return await respond_once(request, caller, idempotency_key, fingerprint, lambda c: contacts.register(
+        c, caller, request.app.state.pseudonymiser, _policy(request), personnummer=body.patient, unit=body.unit,
+        channel=body.channel, sought_at=body.sought_at, reason_code=body.reason_code, listed_unit=body.listed_unit,
+        now=_now(request)), status=201)
 
 
-@router.get("/contacts")
+@router.get("/contacts", responses=problem_responses(401, 403))
 async def contact_queue(request: Request, caller: CurrentCaller, unit: str, status: str | None = None) -> JSONResponse:
     """The console's queue for one of the caller's units."""
-    return await _in_transaction(request, 200, lambda c: contacts.queue(c, caller, unit=unit, status=status,
-                                                                        now=_now(request)))
+    return await respond(request, 200, lambda c: contacts.queue(c, caller, unit=unit, status=status,
+                                                                now=_now(request), policy=_policy(request)))
 
 
-@router.get("/contacts/{contact_id}")
+@router.get("/contacts/{contact_id}", responses=problem_responses(401, 404))
 async def open_contact(request: Request, contact_id: uuid.UUID, caller: CurrentCaller) -> JSONResponse:
-    return await _in_transaction(request, 200, lambda c: contacts.open_contact(c, caller, contact_id, _now(request)))
+    return await respond(request, 200, lambda c: contacts.open_contact(c, caller, contact_id, _now(request),
+                                                                       _policy(request)))
 
 
-@router.post("/contacts/{contact_id}/triage")
-async def triage_contact(request: Request, contact_id: uuid.UUID, body: TriageRequest,
-                         caller: CurrentCaller) -> JSONResponse:
+@router.post("/contacts/{contact_id}/triage", responses=CHANGE_PROBLEMS)
+async def triage_contact(request: Request, contact_id: uuid.UUID, body: TriageRequest, caller: CurrentCaller,
+                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Triage a contact with the guidelines in force; a staff override needs a written reason."""
     override = body.override.model_dump() if body.override else None
-    return await _in_transaction(request, 200, lambda c: contacts.triage(
+    fingerprint = {"op": "triage", "contact_id": str(contact_id), **body.model_dump(mode="json")}
+    return await respond_once(request, caller, idempotency_key, fingerprint, lambda c: contacts.triage(
         c, caller, _registry(request), contact_id, answers=body.answers, reason_code=body.reason_code,
-        override=override, now=_now(request)))
+        override=override, now=_now(request), policy=_policy(request)))
 
 
-@router.post("/contacts/{contact_id}/assessment")
-async def record_assessment(request: Request, contact_id: uuid.UUID, body: AssessmentRequest,
-                            caller: CurrentCaller) -> JSONResponse:
-    return await _in_transaction(request, 200, lambda c: contacts.record_assessment(
+@router.post("/contacts/{contact_id}/assessment", responses=CHANGE_PROBLEMS)
+async def record_assessment(request: Request, contact_id: uuid.UUID, body: AssessmentRequest, caller: CurrentCaller,
+                            idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """A licensed professional has made the medical assessment; this stops the guarantee clock."""
+    fingerprint = {"op": "assessment", "contact_id": str(contact_id), **body.model_dump(mode="json")}
+    return await respond_once(request, caller, idempotency_key, fingerprint, lambda c: contacts.record_assessment(
         c, caller, contact_id, assessed_at=body.assessed_at, profession=body.profession,
-        contact_form=body.contact_form, now=_now(request)))
+        contact_form=body.contact_form, now=_now(request), policy=_policy(request)))
 
 
-@router.post("/contacts/{contact_id}/close")
-async def close_contact(request: Request, contact_id: uuid.UUID, body: CloseRequest,
-                        caller: CurrentCaller) -> JSONResponse:
-    return await _in_transaction(request, 200, lambda c: contacts.close(c, caller, contact_id, reason=body.reason,
-                                                                        now=_now(request)))
+@router.post("/contacts/{contact_id}/close", responses=CHANGE_PROBLEMS)
+async def close_contact(request: Request, contact_id: uuid.UUID, body: CloseRequest, caller: CurrentCaller,
+                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Close the contact: self-care advice, withdrawn, sent to the emergency department, or a duplicate."""
+    fingerprint = {"op": "close", "contact_id": str(contact_id), **body.model_dump(mode="json")}
+    return await respond_once(request, caller, idempotency_key, fingerprint, lambda c: contacts.close(
+        c, caller, contact_id, reason=body.reason, now=_now(request), policy=_policy(request)))
 
 
-async def _in_transaction(request: Request, status: int, action) -> JSONResponse:
-    async with request.app.state.pool.acquire() as connection:
-        try:
-            async with connection.transaction():
-                return JSONResponse(await action(connection), status_code=status)
-        except ContactRefused as refused:
-            body = {"detail": refused.message, **({"code": refused.code} if refused.code else {})}
-            return JSONResponse(body, status_code=refused.status)
+def _policy(request: Request) -> CareGuaranteePolicy:
+    return request.app.state.policy

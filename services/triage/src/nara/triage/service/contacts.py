@@ -9,9 +9,10 @@ from typing import Any
 
 import asyncpg
 
-from nara.shared.care_guarantee import guarantee_deadline
+from nara.shared.care_guarantee import CareGuaranteePolicy
 from nara.shared.clock import to_stockholm
 from nara.shared.events.models import ContactAssessed, ContactClosed, ContactRegistered, ContactTriaged
+from nara.shared.events.vocabulary import AgeGroup, ListingStatus, Sex
 from nara.shared.identity import Caller, record_repeated_staff_reads, record_staff_read
 from nara.shared.outbox import add_event_to_outbox
 from nara.shared.personnummer import InvalidPersonnummer, normalise
@@ -19,11 +20,12 @@ from nara.shared.pseudonym import Pseudonymiser
 
 from ..domain import contacts as rules
 from ..domain.contacts import ContactRefused
-from ..domain.engine import Decision, TriageInputError
-from ..domain.overrides import Override, OverrideProblem, OverrideRefused, apply_override
+from ..domain.engine import TriageInputError
+from ..domain.listing import ELSEWHERE_REASON, UNKNOWN_FLAG
+from ..domain.overrides import OverrideProblem, OverrideRefused, apply_override
 from ..domain.patient import PatientFacts, Respondent, birth_date_of_personnummer, sex_of_personnummer
 from ..domain.registry import GuidelineRegistry
-from . import guardianships
+from . import guardianships, listings
 from .decision_metrics import count_decision
 
 SOURCE = "/nara/triage"
@@ -32,10 +34,12 @@ SOURCE = "/nara/triage"
 QUEUE_READ_WINDOW = timedelta(minutes=15)
 
 
-async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser, *,
-                   personnummer: str | None, unit: str, channel: str, sought_at: datetime | None,
-                   reason_code: str | None, listed_unit: str | None, now: datetime) -> dict:
-    """Registering a contact starts the guarantee clock at sought_at (day 0)."""
+async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser,
+                   policy: CareGuaranteePolicy, *, personnummer: str | None, unit: str, channel: str,
+                   sought_at: datetime | None, reason_code: str | None, listed_unit: str | None,
+                   now: datetime) -> dict:
+    """Registering a contact starts the guarantee clock at sought_at (day 0). The listing register says whether
+    the guarantee applies here: listed here, listed elsewhere, or unknown (covered, and flagged for staff)."""
     respondent = None
     if caller.is_citizen:
         personnummer = personnummer or caller.subject
@@ -50,25 +54,33 @@ async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser
     rules.check_sought_at(sought_at, now)
     normalised = _normalised(personnummer)
     patient = pseudonymiser.pseudonym(normalised)
+    birth_date = birth_date_of_personnummer(normalised)
     await connection.execute(
         "INSERT INTO patients (pseudonym, personnummer, birth_date) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        patient, normalised, birth_date_of_personnummer(normalised))
-    if listed_unit is None:
-        listed_unit = await connection.fetchval("SELECT unit FROM listings WHERE patient = $1", patient)
+        patient, normalised, birth_date)
+    registered_by = caller.subject if caller.is_staff else (
+        "guardian" if respondent is Respondent.GUARDIAN else "patient")
+    sought_day = to_stockholm(sought_at).date()
+    listed_unit, listing = await listings.at_registration(
+        connection, caller, patient=patient, unit=unit, stated=listed_unit, sought_day=sought_day, now=now,
+        by=registered_by)
     contact_id = uuid.uuid4()
     await connection.execute(
-        """INSERT INTO contacts (id, patient, unit, listed_unit, channel, sought_at, reason_code, registered_by,
-                                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-        contact_id, patient, unit, listed_unit, channel, sought_at, reason_code,
-        caller.subject if caller.is_staff else ("guardian" if respondent is Respondent.GUARDIAN else "patient"), now)
+        """INSERT INTO contacts (id, patient, unit, listed_unit, listing, channel, sought_at, reason_code,
+                                 registered_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
+        contact_id, patient, unit, listed_unit, listing.value, channel, sought_at, reason_code, registered_by, now)
+    # Sex and age group for national reporting, from the personnummer on the day of contact; never the number.
+    age = PatientFacts.born(birth_date, sought_day).age
     event = ContactRegistered(contact_id=str(contact_id), patient=patient, unit=unit, listed_unit=listed_unit,
-                              channel=channel, sought_at=sought_at, reason_code=reason_code)
+                              channel=channel, sought_at=sought_at, reason_code=reason_code, listing=listing,
+                              sex=Sex(sex_of_personnummer(normalised).value), age_group=AgeGroup.of(age))
     await add_event_to_outbox(connection, event, source=SOURCE, subject=patient, time=now)
-    return await contact_view(connection, contact_id)
+    return await contact_view(connection, contact_id, policy)
 
 
 async def triage(connection: asyncpg.Connection, caller: Caller, registry: GuidelineRegistry, contact_id: uuid.UUID,
-                 *, answers: dict[str, Any], reason_code: str | None, override: dict | None, now: datetime) -> dict:
+                 *, answers: dict[str, Any], reason_code: str | None, override: dict | None, now: datetime,
+                 policy: CareGuaranteePolicy) -> dict:
     contact = await _visible(connection, caller, contact_id, lock=True, now=now)
     if contact["status"] in ("assessed", "closed"):
         raise ContactRefused(409, "Kontakten är redan bedömd eller avslutad och kan inte triageras igen.")
@@ -115,7 +127,7 @@ async def triage(connection: asyncpg.Connection, caller: Caller, registry: Guide
         retts_colour=final.retts_colour.value if final.retts_colour else None)
     await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
     count_decision("contact", final_json, contact["channel"], overridden=wanted is not None)
-    return {"contact": await contact_view(connection, contact_id), "decision": final_json,
+    return {"contact": await contact_view(connection, contact_id, policy), "decision": final_json,
             "guideline_decision": decision, "override_reason": wanted.reason if wanted else None,
             "lowered_red_flags": list(lowered)}
 
@@ -128,7 +140,8 @@ def patient_facts(contact, now: datetime) -> PatientFacts:
 
 
 async def record_assessment(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, *,
-                            assessed_at: datetime, profession: str, contact_form: str, now: datetime) -> dict:
+                            assessed_at: datetime, profession: str, contact_form: str, now: datetime,
+                            policy: CareGuaranteePolicy) -> dict:
     """A licensed professional's medical assessment stops the guarantee clock."""
     if caller.role != "clinician":
         raise ContactRefused(403, "Bara legitimerad personal (rollen clinician) kan registrera en medicinsk bedömning.")
@@ -142,11 +155,11 @@ async def record_assessment(connection: asyncpg.Connection, caller: Caller, cont
     event = ContactAssessed(contact_id=str(contact_id), assessed_at=assessed_at, profession=profession,
                             contact_form=contact_form)
     await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
-    return await contact_view(connection, contact_id)
+    return await contact_view(connection, contact_id, policy)
 
 
 async def close(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, *, reason: str,
-                now: datetime) -> dict:
+                now: datetime, policy: CareGuaranteePolicy) -> dict:
     contact = await _visible(connection, caller, contact_id, lock=True, now=now)
     rules.check_close_reason(reason, caller.is_citizen)
     if contact["status"] == "closed":
@@ -155,11 +168,11 @@ async def close(connection: asyncpg.Connection, caller: Caller, contact_id: uuid
                              contact_id, now, reason)
     event = ContactClosed(contact_id=str(contact_id), reason=reason, closed_at=now)
     await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
-    return await contact_view(connection, contact_id)
+    return await contact_view(connection, contact_id, policy)
 
 
 async def queue(connection: asyncpg.Connection, caller: Caller, *, unit: str, status: str | None,
-                now: datetime) -> list[dict]:
+                now: datetime, policy: CareGuaranteePolicy) -> list[dict]:
     """The console's queue: open contacts of one of the caller's units, the least guarantee time left first."""
     if not caller.is_staff or not caller.works_at(unit):
         raise ContactRefused(403, "Du kan bara se kontakter på dina egna enheter.")
@@ -167,14 +180,15 @@ async def queue(connection: asyncpg.Connection, caller: Caller, *, unit: str, st
         f"""{CONTACT_QUERY} WHERE c.unit = $1 AND ($2::text IS NULL AND c.status IN ('open', 'triaged')
                                                   OR c.status = $2) ORDER BY c.sought_at LIMIT 500""",
         unit, status)
-    views = [_view(row, now) for row in rows]
+    views = [_view(row, now, policy) for row in rows]
     shown = [(view["patient"], f"contact/{view['id']}") for view in views]
     await record_repeated_staff_reads(connection, caller, shown, action="contact queue", at=now,
                                       window=QUEUE_READ_WINDOW)
     return views
 
 
-async def open_contact(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, now: datetime) -> dict:
+async def open_contact(connection: asyncpg.Connection, caller: Caller, contact_id: uuid.UUID, now: datetime,
+                       policy: CareGuaranteePolicy) -> dict:
     """One contact with its triage history; every staff open is access-logged."""
     contact = await _visible(connection, caller, contact_id, now=now)
     if caller.is_staff:
@@ -183,7 +197,7 @@ async def open_contact(connection: asyncpg.Connection, caller: Caller, contact_i
     history = await connection.fetch(
         "SELECT decided_at, decided_by, answers, guideline_decision, final_decision, override_reason, lowered_red_flags "
         "FROM triage_decisions WHERE contact_id = $1 ORDER BY decided_at", contact_id)
-    return {**_view(contact, now), "triage_history": [
+    return {**_view(contact, now, policy), "triage_history": [
         {"decided_at": h["decided_at"].isoformat(), "decided_by": h["decided_by"], "answers": json.loads(h["answers"]),
          "decision": json.loads(h["final_decision"]), "guideline_decision": json.loads(h["guideline_decision"]),
          "override_reason": h["override_reason"], "lowered_red_flags": list(h["lowered_red_flags"])}
@@ -193,9 +207,9 @@ async def open_contact(connection: asyncpg.Connection, caller: Caller, contact_i
 CONTACT_QUERY = "SELECT c.*, p.personnummer, p.birth_date FROM contacts c JOIN patients p ON p.pseudonym = c.patient"
 
 
-async def contact_view(connection: asyncpg.Connection, contact_id: uuid.UUID) -> dict:
+async def contact_view(connection: asyncpg.Connection, contact_id: uuid.UUID, policy: CareGuaranteePolicy) -> dict:
     row = await connection.fetchrow(f"{CONTACT_QUERY} WHERE c.id = $1", contact_id)
-    return _view(row, row["created_at"])
+    return _view(row, row["created_at"], policy)
 
 
 async def _visible(connection, caller: Caller, contact_id: uuid.UUID, *, now: datetime, lock: bool = False):
@@ -214,21 +228,34 @@ async def _visible(connection, caller: Caller, contact_id: uuid.UUID, *, now: da
     return row
 
 
-def _view(row, now: datetime) -> dict:
-    deadline = guarantee_deadline(row["sought_at"])
+def _view(row, now: datetime, policy: CareGuaranteePolicy) -> dict:
+    """A contact as the API and the console show it. The deadlines come from the one care guarantee policy:
+    the national one, and the region's limit for the triaged profession beside it when there is one."""
+    measures = [{"kind": m.kind.value, "days": m.days, "deadline": m.deadline.isoformat(),
+                 "hours_left": _hours(m.deadline, now)} for m in policy.measures(row["sought_at"], row["profession"])]
+    listing = row["listing"]
     return {
         "id": str(row["id"]), "patient": row["patient"], "personnummer": row["personnummer"], "unit": row["unit"],
-        "listed_unit": row["listed_unit"], "channel": row["channel"], "sought_at": row["sought_at"].isoformat(),
+        "listed_unit": row["listed_unit"], "listing": listing, "channel": row["channel"],
+        "sought_at": row["sought_at"].isoformat(),
         "reason_code": row["reason_code"], "status": row["status"], "urgency": row["urgency"],
         "care_level": row["care_level"], "profession": row["profession"],
         "guarantee_applies": row["guarantee_applies"], "guideline_version": row["guideline_version"],
-        "guarantee_deadline": deadline.isoformat(),
-        "guarantee_hours_left": round((deadline - now).total_seconds() / 3600, 1),
+        "guarantee_deadline": measures[0]["deadline"], "guarantee_hours_left": measures[0]["hours_left"],
+        "guarantee_measures": measures,
+        "guarantee_covered": row["guarantee_applies"] is not False and listing != ListingStatus.ELSEWHERE,
+        "not_covered_reason": ELSEWHERE_REASON if listing == ListingStatus.ELSEWHERE else None,
+        "listing_flag": UNKNOWN_FLAG if listing == ListingStatus.UNKNOWN else None,
+        "listing_resolved_at": row["listing_resolved_at"].isoformat() if row["listing_resolved_at"] else None,
         "assessed_at": row["assessed_at"].isoformat() if row["assessed_at"] else None,
         "closed_at": row["closed_at"].isoformat() if row["closed_at"] else None, "close_reason": row["close_reason"],
         "red_flag_overridden": row["red_flag_overridden"],
         "registered_by_guardian": row["registered_by"] == "guardian",
     }
+
+
+def _hours(deadline: datetime, now: datetime) -> float:
+    return round((deadline - now).total_seconds() / 3600, 1)
 
 
 def _normalised(personnummer: str) -> str:

@@ -14,10 +14,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from .. import api
-from .chart import compliance_section
+from .compliance_view import compliance_section
 from .common import SECURITY_HEADERS, OpsRoute, page
 from .html import EMPTY, Safe, fmt, select
-from .queries import compliance_period_start, compliance_rows, counts_by_status, units_shown, urgent_clocks
+from .queries import compliance_period_start, compliance_rows, counts_by_status, same_day_rows, units_shown, \
+    urgent_clocks
 from .session import CurrentStaff, OptionalStaff, Staff
 from .swedish import month_name, unit_name
 from .views import counts_list, live_parts, urgent_table
@@ -46,7 +47,7 @@ async def overview(request: Request, staff: CurrentStaff, enhet: str | None = No
     units = units_shown(staff.units, chosen)
     since = compliance_period_start(now)
     counts, urgent = await counts_by_status(request, units), await urgent_clocks(request, units, now)
-    rows = await compliance_rows(request, units, since)
+    rows, same_day = await compliance_rows(request, units, since), await same_day_rows(request, units, since)
     csv_params = {"from": since.isoformat(), **({"unit": chosen} if chosen else {})}
     body = fmt(
         '<h1 class="heading-l">Vårdgarantin på dina enheter</h1>'
@@ -58,28 +59,31 @@ async def overview(request: Request, staff: CurrentStaff, enhet: str | None = No
         '<li><a class="link" href="#uppfyllnad-rubrik">Uppfyllnad per enhet och månad</a></li></ol></nav>'
         '$filter'
         '<section aria-labelledby="status-rubrik"><h2 class="heading-m" id="status-rubrik">Läge per status</h2>'
-        '<p class="hint">Antal kontakter per status, av alla kontakter som vårdgarantins klocka följer.</p>'
+        '<p class="hint">Antal kontakter per status mot den nationella gränsen på tre dagar, av alla kontakter '
+        'som vårdgarantins klocka följer.</p>'
         '<div data-part="counts">$counts</div></section>'
         '<section aria-labelledby="risk-rubrik" data-live data-list-url="$list_url" data-stream-url="/ops/strom">'
         '<div class="section-head"><h2 class="heading-m" id="risk-rubrik" tabindex="-1">Kontakter i risk och '
         'passerade</h2><p class="section-actions"><a class="link refresh-link" href="$refresh" data-refresh>'
         'Uppdatera listan</a></p></div>'
         '<p class="body">Mest brådskande först: den som passerat gränsen längst tillbaka överst, sedan minst tid '
-        'kvar. Kolumnen Varför säger varför kontakten är i risk.</p>'
+        'kvar. Kolumnen Varför säger varför kontakten är i risk. Har regionen en egen gräns för yrkesgruppen '
+        'visas den under den nationella, och en kontakt i risk mot någon av dem står i listan.</p>'
         '<p class="hint" data-stream-state hidden></p>'
         '<p class="visually-hidden" role="status" aria-live="polite" data-live-status></p>'
         '<div data-part="list">$list</div></section>'
         '<section aria-labelledby="uppfyllnad-rubrik"><h2 class="heading-m" id="uppfyllnad-rubrik">Uppfyllnad per '
-        'enhet och månad</h2><p class="body">Andel medicinska bedömningar gjorda inom vårdgarantin (0–3 dagar, '
-        'eller regionens gräns för yrkesgruppen), från $first till och med i dag. Som SKR redovisar: grupper med '
-        'färre än 20 bedömningar visas inte. Målet är minst 85 %.</p>$compliance'
+        'enhet och månad</h2><p class="body">Andel medicinska bedömningar gjorda inom vårdgarantins tre dagar '
+        '(den nationella gränsen, som SKR redovisar), och andel telefonkontakter som fick kontakt samma dag, '
+        'från $first till och med i dag. Målet är minst 85 %. Du ser dina enheters alla siffror; en grupp med '
+        'färre än 20 är markerad, eftersom den döljs när siffrorna publiceras.</p>$compliance'
         '<p class="body"><a class="link" href="$csv_url" download>Ladda ner uppfyllnaden som CSV-fil</a> '
         '<span class="hint">(samma siffror, en rad per enhet, månad, yrkesgrupp och kontaktform)</span></p>'
         '</section>',
         filter=_unit_filter(staff, chosen), counts=counts_list(counts),
         list_url=_with_unit("/ops/lista", chosen), refresh=_with_unit("/ops", chosen) + "#risk-rubrik",
         list=urgent_table(urgent, now), first=month_name(since.strftime("%Y-%m")),
-        compliance=compliance_section(rows), csv_url=f"/ops/uppfyllnad.csv?{urlencode(csv_params)}")
+        compliance=compliance_section(rows, same_day), csv_url=f"/ops/uppfyllnad.csv?{urlencode(csv_params)}")
     return page(title="Vårdgarantin", body=body, staff=staff)
 
 
@@ -97,7 +101,7 @@ async def alert_stream(request: Request, staff: OptionalStaff) -> Response:
     """The same server-sent events as /api/v1/alerts/stream, for a browser that holds the login cookie."""
     if staff is None:
         return PlainTextResponse("Logga in på /ops/logga-in först.", status_code=401, headers=SECURITY_HEADERS)
-    return await api.stream_alerts(request, staff.caller)
+    return await api.alert_stream(request, staff.caller, clock_changes=True)
 
 
 @router.get("/uppfyllnad.csv")

@@ -13,7 +13,7 @@ from fastapi import Request
 
 from nara.shared.clock import STOCKHOLM, to_stockholm
 
-from ...service.compliance import ComplianceRow, compliance
+from ...service.compliance import ComplianceRow, SameDayRow, compliance, same_day_contact
 from ..api import clock_view
 from .swedish import STATUSES
 
@@ -29,25 +29,52 @@ class Urgent:
     total: int
 
 
+@dataclass(frozen=True)
+class StatusCounts:
+    """Clocks by the national measure's status, and how many open ones have a listing staff must resolve (triage
+    resolves the listing of open contacts only; an assessed or closed one has nothing left to resolve)."""
+
+    by_status: dict[str, int]
+    listing_unknown: int
+
+
 def units_shown(units: tuple[str, ...], chosen: str | None) -> list[str]:
     """The one unit chosen, if the person works there; else all of theirs."""
     return [chosen] if chosen in units else list(units)
 
 
-async def counts_by_status(request: Request, units: list[str]) -> dict[str, int]:
+async def counts_by_status(request: Request, units: list[str]) -> StatusCounts:
+    """The same clocks GET /api/v1/clocks lists (a registered contact at the units), counted."""
     rows = await request.app.state.pool.fetch(
-        "SELECT status, count(*) AS n FROM clocks WHERE status IS NOT NULL AND unit = ANY($1::text[]) GROUP BY status",
+        """SELECT status, count(*) AS n,
+                  count(*) FILTER (WHERE listing = 'unknown' AND assessed_at IS NULL AND closed_at IS NULL) AS unknown
+           FROM clocks
+           WHERE status IS NOT NULL AND unit = ANY($1::text[]) GROUP BY status""",
         units)
     found = {row["status"]: row["n"] for row in rows}
-    return {status: found.get(status, 0) for status in STATUSES}
+    return StatusCounts({status: found.get(status, 0) for status in STATUSES}, sum(row["unknown"] for row in rows))
+
+
+URGENT = ("at_risk", "breached")
+
+
+def urgent_hours(clock: dict) -> float | None:
+    """Hours left on the measure that makes the contact urgent: the national one, else the region's."""
+    regional = clock["measures"]["regional"]
+    if clock["status"] not in URGENT and regional is not None and regional["status"] in URGENT:
+        return regional["hours_left"]
+    return clock["hours_left"]
 
 
 async def urgent_clocks(request: Request, units: list[str], now: datetime) -> Urgent:
-    """At-risk and breached contacts, the least time left first (the longest overdue at the top)."""
+    """Contacts at risk or breached by either measure, the least time left first (the longest overdue at the top)."""
     rows = await request.app.state.pool.fetch(
         """SELECT *, $2::timestamptz AS now, count(*) OVER () AS total FROM clocks
-           WHERE status IN ('at_risk', 'breached') AND unit = ANY($1::text[])
-           ORDER BY deadline, sought_at, contact_id LIMIT $3""",
+           WHERE (status IN ('at_risk', 'breached') OR regional_status IN ('at_risk', 'breached'))
+             AND unit = ANY($1::text[])
+           ORDER BY CASE WHEN status IN ('at_risk', 'breached') THEN deadline ELSE regional_deadline END,
+                    sought_at, contact_id
+           LIMIT $3""",
         units, now, LIST_LIMIT)
     template = request.app.state.settings.trace_url_template
     return Urgent([clock_view(row, template) for row in rows], rows[0]["total"] if rows else 0)
@@ -65,3 +92,8 @@ async def compliance_rows(request: Request, units: list[str], since: datetime) -
         rows, _ = await compliance(connection, units=tuple(units), date_from=since, date_to=None, unit=None,
                                    profession=None, contact_form=None)
     return rows
+
+
+async def same_day_rows(request: Request, units: list[str], since: datetime) -> list[SameDayRow]:
+    async with request.app.state.pool.acquire() as connection:
+        return await same_day_contact(connection, units=tuple(units), date_from=since, date_to=None, unit=None)

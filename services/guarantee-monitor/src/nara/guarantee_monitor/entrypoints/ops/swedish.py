@@ -6,8 +6,8 @@ from datetime import datetime
 
 from nara.shared.web.swedish import PROFESSIONS, UNITS, clock_time, decimal, last_day_before, month_name, unit_name
 
-__all__ = ["FORM_GROUPS", "HIDDEN_GROUP", "STATUSES", "STATUS_HINTS", "UNITS", "clock_time", "decimal",
-           "hours_left_text", "last_day", "month_name", "profession_name", "share_text", "short_pseudonym",
+__all__ = ["FORM_GROUPS", "LISTING_UNKNOWN", "SMALL_GROUP", "STATUSES", "STATUS_HINTS", "UNITS", "clock_time",
+           "decimal", "hours_left_text", "last_day", "month_name", "profession_name", "share_text", "short_pseudonym",
            "unit_name"]
 
 # In the order the page lists them.
@@ -32,7 +32,8 @@ STATUS_HINTS = {
 # Compliance groups contact forms as SKR does.
 FORM_GROUPS = {"clinic": "Mottagningsbesök", "home": "Hembesök", "distance": "Distans"}
 
-HIDDEN_GROUP = "färre än 20, visas inte"
+SMALL_GROUP = "färre än 20: döljs vid publicering"  # staff see their own unit's small groups, marked
+LISTING_UNKNOWN = "Listning okänd"
 
 
 def profession_name(code: str | None) -> str:

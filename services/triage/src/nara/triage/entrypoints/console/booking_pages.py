@@ -11,8 +11,9 @@ from fastapi.responses import Response
 
 from ...adapters.booking_client import BookingClient, BookingRefused
 from .common import ConsoleRoute, booking, now_of, page, problem_page, see_other
-from .contact_pages import triaged_contact, latest_triage, reason_title
-from .html import Choice, button, fmt, form, hidden, join, link_button, radios, summary_list, text_input
+from .contact_pages import bookings_list, latest_triage, reason_title, triaged_contact
+from .html import EMPTY, Choice, Safe, button, checkboxes, fmt, form, hidden, join, link_button, radios, \
+    summary_list, text_input
 from .session import CurrentStaff, Staff, checked_form
 from .swedish import CONTACT_FORMS, PROFESSIONS, label, parse_time, unit_name
 from .views import personnummer_text, slot_label
@@ -48,8 +49,18 @@ def _refused_page(request: Request, contact: dict, refused: BookingRefused) -> R
                         action=(f"/console/kontakter/{contact['id']}", "Tillbaka till kontakten"))
 
 
+def _already_booked(booked: list[dict]) -> Safe:
+    """The times the contact already has: another one is booked only on purpose (a confirmation)."""
+    if not booked:
+        return EMPTY
+    return fmt('<div class="inset inset-warning" id="redan-bokad" data-already-booked="$n"><h2 class="heading-s">'
+               'Patienten har redan en bokad tid för den här kontakten</h2><ul class="list">$items</ul>'
+               '<p class="body">Boka bara en tid till om patienten ska ha två besök. Ska tiden flyttas, omboka den i '
+               'stället.</p></div>', n=len(booked), items=bookings_list(booked))
+
+
 def _slot_form(request: Request, staff: Staff, contact: dict, slots: list[dict], values: dict[str, str],
-               errors: list[tuple[str | None, str]], status_code: int = 200) -> Response:
+               errors: list[tuple[str | None, str]], booked: list[dict], status_code: int = 200) -> Response:
     decision = latest_triage(contact)["decision"]
     profession = label(PROFESSIONS, decision["profession"]).lower()
     base = f"/console/kontakter/{contact['id']}"
@@ -64,20 +75,30 @@ def _slot_form(request: Request, staff: Staff, contact: dict, slots: list[dict],
                           fmt('<strong class="tag tag-green">Inom vårdgarantin</strong>')
                           if s.get("within_guarantee") else fmt(""))
                    for s in slots]
+        confirm = EMPTY
+        if booked:
+            confirm = checkboxes("andra", fmt("<strong>Bekräfta en tid till</strong>"), [Choice(
+                "ja", f"Ja, boka en tid till. Patienten har redan {_times_text(len(booked))} för kontakten.")],
+                checked=["ja"] if values.get("andra") == "ja" else [], error=field_errors.get("andra"))
         chooser = form(f"{base}/boka", staff.csrf, join([
             hidden("nyckel", values.get("nyckel") or str(uuid.uuid4())),
             radios("tid", "Välj tid", options, checked=values.get("tid"), error=field_errors.get("tid"),
                    legend_class="legend-m"),
             text_input("anledning", "Vad gäller besöket?", value=values.get("anledning", ""),
                        hint="Syns för den som tar emot patienten."),
-            button("Boka tiden")]))
-    body = fmt('<span class="caption">$who</span><h1 class="heading-l">Boka tid åt patienten</h1>'
+            confirm,
+            button("Boka en tid till" if booked else "Boka tiden")]))
+    body = fmt('<span class="caption">$who</span><h1 class="heading-l">Boka tid åt patienten</h1>$already'
                '<p class="body">Lediga tider för <strong>$p</strong> på $unit, de inom vårdgarantin först.</p>'
                '$chooser<p><a class="link" href="$base">Tillbaka till kontakten</a></p>',
-               who=personnummer_text(contact["personnummer"]), p=profession, unit=unit_name(contact["unit"]),
-               chooser=chooser, base=base)
+               who=personnummer_text(contact["personnummer"]), already=_already_booked(booked), p=profession,
+               unit=unit_name(contact["unit"]), chooser=chooser, base=base)
     return page(request, title="Boka tid åt patienten", body=body, staff=staff, errors=errors,
                 status_code=status_code)
+
+
+def _times_text(count: int) -> str:
+    return "en tid" if count == 1 else f"{count} tider"
 
 
 @router.get("/kontakter/{contact_id}/boka")
@@ -86,29 +107,40 @@ async def slots_page(request: Request, contact_id: uuid.UUID, staff: CurrentStaf
     if contact["status"] != "triaged":
         return problem_page(request, "Det går inte att boka", "Kontakten är redan bedömd eller avslutad.",
                             status_code=409, action=(f"/console/kontakter/{contact_id}", "Till kontakten"))
+    client = booking(request, staff)
     try:
-        slots = await _free_slots(request, booking(request, staff), contact)
+        booked = await client.future_appointments_of_contact(contact["id"], now_of(request))
+        slots = await _free_slots(request, client, contact)
     except BookingRefused as refused:
         return _refused_page(request, contact, refused)
-    return _slot_form(request, staff, contact, slots, {"anledning": reason_title(request, contact["reason_code"])}, [])
+    return _slot_form(request, staff, contact, slots, {"anledning": reason_title(request, contact["reason_code"])},
+                      [], booked)
 
 
 @router.post("/kontakter/{contact_id}/boka")
 async def book(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -> Response:
     submitted = await checked_form(request, staff)
     contact = await triaged_contact(request, staff, contact_id)
-    values = {name: submitted.get(name) for name in ("tid", "anledning", "nyckel")}
+    values = {name: submitted.get(name) for name in ("tid", "anledning", "nyckel", "andra")}
     client = booking(request, staff)
+    # Asked again at the moment of booking: a time booked meanwhile (by the patient, or a colleague) counts too.
+    try:
+        booked = await client.future_appointments_of_contact(contact["id"], now_of(request))
+    except BookingRefused as refused:
+        return _refused_page(request, contact, refused)
     errors: list[tuple[str | None, str]] = []
     if not values["tid"]:
         errors = [("tid", "Välj en tid att boka.")]
-    else:
+    if booked and values["andra"] != "ja":
+        errors.append(("andra", f"Patienten har redan {_times_text(len(booked))} för kontakten. Bekräfta att "
+                                "patienten ska ha en tid till, eller gå tillbaka till kontakten."))
+    if not errors:
         try:
-            booked = await client.book(slot_id=values["tid"], contact_id=contact["id"],
-                                       patient=personnummer_text(contact["personnummer"]),
-                                       reason=values["anledning"],
-                                       idempotency_key=values["nyckel"] or str(uuid.uuid4()))
-            return see_other(f"/console/kontakter/{contact_id}/bokad/{booked['id']}")
+            booked_now = await client.book(slot_id=values["tid"], contact_id=contact["id"],
+                                           patient=personnummer_text(contact["personnummer"]),
+                                           reason=values["anledning"],
+                                           idempotency_key=values["nyckel"] or str(uuid.uuid4()))
+            return see_other(f"/console/kontakter/{contact_id}/bokad/{booked_now['id']}")
         except BookingRefused as refused:
             errors = [("tid" if refused.code in ("slot_taken", "slot_not_bookable") else None, refused.detail)]
             values["nyckel"] = ""  # a new attempt is a new request
@@ -116,7 +148,7 @@ async def book(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -> 
         slots = await _free_slots(request, client, contact)
     except BookingRefused as refused:
         return _refused_page(request, contact, refused)
-    return _slot_form(request, staff, contact, slots, values, errors, status_code=422)
+    return _slot_form(request, staff, contact, slots, values, errors, booked, status_code=422)
 
 
 @router.get("/kontakter/{contact_id}/bokad/{appointment_id}")

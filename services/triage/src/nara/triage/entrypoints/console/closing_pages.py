@@ -13,7 +13,7 @@ from nara.shared.clock import STOCKHOLM, to_stockholm
 
 from ...domain.contacts import ContactRefused
 from ...service import contacts
-from .common import ConsoleRoute, in_transaction, now_of, page, problem_page, see_other
+from .common import ConsoleRoute, in_transaction, now_of, page, policy_of, problem_page, see_other
 from .contact_pages import CLOSE_FIRST, latest_triage, open_contact
 from .html import EMPTY, Choice, button, fmt, form, join, link_button, radios, text_input
 from .session import CurrentStaff, Staff, checked_form
@@ -119,7 +119,7 @@ async def record_assessment(request: Request, contact_id: uuid.UUID, staff: Curr
         try:
             await in_transaction(request, lambda c: contacts.record_assessment(
                 c, staff.caller, contact_id, assessed_at=assessed_at, profession=values["yrkesgrupp"],
-                contact_form=values["kontaktform"], now=now))
+                contact_form=values["kontaktform"], now=now, policy=policy_of(request)))
             return see_other(f"/console/kontakter/{contact_id}?klart=bedomd")
         except ContactRefused as refused:
             errors = [("behorighet" if refused.status == 403 and staff.role != "clinician" else None,
@@ -172,7 +172,7 @@ async def close(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) ->
         return _close_form(request, staff, contact, None, [("skal", "Välj varför kontakten avslutas.")], 422)
     try:
         await in_transaction(request, lambda c: contacts.close(c, staff.caller, contact_id, reason=reason,
-                                                               now=now_of(request)))
+                                                               now=now_of(request), policy=policy_of(request)))
     except ContactRefused as refused:
         return _close_form(request, staff, contact, reason, [(None, refused.message)], refused.status)
     return see_other(f"/console/kontakter/{contact_id}?klart=avslutad")

@@ -3,6 +3,7 @@ and running a use case in one transaction."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -12,9 +13,11 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ...adapters.booking_client import BookingClient, BookingUnavailable
+from ...adapters.booking_client import BookingClient, BookingRefused, BookingUnavailable
+from ...adapters.monitor_client import Clock, MonitorClient, MonitorUnavailable
 from ...domain.contacts import ContactRefused
 from ...domain.engine import GuidelineGapError
+from nara.shared.care_guarantee import CareGuaranteePolicy
 from nara.shared.web.html import SECURITY_HEADERS, staff_header
 from nara.shared.web.routing import InterruptibleRoute
 
@@ -32,6 +35,7 @@ DONE = {
     "avvikelse": "Avvikelsen är sparad med din motivering.",
     "bedomd": "Den medicinska bedömningen är registrerad. Vårdgarantins klocka har stannat.",
     "avslutad": "Kontakten är avslutad.",
+    "listning": "Listningen är sparad i listningsregistret.",
 }
 
 
@@ -122,8 +126,61 @@ def now_of(request: Request) -> datetime:
     return request.app.state.clock.now()
 
 
+def policy_of(request: Request) -> CareGuaranteePolicy:
+    """The one care guarantee policy (national and regional deadlines) every service asks."""
+    return request.app.state.policy
+
+
 def booking(request: Request, staff: Staff) -> BookingClient:
     return BookingClient(request.app.state.settings.booking_url, staff.token)
+
+
+async def future_bookings(request: Request, staff: Staff, contact: dict) -> list[dict] | None:
+    """The contact's booked times still ahead, from booking; None when booking does not answer."""
+    try:
+        return await booking(request, staff).future_appointments_of_contact(contact["id"], now_of(request))
+    except (BookingUnavailable, BookingRefused) as failure:
+        log.warning("could not read the contact's bookings", extra={"failure": str(failure)})
+        return None
+
+
+def monitor(request: Request, staff: Staff) -> MonitorClient:
+    settings = request.app.state.settings
+    return MonitorClient(settings.guarantee_monitor_url, staff.token, settings.guarantee_monitor_timeout_seconds)
+
+
+async def monitor_clocks(request: Request, staff: Staff, units: Sequence[str]) -> dict[str, Clock] | None:
+    """The monitor's clocks at these units by contact id, or None when the monitor does not answer."""
+    client = monitor(request, staff)
+    try:
+        found = await asyncio.gather(*(client.clocks_at(unit) for unit in units))
+    except MonitorUnavailable as failure:
+        log.warning("guarantee monitor unavailable; the console shows its own computation",
+                    extra={"failure": str(failure)})
+        return None
+    return {contact_id: clock for clocks in found for contact_id, clock in clocks.items()}
+
+
+async def monitor_clock(request: Request, staff: Staff, contact_id: str) -> tuple[Clock | None, bool]:
+    """(the contact's clock or None, whether the monitor answered)."""
+    try:
+        return await monitor(request, staff).clock(contact_id), True
+    except MonitorUnavailable as failure:
+        log.warning("guarantee monitor unavailable; the console shows its own computation",
+                    extra={"failure": str(failure)})
+        return None, False
+
+
+MONITOR_SILENT = ("Vårdgarantins övervakning svarar inte just nu. Tiderna här är triagens egen beräkning med "
+                  "samma regler, och bokade tider syns inte. Sidan visar övervakningens klockor igen när den svarar.")
+
+
+def monitor_note(answered: bool) -> Safe:
+    """A visible note when the monitor did not answer (the times are triage's own)."""
+    if answered:
+        return EMPTY
+    return fmt('<div class="inset inset-warning" data-monitor="silent"><p class="body">$text</p></div>',
+               text=MONITOR_SILENT)
 
 
 def see_other(location: str) -> RedirectResponse:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -15,13 +17,16 @@ from ...domain.engine import RED_FLAG_KINDS
 from ...domain.overrides import OverrideProblem
 from ...domain.patient import PatientFacts, Respondent, birth_date_of_personnummer, sex_of_personnummer
 from ...service import contacts
-from .common import ConsoleRoute, in_transaction, now_of, page, see_other
-from .html import EMPTY, Choice, Safe, button, checkboxes, fmt, form, join, link_button, radios, select, text_input, \
-    textarea, when
+from .common import (ConsoleRoute, future_bookings, in_transaction, monitor_clock, monitor_note, now_of, page,
+                     policy_of, see_other)
+from ..transactions import idempotency_caller, run_once
+from .guarantee import shown_guarantee
+from .html import EMPTY, Choice, Safe, button, checkboxes, fmt, form, hidden, join, link_button, radios, select, \
+    text_input, textarea, when
 from .session import CurrentStaff, Staff, checked_form
 from .swedish import (CARE_LEVELS, CLOSE_REASONS, PROFESSIONS, REGISTER_CHANNELS, URGENCIES, date_time, label,
                       parse_time, unit_name)
-from .views import contact_summary, decision_panel, personnummer_text
+from .views import contact_summary, decision_panel, personnummer_text, slot_label
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute)
 # Care levels whose natural next step is closing the contact, and with which reason.
@@ -31,7 +36,7 @@ CLOSE_FIRST = {"self_care": "self_care", "call_112": "emergency_department", "em
 async def open_contact(request: Request, staff: Staff, contact_id: uuid.UUID) -> dict:
     """One contact with its triage history; the use case logs the read."""
     return await in_transaction(request, lambda c: contacts.open_contact(c, staff.caller, contact_id,
-                                                                         now_of(request)))
+                                                                         now_of(request), policy_of(request)))
 
 
 def facts_of(request: Request, contact: dict) -> PatientFacts:
@@ -74,10 +79,12 @@ def _register_form(request: Request, staff: Staff, values: dict, errors: dict[st
                error=errors.get("enhet")),
         select("orsak", "Vad gäller kontakten?", reason_options(request), selected=values.get("orsak", ""),
                error=errors.get("orsak"), hint="Du kan skriva början av ordet för att hoppa i listan."),
+        hidden("nyckel", values.get("nyckel") or str(uuid.uuid4())),  # a form sent twice registers one contact
         button("Registrera kontakt")])
     body = fmt('<h1 class="heading-l">Ny kontakt</h1><p class="body">Registrera ett telefonsamtal eller ett besök i '
-               'receptionen. Vårdgarantins klocka startar nu.</p>$form', form=form("/console/kontakter/ny",
-                                                                                      staff.csrf, content))
+               'receptionen. Vårdgarantins klocka startar nu. Var patienten är listad hämtas från '
+               'listningsregistret; är listningen okänd visas det på kontakten, så att du kan registrera den.</p>'
+               '$form', form=form("/console/kontakter/ny", staff.csrf, content))
     ordered = [(f, errors[f]) if f != "_" else (None, errors[f])
                for f in ("personnummer", "kanal", "enhet", "orsak", "_") if f in errors]
     return page(request, title="Ny kontakt", body=body, staff=staff, active="ny", errors=ordered,
@@ -92,7 +99,7 @@ async def register_page(request: Request, staff: CurrentStaff) -> Response:
 @router.post("/kontakter/ny")
 async def register(request: Request, staff: CurrentStaff) -> Response:
     submitted = await checked_form(request, staff)
-    values = {name: submitted.get(name) for name in ("personnummer", "kanal", "enhet", "orsak")}
+    values = {name: submitted.get(name) for name in ("personnummer", "kanal", "enhet", "orsak", "nyckel")}
     errors = {}
     if not values["personnummer"]:
         errors["personnummer"] = "Skriv patientens personnummer."
@@ -105,20 +112,27 @@ async def register(request: Request, staff: CurrentStaff) -> Response:
     if not request.app.state.guidelines.current().reason(values["orsak"] or ""):
         errors["orsak"] = "Välj vad kontakten gäller."
     if not errors:
-        try:
-            registered = await in_transaction(request, lambda c: contacts.register(
-                c, staff.caller, request.app.state.pseudonymiser, personnummer=values["personnummer"],
-                unit=values["enhet"], channel=values["kanal"], sought_at=None, reason_code=values["orsak"],
-                listed_unit=None, now=now_of(request)))
-            return see_other(f"/console/kontakter/{registered['id']}/fragor?klart=registrerad")
-        except ContactRefused as refused:
-            errors["_"] = refused.message
+        # The same Idempotency-Key record as the API's: a form sent again (a reload, a second press) gets the
+        # contact the first one registered, and no second clock starts.
+        fingerprint = {"op": "register", "patient": values["personnummer"], "unit": values["enhet"],
+                       "channel": values["kanal"], "reason_code": values["orsak"], "console": True}
+        status, answer = await run_once(
+            request.app.state.pool, lambda c: contacts.register(
+                c, staff.caller, request.app.state.pseudonymiser, policy_of(request),
+                personnummer=values["personnummer"], unit=values["enhet"], channel=values["kanal"], sought_at=None,
+                reason_code=values["orsak"], listed_unit=None, now=now_of(request)),
+            caller=idempotency_caller(staff.caller, request.app.state.pseudonymiser),
+            idempotency_key=values["nyckel"], request=fingerprint, now=now_of(request), success_status=201)
+        if status == 201:
+            return see_other(f"/console/kontakter/{answer['id']}/fragor?klart=registrerad")
+        errors["_"] = answer["detail"]
+        values["nyckel"] = ""  # corrected values are a new request
     return _register_form(request, staff, values, errors, status_code=422)
 
 
 # --- The contact and its decision -------------------------------------------------------------------------------
 
-def _actions(contact: dict, decision: dict | None) -> Safe:
+def _actions(contact: dict, decision: dict | None, booked: bool) -> Safe:
     base = f"/console/kontakter/{contact['id']}"
     if contact["status"] in ("assessed", "closed"):
         return fmt('<p>$back</p>', back=link_button("/console", "Till kön", kind="secondary"))
@@ -126,17 +140,33 @@ def _actions(contact: dict, decision: dict | None) -> Safe:
         items = [link_button(f"{base}/fragor", "Ställ frågorna"),
                  link_button(f"{base}/avsluta", "Avsluta kontakten", kind="secondary")]
     else:
-        # Where the decision sends the patient decides the first step; the others stay one Tab away.
+        # Where the decision sends the patient decides the first step; the others stay one Tab away. With a time
+        # already booked, the next step is the assessment, and another time is booked only on purpose.
         close_reason = CLOSE_FIRST.get(decision["care_level"])
-        first, last = (link_button(f"{base}/avsluta", CLOSE_REASONS[close_reason][2]),
-                       link_button(f"{base}/boka", "Boka tid åt patienten", kind="secondary")) if close_reason else \
-            (link_button(f"{base}/boka", "Boka tid åt patienten"),
-             link_button(f"{base}/avsluta", "Avsluta kontakten", kind="secondary"))
-        items = [first, link_button(f"{base}/avvikelse", "Avvik från riktlinjerna", kind="secondary"),
-                 link_button(f"{base}/fragor", "Ändra svaren", kind="secondary"),
-                 link_button(f"{base}/bedomning", "Registrera medicinsk bedömning", kind="secondary"), last]
+        book_text = "Boka en tid till" if booked else "Boka tid åt patienten"
+        change = [link_button(f"{base}/avvikelse", "Avvik från riktlinjerna", kind="secondary"),
+                  link_button(f"{base}/fragor", "Ändra svaren", kind="secondary")]
+        if close_reason:
+            items = [link_button(f"{base}/avsluta", CLOSE_REASONS[close_reason][2]), *change,
+                     link_button(f"{base}/bedomning", "Registrera medicinsk bedömning", kind="secondary"),
+                     link_button(f"{base}/boka", book_text, kind="secondary")]
+        elif booked:
+            items = [link_button(f"{base}/bedomning", "Registrera medicinsk bedömning"), *change,
+                     link_button(f"{base}/boka", book_text, kind="secondary"),
+                     link_button(f"{base}/avsluta", "Avsluta kontakten", kind="secondary")]
+        else:
+            items = [link_button(f"{base}/boka", book_text), *change,
+                     link_button(f"{base}/bedomning", "Registrera medicinsk bedömning", kind="secondary"),
+                     link_button(f"{base}/avsluta", "Avsluta kontakten", kind="secondary")]
     return fmt('<h2 class="heading-m">Nästa steg</h2><ul class="actions">$items</ul>',
                items=join(fmt('<li>$a</li>', a=item) for item in items))
+
+
+def bookings_list(booked: list[dict]) -> Safe:
+    """The contact's times ahead, as booking has them."""
+    return join(fmt('<li data-booked="$id">$when, $who</li>', id=a["id"], when=slot_label(a),
+                    who=f"{a['practitioner']['name']} ({label(PROFESSIONS, a['profession']).lower()})")
+                for a in booked)
 
 
 def _history(contact: dict) -> Safe:
@@ -158,14 +188,29 @@ async def contact_page(request: Request, contact_id: uuid.UUID, staff: CurrentSt
     reason = request.app.state.guidelines.current().reason(contact["reason_code"] or "")
     patient = facts_of(request, contact)
     texts = {q.id: q.text_for(patient) for q in reason.compiled.asked} if reason else {}
+    (clock, answered), booked = await asyncio.gather(
+        monitor_clock(request, staff, contact["id"]),
+        future_bookings(request, staff, contact) if contact["status"] == "triaged" else _nothing())
+    shown = shown_guarantee(contact, clock)
+    if shown.booked_start is None and booked:  # booking knows of it before the monitor has heard
+        shown = replace(shown, booked_start=parse_time(booked[0]["start"]))
+    booked_html = when(booked, fmt('<h2 class="heading-m">Bokade tider</h2><ul class="list" data-bookings>$items</ul>',
+                                   items=bookings_list(booked or [])))
     title = f"{reason_title(request, contact['reason_code'])}, {personnummer_text(contact['personnummer'])}"
-    body = fmt('<span class="caption">Kontakt</span><h1 class="heading-l">$title</h1>$summary$decision$actions'
-               '$history', title=title, summary=contact_summary(contact, reason_title(request, contact["reason_code"]),
-                                                               age_of(request, contact)),
+    body = fmt('<span class="caption">Kontakt</span><h1 class="heading-l">$title</h1>$note$summary$booked$decision'
+               '$actions$history', title=title, note=monitor_note(answered),
+               summary=contact_summary(contact, reason_title(request, contact["reason_code"]),
+                                       age_of(request, contact), shown),
+               booked=booked_html,
                decision=decision_panel(entry, texts) if entry else fmt(
                    '<p class="body">Kontakten är inte triagerad än.</p>'),
-               actions=_actions(contact, entry["decision"] if entry else None), history=_history(contact))
+               actions=_actions(contact, entry["decision"] if entry else None, bool(booked or shown.booked_start)),
+               history=_history(contact))
     return page(request, title=title, body=body, staff=staff, done=klart)
+
+
+async def _nothing() -> list[dict]:
+    return []
 
 
 # --- Override ---------------------------------------------------------------------------------------------------
@@ -246,7 +291,8 @@ async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff)
     try:
         await in_transaction(request, lambda c: contacts.triage(
             c, staff.caller, request.app.state.guidelines, contact_id, answers=latest_triage(contact)["answers"],
-            reason_code=contact["reason_code"], override=change, now=now_of(request)))
+            reason_code=contact["reason_code"], override=change, now=now_of(request),
+            policy=policy_of(request)))
     except ContactRefused as refused:
         # The use case says what is wrong; point at the field the person must change.
         needs_confirmation = refused.code == OverrideProblem.NEEDS_CONFIRMATION

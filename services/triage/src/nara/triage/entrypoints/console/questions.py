@@ -13,7 +13,7 @@ from ...domain.guidelines import ContactReason
 from ...domain.patient import PatientFacts
 from ...domain.questions import ChoiceQuestion, NumberQuestion
 from ...service import contacts
-from .common import ConsoleRoute, in_transaction, now_of, page, problem_page, see_other
+from .common import ConsoleRoute, in_transaction, now_of, page, policy_of, problem_page, see_other
 from .contact_pages import facts_of, latest_triage, open_contact, reason_options
 from .html import EMPTY, Choice, Safe, button, fmt, form, hidden, join, radios, select, text_input
 from .session import CurrentStaff, Staff, checked_form
@@ -184,7 +184,7 @@ async def triage(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -
         try:
             await in_transaction(request, lambda c: contacts.triage(
                 c, staff.caller, request.app.state.guidelines, contact_id, answers=answers, reason_code=reason.code,
-                override=None, now=now_of(request)))
+                override=None, now=now_of(request), policy=policy_of(request)))
             return see_other(f"/console/kontakter/{contact_id}?klart=triagerad")
         except ContactRefused as refused:
             errors = [(None, refused.message)]

@@ -1,10 +1,10 @@
-"""HTML views of contacts: the guarantee meter, urgency tags, the queue table and the decision with its reasons."""
+"""HTML views of contacts: urgency tags, the queue table, the contact's summary and the decision with its reasons."""
 
 from __future__ import annotations
 
-import math
-
-from .html import EMPTY, Safe, fmt, join, summary_list, when
+from ...adapters.monitor_client import Clock
+from .guarantee import ShownGuarantee, guarantee_meter, shown_guarantee
+from .html import Safe, fmt, join, summary_list, when
 from .swedish import (
     CARE_LEVELS,
     CHANNELS,
@@ -14,47 +14,12 @@ from .swedish import (
     URGENCY_ORDER,
     clock_time,
     date_time,
-    hours_text,
     label,
-    last_day_before,
     parse_time,
     unit_name,
 )
 
 EMERGENCY_LEVELS = {"call_112", "emergency_now"}
-AT_RISK_HOURS = 24  # display only: under a day left is shown as "Bråttom"; the monitor owns the alerts
-
-
-def guarantee_state(contact: dict) -> tuple[str, str, str]:
-    """(css state, short label, sentence) for how much of the 3-day guarantee is left."""
-    if contact["status"] == "assessed":
-        return "done", "Bedömd", "Medicinsk bedömning är gjord."
-    if contact["status"] == "closed":
-        return "done", "Avslutad", "Kontakten är avslutad."
-    if contact["guarantee_applies"] is False:
-        return "not-covered", "Omfattas inte", "Vårdgarantin gäller inte enligt triagebeslutet."
-    hours = contact["guarantee_hours_left"]
-    last_day = last_day_before(parse_time(contact["guarantee_deadline"]))
-    if hours <= 0:
-        return "breached", "Passerad", f"Vårdgarantin passerades för {hours_text(hours)} sedan (sista dag {last_day})."
-    if hours < AT_RISK_HOURS:
-        return "at-risk", "Bråttom", f"{hours_text(hours)} kvar, bedöm senast {last_day}."
-    return "on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}."
-
-
-def guarantee_meter(contact: dict) -> Safe:
-    """Text first, then a bar of the share of the guarantee left; the bar is decoration for the text."""
-    state, short, sentence = guarantee_state(contact)
-    bar = EMPTY
-    if state in ("on-track", "at-risk", "breached"):
-        total = (parse_time(contact["guarantee_deadline"]) - parse_time(contact["sought_at"])).total_seconds() / 3600
-        share = max(0.0, min(1.0, contact["guarantee_hours_left"] / total)) if total > 0 else 0.0
-        bar = fmt('<span class="meter" aria-hidden="true"><span class="meter-fill fill-$tenth"></span></span>',
-                  tenth=math.ceil(share * 10))
-    return fmt('<div class="guarantee guarantee-$state"><strong class="guarantee-label">'
-               '<span class="guarantee-icon" aria-hidden="true"></span>$short</strong> '
-               '<span class="guarantee-text">$sentence</span>$bar</div>',
-               state=state, short=short, sentence=sentence, bar=bar)
 
 
 def urgency_tag(urgency: str | None) -> Safe:
@@ -64,29 +29,40 @@ def urgency_tag(urgency: str | None) -> Safe:
                u=urgency, text=label(URGENCIES, urgency))
 
 
-def queue_order(contact: dict) -> tuple:
-    """Most urgent first: red and orange, then untriaged with yellow, then the rest; least time left within each."""
+def queue_order(contact: dict, shown: ShownGuarantee) -> tuple:
+    """Most urgent first: red and orange, then untriaged with yellow, then the rest; least time left within each
+    (by the monitor's clock where it has one)."""
     rank = URGENCY_ORDER.index(contact["urgency"]) if contact["urgency"] in URGENCY_ORDER else 2
-    return rank, contact["guarantee_hours_left"], contact["sought_at"]
+    hours = shown.hours_left if shown.hours_left is not None else contact["guarantee_hours_left"]
+    return rank, hours, contact["sought_at"]
 
 
-def queue_table(contacts: list[dict], reasons: dict[str, str]) -> Safe:
+def status_text(contact: dict, shown: ShownGuarantee) -> str:
+    """The contact's status; a triaged contact with a time booked says so, with the time (the monitor's clock)."""
+    if contact["status"] == "triaged" and shown.booked_start is not None:
+        return f"Bokad {date_time(shown.booked_start)}"
+    return label(STATUSES, contact["status"])
+
+
+def queue_table(contacts: list[dict], reasons: dict[str, str], clocks: dict[str, Clock] | None) -> Safe:
     if not contacts:
         return fmt('<p class="body queue-empty" data-queue-ids="">Inga öppna kontakter just nu.</p>')
+    shown = {c["id"]: shown_guarantee(c, (clocks or {}).get(c["id"])) for c in contacts}
     rows = []
-    for contact in sorted(contacts, key=queue_order):
+    for contact in sorted(contacts, key=lambda c: queue_order(c, shown[c["id"]])):
         action = "Triagera" if contact["status"] == "open" else "Öppna"
         rows.append(fmt(
             '<tr class="queue-row" data-contact-id="$id"><td class="cell">$urgency</td><td class="cell">$meter</td>'
             '<td class="cell"><a class="link" id="oppna-$id" href="/console/kontakter/$id">$action'
             '<span class="visually-hidden"> kontakt för</span> <span class="nowrap">$pnr</span></a></td>'
             '<td class="cell">$reason</td><td class="cell">$channel<br><span class="hint">$unit</span></td>'
-            '<td class="cell">$sought</td><td class="cell">$status</td></tr>',
-            id=contact["id"], urgency=urgency_tag(contact["urgency"]), meter=guarantee_meter(contact),
+            '<td class="cell">$sought</td><td class="cell" data-status>$status</td></tr>',
+            id=contact["id"], urgency=urgency_tag(contact["urgency"]),
+            meter=guarantee_meter(contact, shown[contact["id"]]),
             action=action, pnr=personnummer_text(contact["personnummer"]),
             reason=reasons.get(contact["reason_code"] or "", "Ej vald"),
             channel=label(CHANNELS, contact["channel"]), unit=unit_name(contact["unit"]),
-            sought=date_time(parse_time(contact["sought_at"])), status=label(STATUSES, contact["status"])))
+            sought=date_time(parse_time(contact["sought_at"])), status=status_text(contact, shown[contact["id"]])))
     ids = " ".join(c["id"] for c in contacts)
     return fmt('<table class="table queue" data-queue-ids="$ids"><caption class="visually-hidden">Öppna kontakter, '
                'mest brådskande först</caption><thead><tr><th scope="col">Brådska</th><th scope="col">Vårdgaranti'
@@ -99,13 +75,28 @@ def personnummer_text(normalised: str) -> str:
     return f"{normalised[:8]}-{normalised[8:]}" if len(normalised) == 12 else normalised
 
 
-def contact_summary(contact: dict, reason_title: str, age: int) -> Safe:
+def listing_text(contact: dict) -> Safe:
+    """Where the patient is listed, and what it means here; an unknown listing links to recording it."""
+    if contact["listing"] == "unknown":
+        action = when(contact["status"] in ("open", "triaged"), fmt(
+            ' <a class="link" href="/console/kontakter/$id/listning">Registrera listning</a>',
+            id=contact["id"]))
+        return fmt('<strong class="tag tag-listing" data-listing="unknown">Listning okänd</strong> '
+                   '<span class="hint">Kontakten omfattas av vårdgarantin tills listningen är känd.</span>$action',
+                   action=action)
+    if contact["listing"] == "elsewhere":
+        return fmt('$unit <span class="hint" data-listing="elsewhere">($reason: vårdgarantin gäller där)</span>',
+                   unit=unit_name(contact["listed_unit"]), reason=contact["not_covered_reason"])
+    return fmt('<span data-listing="here">$unit</span>', unit=unit_name(contact["listed_unit"]))
+
+
+def contact_summary(contact: dict, reason_title: str, age: int, shown: ShownGuarantee) -> Safe:
     rows = [("Patient", fmt("$pnr ($age år)", pnr=personnummer_text(contact["personnummer"]), age=age)),
             ("Kontaktorsak", reason_title), ("Kanal", label(CHANNELS, contact["channel"])),
-            ("Enhet", unit_name(contact["unit"])),
-            ("Listad på", unit_name(contact["listed_unit"]) if contact["listed_unit"] else "Okänt"),
+            ("Enhet", unit_name(contact["unit"])), ("Listad på", listing_text(contact)),
             ("Sökte vård", date_time(parse_time(contact["sought_at"]))),
-            ("Status", label(STATUSES, contact["status"])), ("Vårdgaranti", guarantee_meter(contact))]
+            ("Status", status_text(contact, shown)),
+            ("Vårdgaranti", guarantee_meter(contact, shown, with_listing=False))]
     if contact["assessed_at"]:
         rows.append(("Bedömd", date_time(parse_time(contact["assessed_at"]))))
     if contact["closed_at"]:

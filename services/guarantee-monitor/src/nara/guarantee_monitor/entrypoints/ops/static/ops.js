@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   document.documentElement.classList.remove("no-js");
-  var POLL_MS = 60000; // hours left tick down, and a new contact raises no alert until its first tier
+  var POLL_MS = 60000; // hours left tick down; the stream brings alerts and clock changes in between
 
   // An error summary or a banner takes focus, so screen readers read it first (GOV.UK pattern).
   var summary = document.querySelector("[data-error-summary]") || document.querySelector("[data-banner]");
@@ -100,7 +100,8 @@
   }
   setInterval(function () { if (document.visibilityState === "visible") { refresh(false); } }, POLL_MS);
 
-  // Each alert the monitor raises comes over the stream; a burst of them gives one refresh.
+  // Each alert the monitor raises comes over the stream, and so does every change to a clock of the units
+  // (an assessment raises no alert, yet changes the counts); a burst of them gives one refresh.
   if (window.EventSource) {
     var source = new EventSource(live.getAttribute("data-stream-url"));
     var pending = null;
@@ -108,9 +109,9 @@
       clearTimeout(pending);
       pending = setTimeout(function () { refresh(false); }, 300);
     };
-    ["at_risk", "breached", "resolved", "message"].forEach(function (kind) { source.addEventListener(kind, onAlert); });
+    ["at_risk", "breached", "resolved", "clocks", "message"].forEach(function (kind) { source.addEventListener(kind, onAlert); });
     source.addEventListener("open", function () {
-      showState("Listan uppdateras direkt när en ny varning kommer.");
+      showState("Listan och antalen uppdateras direkt när något ändras.");
     });
     source.addEventListener("error", function () {
       showState(source.readyState === EventSource.CLOSED

@@ -1,0 +1,50 @@
+"""Idempotency-Key records: the first answer to a request, kept for a week to replay to a retry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+MAX_KEY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Taking a key: it is ours to answer (`fresh`), or it holds an earlier answer, or it was used for another
+    request (`reused`)."""
+
+    fresh: bool
+    reused: bool = False
+    status: int | None = None
+    body: Any = None
+
+
+def request_hash(request: dict) -> str:
+    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+
+
+async def claim(connection: asyncpg.Connection, caller: str, key: str, fingerprint: str, now: datetime) -> Claim:
+    """Take the key inside the request's transaction. A concurrent twin waits on the row until the first commits,
+    then finds its answer."""
+    taken = await connection.fetchval(
+        """INSERT INTO idempotent_requests (caller, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT DO NOTHING RETURNING true""", caller, key, fingerprint, now)
+    if taken:
+        return Claim(fresh=True)
+    row = await connection.fetchrow(
+        "SELECT request_hash, status_code, response FROM idempotent_requests WHERE caller = $1 AND key = $2",
+        caller, key)
+    if row["request_hash"] != fingerprint:
+        return Claim(fresh=False, reused=True)
+    return Claim(fresh=False, status=row["status_code"], body=json.loads(row["response"]))
+
+
+async def remember(connection: asyncpg.Connection, caller: str, key: str, status: int, body: Any) -> None:
+    await connection.execute(
+        "UPDATE idempotent_requests SET status_code = $3, response = $4::jsonb WHERE caller = $1 AND key = $2",
+        caller, key, status, json.dumps(body))

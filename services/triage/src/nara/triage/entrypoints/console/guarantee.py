@@ -1,0 +1,135 @@
+"""What the console says about a contact's care guarantee: the guarantee monitor's clock where it has one (its
+status, time left and the booked time it counts), else triage's own computation from the same policy, marked.
+
+The national 3 days is always shown; a region's limit for the triaged profession is shown beside it, never
+instead of it. Listing decides coverage: elsewhere is not covered, unknown is covered and flagged.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from ...adapters.monitor_client import Clock
+from ...domain.listing import UNKNOWN_FLAG
+from .html import EMPTY, Safe, fmt, when
+from .swedish import PROFESSIONS, date_time, hours_text, label, last_day_before, parse_time
+
+AT_RISK_HOURS = 24  # triage's own view only: under a day left is "Bråttom"; the monitor owns the alerts
+OWN_COMPUTATION = "Enligt triagens egen beräkning."
+
+
+@dataclass(frozen=True)
+class ShownGuarantee:
+    state: str  # the css state: on-track, booked, at-risk, breached, chosen-wait, not-covered, done
+    short: str
+    sentence: str
+    hours_left: float | None  # national, for ordering the queue and the meter
+    booked_start: datetime | None
+    from_monitor: bool
+
+    @property
+    def counting(self) -> bool:
+        return self.state in ("on-track", "booked", "at-risk", "breached")
+
+
+def shown_guarantee(contact: dict, clock: Clock | None) -> ShownGuarantee:
+    """The monitor's truth when it has the contact's clock; triage's own computation otherwise."""
+    if contact["status"] == "assessed" or (clock is not None and clock.status == "assessed"):
+        return ShownGuarantee("done", "Bedömd", "Medicinsk bedömning är gjord.", None, None, clock is not None)
+    if contact["status"] == "closed":
+        return ShownGuarantee("done", "Avslutad", "Kontakten är avslutad.", None, None, False)
+    if clock is not None:
+        return _from_clock(contact, clock)
+    return _own(contact)
+
+
+def _from_clock(contact: dict, clock: Clock) -> ShownGuarantee:
+    hours = clock.hours_left if clock.hours_left is not None else contact["guarantee_hours_left"]
+    deadline = clock.deadline or parse_time(contact["guarantee_deadline"])
+    last_day = last_day_before(deadline)
+    booked = clock.booked_start
+    regional = _regional_text(contact, clock)
+    if clock.status == "not_covered":
+        return ShownGuarantee("not-covered", "Omfattas inte", clock.reason or "Vårdgarantin gäller inte.", None,
+                              booked, True)
+    if clock.status == "patient_chosen_wait":
+        when_text = f": {date_time(booked)}" if booked else ""
+        return ShownGuarantee("chosen-wait", "Patientvald väntan",
+                              f"Patienten valde en senare tid än de som erbjöds{when_text}.", hours, booked, True)
+    if clock.status == "on_track" and booked is not None:
+        return ShownGuarantee("booked", "Bokad", f"Bokad {date_time(booked)}, inom vårdgarantin (senast "
+                                                 f"{last_day}).{regional}", hours, booked, True)
+    if clock.status == "breached":
+        booked_text = f" Bokad {date_time(booked)}." if booked else ""
+        return ShownGuarantee("breached", "Passerad", f"Vårdgarantin passerades för {hours_text(hours)} sedan "
+                                                      f"(sista dag {last_day}).{booked_text}", hours, booked, True)
+    if clock.status == "at_risk" and booked is not None:
+        return ShownGuarantee("at-risk", "Bokad efter gränsen", f"Bokad {date_time(booked)}, efter vårdgarantins "
+                                                                f"gräns. {hours_text(hours)} kvar, bedöm senast "
+                                                                f"{last_day}.{regional}", hours, booked, True)
+    if clock.status == "at_risk":
+        # The monitor counts every contact with no time booked as at risk; with a day or more left, say that.
+        short = "Bråttom" if hours < AT_RISK_HOURS else "Ej bokad"
+        return ShownGuarantee("at-risk", short, f"Ingen tid bokad. {hours_text(hours)} kvar, bedöm senast "
+                                                f"{last_day}.{regional}", hours, None, True)
+    return ShownGuarantee("on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
+                          hours, None, True)
+
+
+def _own(contact: dict) -> ShownGuarantee:
+    if contact["guarantee_applies"] is False:
+        return ShownGuarantee("not-covered", "Omfattas inte", "Vårdgarantin gäller inte enligt triagebeslutet.", None,
+                              None, False)
+    if contact.get("not_covered_reason"):
+        return ShownGuarantee("not-covered", "Omfattas inte", f"{contact['not_covered_reason']}: vårdgarantin "
+                                                              "gäller där patienten är listad.", None, None, False)
+    hours = contact["guarantee_hours_left"]
+    last_day = last_day_before(parse_time(contact["guarantee_deadline"]))
+    regional = _regional_text(contact)
+    if hours <= 0:
+        return ShownGuarantee("breached", "Passerad", f"Vårdgarantin passerades för {hours_text(hours)} sedan "
+                                                      f"(sista dag {last_day}).", hours, None, False)
+    if hours < AT_RISK_HOURS:
+        return ShownGuarantee("at-risk", "Bråttom", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
+                              hours, None, False)
+    return ShownGuarantee("on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
+                          hours, None, False)
+
+
+def _regional_text(contact: dict, clock: Clock | None = None) -> str:
+    """The region's own limit for the triaged profession, beside the national one (same policy in every service);
+    passed, when the monitor's clock says so."""
+    regional = next((m for m in contact.get("guarantee_measures") or [] if m["kind"] == "regional"), None)
+    if regional is None:
+        return ""
+    profession = label(PROFESSIONS, contact["profession"]).lower()
+    passed = " (passerad)" if clock is not None and clock.regional is not None and \
+        clock.regional.status == "breached" else ""
+    return (f" Regionens gräns för {profession} ({regional['days']} dagar): senast "
+            f"{last_day_before(parse_time(regional['deadline']))}{passed}.")
+
+
+def guarantee_meter(contact: dict, shown: ShownGuarantee, *, with_listing: bool = True) -> Safe:
+    """Text first, then a bar of the share of the guarantee left; the bar is decoration for the text."""
+    bar = EMPTY
+    if shown.counting and shown.state != "booked" and shown.hours_left is not None:
+        total = (parse_time(contact["guarantee_deadline"]) - parse_time(contact["sought_at"])).total_seconds() / 3600
+        share = max(0.0, min(1.0, shown.hours_left / total)) if total > 0 else 0.0
+        bar = fmt('<span class="meter" aria-hidden="true"><span class="meter-fill fill-$tenth"></span></span>',
+                  tenth=math.ceil(share * 10))
+    source = when(not shown.from_monitor and shown.state != "done",
+                  fmt('<span class="guarantee-source hint">$text</span>', text=OWN_COMPUTATION))
+    return fmt('<div class="guarantee guarantee-$state" data-guarantee="$state" data-source="$origin">'
+               '<strong class="guarantee-label"><span class="guarantee-icon" aria-hidden="true"></span>$short</strong> '
+               '<span class="guarantee-text">$sentence</span>$source$bar$listing</div>',
+               state=shown.state, origin="monitor" if shown.from_monitor else "triage", short=shown.short,
+               sentence=shown.sentence, source=source, bar=bar, listing=listing_tag(contact) if with_listing else EMPTY)
+
+
+def listing_tag(contact: dict) -> Safe:
+    """'Listning okänd': the contact is covered while staff find out where the patient is listed."""
+    if contact.get("listing") != "unknown" or contact["status"] in ("assessed", "closed"):
+        return EMPTY
+    return fmt('<strong class="tag tag-listing" data-listing="unknown">$flag</strong>', flag=UNKNOWN_FLAG)

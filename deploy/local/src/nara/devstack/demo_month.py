@@ -49,8 +49,8 @@ class DemoContact:
     assessed_at: datetime | None
 
 
-def plan(count: int, now: datetime, seed: int) -> list[DemoContact]:
-    """The contacts to make: the same seed and day give the same month."""
+def plan(count: int, now: datetime, seed: int, units: dict[str, int] = UNITS) -> list[DemoContact]:
+    """The contacts to make at the units (HSA-id: share): the same seed and day give the same month."""
     pick = random.Random(seed)
     today = to_stockholm(now).date()
     contacts = []
@@ -65,7 +65,7 @@ def plan(count: int, now: datetime, seed: int) -> list[DemoContact]:
         if assessed is not None and assessed > now:
             assessed = None  # that day has not come yet: still waiting
         kind = _weighted(pick, [((p, f), share) for p, f, share in ASSESSMENTS])
-        contacts.append(DemoContact(_weighted(pick, list(UNITS.items())), sought.astimezone(UTC),
+        contacts.append(DemoContact(_weighted(pick, list(units.items())), sought.astimezone(UTC),
                                     pick.random() < 0.85, kind if assessed else None,
                                     assessed.astimezone(UTC) if assessed else None))
     return contacts
@@ -138,7 +138,7 @@ def check(month: str, made: dict[str, DemoContact], groups: list[dict], records:
         elif (row["unit_hsa_id"], row["profession"], row["contact_form"], int(row["wait_days"])) != (
                 contact.unit, *contact.assessment, wait):
             problems.append(f"{pseudonym[:12]}…: the record file says {row}, not {contact}")
-    for unit in UNITS:
+    for unit in sorted({contact.unit for contact in made.values()}):
         rows = [r for r in records if r["unit_hsa_id"] == unit]
         [total] = [g for g in groups if g["unit_hsa_id"] == unit and g["profession"] == "all"] or [None]
         if total is None:

@@ -250,3 +250,24 @@ def test_the_cli_refuses_in_production(monkeypatch, capsys):
         token_cli(["--role", "citizen", "--sub", CITIZEN])
 
     assert exited.value.code == 2 and "production" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("claims", "reason"), [
+    (staff_claims(exp=1e300), "longer than Nära allows"),
+    (staff_claims(exp=int((NOW + timedelta(days=30)).timestamp())), "longer than Nära allows"),
+    ({k: v for k, v in staff_claims(exp=int((NOW + timedelta(days=2)).timestamp())).items() if k != "iat"},
+     "longer than Nära allows"),
+    (staff_claims(iat=int((NOW - timedelta(days=3)).timestamp())), "longer than Nära allows"),
+    (staff_claims(nbf=int((NOW + timedelta(hours=2)).timestamp())), "never valid"),
+])
+def test_a_token_that_lives_too_long_or_never_is_refused_whatever_its_signature(settings, claims, reason):
+    with pytest.raises(ClaimsDoNotFit, match=reason):
+        verify_token(signed(claims), settings, now=NOW)
+
+
+def test_the_longest_allowed_token_passes_and_a_longer_one_cannot_be_issued(settings):
+    twelve_hours = timedelta(seconds=settings.jwt_max_lifetime_seconds)
+    assert verify_token(issue_dev_token("citizen", CITIZEN, ttl=twelve_hours, now=NOW, settings=settings),
+                        settings, now=NOW).is_citizen
+    with pytest.raises(ValueError, match="at most 12 hours"):
+        issue_dev_token("citizen", CITIZEN, ttl=twelve_hours + timedelta(minutes=1), now=NOW, settings=settings)

@@ -364,10 +364,10 @@ def instrument() -> None:
         TIMINGS.fire_calls.append((started, time.perf_counter() - started, looked))
         return looked
 
-    async def add_events_to_outbox(connection, events):
+    async def add_events_to_outbox(connection, events, **options):
         started = time.perf_counter()
         try:
-            return await original_outbox(connection, events)
+            return await original_outbox(connection, events, **options)
         finally:
             TIMINGS.outbox += time.perf_counter() - started
             TIMINGS.outbox_calls += len(events)

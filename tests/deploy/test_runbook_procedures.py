@@ -184,3 +184,47 @@ async def _values(url: str, *queries: str) -> set[str]:
         return {row[0] for query in queries for row in await connection.fetch(query)}
     finally:
         await connection.close()
+
+
+async def test_parked_outbox_events_are_fixed_resent_and_discarded_as_the_runbook_says(infrastructure, tmp_path):
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.skip("psql (PostgreSQL's client) is not installed")
+    files = runbook_files(tmp_path)
+    too_large = json.dumps({"type": "se.nara.contact.registered.v1",
+                            "data": {"contact_id": "c-1", "listed_unit": "x" * 1_200_000}}).encode()
+    cancelled = json.dumps({"type": "se.nara.appointment.cancelled.v1", "data": {"reason": "Kan inte"}}).encode()
+    async with scratch_schema(infrastructure.database_urls["triage"], prefix="parked", with_shared_tables=True) as url:
+        connection = await asyncpg.connect(url)
+        try:
+            for row_id, event_id, value in ((1, "e-fixed", too_large), (2, "e-discarded", cancelled),
+                                            (3, "e-still-too-large", too_large)):
+                await connection.execute(
+                    """INSERT INTO outbox_parked (id, event_id, topic, message_key, shard, event_type, value, headers,
+                                                  size, reason, detail, created_at)
+                       VALUES ($1, $2, 'nara.contacts.v1', 'p_1', 3, 'se.nara.test.v1', $3::bytea,
+                               '{"traceparent": "x"}', octet_length($3::bytea), 'too_large',
+                               'MessageSizeTooLargeError', now())""",
+                    row_id, event_id, value)
+            base, schema = url.split("?search_path=")
+
+            def script(name: str, *variables: str) -> str:
+                given = [argument for variable in variables for argument in ("-v", variable)]
+                return run(psql, "-v", "ON_ERROR_STOP=1", *given, "-f", str(files[name]), base,
+                           env={"PGOPTIONS": f"-c search_path={schema}"}).stdout
+
+            script("set_parked_field.sql", "ids=1", "field=listed_unit", "json=null")
+            resent = script("resend_parked.sql", "ids=1,3")
+            script("discard_parked.sql", "ids=2")
+            outbox = await connection.fetch("SELECT event_id, message_key, shard, value, headers, published_at "
+                                            "FROM outbox")
+            parked = await connection.fetch("SELECT id, size FROM outbox_parked")
+        finally:
+            await connection.close()
+
+    [event] = outbox
+    assert (event["event_id"], event["message_key"], event["shard"], event["published_at"]) == \
+        ("e-fixed", "p_1", 3, None)  # waiting for the relay, under its key and shard
+    assert json.loads(event["value"])["data"] == {"contact_id": "c-1", "listed_unit": None}
+    assert json.loads(event["headers"]) == {"traceparent": "x"} and "INSERT 0 1" in resent
+    assert [(row["id"], row["size"]) for row in parked] == [(3, len(too_large))]  # still too large: it stays

@@ -69,10 +69,11 @@ def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolate
     zipkin = stack.zipkin.url
     assert f"{zipkin}/zipkin/" in run.stdout and f"traces at {zipkin}/zipkin/" in status
     assert httpx.get(f"{zipkin}/health").status_code == 200
-    assert_services_export_spans_to(zipkin, urls["booking"], read_pid(layout.pid_of("guarantee-monitor")))
+    assert_services_export_spans_to(zipkin, urls["booking"], stack.services.pid(SERVICES[2]))
     assert "Serving HTTP" in command("logs", "zipkin").stdout
 
-    pids = [read_pid(layout.pid_of(name)) for name in ["kafka", "zipkin", *urls]]
+    pids = [read_pid(layout.pid_of(name)) for name in ["kafka", "zipkin", "supervisord"]]
+    pids += [stack.services.pid(spec) for spec in SERVICES]
     assert None not in pids
     postgres_pid = int(open(f"{stack.postgres.record['data_dir']}/postmaster.pid").readline())
 

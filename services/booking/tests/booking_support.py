@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import asyncpg
 import httpx
@@ -16,6 +15,7 @@ from nara.shared.pseudonym import pseudonymiser_from_environment
 UNIT_FALKENBERG = "SE2321000115-E00000000011"
 UNIT_OSKARSTROM = "SE2321000115-E00000000012"
 UNIT_FYLLINGE = "SE2321000115-E00000000013"
+PAGES_SECRET = "booking-tests-pages-secret"  # BOOKING_PAGES_SECRET of `guarded_booking`, so a test can sign a flow
 
 
 def personnummer(serial: int, year: int = 1985) -> str:

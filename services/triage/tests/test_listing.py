@@ -32,9 +32,14 @@ def test_listed_here_elsewhere_or_unknown_and_unknown_is_never_dropped():
 
 def test_a_unit_is_an_hsa_id_and_a_listing_begins_by_today():
     assert checked_unit(f"  {HERE.lower()} ") == HERE
-    for wrong in ("", "Vårdcentralen Falkenberg", "SE232100011-E1", "2321000115-E00000000011"):
+    for wrong in ("", "Vårdcentralen Falkenberg", "SE232100011-E1", "2321000115-E00000000011",
+                  "SE\u0662321000115-E1", "SE2321000115-E1\x00"):
         with pytest.raises(ListingProblem):
             checked_unit(wrong)
+    # Issue 13, finding 3: the unit goes out in events, so its own part is never a personnummer.
+    for typed in ("SE2321000115-191212121212", "SE2321000115-1212121212"):
+        with pytest.raises(ListingProblem, match="personnummer"):
+            checked_unit(typed)
     assert checked_listed_from(None, TODAY) == TODAY
     assert checked_listed_from(date(2019, 1, 1), TODAY) == date(2019, 1, 1)
     with pytest.raises(ListingProblem, match="framtiden"):
@@ -48,6 +53,10 @@ def test_who_records_and_reads_a_listing():
     assert not may_record("reception", works_at_new_unit=False, has_contact_at_own_unit=False)
     assert not may_record("ops", works_at_new_unit=True, has_contact_at_own_unit=True)
     assert not may_record("citizen", works_at_new_unit=True, has_contact_at_own_unit=True)
+    # Issue 13, object-level access: staff at unit B moved unit A's patient to B, and learnt A had a listing.
+    assert not may_record("reception", works_at_new_unit=True, has_contact_at_own_unit=False,
+                          listed_at_another_unit=True)
+    assert may_record("reception", works_at_new_unit=True, has_contact_at_own_unit=True, listed_at_another_unit=True)
     assert may_read("reception", listed_at_own_unit=True, has_contact_at_own_unit=False)
     assert not may_read("reception", listed_at_own_unit=False, has_contact_at_own_unit=False)
     assert not may_read("ops", listed_at_own_unit=True, has_contact_at_own_unit=True)

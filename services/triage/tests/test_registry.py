@@ -133,3 +133,26 @@ def test_decisions_during_a_reload_use_one_whole_version(folder: Path):
         stop.set()
         worker.join(timeout=10)
     assert seen <= {("2026.12.1", "self_care"), ("2026.12.2", "within_3_days")}
+
+
+def test_a_folder_read_before_is_not_linted_again(folder: Path, monkeypatch):
+    """Issue 13, finding 2 (answers that never come): every reload linted the whole folder, some 20 seconds for the
+    shipped guidelines on a busy machine, and the fuzzer's requests behind it timed out. Files byte for byte the
+    same as last time, accepted or refused, are not read again; a changed file is."""
+    import nara.triage.domain.registry as registry_module
+
+    registry = GuidelineRegistry(folder)
+    linted = []
+    real_check = registry_module.check_guidelines
+    monkeypatch.setattr(registry_module, "check_guidelines", lambda f: linted.append(f) or real_check(f))
+
+    unchanged = registry.reload()
+    change_a_rule(folder)  # without a new version: refused
+    refused, refused_again = registry.reload(), registry.reload()
+    new_version(folder, "2026.12.2")
+    accepted = registry.reload()
+
+    assert unchanged.accepted and not unchanged.changed
+    assert not refused.accepted and refused_again.findings == refused.findings
+    assert accepted.accepted and accepted.changed and registry.current().version == "2026.12.2"
+    assert len(linted) == 2  # the refused folder once, the new version once

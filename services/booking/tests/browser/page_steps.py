@@ -124,8 +124,10 @@ async def choose_unit(page: Page, name: str = "Vårdcentralen Falkenberg") -> No
 
 
 async def pick_slot(page: Page, *, hours_ahead: float = 0, exclude: frozenset[str] = frozenset(),
-                    clinic_only: bool = True) -> tuple[str, str]:
-    """Check a free time that starts at least `hours_ahead` from now, paging on if needed; (slot id, label)."""
+                    clinic_only: bool = True, other_than: str | None = None) -> tuple[str, str]:
+    """Check a free time that starts at least `hours_ahead` from now, paging on if needed; (slot id, label).
+
+    `other_than` skips times whose label starts as that one does (another practitioner at the same minute)."""
     earliest = datetime.now(UTC) + timedelta(hours=hours_ahead)
     while True:
         for radio in await page.locator("input[name=tid]").all():
@@ -134,8 +136,11 @@ async def pick_slot(page: Page, *, hours_ahead: float = 0, exclude: frozenset[st
             hint = await page.locator(f"#{radio_id}-hint").inner_text()
             if value in exclude or start < earliest or (clinic_only and "Besök på vårdcentralen" not in hint):
                 continue
+            label = (await page.locator(f"label[for='{radio_id}']").inner_text()).split("\n")[0]
+            if other_than is not None and time_label(label) == other_than:
+                continue
             await radio.check()
-            return value, (await page.locator(f"label[for='{radio_id}']").inner_text()).split("\n")[0]
+            return value, label
         more = page.get_by_role("link", name="Fler tider")
         if not await more.count():
             raise AssertionError("no free time fits the test's needs")

@@ -5,7 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from nara.booking.domain import rules
-from nara.booking.domain.errors import ContactNotBookable, NoticeTooShort, NotAllowedOnWeb, SlotNotBookable
+from nara.booking.domain.errors import (
+    ContactNotBookable,
+    InvalidRequest,
+    NoticeTooShort,
+    NotAllowedOnWeb,
+    SlotNotBookable,
+)
 from nara.booking.domain.schedule import TimeType
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -80,3 +86,23 @@ def test_a_later_time_chosen_after_earlier_ones_were_shown_is_the_patients_own_w
     assert not rules.patient_chose_to_wait(contact(offered_within_guarantee=False), deadline + timedelta(days=1),
                                            booked_by_patient=True)
     assert not rules.patient_chose_to_wait(contact(), deadline + timedelta(days=1), booked_by_patient=False)
+
+
+def test_a_contact_serves_its_own_patient_and_staff_only_where_it_was_sought_or_listed():
+    """Issue 13 (OWASP API1): another unit's staff, or another patient, are never given a contact to book on."""
+    sought_at_u1_listed_at_u2 = contact(unit="U1", listed_unit="U2")
+    assert rules.may_use_contact(sought_at_u1_listed_at_u2, "p_1", None)
+    assert not rules.may_use_contact(sought_at_u1_listed_at_u2, "p_other", None)
+    assert rules.may_use_contact(sought_at_u1_listed_at_u2, None, ("U2",))
+    assert rules.may_use_contact(sought_at_u1_listed_at_u2, "p_1", ("U1", "U3"))
+    assert not rules.may_use_contact(sought_at_u1_listed_at_u2, None, ("U3",))
+    assert not rules.may_use_contact(sought_at_u1_listed_at_u2, "p_other", ("U1",))
+    assert not rules.may_use_contact(contact(unit=None), None, ("U1",))  # where it was sought is not known yet
+
+
+def test_text_with_a_personnummer_is_refused_in_swedish():
+    """Issue 13, finding 3: what a person writes is never kept or published with a personnummer in it."""
+    rules.ensure_no_personnummer("Hosta sedan två veckor")
+    rules.ensure_no_personnummer(None)
+    with pytest.raises(InvalidRequest, match="Skriv inte personnummer"):
+        rules.ensure_no_personnummer("Gäller 19121212-1212")

@@ -52,7 +52,7 @@ class Contact:
     """One patient's contact at a unit where they are listed; each event is (data, time, traceparent)."""
 
     def __init__(self, sought_at: datetime, unit: str = FYLLINGE, *, listing_known: bool = True):
-        self.id = f"ops-{uuid.uuid4().hex[:12]}"
+        self.id = str(uuid.uuid4())  # a UUID, as triage's contact ids are
         self.patient = f"p_{secrets.token_hex(16)}"
         self.unit, self.sought_at = unit, sought_at
         self.listed_unit = unit if listing_known else None  # the console registers contacts with none

@@ -20,6 +20,12 @@ from nara.shared.events.models import (
 )
 
 UNIT = "SE2321000115-E00000000011"
+# Contact ids are UUIDs, as triage's are; this run's own start with TEST_ID_PREFIX (the topics keep other tests').
+TEST_ID_PREFIX = "c0ffee00-"
+
+
+def new_contact_id() -> str:
+    return TEST_ID_PREFIX + str(uuid.uuid4())[len(TEST_ID_PREFIX):]
 
 
 def staff_headers(units=(UNIT,), role="ops"):
@@ -35,7 +41,7 @@ class Contact:
         self.unit = unit
         if listed_unit == UNIT:
             listed_unit = unit
-        self.id = f"c-{uuid.uuid4().hex[:10]}"
+        self.id = new_contact_id()
         self.patient = f"p_{uuid.uuid4().hex[:26]}"
         self.sought_at = sought_at
         self.listed_unit = listed_unit
@@ -96,3 +102,35 @@ async def wait_for(predicate, timeout: float = 60, interval: float = 0.1):
         while not (result := await predicate()):
             await asyncio.sleep(interval)
     return result
+
+
+async def open_stream(app, path: str, headers: dict[str, str], extra: dict[str, str] | None = None, *,
+                      query: str = "", seconds: float = 0.8) -> tuple[int, str]:
+    """A server-sent-events request straight to the app: what it sends within `seconds`, then the client hangs
+    up. An exception in the app (a stream that dies) fails the test."""
+    status, chunks, hung_up, asked = 0, [], asyncio.Event(), False
+
+    async def receive():
+        nonlocal asked
+        if not asked:
+            asked = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await hung_up.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    raw = [(name.lower().encode(), value.encode()) for name, value in {**headers, **(extra or {})}.items()]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": query.encode(),
+             "headers": [(b"host", b"monitor"), *raw], "client": ("127.0.0.1", 50000), "server": ("monitor", 80)}
+    task = asyncio.create_task(app(scope, receive, send))
+    await asyncio.wait({task}, timeout=seconds)
+    hung_up.set()
+    await asyncio.wait_for(task, 5)
+    return status, b"".join(chunks).decode()

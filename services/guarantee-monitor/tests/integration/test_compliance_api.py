@@ -60,5 +60,6 @@ async def test_the_monitor_api_is_for_staff_of_the_unit_and_says_what_is_wrong(m
     elsewhere = await monitor.client.get("/api/v1/clocks", headers=other_unit)
 
     assert as_citizen.status_code == 403 and without_token.status_code == 401
-    assert unknown_status.status_code == 422 and "at_risk" in unknown_status.json()["detail"]
+    assert unknown_status.status_code == 422 and unknown_status.json()["errors"][0]["field"] == "status"
+    assert "at_risk" in unknown_status.json()["errors"][0]["message"]
     assert all(c["unit"] == "SE2321000115-E00000000013" for c in elsewhere.json())

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from conftest import NOW, START, running_monitor
 from booking_support import read_events_until
-from monitor_support import Contact, publish, staff_headers, wait_for
+from monitor_support import TEST_ID_PREFIX, Contact, publish, staff_headers, wait_for
 
 from nara.shared.clock import SettableClock
 
@@ -182,7 +182,7 @@ async def _everything(monitor, only=None):
     clocks = await monitor.fetch("SELECT contact_id, status, deadline, facts, assessed_at FROM clocks "
                                  "WHERE status IS NOT NULL ORDER BY contact_id")
     alerts = await monitor.fetch("SELECT contact_id, key, level, at, hours_left FROM alerts ORDER BY contact_id, key")
-    keep = (lambda row: row[0].startswith("c-")) if only is None else (lambda row: row[0] in only)
+    keep = (lambda row: row[0].startswith(TEST_ID_PREFIX)) if only is None else (lambda row: row[0] in only)
     return [tuple(r) for r in clocks if keep(r)], [tuple(r) for r in alerts if keep(r)]
 
 

@@ -114,7 +114,7 @@ async def test_who_may_read_and_record_a_listing_and_every_staff_read_is_access_
     assert not_theirs.status_code == 404
     assert not_theirs.headers["content-type"] == "application/problem+json"
     assert future.status_code == 422 and "framtiden" in future.json()["detail"]
-    assert bad_unit.status_code == 422 and "HSA-id" in bad_unit.json()["detail"]
+    assert bad_unit.status_code == 422 and "HSA-id" in bad_unit.json()["errors"][0]["message"]
     connection = await asyncpg.connect(triage.database_url)
     try:
         reads = await reads_of_patient(connection, pseudonym(pnr))

@@ -5,16 +5,21 @@ A line written while a span is current carries its trace_id and span_id, the ids
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sys
 
 from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
 
+from nara.shared.clock import Clock
+from nara.shared.log_rate_limit import ClientLogRateLimit
 from nara.shared.redaction import PersonnummerRedactingFilter
 
+_rate_limits: list[ClientLogRateLimit] = []  # the installed one, whose counts are written out at exit
 
-def configure_json_logging(service_name: str, level: str = "INFO") -> None:
+
+def configure_json_logging(service_name: str, level: str = "INFO", *, clock: Clock | None = None) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(_ServiceJsonFormatter(
         "%(levelname)s %(name)s %(message)s",
@@ -23,7 +28,11 @@ def configure_json_logging(service_name: str, level: str = "INFO") -> None:
         timestamp="time",
     ))
     # On the handler, not a logger: a handler's filters see the records of every logger that reaches it.
-    handler.addFilter(PersonnummerRedactingFilter())
+    # The rate limit comes first, so a broker outage's flood is dropped before the redaction reads it.
+    rate_limit = ClientLogRateLimit(handler.handle, clock=clock)
+    handler.addFilter(rate_limit)
+    _rate_limits[:] = [rate_limit]
+    handler.addFilter(PersonnummerRedactingFilter(clock))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -44,3 +53,9 @@ class _ServiceJsonFormatter(JsonFormatter):
             log_record.setdefault("trace_id", trace.format_trace_id(span.trace_id))
             log_record.setdefault("span_id", trace.format_span_id(span.span_id))
         return log_record
+
+
+@atexit.register
+def _write_suppressed_counts() -> None:
+    for rate_limit in _rate_limits:
+        rate_limit.flush()

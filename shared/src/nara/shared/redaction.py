@@ -32,6 +32,11 @@ def redact_personnummer(text: str, today: date | None = None) -> str:
     return _CANDIDATE.sub(partial(_placeholder_if_valid, today=today), text)
 
 
+def contains_personnummer(text: str, today: date | None = None) -> bool:
+    """Whether `text` holds a valid personnummer or samordningsnummer (10 or 12 digits, any separator)."""
+    return redact_personnummer(text, today) != text
+
+
 def _placeholder_if_valid(match: re.Match[str], today: date | None) -> str:
     # Only numbers with a real date and a matching check digit go, so other ids of that length stay.
     digits = re.sub(r"[-+ ]", "", match.group())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +23,9 @@ from .outbox import OutboxRelay
 from .retention import keep_forgetting
 from .settings import ServiceSettings
 from .telemetry import instrument_http, kafka_middlewares, setup_tracing
+from .web import problems
+from .web.limits import RequestLimits
+from .web.problems import problem_responses
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,7 @@ def build_service_app(
     add_routes: Callable[[FastAPI, KafkaBroker], None] = lambda app, broker: None,
     on_database_ready: Callable[[FastAPI], Awaitable[None]] | None = None,
     background: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
+    larger_bodies: Mapping[str, int] | None = None,
 ) -> FastAPI:
     """One service process. Start-up: pool and migrations, outbox relay, Kafka; shutdown in reverse."""
     settings_from_environment()  # a production deploy without its token key fails here, not at the first request
@@ -82,7 +86,7 @@ def build_service_app(
     forget_consumed_events = keep_forgetting(
         "consumed_events", "consumed_at", timedelta(hours=settings.consumed_events_retention_hours),
         now=lambda _: datetime.now(UTC))  # consumed_at is the database's own now()
-    app = FastAPI(title=title, lifespan=lifespan)
+    app = FastAPI(title=title, lifespan=lifespan, responses=problem_responses(400, 413, 422))
     app.state.settings = settings
     app.state.broker = broker
 
@@ -110,6 +114,9 @@ def build_service_app(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     add_routes(app, broker)
+    problems.install(app)
+    # Outermost but for metrics and tracing: nothing over the limit or with a NUL reaches a route.
+    app.add_middleware(RequestLimits, larger=larger_bodies)
     app.add_middleware(HttpMetricsMiddleware, service=settings.service_name)
     instrument_http(app, tracing)
     return app

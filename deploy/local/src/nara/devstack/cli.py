@@ -11,7 +11,7 @@ from .errors import StackError
 from .services import SERVICES
 from .stack import LocalStack, wait_for_no_leftovers
 
-COMPONENTS = ["postgres", "kafka", "zipkin", *(spec.name for spec in SERVICES)]
+COMPONENTS = ["postgres", "kafka", "zipkin", *(spec.name for spec in SERVICES), "supervisord"]
 PAGES = {"booking": "/", "triage": "/console", "guarantee-monitor": "/ops"}
 
 
@@ -27,10 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     logs.add_argument("component", choices=COMPONENTS)
     logs.add_argument("-n", "--lines", type=int, default=100)
     logs.add_argument("-f", "--follow", action="store_true")
-    commands.add_parser("down", help="stop everything this stack started")
+    down = commands.add_parser("down", help="stop everything this stack started, or only the services named")
+    # No argparse choices: Python 3.11 checks an empty list against them and refuses a bare 'down'.
+    down.add_argument("services", nargs="*", metavar="SERVICE",
+                      help="stop only these (say, one that keeps crashing); './nara run' starts them again")
     commands.add_parser("destroy", help="stop everything and delete the stack's data")
     commands.add_parser("env", help="print shell exports that point tests and tools at this stack")
     args = parser.parse_args(argv)
+    unknown = set(getattr(args, "services", [])) - {spec.name for spec in SERVICES}
+    if unknown:
+        parser.error(f"no such service: {', '.join(sorted(unknown))} (booking, triage, guarantee-monitor)")
     try:
         return COMMANDS[args.command](LocalStack(), args)
     except StackError as error:
@@ -60,6 +66,7 @@ def _run(stack: LocalStack, args) -> int:
     if stack.zipkin.is_running():
         print(f"  {'traces (Zipkin)':<18} {stack.zipkin.ui_url}   (Zipkin {stack.zipkin.version()}, kept in memory)")
     print("\nLogs: ./nara logs <component>    Stop: ./nara down")
+    print("A service that dies is restarted by supervisord; ./nara status counts the restarts.")
     return 0
 
 
@@ -78,7 +85,11 @@ def _logs(stack: LocalStack, args) -> int:
     return subprocess.call(command)
 
 
-def _down(stack: LocalStack, _args) -> int:
+def _down(stack: LocalStack, args) -> int:
+    if args.services:
+        stopped = stack.stop_services(args.services)
+        print(f"Stopped: {', '.join(stopped)}." if stopped else "None of them was running.")
+        return 0
     stopped = stack.down()
     print(f"Stopped: {', '.join(stopped)}." if stopped else "Nothing was running.")
     leftovers = wait_for_no_leftovers(stack)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import httpx
 
 from .errors import StackError
 from .layout import StackLayout
-from .processes import choose_port, port_is_open, read_pid, start_detached, stop_group, wait_until
+from .processes import choose_port, port_is_open, stop_group, wait_until
+from .supervision import ALIVE_STATES, Supervisor
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ SERVICES = (
 )
 
 
+GAVE_UP = "gave up: it exited right after every start"  # supervisord's FATAL
+
 HALLAND_POLICY = ('{"days_by_profession": {"physiotherapist": 7, "occupational_therapist": 7, "psychologist": 14, '
                   '"counsellor": 14}}')
 
@@ -44,17 +48,26 @@ def infrastructure_environment(stack) -> dict[str, str]:
 
 
 class ServiceProcesses:
+    """The three services as programs of the stack's supervisord, which restarts one that dies."""
+
     def __init__(self, layout: StackLayout, record: dict):
         self.layout = layout
         self.ports = record.setdefault("services", {})
+        self.supervisor = Supervisor(layout)
 
     def url(self, spec: ServiceSpec) -> str:
         return f"http://127.0.0.1:{self.ports[spec.name]}"
 
     def is_running(self, spec: ServiceSpec) -> bool:
-        return read_pid(self.layout.pid_of(spec.name)) is not None
+        return self.supervisor.state_of(spec.name) in ALIVE_STATES
 
-    def start_all(self, infrastructure: dict[str, str]) -> None:
+    def pid(self, spec: ServiceSpec) -> int | None:
+        info = self.supervisor.info(spec.name)
+        return info["pid"] if info and info["pid"] else None
+
+    def start_all(self, infrastructure: dict[str, str], only: tuple[ServiceSpec, ...] = SERVICES) -> None:
+        """Start the services that do not run (or `only` these), and wait until they are ready."""
+        self.supervisor.start([spec.name for spec in SERVICES])
         for spec in SERVICES:
             if not self.is_running(spec):
                 port = self.ports.get(spec.name) or choose_port(spec.default_port)
@@ -63,23 +76,34 @@ class ServiceProcesses:
                       "TRIAGE_GUARANTEE_MONITOR_URL": self.url(SERVICES[2])}
         # One care guarantee policy for all three: Region Halland's limits beside the national 3 days (domain.md).
         guarantee = {"NARA_CARE_GUARANTEE_POLICY": os.environ.get("NARA_CARE_GUARANTEE_POLICY", HALLAND_POLICY)}
-        for spec in SERVICES:
+        for spec in only:
             if self.is_running(spec):
                 continue
             env = {**os.environ, **infrastructure, **neighbours, **guarantee,
                    f"{spec.env_prefix}PORT": str(self.ports[spec.name]),
                    f"{spec.env_prefix}LOAD_DEMO_DATA": "true"}
-            start_detached([sys.executable, "-m", spec.module, "serve"], env=env,
-                           log_file=self.layout.log_of(spec.name), pid_file=self.layout.pid_of(spec.name))
-        for spec in SERVICES:
+            self.supervisor.start_program(spec.name, [sys.executable, "-m", spec.module, "serve"], env)
+        for spec in only:
             wait_until(lambda spec=spec: self._ready(spec), timeout=90, interval=0.3, what=f"The {spec.name} service")
 
+    def stop(self, names: list[str]) -> list[str]:
+        """Stop these services only (supervisord leaves them stopped); the next './nara run' starts them."""
+        return [spec.name for spec in SERVICES if spec.name in names and self.supervisor.stop_program(spec.name)]
+
     def stop_all(self) -> list[str]:
-        # uvicorn finishes in-flight requests and messages on SIGTERM; 20 s covers the broker's graceful timeout.
-        return [spec.name for spec in SERVICES if stop_group(self.layout.pid_of(spec.name), grace_seconds=20)]
+        running = {spec.name for spec in SERVICES if self.is_running(spec)}
+        # Services started before they ran under supervisord have pid files of their own.
+        running |= {spec.name for spec in SERVICES if stop_group(self.layout.pid_of(spec.name), grace_seconds=20)}
+        self.supervisor.stop()
+        return [spec.name for spec in SERVICES if spec.name in running]
 
     def readiness(self, spec: ServiceSpec) -> str:
-        if not self.is_running(spec):
+        state = self.supervisor.state_of(spec.name)
+        if state == "FATAL":
+            return GAVE_UP
+        if state in ("EXITED", "BACKOFF"):  # supervisord starts it again, at once or after a back-off
+            return "restarting"
+        if state not in ALIVE_STATES:
             return "stopped"
         try:
             response = httpx.get(f"{self.url(spec)}/readyz", timeout=3)
@@ -87,7 +111,27 @@ class ServiceProcesses:
             return "starting"
         return "ready" if response.status_code == 200 else f"not ready ({response.text[:200]})"
 
+    def describe(self, spec: ServiceSpec) -> str:
+        """The status line: readiness, where, and how often supervisord restarted it."""
+        state = self.readiness(spec)
+        line = f"{state} at {self.url(spec)}" if state not in ("stopped", GAVE_UP) else state
+        if not self.supervisor.is_running():  # counts are per supervisord run
+            return line
+        restarts = self.supervisor.restarts(spec.name)
+        if not restarts["count"]:
+            return f"{line}; restarts: 0"
+        last = datetime.fromisoformat(restarts["last"])
+        ago = _ago(int((datetime.now(UTC) - last).total_seconds()))
+        return f"{line}; restarts: {restarts['count']}, last {last:%Y-%m-%d %H:%M:%S} UTC ({ago}, {restarts['reason']})"
+
     def _ready(self, spec: ServiceSpec) -> bool:
-        if not self.is_running(spec):
+        state = self.readiness(spec)
+        if state in ("stopped", GAVE_UP):
             raise StackError(f"The {spec.name} service exited while starting; see {self.layout.log_of(spec.name)}")
-        return self.readiness(spec) == "ready"
+        return state == "ready"
+
+
+def _ago(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} s ago"
+    return f"{seconds // 60} min ago" if seconds < 7200 else f"{seconds // 3600} h ago"

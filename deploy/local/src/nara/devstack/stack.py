@@ -68,6 +68,11 @@ class LocalStack:
                 stopped.append("postgres")
             return stopped
 
+    def stop_services(self, names: list[str]) -> list[str]:
+        """Stop only these services, e.g. one that keeps crashing; the rest of the stack runs on."""
+        with self._exclusive():
+            return self.services.stop(names)
+
     def destroy(self) -> None:
         """Stop everything and delete this stack's data, including PostgreSQL's folder outside it."""
         self.down()
@@ -83,8 +88,7 @@ class LocalStack:
             "zipkin": f"running, traces at {self.zipkin.ui_url}" if self.zipkin.is_running() else "stopped",
         }
         for spec in SERVICES:
-            state = self.services.readiness(spec)
-            report[spec.name] = f"{state} at {self.services.url(spec)}" if state != "stopped" else "stopped"
+            report[spec.name] = self.services.describe(spec)
         return report
 
     def log_file(self, component: str) -> Path:
@@ -96,6 +100,7 @@ class LocalStack:
         """Anything of this stack still running or listening; empty after a clean 'down'."""
         leftovers = [name for name in ("postgres", "kafka", "zipkin") if getattr(self, name).is_running()]
         leftovers += [spec.name for spec in SERVICES if self.services.is_running(spec)]
+        leftovers += ["supervisord"] if self.services.supervisor.is_running() else []
         ports = [self.record.get("postgres", {}).get("port"), self.record.get("kafka", {}).get("port"),
                  self.record.get("kafka", {}).get("controller_port"), self.record.get("zipkin", {}).get("port"),
                  *self.record.get("services", {}).values()]

@@ -14,7 +14,7 @@ from nara.shared.topics import APPOINTMENTS, CONTACTS
 
 from .domain.policy import GuaranteePolicy
 from .domain.units import units_from_json
-from .entrypoints import api, ops, problems, reports
+from .entrypoints import api, ops, reports
 from .service.clocks import apply_events
 from .service.scheduler import refresh_status_gauges, report_consumer_lag, run_alert_scheduler
 from .settings import GuaranteeMonitorSettings
@@ -33,7 +33,6 @@ def create_app(settings: GuaranteeMonitorSettings | None = None, clock: Clock | 
         app.state.clock = clock or SystemClock()
         app.state.policy = policy
         app.state.units = units
-        problems.install(app)
         app.include_router(api.router)
         app.include_router(reports.router)
         app.include_router(ops.router)

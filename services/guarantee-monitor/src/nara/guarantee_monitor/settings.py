@@ -1,4 +1,4 @@
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from nara.shared.care_guarantee import POLICY_VARIABLE
@@ -24,3 +24,15 @@ class GuaranteeMonitorSettings(ServiceSettings):
     scheduler_interval_seconds: float = 0.25
     # Where the operations page links an alert's trace; {trace_id} is filled in.
     trace_url_template: str = "http://127.0.0.1:9411/zipkin/traces/{trace_id}"
+
+    @field_validator("trace_url_template")
+    @classmethod
+    def _one_placeholder(cls, template: str) -> str:
+        """Checked at the start: a template that cannot be filled in would fail every clock the API shows."""
+        try:
+            filled = template.format(trace_id="0" * 32)
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"the trace URL template takes only {{trace_id}}, not {error}") from None
+        if not filled.startswith(("https://", "http://")):
+            raise ValueError("the trace URL template is an http(s) address")
+        return template

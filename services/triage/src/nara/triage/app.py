@@ -15,7 +15,8 @@ from nara.shared.service_app import build_service_app
 
 from .demo import load_demo_data
 from .domain.registry import GuidelineRegistry
-from .entrypoints import api, console, listings_api, problems
+from .entrypoints import api, console, listings_api
+from .service.listings import MAX_IMPORT_BYTES
 from .settings import TriageSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
@@ -33,7 +34,6 @@ def create_app(settings: TriageSettings | None = None, clock: Clock | None = Non
         app.state.pseudonymiser = pseudonymiser_from_environment()
         app.state.guidelines = guidelines
         app.state.policy = policy
-        problems.install(app)
         app.include_router(api.router)
         app.include_router(listings_api.router)
         app.include_router(console.router)
@@ -48,5 +48,8 @@ def create_app(settings: TriageSettings | None = None, clock: Clock | None = Non
         "idempotent_requests", "created_at", timedelta(hours=settings.idempotency_retention_hours),
         now=lambda app: app.state.clock.now())
 
+    # build_service_app installs the one error shape (problem details) and the request limits; the listing
+    # import takes a file, so its body may be larger than other requests'.
     return build_service_app(settings, title="Nära triage", migrations_dir=MIGRATIONS, add_routes=add_routes,
-                             on_database_ready=on_database_ready, background=(forget_old_idempotency_keys,))
+                             on_database_ready=on_database_ready, background=(forget_old_idempotency_keys,),
+                             larger_bodies={"/api/v1/listings/import": MAX_IMPORT_BYTES})

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from nara.shared.events.models import EventData
 from nara.shared.events.registry import EVENT_MODELS
-from nara.shared.events.vocabulary import looks_like_personnummer
+from nara.shared.events.vocabulary import READING, looks_like_personnummer
 
 CONTENT_TYPE = "application/cloudevents+json"
 DATA_CONTENT_TYPE = "application/json"
@@ -137,7 +137,7 @@ def decode_event(raw: bytes) -> DecodedEvent:
     if not isinstance(payload, dict):
         raise UndecodableEvent("invalid_data", "data is missing or not a JSON object")
     try:
-        data = model.model_validate(payload)
+        data = model.model_validate(payload, context={READING: True})
     except ValidationError as error:
         raise UndecodableEvent("invalid_data", f"{event_type}: {_describe(error)}") from None
 

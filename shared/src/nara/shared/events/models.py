@@ -1,7 +1,8 @@
 """The `data` part of every event in the public contract, one pydantic model per event type.
 
 Field names are exactly the contract's. Unknown fields are kept (extra="allow") so that a newer
-producer adding a field does not break an older consumer.
+producer adding a field does not break an older consumer. Every string is an id or code (Identifier,
+HsaId, Pseudonym), a value of a vocabulary, or FreeText; none may carry a personnummer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from nara.shared.events.vocabulary import (
     Channel,
     ContactCloseReason,
     ContactForm,
+    FreeText,
     HsaId,
     Identifier,
     ListingStatus,
@@ -76,7 +78,7 @@ class RuleFired(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     rule_id: Identifier
-    text: str = Field(min_length=1, description="What the rule says, for a person to read.")
+    text: FreeText = Field(min_length=1, description="What the rule says, for a person to read.")
     deciding: bool = Field(False, description="True for the one red flag, rule or override that decided.")
 
 
@@ -93,7 +95,7 @@ class ContactTriaged(EventData):
     guarantee_applies: bool
     guideline_version: Identifier
     rules_fired: list[RuleFired]
-    override_reason: str | None = Field(
+    override_reason: FreeText | None = Field(
         description="The staff's written reason when they overrode the guidelines, else null."
     )
     red_flag_overridden: bool = Field(
@@ -195,7 +197,7 @@ class AppointmentCancelled(EventData):
     appointment_id: Identifier
     contact_id: Identifier | None
     cancelled_by: Actor
-    reason: str
+    reason: FreeText
 
 
 class AppointmentCompleted(EventData):
@@ -239,7 +241,7 @@ class GuaranteeAlert(EventData):
     hours_left: Annotated[float, Field(allow_inf_nan=False)] = Field(
         description="Hours until the deadline; negative once it has passed."
     )
-    reason: str = Field(description="Why the alert was raised, for a person to read.")
+    reason: FreeText = Field(description="Why the alert was raised, for a person to read.")
     measure: Literal["national", "regional"] = Field(
         default="national",
         description="Which limit the alert is about: the national 3 days, or the region's own limit for the "

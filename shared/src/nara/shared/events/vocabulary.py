@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field, ValidationInfo
+
+from nara.shared.free_text import PersonnummerInText
+from nara.shared.redaction import PLACEHOLDER, contains_personnummer, redact_personnummer
 
 
 class Channel(StrEnum):
@@ -139,7 +143,7 @@ def looks_like_personnummer(value: str) -> bool:
 
 def _reject_personnummer(value: str) -> str:
     # The message must not repeat the value: it would put the personnummer in logs and DLQ headers.
-    if looks_like_personnummer(value):
+    if looks_like_personnummer(value) or _is_personnummer(value):
         raise ValueError("looks like a personnummer; events carry the patient's pseudonym only")
     return value
 
@@ -153,6 +157,60 @@ Pseudonym = Annotated[
     AfterValidator(_reject_personnummer),
 ]
 
-HsaId = Annotated[str, Field(min_length=1, description="An HSA-id (care unit or practitioner).")]
+# Validation context of a consumer reading an event (decode_event). An event written before the personnummer
+# rule may still carry one in its text: a consumer applies it with the number replaced, so the state change is
+# not lost and the number goes no further. A producer building an event is refused instead.
+READING = "nara.reading"
 
-Identifier = Annotated[str, Field(min_length=1)]
+
+def _personnummer_rule(found: Callable[[str], bool], redacted: Callable[[str], str]):
+    def check(value: str, info: ValidationInfo) -> str:
+        if not found(value):
+            return value
+        if info.context and info.context.get(READING):
+            return redacted(value)
+        raise PersonnummerInText()
+
+    return check
+
+
+# An HSA-id's organisation number is public, and a sole trader's is their personnummer: only the rest is read.
+_HSA_ORGANISATION = re.compile(r"^SE[0-9]{10}-")
+
+
+def _holder_part(value: str) -> tuple[str, str]:
+    match = _HSA_ORGANISATION.match(value)
+    return (match.group(), value[match.end():]) if match else ("", value)
+
+
+def _hsa_id_holds_personnummer(value: str) -> bool:
+    return contains_personnummer(_holder_part(value)[1])
+
+
+def _hsa_id_redacted(value: str) -> str:
+    organisation, holder = _holder_part(value)
+    return organisation + redact_personnummer(holder)
+
+
+def _is_personnummer(value: str) -> bool:
+    """The whole value is one valid personnummer or samordningsnummer, however it is written."""
+    return redact_personnummer(value.strip()) == PLACEHOLDER
+
+
+FreeText = Annotated[str, AfterValidator(_personnummer_rule(contains_personnummer, redact_personnummer))]
+"""Text a person wrote or reads: no personnummer or samordningsnummer anywhere in it."""
+
+HsaId = Annotated[
+    str,
+    Field(min_length=1, description="An HSA-id (care unit or practitioner)."),
+    # Citizens type a listed unit: whatever they typed must not carry a personnummer onto Kafka.
+    AfterValidator(_personnummer_rule(_hsa_id_holds_personnummer, _hsa_id_redacted)),
+]
+
+Identifier = Annotated[
+    str,
+    Field(min_length=1),
+    # Ids and codes: never a personnummer as the whole value. They are not scanned inside: a UUID's hex digits
+    # would now and then make a valid number, and codes are checked against their lists where they are set.
+    AfterValidator(_personnummer_rule(_is_personnummer, lambda value: PLACEHOLDER)),
+]

@@ -38,6 +38,8 @@ class IdentitySettings(BaseSettings):
     jwt_issuer: str = "nara"
     jwt_audience: str = "nara"
     jwt_leeway_seconds: float = 30.0
+    # However it is signed, no token lives longer than a working day and its night: a stolen one ends.
+    jwt_max_lifetime_seconds: float = 12 * 3600
 
     _public_key: Ed25519PublicKey | RSAPublicKey = PrivateAttr()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -99,13 +100,22 @@ def _check_times(claims: dict, settings: IdentitySettings, now: datetime) -> Non
         if name in claims:
             if isinstance(claims[name], bool) or not isinstance(claims[name], int | float):
                 raise ClaimsDoNotFit(f"The token's '{name}' claim is not a time in seconds; {LOG_IN_AGAIN}.")
+            if not math.isfinite(claims[name]):
+                raise ClaimsDoNotFit(f"The token's '{name}' claim is not a time; {LOG_IN_AGAIN}.")
             times[name] = claims[name]
+    if times.get("nbf", times["exp"]) > times["exp"]:
+        raise ClaimsDoNotFit(f"The token's 'nbf' is after its 'exp', so it is never valid; {LOG_IN_AGAIN}.")
     if moment >= times["exp"] + leeway:
         raise ExpiredToken("The token has expired; log in again.")
     not_before = max(times.get("nbf", moment), times.get("iat", moment))
     if moment < not_before - leeway:
         raise TokenNotYetValid("The token is not valid yet; check that your computer's clock is right, "
                                "then log in again.")
+    # The lifetime counts from issue (or from now, for a token that does not say when it was issued).
+    lifetime = times["exp"] - times.get("iat", moment)
+    if lifetime > settings.jwt_max_lifetime_seconds + leeway:
+        raise ClaimsDoNotFit(f"The token is valid for longer than Nära allows "
+                             f"({settings.jwt_max_lifetime_seconds / 3600:g} hours); {LOG_IN_AGAIN}.")
 
 
 def issue_dev_token(
@@ -123,6 +133,8 @@ def issue_dev_token(
         raise PermissionError("development tokens are not issued when NARA_ENVIRONMENT is production")
     if ttl <= timedelta(0):
         raise ValueError("a token's lifetime must be positive")
+    if ttl.total_seconds() > settings.jwt_max_lifetime_seconds:
+        raise ValueError(f"a token may live at most {settings.jwt_max_lifetime_seconds / 3600:g} hours")
     caller = Caller.of(role, subject, units)
     issued_at = now or datetime.now(UTC)
     claims = {

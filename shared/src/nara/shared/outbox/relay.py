@@ -4,7 +4,8 @@ Several relays may run against one database. Each claims whole shards with sessi
 publishes only its shards' rows, in id order, so one patient's events are never reordered by two relays
 working at once. Relays count each other through a membership lock and hand over shards to share the
 work fairly. A crash loses nothing: a row is marked sent only after Kafka acknowledged it, so the next
-owner of its shard sends it again (consumers are idempotent).
+owner of its shard sends it again (consumers are idempotent). An event Kafka refuses for good (too large,
+invalid) is parked in outbox_parked with its reason, and the relay goes on with the next (see parking.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Counter, Gauge
 
 from ..events.envelope import CONTENT_TYPE
-from .writer import SHARDS, register_local_relay, unregister_local_relay
+from .parking import check_topic, count_parked, park, refusal_reason
+from .writer import KAFKA_MAX_REQUEST_BYTES, SHARDS, register_local_relay, unregister_local_relay
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("nara.outbox")
@@ -40,6 +42,10 @@ RELAY_ERRORS = Counter("nara_outbox_relay_errors_total", "Relay passes that fail
 # CHASE_STEP_SECONDS for CHASE_SECONDS, so the event goes out within milliseconds of the commit.
 CHASE_SECONDS = 0.25
 CHASE_STEP_SECONDS = 0.01
+
+
+class NotSent(Exception):
+    """An event left for the next pass because one before it in the batch failed in a way that may pass."""
 
 
 class OutboxRelay:
@@ -71,13 +77,10 @@ class OutboxRelay:
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._chase_until = 0.0
+        self._producer_spoiled = False
 
     async def start(self) -> None:
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap_servers, client_id=self.client_id,
-            enable_idempotence=True, acks="all", linger_ms=5,
-        )
-        await self._producer.start()
+        await self._start_producer()
         register_local_relay(self._wakeup)
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
@@ -92,6 +95,19 @@ class OutboxRelay:
         if self._producer is not None:
             await self._producer.stop()
 
+    async def _start_producer(self) -> None:
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap_servers, client_id=self.client_id,
+            enable_idempotence=True, acks="all", linger_ms=5, max_request_size=KAFKA_MAX_REQUEST_BYTES,
+        )
+        await self._producer.start()
+        self._producer_spoiled = False
+
+    async def _restart_producer(self) -> None:
+        """A new producer id, so its sequence numbers start afresh."""
+        await self._producer.stop()
+        await self._start_producer()
+
     async def publish_pending(self) -> int:
         """One pass over this relay's shards; returns how many events went out."""
         await self._ensure_control()
@@ -102,24 +118,51 @@ class OutboxRelay:
         if not self.owned_shards:
             return 0
         rows = await self._control.fetch(
-            """SELECT id, topic, message_key, value, headers FROM outbox
+            """SELECT id, event_id, topic, message_key, value, headers FROM outbox
                WHERE published_at IS NULL AND shard = ANY($1::smallint[])
                ORDER BY id LIMIT $2""",
             sorted(self.owned_shards), self.batch_size,
         )
         if rows:
-            await self._send_in_order(rows)
-            await self._mark_published(rows)
+            await self._settle(rows, await self._send_in_order(rows))
         return len(rows)
+
+    async def _settle(self, rows: list[asyncpg.Record], failures: list[BaseException | None]) -> None:
+        """Park what Kafka refused for good, mark what it took, and raise if some must go again.
+
+        A key's events after one that goes again are sent again too, even those Kafka took: the key keeps
+        its order at the price of a duplicate (at least once, as ever; consumers skip what they applied).
+        """
+        refused = [(row, reason, error) for row, error in zip(rows, failures)
+                   if error is not None and (reason := refusal_reason(error)) is not None]
+        if refused:
+            await park(self._control, refused)
+        again: set[str] = set()  # keys with an event that goes again
+        sent = []
+        for row, error in zip(rows, failures):
+            if error is None and row["message_key"] not in again:
+                sent.append(row)
+            elif error is not None and refusal_reason(error) is None:
+                again.add(row["message_key"])
+        await self._mark_published(sent)
+        for row in sent:
+            PUBLISHED.labels(row["topic"]).inc()
+        if self._producer_spoiled:
+            await self._restart_producer()
+        if again:
+            raise next(error for error in failures if error is not None and refusal_reason(error) is None)
 
     async def _mark_published(self, rows: list[asyncpg.Record]) -> None:
         await self._control.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
                                     [row["id"] for row in rows])
 
-    async def _send_in_order(self, rows: list[asyncpg.Record]) -> None:
+    async def _send_in_order(self, rows: list[asyncpg.Record]) -> list[BaseException | None]:
+        """Each row's failure, or None when Kafka acknowledged it. After a failure that may pass, the rest
+        of the batch is not sent (NotSent), so no event of a key overtakes one that will be sent again."""
         spans, deliveries = [], []
+        failures: list[BaseException | None] = [None] * len(rows)
         try:
-            for row in rows:
+            for index, row in enumerate(rows):
                 span = tracer.start_span(
                     f"{row['topic']} publish", kind=SpanKind.PRODUCER,
                     context=propagate.extract(json.loads(row["headers"])),
@@ -131,20 +174,31 @@ class OutboxRelay:
                 propagate.inject(carrier, context=trace.set_span_in_context(span))
                 headers = [("content-type", CONTENT_TYPE.encode()),
                            *((name, value.encode()) for name, value in carrier.items())]
-                # send() only queues; the producer keeps per-partition order, and idempotence keeps retries in place.
-                deliveries.append(await self._producer.send(
-                    row["topic"], value=bytes(row["value"]), key=row["message_key"].encode(), headers=headers))
-            await asyncio.gather(*deliveries)
-        except Exception as error:
-            for span in spans:
-                span.record_exception(error)
-                span.set_status(Status(StatusCode.ERROR))
-            raise
+                try:
+                    check_topic(row["topic"])
+                    # send() only queues; the producer keeps per-partition order, and idempotence keeps retries
+                    # in place. It refuses an event over max_request_size at once.
+                    deliveries.append((index, await self._producer.send(
+                        row["topic"], value=bytes(row["value"]), key=row["message_key"].encode(), headers=headers)))
+                except Exception as error:  # noqa: BLE001 — judged below: parked, or the batch goes again
+                    failures[index] = error
+                    if refusal_reason(error) is None:
+                        failures[index + 1:] = [NotSent()] * (len(rows) - index - 1)
+                        break
+            results = await asyncio.gather(*(delivery for _, delivery in deliveries), return_exceptions=True)
+            for (index, _), result in zip(deliveries, results):
+                if isinstance(result, BaseException):
+                    failures[index] = result
+                    # The idempotent producer does not renumber the batches behind a failed one: every later
+                    # batch of that partition would get OutOfOrderSequenceNumber.
+                    self._producer_spoiled = True
         finally:
-            for span in spans:
+            for span, failure in zip(spans, failures):
+                if failure is not None:
+                    span.record_exception(failure)
+                    span.set_status(Status(StatusCode.ERROR))
                 span.end()
-        for row in rows:
-            PUBLISHED.labels(row["topic"]).inc()
+        return failures
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -222,3 +276,4 @@ class OutboxRelay:
             self.retention,
         )
         PENDING.set(await self._control.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+        await count_parked(self._control)

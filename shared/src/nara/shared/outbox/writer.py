@@ -21,6 +21,23 @@ _local_relay_wakeups: set[asyncio.Event] = set()
 # pg_advisory_xact_lock(class, key): the class keeps our key locks apart from other advisory locks.
 KEY_LOCK_CLASS = 0x6F757462  # "outb"
 
+# The relay's producer refuses a message over this (aiokafka's max_request_size; Kafka's own default for the
+# producer's max.request.size and, near enough, the broker's message.max.bytes). An event is refused before it
+# is written if its key and value come within HEADERS_HEADROOM of it: the relay adds the content type and the
+# trace context as headers, and the record batch has its own overhead.
+KAFKA_MAX_REQUEST_BYTES = 1_048_576
+HEADERS_HEADROOM = 16 * 1024
+MAX_EVENT_BYTES = KAFKA_MAX_REQUEST_BYTES - HEADERS_HEADROOM
+
+
+class EventTooLarge(ValueError):
+    """An event Kafka would refuse: raised before it is written, so the caller's transaction rolls back."""
+
+    def __init__(self, topic: str, size: int) -> None:
+        super().__init__(f"an event of {size} bytes for {topic} is over the outbox's limit of {MAX_EVENT_BYTES} "
+                         "bytes: Kafka would refuse it")
+        self.topic, self.size = topic, size
+
 
 def serialised_insert(first_parameter: int = 1, *, for_each_row_of: str | None = None) -> str:
     """The outbox INSERT, taking the key's lock in its row source so the lock is held before the row's id is
@@ -40,14 +57,15 @@ INSERT_SERIALISED_PER_KEY = serialised_insert()
 
 # Many events in one statement: the rows come in key-lock order (so two such writers never wait on each
 # other in a cycle), every lock is taken before the sort hands rows on to draw their ids, and a key's events
-# keep their given order.
+# keep their given order. An event id already in the outbox is that event, written before: it is not written twice.
 INSERT_MANY_SERIALISED = """
     INSERT INTO outbox (event_id, topic, message_key, shard, value, headers)
     SELECT e.event_id, e.topic, e.message_key, e.shard, e.value, e.headers::jsonb
     FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bytea[], $8::text[])
              WITH ORDINALITY AS e (lock_id, event_id, topic, message_key, shard, value, headers, position)
          CROSS JOIN LATERAL (SELECT pg_advisory_xact_lock($1, e.lock_id)) AS serialised
-    ORDER BY e.position"""
+    ORDER BY e.position
+    ON CONFLICT (event_id) DO NOTHING"""
 
 
 def shard_of(message_key: str) -> int:
@@ -60,7 +78,11 @@ def _key_lock_id(message_key: str) -> int:
 
 def outbox_parameters(*, event_id: str, topic: str, message_key: str, value: bytes,
                       headers: dict[str, str] | None = None) -> tuple:
-    """serialised_insert's parameters for one event, with the current trace context in its headers."""
+    """serialised_insert's parameters for one event, with the current trace context in its headers.
+    EventTooLarge if Kafka could not take it: every writer comes through here, so none can write one."""
+    size = len(value) + len(message_key.encode())
+    if size > MAX_EVENT_BYTES:
+        raise EventTooLarge(topic, size)
     carried = dict(headers or {})
     propagate.inject(carried)  # the request's trace continues in the relay
     return (KEY_LOCK_CLASS, _key_lock_id(message_key), event_id, topic, message_key, shard_of(message_key), value,
@@ -107,13 +129,17 @@ async def add_event_to_outbox(
 
 
 async def add_events_to_outbox(connection: asyncpg.Connection, events: list[tuple[EventData, str, str, datetime]],
-                               ) -> list[str]:
-    """Queue many contract events, each (data, source, subject, time), in one round trip; returns their ids."""
+                               *, event_ids: list[str] | None = None) -> list[str]:
+    """Queue many contract events, each (data, source, subject, time), in one round trip; returns their ids.
+    `event_ids`, when given, are the events' own (one per event); otherwise each gets a new one."""
     _ensure_in_transaction(connection)
     if not events:
         return []
-    rows = [event_parameters(data, source=source, subject=subject, time=time)
-            for data, source, subject, time in events]
+    ids = event_ids if event_ids is not None else [None] * len(events)
+    if len(ids) != len(events):
+        raise ValueError("one event id per event")
+    rows = [event_parameters(data, source=source, subject=subject, time=time, event_id=event_id)
+            for (data, source, subject, time), event_id in zip(events, ids)]
     ordered = sorted(rows, key=lambda row: row[1])  # by key lock; stable, so a key's events keep their order
     await connection.execute(INSERT_MANY_SERIALISED, KEY_LOCK_CLASS,
                              *(list(column) for column in list(zip(*ordered))[1:]))

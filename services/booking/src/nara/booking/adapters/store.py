@@ -178,7 +178,7 @@ async def contact(connection: asyncpg.Connection, contact_id: str) -> TriagedCon
         contact_id=row["contact_id"], patient=row["patient"], unit=row["unit"], sought_at=row["sought_at"],
         guarantee_deadline=row["guarantee_deadline"], care_level=row["care_level"],
         professions=tuple(row["professions"]), closed=row["closed_at"] is not None,
-        offered_within_guarantee=row["offered_within_guarantee"],
+        offered_within_guarantee=row["offered_within_guarantee"], listed_unit=row["listed_unit"],
     )
 
 

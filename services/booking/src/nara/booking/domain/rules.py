@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from nara.shared.clock import STOCKHOLM, to_stockholm
+from nara.shared.free_text import PersonnummerInText
+from nara.shared.redaction import contains_personnummer
 
-from .errors import ContactNotBookable, NoticeTooShort, NotAllowedOnWeb, SlotNotBookable
+from .errors import ContactNotBookable, InvalidRequest, NoticeTooShort, NotAllowedOnWeb, SlotNotBookable
 from .schedule import TimeType
 
 # Care levels that must not wait for a booked time: the pages show the triage's advice instead.
@@ -32,10 +34,15 @@ class TriagedContact:
     professions: tuple[str, ...]
     closed: bool
     offered_within_guarantee: bool
+    listed_unit: str | None = None
 
     @property
     def triaged(self) -> bool:
         return self.care_level is not None
+
+    def seen_at_any(self, units: tuple[str, ...]) -> bool:
+        """Staff work with a contact sought at, or listed at, one of their units; not with another unit's."""
+        return any(unit in units for unit in (self.unit, self.listed_unit) if unit is not None)
 
 
 def latest_start_for(contact: TriagedContact, now: datetime) -> datetime | None:
@@ -44,6 +51,13 @@ def latest_start_for(contact: TriagedContact, now: datetime) -> datetime | None:
         tomorrow = to_stockholm(now).date() + timedelta(days=1)
         return datetime.combine(tomorrow, time(0), STOCKHOLM).astimezone(UTC)
     return None
+
+
+def may_use_contact(contact: TriagedContact, patient: str | None, staff_units: tuple[str, ...] | None) -> bool:
+    """A contact serves its own patient only, and staff only where it was sought or listed (`staff_units`)."""
+    if patient is not None and contact.patient is not None and contact.patient != patient:
+        return False
+    return staff_units is None or contact.seen_at_any(staff_units)
 
 
 def ensure_contact_may_book(contact: TriagedContact, patient: str, time_type: TimeType, slot_start: datetime,
@@ -88,6 +102,12 @@ def ensure_citizen_may_change(action: str, time_type: TimeType, slot_start: date
         raise NoticeTooShort(
             f"Det är för sent att {verb} på webben: det måste göras minst {hours} timmar före besöket. "
             "Ring din vårdcentral.")
+
+
+def ensure_no_personnummer(text: str | None) -> None:
+    """What a person writes is kept and told on (a cancel reason travels in its event): never a personnummer."""
+    if text and contains_personnummer(text):
+        raise InvalidRequest(str(PersonnummerInText()))
 
 
 def patient_chose_to_wait(contact: TriagedContact | None, slot_end: datetime, booked_by_patient: bool) -> bool:

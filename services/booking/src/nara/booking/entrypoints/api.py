@@ -8,40 +8,48 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from nara.shared.clock import STOCKHOLM
 from nara.shared.identity import CurrentCaller, record_staff_read
 from nara.shared.personnummer import InvalidPersonnummer
+from nara.shared.web.problems import problem_responses
 
 from ..domain.errors import BookingRefused
 from ..service import appointments as use_cases
 from ..service.actors import Actor
 from ..service.records import appointments_at_units, appointments_of_patient
 from ..service.search import SlotQuery, care_units, free_slots
+from .fields import Code, ContactId, HsaId, PageNumber, Personnummer, Reason, SearchMoment, SlotPageSize
 from .guardians import child_of, with_wards
-from .transactions import refusal_body, run_in_transaction
+from .transactions import MAX_KEY_LENGTH, refusal, run_in_transaction
 from .views import appointment_view, slot_page_view
 
 router = APIRouter(prefix="/api/v1", tags=["booking"])
 STAFF_ROLES = {"reception", "clinician", "admin"}
 IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key",
+    alias="Idempotency-Key", max_length=MAX_KEY_LENGTH,
     description="A repeated request with the same key gets the first answer (for BOOKING_IDEMPOTENCY_RETENTION_HOURS, "
                 "7 days by default).")]
 
 
+def answers(*statuses: int) -> dict:
+    """The problem statuses a route answers besides 400, 413 and 422 (every path's): always 401 without a login."""
+    return problem_responses(401, *statuses)
+
+
 class HoldRequest(BaseModel):
     slot_id: uuid.UUID
-    contact_id: str | None = None
+    contact_id: ContactId | None = None
 
 
 class BookRequest(BaseModel):
     slot_id: uuid.UUID
-    contact_id: str | None = None
-    patient: str | None = Field(None, description="The personnummer of the patient booked for: staff for anyone at "
-                                "their units, a citizen for their own child under 18 (vårdnadshavare).")
-    reason: str | None = Field(None, max_length=500)
+    contact_id: ContactId | None = None
+    patient: Personnummer | None = Field(None, description="The personnummer of the patient booked for: staff for "
+                                         "anyone at their units, a citizen for their own child under 18 "
+                                         "(vårdnadshavare).")
+    reason: Reason | None = Field(None, description="What the visit is about; no personnummer.")
 
 
 class RebookRequest(BaseModel):
@@ -49,7 +57,8 @@ class RebookRequest(BaseModel):
 
 
 class CancelRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Annotated[Reason, StringConstraints(min_length=1)] = Field(
+        description="Why the time is cancelled; it travels in the cancelled event, so no personnummer.")
 
 
 class CompleteRequest(BaseModel):
@@ -79,35 +88,35 @@ def pool_of(request: Request):
     return request.app.state.pool
 
 
-@router.get("/units")
+@router.get("/units", responses=answers())
 async def list_units(request: Request, _: CurrentCaller) -> list[dict]:
     """Care units: HSA-id, name, address and opening hours."""
     async with pool_of(request).acquire() as connection:
         return await care_units(connection)
 
 
-@router.get("/slots")
+@router.get("/slots", responses=answers(403, 404, 409))
 async def list_free_slots(
     request: Request, actor: CurrentActor, now: Now,
-    unit: str, profession: str | None = None, contact_form: str | None = None,
-    date_from: Annotated[datetime | None, Query(alias="from")] = None,
-    date_to: Annotated[datetime | None, Query(alias="to")] = None,
-    contact_id: str | None = None, page: int = 1, page_size: int = 20,
+    unit: HsaId, profession: Code | None = None, contact_form: Code | None = None,
+    date_from: Annotated[SearchMoment | None, Query(alias="from", description="Default: now")] = None,
+    date_to: Annotated[SearchMoment | None, Query(alias="to", description="Default: 14 days after `from`")] = None,
+    contact_id: ContactId | None = None, page: PageNumber = 1, page_size: SlotPageSize = 20,
 ) -> JSONResponse:
     """Free slots, earliest first; within the guarantee and with the patient's fixed care contacts first."""
-    start = _aware(date_from) or now
-    query = SlotQuery(unit, start, _aware(date_to) or start + timedelta(days=14), profession, contact_form,
+    start = date_from or now
+    query = SlotQuery(unit, start, date_to or start + timedelta(days=14), profession, contact_form,
                       contact_id, page, page_size)
     async with pool_of(request).acquire() as connection, connection.transaction():
         try:
             page_found = await free_slots(connection, query, patient=None if actor.is_staff else actor.id,
-                                          by_staff=actor.is_staff, now=now)
+                                          by_staff=actor.is_staff, now=now, units=actor.units)
         except BookingRefused as refused:
-            return JSONResponse(refusal_body(refused), status_code=refused.status)
+            return refusal(refused)
     return JSONResponse(slot_page_view(page_found))
 
 
-@router.post("/holds", status_code=201)
+@router.post("/holds", status_code=201, responses=answers(403, 404, 409))
 async def hold_slot(request: Request, body: HoldRequest, actor: CurrentActor, now: Now,
                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Hold a slot for a few minutes while the person confirms; it lapses by itself."""
@@ -122,7 +131,7 @@ async def hold_slot(request: Request, body: HoldRequest, actor: CurrentActor, no
                                     success_status=201)
 
 
-@router.post("/appointments", status_code=201)
+@router.post("/appointments", status_code=201, responses=answers(403, 404, 409, 503))
 async def book_appointment(request: Request, body: BookRequest, actor: CurrentActor, now: Now,
                            idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Book a slot. Staff name the patient (tid i handen); citizens book for themselves or their child."""
@@ -139,11 +148,12 @@ async def book_appointment(request: Request, body: BookRequest, actor: CurrentAc
                                     success_status=201)
 
 
-@router.get("/appointments")
+@router.get("/appointments", responses=answers(403, 503))
 async def list_appointments(request: Request, actor: CurrentActor, caller: CurrentCaller, now: Now,
-                            patient: str | None = Query(None, description="A citizen's child (personnummer)"),
-                            contact_id: str | None = Query(None, max_length=100,
-                                                           description="Staff: only this contact's appointments")
+                            patient: Annotated[Personnummer | None, Query(
+                                description="A citizen's child (personnummer)")] = None,
+                            contact_id: Annotated[ContactId | None, Query(
+                                description="Staff: only this contact's appointments")] = None,
                             ) -> list[dict]:
     """A citizen's own appointments (or, with `patient`, their child's), or the appointments at a staff member's
     units from today on (with `contact_id`, only that contact's); every one staff see is access-logged."""
@@ -161,7 +171,7 @@ async def list_appointments(request: Request, actor: CurrentActor, caller: Curre
         return [appointment_view(a) for a in found]
 
 
-@router.get("/appointments/{appointment_id}")
+@router.get("/appointments/{appointment_id}", responses=answers(403, 404))
 async def get_appointment(request: Request, appointment_id: uuid.UUID, actor: CurrentActor, caller: CurrentCaller,
                           now: Now) -> JSONResponse:
     """One appointment with its rebooking history; another person's answers 404."""
@@ -170,7 +180,7 @@ async def get_appointment(request: Request, appointment_id: uuid.UUID, actor: Cu
         try:
             found = await use_cases.visible_appointment(connection, actor, appointment_id)
         except BookingRefused as refused:
-            return JSONResponse(refusal_body(refused), status_code=refused.status)
+            return refusal(refused)
         history = [a for a in await appointments_of_patient(connection, found.patient) if a.lineage == found.lineage]
         if actor.is_staff:
             await record_staff_read(connection, caller, patient=found.patient, action="read appointment",
@@ -178,7 +188,7 @@ async def get_appointment(request: Request, appointment_id: uuid.UUID, actor: Cu
     return JSONResponse(appointment_view(found, history))
 
 
-@router.post("/appointments/{appointment_id}/rebook")
+@router.post("/appointments/{appointment_id}/rebook", responses=answers(403, 404, 409))
 async def rebook_appointment(request: Request, appointment_id: uuid.UUID, body: RebookRequest, actor: CurrentActor,
                              now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Move to another slot at the same unit, atomically."""
@@ -193,7 +203,7 @@ async def rebook_appointment(request: Request, appointment_id: uuid.UUID, body: 
                                     now=now)
 
 
-@router.post("/appointments/{appointment_id}/cancel")
+@router.post("/appointments/{appointment_id}/cancel", responses=answers(403, 404, 409))
 async def cancel_appointment(request: Request, appointment_id: uuid.UUID, body: CancelRequest, actor: CurrentActor,
                              now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Cancel with a reason; citizens within the time type's notice, staff at any time."""
@@ -206,7 +216,7 @@ async def cancel_appointment(request: Request, appointment_id: uuid.UUID, body: 
                                     request={"op": "cancel", "id": str(appointment_id), **body.model_dump()}, now=now)
 
 
-@router.post("/appointments/{appointment_id}/complete")
+@router.post("/appointments/{appointment_id}/complete", responses=answers(403, 404, 409))
 async def complete_appointment(request: Request, appointment_id: uuid.UUID, body: CompleteRequest,
                                actor: CurrentActor, now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Staff only: the visit took place, with whether a medical assessment was made."""
@@ -219,7 +229,7 @@ async def complete_appointment(request: Request, appointment_id: uuid.UUID, body
                                     now=now)
 
 
-@router.post("/appointments/{appointment_id}/no-show")
+@router.post("/appointments/{appointment_id}/no-show", responses=answers(403, 404, 409))
 async def record_no_show(request: Request, appointment_id: uuid.UUID, actor: CurrentActor, now: Now,
                          idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Staff only: the patient did not come."""
@@ -241,10 +251,3 @@ async def _patient_for(request: Request, actor: Actor, personnummer: str | None)
         return actor, request.app.state.pseudonymiser.pseudonym(personnummer)
     except InvalidPersonnummer as invalid:
         raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """A date without a zone is read as Stockholm time, as people mean it."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=STOCKHOLM)
-    return value

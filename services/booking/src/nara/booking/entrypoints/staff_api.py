@@ -12,37 +12,39 @@ from nara.shared.identity import CurrentCaller, record_staff_read
 from nara.shared.personnummer import InvalidPersonnummer
 
 from ..service import schedule
-from .api import CurrentActor, Now, pool_of
+from .api import CurrentActor, Now, answers, pool_of
+from .fields import HsaId, Personnummer
 from .transactions import run_in_transaction
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 
 
 class PatientRequest(BaseModel):
-    patient: str  # the personnummer, in the body so it never lands in a URL or an access log line
+    patient: Personnummer  # in the body so it never lands in a URL or an access log line
 
 
 class FixedCareContactRequest(PatientRequest):
-    practitioner: str
+    practitioner: HsaId
     fixed_doctor: bool = False
 
 
-@router.post("/slots/{slot_id}/block")
+@router.post("/slots/{slot_id}/block", responses=answers(403, 404))
 async def block_slot(request: Request, slot_id: uuid.UUID, actor: CurrentActor, now: Now) -> JSONResponse:
     """Staff: no new bookings on this slot; existing ones stay."""
     return await _set_blocked(request, slot_id, actor, now, True)
 
 
-@router.post("/slots/{slot_id}/unblock")
+@router.post("/slots/{slot_id}/unblock", responses=answers(403, 404))
 async def unblock_slot(request: Request, slot_id: uuid.UUID, actor: CurrentActor, now: Now) -> JSONResponse:
     """Staff: open a blocked slot again."""
     return await _set_blocked(request, slot_id, actor, now, False)
 
 
-@router.put("/fixed-care-contacts")
+@router.put("/fixed-care-contacts", responses=answers(403, 404))
 async def record_fixed_care_contact(request: Request, body: FixedCareContactRequest, actor: CurrentActor,
                                     now: Now) -> JSONResponse:
-    """Staff: make a practitioner one of the patient's fixed care contacts (at most nine, plus one doctor)."""
+    """Staff: make a practitioner one of the patient's fixed care contacts (at most nine, plus one doctor);
+    the answer lists those at the staff member's units."""
     patient = _staff_patient(request, actor, body.patient)
 
     async def action(connection):
@@ -54,18 +56,18 @@ async def record_fixed_care_contact(request: Request, body: FixedCareContactRequ
                                     now=now)
 
 
-@router.post("/fixed-care-contacts/list")
+@router.post("/fixed-care-contacts/list", responses=answers(403))
 async def list_fixed_care_contacts(request: Request, body: PatientRequest, actor: CurrentActor, caller: CurrentCaller,
                                    now: Now) -> list[dict]:
-    """Staff: a patient's fixed care contacts; the read is access-logged."""
+    """Staff: a patient's fixed care contacts at the staff member's own units; the read is access-logged."""
     patient = _staff_patient(request, actor, body.patient)
     async with pool_of(request).acquire() as connection, connection.transaction():
         await record_staff_read(connection, caller, patient=patient, action="read fixed care contacts",
                                 resource="fixed-care-contacts", at=now)
-        return await schedule.fixed_care_contacts(connection, patient)
+        return await schedule.fixed_care_contacts(connection, patient, actor.units)
 
 
-@router.post("/fixed-care-contacts/remove")
+@router.post("/fixed-care-contacts/remove", responses=answers(403, 404))
 async def remove_fixed_care_contact(request: Request, body: FixedCareContactRequest, actor: CurrentActor,
                                     now: Now) -> JSONResponse:
     patient = _staff_patient(request, actor, body.patient)

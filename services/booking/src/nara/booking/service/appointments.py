@@ -57,6 +57,8 @@ async def hold(connection: asyncpg.Connection, actor: Actor, slot_id: uuid.UUID,
     patient = patient or actor.id
     _ensure_acts_for(actor, patient)
     slot = await _bookable_slot(connection, slot_id, now)
+    if actor.is_staff and slot.unit not in actor.units:
+        raise NotFound("Vi hittar inte den tiden på dina enheter.")
     await _contact_for(connection, contact_id, patient, slot, now, actor)  # only what the person may book
     await store.drop_holds_of(connection, patient)
     if not await store.take_seat(connection, slot.id, patient, now):
@@ -137,6 +139,7 @@ async def cancel(connection: asyncpg.Connection, actor: Actor, appointment_id: u
                  now: datetime) -> AppointmentRecord:
     if not reason or not reason.strip():
         raise InvalidRequest("Skriv varför tiden avbokas.")
+    rules.ensure_no_personnummer(reason)
     current = await _active_appointment(connection, actor, appointment_id)
     if not actor.is_staff:
         slot = await store.slot(connection, current.slot_id)
@@ -212,7 +215,9 @@ async def _bookable_slot(connection, slot_id: uuid.UUID, now: datetime, *, lock_
 async def _contact_for(connection, contact_id: str | None, patient: str, slot: store.Slot, now: datetime,
                        actor: Actor) -> rules.TriagedContact | None:
     contact = await store.contact(connection, contact_id) if contact_id else None
-    if contact_id and contact is None:
+    staff_units = actor.units if actor.is_staff else None
+    # Another patient's contact, or another unit's, is answered as one not known yet: never a hint that it exists.
+    if contact_id and (contact is None or not rules.may_use_contact(contact, patient, staff_units)):
         raise NotFound("Vi hittar inte din bedömning än. Vänta en stund och försök igen.")
     if contact is not None and not actor.is_staff:
         rules.ensure_contact_may_book(contact, patient, slot.time_type, slot.start_at, now)
@@ -228,6 +233,7 @@ def _ensure_acts_for(actor: Actor, patient: str) -> None:
 def _ensure_reason(time_type, reason: str | None) -> None:
     if time_type.reason_required and not (reason and reason.strip()):
         raise InvalidRequest("Skriv kort vad besöket gäller. Det behövs för den här tiden.")
+    rules.ensure_no_personnummer(reason)
 
 
 async def _secure_seat(connection, slot: store.Slot, patient: str, now: datetime) -> None:

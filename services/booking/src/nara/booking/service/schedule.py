@@ -62,7 +62,7 @@ async def record_fixed_care_contact(connection: asyncpg.Connection, actor: Actor
     if others > MAX_FIXED_CARE_CONTACTS:
         raise InvalidRequest(f"En patient kan ha högst {MAX_FIXED_CARE_CONTACTS} fasta vårdkontakter och en fast "
                              "läkarkontakt. Ta bort en först.")
-    return await fixed_care_contacts(connection, patient)
+    return await fixed_care_contacts(connection, patient, actor.units)
 
 
 async def remove_fixed_care_contact(connection: asyncpg.Connection, actor: Actor, *, patient: str,
@@ -72,13 +72,15 @@ async def remove_fixed_care_contact(connection: asyncpg.Connection, actor: Actor
         raise NotFound("Vi hittar ingen sådan fast vårdkontakt på dina enheter.")
     await connection.execute("DELETE FROM fixed_care_contacts WHERE patient = $1 AND practitioner = $2",
                              patient, practitioner)
-    return await fixed_care_contacts(connection, patient)
+    return await fixed_care_contacts(connection, patient, actor.units)
 
 
-async def fixed_care_contacts(connection: asyncpg.Connection, patient: str) -> list[dict]:
+async def fixed_care_contacts(connection: asyncpg.Connection, patient: str, units: tuple[str, ...]) -> list[dict]:
+    """The patient's fixed care contacts at these units: staff see their own units' care, never another's."""
     rows = await connection.fetch(
         """SELECT f.practitioner, p.name, p.profession, p.unit, f.is_fixed_doctor FROM fixed_care_contacts f
-           JOIN practitioners p ON p.hsa_id = f.practitioner WHERE f.patient = $1 ORDER BY f.is_fixed_doctor DESC, p.name""",
-        patient)
+           JOIN practitioners p ON p.hsa_id = f.practitioner WHERE f.patient = $1 AND p.unit = ANY($2::text[])
+           ORDER BY f.is_fixed_doctor DESC, p.name""",
+        patient, list(units))
     return [{"practitioner": r["practitioner"], "name": r["name"], "profession": r["profession"], "unit": r["unit"],
              "fixed_doctor": r["is_fixed_doctor"]} for r in rows]

@@ -50,12 +50,13 @@ class SlotPage:
 
 
 async def free_slots(connection: asyncpg.Connection, query: SlotQuery, *, patient: str | None, by_staff: bool,
-                     now: datetime) -> SlotPage:
+                     now: datetime, units: tuple[str, ...] = ()) -> SlotPage:
+    """`units`: the staff member's; a contact sought or listed elsewhere is not theirs to search for."""
     if query.date_to <= query.date_from:
         raise InvalidRequest("Slutdatumet måste komma efter startdatumet.")
     if not 1 <= query.page_size <= 100 or query.page < 1:
         raise InvalidRequest("Sidan måste vara 1 eller mer, och sidstorleken mellan 1 och 100.")
-    contact = await _contact(connection, query.contact_id, patient, by_staff)
+    contact = await _contact(connection, query.contact_id, patient, units if by_staff else None)
     professions = list(contact.professions) if contact is not None else None
     latest = rules.latest_start_for(contact, now) if contact is not None else None
     deadline = contact.guarantee_deadline if contact is not None else None
@@ -91,11 +92,13 @@ async def free_slots(connection: asyncpg.Connection, query: SlotQuery, *, patien
     return SlotPage(slots, query.page, has_more=len(rows) > query.page_size)
 
 
-async def _contact(connection, contact_id: str | None, patient: str | None, by_staff: bool):
+async def _contact(connection, contact_id: str | None, patient: str | None, staff_units: tuple[str, ...] | None):
     if contact_id is None:
         return None
+    by_staff = staff_units is not None
     contact = await store.contact(connection, contact_id)
-    if contact is None or (not by_staff and contact.patient not in (None, patient)):
+    # Another's contact is answered as one not known yet: never a hint that it exists.
+    if contact is None or not rules.may_use_contact(contact, None if by_staff else patient, staff_units):
         raise NotFound("Vi hittar inte din bedömning än. Vänta en stund och försök igen.")
     if not contact.triaged:
         raise ContactNotBookable("Ärendet är inte bedömt än. Svara på frågorna först, så visar vi vilka tider som passar.")

@@ -22,6 +22,7 @@ from .facts import ContactFacts
 from .units import UnitInfo, unit_info
 
 MINIMUM_GROUP = 20  # SKR publishes no group of fewer contacts
+EARLIEST_MONTH, LATEST_MONTH = "2000-01", "2099-12"
 ALL = "all"
 UNKNOWN = "unknown"
 PHONE_CHANNELS = frozenset({"phone_unit", "phone_1177"})
@@ -135,9 +136,12 @@ def record_row(contact: AssessedContact, units: dict[str, UnitInfo]) -> list[str
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """'2026-11' as the Stockholm month's first instant and the next month's; ValueError for anything else."""
+    """'2026-11' as the Stockholm month's first instant and the next month's; ValueError for anything else, and
+    for a month outside 2000-01..2099-12 (the calendar Nära reasons about: year 1 cannot even be stored)."""
     year, _, number = month.partition("-")
-    if len(year) != 4 or len(number) != 2 or not (year.isdigit() and number.isdigit()) or not 1 <= int(number) <= 12:
+    if len(year) != 4 or len(number) != 2 or not (year.isascii() and year.isdigit() and number.isascii()
+                                                  and number.isdigit()) or not 1 <= int(number) <= 12 \
+            or not EARLIEST_MONTH <= month <= LATEST_MONTH:
         raise ValueError(month)
     first = datetime(int(year), int(number), 1, tzinfo=STOCKHOLM)
     following = datetime(int(year) + int(number) // 12, int(number) % 12 + 1, 1, tzinfo=STOCKHOLM)

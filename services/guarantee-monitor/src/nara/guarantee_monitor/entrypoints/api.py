@@ -6,7 +6,8 @@ import asyncio
 import csv
 import io
 import json
-from datetime import datetime
+import re
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -14,17 +15,19 @@ from fastapi.responses import Response, StreamingResponse
 
 from nara.shared.care_guarantee import NATIONAL_DAYS, wait_days
 from nara.shared.identity import Caller, CurrentCaller
+from nara.shared.web.problems import problem_responses
 
 from ..domain.clock import state_at
 from ..domain.facts import ContactFacts
 from ..service.compliance import compliance, same_day_contact
-from .problems import problem_response
+from .params import ContactFormParam, From, ListingParam, ProfessionParam, StatusParam, To, UnitParam, own_unit, \
+    period
 
-ERRORS = {401: problem_response("No login, or the token is not valid"),
-          403: problem_response("Not for this role"), 422: problem_response("A parameter cannot be read")}
-router = APIRouter(prefix="/api/v1", tags=["guarantee"], responses=ERRORS)
-STATUSES = {"on_track", "at_risk", "breached", "assessed", "not_covered", "patient_chosen_wait"}
-LISTINGS = {"here", "elsewhere", "unknown"}
+# Besides 400, 413 and 422, which every path of every service documents.
+router = APIRouter(prefix="/api/v1", tags=["guarantee"], responses=problem_responses(401, 403))
+CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}}
+TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+MAX_EVENT_ID = 2**63 - 1  # alerts.id is a bigint
 
 
 def staff_caller(caller: CurrentCaller) -> Caller:
@@ -39,7 +42,8 @@ Staff = Annotated[Caller, Depends(staff_caller)]
 def clock_view(row, trace_url_template: str) -> dict:
     """A clock as the API and /ops show it: the national measure's fields at the top (compliance and the national
     report read those), and both measures side by side under `measures`."""
-    trace_id = row["last_traceparent"].split("-")[1] if row["last_traceparent"] else None
+    found = TRACEPARENT.match(row["last_traceparent"] or "")  # a producer's header: never trusted to be well formed
+    trace_id = found.group(1) if found else None
     national = _measure(NATIONAL_DAYS, row["deadline"], row["status"], row["status_reason"], row["now"])
     regional = None
     if row["regional_status"] is not None:
@@ -71,16 +75,13 @@ def _measure(days, deadline, status, reason, now) -> dict:
 
 
 @router.get("/clocks")
-async def list_clocks(request: Request, caller: Staff, status: str | None = None, unit: str | None = None,
-                      listing: str | None = None, open_only: Annotated[bool, Query(alias="open")] = False,
+async def list_clocks(request: Request, caller: Staff, status: StatusParam = None, unit: UnitParam = None,
+                      listing: ListingParam = None, open_only: Annotated[bool, Query(alias="open")] = False,
                       limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict]:
     """Contacts and their clocks; at-risk and breached ones most urgent first. `listing=unknown` gives the
     contacts whose listing staff have to resolve ("listning okänd"); `open=true` only contacts neither
     assessed nor closed (the console's queue)."""
-    if status is not None and status not in STATUSES:
-        raise HTTPException(422, f"Okänd status '{status}'. Välj en av: {', '.join(sorted(STATUSES))}.")
-    if listing is not None and listing not in LISTINGS:
-        raise HTTPException(422, f"Okänd listning '{listing}'. Välj en av: {', '.join(sorted(LISTINGS))}.")
+    own_unit(caller, unit)
     rows = await request.app.state.pool.fetch(
         """SELECT *, $5::timestamptz AS now FROM clocks
            WHERE status IS NOT NULL AND unit = ANY($1::text[]) AND ($2::text IS NULL OR status = $2)
@@ -92,12 +93,14 @@ async def list_clocks(request: Request, caller: Staff, status: str | None = None
     return [clock_view(row, template) for row in rows]
 
 
-@router.get("/clocks/{contact_id}", responses={404: problem_response("No such clock at the caller's units")})
-async def one_clock(request: Request, contact_id: str, caller: Staff) -> dict:
-    """One clock, with the history of its status (the regional measure's beside it, where there is one)."""
+@router.get("/clocks/{contact_id}", responses=problem_responses(404))
+async def one_clock(request: Request, contact_id: uuid.UUID, caller: Staff) -> dict:
+    """One clock, with the history of its status (the regional measure's beside it, where there is one). 404 for
+    a contact the monitor has not heard of, or one at another unit."""
     now = request.app.state.clock.now()
+    key = str(contact_id)  # triage's ids are UUIDs, stored as text in their canonical form
     row = await request.app.state.pool.fetchrow("SELECT *, $2::timestamptz AS now FROM clocks WHERE contact_id = $1",
-                                                contact_id, now)
+                                                key, now)
     if row is None or row["status"] is None or row["unit"] not in caller.units:
         raise HTTPException(404, "Vi hittar ingen sådan klocka på dina enheter.")
     facts = ContactFacts.from_json(json.loads(row["facts"]))
@@ -109,36 +112,49 @@ async def one_clock(request: Request, contact_id: str, caller: Staff) -> dict:
             history.append({"at": moment.isoformat(), "status": state.status, "reason": state.reason,
                             "regional_status": regional})
             last = (state.status, state.reason, regional)
-    alerts = await request.app.state.pool.fetch("SELECT * FROM alerts WHERE contact_id = $1 ORDER BY at, id",
-                                                contact_id)
+    alerts = await request.app.state.pool.fetch("SELECT * FROM alerts WHERE contact_id = $1 ORDER BY at, id", key)
     return {**clock_view(row, request.app.state.settings.trace_url_template), "history": history,
             "alerts": [_alert_view(a) for a in alerts]}
 
 
 @router.get("/alerts")
-async def list_alerts(request: Request, caller: Staff, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
-    """Alerts, newest first."""
+async def list_alerts(request: Request, caller: Staff, unit: UnitParam = None,
+                      limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+    """Alerts at the caller's units (or the one `unit` of theirs), newest first."""
+    own_unit(caller, unit)
     rows = await request.app.state.pool.fetch(
-        "SELECT * FROM alerts WHERE unit = ANY($1::text[]) ORDER BY id DESC LIMIT $2", list(caller.units), limit)
+        "SELECT * FROM alerts WHERE unit = ANY($1::text[]) ORDER BY id DESC LIMIT $2", _units(caller, unit), limit)
     return [_alert_view(row) for row in rows]
 
 
 @router.get("/alerts/stream", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}, "description": "Alerts as they are raised"}})
-async def stream_alerts(request: Request, caller: Staff) -> StreamingResponse:
-    """New alerts as server-sent events; a reconnecting client resumes after its Last-Event-ID."""
-    return await alert_stream(request, caller)
+            responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
+                             "description": "Alerts as they are raised"}})
+async def stream_alerts(request: Request, caller: Staff, unit: UnitParam = None) -> StreamingResponse:
+    """New alerts at the caller's units (or the one `unit` of theirs) as server-sent events; a reconnecting
+    client resumes after its Last-Event-ID (one it cannot have had starts afresh)."""
+    own_unit(caller, unit)
+    return await alert_stream(request, caller, unit=unit)
 
 
-async def alert_stream(request: Request, caller: Caller, *, clock_changes: bool = False) -> StreamingResponse:
+def _last_event_id(request: Request) -> int | None:
+    """The Last-Event-ID a reconnecting browser sends; anything but an id an alert could have means none."""
+    text = request.headers.get("last-event-id") or ""
+    ok = text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_EVENT_ID
+    return int(text) if ok else None
+
+
+def _units(caller: Caller, unit: str | None) -> list[str]:
+    return [unit] if unit is not None else list(caller.units)
+
+
+async def alert_stream(request: Request, caller: Caller, *, clock_changes: bool = False,
+                       unit: str | None = None) -> StreamingResponse:
     """The alert stream; with `clock_changes`, also an event `clocks` (no id) whenever a clock of the caller's
     units changed, such as an assessment that raises no alert, so a page showing counts can refresh them."""
-    try:
-        last_id = int(request.headers.get("last-event-id") or 0)
-    except ValueError:
-        last_id = 0
-    pool, units = request.app.state.pool, list(caller.units)
-    if not last_id:
+    last_id = _last_event_id(request)
+    pool, units = request.app.state.pool, _units(caller, unit)
+    if last_id is None:  # a new client: from now on
         last_id = await pool.fetchval("SELECT coalesce(max(id), 0) FROM alerts")
 
     async def events():
@@ -168,14 +184,15 @@ async def latest_change(pool, units: list[str]) -> int | None:
 
 
 @router.get("/compliance")
-async def compliance_report(request: Request, caller: Staff, date_from: Annotated[datetime | None, Query(alias="from")] = None,
-                            date_to: Annotated[datetime | None, Query(alias="to")] = None, unit: str | None = None,
-                            profession: str | None = None, contact_form: str | None = None,
-                            include_small_groups: bool = False) -> dict:
+async def compliance_report(request: Request, caller: Staff, date_from: From = None, date_to: To = None,
+                            unit: UnitParam = None, profession: ProfessionParam = None,
+                            contact_form: ContactFormParam = None, include_small_groups: bool = False) -> dict:
     """The share of medical assessments within the national guarantee (3 days), per month, unit, profession and
     contact form; beside it the "0": the share of phone contacts given contact the same day, per unit and month.
     Groups under 20 are hidden as published; `include_small_groups` shows the caller's own units' small groups
     too, still marked `hidden` (they would be hidden when published)."""
+    own_unit(caller, unit)
+    period(date_from, date_to)
     async with request.app.state.pool.acquire() as connection:
         rows, totals = await compliance(connection, units=tuple(caller.units), date_from=date_from, date_to=date_to,
                                         unit=unit, profession=profession, contact_form=contact_form)
@@ -185,10 +202,14 @@ async def compliance_report(request: Request, caller: Staff, date_from: Annotate
             "same_day_contact": [row.as_dict(include_small_groups) for row in same_day]}
 
 
-@router.get("/compliance.csv")
-async def compliance_csv(request: Request, caller: Staff, date_from: Annotated[datetime | None, Query(alias="from")] = None,
-                         date_to: Annotated[datetime | None, Query(alias="to")] = None, unit: str | None = None,
-                         profession: str | None = None, contact_form: str | None = None) -> Response:
+@router.get("/compliance.csv", response_class=Response,
+            responses={200: {**CSV, "description": "One row per unit, month, profession and contact form"}})
+async def compliance_csv(request: Request, caller: Staff, date_from: From = None, date_to: To = None,
+                         unit: UnitParam = None, profession: ProfessionParam = None,
+                         contact_form: ContactFormParam = None) -> Response:
+    """The compliance rows as a CSV file; a hidden group's counts are blank."""
+    own_unit(caller, unit)
+    period(date_from, date_to)
     async with request.app.state.pool.acquire() as connection:
         rows, _ = await compliance(connection, units=tuple(caller.units), date_from=date_from, date_to=date_to,
                                    unit=unit, profession=profession, contact_form=contact_form)

@@ -4,31 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from nara.shared.identity import Caller
 from nara.shared.identity.dependencies import require_roles
+from nara.shared.web.problems import problem_responses
 
-from ..domain.reporting import month_bounds
 from ..service.reports import skr_csv, skr_records_csv, skr_report
-from .problems import problem_response
+from .api import CSV
+from .params import Month
 
-CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}}
-router = APIRouter(prefix="/api/v1/reports", tags=["national report"], responses={
-    400: problem_response("The month is not YYYY-MM"), 401: problem_response("No login, or the token is not valid"),
-    403: problem_response("Only operations and administrators"), 422: problem_response("No month given")})
+# 403 for other roles than operations and administrators; 422 for a month missing, unreadable or off the calendar.
+router = APIRouter(prefix="/api/v1/reports", tags=["national report"], responses=problem_responses(401, 403))
 Reporter = Annotated[Caller, Depends(require_roles("ops", "admin"))]
-Month = Annotated[str, Query(description="The month, YYYY-MM, in Europe/Stockholm.", examples=["2026-11"])]
-
-
-def _checked(month: str) -> str:
-    try:
-        month_bounds(month)
-    except ValueError:
-        raise HTTPException(400, f"Månaden '{month}' går inte att läsa. Ange den som ÅÅÅÅ-MM, "
-                                 "till exempel 2026-11.") from None
-    return month
 
 
 def _csv(text: str, filename: str) -> Response:
@@ -46,7 +35,6 @@ async def skr_groups(request: Request, caller: Reporter, month: Month) -> Respon
     each unit's groups comes its total row (profession, contact_form, sex and age_group "all"), and last each
     region's total row (unit_hsa_id "all"); a hidden group's counts are its total less the published groups.
     """
-    month = _checked(month)
     async with request.app.state.pool.acquire() as connection:
         rows = await skr_report(connection, tuple(caller.units), month, request.app.state.units)
     return _csv(skr_csv(rows), f"vantetider-{month}.csv")
@@ -58,7 +46,6 @@ async def skr_records(request: Request, caller: Reporter, month: Month) -> Respo
     """The de-identified record file behind the report, one row per assessed contact of the caller's units:
     month, region_code, unit_hsa_id, pseudonym, profession, contact_form (as recorded), sex, age_group,
     sought_date, assessment_date, wait_days, patient_chosen_wait. No personnummer, no contact id."""
-    month = _checked(month)
     async with request.app.state.pool.acquire() as connection:
         text = await skr_records_csv(connection, tuple(caller.units), month, request.app.state.units)
     return _csv(text, f"vantetider-poster-{month}.csv")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import uuid
+from datetime import UTC, datetime
 
 import asyncpg
 from prometheus_client import Counter
@@ -12,7 +13,7 @@ from nara.shared.events.envelope import DecodedEvent
 from nara.shared.events.models import GuaranteeAtRisk, GuaranteeBreached, GuaranteeResolved
 from nara.shared.outbox.writer import add_events_to_outbox
 
-from ..domain.alerts import alerts_until, next_alert_moment
+from ..domain.alerts import Alert, alerts_until, next_alert_moment
 from ..domain.clock import booking_in_force, listed_unit_of, state_at
 from ..domain.facts import ContactFacts
 from ..domain.policy import GuaranteePolicy
@@ -20,6 +21,7 @@ from ..domain.projection import apply, contact_id_of
 from ..domain.reporting import contact_same_day
 
 SOURCE = "/nara/guarantee-monitor"
+ALERT_IDS = uuid.UUID("6a1d3c5e-0b7f-5e2a-9c41-3f8d2b6e7a90")  # the namespace of alert event ids (uuid5)
 ALERT_EVENTS = {"at_risk": GuaranteeAtRisk, "breached": GuaranteeBreached, "resolved": GuaranteeResolved}
 ALERTS_RAISED = Counter("nara_guarantee_alerts_total", "Guarantee alerts raised", ["kind", "level"])
 EVENTS_APPLIED = Counter("nara_guarantee_events_applied_total", "Contact and appointment events applied", ["type"])
@@ -85,16 +87,24 @@ async def save_clocks(connection: asyncpg.Connection, clocks: list[tuple[Contact
             (f.contact_id, a.key, a.kind, a.level, a.at, a.deadline, a.hours_left(), a.reason, f.unit, f.patient, t)
             for f, t, a in due])], now)
     new = {(row["contact_id"], row["key"]) for row in raised}
-    events = []
+    events, ids = [], []
     for facts, _, alert in due:
         if (facts.contact_id, alert.key) not in new:
             continue
+        new.discard((facts.contact_id, alert.key))  # a contact given twice in one batch still raises it once
         ALERTS_RAISED.labels(alert.kind, alert.level).inc()
         data = ALERT_EVENTS[alert.kind](contact_id=facts.contact_id, patient=facts.patient, unit=facts.unit,
                                         deadline=alert.deadline, level=alert.level, hours_left=alert.hours_left(),
                                         reason=alert.reason, measure=alert.measure().value)
         events.append((data, SOURCE, facts.patient, alert.at))
-    await add_events_to_outbox(connection, events)  # one round trip for a whole midnight tier
+        ids.append(alert_event_id(facts.contact_id, alert))
+    await add_events_to_outbox(connection, events, event_ids=ids)  # one round trip for a whole midnight tier
+
+
+def alert_event_id(contact_id: str, alert: Alert) -> str:
+    """The same alert has the same event id whichever monitor raises it: instances of one monitor, a rebuild
+    beside the live one, or a replay. Consumers skip an id they have had, so nobody is alerted twice."""
+    return str(uuid.uuid5(ALERT_IDS, f"{contact_id}\n{alert.key}\n{alert.deadline.astimezone(UTC).isoformat()}"))
 
 
 # One statement for a whole batch of clocks (each contact once), its columns as arrays: a row per

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,19 @@ from typing import Any
 import asyncpg
 
 MAX_KEY_LENGTH = 200
+# Visible ASCII only: a key is stored, compared and logged, so no spaces, control characters or lookalikes.
+KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
+_KEY = re.compile(KEY_PATTERN)
+
+
+def key_problem(key: str) -> str | None:
+    """Why a client's Idempotency-Key cannot be used (Swedish), or None."""
+    if len(key) > MAX_KEY_LENGTH:
+        return f"Idempotency-Key får vara högst {MAX_KEY_LENGTH} tecken."
+    if not _KEY.fullmatch(key):
+        return ("Idempotency-Key får bara innehålla synliga ASCII-tecken (inga mellanslag, kontrolltecken eller "
+                "bokstäver som å, ä, ö). Använd till exempel ett UUID.")
+    return None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from nara.shared.events.vocabulary import CareLevel, Profession, Urgency
+from nara.shared.free_text import PersonnummerInText, no_personnummer
+from nara.shared.web.fields import LONG_TEXT, no_control_characters
 
 from .overrides import Override
 
@@ -57,6 +59,7 @@ def check_override(override: dict | None) -> Override | None:
     reason = (override.get("reason") or "").strip()
     if not reason:
         raise ContactRefused(422, "En avvikelse från riktlinjerna måste ha en skriven motivering.")
+    check_reason_text(reason)
     values = {}
     for field, vocabulary in (("urgency", Urgency), ("care_level", CareLevel), ("profession", Profession)):
         given = override.get(field)
@@ -67,6 +70,22 @@ def check_override(override: dict | None) -> Override | None:
     if not any(values.values()):
         raise ContactRefused(422, "Ange vad du ändrar: brådskandegrad, vårdnivå eller yrkesgrupp.")
     return Override(reason=reason, confirm_lowering_red_flag=bool(override.get("confirm_lowering_red_flag")), **values)
+
+
+REASON_PROBLEMS = ("invalid_override_reason", "personnummer_in_text")  # the codes of check_reason_text
+
+
+def check_reason_text(reason: str) -> None:
+    """The override reason is saved, shown and sent in contact.triaged.v1: short, plain, and never a personnummer."""
+    if len(reason) > LONG_TEXT:
+        raise ContactRefused(422, f"Motiveringen är för lång: högst {LONG_TEXT} tecken. Skriv det viktigaste.",
+                             "invalid_override_reason")
+    try:
+        no_personnummer(no_control_characters(reason))
+    except PersonnummerInText as found:
+        raise ContactRefused(422, str(found), "personnummer_in_text") from None
+    except ValueError as wrong:
+        raise ContactRefused(422, str(wrong), "invalid_override_reason") from None
 
 
 def check_assessment(profession: str, contact_form: str, assessed_at: datetime, sought_at: datetime,

@@ -14,11 +14,13 @@ from enum import StrEnum
 
 from nara.shared.care_guarantee import LISTED_ELSEWHERE_REASON, LISTING_UNKNOWN_FLAG
 from nara.shared.events.vocabulary import ListingStatus
+from nara.shared.free_text import PersonnummerInText
+from nara.shared.redaction import contains_personnummer
 
 ELSEWHERE_REASON = LISTED_ELSEWHERE_REASON
 UNKNOWN_FLAG = LISTING_UNKNOWN_FLAG
 # An HSA-id of a care unit: SE, the organisation number (10 digits), a dash and the unit's own part.
-_HSA_ID = re.compile(r"^SE\d{10}-[A-Z0-9]{1,31}$")
+_HSA_ID = re.compile(r"^SE[0-9]{10}-([A-Z0-9]{1,31})$")
 # Roles that may record a listing besides admin: those who meet the patient. Operations only watch.
 RECORDING_ROLES = frozenset({"reception", "clinician"})
 
@@ -55,9 +57,14 @@ def checked_unit(raw: str | None) -> str:
     unit = (raw or "").strip().upper()
     if not unit:
         raise ListingProblem("Ange vårdcentralens HSA-id, till exempel SE2321000115-E00000000011.")
-    if not _HSA_ID.match(unit):
+    form = _HSA_ID.match(unit)
+    if not form:
         raise ListingProblem("HSA-id:t har inte rätt form. Det börjar med SE, tio siffror och ett bindestreck, "
                              "till exempel SE2321000115-E00000000011.")
+    # The unit goes out in events: a personnummer typed as its own part must not (the organisation number is
+    # public, and a sole trader's is their personnummer, so only the part after the dash is read).
+    if contains_personnummer(form[1]):
+        raise ListingProblem(str(PersonnummerInText()))
     return unit
 
 
@@ -72,12 +79,16 @@ def checked_listed_from(value: date | None, today: date) -> date:
     return value
 
 
-def may_record(role: str, *, works_at_new_unit: bool, has_contact_at_own_unit: bool) -> bool:
-    """An admin may record any listing. Staff who meet patients may list a patient at their own unit, or record
-    where a patient they have a contact with is listed (resolving "listning okänd")."""
+def may_record(role: str, *, works_at_new_unit: bool, has_contact_at_own_unit: bool,
+               listed_at_another_unit: bool = False) -> bool:
+    """An admin may record any listing. Staff who meet patients may record where a patient they have a contact
+    with is listed (resolving "listning okänd"), and list a patient at their own unit, unless the register lists
+    the patient at another unit: moving another unit's patient needs a contact here, or an admin."""
     if role == "admin":
         return True
-    return role in RECORDING_ROLES and (works_at_new_unit or has_contact_at_own_unit)
+    if role not in RECORDING_ROLES:
+        return False
+    return has_contact_at_own_unit or (works_at_new_unit and not listed_at_another_unit)
 
 
 def may_read(role: str, *, listed_at_own_unit: bool, has_contact_at_own_unit: bool) -> bool:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +22,8 @@ from .listing import ListingProblem, checked_listed_from, checked_unit
 
 MAX_ROWS = 500_000
 MAX_ERRORS_LISTED = 100  # enough to see the pattern; the count says how many there are in all
+SHOWN = 200  # characters of the file an error message quotes at most
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The columns by the names exports give them (lower case, without diacritics, spaces as underscores).
 COLUMNS = {
     "personnummer": {"personnummer", "pnr", "patient", "personal_identity_number", "personnummer_samordningsnummer"},
@@ -75,14 +79,17 @@ def read_listing_file(text: str, today: date) -> ListingFile:
                                                   "rubrikrad: personnummer, enhetens HSA-id, listad från.")])
     dialect = _dialect(lines[0])
     reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader)
+    try:
+        header = next(reader)
+    except csv.Error:
+        return ListingFile([], [_unreadable(1)])
     positions, header_errors = _columns(header)
     if header_errors:
         return ListingFile([], header_errors)
     rows: list[ListingRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for values in reader:
+    for values in _rows(reader, errors):
         line = reader.line_num
         if not any(value.strip() for value in values):
             continue  # a blank line, e.g. at the end
@@ -102,6 +109,30 @@ def read_listing_file(text: str, today: date) -> ListingFile:
     if not rows and not errors:
         errors.append(RowError(0, None, "Filen har bara en rubrikrad och inga listningar."))
     return ListingFile(rows, errors)
+
+
+def _rows(reader, errors: list[RowError]) -> Iterator[list[str]]:
+    """The rows the reader can read; a row it cannot (a field over the csv module's limit, a quote that never
+    ends) is an error of its own line, and the rest of the file is not read: where it ends is anybody's guess."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            errors.append(_unreadable(reader.line_num))
+            return
+
+
+def _unreadable(line: int) -> RowError:
+    return RowError(line, None, f"Rad {line} går inte att läsa: ett fält är för långt eller ett citattecken avslutas "
+                                "aldrig. Kontrollera raden i exporten och skicka filen igen.")
+
+
+def _shown(values: list[str]) -> str:
+    """Values as an error message may quote them: printable, and short."""
+    text = _CONTROL.sub("?", ", ".join(values))
+    return text if len(text) <= SHOWN else text[:SHOWN] + "…"
 
 
 def _dialect(header_line: str) -> type[csv.Dialect]:
@@ -129,7 +160,7 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
         return positions, []
     return positions, [RowError(1, None, f"Rubrikraden saknar {', '.join(missing)}. Filen ska ha en rubrikrad med "
                                          "kolumnerna personnummer, enhetens HSA-id och listad från (ÅÅÅÅ-MM-DD), "
-                                         f"åtskilda med komma eller semikolon. Rubrikraden var: {', '.join(header)}.")]
+                                         f"åtskilda med komma eller semikolon. Rubrikraden var: {_shown(header)}.")]
 
 
 def _row(line: int, values: list[str], positions: dict[str, int], today: date

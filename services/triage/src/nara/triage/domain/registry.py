@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,10 +44,13 @@ class GuidelineRegistry:
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
+        digest = folder_digest(self.folder)  # before the check: a file changed meanwhile is read again next time
         guidelines, findings = check_guidelines(self.folder)
         if findings or guidelines is None:
             raise GuidelinesRejected(self.folder, findings)
         self._current = guidelines
+        self._digest = digest
+        self._refused: tuple[str, tuple[Finding, ...]] | None = None  # the last folder refused, and why
         self._reload_lock = threading.Lock()
 
     def current(self) -> GuidelineSet:
@@ -57,19 +61,39 @@ class GuidelineRegistry:
         """Read the folder again and put it in force if it lints clean; otherwise keep the old version."""
         with self._reload_lock:
             before = self._current
+            # Linting takes seconds: a folder whose files are byte for byte the ones checked before is not read again.
+            digest = folder_digest(self.folder)
+            if digest is not None and digest == self._digest:
+                return ReloadResult(True, False, before.version, before.version)
+            if digest is not None and self._refused and self._refused[0] == digest:
+                return ReloadResult(False, False, before.version, before.version, self._refused[1])
             candidate, findings = check_guidelines(self.folder)
             if candidate is not None and not findings and candidate.version == before.version and candidate != before:
                 findings = [Finding(FindingKind.VERSION_NOT_CHANGED, "guidelines.yaml", "version",
                                     f"the guidelines changed but the version is still {before.version};"
                                     " a decision must name the exact rules it used, so give the change a new version")]
             if findings or candidate is None:
+                self._refused = (digest, tuple(findings)) if digest is not None else None
                 return ReloadResult(False, False, before.version, before.version, tuple(findings))
             changed = candidate != before
             if changed:
                 self._current = candidate  # one reference swap: readers see the old set or the new, never a mix
+            self._digest = digest
             return ReloadResult(True, changed, candidate.version, before.version)
 
     def evaluate(self, reason_code: str, answers: Mapping[str, Any], patient: PatientFacts | int,
                  channel: Channel | str, at: datetime) -> Decision:
         """Triage with the version in force; the decision names that version."""
         return evaluate(self._current, reason_code, answers, patient, channel, at)
+
+
+def folder_digest(folder: Path) -> str | None:
+    """A digest of every file's name and bytes under the folder; None if it cannot be read (the linter says why)."""
+    digest = hashlib.sha256()
+    try:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(f"{path.relative_to(folder)}\0{path.stat().st_size}\0".encode())
+            digest.update(path.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()

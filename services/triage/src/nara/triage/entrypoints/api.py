@@ -2,86 +2,95 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from nara.shared.care_guarantee import CareGuaranteePolicy
 from nara.shared.identity import CurrentCaller
+from nara.shared.web.fields import Code, LongText, Moment
 
+from ..adapters.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from ..domain.conditions import Sex
 from ..domain.engine import TriageInputError
 from ..domain.patient import PatientFacts, Respondent
 from ..domain.reason_search import search_reasons
 from ..service import contacts, guardianships
 from ..service.decision_metrics import count_decision
-from .problems import problem_responses
+from .fields import Answers, ChildName, PersonnummerInput, SearchText, UnitId
+from .problems import CHANGE, READ, problem, problem_responses
 from .transactions import respond, respond_once
 
 router = APIRouter(prefix="/api/v1", tags=["triage"])
+# The key's form is documented here and checked by the idempotency layer, which answers in Swedish.
 IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key",
+    alias="Idempotency-Key", json_schema_extra={"maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
     description="A retry with the same key and body gets the first answer again and changes nothing (for "
-                "TRIAGE_IDEMPOTENCY_RETENTION_HOURS, 7 days by default); the same key with another body is a 422.")]
-CHANGE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
+                "TRIAGE_IDEMPOTENCY_RETENTION_HOURS, 7 days by default); the same key with another body is a 422. "
+                "Visible ASCII, at most 200 characters (a UUID does).")]
+CHANGE_PROBLEMS = problem_responses(*CHANGE)
+ContactStatus = Literal["open", "triaged", "assessed", "closed"]
 
 
 class EvaluateRequest(BaseModel):
-    reason_code: str
-    answers: dict[str, Any] = Field(default_factory=dict)
+    reason_code: Code
+    answers: Answers = Field(default_factory=dict)
     age: int = Field(ge=0, le=130, description="Whole years.")
     age_months: int | None = Field(None, ge=0, le=1571, description="Whole months of age, when the birth date is "
                                    "known; infants' red flags depend on it (unknown counts as possibly under 3 months).")
     sex: Sex | None = Field(None, description="From the personnummer; conditions on sex read an unknown sex cautiously.")
     respondent: Respondent | None = Field(None, description="guardian when a parent answers for a child.")
-    channel: str = "web"
+    channel: Code = "web"
 
 
 class RegisterRequest(BaseModel):
-    patient: str | None = Field(None, description="The personnummer; a citizen may leave it out.")
-    unit: str
-    channel: str
-    sought_at: datetime | None = None
-    reason_code: str | None = None
-    listed_unit: str | None = Field(
+    patient: PersonnummerInput | None = Field(None, description="The personnummer; a citizen may leave it out.")
+    unit: UnitId
+    channel: Code
+    sought_at: Moment | None = Field(None, description="When the patient sought care (staff only; at most 30 days "
+                                                       "ago, not in the future). Left out: now.")
+    reason_code: Code | None = None
+    listed_unit: UnitId | None = Field(
         None, description="Where the patient is listed, if the caller knows. Staff who state it record it in the "
                           "listing register; a citizen's web contact records the chosen unit when none is known. "
                           "Left out, the register decides; unknown is covered by the guarantee and flagged.")
 
 
 class Override(BaseModel):
-    reason: str
-    urgency: str | None = None
-    care_level: str | None = None
-    profession: str | None = None
+    reason: LongText = Field(description="Why staff depart from the guidelines; saved, shown and sent in "
+                                         "contact.triaged.v1, so never a personnummer.")
+    urgency: Code | None = None
+    care_level: Code | None = None
+    profession: Code | None = None
     confirm_lowering_red_flag: bool = Field(
         False, description="Lowering a level a red flag raised needs the clinician role and this second confirmation.")
 
 
 class GuardianshipRequest(BaseModel):
-    guardian: str = Field(description="The guardian's personnummer.")
-    child: str = Field(description="The child's personnummer; the child must be under 18.")
-    child_name: str | None = Field(None, description="The child's given name, shown to the guardian.")
+    guardian: PersonnummerInput = Field(description="The guardian's personnummer.")
+    child: PersonnummerInput = Field(description="The child's personnummer; the child must be under 18.")
+    child_name: ChildName | None = Field(None, description="The child's given name, shown to the guardian.")
 
 
 class TriageRequest(BaseModel):
-    answers: dict[str, Any] = Field(default_factory=dict)
-    reason_code: str | None = None
+    answers: Answers = Field(default_factory=dict)
+    reason_code: Code | None = None
     override: Override | None = None
 
 
 class AssessmentRequest(BaseModel):
-    assessed_at: datetime
-    profession: str
-    contact_form: str
+    assessed_at: Moment
+    profession: Code
+    contact_form: Code
 
 
 class CloseRequest(BaseModel):
-    reason: str
+    reason: Code
 
 
 def _now(request: Request) -> datetime:
@@ -92,8 +101,8 @@ def _registry(request: Request):
     return request.app.state.guidelines
 
 
-@router.get("/guidelines")
-async def guidelines_in_force(request: Request, _: CurrentCaller, q: str | None = None,
+@router.get("/guidelines", responses=problem_responses(*READ))
+async def guidelines_in_force(request: Request, _: CurrentCaller, q: SearchText | None = None,
                               age: int | None = Query(None, ge=0, le=130), sex: Sex | None = None) -> dict:
     """The guideline version in force and its contact reasons; `q` searches titles and synonyms (best first),
     `age` and `sex` keep only the reasons for that patient."""
@@ -105,9 +114,10 @@ async def guidelines_in_force(request: Request, _: CurrentCaller, q: str | None 
         for r in found]}
 
 
-@router.get("/guidelines/reasons/{code}")
-async def reason_questions(request: Request, code: str, _: CurrentCaller,
-                           age: int | None = Query(None, ge=0, le=130), age_months: int | None = Query(None, ge=0),
+@router.get("/guidelines/reasons/{code}", responses=problem_responses(401, 404, 422))
+async def reason_questions(request: Request, code: Annotated[Code, Path()], _: CurrentCaller,
+                           age: int | None = Query(None, ge=0, le=130),
+                           age_months: int | None = Query(None, ge=0, le=1571),
                            sex: Sex | None = None, respondent: Respondent | None = None) -> dict:
     """The questions of one contact reason, red-flag questions first. Given the patient (`age`, and `age_months`,
     `sex` and `respondent` when known) only the questions that patient is asked, in the words for whoever answers."""
@@ -137,7 +147,7 @@ def _question_view(question: Any, patient: PatientFacts | None, red_flag: bool, 
     return {**view, "red_flag": red_flag, "shared": shared}
 
 
-@router.post("/triage/evaluate")
+@router.post("/triage/evaluate", responses=problem_responses(*READ))
 async def evaluate(request: Request, body: EvaluateRequest, _: CurrentCaller) -> dict:
     """A decision with no record kept, for the web-booking flow."""
     patient = PatientFacts(body.age, body.age_months, body.sex, body.respondent)
@@ -150,15 +160,21 @@ async def evaluate(request: Request, body: EvaluateRequest, _: CurrentCaller) ->
     return decision
 
 
-@router.post("/guidelines/reload")
+@router.post("/guidelines/reload", responses=problem_responses(401, 403, 422))
 async def reload_guidelines(request: Request, caller: CurrentCaller) -> JSONResponse:
-    """Admin: put a new guideline version in force without a restart, if it lints clean."""
+    """Admin: put a new guideline version in force without a restart, if it lints clean; if not, a 422 problem
+    lists the linter's findings (`errors`) and the version in force stays."""
     if caller.role != "admin":
         raise HTTPException(403, "Bara administratörer kan byta riktlinjeversion.")
-    result = _registry(request).reload()
-    body = {"accepted": result.accepted, "changed": result.changed, "version": result.version,
-            "findings": [str(f) for f in result.findings]}
-    return JSONResponse(body, status_code=200 if result.accepted else 422)
+    result = await asyncio.to_thread(_registry(request).reload)  # seconds of linting: not on the event loop
+    findings = [str(f) for f in result.findings]
+    if result.accepted:
+        return JSONResponse({"accepted": True, "changed": result.changed, "version": result.version,
+                             "findings": findings})
+    return problem(422, "Riktlinjerna i mappen godtas inte, så versionen som gäller är oförändrad. Rätta felen och "
+                        "ladda om.", "guidelines_not_accepted",
+                   [{"field": "guidelines", "message": finding} for finding in findings[:100]],
+                   instance=request.url.path)
 
 
 @router.post("/guardianships", status_code=201, responses=problem_responses(401, 403, 422))
@@ -180,7 +196,7 @@ async def end_guardianship(request: Request, body: GuardianshipRequest, caller: 
                               lambda c: guardianships.end(c, caller, guardian=body.guardian, child=body.child))
 
 
-@router.get("/guardianships/mine", responses=problem_responses(401, 403))
+@router.get("/guardianships/mine", responses=problem_responses(401, 403, 422))
 async def my_children(request: Request, caller: CurrentCaller) -> JSONResponse:
     """A citizen's children under 18, whom they may triage and book for."""
     return await respond(request, 200, lambda c: _children(c, caller, _now(request)))
@@ -202,14 +218,15 @@ async def register_contact(request: Request, body: RegisterRequest, caller: Curr
         now=_now(request)), status=201)
 
 
-@router.get("/contacts", responses=problem_responses(401, 403))
-async def contact_queue(request: Request, caller: CurrentCaller, unit: str, status: str | None = None) -> JSONResponse:
+@router.get("/contacts", responses=problem_responses(401, 403, 422))
+async def contact_queue(request: Request, caller: CurrentCaller, unit: UnitId,
+                        status: ContactStatus | None = None) -> JSONResponse:
     """The console's queue for one of the caller's units."""
     return await respond(request, 200, lambda c: contacts.queue(c, caller, unit=unit, status=status,
                                                                 now=_now(request), policy=_policy(request)))
 
 
-@router.get("/contacts/{contact_id}", responses=problem_responses(401, 404))
+@router.get("/contacts/{contact_id}", responses=problem_responses(401, 404, 422))
 async def open_contact(request: Request, contact_id: uuid.UUID, caller: CurrentCaller) -> JSONResponse:
     return await respond(request, 200, lambda c: contacts.open_contact(c, caller, contact_id, _now(request),
                                                                        _policy(request)))

@@ -21,7 +21,7 @@ from nara.shared.pseudonym import Pseudonymiser
 from ..domain import contacts as rules
 from ..domain.contacts import ContactRefused
 from ..domain.engine import TriageInputError
-from ..domain.listing import ELSEWHERE_REASON, UNKNOWN_FLAG
+from ..domain.listing import ELSEWHERE_REASON, UNKNOWN_FLAG, ListingProblem, checked_unit
 from ..domain.overrides import OverrideProblem, OverrideRefused, apply_override
 from ..domain.patient import PatientFacts, Respondent, birth_date_of_personnummer, sex_of_personnummer
 from ..domain.registry import GuidelineRegistry
@@ -41,6 +41,10 @@ async def register(connection: asyncpg.Connection, caller: Caller, pseudonymiser
     """Registering a contact starts the guarantee clock at sought_at (day 0). The listing register says whether
     the guarantee applies here: listed here, listed elsewhere, or unknown (covered, and flagged for staff)."""
     respondent = None
+    try:
+        unit = checked_unit(unit)  # it goes out in events: an HSA-id and nothing else, whoever sends it
+    except ListingProblem as problem:
+        raise ContactRefused(422, f"Enhet: {problem}", "invalid_unit") from problem
     if caller.is_citizen:
         personnummer = personnummer or caller.subject
         respondent = await guardianships.acting_for(connection, caller, _normalised(personnummer), now)

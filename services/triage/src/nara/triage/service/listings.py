@@ -32,7 +32,8 @@ from ..domain.listing_file import MAX_ERRORS_LISTED, decode, read_listing_file
 from ..domain.patient import birth_date_of_personnummer
 
 SOURCE = "/nara/triage"
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# The regional export of one unit or a few (about 45 bytes a row: some 180,000 rows); larger exports are split.
+MAX_IMPORT_BYTES = 8 * 1024 * 1024
 
 
 async def at_registration(connection: asyncpg.Connection, caller: Caller, *, patient: str, unit: str,
@@ -82,12 +83,13 @@ async def record(connection: asyncpg.Connection, caller: Caller, pseudonymiser: 
     except ListingProblem as problem:
         raise ContactRefused(422, str(problem), "invalid_listed_from") from problem
     has_contact = await store.has_contact_at(connection, patient, caller.units) if caller.is_staff else False
-    if not may_record(str(caller.role), works_at_new_unit=caller.works_at(unit),
-                      has_contact_at_own_unit=has_contact):
-        raise ContactRefused(403, "Du kan registrera listning på dina egna enheter, eller för en patient som har "
-                                  "en kontakt hos er. Andra listningar registrerar en administratör.")
-    await store.ensure_patients(connection, [(patient, normalised, birth_date_of_personnummer(normalised))])
     existing = await store.listing_of(connection, patient, lock=True)
+    if not may_record(str(caller.role), works_at_new_unit=caller.works_at(unit), has_contact_at_own_unit=has_contact,
+                      listed_at_another_unit=existing is not None and not caller.works_at(existing.unit)):
+        raise ContactRefused(403, "Du kan registrera listning på dina egna enheter för patienter som inte är listade "
+                                  "på en annan enhet, eller för en patient som har en kontakt hos er. Andra "
+                                  "listningar registrerar en administratör.")
+    await store.ensure_patients(connection, [(patient, normalised, birth_date_of_personnummer(normalised))])
     source = ListingSource.ADMIN if str(caller.role) == "admin" else ListingSource.STAFF
     await store.record(connection, patient=patient, unit=unit, listed_from=since, source=source, at=now,
                        by=caller.subject)

@@ -15,7 +15,7 @@ from ...service import appointments as use_cases
 from ...service.search import SlotQuery, care_units, free_slots
 from ..views import appointment_view
 from . import swedish
-from .common import PageRoute, attempt, attempt_once, now_of, show
+from .common import PageRoute, attempt, attempt_once, free_text_error, now_of, show
 from .patient_steps import booking_for
 from .rendering import Safe, button, fmt, hidden, link_button, render, textarea
 from .session import Citizen, CurrentCitizen, checked_form, clear_flow, read_flow, write_flow
@@ -26,6 +26,7 @@ CONTACT_WAIT = timedelta(seconds=12)  # how long the read model may take to lear
 WAIT_PER_REQUEST = 3.0
 SEARCH_DAYS = 14
 GONE = {"slot_taken", "slot_not_bookable", "not_found"}
+REASON_LENGTH = 500  # as the API takes it
 
 
 async def contact_ready(request: Request, contact_id: str) -> bool:
@@ -158,7 +159,8 @@ async def _confirm_page(request: Request, citizen: Citizen, flow: dict, *, reaso
                  "men du kan försöka bekräfta den.")
     reason_field = textarea(
         "anledning", "Vad gäller besöket?", value=reason if reason is not None else flow.get("reason_title", ""),
-        hint="Det behövs för den här tiden. Skriv kort, till exempel ”Hosta sedan två veckor”.", required=True,
+        hint="Det behövs för den här tiden. Skriv kort, till exempel ”Hosta sedan två veckor”, och inget "
+             "personnummer.", required=True,
         error=error[1] if error and error[0] == "anledning" else None) if slot.time_type.reason_required else Safe("")
     body = render(
         "confirm.html", when=swedish.when_span(slot.start_at, slot.end_at), unit=unit["name"], address=unit["address"],
@@ -185,6 +187,10 @@ async def book(request: Request, citizen: CurrentCitizen) -> Response:
     if not flow.get("hold"):
         return RedirectResponse("/tider" if flow.get("contact_id") else "/besvar", status_code=303)
     slot_id, reason = uuid.UUID(flow["hold"]["slot_id"]), (form.get("anledning") or "").strip() or None
+    wrong = free_text_error(reason or "", REASON_LENGTH)
+    if wrong is not None:
+        return await _confirm_page(request, citizen, flow, reason=form.get("anledning"), error=("anledning", wrong),
+                                   status_code=422)
     actor, patient = await booking_for(request, citizen, flow)
 
     async def action(connection):

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from nara.shared.web.fields import no_control_characters, no_personnummer
 from nara.shared.web.routing import InterruptibleRoute
 
 from ...adapters.triage_client import TriageClient, TriageRefused, TriageUnavailable
@@ -54,6 +55,18 @@ class PageRoute(InterruptibleRoute):
             return problem_page(request, "Sidan finns inte",
                                 "Adressen stämmer inte. Gå till startsidan och försök igen.", status_code=404)
         return None
+
+
+def free_text_error(text: str, max_length: int) -> str | None:
+    """What is wrong with text a person typed, in Swedish, for beside its field; None when it may be kept."""
+    if len(text) > max_length:
+        return f"Skriv högst {max_length} tecken. Nu är det {len(text)}."
+    for rule in (no_control_characters, no_personnummer):
+        try:
+            rule(text)
+        except ValueError as wrong:
+            return str(wrong)
+    return None
 
 
 def triage(request: Request) -> TriageClient:

@@ -14,7 +14,7 @@ from ...service.records import AppointmentRecord, appointments_of_patient
 from ...service.search import SlotQuery, free_slots
 from ..views import appointment_view
 from . import swedish
-from .common import PageRoute, attempt, attempt_once, now_of, problem_page, show
+from .common import PageRoute, attempt, attempt_once, free_text_error, now_of, problem_page, show
 from .patient_steps import household
 from .next_step import cancel_text
 from .rendering import Option, Safe, button, field_id, fmt, hidden, join, link_button, radios, render, textarea
@@ -26,6 +26,7 @@ DONE = {"bokad": "Din tid är bokad", "ombokad": "Din tid är flyttad", "avbokad
 CANCEL_REASONS = [("battre", "Jag mår bättre"), ("kan-inte", "Jag kan inte komma på den tiden"),
                   ("annan-vard", "Jag har fått hjälp någon annanstans"), ("annat", "Av en annan anledning")]
 SEARCH_DAYS = 14
+MORE_LENGTH = 400  # with the chosen reason's label it stays within the API's 500
 
 
 def _success(done: str | None) -> Safe:
@@ -192,7 +193,9 @@ async def _cancel_page(request: Request, citizen: Citizen, record: AppointmentRe
     fields = join([
         radios("orsak", "Varför avbokar du?", _reason_options(), checked=chosen,
                error=error[1] if error and error[0] == "orsak" else None),
-        textarea("mer", "Berätta gärna mer (frivilligt)", value=more),
+        textarea("mer", "Berätta gärna mer (frivilligt)", value=more,
+                 hint="Skriv inte personnummer eller andra uppgifter som visar vem du är.",
+                 error=error[1] if error and error[0] == "mer" else None),
     ])
     heading = fmt('<span class="caption">Avboka</span><h1 class="heading-l">Vill du avboka tiden?</h1>$summary',
                   summary=_summary(record))
@@ -201,7 +204,7 @@ async def _cancel_page(request: Request, citizen: Citizen, record: AppointmentRe
                   buttons=join([button("Avboka tiden", warning=True),
                                 fmt('<a class="link-inline" href="/mina-tider/$id">Behåll tiden</a>',
                                     id=str(record.id))]), after=Safe(""))
-    anchor = field_id("orsak") if error and error[0] == "orsak" else None
+    anchor = field_id(error[0]) if error and error[0] in ("orsak", "mer") else None
     return await show(request, citizen, title="Avboka tiden", body=body, active="mine",
                       errors=[(anchor, error[1])] if error else [], status_code=status_code)
 
@@ -222,11 +225,15 @@ async def cancel(request: Request, citizen: CurrentCitizen, appointment_id: str)
     record = await _appointment(request, citizen, appointment_id)
     if record is None:
         return _not_found(request)
-    chosen, more = form.get("orsak"), (form.get("mer") or "").strip()[:400]
+    chosen, more = form.get("orsak"), (form.get("mer") or "").strip()
     label = dict(CANCEL_REASONS).get(chosen or "")
     if label is None:
         return await _cancel_page(request, citizen, record, more=more, error=("orsak", "Välj varför du avbokar."),
                                   status_code=400)
+    wrong = free_text_error(more, MORE_LENGTH)  # the reason travels in the cancelled event
+    if wrong is not None:
+        return await _cancel_page(request, citizen, record, chosen=chosen, more=more, error=("mer", wrong),
+                                  status_code=422)
     reason = f"{label}: {more}" if more else label
     actor = (await household(request, citizen)).actor
 

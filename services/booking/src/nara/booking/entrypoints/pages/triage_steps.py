@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ...adapters.triage_client import Decision, ReasonQuestions, TriageRefused, TriageUnavailable
 from ...service.search import care_units
 from . import swedish
-from .common import PageRoute, now_of, show, triage, triage_unavailable_page
+from .common import PageRoute, free_text_error, now_of, show, triage, triage_unavailable_page
 from .next_step import BOOKABLE_LEVELS
 from .patient_steps import Patient, patient_of
 from .question_forms import Answers, asked_now, next_questions, question_fields, read_answer
@@ -47,7 +47,10 @@ def _for_whom(patient: Patient) -> str:
 async def _reasons_page(request: Request, citizen: Citizen, flow: dict, *, query: str = "",
                         error: str | None = None) -> HTMLResponse:
     patient = await patient_of(request, citizen, flow)
-    guidelines = await triage(request).guidelines(citizen.token, query=query[:MAX_SEARCH], age=patient.facts.age,
+    typed, query = query, query[:MAX_SEARCH]
+    search_error = free_text_error(query, MAX_SEARCH)
+    query = "" if search_error else query  # a personnummer typed here goes no further, not even to triage
+    guidelines = await triage(request).guidelines(citizen.token, query=query, age=patient.facts.age,
                                                   sex=patient.facts.sex)
     found = [r for r in guidelines.reasons if r.code != NOTHING_FITS]
     options = [Option(r.code, r.title_for(patient.is_child)) for r in found]
@@ -55,7 +58,7 @@ async def _reasons_page(request: Request, citizen: Citizen, flow: dict, *, query
                           hint="Du får svara på några korta frågor, och sedan bedömer en sjuksköterska besvären."))
     title = f"Vad gäller besöket{_for_whom(patient)}?"
     search = fmt('<form method="get" action="/besvar" class="search" role="search">$field$button</form>',
-                 field=text_input("sok", "Sök bland besvären", value=query, width="20",
+                 field=text_input("sok", "Sök bland besvären", value=typed, width="20", error=search_error,
                                   hint="Skriv ett ord, till exempel ”feber”, ”yrsel” eller ”ont i magen”."),
                  button=button("Sök", secondary=True))
     shown = (f"{len(found)} besvär passar ”{query}”." if found else f"Inga besvär passar ”{query}”. Välj "
@@ -65,8 +68,10 @@ async def _reasons_page(request: Request, citizen: Citizen, flow: dict, *, query
     body = join([fmt('<h1 class="heading-l">$title</h1>', title=title), search,
                  _form(citizen, action="/besvar", heading=Safe(""), fields=fields,
                        after=when_child_switch(flow))])
-    return await show(request, citizen, title=title, body=body, flow=flow, active="book",
-                      errors=[(field_id("orsak"), error)] if error else [], status_code=400 if error else 200)
+    errors = [(field_id("orsak"), error)] if error else []
+    errors += [("sok", search_error)] if search_error else []
+    return await show(request, citizen, title=title, body=body, flow=flow, active="book", errors=errors,
+                      status_code=400 if errors else 200)
 
 
 def when_child_switch(flow: dict) -> Safe:

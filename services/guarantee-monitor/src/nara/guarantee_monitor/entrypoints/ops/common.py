@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from nara.shared.web.html import SECURITY_HEADERS, staff_header
+from nara.shared.web.problems import TITLES
 from nara.shared.web.routing import InterruptibleRoute
 
 from .html import EMPTY, Safe, error_summary, fmt, render
@@ -60,4 +62,7 @@ class OpsRoute(InterruptibleRoute):
             return problem_page(request, "Adressen stämmer inte",
                                 "Något i adressen går inte att läsa, till exempel ett datum. "
                                 "Gå till driftsidan och försök igen.", status_code=400)
+        if isinstance(error, HTTPException) and 400 <= error.status_code < 500:  # e.g. another unit's file
+            return problem_page(request, TITLES.get(error.status_code, "Det gick inte"), str(error.detail),
+                                status_code=error.status_code)
         return None

@@ -6,14 +6,13 @@ login cookie, and swaps in /ops/lista when an alert arrives, announcing the chan
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from .. import api
+from ..params import ContactFormParam, From, ProfessionParam, To, UnitParam
 from .compliance_view import compliance_section
 from .common import SECURITY_HEADERS, OpsRoute, page
 from .html import EMPTY, Safe, fmt, select
@@ -105,11 +104,11 @@ async def alert_stream(request: Request, staff: OptionalStaff) -> Response:
 
 
 @router.get("/uppfyllnad.csv")
-async def compliance_csv(request: Request, staff: CurrentStaff,
-                         date_from: Annotated[datetime | None, Query(alias="from")] = None,
-                         date_to: Annotated[datetime | None, Query(alias="to")] = None, unit: str | None = None,
-                         profession: str | None = None, contact_form: str | None = None) -> Response:
-    """The same file as /api/v1/compliance.csv, for a browser that holds the login cookie."""
+async def compliance_csv(request: Request, staff: CurrentStaff, date_from: From = None, date_to: To = None,
+                         unit: UnitParam = None, profession: ProfessionParam = None,
+                         contact_form: ContactFormParam = None) -> Response:
+    """The same file as /api/v1/compliance.csv, for a browser that holds the login cookie; a bad address or
+    another unit answers a page (OpsRoute)."""
     response = await api.compliance_csv(request, staff.caller, date_from=date_from, date_to=date_to, unit=unit,
                                         profession=profession, contact_form=contact_form)
     response.headers["Cache-Control"] = "no-store"

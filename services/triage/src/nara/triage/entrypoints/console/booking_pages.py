@@ -9,6 +9,9 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from nara.shared.free_text import no_personnummer
+from nara.shared.web.fields import SHORT_TEXT, single_line
+
 from ...adapters.booking_client import BookingClient, BookingRefused
 from .common import ConsoleRoute, booking, now_of, page, problem_page, see_other
 from .contact_pages import bookings_list, latest_triage, reason_title, triaged_contact
@@ -85,7 +88,8 @@ def _slot_form(request: Request, staff: Staff, contact: dict, slots: list[dict],
             radios("tid", "Välj tid", options, checked=values.get("tid"), error=field_errors.get("tid"),
                    legend_class="legend-m"),
             text_input("anledning", "Vad gäller besöket?", value=values.get("anledning", ""),
-                       hint="Syns för den som tar emot patienten."),
+                       error=field_errors.get("anledning"),
+                       hint="Syns för den som tar emot patienten. Skriv inte personnummer."),
             confirm,
             button("Boka en tid till" if booked else "Boka tiden")]))
     body = fmt('<span class="caption">$who</span><h1 class="heading-l">Boka tid åt patienten</h1>$already'
@@ -95,6 +99,17 @@ def _slot_form(request: Request, staff: Staff, contact: dict, slots: list[dict],
                unit=unit_name(contact["unit"]), chooser=chooser, base=base)
     return page(request, title="Boka tid åt patienten", body=body, staff=staff, errors=errors,
                 status_code=status_code)
+
+
+def _reason_problem(reason: str) -> str | None:
+    """The visit's reason goes to booking and out in its events: one line, short, never a personnummer."""
+    if len(reason) > SHORT_TEXT:
+        return f"Texten är för lång: högst {SHORT_TEXT} tecken."
+    try:
+        no_personnummer(single_line(reason))
+    except ValueError as wrong:
+        return str(wrong)
+    return None
 
 
 def _times_text(count: int) -> str:
@@ -131,6 +146,9 @@ async def book(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -> 
     errors: list[tuple[str | None, str]] = []
     if not values["tid"]:
         errors = [("tid", "Välj en tid att boka.")]
+    wrong_reason = _reason_problem(values["anledning"])
+    if wrong_reason:
+        errors.append(("anledning", wrong_reason))
     if booked and values["andra"] != "ja":
         errors.append(("andra", f"Patienten har redan {_times_text(len(booked))} för kontakten. Bekräfta att "
                                 "patienten ska ha en tid till, eller gå tillbaka till kontakten."))

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from nara.shared.clock import to_stockholm
 from nara.shared.personnummer import is_valid
 
-from ...domain.contacts import ContactRefused
+from ...domain.contacts import REASON_PROBLEMS, ContactRefused
 from ...domain.engine import RED_FLAG_KINDS
 from ...domain.overrides import OverrideProblem
 from ...domain.patient import PatientFacts, Respondent, birth_date_of_personnummer, sex_of_personnummer
@@ -294,11 +294,17 @@ async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff)
             reason_code=contact["reason_code"], override=change, now=now_of(request),
             policy=policy_of(request)))
     except ContactRefused as refused:
-        # The use case says what is wrong; point at the field the person must change.
         needs_confirmation = refused.code == OverrideProblem.NEEDS_CONFIRMATION
-        field = "motivering" if not values["motivering"] else "vardniva" if not any(
-            (values["vardniva"], values["bradska"], values["yrkesgrupp"])) else "bekrafta" if needs_confirmation \
-            else "bradska" if refused.code == OverrideProblem.COLOUR_DOES_NOT_FIT else None
-        return _override_form(request, staff, contact, values, [(field, refused.message)],
+        return _override_form(request, staff, contact, values, [(_override_field(refused, values), refused.message)],
                               status_code=refused.status, ask_confirmation=needs_confirmation)
     return see_other(f"/console/kontakter/{contact_id}?klart=avvikelse")
+
+
+def _override_field(refused: ContactRefused, values: dict) -> str | None:
+    """The use case says what is wrong; this is the field the person must change."""
+    if not values["motivering"] or refused.code in REASON_PROBLEMS:
+        return "motivering"
+    if not any((values["vardniva"], values["bradska"], values["yrkesgrupp"])):
+        return "vardniva"
+    return {OverrideProblem.NEEDS_CONFIRMATION: "bekrafta",
+            OverrideProblem.COLOUR_DOES_NOT_FIT: "bradska"}.get(refused.code)

@@ -119,3 +119,28 @@ def test_the_services_json_logs_carry_the_limit(capsys):
     assert [(line["logger"], line.get("suppressed")) for line in lines] == \
         [("aiokafka.conn", None), ("aiokafka.conn", 9_999), ("nara.booking", None)]
     assert lines[1]["level"] == "ERROR" and lines[1]["suppressed_message"] == CONNECT_FAILED
+
+
+def test_the_count_at_exit_is_dropped_quietly_when_the_stream_is_already_closed(monkeypatch, capsys):
+    import io
+    import sys
+
+    from nara.shared import logging as service_logging
+
+    root = logging.getLogger()
+    handlers, level, limits = root.handlers[:], root.level, service_logging._rate_limits[:]
+    closed = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", closed)
+    try:
+        configure_json_logging("booking", "INFO", clock=SettableClock(START))
+        for _ in range(3):
+            logging.getLogger("aiokafka.conn").error(CONNECT_FAILED, 1, "Connect call failed")
+        closed.close()  # as a test runner's capture is, by the time atexit runs
+
+        service_logging._write_suppressed_counts()
+    finally:
+        root.handlers[:], service_logging._rate_limits[:] = handlers, limits
+        root.setLevel(level)
+
+    assert "Logging error" not in capsys.readouterr().err
+    assert logging.raiseExceptions

@@ -57,5 +57,10 @@ class _ServiceJsonFormatter(JsonFormatter):
 
 @atexit.register
 def _write_suppressed_counts() -> None:
-    for rate_limit in _rate_limits:
-        rate_limit.flush()
+    # At exit a handler's stream may already be closed (a test runner's capture): the count is then lost quietly.
+    raising, logging.raiseExceptions = logging.raiseExceptions, False
+    try:
+        for rate_limit in _rate_limits:
+            rate_limit.flush()
+    finally:
+        logging.raiseExceptions = raising

@@ -53,8 +53,13 @@ def read_topic(kafka_bootstrap: str):
     from aiokafka import AIOKafkaConsumer
 
     async def read(topic: str, count: int, timeout: float = 60.0, settle: float = 0.0):
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest",
-                                    enable_auto_commit=False, group_id=None)
+        consumer = AIOKafkaConsumer(
+            topic,
+            bootstrap_servers=kafka_bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            group_id=None,
+        )
         await consumer.start()
         messages = []
         try:

@@ -45,11 +45,22 @@ def test_docker_compose_accepts_the_file():
     docker_compose = find_tool("docker-compose")
     if docker_compose is None:
         pytest.skip("docker-compose is not installed ('./nara test' installs it with apt-get when it runs as root)")
-    checked = subprocess.run([docker_compose, "-f", "docker-compose.yml", "config", "-q"], cwd=ROOT,
-                             capture_output=True, text=True, timeout=60)
+    checked = subprocess.run(
+        [docker_compose, "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert checked.returncode == 0, checked.stderr
-    resolved = subprocess.run([docker_compose, "-f", "docker-compose.yml", "config", "--services"], cwd=ROOT,
-                              capture_output=True, text=True, timeout=60, check=True)
+    resolved = subprocess.run(
+        [docker_compose, "-f", "docker-compose.yml", "config", "--services"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert set(resolved.stdout.split()) == set(compose()["services"])
 
 
@@ -125,10 +136,14 @@ def test_every_file_and_folder_compose_mounts_is_in_the_repository():
     expected = {
         "postgres": {"/docker-entrypoint-initdb.d/10-service-databases.sql": "deploy/compose/postgres-init.sql"},
         "otel-collector": {"/etc/otelcol-contrib/config.yaml": "deploy/compose/otel-collector.yaml"},
-        "prometheus": {"/etc/prometheus/prometheus.yml": "deploy/prometheus/prometheus.yml",
-                       "/etc/prometheus/rules": "deploy/prometheus/rules"},
-        "grafana": {"/etc/grafana/provisioning": "deploy/grafana/provisioning",
-                    "/var/lib/grafana/dashboards": "deploy/grafana/dashboards"},
+        "prometheus": {
+            "/etc/prometheus/prometheus.yml": "deploy/prometheus/prometheus.yml",
+            "/etc/prometheus/rules": "deploy/prometheus/rules",
+        },
+        "grafana": {
+            "/etc/grafana/provisioning": "deploy/grafana/provisioning",
+            "/var/lib/grafana/dashboards": "deploy/grafana/dashboards",
+        },
     }
     for name, mounts in expected.items():
         assert bind_mounts(services[name]) == {target: ROOT / source for target, source in mounts.items()}, name

@@ -21,7 +21,10 @@ def test_the_committed_asyncapi_document_is_current(tmp_path):
     faststream = Path(sys.executable).parent / "faststream"
     subprocess.run(
         [str(faststream), "docs", "gen", "nara.shared.events.asyncapi:app", "--yaml", "--out", str(fresh)],
-        check=True, capture_output=True, timeout=120, cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert COMMITTED.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
         f"shared/asyncapi.yaml is stale; regenerate it with: {REGENERATE}"
@@ -40,4 +43,3 @@ def test_the_document_covers_every_topic_and_every_event_type():
         if "const" in schema.get("properties", {}).get("type", {})
     }
     assert documented_types == set(EVENT_MODELS)
-

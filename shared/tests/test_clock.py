@@ -45,11 +45,14 @@ def test_advancing_across_the_autumn_daylight_saving_change_adds_real_time():
     assert to_stockholm(clock.now()).isoformat() == "2025-10-26T02:30:00+01:00"  # the hour is lived twice
 
 
-@pytest.mark.parametrize("use", [
-    lambda naive: SettableClock(naive),
-    lambda naive: SettableClock(datetime(2025, 1, 1, tzinfo=UTC)).set(naive),
-    lambda naive: to_stockholm(naive),
-])
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda naive: SettableClock(naive),
+        lambda naive: SettableClock(datetime(2025, 1, 1, tzinfo=UTC)).set(naive),
+        lambda naive: to_stockholm(naive),
+    ],
+)
 def test_naive_datetimes_are_refused_with_a_message_that_says_what_is_missing(use):
     with pytest.raises(ValueError, match="naive datetime.*timezone"):
         use(datetime(2025, 1, 1, 12, 0))

@@ -37,11 +37,17 @@ async def consuming(backbone_database, kafka_bootstrap, unique_topic):
         if behaviour["fail_times"]:
             behaviour["fail_times"] -= 1
             raise behaviour["error"]
-        await connection.execute("INSERT INTO closed_contacts VALUES ($1, $2)",
-                                 event.data.contact_id, event.data.closed_at)
+        await connection.execute(
+            "INSERT INTO closed_contacts VALUES ($1, $2)", event.data.contact_id, event.data.closed_at
+        )
 
-    consumer = IdempotentConsumer("test-consumer", lambda: pool, {ContactClosed.event_type: record_closed},
-                                  max_attempts=3, retry_backoff_seconds=0.05)
+    consumer = IdempotentConsumer(
+        "test-consumer",
+        lambda: pool,
+        {ContactClosed.event_type: record_closed},
+        max_attempts=3,
+        retry_backoff_seconds=0.05,
+    )
     broker = KafkaBroker(kafka_bootstrap)
     consumer.subscribe(broker, unique_topic, group_id=f"{unique_topic}-group")
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True, acks="all")
@@ -52,8 +58,9 @@ async def consuming(backbone_database, kafka_bootstrap, unique_topic):
 
     async def closed_contacts(expected: int, timeout: float = 60) -> list[str]:
         async with asyncio.timeout(timeout):
-            while (rows := await pool.fetch("SELECT contact_id FROM closed_contacts")) and len(rows) < expected \
-                    or not rows and expected:
+            while ((rows := await pool.fetch("SELECT contact_id FROM closed_contacts")) and len(rows) < expected) or (
+                not rows and expected
+            ):
                 await asyncio.sleep(0.1)
         await asyncio.sleep(1)  # long enough for a wrong extra delivery to land
         return [row["contact_id"] for row in await pool.fetch("SELECT contact_id FROM closed_contacts")]
@@ -91,7 +98,8 @@ def dead_letter_count(topic: str, reason: str) -> float:
 
 
 async def test_each_kind_of_bad_message_ends_in_the_dlq_and_the_next_good_one_is_processed(
-        consuming, unique_topic, read_topic):
+    consuming, unique_topic, read_topic
+):
     send, closed_contacts, behaviour, _ = consuming
     behaviour["reject"].add("c-rejected")
     unknown_type = json.loads(closed_event("c-x"))
@@ -127,7 +135,8 @@ async def test_each_kind_of_bad_message_ends_in_the_dlq_and_the_next_good_one_is
 
 
 async def test_a_handler_that_keeps_failing_goes_to_the_dlq_and_the_consumer_moves_on(
-        consuming, unique_topic, read_topic):
+    consuming, unique_topic, read_topic
+):
     send, closed_contacts, behaviour, _ = consuming
     behaviour["fail_times"] = 3  # as many as max_attempts
     behaviour["error"] = ValueError("this event breaks the handler every time")
@@ -140,8 +149,9 @@ async def test_a_handler_that_keeps_failing_goes_to_the_dlq_and_the_consumer_mov
     assert dict(dead.headers)["x-dead-letter-reason"] == b"handler_failed"
 
 
-async def test_the_offset_is_committed_only_after_the_handlers_transaction(backbone_database, kafka_bootstrap,
-                                                                           unique_topic):
+async def test_the_offset_is_committed_only_after_the_handlers_transaction(
+    backbone_database, kafka_bootstrap, unique_topic
+):
     pool = await asyncpg.create_pool(backbone_database, min_size=1, max_size=2)
     await pool.execute("CREATE TABLE seen (contact_id text)")
     handler_entered, release_handler = asyncio.Event(), asyncio.Event()
@@ -162,7 +172,8 @@ async def test_the_offset_is_committed_only_after_the_handlers_transaction(backb
 
     broker = KafkaBroker(kafka_bootstrap)
     IdempotentConsumer("slow", lambda: pool, {ContactClosed.event_type: slow_remember}).subscribe(
-        broker, unique_topic, group_id=group)
+        broker, unique_topic, group_id=group
+    )
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
     try:

@@ -21,8 +21,9 @@ from nara.shared.redaction import PLACEHOLDER
 
 def _contract_samples():
     """The one valid data part per event type that the contract tests keep (tests import by path here)."""
-    spec = importlib.util.spec_from_file_location("event_contract_samples",
-                                                  Path(__file__).with_name("test_event_contracts.py"))
+    spec = importlib.util.spec_from_file_location(
+        "event_contract_samples", Path(__file__).with_name("test_event_contracts.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.SAMPLE_DATA, module.PSEUDONYM
@@ -71,8 +72,9 @@ def _strings(hint: Any, path: tuple) -> list[tuple[tuple, str]]:
     return [(path, UNTYPED)] if hint is str else []
 
 
-ALL_FIELDS = [(event_type, path, kind) for event_type, model in EVENT_MODELS.items()
-              for path, kind in string_fields(model)]
+ALL_FIELDS = [
+    (event_type, path, kind) for event_type, model in EVENT_MODELS.items() for path, kind in string_fields(model)
+]
 TEXT_FIELDS = [(t, p) for t, p, kind in ALL_FIELDS if kind in ("free text", "hsa id")]
 ID_FIELDS = [(t, p) for t, p, kind in ALL_FIELDS if kind in ("id or code", "pseudonym")]
 
@@ -119,7 +121,9 @@ def test_the_fields_people_type_into_are_free_text_and_ids_and_codes_are_not():
 
 
 @pytest.mark.parametrize("form", PERSONNUMMER_FORMS)
-@pytest.mark.parametrize("event_type, path", TEXT_FIELDS, ids=lambda v: v if isinstance(v, str) else ".".join(map(str, v)))
+@pytest.mark.parametrize(
+    "event_type, path", TEXT_FIELDS, ids=lambda v: v if isinstance(v, str) else ".".join(map(str, v))
+)
 def test_a_personnummer_anywhere_in_text_is_refused_when_the_event_is_built(event_type, path, form):
     number = PERSONNUMMER_FORMS[form]
 
@@ -130,7 +134,9 @@ def test_a_personnummer_anywhere_in_text_is_refused_when_the_event_is_built(even
 
 
 @pytest.mark.parametrize("form", PERSONNUMMER_FORMS)
-@pytest.mark.parametrize("event_type, path", ID_FIELDS, ids=lambda v: v if isinstance(v, str) else ".".join(map(str, v)))
+@pytest.mark.parametrize(
+    "event_type, path", ID_FIELDS, ids=lambda v: v if isinstance(v, str) else ".".join(map(str, v))
+)
 def test_a_personnummer_as_an_id_or_code_is_refused_when_the_event_is_built(event_type, path, form):
     number = PERSONNUMMER_FORMS[form]
 
@@ -139,14 +145,17 @@ def test_a_personnummer_as_an_id_or_code_is_refused_when_the_event_is_built(even
     assert error["loc"] == path
 
 
-@pytest.mark.parametrize("event_type, path", TEXT_FIELDS + ID_FIELDS,
-                         ids=lambda v: v if isinstance(v, str) else ".".join(map(str, v)))
+@pytest.mark.parametrize(
+    "event_type, path", TEXT_FIELDS + ID_FIELDS, ids=lambda v: v if isinstance(v, str) else ".".join(map(str, v))
+)
 def test_ordinary_values_with_digits_are_still_taken(event_type, path):
     kind = {(t, p): k for t, p, k in ALL_FIELDS}[(event_type, path)]
-    value = {"free text": "Ring 010-123 45 67 efter 2026-12-07, tid 09:30; kod 4711",
-             "hsa id": "SE2321000131-E000000000001",
-             "id or code": str(uuid.uuid4()),
-             "pseudonym": PSEUDONYM}[kind]
+    value = {
+        "free text": "Ring 010-123 45 67 efter 2026-12-07, tid 09:30; kod 4711",
+        "hsa id": "SE2321000131-E000000000001",
+        "id or code": str(uuid.uuid4()),
+        "pseudonym": PSEUDONYM,
+    }[kind]
 
     EVENT_MODELS[event_type](**with_value(event_type, path, value))
 

@@ -16,8 +16,10 @@ PERSONNUMMER = "191212121212"
 
 
 def count(service: str, method: str, route: str, status: str) -> float:
-    value = REGISTRY.get_sample_value("nara_http_request_duration_seconds_count",
-                                      {"service": service, "method": method, "route": route, "status": status})
+    value = REGISTRY.get_sample_value(
+        "nara_http_request_duration_seconds_count",
+        {"service": service, "method": method, "route": route, "status": status},
+    )
     return value or 0.0
 
 
@@ -93,13 +95,19 @@ async def test_probes_are_not_measured_and_invented_methods_share_one_label(serv
 async def test_every_service_app_measures_its_requests_under_its_own_name(service, monkeypatch):
     monkeypatch.delenv("NARA_ENVIRONMENT", raising=False)
     settings = ServiceSettings(service_name=service, port=1, database_url="postgresql://unused@127.0.0.1/none")
-    app = build_service_app(settings, title="test", migrations_dir=None,
-                            add_routes=lambda app, broker: app.get("/api/v1/ping")(lambda: {"pong": True}))
+    app = build_service_app(
+        settings,
+        title="test",
+        migrations_dir=None,
+        add_routes=lambda app, broker: app.get("/api/v1/ping")(lambda: {"pong": True}),
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         assert (await client.get("/api/v1/ping")).status_code == 200
         metrics = (await client.get("/metrics")).text
 
     assert count(service, "GET", "/api/v1/ping", "200") == 1
     assert count(service, "GET", "/metrics", "200") == 0
-    assert f'nara_http_request_duration_seconds_count{{method="GET",route="/api/v1/ping",service="{service}"' \
-           f',status="200"}} 1.0' in metrics
+    assert (
+        f'nara_http_request_duration_seconds_count{{method="GET",route="/api/v1/ping",service="{service}"'
+        f',status="200"}} 1.0' in metrics
+    )

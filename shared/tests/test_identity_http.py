@@ -101,9 +101,18 @@ async def test_an_expired_token_is_401_telling_the_person_to_log_in_again(client
 
 
 async def test_a_token_signed_by_another_key_is_401(client):
-    forged = jwt.encode({"role": "admin", "sub": NURSE, "units": [UNIT], "iss": "nara", "aud": "nara-test",
-                         "exp": int((NOW + timedelta(hours=1)).timestamp())},
-                        ed25519.Ed25519PrivateKey.generate(), algorithm="EdDSA")
+    forged = jwt.encode(
+        {
+            "role": "admin",
+            "sub": NURSE,
+            "units": [UNIT],
+            "iss": "nara",
+            "aud": "nara-test",
+            "exp": int((NOW + timedelta(hours=1)).timestamp()),
+        },
+        ed25519.Ed25519PrivateKey.generate(),
+        algorithm="EdDSA",
+    )
 
     response = await client.get("/me", headers=bearer(forged))
 

@@ -53,14 +53,24 @@ def signed(claims, key=None, algorithm="EdDSA"):
 
 
 def staff_claims(**overrides):
-    claims = {"role": "reception", "sub": NURSE, "units": [UNIT], "iss": "nara", "aud": "nara",
-              "iat": int(NOW.timestamp()), "exp": int((NOW + timedelta(hours=1)).timestamp())}
+    claims = {
+        "role": "reception",
+        "sub": NURSE,
+        "units": [UNIT],
+        "iss": "nara",
+        "aud": "nara",
+        "iat": int(NOW.timestamp()),
+        "exp": int((NOW + timedelta(hours=1)).timestamp()),
+    }
     return {**claims, **overrides}
 
 
 def pem_public(key):
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 def test_a_citizen_token_gives_the_citizen_by_normalised_personnummer(settings):
@@ -112,16 +122,19 @@ def test_a_token_from_another_issuer_or_for_another_audience_is_refused(settings
         verify_token(signed(staff_claims(aud="another-system")), settings, now=NOW)
 
 
-@pytest.mark.parametrize(("claims", "reason"), [
-    (staff_claims(role="superuser"), "unknown role 'superuser'"),
-    (staff_claims(units=[]), "must list the units"),
-    (staff_claims(units=UNIT), "list of unit HSA-ids"),
-    (staff_claims(role="citizen", sub="19121212-1213", units=[]), "valid personnummer"),
-    (staff_claims(role="citizen", sub=CITIZEN), "carries no units"),
-    ({k: v for k, v in staff_claims().items() if k != "role"}, "no role"),
-    ({k: v for k, v in staff_claims().items() if k != "exp"}, "'exp'"),
-    ({k: v for k, v in staff_claims().items() if k != "sub"}, "'sub'"),
-])
+@pytest.mark.parametrize(
+    ("claims", "reason"),
+    [
+        (staff_claims(role="superuser"), "unknown role 'superuser'"),
+        (staff_claims(units=[]), "must list the units"),
+        (staff_claims(units=UNIT), "list of unit HSA-ids"),
+        (staff_claims(role="citizen", sub="19121212-1213", units=[]), "valid personnummer"),
+        (staff_claims(role="citizen", sub=CITIZEN), "carries no units"),
+        ({k: v for k, v in staff_claims().items() if k != "role"}, "no role"),
+        ({k: v for k, v in staff_claims().items() if k != "exp"}, "'exp'"),
+        ({k: v for k, v in staff_claims().items() if k != "sub"}, "'sub'"),
+    ],
+)
 def test_a_signed_token_whose_claims_do_not_fit_is_refused(settings, claims, reason):
     with pytest.raises(ClaimsDoNotFit, match=reason):
         verify_token(signed(claims), settings, now=NOW)
@@ -174,11 +187,14 @@ def test_production_without_a_key_fails_at_start_up_naming_the_setting(monkeypat
         IdentitySettings()
 
 
-@pytest.mark.parametrize(("environment", "reason"), [
-    ({"NARA_JWT_ALGORITHM": "RS256"}, "development key is EdDSA"),
-    ({"NARA_JWT_PUBLIC_KEY": "not a key"}, "not a PEM public key"),
-    ({"NARA_JWT_PUBLIC_KEY_FILE": "/nonexistent/idp.pem"}, "cannot be read"),
-])
+@pytest.mark.parametrize(
+    ("environment", "reason"),
+    [
+        ({"NARA_JWT_ALGORITHM": "RS256"}, "development key is EdDSA"),
+        ({"NARA_JWT_PUBLIC_KEY": "not a key"}, "not a PEM public key"),
+        ({"NARA_JWT_PUBLIC_KEY_FILE": "/nonexistent/idp.pem"}, "cannot be read"),
+    ],
+)
 def test_unusable_key_settings_fail_at_start_up(monkeypatch, environment, reason):
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
@@ -207,8 +223,9 @@ def test_falling_back_to_the_development_key_warns_once(caplog):
 
 
 def test_the_cli_prints_only_a_token_that_verifies(settings, capsys):
-    exit_code = token_cli(["--role", "reception", "--sub", NURSE, "--units", f"{UNIT}, {OTHER_UNIT}",
-                           "--ttl-minutes", "30"])
+    exit_code = token_cli(
+        ["--role", "reception", "--sub", NURSE, "--units", f"{UNIT}, {OTHER_UNIT}", "--ttl-minutes", "30"]
+    )
 
     token = capsys.readouterr().out
     assert exit_code == 0 and token.count("\n") == 1
@@ -222,18 +239,26 @@ def test_the_cli_runs_as_a_module(settings):
     environment = {name: value for name, value in os.environ.items() if not name.startswith("NARA_")}
     finished = subprocess.run(
         [sys.executable, "-m", "nara.shared.identity.token_cli", "--role", "citizen", "--sub", CITIZEN],
-        capture_output=True, text=True, env=environment, timeout=60, check=False)
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
 
     assert finished.returncode == 0, finished.stderr
     assert verify_token(finished.stdout.strip(), settings).subject == "191212121212"
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--role", "citizen", "--sub", "19121212-1213"], "valid personnummer"),
-    (["--role", "clinician", "--sub", NURSE], "must list the units"),
-    (["--role", "nurse", "--sub", NURSE], "invalid choice"),
-    (["--role", "citizen", "--sub", CITIZEN, "--ttl-minutes", "0"], "positive"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--role", "citizen", "--sub", "19121212-1213"], "valid personnummer"),
+        (["--role", "clinician", "--sub", NURSE], "must list the units"),
+        (["--role", "nurse", "--sub", NURSE], "invalid choice"),
+        (["--role", "citizen", "--sub", CITIZEN, "--ttl-minutes", "0"], "positive"),
+    ],
+)
 def test_the_cli_explains_bad_input_and_exits_2(capsys, argv, message):
     with pytest.raises(SystemExit) as exited:
         token_cli(argv)
@@ -252,14 +277,19 @@ def test_the_cli_refuses_in_production(monkeypatch, capsys):
     assert exited.value.code == 2 and "production" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("claims", "reason"), [
-    (staff_claims(exp=1e300), "longer than Nära allows"),
-    (staff_claims(exp=int((NOW + timedelta(days=30)).timestamp())), "longer than Nära allows"),
-    ({k: v for k, v in staff_claims(exp=int((NOW + timedelta(days=2)).timestamp())).items() if k != "iat"},
-     "longer than Nära allows"),
-    (staff_claims(iat=int((NOW - timedelta(days=3)).timestamp())), "longer than Nära allows"),
-    (staff_claims(nbf=int((NOW + timedelta(hours=2)).timestamp())), "never valid"),
-])
+@pytest.mark.parametrize(
+    ("claims", "reason"),
+    [
+        (staff_claims(exp=1e300), "longer than Nära allows"),
+        (staff_claims(exp=int((NOW + timedelta(days=30)).timestamp())), "longer than Nära allows"),
+        (
+            {k: v for k, v in staff_claims(exp=int((NOW + timedelta(days=2)).timestamp())).items() if k != "iat"},
+            "longer than Nära allows",
+        ),
+        (staff_claims(iat=int((NOW - timedelta(days=3)).timestamp())), "longer than Nära allows"),
+        (staff_claims(nbf=int((NOW + timedelta(hours=2)).timestamp())), "never valid"),
+    ],
+)
 def test_a_token_that_lives_too_long_or_never_is_refused_whatever_its_signature(settings, claims, reason):
     with pytest.raises(ClaimsDoNotFit, match=reason):
         verify_token(signed(claims), settings, now=NOW)
@@ -267,7 +297,8 @@ def test_a_token_that_lives_too_long_or_never_is_refused_whatever_its_signature(
 
 def test_the_longest_allowed_token_passes_and_a_longer_one_cannot_be_issued(settings):
     twelve_hours = timedelta(seconds=settings.jwt_max_lifetime_seconds)
-    assert verify_token(issue_dev_token("citizen", CITIZEN, ttl=twelve_hours, now=NOW, settings=settings),
-                        settings, now=NOW).is_citizen
+    assert verify_token(
+        issue_dev_token("citizen", CITIZEN, ttl=twelve_hours, now=NOW, settings=settings), settings, now=NOW
+    ).is_citizen
     with pytest.raises(ValueError, match="at most 12 hours"):
         issue_dev_token("citizen", CITIZEN, ttl=twelve_hours + timedelta(minutes=1), now=NOW, settings=settings)

@@ -116,8 +116,11 @@ def test_the_services_json_logs_carry_the_limit(capsys):
 
     lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
 
-    assert [(line["logger"], line.get("suppressed")) for line in lines] == \
-        [("aiokafka.conn", None), ("aiokafka.conn", 9_999), ("nara.booking", None)]
+    assert [(line["logger"], line.get("suppressed")) for line in lines] == [
+        ("aiokafka.conn", None),
+        ("aiokafka.conn", 9_999),
+        ("nara.booking", None),
+    ]
     assert lines[1]["level"] == "ERROR" and lines[1]["suppressed_message"] == CONNECT_FAILED
 
 

@@ -65,7 +65,8 @@ def test_a_number_written_with_a_space_or_the_wrong_sign_is_still_caught(capture
     leap_day = _ten_digits_with_check("000229123")  # exists in 2000 only, so "+" (1900) is the wrong sign
     captured.logger.info(
         "phone note: 19121212 1212 and 121212 1212; signs %s and %s",
-        f"{born_1925[:6]}-{born_1925[6:]}", f"{leap_day[:6]}+{leap_day[6:]}",
+        f"{born_1925[:6]}-{born_1925[6:]}",
+        f"{leap_day[:6]}+{leap_day[6:]}",
     )
 
     assert captured.lines == [f"phone note: {PLACEHOLDER} and {PLACEHOLDER}; signs {PLACEHOLDER} and {PLACEHOLDER}"]
@@ -99,14 +100,17 @@ def test_a_number_split_between_template_and_arg_is_caught_once_formatted(captur
 
 def test_numbers_in_extra_fields_are_redacted_however_deeply_nested(captured):
     Visit = namedtuple("Visit", "patient unit")
-    captured.logger.info("booked", extra={
-        "patient": "19121212-1212",
-        "request": {"path": "/patients/191212121212", "ids": ["701063-2391", "c-1"], "pair": ("121212+1212", 7)},
-        "as_number": 191212121212,
-        "visit": Visit("20121212-1212", "u-1"),
-        "contact_id": "c-1",
-        "attempts": 3,
-    })
+    captured.logger.info(
+        "booked",
+        extra={
+            "patient": "19121212-1212",
+            "request": {"path": "/patients/191212121212", "ids": ["701063-2391", "c-1"], "pair": ("121212+1212", 7)},
+            "as_number": 191212121212,
+            "visit": Visit("20121212-1212", "u-1"),
+            "contact_id": "c-1",
+            "attempts": 3,
+        },
+    )
 
     record = captured.records[0]
     assert record.patient == PLACEHOLDER
@@ -154,18 +158,21 @@ def test_a_badly_formatted_call_does_not_crash_the_caller_or_leak_in_the_error_r
     assert "19121212-1212" not in report and f"Arguments: ('{PLACEHOLDER}',)" in report
 
 
-@pytest.mark.parametrize("ordinary", [
-    "contact 3f2b1c9e-8d4a-4e6b-9c1a-2b3c4d5e6f70 registered",
-    "sought at 2025-03-30T01:30:00+01:00, stored as 2025-03-30T00:30:00Z",
-    "compact 20250330T013000Z",
-    "epoch 1710495000 and in milliseconds 1710495000123",
-    "unit SE2321000016-15HF",
-    "card 4111111111111111",
-    "reference 9191212121212, thirteen digits that end in a valid number",
-    "order 191212121213 has a check digit that does not fit a personnummer",
-    "month thirteen 19121312-1212",
-    "slot 2025-06-15 10:00-10:20, appointment a-123456",
-])
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "contact 3f2b1c9e-8d4a-4e6b-9c1a-2b3c4d5e6f70 registered",
+        "sought at 2025-03-30T01:30:00+01:00, stored as 2025-03-30T00:30:00Z",
+        "compact 20250330T013000Z",
+        "epoch 1710495000 and in milliseconds 1710495000123",
+        "unit SE2321000016-15HF",
+        "card 4111111111111111",
+        "reference 9191212121212, thirteen digits that end in a valid number",
+        "order 191212121213 has a check digit that does not fit a personnummer",
+        "month thirteen 19121312-1212",
+        "slot 2025-06-15 10:00-10:20, appointment a-123456",
+    ],
+)
 def test_ordinary_ids_uuids_and_timestamps_are_left_alone(captured, ordinary):
     captured.logger.info(ordinary, extra={"same": ordinary})
 
@@ -206,9 +213,15 @@ def restored_root_logger():
 def test_configured_json_logging_keeps_numbers_out_of_every_line_from_every_logger(restored_root_logger, capsys):
     configure_json_logging("booking", "INFO")  # here, not in a fixture: pytest swaps stdout between phases
 
-    logging.getLogger("nara.booking").info("booking for %s", "19121212-1212", extra={
-        "patient": "121212-1212", "contact_id": "3f2b1c9e-8d4a-4e6b-9c1a-2b3c4d5e6f70", "payload": {"sub": "701063-2391"},
-    })
+    logging.getLogger("nara.booking").info(
+        "booking for %s",
+        "19121212-1212",
+        extra={
+            "patient": "121212-1212",
+            "contact_id": "3f2b1c9e-8d4a-4e6b-9c1a-2b3c4d5e6f70",
+            "payload": {"sub": "701063-2391"},
+        },
+    )
     logging.getLogger("uvicorn.access").info(
         '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/api/v1/patients/191212121212", "1.1", 200
     )
@@ -247,9 +260,17 @@ def written_numbers(draw):
     day = born.day + 60 if draw(st.booleans()) else born.day
     ten = _ten_digits_with_check(f"{born:%y%m}{day:02d}{draw(st.integers(1, 999)):03d}")
     twelve = f"{born:%Y}"[:2] + ten
-    return draw(st.sampled_from([
-        twelve, f"{twelve[:8]}-{twelve[8:]}", ten, f"{ten[:6]}-{ten[6:]}", f"{ten[:6]}+{ten[6:]}",
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                twelve,
+                f"{twelve[:8]}-{twelve[8:]}",
+                ten,
+                f"{ten[:6]}-{ten[6:]}",
+                f"{ten[:6]}+{ten[6:]}",
+            ]
+        )
+    )
 
 
 @given(written_numbers(), st.sampled_from(["{}", "/patients/{}/x", "sub={}&", "a{}b", "({})"]))

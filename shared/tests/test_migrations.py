@@ -21,7 +21,9 @@ async def test_migrations_apply_in_order_once_and_record_the_version(fresh_schem
     assert first == ["shared/0001_outbox.sql", "booking/0001_units.sql", "booking/0002_unit_names.sql"]
     assert second == []
     assert await schema_versions(fresh_schema) == {"shared": 1, "booking": 2}
-    await fresh_schema.execute("INSERT INTO units (hsa_id, name) VALUES ('SE2321000131-E000000000001', 'Vårdcentralen')")
+    await fresh_schema.execute(
+        "INSERT INTO units (hsa_id, name) VALUES ('SE2321000131-E000000000001', 'Vårdcentralen')"
+    )
 
 
 async def test_a_failing_migration_leaves_nothing_half_applied(fresh_schema, tmp_path):

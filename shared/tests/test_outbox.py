@@ -24,8 +24,13 @@ async def write_events(url: str, topic: str, keys: list[str], per_key: int) -> d
         for key in order:
             event_id = str(uuid.uuid4())
             async with connection.transaction():
-                await add_to_outbox(connection, event_id=event_id, topic=topic, message_key=key,
-                                    value=json.dumps({"id": event_id}).encode())
+                await add_to_outbox(
+                    connection,
+                    event_id=event_id,
+                    topic=topic,
+                    message_key=key,
+                    value=json.dumps({"id": event_id}).encode(),
+                )
             committed[key].append(event_id)
     finally:
         await connection.close()
@@ -53,8 +58,9 @@ async def wait_until_published(url: str, timeout: float = 60) -> None:
             await asyncio.sleep(0.1)
 
 
-async def test_committed_events_reach_kafka_in_commit_order_per_key(backbone_database, kafka_bootstrap,
-                                                                    unique_topic, read_topic):
+async def test_committed_events_reach_kafka_in_commit_order_per_key(
+    backbone_database, kafka_bootstrap, unique_topic, read_topic
+):
     committed = await write_events(backbone_database, unique_topic, [f"p_{n}" for n in range(5)], per_key=40)
     relay = OutboxRelay(backbone_database, kafka_bootstrap)
     await relay.start()
@@ -68,12 +74,19 @@ async def test_committed_events_reach_kafka_in_commit_order_per_key(backbone_dat
     assert {m.headers[0] for m in messages} == {("content-type", b"application/cloudevents+json")}
 
 
-async def test_a_rolled_back_transaction_publishes_nothing(backbone_database, kafka_bootstrap, unique_topic, read_topic):
+async def test_a_rolled_back_transaction_publishes_nothing(
+    backbone_database, kafka_bootstrap, unique_topic, read_topic
+):
     connection = await asyncpg.connect(backbone_database)
     with pytest.raises(RuntimeError):
         async with connection.transaction():
-            await add_to_outbox(connection, event_id="rolled-back", topic=unique_topic, message_key="p_1",
-                                value=b'{"id": "rolled-back"}')
+            await add_to_outbox(
+                connection,
+                event_id="rolled-back",
+                topic=unique_topic,
+                message_key="p_1",
+                value=b'{"id": "rolled-back"}',
+            )
             raise RuntimeError("the state change failed")
     async with connection.transaction():
         await add_to_outbox(connection, event_id="kept", topic=unique_topic, message_key="p_1", value=b'{"id": "kept"}')
@@ -97,8 +110,9 @@ async def test_writing_outside_a_transaction_is_refused(backbone_database, uniqu
         await connection.close()
 
 
-async def test_events_committed_before_a_crash_are_delivered_after_restart(backbone_database, kafka_bootstrap,
-                                                                         unique_topic, read_topic, monkeypatch):
+async def test_events_committed_before_a_crash_are_delivered_after_restart(
+    backbone_database, kafka_bootstrap, unique_topic, read_topic, monkeypatch
+):
     # The service committed, then died before its relay published anything.
     committed = await write_events(backbone_database, unique_topic, ["p_a", "p_b"], per_key=10)
     # The next relay dies after Kafka took the batch but before it could mark the rows as sent.
@@ -127,11 +141,12 @@ async def test_events_committed_before_a_crash_are_delivered_after_restart(backb
     delivered = ids_by_key(messages)
     for key, ids in committed.items():
         assert set(delivered[key]) == set(ids)  # every committed event arrived (some twice: at least once)
-        assert delivered[key][-len(ids):] == ids  # and the redelivery itself is in commit order
+        assert delivered[key][-len(ids) :] == ids  # and the redelivery itself is in commit order
 
 
-async def test_two_relays_split_the_shards_and_keep_per_key_order(backbone_database, kafka_bootstrap,
-                                                                  unique_topic, read_topic):
+async def test_two_relays_split_the_shards_and_keep_per_key_order(
+    backbone_database, kafka_bootstrap, unique_topic, read_topic
+):
     first = OutboxRelay(backbone_database, kafka_bootstrap, idle_poll_seconds=0.1)
     second = OutboxRelay(backbone_database, kafka_bootstrap, idle_poll_seconds=0.1)
     await first.start()
@@ -152,8 +167,9 @@ async def test_two_relays_split_the_shards_and_keep_per_key_order(backbone_datab
     assert not shards[0] & shards[1] and shards[0] | shards[1] == set(range(SHARDS))
 
 
-async def test_sent_rows_older_than_the_retention_are_pruned(backbone_database, kafka_bootstrap, unique_topic,
-                                                             read_topic):
+async def test_sent_rows_older_than_the_retention_are_pruned(
+    backbone_database, kafka_bootstrap, unique_topic, read_topic
+):
     await write_events(backbone_database, unique_topic, ["p_1"], per_key=5)
     relay = OutboxRelay(backbone_database, kafka_bootstrap, retention=timedelta(0), housekeeping_seconds=0.2)
     await relay.start()
@@ -176,8 +192,10 @@ async def test_a_batch_of_events_keeps_each_keys_order_in_one_round_trip(backbon
 
     now = datetime.now(UTC)
     keys = ["p_b", "p_a", "p_c", "p_a", "p_b", "p_a"]
-    events = [(AppointmentNoShow(appointment_id=f"a{n}", contact_id=None, at=now), "/test", key, now)
-              for n, key in enumerate(keys)]
+    events = [
+        (AppointmentNoShow(appointment_id=f"a{n}", contact_id=None, at=now), "/test", key, now)
+        for n, key in enumerate(keys)
+    ]
     connection = await asyncpg.connect(backbone_database)
     try:
         async with connection.transaction():

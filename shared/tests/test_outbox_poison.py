@@ -20,7 +20,12 @@ async def write_row(connection: asyncpg.Connection, topic: str, key: str, event_
     return await connection.fetchval(
         """INSERT INTO outbox (event_id, topic, message_key, shard, value, headers)
            VALUES ($1, $2, $3, $4, $5, '{}'::jsonb) RETURNING id""",
-        event_id, topic, key, shard_of(key), value)
+        event_id,
+        topic,
+        key,
+        shard_of(key),
+        value,
+    )
 
 
 def event(event_id: str, padding: int = 0) -> bytes:
@@ -71,9 +76,11 @@ async def parked_rows(url: str) -> list[asyncpg.Record]:
 
 
 async def test_an_event_too_large_for_kafka_is_parked_and_the_events_after_it_go_out(
-        backbone_database, kafka_bootstrap, unique_topic, read_topic):
-    written = await write_batch(backbone_database, unique_topic,
-                                [("p_1", 10), ("p_1", POISON_BYTES), ("p_1", 10), ("p_2", 10), ("p_1", 10)])
+    backbone_database, kafka_bootstrap, unique_topic, read_topic
+):
+    written = await write_batch(
+        backbone_database, unique_topic, [("p_1", 10), ("p_1", POISON_BYTES), ("p_1", 10), ("p_2", 10), ("p_1", 10)]
+    )
     poison_id, poison_event, _ = written[1]
     others = [w for w in written if w[0] != poison_id]
     counted_before = parked_count(unique_topic, "too_large")
@@ -91,8 +98,12 @@ async def test_an_event_too_large_for_kafka_is_parked_and_the_events_after_it_go
         expected[key].append(event_id)
     assert ids_by_key(messages) == expected  # every other event, in commit order per key, and no poison
     [parked] = await parked_rows(backbone_database)
-    assert (parked["id"], parked["event_id"], parked["topic"], parked["message_key"]) == \
-        (poison_id, poison_event, unique_topic, "p_1")
+    assert (parked["id"], parked["event_id"], parked["topic"], parked["message_key"]) == (
+        poison_id,
+        poison_event,
+        unique_topic,
+        "p_1",
+    )
     assert parked["reason"] == "too_large" and parked["event_type"] == "se.nara.test.v1"
     assert parked["size"] == len(event(poison_event, POISON_BYTES)) and parked["parked_at"] is not None
     assert "MessageSizeTooLarge" in parked["detail"]
@@ -101,7 +112,8 @@ async def test_an_event_too_large_for_kafka_is_parked_and_the_events_after_it_go
 
 
 async def test_an_event_the_broker_itself_refuses_is_parked_and_the_partition_goes_on(
-        backbone_database, kafka_bootstrap, unique_topic, read_topic):
+    backbone_database, kafka_bootstrap, unique_topic, read_topic
+):
     # The topic's own limit is below the producer's: the producer sends it, and the broker answers no.
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
     await admin.start()
@@ -109,8 +121,9 @@ async def test_an_event_the_broker_itself_refuses_is_parked_and_the_partition_go
         await admin.create_topics([NewTopic(unique_topic, 1, 1, topic_configs={"max.message.bytes": "4096"})])
     finally:
         await admin.close()
-    written = await write_batch(backbone_database, unique_topic,
-                                [("p_1", 10), ("p_1", 20_000), ("p_1", 10), ("p_1", 10)])
+    written = await write_batch(
+        backbone_database, unique_topic, [("p_1", 10), ("p_1", 20_000), ("p_1", 10), ("p_1", 10)]
+    )
     relay = OutboxRelay(backbone_database, kafka_bootstrap)
     await relay.start()
     try:
@@ -127,8 +140,9 @@ async def test_an_event_the_broker_itself_refuses_is_parked_and_the_partition_go
     assert parked["id"] == written[1][0] and parked["reason"] == "too_large"
 
 
-async def test_an_event_for_a_topic_kafka_cannot_have_is_parked_at_once(backbone_database, kafka_bootstrap,
-                                                                          unique_topic, read_topic):
+async def test_an_event_for_a_topic_kafka_cannot_have_is_parked_at_once(
+    backbone_database, kafka_bootstrap, unique_topic, read_topic
+):
     # The client would wait for metadata of an illegal name for 40 s, and then call it worth retrying.
     connection = await asyncpg.connect(backbone_database)
     try:
@@ -161,14 +175,20 @@ async def test_an_event_over_the_limit_is_refused_before_it_is_written(backbone_
         with pytest.raises(EventTooLarge, match="bytes"):
             async with connection.transaction():
                 await connection.execute("CREATE TABLE state_change (n int)")
-                await add_to_outbox(connection, event_id="big", topic="t", message_key="p_1",
-                                    value=b"x" * (MAX_EVENT_BYTES + 1))
+                await add_to_outbox(
+                    connection, event_id="big", topic="t", message_key="p_1", value=b"x" * (MAX_EVENT_BYTES + 1)
+                )
         with pytest.raises(EventTooLarge):
             async with connection.transaction():
                 await add_event_to_outbox(
-                    connection, AppointmentCancelled(appointment_id="a1", contact_id=None, cancelled_by="staff",
-                                                     reason="x" * POISON_BYTES),
-                    source="/test", subject="p_1", time=datetime.now(UTC))
+                    connection,
+                    AppointmentCancelled(
+                        appointment_id="a1", contact_id=None, cancelled_by="staff", reason="x" * POISON_BYTES
+                    ),
+                    source="/test",
+                    subject="p_1",
+                    time=datetime.now(UTC),
+                )
         state_kept = await connection.fetchval("SELECT to_regclass('state_change') IS NOT NULL")
         rows = await connection.fetchval("SELECT count(*) FROM outbox")
     finally:
@@ -176,8 +196,9 @@ async def test_an_event_over_the_limit_is_refused_before_it_is_written(backbone_
     assert not state_kept and rows == 0  # the caller's transaction rolled back: no state, no event
 
 
-async def test_an_event_just_under_the_limit_is_written_and_reaches_kafka(backbone_database, kafka_bootstrap,
-                                                                         unique_topic, read_topic):
+async def test_an_event_just_under_the_limit_is_written_and_reaches_kafka(
+    backbone_database, kafka_bootstrap, unique_topic, read_topic
+):
     from nara.shared.outbox.writer import MAX_EVENT_BYTES
 
     key = "p_" + "k" * 40
@@ -197,8 +218,9 @@ async def test_an_event_just_under_the_limit_is_written_and_reaches_kafka(backbo
     assert message.value == value  # the headroom covers the relay's headers: the largest allowed event goes out
 
 
-async def test_an_error_that_may_pass_is_retried_and_parks_nothing(backbone_database, kafka_bootstrap, unique_topic,
-                                                                  read_topic, monkeypatch):
+async def test_an_error_that_may_pass_is_retried_and_parks_nothing(
+    backbone_database, kafka_bootstrap, unique_topic, read_topic, monkeypatch
+):
     from aiokafka.errors import KafkaTimeoutError
 
     written = await write_batch(backbone_database, unique_topic, [("p_1", 10), ("p_2", 10), ("p_1", 10)])
@@ -225,13 +247,22 @@ async def test_an_error_that_may_pass_is_retried_and_parks_nothing(backbone_data
     assert await parked_rows(backbone_database) == []
 
 
-@pytest.mark.parametrize("error, reason", [
-    ("MessageSizeTooLargeError", "too_large"), ("RecordTooLargeError", "too_large"),
-    ("CorruptRecordException", "invalid_record"), ("InvalidTopicError", "invalid_topic"),
-    ("KafkaTimeoutError", None), ("KafkaConnectionError", None), ("BrokerNotAvailableError", None),
-    ("NotLeaderForPartitionError", None), ("TopicAuthorizationFailedError", None),
-    ("OutOfOrderSequenceNumber", None), ("ProducerClosed", None),
-])
+@pytest.mark.parametrize(
+    "error, reason",
+    [
+        ("MessageSizeTooLargeError", "too_large"),
+        ("RecordTooLargeError", "too_large"),
+        ("CorruptRecordException", "invalid_record"),
+        ("InvalidTopicError", "invalid_topic"),
+        ("KafkaTimeoutError", None),
+        ("KafkaConnectionError", None),
+        ("BrokerNotAvailableError", None),
+        ("NotLeaderForPartitionError", None),
+        ("TopicAuthorizationFailedError", None),
+        ("OutOfOrderSequenceNumber", None),
+        ("ProducerClosed", None),
+    ],
+)
 def test_only_a_refusal_of_the_event_itself_parks_it(error, reason):
     import aiokafka.errors
 

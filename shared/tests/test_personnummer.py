@@ -24,21 +24,24 @@ def number(yyyymmdd: str, serial: str = "123") -> str:
     return yyyymmdd[:2] + with_check_digit(yyyymmdd[2:] + serial)
 
 
-@pytest.mark.parametrize(("written", "canonical"), [
-    ("19121212-1212", "191212121212"),
-    ("191212121212", "191212121212"),
-    ("19121212+1212", "191212121212"),
-    ("20121212-1212", "201212121212"),
-    ("201212121212", "201212121212"),
-    ("121212-1212", "201212121212"),
-    ("1212121212", "201212121212"),
-    ("121212+1212", "191212121212"),
-    ("  19121212-1212\n", "191212121212"),
-    ("701063-2391", "197010632391"),
-    ("7010632391", "197010632391"),
-    ("19701063-2391", "197010632391"),
-    ("197010632391", "197010632391"),
-])
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("19121212-1212", "191212121212"),
+        ("191212121212", "191212121212"),
+        ("19121212+1212", "191212121212"),
+        ("20121212-1212", "201212121212"),
+        ("201212121212", "201212121212"),
+        ("121212-1212", "201212121212"),
+        ("1212121212", "201212121212"),
+        ("121212+1212", "191212121212"),
+        ("  19121212-1212\n", "191212121212"),
+        ("701063-2391", "197010632391"),
+        ("7010632391", "197010632391"),
+        ("19701063-2391", "197010632391"),
+        ("197010632391", "197010632391"),
+    ],
+)
 def test_every_accepted_written_form_normalises_to_twelve_digits_without_separator(written, canonical):
     assert normalise(written, today=TODAY) == canonical
     assert is_valid(written, today=TODAY)
@@ -75,17 +78,20 @@ def test_the_century_decides_whether_29_february_exists():
         normalise(leap_day[:6] + "+" + leap_day[6:], today=TODAY)
 
 
-@pytest.mark.parametrize("yyyymmdd", [
-    "19121312",  # month 13
-    "19120012",  # month 0
-    "19120230",  # 30 February
-    "19130229",  # 29 February in a year that is not a leap year
-    "19121200",  # day 0
-    "19121232",  # day 32
-    "19121260",  # day 60: too late for a personnummer, too early for a samordningsnummer
-    "19121292",  # samordningsnummer day 92 is 32 + 60
-    "19110291",  # samordningsnummer for 31 February
-])
+@pytest.mark.parametrize(
+    "yyyymmdd",
+    [
+        "19121312",  # month 13
+        "19120012",  # month 0
+        "19120230",  # 30 February
+        "19130229",  # 29 February in a year that is not a leap year
+        "19121200",  # day 0
+        "19121232",  # day 32
+        "19121260",  # day 60: too late for a personnummer, too early for a samordningsnummer
+        "19121292",  # samordningsnummer day 92 is 32 + 60
+        "19110291",  # samordningsnummer for 31 February
+    ],
+)
 def test_numbers_whose_date_does_not_exist_are_refused_even_with_a_correct_check_digit(yyyymmdd):
     with pytest.raises(InvalidPersonnummer, match="date of birth .* does not exist"):
         normalise(number(yyyymmdd), today=TODAY)
@@ -117,23 +123,26 @@ def test_the_birth_number_000_is_refused():
         normalise(number("19121212", serial="000"), today=TODAY)
 
 
-@pytest.mark.parametrize("garbage", [
-    "",
-    "   ",
-    "abc",
-    "19121212-121",
-    "19121212-12122",
-    "1912121212122",
-    "912121212",
-    "19121212--1212",
-    "19121212_1212",
-    "19121212 1212",
-    "1912-12-12-1212",
-    "19121212-1212x",
-    "x19121212-1212",
-    "١٩١٢١٢١٢١٢١٢",  # Arabic-Indic digits, which Python's \d would accept
-    "１９１２１２１２１２１２",  # full-width digits
-])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "",
+        "   ",
+        "abc",
+        "19121212-121",
+        "19121212-12122",
+        "1912121212122",
+        "912121212",
+        "19121212--1212",
+        "19121212_1212",
+        "19121212 1212",
+        "1912-12-12-1212",
+        "19121212-1212x",
+        "x19121212-1212",
+        "١٩١٢١٢١٢١٢١٢",  # Arabic-Indic digits, which Python's \d would accept
+        "１９１２１２１２１２１２",  # full-width digits
+    ],
+)
 def test_garbage_is_refused_with_a_message_that_says_which_form_is_expected(garbage):
     with pytest.raises(InvalidPersonnummer) as refused:
         normalise(garbage, today=TODAY)

@@ -100,7 +100,9 @@ def test_outside_production_an_unset_key_falls_back_to_the_development_key_with_
 
 @pytest.mark.parametrize("unset_key", [None, "", "   "])
 @pytest.mark.parametrize("production", ["production", " Production "])
-def test_in_production_a_missing_key_is_refused_with_a_message_that_says_what_to_set(environment, unset_key, production):
+def test_in_production_a_missing_key_is_refused_with_a_message_that_says_what_to_set(
+    environment, unset_key, production
+):
     environment.setenv("NARA_ENVIRONMENT", production)
     if unset_key is not None:
         environment.setenv("NARA_PSEUDONYM_KEY", unset_key)
@@ -109,11 +111,14 @@ def test_in_production_a_missing_key_is_refused_with_a_message_that_says_what_to
         pseudonymiser_from_environment()
 
 
-@pytest.mark.parametrize(("written_key", "complaint"), [
-    ("not-hex-at-all", "hex digits"),
-    (base64.b64encode(KEY).decode(), "hex digits"),
-    (bytes(16).hex(), "16 bytes"),
-])
+@pytest.mark.parametrize(
+    ("written_key", "complaint"),
+    [
+        ("not-hex-at-all", "hex digits"),
+        (base64.b64encode(KEY).decode(), "hex digits"),
+        (bytes(16).hex(), "16 bytes"),
+    ],
+)
 def test_an_unusable_key_is_refused_in_every_environment(environment, written_key, complaint):
     environment.setenv("NARA_PSEUDONYM_KEY", written_key)
 

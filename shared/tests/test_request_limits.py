@@ -99,20 +99,30 @@ async def test_a_nul_in_json_or_a_form_answers_400_and_a_page_gets_a_swedish_pag
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
 async def test_nan_and_infinity_in_json_answer_422(client, number):
-    answer = await client.post("/api/v1/notes", content=f'{{"weight": {number}}}',
-                               headers={"content-type": "application/json"})
+    answer = await client.post(
+        "/api/v1/notes", content=f'{{"weight": {number}}}', headers={"content-type": "application/json"}
+    )
     assert answer.status_code == 422 and answer.json()["code"] == "invalid_number"
     assert client.seen == []
 
 
 async def test_deeply_nested_json_answers_400_not_500(client):
-    answer = await client.post("/api/v1/import", content="[" * 1500 + "]" * 1500,
-                               headers={"content-type": "application/json"})
+    answer = await client.post(
+        "/api/v1/import", content="[" * 1500 + "]" * 1500, headers={"content-type": "application/json"}
+    )
     assert answer.status_code in (400, 422)
 
 
-@pytest.mark.parametrize("query", ["page=99999999999999999999", "page=0", "start=9999-12-31T23:00:00Z",
-                                   "start=0001-01-01T00:00:00%2B14:00", "start=2026-12-07T09:00:00"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=99999999999999999999",
+        "page=0",
+        "start=9999-12-31T23:00:00Z",
+        "start=0001-01-01T00:00:00%2B14:00",
+        "start=2026-12-07T09:00:00",
+    ],
+)
 async def test_out_of_range_numbers_and_dates_answer_422_with_the_field(client, query):
     answer = await client.get(f"/api/v1/items?{query}")
     assert answer.status_code == 422
@@ -120,8 +130,9 @@ async def test_out_of_range_numbers_and_dates_answer_422_with_the_field(client, 
     assert body["code"] == "invalid_request" and body["errors"][0]["field"] in ("page", "start")
 
 
-@pytest.mark.parametrize("written", ["191212121212", "19121212-1212", "121212-1212", "1212121212",
-                                     "19121272-1219"])  # the last: a samordningsnummer (day + 60)
+@pytest.mark.parametrize(
+    "written", ["191212121212", "19121212-1212", "121212-1212", "1212121212", "19121272-1219"]
+)  # the last: a samordningsnummer (day + 60)
 async def test_a_personnummer_in_free_text_is_refused_in_swedish(client, written):
     answer = await client.post("/api/v1/notes", json={"text": f"Patienten {written} ringde"})
     assert answer.status_code == 422
@@ -132,9 +143,14 @@ async def test_a_personnummer_in_free_text_is_refused_in_swedish(client, written
 
 
 async def test_ordinary_text_and_times_pass(client):
-    answer = await client.post("/api/v1/notes", json={
-        "text": "Ring tillbaka efter 14.\nTel 0346-123 45, ärende 2026-12-07", "place": "Vårdcentralen Falkenberg",
-        "at": datetime(2026, 12, 7, 9).isoformat() + "+01:00"})
+    answer = await client.post(
+        "/api/v1/notes",
+        json={
+            "text": "Ring tillbaka efter 14.\nTel 0346-123 45, ärende 2026-12-07",
+            "place": "Vårdcentralen Falkenberg",
+            "at": datetime(2026, 12, 7, 9).isoformat() + "+01:00",
+        },
+    )
     assert answer.status_code == 200, answer.text
 
 

@@ -31,7 +31,8 @@ async def test_a_request_is_one_server_span_without_the_asgi_message_spans():
 
     assert booked.json() == {"booked": "s1"}
     assert [(span.name, span.kind.name) for span in exporter.get_finished_spans()] == [
-        ("POST /api/v1/appointments", "SERVER")]
+        ("POST /api/v1/appointments", "SERVER")
+    ]
 
 
 def test_sql_statement_spans_are_off_unless_nara_trace_sql_is_set(monkeypatch):
@@ -64,8 +65,9 @@ async def test_a_personnummer_in_the_query_or_path_never_reaches_a_span():
         await client.get("/patients/191212121212")  # no such route: the span still must not name the number
 
     spans = exporter.get_finished_spans()
-    recorded = " ".join([span.name for span in spans] + [str(value) for span in spans
-                                                         for value in (span.attributes or {}).values()])
+    recorded = " ".join(
+        [span.name for span in spans] + [str(value) for span in spans for value in (span.attributes or {}).values()]
+    )
     assert len(spans) == 2
     assert "1212" not in recorded.replace("SE2321000115", "")
     assert "[personnummer]" in recorded and "SE2321000115-E1" in recorded, "the rest of the query is kept"

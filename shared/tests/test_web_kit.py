@@ -22,7 +22,8 @@ def test_values_are_escaped_unless_safe():
 
 def test_form_helpers_keep_their_markup():
     assert button("Spara", kind="secondary") == (
-        '<button type="submit" class="button button-secondary" data-prevent-double-click>Spara</button>')
+        '<button type="submit" class="button button-secondary" data-prevent-double-click>Spara</button>'
+    )
     assert button("Spara", guard_double_click=False) == '<button type="submit" class="button">Spara</button>'
     assert 'href="#namn"' in error_summary([("namn", "Skriv <namn>")])
     assert "Skriv &lt;namn&gt;" in error_summary([(None, "Skriv <namn>")])

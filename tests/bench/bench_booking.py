@@ -34,6 +34,8 @@ import httpx
 # Its own servers: the bookings it makes go to nara.appointments.v1, which the tests' stack must not pile up.
 os.environ.setdefault("NARA_TEST_STATE_DIR", str(Path(__file__).resolve().parents[2] / ".state" / "bench-stack"))
 
+from raw_http import RawHttpConnection
+
 from nara.booking.adapters import store
 from nara.booking.demo import UNITS
 from nara.booking.service.schedule import generate_slots
@@ -43,7 +45,6 @@ from nara.shared.events.models import AppointmentBooked
 from nara.shared.identity import issue_dev_token
 from nara.shared.outbox.writer import KEY_LOCK_CLASS, SHARDS
 from nara.shared.pseudonym import pseudonymiser_from_environment
-from raw_http import RawHttpConnection
 
 UNIT_IDS = [unit for unit, _, _ in UNITS]
 WEB_LIMIT = 1_000_000  # the per-unit limit is checked on every booking, and never reached here
@@ -51,6 +52,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # --- test citizens --------------------------------------------------------------------------------------
+
 
 def personnummer(serial: int, year: int) -> str:
     """A valid personnummer (Luhn check digit); unique for serials 0..8099 within one year."""
@@ -62,11 +64,14 @@ def personnummer(serial: int, year: int) -> str:
 
 def citizen_headers(first: int, count: int) -> list[dict[str, str]]:
     """`count` distinct citizens' auth headers, numbered from `first` (8,100 per birth year)."""
-    return [{"Authorization": f"Bearer {issue_dev_token('citizen', personnummer(n % 8100, 1930 + n // 8100))}"}
-            for n in range(first, first + count)]
+    return [
+        {"Authorization": f"Bearer {issue_dev_token('citizen', personnummer(n % 8100, 1930 + n // 8100))}"}
+        for n in range(first, first + count)
+    ]
 
 
 # --- CPU accounting: the load generator, the service and PostgreSQL share this machine ---------------------
+
 
 def machine_cpu() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine so far, summed over cores."""
@@ -102,9 +107,14 @@ def _cmdline(pid: str) -> str:
 
 def child_pids(marker: str) -> set[int]:
     """The pids of our child processes whose command line contains `marker` (the service instances)."""
-    return {int(entry.name) for entry in Path("/proc").iterdir()
-            if entry.name.isdigit() and (stat := _stat(entry.name)) and stat[0] == os.getpid()
-            and marker in _cmdline(entry.name)}
+    return {
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit()
+        and (stat := _stat(entry.name))
+        and stat[0] == os.getpid()
+        and marker in _cmdline(entry.name)
+    }
 
 
 def _local_ports(pid: int) -> set[int]:
@@ -230,6 +240,7 @@ async def settle(pids: set[int], timeout: float = 90.0) -> None:
 
 # --- the storm ----------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Storm:
     name: str
@@ -256,8 +267,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-async def storm(base_urls: list[str], name: str, attempts: list[tuple[dict, str]], concurrency: int,
-                service_pids: set[int]) -> Storm:
+async def storm(
+    base_urls: list[str], name: str, attempts: list[tuple[dict, str]], concurrency: int, service_pids: set[int]
+) -> Storm:
     """Fire the attempts with at most `concurrency` in flight, one keep-alive connection each, the connections
     spread evenly over the service instances (as a load balancer would); time each request."""
     queue = list(reversed(attempts))
@@ -292,8 +304,7 @@ async def storm(base_urls: list[str], name: str, attempts: list[tuple[dict, str]
             await connection.close()
 
     with CpuWindow(service_pids, "service") as cpu:
-        await asyncio.gather(*(worker(base_urls[n % len(base_urls)])
-                               for n in range(min(concurrency, len(attempts)))))
+        await asyncio.gather(*(worker(base_urls[n % len(base_urls)]) for n in range(min(concurrency, len(attempts)))))
     return Storm(name, len(attempts), cpu.wall, statuses, latencies, booked, cpu, odd)
 
 
@@ -308,7 +319,8 @@ async def ensure_slots(url: str, visible_needed: int, total_needed: int) -> None
                 """SELECT count(*) FILTER (WHERE t.visible) AS visible, count(*) AS total
                    FROM slots s JOIN time_types t ON t.code = s.time_type
                    WHERE s.capacity = 1 AND s.reserved = 0 AND NOT s.blocked
-                     AND s.start_at > now() + interval '1 day'""")
+                     AND s.start_at > now() + interval '1 day'"""
+            )
             if counts["visible"] >= visible_needed and counts["total"] >= total_needed:
                 return
             days += 28
@@ -326,9 +338,17 @@ async def visible_free_slots(client: httpx.AsyncClient, headers: dict, days: int
     for unit in UNIT_IDS:
         page = 1
         while True:
-            response = await client.get("/api/v1/slots", headers=headers, params={
-                "unit": unit, "from": start.isoformat(), "to": (start + timedelta(days=days)).isoformat(),
-                "page_size": 100, "page": page})
+            response = await client.get(
+                "/api/v1/slots",
+                headers=headers,
+                params={
+                    "unit": unit,
+                    "from": start.isoformat(),
+                    "to": (start + timedelta(days=days)).isoformat(),
+                    "page_size": 100,
+                    "page": page,
+                },
+            )
             response.raise_for_status()
             body = response.json()
             found += [s["id"] for s in body["slots"] if s["free_seats"] == 1]
@@ -344,19 +364,23 @@ async def double_bookings(url: str) -> dict[str, int]:
         return {
             "slots with more booked appointments than seats": await connection.fetchval(
                 """SELECT count(*) FROM (SELECT a.slot_id FROM appointments a JOIN slots s ON s.id = a.slot_id
-                   WHERE a.status = 'booked' GROUP BY a.slot_id, s.capacity HAVING count(*) > s.capacity) over"""),
+                   WHERE a.status = 'booked' GROUP BY a.slot_id, s.capacity HAVING count(*) > s.capacity) over"""
+            ),
             "slots with reserved above capacity": await connection.fetchval(
-                "SELECT count(*) FROM slots WHERE reserved > capacity"),
+                "SELECT count(*) FROM slots WHERE reserved > capacity"
+            ),
             "slots whose reserved differs from bookings + holds": await connection.fetchval(
                 """SELECT count(*) FROM slots s WHERE s.reserved <>
                      (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id AND a.status = 'booked')
-                   + (SELECT count(*) FROM holds h WHERE h.slot_id = s.id)"""),
+                   + (SELECT count(*) FROM holds h WHERE h.slot_id = s.id)"""
+            ),
         }
     finally:
         await connection.close()
 
 
 # --- the pgbench ceiling ------------------------------------------------------------------------------------
+
 
 def pgbench_binary() -> str:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"), key=lambda p: int(Path(p).parts[-3]))
@@ -370,9 +394,18 @@ def event_size() -> int:
     now = datetime.now(UTC)
     patient = pseudonymiser_from_environment().pseudonym(personnummer(1, 1980))
     data = AppointmentBooked(
-        appointment_id=str(uuid.uuid4()), contact_id=None, patient=patient, unit=UNIT_IDS[0],
-        practitioner="SE2321000115-P000000103", profession="nurse", contact_form="clinic", start=now,
-        end=now + timedelta(minutes=20), booked_by="patient", earlier_time_offered_within_guarantee=False)
+        appointment_id=str(uuid.uuid4()),
+        contact_id=None,
+        patient=patient,
+        unit=UNIT_IDS[0],
+        practitioner="SE2321000115-P000000103",
+        profession="nurse",
+        contact_form="clinic",
+        start=now,
+        end=now + timedelta(minutes=20),
+        booked_by="patient",
+        earlier_time_offered_within_guarantee=False,
+    )
     return len(encode_event(data, source="/nara/booking", subject=patient, event_id=str(uuid.uuid4()), time=now))
 
 
@@ -391,13 +424,36 @@ def pgbench_scripts(concurrency: int, value_bytes: int) -> dict[str, str]:
     patient = "('pb' || :idx::text)"
     appointment_id = "md5(:idx::text)::uuid"
     value = f"convert_to(rpad(gen_random_uuid()::text, {value_bytes}, '.'), 'UTF8')"
-    slot = as_pgbench(store.SLOT_LOCKING_PATIENT_AT_UNIT, {
-        1: "(SELECT slot_id FROM bench_targets WHERE n = :idx)", 2: str(store.PATIENT_UNIT_LOCK_CLASS), 3: patient})
-    book = as_pgbench(store.BOOK, {
-        1: ":id", 2: patient, 3: "now()", 4: appointment_id, 5: appointment_id, 6: ":unit", 7: "NULL",
-        8: "'patient'", 9: patient, 10: "NULL", 11: "false", 12: "NULL", 13: ":web_limit",
-        14: str(KEY_LOCK_CLASS), 15: f"hashtext({patient})", 16: "gen_random_uuid()::text",
-        17: f"'{AppointmentBooked.topic}'", 18: patient, 19: f":idx % {SHARDS}", 20: value, 21: "'{}'"})
+    slot = as_pgbench(
+        store.SLOT_LOCKING_PATIENT_AT_UNIT,
+        {1: "(SELECT slot_id FROM bench_targets WHERE n = :idx)", 2: str(store.PATIENT_UNIT_LOCK_CLASS), 3: patient},
+    )
+    book = as_pgbench(
+        store.BOOK,
+        {
+            1: ":id",
+            2: patient,
+            3: "now()",
+            4: appointment_id,
+            5: appointment_id,
+            6: ":unit",
+            7: "NULL",
+            8: "'patient'",
+            9: patient,
+            10: "NULL",
+            11: "false",
+            12: "NULL",
+            13: ":web_limit",
+            14: str(KEY_LOCK_CLASS),
+            15: f"hashtext({patient})",
+            16: "gen_random_uuid()::text",
+            17: f"'{AppointmentBooked.topic}'",
+            18: patient,
+            19: f":idx % {SHARDS}",
+            20: value,
+            21: "'{}'",
+        },
+    )
     service = pick + f"BEGIN;\n{slot} \\gset\n{book} \\gset\nCOMMIT;\n"
     return {"service SQL": service}
 
@@ -423,7 +479,10 @@ async def prepare_targets(url: str, exclude: set[str], count: int) -> None:
                SELECT row_number() OVER (ORDER BY random()), id FROM slots
                WHERE capacity = 1 AND reserved = 0 AND NOT blocked AND start_at > now() + interval '1 day'
                  AND id <> ALL($1::uuid[])
-               LIMIT $2""", [uuid.UUID(s) for s in exclude], count)
+               LIMIT $2""",
+            [uuid.UUID(s) for s in exclude],
+            count,
+        )
         found = await connection.fetchval("SELECT count(*) FROM bench_targets")
         if found < count:
             raise RuntimeError(f"only {found} free slots for pgbench, {count} needed")
@@ -438,11 +497,21 @@ def run_pgbench(url: str, name: str, script: str, concurrency: int, per_client: 
     env = {**os.environ, "PGPASSWORD": unquote(parts.password or ""), "PGOPTIONS": f"-c search_path={schema}"}
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
         handle.write(script)
-    command = [pgbench_binary(), "--no-vacuum", "--protocol=prepared", "--report-per-command",
-               f"--client={concurrency}", f"--jobs={min(concurrency, os.cpu_count() or 1)}",
-               f"--transactions={per_client}", "--define=k=0", f"--file={handle.name}",
-               f"--host={parts.hostname}", f"--port={parts.port or 5432}", f"--username={unquote(parts.username)}",
-               parts.path.lstrip("/")]
+    command = [
+        pgbench_binary(),
+        "--no-vacuum",
+        "--protocol=prepared",
+        "--report-per-command",
+        f"--client={concurrency}",
+        f"--jobs={min(concurrency, os.cpu_count() or 1)}",
+        f"--transactions={per_client}",
+        "--define=k=0",
+        f"--file={handle.name}",
+        f"--host={parts.hostname}",
+        f"--port={parts.port or 5432}",
+        f"--username={unquote(parts.username)}",
+        parts.path.lstrip("/"),
+    ]
     try:
         with CpuWindow(owner_name="pgbench") as cpu:
             process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -457,20 +526,32 @@ def run_pgbench(url: str, name: str, script: str, concurrency: int, per_client: 
     if process.returncode != 0 or tps is None or (failed and int(failed.group(1))):
         raise RuntimeError(f"pgbench '{name}' failed (exit {process.returncode}):\n{output[-3000:]}")
     latency = re.search(r"latency average = ([\d.]+) ms", stdout)
-    return PgbenchRun(name, int(processed.group(1)), float(tps.group(1)), float(latency.group(1)) if latency else 0.0,
-                      cpu, output)
+    return PgbenchRun(
+        name, int(processed.group(1)), float(tps.group(1)), float(latency.group(1)) if latency else 0.0, cpu, output
+    )
 
 
 # --- the run ------------------------------------------------------------------------------------------------
 
-async def main(clients: int, hot: int, slots: int, concurrency: int, pgbench_transactions: int,
-               show_pgbench: bool, instance_count: int) -> None:
+
+async def main(
+    clients: int,
+    hot: int,
+    slots: int,
+    concurrency: int,
+    pgbench_transactions: int,
+    show_pgbench: bool,
+    instance_count: int,
+) -> None:
     warmup = min(200, max(20, slots // 10))
     per_client = max(1, -(-pgbench_transactions // concurrency))
     pgbench_total = per_client * concurrency
     run = uuid.uuid4().hex[:8]
-    env = {"BOOKING_LOAD_DEMO_DATA": "true", "BOOKING_CONTACTS_CONSUMER_GROUP": f"bench-contacts-{run}",
-           "BOOKING_MAX_FUTURE_WEB_BOOKINGS_PER_UNIT": str(WEB_LIMIT)}
+    env = {
+        "BOOKING_LOAD_DEMO_DATA": "true",
+        "BOOKING_CONTACTS_CONSUMER_GROUP": f"bench-contacts-{run}",
+        "BOOKING_MAX_FUTURE_WEB_BOOKINGS_PER_UNIT": str(WEB_LIMIT),
+    }
     listing = citizen_headers(0, 1)[0]
     phase1_citizens = citizen_headers(1, clients)
     warmup_citizens = citizen_headers(1 + clients, warmup)
@@ -480,15 +561,18 @@ async def main(clients: int, hot: int, slots: int, concurrency: int, pgbench_tra
         background = background_load()
         async with scratch_schema(infrastructure.database_urls["booking"], prefix="bench") as url:
             with contextlib.ExitStack() as instances:
-                base_urls = [instances.enter_context(service_process("booking", infrastructure, url, env,
-                                                                     Path(logs))) for _ in range(instance_count)]
+                base_urls = [
+                    instances.enter_context(service_process("booking", infrastructure, url, env, Path(logs)))
+                    for _ in range(instance_count)
+                ]
                 base_url = base_urls[0]
                 service_pids = child_pids("nara.booking")
                 needed = hot + warmup + slots
                 await ensure_slots(url, needed, needed + pgbench_total)
                 # Idle connections are dropped here before uvicorn's 5 s keep-alive timeout closes them under a request.
-                limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency,
-                                      keepalive_expiry=2.0)
+                limits = httpx.Limits(
+                    max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
+                )
                 async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120) as client:
                     last_slot = await asyncpg_fetchval(url, "SELECT max(start_at) FROM slots")
                     listed = await visible_free_slots(client, listing, (last_slot - datetime.now(UTC)).days + 1)
@@ -496,15 +580,23 @@ async def main(clients: int, hot: int, slots: int, concurrency: int, pgbench_tra
                         raise RuntimeError(f"the API lists {len(listed)} free slots, {needed} needed")
                     random.Random(4).shuffle(listed)
                     await settle(service_pids)
-                    hot_slots, warm_slots, spread = listed[:hot], listed[hot:hot + warmup], listed[hot + warmup:needed]
+                    hot_slots, warm_slots, spread = (
+                        listed[:hot],
+                        listed[hot : hot + warmup],
+                        listed[hot + warmup : needed],
+                    )
 
-                    await storm(base_urls, "warm-up", list(zip(warmup_citizens, warm_slots)), concurrency,
-                                service_pids)
-                    few = await storm(base_urls, "few slots",
-                                      [(h, hot_slots[n % hot]) for n, h in enumerate(phase1_citizens)],
-                                      concurrency, service_pids)
-                    many = await storm(base_urls, "many slots", list(zip(phase2_citizens, spread)), concurrency,
-                                       service_pids)
+                    await storm(base_urls, "warm-up", list(zip(warmup_citizens, warm_slots)), concurrency, service_pids)
+                    few = await storm(
+                        base_urls,
+                        "few slots",
+                        [(h, hot_slots[n % hot]) for n, h in enumerate(phase1_citizens)],
+                        concurrency,
+                        service_pids,
+                    )
+                    many = await storm(
+                        base_urls, "many slots", list(zip(phase2_citizens, spread)), concurrency, service_pids
+                    )
             service_log = (Path(logs) / "booking.log").read_text(errors="replace").splitlines()
 
             checks = await double_bookings(url)
@@ -519,8 +611,22 @@ async def main(clients: int, hot: int, slots: int, concurrency: int, pgbench_tra
                 ceilings.append(run_pgbench(url, name, script, concurrency, per_client))
             pgbench_checks = await double_bookings(url)
 
-    report(background, instance_count, clients, hot, slots, concurrency, few, many, checks, client_side, pgbench_checks, ceilings,
-           service_log, show_pgbench)
+    report(
+        background,
+        instance_count,
+        clients,
+        hot,
+        slots,
+        concurrency,
+        few,
+        many,
+        checks,
+        client_side,
+        pgbench_checks,
+        ceilings,
+        service_log,
+        show_pgbench,
+    )
 
 
 async def asyncpg_fetchval(url: str, sql: str):
@@ -546,36 +652,64 @@ async def reset_targets(url: str) -> None:
         await connection.close()
 
 
-def report(background, instance_count, clients, hot, slots, concurrency, few: Storm, many: Storm, checks, client_side, pgbench_checks,
-           ceilings: list[PgbenchRun], service_log: list[str], show_pgbench: bool) -> None:
+def report(
+    background,
+    instance_count,
+    clients,
+    hot,
+    slots,
+    concurrency,
+    few: Storm,
+    many: Storm,
+    checks,
+    client_side,
+    pgbench_checks,
+    ceilings: list[PgbenchRun],
+    service_log: list[str],
+    show_pgbench: bool,
+) -> None:
     ms = 1000
     print()
-    print(f"Booking storm: {instance_count} booking process(es) on one database, {concurrency} requests in flight, "
-          f"a lean keep-alive HTTP client in this process (raw_http.py); pgbench -c {concurrency} -M prepared")
+    print(
+        f"Booking storm: {instance_count} booking process(es) on one database, {concurrency} requests in flight, "
+        f"a lean keep-alive HTTP client in this process (raw_http.py); pgbench -c {concurrency} -M prepared"
+    )
     print(f"Before the run the machine was {background:.0%} busy with other work ({os.cpu_count()} cores).")
     print()
-    header = f"{'':34}{'attempts':>9}{'201':>7}{'409':>7}{'other':>7}{'wall s':>8}{'req/s':>8}{'booked/s':>9}" \
-             f"{'p50 ms':>8}{'p99 ms':>8}"
+    header = (
+        f"{'':34}{'attempts':>9}{'201':>7}{'409':>7}{'other':>7}{'wall s':>8}{'req/s':>8}{'booked/s':>9}"
+        f"{'p50 ms':>8}{'p99 ms':>8}"
+    )
     print(header)
     print("-" * len(header))
-    for phase, label in ((few, f"phase 1: {clients} clients, {hot} slots"),
-                         (many, f"phase 2: {slots} clients, {slots} slots")):
+    for phase, label in (
+        (few, f"phase 1: {clients} clients, {hot} slots"),
+        (many, f"phase 2: {slots} clients, {slots} slots"),
+    ):
         other = phase.attempts - phase.successes - phase.statuses.get(409, 0)
         everything = phase.all_latencies()
-        print(f"{label:34}{phase.attempts:>9}{phase.successes:>7}{phase.statuses.get(409, 0):>7}{other:>7}"
-              f"{phase.wall:>8.2f}{phase.attempts / phase.wall:>8.0f}{phase.successes / phase.wall:>9.0f}"
-              f"{percentile(everything, 0.5) * ms:>8.1f}{percentile(everything, 0.99) * ms:>8.1f}")
+        print(
+            f"{label:34}{phase.attempts:>9}{phase.successes:>7}{phase.statuses.get(409, 0):>7}{other:>7}"
+            f"{phase.wall:>8.2f}{phase.attempts / phase.wall:>8.0f}{phase.successes / phase.wall:>9.0f}"
+            f"{percentile(everything, 0.5) * ms:>8.1f}{percentile(everything, 0.99) * ms:>8.1f}"
+        )
         for status, values in sorted(phase.latencies.items()):
             if len(phase.latencies) > 1:
-                print(f"{'    only ' + str(status) + 's':34}{len(values):>9}{'':37}"
-                      f"{percentile(values, 0.5) * ms:>8.1f}{percentile(values, 0.99) * ms:>8.1f}")
+                print(
+                    f"{'    only ' + str(status) + 's':34}{len(values):>9}{'':37}"
+                    f"{percentile(values, 0.5) * ms:>8.1f}{percentile(values, 0.99) * ms:>8.1f}"
+                )
         for line in phase.odd:
             print(f"    unexpected answer: {line}")
     print()
-    columns = [("phase 1", few.cpu, few.attempts), ("phase 2", many.cpu, many.attempts),
-               *((f"pgbench {c.name}", c.cpu, c.transactions) for c in ceilings)]
-    print(f"CPU per request (service) or transaction (pgbench), in ms, from /proc; "
-          f"{os.cpu_count()} cores shared by all:")
+    columns = [
+        ("phase 1", few.cpu, few.attempts),
+        ("phase 2", many.cpu, many.attempts),
+        *((f"pgbench {c.name}", c.cpu, c.transactions) for c in ceilings),
+    ]
+    print(
+        f"CPU per request (service) or transaction (pgbench), in ms, from /proc; {os.cpu_count()} cores shared by all:"
+    )
     print(f"  {'':42}" + "".join(f"{name:>22}" for name, _, _ in columns))
     for row in CPU_ROWS:
         label = "the service / pgbench" if row == UNDER_TEST else row
@@ -590,8 +724,10 @@ def report(background, instance_count, clients, hot, slots, concurrency, few: St
     print()
     print("pgbench ceiling, same schema, fresh slots, the service stopped:")
     for ceiling in ceilings:
-        print(f"  {ceiling.name:12} {ceiling.transactions:>6} transactions in {ceiling.cpu.wall:5.1f} s  "
-              f"{ceiling.tps:8.0f} tps  latency avg {ceiling.latency_ms:6.1f} ms")
+        print(
+            f"  {ceiling.name:12} {ceiling.transactions:>6} transactions in {ceiling.cpu.wall:5.1f} s  "
+            f"{ceiling.tps:8.0f} tps  latency avg {ceiling.latency_ms:6.1f} ms"
+        )
     print()
     service_rate = many.successes / many.wall
     print(f"service, phase 2:               {service_rate:8.0f} bookings/s")
@@ -609,15 +745,37 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=500, help="phase 1: distinct citizens racing (default 500)")
     parser.add_argument("--hot-slots", type=int, default=20, help="phase 1: the few slots they race for (default 20)")
-    parser.add_argument("--slots", type=int, default=2000,
-                        help="phase 2: bookings, each by its own citizen on its own slot (default 2000)")
-    parser.add_argument("--instances", type=int, default=2,
-                        help="booking processes sharing the load, as behind a load balancer (default 2: one a core)")
-    parser.add_argument("--concurrency", type=int, default=64,
-                        help="requests in flight, and pgbench clients (default 64)")
-    parser.add_argument("--pgbench-transactions", type=int, default=12000,
-                        help="transactions per pgbench script, rounded up to a multiple of --concurrency")
+    parser.add_argument(
+        "--slots",
+        type=int,
+        default=2000,
+        help="phase 2: bookings, each by its own citizen on its own slot (default 2000)",
+    )
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=2,
+        help="booking processes sharing the load, as behind a load balancer (default 2: one a core)",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=64, help="requests in flight, and pgbench clients (default 64)"
+    )
+    parser.add_argument(
+        "--pgbench-transactions",
+        type=int,
+        default=12000,
+        help="transactions per pgbench script, rounded up to a multiple of --concurrency",
+    )
     parser.add_argument("--show-pgbench", action="store_true", help="print pgbench's own report, per statement")
     args = parser.parse_args()
-    asyncio.run(main(args.clients, args.hot_slots, args.slots, args.concurrency, args.pgbench_transactions,
-                     args.show_pgbench, args.instances))
+    asyncio.run(
+        main(
+            args.clients,
+            args.hot_slots,
+            args.slots,
+            args.concurrency,
+            args.pgbench_transactions,
+            args.show_pgbench,
+            args.instances,
+        )
+    )

@@ -39,16 +39,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
+import bench_booking
 import uvloop
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from bench_booking import ITS_BACKENDS, KAFKA, LOADGEN, OTHER, PG_OTHER, UNATTRIBUTED, CpuWindow, background_load
 
 import nara.guarantee_monitor.app as monitor_app
 import nara.guarantee_monitor.service.clocks as monitor_clocks
 import nara.guarantee_monitor.service.scheduler as monitor_scheduler
 import nara.shared.consumer as shared_consumer
-import bench_booking
-from bench_booking import ITS_BACKENDS, KAFKA, LOADGEN, OTHER, PG_OTHER, UNATTRIBUTED, CpuWindow, background_load
 from nara.devstack.testing import real_infrastructure, scratch_schema
 from nara.guarantee_monitor.domain.alerts import next_alert_moment
 from nara.guarantee_monitor.domain.facts import ContactFacts
@@ -74,6 +74,7 @@ MS = 1000
 
 # --- the events ---------------------------------------------------------------------------------------------
 
+
 class Templates:
     """Each event kind encoded once by encode_event with placeholders; each event is then one %-format.
 
@@ -86,15 +87,34 @@ class Templates:
     def __init__(self) -> None:
         t, sought, start, end, cancelled = self.SENTINELS
         ph = {"contact_id": "@@CONTACT@@", "patient": "@@PATIENT@@", "appointment_id": "@@APPOINTMENT@@"}
-        registered = ContactRegistered(contact_id=ph["contact_id"], patient=ph["patient"], unit=UNIT,
-                                       listed_unit=UNIT, channel="phone_unit", sought_at=sought,
-                                       reason_code="sore_throat")
-        booked = AppointmentBooked(appointment_id=ph["appointment_id"], contact_id=ph["contact_id"],
-                                   patient=ph["patient"], unit=UNIT, practitioner=PRACTITIONER, profession="nurse",
-                                   contact_form="clinic", start=start, end=end, booked_by="patient",
-                                   earlier_time_offered_within_guarantee=False)
-        cancel = AppointmentCancelled(appointment_id=ph["appointment_id"], contact_id=ph["contact_id"],
-                                      cancelled_by="patient", reason="Kan inte komma")
+        registered = ContactRegistered(
+            contact_id=ph["contact_id"],
+            patient=ph["patient"],
+            unit=UNIT,
+            listed_unit=UNIT,
+            channel="phone_unit",
+            sought_at=sought,
+            reason_code="sore_throat",
+        )
+        booked = AppointmentBooked(
+            appointment_id=ph["appointment_id"],
+            contact_id=ph["contact_id"],
+            patient=ph["patient"],
+            unit=UNIT,
+            practitioner=PRACTITIONER,
+            profession="nurse",
+            contact_form="clinic",
+            start=start,
+            end=end,
+            booked_by="patient",
+            earlier_time_offered_within_guarantee=False,
+        )
+        cancel = AppointmentCancelled(
+            appointment_id=ph["appointment_id"],
+            contact_id=ph["contact_id"],
+            cancelled_by="patient",
+            reason="Kan inte komma",
+        )
         self.registered = self._template(registered, "/nara/triage", t)
         self.booked = self._template(booked, "/nara/booking", t)
         self.cancelled = self._template(cancel, "/nara/booking", cancelled)
@@ -136,16 +156,27 @@ def background_events(templates: Templates, fill: Fill, n: int):
     """
     contact_id, patient = fill.contact(n)
     sought = BACKGROUND_DAY + timedelta(seconds=(n * 37) % (11 * 3600))  # 00:00-11:00, spread over the morning
-    values = {b"contact": contact_id.encode(), b"patient": patient.encode(),
-              b"appointment": f"a-{fill.run}-{n:09d}".encode(), b"t0": iso(sought + timedelta(minutes=2)),
-              b"t1": iso(sought), b"id": f"e-{fill.run}-{n:09d}-r".encode()}
+    values = {
+        b"contact": contact_id.encode(),
+        b"patient": patient.encode(),
+        b"appointment": f"a-{fill.run}-{n:09d}".encode(),
+        b"t0": iso(sought + timedelta(minutes=2)),
+        b"t1": iso(sought),
+        b"id": f"e-{fill.run}-{n:09d}-r".encode(),
+    }
     yield CONTACTS, patient, templates.registered % values, "contact.registered"
     kind = n % 10
     if kind >= 8:
         return
     start = sought + (timedelta(days=2, hours=1) if kind != 7 else timedelta(days=6))  # after the deadline: at risk
-    values.update({b"t0": iso(sought + timedelta(minutes=5)), b"t2": iso(start),
-                   b"t3": iso(start + timedelta(minutes=20)), b"id": f"e-{fill.run}-{n:09d}-b".encode()})
+    values.update(
+        {
+            b"t0": iso(sought + timedelta(minutes=5)),
+            b"t2": iso(start),
+            b"t3": iso(start + timedelta(minutes=20)),
+            b"id": f"e-{fill.run}-{n:09d}-b".encode(),
+        }
+    )
     yield APPOINTMENTS, patient, templates.booked % values, "appointment.booked"
     if kind == 6:
         values.update({b"t4": iso(sought + timedelta(minutes=30)), b"id": f"e-{fill.run}-{n:09d}-c".encode()})
@@ -166,8 +197,13 @@ def probe_events(templates: Templates, fill: Fill):
             n = fill.contacts + g * fill.probes_per_group + k
             contact_id, patient = fill.contact(n)
             fill.probe_ids.add(contact_id)
-            values = {b"contact": contact_id.encode(), b"patient": patient.encode(), b"t1": iso(sought),
-                      b"t0": iso(sought + timedelta(minutes=2)), b"id": f"e-{fill.run}-{n:09d}-r".encode()}
+            values = {
+                b"contact": contact_id.encode(),
+                b"patient": patient.encode(),
+                b"t1": iso(sought),
+                b"t0": iso(sought + timedelta(minutes=2)),
+                b"id": f"e-{fill.run}-{n:09d}-r".encode(),
+            }
             yield CONTACTS, patient, templates.registered % values, "contact.registered"
 
 
@@ -218,8 +254,9 @@ async def ensure_topics(bootstrap: str, topics: list[tuple[str, int]]) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # a producer racing the leader elections gets NotLeaderForPartition
             described = await admin.describe_topics([name for name, _ in topics])
-            if all(p["leader"] >= 0 for t in described for p in t.get("partitions", ())) and \
-                    all(t.get("partitions") for t in described):
+            if all(p["leader"] >= 0 for t in described for p in t.get("partitions", ())) and all(
+                t.get("partitions") for t in described
+            ):
                 break
             await asyncio.sleep(0.2)
         await asyncio.sleep(1.0)
@@ -256,6 +293,7 @@ async def produce(bootstrap: str, templates: Templates, fill: Fill, topic_of: di
 
 # --- the bare consumer ----------------------------------------------------------------------------------------
 
+
 async def bare_consumer(bootstrap: str, topics: list[str], total: int, decode: bool) -> float:
     """Read both topics from offset 0 as the monitor's consumer does (getmany, 500 at a time), nothing more.
 
@@ -283,6 +321,7 @@ async def bare_consumer(bootstrap: str, topics: list[str], total: int, decode: b
 
 
 # --- instrumentation of the monitor (wrappers only: the service code runs unchanged) --------------------------
+
 
 @dataclass
 class Timings:
@@ -445,6 +484,7 @@ bench_booking._local_ports = _local_ports
 
 # --- memory ------------------------------------------------------------------------------------------------------
 
+
 def memory() -> dict[str, int]:
     """This process's resident memory now and its peak (VmHWM), in bytes."""
     fields = {}
@@ -470,6 +510,7 @@ def mb(value: float) -> str:
 
 # --- watching the alerts topic -------------------------------------------------------------------------------------
 
+
 class AlertWatcher(threading.Thread):
     """Reads the alerts topic from its end in a thread of its own, noting when each probe's alert arrives.
 
@@ -486,7 +527,7 @@ class AlertWatcher(threading.Thread):
     def run(self) -> None:
         try:
             asyncio.run(self._main())
-        except BaseException as error:  # noqa: BLE001 — reported by the main thread
+        except BaseException as error:
             self.error = error
             self.ready.set()
 
@@ -507,14 +548,22 @@ class AlertWatcher(threading.Thread):
                     for record in records:
                         event = json.loads(record.value)
                         if str(event.get("data", {}).get("contact_id")).startswith(self.contact_prefix):
-                            self.seen.append({"id": event["id"], "type": event["type"], "time": event["time"],
-                                              "contact": event["data"]["contact_id"], "received": received,
-                                              "kafka_timestamp": record.timestamp / 1000})
+                            self.seen.append(
+                                {
+                                    "id": event["id"],
+                                    "type": event["type"],
+                                    "time": event["time"],
+                                    "contact": event["data"]["contact_id"],
+                                    "received": received,
+                                    "kafka_timestamp": record.timestamp / 1000,
+                                }
+                            )
         finally:
             await consumer.stop()
 
 
 # --- the monitor run ------------------------------------------------------------------------------------------------
+
 
 async def committed_total(admin: AIOKafkaAdminClient, group: str, partitions: list[TopicPartition]) -> int:
     committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
@@ -559,8 +608,9 @@ class Replay:
         return (high[1] - low[1]) / (high[0] - low[0])
 
 
-async def run_monitor(infrastructure, url: str, fill: Fill, topics: list[str], log_path: Path,
-                      interval: float, burst: bool) -> Replay:
+async def run_monitor(
+    infrastructure, url: str, fill: Fill, topics: list[str], log_path: Path, interval: float, burst: bool
+) -> Replay:
     bootstrap = infrastructure.kafka_bootstrap_servers
     group = f"bench-monitor-{fill.run}"
     result = Replay()
@@ -573,8 +623,9 @@ async def run_monitor(infrastructure, url: str, fill: Fill, topics: list[str], l
     redirect.__enter__()
     configure_json_logging("guarantee-monitor", "INFO")
 
-    settings = GuaranteeMonitorSettings(database_url=url, kafka_bootstrap_servers=bootstrap, consumer_group=group,
-                                        scheduler_interval_seconds=interval)
+    settings = GuaranteeMonitorSettings(
+        database_url=url, kafka_bootstrap_servers=bootstrap, consumer_group=group, scheduler_interval_seconds=interval
+    )
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
@@ -606,16 +657,22 @@ async def run_monitor(infrastructure, url: str, fill: Fill, topics: list[str], l
                     await asyncio.sleep(0.5)
             say("  caught up; the scheduler's first look at every clock ...")
             result.drained = time.perf_counter()
-            result.timings_drain = Timings(**{k: list(v) if isinstance(v, list) else v
-                                              for k, v in vars(TIMINGS).items()})
+            result.timings_drain = Timings(
+                **{k: list(v) if isinstance(v, list) else v for k, v in vars(TIMINGS).items()}
+            )
 
             # The scheduler's first look at every clock: each applied event left its clock due "now" (T0).
             pool = app.state.pool
             with CpuWindow(owners={os.getpid()}, poll_seconds=POLL_IN_PROCESS) as result.cpu_look:
                 while True:
                     calls = TIMINGS.fire_calls
-                    if calls and calls[-1][2] == 0 and not await pool.fetchval(
-                            "SELECT EXISTS (SELECT 1 FROM clocks WHERE next_alert_at <= $1)", T0):
+                    if (
+                        calls
+                        and calls[-1][2] == 0
+                        and not await pool.fetchval(
+                            "SELECT EXISTS (SELECT 1 FROM clocks WHERE next_alert_at <= $1)", T0
+                        )
+                    ):
                         break
                     await asyncio.sleep(0.2)
             result.looked = time.perf_counter()
@@ -635,15 +692,24 @@ async def run_monitor(infrastructure, url: str, fill: Fill, topics: list[str], l
         watcher.join(10)
         await admin.close()
         redirect.__exit__(None, None, None)
-        for logger in [logging.getLogger(), *(logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
-                                              if name.startswith("faststream"))]:
+        for logger in [
+            logging.getLogger(),
+            *(
+                logging.getLogger(name)
+                for name in list(logging.root.manager.loggerDict)
+                if name.startswith("faststream")
+            ),
+        ]:
             for handler in list(logger.handlers):
                 handler.flush()
                 logger.removeHandler(handler)
         log_file.close()
     lines = log_path.read_text(errors="replace").splitlines()
-    result.log_problems = [line for line in lines if '"level": "ERROR"' in line or (
-        '"level": "WARNING"' in line and "DEVELOPMENT key" not in line)]  # the dev token key is expected here
+    result.log_problems = [
+        line
+        for line in lines
+        if '"level": "ERROR"' in line or ('"level": "WARNING"' in line and "DEVELOPMENT key" not in line)
+    ]  # the dev token key is expected here
     return result
 
 
@@ -679,32 +745,46 @@ async def measure_latency(app, clock: SettableClock, watcher: AlertWatcher, fill
         arrived = [s for s in watcher.seen if s["time"] == wanted]
         await asyncio.sleep(0.5)
         passes = [c for c in TIMINGS.fire_calls if c[0] >= set_perf]
-        result.rounds.append({"moment": moment, "falling_due": falling_due, "expected": expected,
-                              "set_at": set_at, "alerts": arrived, "looked": sum(c[2] for c in passes),
-                              "pickup": passes[0][0] - set_perf if passes else float("nan"),
-                              "pass": next((c[1] for c in passes if c[2]), float("nan"))})
+        result.rounds.append(
+            {
+                "moment": moment,
+                "falling_due": falling_due,
+                "expected": expected,
+                "set_at": set_at,
+                "alerts": arrived,
+                "looked": sum(c[2] for c in passes),
+                "pickup": passes[0][0] - set_perf if passes else float("nan"),
+                "pass": next((c[1] for c in passes if c[2]), float("nan")),
+            }
+        )
     ids = [s["id"] for r in result.rounds for s in r["alerts"]]
     rows = await app.state.pool.fetch(
         """SELECT event_id, extract(epoch FROM created_at) AS created, extract(epoch FROM published_at) AS published
-           FROM outbox WHERE event_id = ANY($1::text[])""", ids)
+           FROM outbox WHERE event_id = ANY($1::text[])""",
+        ids,
+    )
     outbox = {row["event_id"]: row for row in rows}
     for r in result.rounds:
         for s in r["alerts"]:
             row = outbox.get(s["id"])
-            result.stage_rows.append({
-                "pickup": r["pickup"],
-                "pass": r["pickup"] + r["pass"],
-                "scheduler": float(row["created"]) - r["set_at"] if row else float("nan"),
-                "relay sent": s["kafka_timestamp"] - r["set_at"],
-                "relay acked": float(row["published"]) - r["set_at"] if row and row["published"] else float("nan"),
-                "received": s["received"] - r["set_at"],
-            })
+            result.stage_rows.append(
+                {
+                    "pickup": r["pickup"],
+                    "pass": r["pickup"] + r["pass"],
+                    "scheduler": float(row["created"]) - r["set_at"] if row else float("nan"),
+                    "relay sent": s["kafka_timestamp"] - r["set_at"],
+                    "relay acked": float(row["published"]) - r["set_at"] if row and row["published"] else float("nan"),
+                    "received": s["received"] - r["set_at"],
+                }
+            )
 
 
 def first_background_tier() -> datetime:
     return next_alert_moment(
         ContactFacts("x", sought_at=BACKGROUND_DAY, registered_at=BACKGROUND_DAY, unit=UNIT, listed_unit=UNIT),
-        POLICY, T0)
+        POLICY,
+        T0,
+    )
 
 
 async def measure_burst(clock: SettableClock, watcher: AlertWatcher, fill: Fill, result: Replay) -> None:
@@ -713,15 +793,16 @@ async def measure_burst(clock: SettableClock, watcher: AlertWatcher, fill: Fill,
     moment = first_background_tier()
     wanted = iso(moment).decode()
     at_risk = sum(1 for n in range(fill.contacts) if n % 10 >= 6)
-    probes = sum(fill.probes_per_group for sought in PROBE_GROUPS.values()
-                 for m, _ in alert_moments(sought) if m == moment)
+    probes = sum(
+        fill.probes_per_group for sought in PROBE_GROUPS.values() for m, _ in alert_moments(sought) if m == moment
+    )
     expected = at_risk + probes
     before = (TIMINGS.outbox, TIMINGS.outbox_calls, TIMINGS.relay, TIMINGS.relay_events)
     set_at, set_perf = time.time(), time.perf_counter()
     clock.set(moment)
     last_count, last_change = 0, time.monotonic()
     while True:
-        count = sum(1 for s in watcher.seen[-expected - 10:] if s["time"] == wanted) if watcher.seen else 0
+        count = sum(1 for s in watcher.seen[-expected - 10 :] if s["time"] == wanted) if watcher.seen else 0
         if count >= expected or time.monotonic() - last_change > 30:
             break
         if count != last_count:
@@ -729,15 +810,21 @@ async def measure_burst(clock: SettableClock, watcher: AlertWatcher, fill: Fill,
         await asyncio.sleep(0.5)
     arrived = [s for s in watcher.seen if s["time"] == wanted]
     calls = [c for c in TIMINGS.fire_calls if c[0] >= set_perf]
-    result.burst = {"moment": moment, "expected": expected, "set_at": set_at, "alerts": arrived,
-                    "looked": sum(c[2] for c in calls),
-                    "scheduler_busy": (calls[-1][0] + calls[-1][1] - set_perf) if calls else float("nan"),
-                    "fire_due": sum(c[1] for c in calls if c[2]),
-                    "outbox": (TIMINGS.outbox - before[0], TIMINGS.outbox_calls - before[1]),
-                    "relay": (TIMINGS.relay - before[2], TIMINGS.relay_events - before[3])}
+    result.burst = {
+        "moment": moment,
+        "expected": expected,
+        "set_at": set_at,
+        "alerts": arrived,
+        "looked": sum(c[2] for c in calls),
+        "scheduler_busy": (calls[-1][0] + calls[-1][1] - set_perf) if calls else float("nan"),
+        "fire_due": sum(c[1] for c in calls if c[2]),
+        "outbox": (TIMINGS.outbox - before[0], TIMINGS.outbox_calls - before[1]),
+        "relay": (TIMINGS.relay - before[2], TIMINGS.relay_events - before[3]),
+    }
 
 
 # --- the report -------------------------------------------------------------------------------------------------------
+
 
 def percentile(values: list[float], q: float) -> float:
     values = sorted(v for v in values if v == v)
@@ -746,24 +833,44 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
 
 
-def report(args, infrastructure, background, fill: Fill, produced: float, bare: float,
-           decoding: tuple[int, float], replay: Replay, cpu_bare: CpuWindow) -> None:
+def report(
+    args,
+    infrastructure,
+    background,
+    fill: Fill,
+    produced: float,
+    bare: float,
+    decoding: tuple[int, float],
+    replay: Replay,
+    cpu_bare: CpuWindow,
+) -> None:
     events = fill.events
     decoded, decoding_seconds = decoding
     decoding_rate = decoded / decoding_seconds
     drain = replay.drained - replay.ready
     rate = events / drain
     print()
-    print(f"Guarantee monitor benchmark, run {fill.run}: {fill.contacts:,} contacts (+ {3 * fill.probes_per_group} "
-          f"probe contacts), {events:,} events; Kafka and PostgreSQL from {infrastructure.origin}.")
-    print(f"{os.cpu_count()} cores, shared by everything below; before the run the machine was {background:.0%} busy "
-          "with other work.")
-    print("The monitor runs in this process (create_app + lifespan, a SettableClock), pointed at this run's own "
-          "topics by patching")
-    print("app.CONTACTS/APPOINTMENTS, app.models_for_topic and scheduler.ConsumerProgress before create_app; the "
-          "service code is unchanged.")
-    print("Events: " + ", ".join(f"{kind} {count:,}" for kind, count in fill.by_kind.items()) +
-          f"; {PARTITIONS} partitions per topic, keyed by the patient pseudonym.")
+    print(
+        f"Guarantee monitor benchmark, run {fill.run}: {fill.contacts:,} contacts (+ {3 * fill.probes_per_group} "
+        f"probe contacts), {events:,} events; Kafka and PostgreSQL from {infrastructure.origin}."
+    )
+    print(
+        f"{os.cpu_count()} cores, shared by everything below; before the run the machine was {background:.0%} busy "
+        "with other work."
+    )
+    print(
+        "The monitor runs in this process (create_app + lifespan, a SettableClock), pointed at this run's own "
+        "topics by patching"
+    )
+    print(
+        "app.CONTACTS/APPOINTMENTS, app.models_for_topic and scheduler.ConsumerProgress before create_app; the "
+        "service code is unchanged."
+    )
+    print(
+        "Events: "
+        + ", ".join(f"{kind} {count:,}" for kind, count in fill.by_kind.items())
+        + f"; {PARTITIONS} partitions per topic, keyed by the patient pseudonym."
+    )
     print()
     print(f"{'':58}{'events/s':>12}{'seconds':>10}")
     print(f"{'producing the topics (aiokafka, acks=1, linger 20 ms)':58}{events / produced:>12,.0f}{produced:>10.1f}")
@@ -781,19 +888,25 @@ def report(args, infrastructure, background, fill: Fill, produced: float, bare: 
     clocks_looked = sum(c[2] for c in look_calls)
     look_started = min([replay.drained] + [c[0] for c in look_calls if c[2]])
     looked = replay.looked - look_started
-    print(f"replay time, fresh schema and consumer group, from offset 0 to every clock current: "
-          f"{replay.looked - replay.started:.1f} s")
+    print(
+        f"replay time, fresh schema and consumer group, from offset 0 to every clock current: "
+        f"{replay.looked - replay.started:.1f} s"
+    )
     print(f"  start-up (pool, migrations, outbox relay, Kafka broker):      {replay.ready - replay.started:8.1f} s")
     print(f"  consuming every event (group join to the last commit):        {drain:8.1f} s")
-    print(f"  the scheduler's first look at every clock once caught up:     {looked:8.1f} s  "
-          f"({clocks_looked:,} clocks, {clocks_looked / max(looked, 1e-9):,.0f} clocks/s, "
-          f"{replay.catch_up_alerts:,} alerts raised)")
+    print(
+        f"  the scheduler's first look at every clock once caught up:     {looked:8.1f} s  "
+        f"({clocks_looked:,} clocks, {clocks_looked / max(looked, 1e-9):,.0f} clocks/s, "
+        f"{replay.catch_up_alerts:,} alerts raised)"
+    )
     print()
     t = replay.timings_drain
     if t and t.batches:
         wall = drain
-        print(f"Where the monitor's time went while consuming ({t.batches:,} batches, {t.records / t.batches:.0f} "
-              f"events per batch; wall {wall:.1f} s):")
+        print(
+            f"Where the monitor's time went while consuming ({t.batches:,} batches, {t.records / t.batches:.0f} "
+            f"events per batch; wall {wall:.1f} s):"
+        )
         rows = [
             ("decode_event (JSON, CloudEvents SDK, pydantic models)", t.decode),
             ("the batch's transaction, in all", t.transaction),
@@ -802,23 +915,37 @@ def report(args, infrastructure, background, fill: Fill, produced: float, bare: 
             ("  save_clocks: _clock_row (state, next alert, facts to JSON)", t.rows),
             ("  save_clocks: the upsert (one statement a batch)", t.save - t.rows),
             ("Kafka offset commit after each batch", t.commit),
-            ("everything else (aiokafka fetch, FastStream, middlewares, idle)",
-             wall - t.decode - t.transaction - t.commit),
+            (
+                "everything else (aiokafka fetch, FastStream, middlewares, idle)",
+                wall - t.decode - t.transaction - t.commit,
+            ),
         ]
         for name, seconds in rows:
             print(f"  {name:66}{seconds:8.1f} s {seconds / wall:6.0%}  {seconds / t.records * 1e6:7.1f} µs/event")
         print()
     print("CPU seconds per 1,000 events, from /proc:")
-    columns = [("bare consumer", cpu_bare, events), ("monitor drain", replay.cpu_drain, events),
-               ("first look", replay.cpu_look, max(clocks_looked, 1))]
+    columns = [
+        ("bare consumer", cpu_bare, events),
+        ("monitor drain", replay.cpu_drain, events),
+        ("first look", replay.cpu_look, max(clocks_looked, 1)),
+    ]
     print(f"  {'':46}" + "".join(f"{name:>16}" for name, _, _ in columns))
-    for row, label in ((LOADGEN, "this process (monitor, or bare consumer)"),
-                       (ITS_BACKENDS, "  its PostgreSQL backends"), (PG_OTHER, "PostgreSQL, the rest"),
-                       (KAFKA, KAFKA), (OTHER, OTHER), (UNATTRIBUTED, UNATTRIBUTED)):
-        print(f"  {label:46}" + "".join(f"{cpu.per_unit(row, units):>16.2f}" if cpu else f"{'':>16}"
-                                        for _, cpu, units in columns))
-    print(f"  {'machine busy, share of all cores':46}" + "".join(f"{cpu.busy_share():>16.0%}" if cpu else f"{'':>16}"
-                                                             for _, cpu, _ in columns))
+    for row, label in (
+        (LOADGEN, "this process (monitor, or bare consumer)"),
+        (ITS_BACKENDS, "  its PostgreSQL backends"),
+        (PG_OTHER, "PostgreSQL, the rest"),
+        (KAFKA, KAFKA),
+        (OTHER, OTHER),
+        (UNATTRIBUTED, UNATTRIBUTED),
+    ):
+        print(
+            f"  {label:46}"
+            + "".join(f"{cpu.per_unit(row, units):>16.2f}" if cpu else f"{'':>16}" for _, cpu, units in columns)
+        )
+    print(
+        f"  {'machine busy, share of all cores':46}"
+        + "".join(f"{cpu.busy_share():>16.0%}" if cpu else f"{'':>16}" for _, cpu, _ in columns)
+    )
     print("  ('first look' is per 1,000 clocks)")
     print()
     peak = replay.memory_replayed.get("VmHWM", 0)
@@ -828,32 +955,48 @@ def report(args, infrastructure, background, fill: Fill, produced: float, bare: 
     print(f"  {label:50}{mb(peak)}  (+{mb(peak - replay.memory_before.get('VmRSS', 0))})")
     label = f"after the latency rounds ({replay.open_clocks:,} clocks open):"
     print(f"  {label:50}{mb(replay.memory_end.get('VmRSS', 0))}")
-    print(f"  {'max RSS over the whole process (getrusage):':50}"
-          f"{mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)}")
+    print(
+        f"  {'max RSS over the whole process (getrusage):':50}"
+        f"{mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)}"
+    )
     print("  PostgreSQL, on disk: " + ", ".join(f"{table} {mb(size)}" for table, size in replay.sizes.items()))
     print()
-    print(f"Clocks: {replay.clocks:,} ({replay.open_clocks:,} with a next alert moment); events recorded as consumed: "
-          f"{replay.consumed:,} of {events:,}")
+    print(
+        f"Clocks: {replay.clocks:,} ({replay.open_clocks:,} with a next alert moment); events recorded as consumed: "
+        f"{replay.consumed:,} of {events:,}"
+    )
     print("  by status: " + ", ".join(f"{status} {n:,}" for status, n in sorted(replay.statuses.items())))
-    print(f"  the status-gauge query (every 5 s, refresh_status_gauges) took {replay.gauge_query * MS:.0f} ms "
-          f"on {replay.clocks:,} clocks")
+    print(
+        f"  the status-gauge query (every 5 s, refresh_status_gauges) took {replay.gauge_query * MS:.0f} ms "
+        f"on {replay.clocks:,} clocks"
+    )
     print()
     print_latency(replay, args.scheduler_interval)
     if replay.log_problems:
-        print(f"\nthe monitor logged {len(replay.log_problems)} warning/error line(s); the first: "
-              f"{replay.log_problems[0][:300]}")
+        print(
+            f"\nthe monitor logged {len(replay.log_problems)} warning/error line(s); the first: "
+            f"{replay.log_problems[0][:300]}"
+        )
 
 
 def print_latency(replay: Replay, interval: float) -> None:
-    print(f"Alert latency with {replay.open_clocks:,} clocks open. Latency = the moment this bench moved the monitor's "
-          "clock to a tier moment")
-    print("(wall time, just before SettableClock.set) until the alert event for that moment was received from "
-          f"{GUARANTEE_ALERTS} by a consumer")
-    print(f"in a thread of its own (fetch wait 5 ms). The scheduler polls every {interval:g} s "
-          "(scheduler_interval_seconds, the default), so up to that much is waiting for its next pass.")
+    print(
+        f"Alert latency with {replay.open_clocks:,} clocks open. Latency = the moment this bench moved the monitor's "
+        "clock to a tier moment"
+    )
+    print(
+        "(wall time, just before SettableClock.set) until the alert event for that moment was received from "
+        f"{GUARANTEE_ALERTS} by a consumer"
+    )
+    print(
+        f"in a thread of its own (fetch wait 5 ms). The scheduler polls every {interval:g} s "
+        "(scheduler_interval_seconds, the default), so up to that much is waiting for its next pass."
+    )
     print()
-    header = (f"  {'moment (Stockholm)':22}{'falls due':44}{'clocks due':>11}{'alerts':>8}{'p50 ms':>9}{'p99 ms':>9}"
-              f"{'max ms':>9}{'wait ms':>9}")
+    header = (
+        f"  {'moment (Stockholm)':22}{'falls due':44}{'clocks due':>11}{'alerts':>8}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'wait ms':>9}"
+    )
     print(header)
     print("  " + "-" * (len(header) - 2))
     everything = []
@@ -861,30 +1004,42 @@ def print_latency(replay: Replay, interval: float) -> None:
         latencies = [s["received"] - r["set_at"] for s in r["alerts"]]
         everything += latencies
         missing = "" if len(latencies) == r["expected"] else f"  ({r['expected'] - len(latencies)} missing!)"
-        print(f"  {r['moment'].astimezone(STOCKHOLM):%a %d %b %H:%M}{'':8}{', '.join(r['falling_due'])[:43]:44}"
-              f"{r['looked']:>11,}{len(latencies):>8}{percentile(latencies, 0.5) * MS:>9,.0f}"
-              f"{percentile(latencies, 0.99) * MS:>9,.0f}"
-              f"{max(latencies, default=float('nan')) * MS:>9,.0f}{r['pickup'] * MS:>9,.0f}{missing}")
-    print(f"  {'all rounds':77}{len(everything):>8}{percentile(everything, 0.5) * MS:>9,.0f}"
-          f"{percentile(everything, 0.99) * MS:>9,.0f}{max(everything, default=float('nan')) * MS:>9,.0f}")
+        print(
+            f"  {r['moment'].astimezone(STOCKHOLM):%a %d %b %H:%M}{'':8}{', '.join(r['falling_due'])[:43]:44}"
+            f"{r['looked']:>11,}{len(latencies):>8}{percentile(latencies, 0.5) * MS:>9,.0f}"
+            f"{percentile(latencies, 0.99) * MS:>9,.0f}"
+            f"{max(latencies, default=float('nan')) * MS:>9,.0f}{r['pickup'] * MS:>9,.0f}{missing}"
+        )
+    print(
+        f"  {'all rounds':77}{len(everything):>8}{percentile(everything, 0.5) * MS:>9,.0f}"
+        f"{percentile(everything, 0.99) * MS:>9,.0f}{max(everything, default=float('nan')) * MS:>9,.0f}"
+    )
     b = replay.burst
     if b:
         latencies = [s["received"] - b["set_at"] for s in b["alerts"]]
         missing = "" if len(latencies) == b["expected"] else f"  ({b['expected'] - len(latencies)} missing!)"
-        print(f"  {b['moment'].astimezone(STOCKHOLM):%a %d %b %H:%M}{'':8}{'the burst: every background clock':44}"
-              f"{b['looked']:>11,}{len(latencies):>8,}{percentile(latencies, 0.5) * MS:>9,.0f}"
-              f"{percentile(latencies, 0.99) * MS:>9,.0f}{max(latencies, default=float('nan')) * MS:>9,.0f}{missing}")
+        print(
+            f"  {b['moment'].astimezone(STOCKHOLM):%a %d %b %H:%M}{'':8}{'the burst: every background clock':44}"
+            f"{b['looked']:>11,}{len(latencies):>8,}{percentile(latencies, 0.5) * MS:>9,.0f}"
+            f"{percentile(latencies, 0.99) * MS:>9,.0f}{max(latencies, default=float('nan')) * MS:>9,.0f}{missing}"
+        )
     print()
-    print("alert latency p99, the rounds (a few hundred clocks due at once): "
-          f"{percentile(everything, 0.99) * MS:,.0f} ms   (aim: under 1,000 ms)")
+    print(
+        "alert latency p99, the rounds (a few hundred clocks due at once): "
+        f"{percentile(everything, 0.99) * MS:,.0f} ms   (aim: under 1,000 ms)"
+    )
     if b:
         latencies = [s["received"] - b["set_at"] for s in b["alerts"]]
-        print(f"alert latency p99, the burst ({b['looked']:,} clocks due at once):{'':11}"
-              f"{percentile(latencies, 0.99) * MS:,.0f} ms")
+        print(
+            f"alert latency p99, the burst ({b['looked']:,} clocks due at once):{'':11}"
+            f"{percentile(latencies, 0.99) * MS:,.0f} ms"
+        )
     print()
     print("'wait ms' is how long the scheduler's polling left the moved clock unseen (its next pass began then).")
-    print("'clocks due' counts the clocks the scheduler looked at after the clock moved. In the rounds only the probe "
-          "contacts are due;")
+    print(
+        "'clocks due' counts the clocks the scheduler looked at after the clock moved. In the rounds only the probe "
+        "contacts are due;"
+    )
     print("the other clocks' next alert is later.", end=" ")
     if not b:
         print("(--burst also times the moment they all reach their first tier, as all contacts sought on one day do.)")
@@ -892,27 +1047,34 @@ def print_latency(replay: Replay, interval: float) -> None:
         print("In the burst every background contact reaches its 48-hour tier at the same midnight,")
         print("as all contacts sought on one day do: the at-risk 40 % get an alert.")
         busy = b["scheduler_busy"]
-        print(f"In the burst the scheduler was busy {busy:.1f} s ({b['looked'] / busy:,.0f} clocks/s, "
-              f"{len(b['alerts']) / busy:,.0f} alerts/s). Inside fire_due ({b['fire_due']:.1f} s in all), "
-              f"add_events_to_outbox took {b['outbox'][0]:.1f} s")
+        print(
+            f"In the burst the scheduler was busy {busy:.1f} s ({b['looked'] / busy:,.0f} clocks/s, "
+            f"{len(b['alerts']) / busy:,.0f} alerts/s). Inside fire_due ({b['fire_due']:.1f} s in all), "
+            f"add_events_to_outbox took {b['outbox'][0]:.1f} s"
+        )
         per_alert = b["outbox"][0] / max(b["outbox"][1], 1) * 1e6
-        print(f"({per_alert:,.0f} µs per alert: encode_event, and its share of one INSERT with the advisory locks for the whole pass); "
-              f"the outbox relay, in the same process and event loop, spent {b['relay'][0]:.1f} s")
+        print(
+            f"({per_alert:,.0f} µs per alert: encode_event, and its share of one INSERT with the advisory locks for the whole pass); "
+            f"the outbox relay, in the same process and event loop, spent {b['relay'][0]:.1f} s"
+        )
         print(f"publishing {b['relay'][1]:,} events ({b['relay'][0] / max(b['relay'][1], 1) * 1e6:,.0f} µs each).")
     print()
     print("The same alerts, time from moving the clock to each step (all rounds):")
-    stages = [("scheduler: its next pass began (the polling wait)", "pickup"),
-              ("scheduler: the transaction that raised it began (outbox.created_at)", "scheduler"),
-              ("scheduler: that pass's fire_due returned (committed)", "pass"),
-              ("relay: sent to Kafka (the record's timestamp)", "relay sent"),
-              ("relay: Kafka acknowledged, row marked (outbox.published_at)", "relay acked"),
-              ("consumer: received", "received")]
+    stages = [
+        ("scheduler: its next pass began (the polling wait)", "pickup"),
+        ("scheduler: the transaction that raised it began (outbox.created_at)", "scheduler"),
+        ("scheduler: that pass's fire_due returned (committed)", "pass"),
+        ("relay: sent to Kafka (the record's timestamp)", "relay sent"),
+        ("relay: Kafka acknowledged, row marked (outbox.published_at)", "relay acked"),
+        ("consumer: received", "received"),
+    ]
     for label, key in stages:
         values = [row[key] for row in replay.stage_rows]
         print(f"  {label:70} p50 {percentile(values, 0.5) * MS:6.0f} ms   p99 {percentile(values, 0.99) * MS:6.0f} ms")
 
 
 # --- the run ---------------------------------------------------------------------------------------------------------
+
 
 async def main(args) -> None:
     run = uuid.uuid4().hex[:8]
@@ -937,11 +1099,20 @@ async def main(args) -> None:
                 bare = await bare_consumer(bootstrap, topics, fill.events, decode=False)
             decoded = min(fill.events, args.decode_sample)
             bare_decoding = await bare_consumer(bootstrap, topics, decoded, decode=True)
-            say(f"  {fill.events / bare:,.0f} events/s ({decoded / bare_decoding:,.0f} decoding); "
-                "the monitor replays ...")
+            say(
+                f"  {fill.events / bare:,.0f} events/s ({decoded / bare_decoding:,.0f} decoding); "
+                "the monitor replays ..."
+            )
             async with scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="bench") as url:
-                replay = await run_monitor(infrastructure, url, fill, topics, Path(logs) / "guarantee-monitor.log",
-                                           args.scheduler_interval, args.burst)
+                replay = await run_monitor(
+                    infrastructure,
+                    url,
+                    fill,
+                    topics,
+                    Path(logs) / "guarantee-monitor.log",
+                    args.scheduler_interval,
+                    args.burst,
+                )
         finally:
             await drop_topics(bootstrap, topics)
     report(args, infrastructure, background, fill, produced, bare, (decoded, bare_decoding), replay, cpu_bare)
@@ -964,17 +1135,32 @@ def say(text: str) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contacts", type=int, default=1_000_000,
-                        help="background contacts, about 1.9 events each (default 1,000,000)")
-    parser.add_argument("--probes", type=int, default=100,
-                        help="contacts in each of the three probe groups whose alerts are timed (default 100: "
-                             "500 timed alerts)")
-    parser.add_argument("--decode-sample", type=int, default=200_000,
-                        help="events the bare consumer also decodes, for the decoding row (default 200,000)")
-    parser.add_argument("--burst", action="store_true",
-                        help="a last phase: every background clock reaches its first tier at the same moment (the "
-                             "scheduler then works through all of them; about as long as the first look, or longer)")
-    parser.add_argument("--scheduler-interval", type=float, default=GuaranteeMonitorSettings.model_fields[
-        "scheduler_interval_seconds"].default, help="the monitor's scheduler_interval_seconds (default: the service's)")
+    parser.add_argument(
+        "--contacts", type=int, default=1_000_000, help="background contacts, about 1.9 events each (default 1,000,000)"
+    )
+    parser.add_argument(
+        "--probes",
+        type=int,
+        default=100,
+        help="contacts in each of the three probe groups whose alerts are timed (default 100: 500 timed alerts)",
+    )
+    parser.add_argument(
+        "--decode-sample",
+        type=int,
+        default=200_000,
+        help="events the bare consumer also decodes, for the decoding row (default 200,000)",
+    )
+    parser.add_argument(
+        "--burst",
+        action="store_true",
+        help="a last phase: every background clock reaches its first tier at the same moment (the "
+        "scheduler then works through all of them; about as long as the first look, or longer)",
+    )
+    parser.add_argument(
+        "--scheduler-interval",
+        type=float,
+        default=GuaranteeMonitorSettings.model_fields["scheduler_interval_seconds"].default,
+        help="the monitor's scheduler_interval_seconds (default: the service's)",
+    )
     # The services run under uvicorn, which runs uvloop: so does the monitor here.
     uvloop.run(main(parser.parse_args()))

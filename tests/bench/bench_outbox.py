@@ -25,15 +25,30 @@ def make_events(count: int, patients: int) -> list[tuple[str, str, bytes]]:
     for n in range(count):
         event_id = str(uuid.uuid4())
         key = f"p_{n % patients:06d}"
-        value = json.dumps({
-            "specversion": "1.0", "id": event_id, "source": "/nara/booking", "type": "se.nara.appointment.booked.v1",
-            "subject": key, "time": "2026-11-23T10:00:00+00:00", "datacontenttype": "application/json",
-            "data": {"appointment_id": str(uuid.uuid4()), "contact_id": None, "patient": key,
-                     "unit": "SE2321000131-E000000000001", "practitioner": "SE2321000131-P000000000001",
-                     "profession": "nurse", "contact_form": "clinic", "start": "2026-11-24T08:00:00+00:00",
-                     "end": "2026-11-24T08:20:00+00:00", "booked_by": "patient",
-                     "earlier_time_offered_within_guarantee": False},
-        }).encode()
+        value = json.dumps(
+            {
+                "specversion": "1.0",
+                "id": event_id,
+                "source": "/nara/booking",
+                "type": "se.nara.appointment.booked.v1",
+                "subject": key,
+                "time": "2026-11-23T10:00:00+00:00",
+                "datacontenttype": "application/json",
+                "data": {
+                    "appointment_id": str(uuid.uuid4()),
+                    "contact_id": None,
+                    "patient": key,
+                    "unit": "SE2321000131-E000000000001",
+                    "practitioner": "SE2321000131-P000000000001",
+                    "profession": "nurse",
+                    "contact_form": "clinic",
+                    "start": "2026-11-24T08:00:00+00:00",
+                    "end": "2026-11-24T08:20:00+00:00",
+                    "booked_by": "patient",
+                    "earlier_time_offered_within_guarantee": False,
+                },
+            }
+        ).encode()
         events.append((event_id, key, value))
     return events
 
@@ -97,8 +112,9 @@ async def main(count: int, writers: int) -> None:
     with real_infrastructure() as infrastructure:
         bootstrap = infrastructure.kafka_bootstrap_servers
         run = uuid.uuid4().hex[:8]
-        async with scratch_schema(infrastructure.database_urls["booking"], prefix="bench",
-                                  with_shared_tables=True) as url:
+        async with scratch_schema(
+            infrastructure.database_urls["booking"], prefix="bench", with_shared_tables=True
+        ) as url:
             events = make_events(count, patients=1000)
             warmup = make_events(500, patients=50)
             await bare_producer(bootstrap, f"bench.warmup.{run}", warmup)

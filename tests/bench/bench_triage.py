@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-
 from bench_booking import ITS_BACKENDS, LOADGEN, OTHER, UNATTRIBUTED, UNDER_TEST, CpuWindow, background_load, child_pids
+
 from nara.devstack.testing import real_infrastructure, scratch_schema, service_process
 from nara.shared.events.vocabulary import Channel
 from nara.shared.identity import issue_dev_token
@@ -44,6 +44,7 @@ MS = 1000
 
 
 # --- the cases -------------------------------------------------------------------------------------------------
+
 
 def make_cases(count: int, seed: int) -> list[dict]:
     """`count` requests spread over every reason, each with a fitting age, a channel and valid answers."""
@@ -69,8 +70,16 @@ def make_cases(count: int, seed: int) -> list[dict]:
                 answers[question.id] = round(value) if question.integer else round(value, 1)
             else:
                 answers[question.id] = rng.random() < 0.25  # most answers to a yes/no question are "no"
-        cases.append({"reason_code": reason.code, "answers": answers, "age": age, "age_months": months,
-                      "sex": sex.value, "channel": rng.choice(channels)})
+        cases.append(
+            {
+                "reason_code": reason.code,
+                "answers": answers,
+                "age": age,
+                "age_months": months,
+                "sex": sex.value,
+                "channel": rng.choice(channels),
+            }
+        )
     return cases
 
 
@@ -84,7 +93,7 @@ def checked(registry: GuidelineRegistry, cases: list[dict]) -> list[dict]:
     for case in cases:
         try:
             registry.evaluate(case["reason_code"], case["answers"], facts(case), case["channel"], datetime.now(UTC))
-        except Exception as error:  # noqa: BLE001 — reported, and left out of the timing
+        except Exception as error:
             print(f"  left out: {case['reason_code']} {case['answers']} ({type(error).__name__}: {error})")
             continue
         good.append(case)
@@ -92,6 +101,7 @@ def checked(registry: GuidelineRegistry, cases: list[dict]) -> list[dict]:
 
 
 # --- in-process --------------------------------------------------------------------------------------------------
+
 
 def in_process(registry: GuidelineRegistry, cases: list[dict], calls: int, to_json: bool) -> tuple[list[float], float]:
     """Each call timed alone (perf_counter), sequentially: a decision is pure CPU, so 100 in flight in one
@@ -114,6 +124,7 @@ def in_process(registry: GuidelineRegistry, cases: list[dict], calls: int, to_js
 
 # --- over HTTP ---------------------------------------------------------------------------------------------------
 
+
 def client_for(base_url: str, token: str) -> httpx.AsyncClient:
     """One client with one keep-alive connection: a client per simulated caller.
 
@@ -121,12 +132,17 @@ def client_for(base_url: str, token: str) -> httpx.AsyncClient:
     looks through its whole pool for every request it places), and the load generator shares the service's
     cores; a client of one connection does not.
     """
-    return httpx.AsyncClient(base_url=base_url, timeout=60, headers={"Authorization": f"Bearer {token}"},
-                             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=2.0))
+    return httpx.AsyncClient(
+        base_url=base_url,
+        timeout=60,
+        headers={"Authorization": f"Bearer {token}"},
+        limits=httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=2.0),
+    )
 
 
-async def over_http(clients: list[httpx.AsyncClient], cases: list[dict], requests: int, concurrency: int,
-                    service_pids: set[int]) -> dict:
+async def over_http(
+    clients: list[httpx.AsyncClient], cases: list[dict], requests: int, concurrency: int, service_pids: set[int]
+) -> dict:
     latencies: list[float] = []
     statuses: Counter = Counter()
     odd: list[str] = []
@@ -148,8 +164,15 @@ async def over_http(clients: list[httpx.AsyncClient], cases: list[dict], request
 
     with CpuWindow(service_pids, "service") as cpu:
         await asyncio.gather(*(worker(client) for client in clients[:concurrency]))
-    return {"latencies": latencies, "wall": cpu.wall, "statuses": statuses, "odd": odd, "cpu": cpu,
-            "requests": requests, "concurrency": concurrency}
+    return {
+        "latencies": latencies,
+        "wall": cpu.wall,
+        "statuses": statuses,
+        "odd": odd,
+        "cpu": cpu,
+        "requests": requests,
+        "concurrency": concurrency,
+    }
 
 
 async def same_decisions(client: httpx.AsyncClient, registry: GuidelineRegistry, cases: list[dict]) -> int:
@@ -157,8 +180,9 @@ async def same_decisions(client: httpx.AsyncClient, registry: GuidelineRegistry,
     differ = 0
     for case in cases:
         response = await client.post("/api/v1/triage/evaluate", json=case)
-        local = registry.evaluate(case["reason_code"], case["answers"], facts(case), case["channel"],
-                                  datetime.now(UTC)).model_dump(mode="json")
+        local = registry.evaluate(
+            case["reason_code"], case["answers"], facts(case), case["channel"], datetime.now(UTC)
+        ).model_dump(mode="json")
         if response.status_code != 200 or response.json() != local:
             differ += 1
     return differ
@@ -172,6 +196,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 # --- the run -----------------------------------------------------------------------------------------------------
+
 
 async def main(args) -> None:
     registry = GuidelineRegistry(GUIDELINES)
@@ -190,38 +215,75 @@ async def main(args) -> None:
                 service_pids = child_pids("nara.triage")
                 # Keep-alive connections idle for 2 s are dropped before uvicorn's 5 s timeout closes them mid-request.
                 async with contextlib.AsyncExitStack() as stack:
-                    clients = [await stack.enter_async_context(client_for(base_url, token))
-                               for _ in range(args.concurrency)]
+                    clients = [
+                        await stack.enter_async_context(client_for(base_url, token)) for _ in range(args.concurrency)
+                    ]
                     differ = await same_decisions(clients[0], registry, cases[:200])
                     await over_http(clients, cases, min(2000, args.requests), args.concurrency, service_pids)  # warm-up
                     serial = await over_http(clients, cases, args.serial_requests, 1, service_pids)
                     loaded = await over_http(clients, cases, args.requests, args.concurrency, service_pids)
             service_log = (Path(logs) / "triage.log").read_text(errors="replace").splitlines()
 
-    report(args, infrastructure, background, version, len(cases), reasons, decision_only, with_json, serial, loaded,
-           differ, service_log)
+    report(
+        args,
+        infrastructure,
+        background,
+        version,
+        len(cases),
+        reasons,
+        decision_only,
+        with_json,
+        serial,
+        loaded,
+        differ,
+        service_log,
+    )
 
 
-def report(args, infrastructure, background, version, cases, reasons, decision_only, with_json, serial, loaded,
-           differ, service_log) -> None:
+def report(
+    args,
+    infrastructure,
+    background,
+    version,
+    cases,
+    reasons,
+    decision_only,
+    with_json,
+    serial,
+    loaded,
+    differ,
+    service_log,
+) -> None:
     print()
-    print(f"Triage decision latency: guidelines {version}, {cases:,} distinct cases over {reasons} contact reasons; "
-          f"Kafka and PostgreSQL from {infrastructure.origin}.")
-    print(f"{os.cpu_count()} cores shared by the service, the load generator (httpx, this process) and everything "
-          f"else; before the HTTP runs the machine was {background:.0%} busy with other work.")
+    print(
+        f"Triage decision latency: guidelines {version}, {cases:,} distinct cases over {reasons} contact reasons; "
+        f"Kafka and PostgreSQL from {infrastructure.origin}."
+    )
+    print(
+        f"{os.cpu_count()} cores shared by the service, the load generator (httpx, this process) and everything "
+        f"else; before the HTTP runs the machine was {background:.0%} busy with other work."
+    )
     print()
     header = f"{'':58}{'count':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'per s':>10}"
     print(header)
     print("-" * len(header))
-    for label, (latencies, wall) in (("in-process: registry.evaluate", decision_only),
-                                     ("in-process: evaluate + model_dump(mode='json')", with_json)):
-        print(f"{label:58}{len(latencies):>9,}{percentile(latencies, 0.5) * MS:>9.3f}"
-              f"{percentile(latencies, 0.99) * MS:>9.3f}{max(latencies) * MS:>9.3f}{len(latencies) / wall:>10,.0f}")
-    for label, run in (("HTTP, 1 request at a time", serial),
-                       (f"HTTP, {loaded['concurrency']} concurrent requests", loaded)):
+    for label, (latencies, wall) in (
+        ("in-process: registry.evaluate", decision_only),
+        ("in-process: evaluate + model_dump(mode='json')", with_json),
+    ):
+        print(
+            f"{label:58}{len(latencies):>9,}{percentile(latencies, 0.5) * MS:>9.3f}"
+            f"{percentile(latencies, 0.99) * MS:>9.3f}{max(latencies) * MS:>9.3f}{len(latencies) / wall:>10,.0f}"
+        )
+    for label, run in (
+        ("HTTP, 1 request at a time", serial),
+        (f"HTTP, {loaded['concurrency']} concurrent requests", loaded),
+    ):
         values = run["latencies"]
-        print(f"{label:58}{len(values):>9,}{percentile(values, 0.5) * MS:>9.2f}{percentile(values, 0.99) * MS:>9.2f}"
-              f"{max(values, default=float('nan')) * MS:>9.2f}{len(values) / run['wall']:>10,.0f}")
+        print(
+            f"{label:58}{len(values):>9,}{percentile(values, 0.5) * MS:>9.2f}{percentile(values, 0.99) * MS:>9.2f}"
+            f"{max(values, default=float('nan')) * MS:>9.2f}{len(values) / run['wall']:>10,.0f}"
+        )
     print()
     print("'per s' is calls per second of one thread in-process, requests per second over HTTP (throughput).")
     print("In-process figures are per call, one after another: a decision is pure CPU, so 100 in flight in one process")
@@ -237,12 +299,20 @@ def report(args, infrastructure, background, version, cases, reasons, decision_o
     columns = [("1 at a time", serial), (f"{loaded['concurrency']} in flight", loaded)]
     print("CPU per request in ms, from /proc:")
     print(f"  {'':42}" + "".join(f"{name:>16}" for name, _ in columns))
-    for row, label in ((UNDER_TEST, "the triage service"), (ITS_BACKENDS, "  its PostgreSQL backends"),
-                       (LOADGEN, LOADGEN), (OTHER, OTHER), (UNATTRIBUTED, UNATTRIBUTED)):
-        print(f"  {label:42}" + "".join(f"{run['cpu'].per_unit(row, len(run['latencies'])):>16.3f}"
-                                        for _, run in columns))
-    print(f"  {'machine busy, share of all cores':42}" + "".join(f"{run['cpu'].busy_share():>16.0%}"
-                                                             for _, run in columns))
+    for row, label in (
+        (UNDER_TEST, "the triage service"),
+        (ITS_BACKENDS, "  its PostgreSQL backends"),
+        (LOADGEN, LOADGEN),
+        (OTHER, OTHER),
+        (UNATTRIBUTED, UNATTRIBUTED),
+    ):
+        print(
+            f"  {label:42}" + "".join(f"{run['cpu'].per_unit(row, len(run['latencies'])):>16.3f}" for _, run in columns)
+        )
+    print(
+        f"  {'machine busy, share of all cores':42}"
+        + "".join(f"{run['cpu'].busy_share():>16.0%}" for _, run in columns)
+    )
     errors = [line for line in service_log if '"level": "ERROR"' in line]
     if errors:
         print(f"\nservice log has {len(errors)} error line(s); the first: {errors[0][:300]}")
@@ -250,12 +320,17 @@ def report(args, infrastructure, background, version, cases, reasons, decision_o
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=int, default=5000,
-                        help="distinct cases, spread over every reason (default 5000)")
+    parser.add_argument(
+        "--cases", type=int, default=5000, help="distinct cases, spread over every reason (default 5000)"
+    )
     parser.add_argument("--calls", type=int, default=50000, help="in-process calls timed, each way (default 50,000)")
     parser.add_argument("--requests", type=int, default=20000, help="HTTP requests at --concurrency (default 20,000)")
-    parser.add_argument("--serial-requests", type=int, default=2000,
-                        help="HTTP requests one at a time, for the latency without queueing (default 2000)")
+    parser.add_argument(
+        "--serial-requests",
+        type=int,
+        default=2000,
+        help="HTTP requests one at a time, for the latency without queueing (default 2000)",
+    )
     parser.add_argument("--concurrency", type=int, default=100, help="HTTP requests in flight (default 100)")
     parser.add_argument("--seed", type=int, default=5)
     asyncio.run(main(parser.parse_args()))

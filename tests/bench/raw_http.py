@@ -11,7 +11,6 @@ import json
 import time
 from urllib.parse import urlsplit
 
-
 # uvicorn closes a keep-alive connection after 5 s idle; reconnecting before that never races its close.
 IDLE_RECONNECT_SECONDS = 2.0
 
@@ -29,10 +28,15 @@ class RawHttpConnection:
     async def post_json(self, path: str, body: dict, headers: dict[str, str]) -> tuple[int, bytes]:
         payload = json.dumps(body).encode()
         head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        request = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
-                   f"Content-Length: {len(payload)}\r\n{head}\r\n").encode() + payload
-        if self._writer is None or self._writer.is_closing() \
-                or time.monotonic() - self._last_used > IDLE_RECONNECT_SECONDS:
+        request = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\n{head}\r\n"
+        ).encode() + payload
+        if (
+            self._writer is None
+            or self._writer.is_closing()
+            or time.monotonic() - self._last_used > IDLE_RECONNECT_SECONDS
+        ):
             await self._connect()
         try:
             return await self._exchange(request)

@@ -19,10 +19,26 @@ CODE_DIRS = [REPO / "shared" / "src", *sorted((REPO / "services").glob("*/src"))
 
 METRIC_DEFINITION = re.compile(r"\b(Counter|Gauge|Histogram|Summary)\(\s*[\"']([a-zA-Z_:][a-zA-Z0-9_:]*)[\"']")
 # What prometheus_client exposes for each kind of metric, from the name it was given.
-EXPOSED_SUFFIXES = {"Gauge": ("",), "Histogram": ("_bucket", "_count", "_sum", "_created"),
-                    "Summary": ("", "_count", "_sum", "_created")}
-PROMQL_WORDS = {"and", "or", "unless", "offset", "bool", "by", "without", "on", "ignoring", "group_left",
-                "group_right", "inf", "nan"}
+EXPOSED_SUFFIXES = {
+    "Gauge": ("",),
+    "Histogram": ("_bucket", "_count", "_sum", "_created"),
+    "Summary": ("", "_count", "_sum", "_created"),
+}
+PROMQL_WORDS = {
+    "and",
+    "or",
+    "unless",
+    "offset",
+    "bool",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "inf",
+    "nan",
+}
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +64,9 @@ def code_metric_names() -> set[str]:
         for source in directory.rglob("*.py"):
             for kind, name in METRIC_DEFINITION.findall(source.read_text(encoding="utf-8")):
                 names |= exposed_names(kind, name)
-    assert {"nara_http_request_duration_seconds_bucket", "nara_outbox_published_total"} <= names, \
+    assert {"nara_http_request_duration_seconds_bucket", "nara_outbox_published_total"} <= names, (
         "the scan of the metric definitions found too little; has the way metrics are defined changed?"
+    )
     # prometheus_client's default registry exports the process metrics; Prometheus adds `up` to every target.
     library = {family.name for family in ProcessCollector(registry=None).collect()}
     return names | library | {"up"}
@@ -57,8 +74,13 @@ def code_metric_names() -> set[str]:
 
 @pytest.fixture(scope="session")
 def recorded_metric_names() -> set[str]:
-    return {rule["record"] for path in RULE_FILES for group in yaml.safe_load(path.read_text())["groups"]
-            for rule in group["rules"] if "record" in rule}
+    return {
+        rule["record"]
+        for path in RULE_FILES
+        for group in yaml.safe_load(path.read_text())["groups"]
+        for rule in group["rules"]
+        if "record" in rule
+    }
 
 
 def metric_names_in(expr: str) -> set[str]:
@@ -74,4 +96,3 @@ def metric_names_in(expr: str) -> set[str]:
 @pytest.fixture(scope="session")
 def names_in() -> Callable[[str], set[str]]:
     return metric_names_in
-

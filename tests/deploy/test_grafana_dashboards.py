@@ -16,8 +16,12 @@ GRAFANA = REPO / "deploy" / "grafana"
 DASHBOARDS = sorted((GRAFANA / "dashboards").glob("*.json"))
 # Grafana fills these in before a query reaches Prometheus; promtool needs a plain duration.
 GRAFANA_VARIABLES = {"$__rate_interval": "5m", "$__interval": "1m", "$__range": "1h"}
-NEEDED = {"booking flow": "nara-booking-flow", "triage flow": "nara-triage-flow",
-          "guarantee compliance": "nara-guarantee-compliance", "Kafka and outbox health": "nara-kafka-outbox"}
+NEEDED = {
+    "booking flow": "nara-booking-flow",
+    "triage flow": "nara-triage-flow",
+    "guarantee compliance": "nara-guarantee-compliance",
+    "Kafka and outbox health": "nara-kafka-outbox",
+}
 
 
 def provisioned_datasource() -> dict:
@@ -30,8 +34,12 @@ def dashboards() -> dict[str, dict]:
 
 def queries() -> list[tuple[str, str, str]]:
     """(dashboard file, panel title, PromQL) for every query of every panel."""
-    return [(name, panel["title"], target["expr"]) for name, board in dashboards().items()
-            for panel in board["panels"] for target in panel.get("targets", [])]
+    return [
+        (name, panel["title"], target["expr"])
+        for name, board in dashboards().items()
+        for panel in board["panels"]
+        for target in panel.get("targets", [])
+    ]
 
 
 def for_prometheus(expr: str) -> str:
@@ -78,11 +86,15 @@ def test_grafana_loads_the_dashboards_from_where_docker_compose_mounts_them():
     assert mounts["deploy/grafana/provisioning"] == "/etc/grafana/provisioning"
 
 
-def test_every_metric_a_panel_reads_is_exported_by_the_services_or_recorded(code_metric_names, recorded_metric_names,
-                                                                             names_in):
-    unknown = {f"{name} / {title}: {metric}" for name, title, expr in queries()
-               for metric in names_in(for_prometheus(expr))
-               if metric not in code_metric_names | recorded_metric_names}
+def test_every_metric_a_panel_reads_is_exported_by_the_services_or_recorded(
+    code_metric_names, recorded_metric_names, names_in
+):
+    unknown = {
+        f"{name} / {title}: {metric}"
+        for name, title, expr in queries()
+        for metric in names_in(for_prometheus(expr))
+        if metric not in code_metric_names | recorded_metric_names
+    }
 
     assert unknown == set(), "panels read metrics nothing exports (a renamed metric, or a typo)"
 
@@ -90,13 +102,17 @@ def test_every_metric_a_panel_reads_is_exported_by_the_services_or_recorded(code
 def test_every_panel_query_is_valid_promql(promtool, tmp_path):
     # promtool has no query check of its own; as recording rules, the queries are parsed like any rule.
     found = queries()
-    rules = [{"record": f"dashboard:query_{index}", "expr": for_prometheus(expr)}
-             for index, (_, _, expr) in enumerate(found)]
+    rules = [
+        {"record": f"dashboard:query_{index}", "expr": for_prometheus(expr)} for index, (_, _, expr) in enumerate(found)
+    ]
     (tmp_path / "queries.yml").write_text(yaml.safe_dump({"groups": [{"name": "dashboards", "rules": rules}]}))
 
-    checked = subprocess.run([promtool, "check", "rules", str(tmp_path / "queries.yml")],
-                             capture_output=True, text=True, timeout=60)
+    checked = subprocess.run(
+        [promtool, "check", "rules", str(tmp_path / "queries.yml")], capture_output=True, text=True, timeout=60
+    )
 
-    failing = {f"{found[int(index)][0]} / {found[int(index)][1]}"
-               for index in re.findall(r"dashboard:query_(\d+)", checked.stdout + checked.stderr)}
+    failing = {
+        f"{found[int(index)][0]} / {found[int(index)][1]}"
+        for index in re.findall(r"dashboard:query_(\d+)", checked.stdout + checked.stderr)
+    }
     assert checked.returncode == 0, f"{failing or ''}\n{checked.stdout}{checked.stderr}"

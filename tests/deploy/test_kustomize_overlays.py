@@ -36,10 +36,10 @@ PAGE_SIGNING_KEYS = {
 }
 SECRET_LIKE_NAME = re.compile(r"KEY|SECRET|PASSWORD|TOKEN|CREDENTIAL|DATABASE_URL")
 SECRET_LIKE_VALUE = re.compile(
-    r"-----BEGIN"                       # a PEM key
-    r"|://[^/@\s:]+:[^/@\s]+@"          # a URL carrying a password
-    r"|\b[0-9a-fA-F]{32,}\b"            # a hex key
-    r"|[A-Za-z0-9+/_-]{40,}={0,2}"      # a base64 key or token
+    r"-----BEGIN"  # a PEM key
+    r"|://[^/@\s:]+:[^/@\s]+@"  # a URL carrying a password
+    r"|\b[0-9a-fA-F]{32,}\b"  # a hex key
+    r"|[A-Za-z0-9+/_-]{40,}={0,2}"  # a base64 key or token
 )
 
 
@@ -110,10 +110,12 @@ def selects(selector: dict | None, labels: dict[str, str]) -> bool:
     for expression in selector.get("matchExpressions", []):
         key, operator, values = expression["key"], expression["operator"], expression.get("values", [])
         present = key in labels
-        if ((operator == "In" and labels.get(key) not in values)
-                or (operator == "NotIn" and present and labels[key] in values)
-                or (operator == "Exists" and not present)
-                or (operator == "DoesNotExist" and present)):
+        if (
+            (operator == "In" and labels.get(key) not in values)
+            or (operator == "NotIn" and present and labels[key] in values)
+            or (operator == "Exists" and not present)
+            or (operator == "DoesNotExist" and present)
+        ):
             return False
     return True
 
@@ -136,8 +138,11 @@ def test_kafka_runs_three_brokers_in_kraft_mode(rendered: Rendered):
     annotations = kafka["metadata"].get("annotations", {})
     assert annotations.get("strimzi.io/kraft") == "enabled"
     assert annotations.get("strimzi.io/node-pools") == "enabled"
-    pools = [pool for pool in rendered.of_kind("KafkaNodePool")
-             if pool["metadata"].get("labels", {}).get("strimzi.io/cluster") == name]
+    pools = [
+        pool
+        for pool in rendered.of_kind("KafkaNodePool")
+        if pool["metadata"].get("labels", {}).get("strimzi.io/cluster") == name
+    ]
     brokers = sum(pool["spec"]["replicas"] for pool in pools if "broker" in pool["spec"]["roles"])
     controllers = sum(pool["spec"]["replicas"] for pool in pools if "controller" in pool["spec"]["roles"])
     assert brokers == 3, f"{rendered.overlay}: {brokers} brokers"
@@ -155,8 +160,9 @@ def test_every_contract_topic_and_its_dead_letter_topic_is_replicated(rendered: 
     cluster = rendered.kafka["metadata"]["name"]
     for spec in CONTRACT_TOPICS:
         topic = rendered.topic(spec.name)
-        assert topic["metadata"]["labels"]["strimzi.io/cluster"] == cluster, \
+        assert topic["metadata"]["labels"]["strimzi.io/cluster"] == cluster, (
             f"{spec.name}: the topic operator only applies topics labelled with its cluster"
+        )
         assert topic["spec"]["replicas"] == 3, spec.name
         assert int(topic["spec"]["config"]["min.insync.replicas"]) >= 2, spec.name
         assert topic["spec"]["partitions"] >= 1, spec.name
@@ -186,8 +192,9 @@ def test_the_kafka_listener_admits_every_service(rendered: Rendered):
         assert host.split(".")[0] == f"{rendered.kafka['metadata']['name']}-kafka-bootstrap"
         listener = next(listener for listener in listeners if listener["port"] == int(port))
         peers = listener.get("networkPolicyPeers", [])
-        assert any(selects(peer.get("podSelector"), pod_labels(deployment)) for peer in peers), \
+        assert any(selects(peer.get("podSelector"), pod_labels(deployment)) for peer in peers), (
             f"{deployment['metadata']['name']} is not among the listener's network policy peers"
+        )
 
 
 # --- databases -----------------------------------------------------------------------------------------
@@ -242,14 +249,19 @@ def test_each_service_pod_has_probes_limits_and_no_privileges(rendered: Rendered
 def test_each_service_has_an_autoscaler_and_a_disruption_budget(rendered: Rendered):
     for deployment in rendered.deployments:
         name = deployment["metadata"]["name"]
-        autoscalers = [hpa for hpa in rendered.of_kind("HorizontalPodAutoscaler")
-                       if hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment"
-                       and hpa["spec"]["scaleTargetRef"]["name"] == name]
+        autoscalers = [
+            hpa
+            for hpa in rendered.of_kind("HorizontalPodAutoscaler")
+            if hpa["spec"]["scaleTargetRef"]["kind"] == "Deployment" and hpa["spec"]["scaleTargetRef"]["name"] == name
+        ]
         assert len(autoscalers) == 1, f"{name}: {len(autoscalers)} autoscalers"
         spec = autoscalers[0]["spec"]
         assert 2 <= spec["minReplicas"] <= spec["maxReplicas"], f"{name}: at least two pods, min <= max"
-        budgets = [pdb for pdb in rendered.of_kind("PodDisruptionBudget")
-                   if selects(pdb["spec"]["selector"], pod_labels(deployment))]
+        budgets = [
+            pdb
+            for pdb in rendered.of_kind("PodDisruptionBudget")
+            if selects(pdb["spec"]["selector"], pod_labels(deployment))
+        ]
         assert len(budgets) == 1, f"{name}: {len(budgets)} disruption budgets"
 
 
@@ -258,8 +270,9 @@ def test_each_service_has_an_autoscaler_and_a_disruption_budget(rendered: Render
 
 def test_no_secret_value_is_in_the_rendered_output(rendered: Rendered):
     for secret in rendered.of_kind("Secret"):
-        assert not secret.get("data") and not secret.get("stringData"), \
+        assert not secret.get("data") and not secret.get("stringData"), (
             f"Secret {secret['metadata']['name']} holds values; create it outside the repository"
+        )
     for config_map in rendered.of_kind("ConfigMap"):
         for key, value in config_map.get("data", {}).items():
             assert not SECRET_LIKE_NAME.search(key), f"{key} belongs in a Secret, not ConfigMap"
@@ -268,8 +281,9 @@ def test_no_secret_value_is_in_the_rendered_output(rendered: Rendered):
         for entry in service_container(deployment).get("env", []):
             if SECRET_LIKE_NAME.search(entry["name"]):
                 assert secret_reference(entry), f"{entry['name']} must come from a secretKeyRef"
-                assert not entry["valueFrom"]["secretKeyRef"].get("optional"), \
+                assert not entry["valueFrom"]["secretKeyRef"].get("optional"), (
                     f"{entry['name']}: a missing Secret must stop the pod, not start it without the key"
+                )
             if "value" in entry:
                 assert not SECRET_LIKE_VALUE.search(entry["value"]), f"{entry['name']} looks like a secret"
 
@@ -308,8 +322,9 @@ def allowed_destinations(rendered: Rendered, deployment: dict) -> list[Destinati
     collector = urlsplit(env["OTEL_EXPORTER_OTLP_ENDPOINT"]["value"])
     destinations = [
         Destination("its database", None, (("cnpg.io/cluster", database[0].removesuffix("-app")),), frozenset({5432})),
-        Destination("Kafka", None, (("strimzi.io/cluster", rendered.kafka["metadata"]["name"]),),
-                    frozenset({kafka_port})),
+        Destination(
+            "Kafka", None, (("strimzi.io/cluster", rendered.kafka["metadata"]["name"]),), frozenset({kafka_port})
+        ),
         Destination("DNS", "kube-system", (("k8s-app", "kube-dns"),), frozenset({53})),
         Destination("the OTel collector", collector.hostname.split(".")[1], (), frozenset({collector.port})),
     ]
@@ -335,15 +350,21 @@ def peer_stays_within(peer: dict, destination: Destination) -> bool:
 
 
 def policies_for(rendered: Rendered, deployment: dict) -> list[dict]:
-    return [policy for policy in rendered.of_kind("NetworkPolicy")
-            if selects(policy["spec"]["podSelector"], pod_labels(deployment))]
+    return [
+        policy
+        for policy in rendered.of_kind("NetworkPolicy")
+        if selects(policy["spec"]["podSelector"], pod_labels(deployment))
+    ]
 
 
 def test_a_default_deny_policy_covers_every_pod(rendered: Rendered):
-    assert any(policy["spec"]["podSelector"] == {}
-               and set(policy["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
-               and not policy["spec"].get("ingress") and not policy["spec"].get("egress")
-               for policy in rendered.of_kind("NetworkPolicy"))
+    assert any(
+        policy["spec"]["podSelector"] == {}
+        and set(policy["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
+        and not policy["spec"].get("ingress")
+        and not policy["spec"].get("egress")
+        for policy in rendered.of_kind("NetworkPolicy")
+    )
 
 
 def test_each_service_reaches_only_what_it_needs(rendered: Rendered):

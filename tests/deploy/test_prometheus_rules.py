@@ -25,8 +25,13 @@ def run(*command: str) -> subprocess.CompletedProcess:
 
 
 def rules(kind: str) -> list[dict]:
-    return [rule for path in RULE_FILES for group in yaml.safe_load(path.read_text())["groups"]
-            for rule in group["rules"] if kind in rule]
+    return [
+        rule
+        for path in RULE_FILES
+        for group in yaml.safe_load(path.read_text())["groups"]
+        for rule in group["rules"]
+        if kind in rule
+    ]
 
 
 def scrape_targets(config: Path) -> dict[str, list[str]]:
@@ -49,8 +54,9 @@ def test_both_configurations_load_with_their_rule_files(promtool):
         assert checked.returncode == 0, checked.stdout + checked.stderr
         # rule_files is relative to the configuration, so this proves the folder is found from it.
         for rule_file in RULE_FILES:
-            assert f"Checking {PROMETHEUS_DIR / 'rules' / rule_file.name}" in checked.stdout + checked.stderr, \
+            assert f"Checking {PROMETHEUS_DIR / 'rules' / rule_file.name}" in checked.stdout + checked.stderr, (
                 f"{config} did not load {rule_file.name}:\n{checked.stdout}{checked.stderr}"
+            )
 
 
 def test_the_rule_files_are_valid(promtool):
@@ -77,11 +83,15 @@ def test_each_alert_has_a_case_where_it_fires_and_one_where_it_does_not():
     assert alerts - quiet == set(), "alerts no promtool test shows quiet"
 
 
-def test_every_metric_the_rules_read_is_exported_by_the_services_or_recorded(code_metric_names, recorded_metric_names,
-                                                                             names_in):
-    unknown = {f"{rule.get('alert') or rule['record']}: {name}"
-               for rule in rules("expr") for name in names_in(str(rule["expr"]))
-               if name not in code_metric_names | recorded_metric_names}
+def test_every_metric_the_rules_read_is_exported_by_the_services_or_recorded(
+    code_metric_names, recorded_metric_names, names_in
+):
+    unknown = {
+        f"{rule.get('alert') or rule['record']}: {name}"
+        for rule in rules("expr")
+        for name in names_in(str(rule["expr"]))
+        if name not in code_metric_names | recorded_metric_names
+    }
 
     assert unknown == set(), "rules read metrics nothing exports (a renamed metric, or a typo)"
 
@@ -101,7 +111,7 @@ def test_the_compose_configuration_scrapes_each_service_where_docker_compose_run
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
     targets = scrape_targets(PROMETHEUS_DIR / "prometheus.yml")
 
-    assert SERVICE_JOBS <= set(targets)
+    assert set(targets) >= SERVICE_JOBS
     for job in SERVICE_JOBS:
         host, port = targets[job][0].split(":")
         published = {str(mapping).split(":")[-1] for mapping in compose[host].get("ports", [])}
@@ -115,9 +125,15 @@ def test_the_local_configuration_scrapes_the_ports_the_launcher_prefers():
 
 
 def test_metric_names_are_read_from_promql_without_functions_keywords_labels_or_durations(names_in):
-    expr = ('sum by (service, le) (rate(nara_http_request_duration_seconds_bucket{route=~"/a|b",status="5xx"}[5m]))'
-            ' / on (job) group_left (topic) job:nara_outbox_pending:max offset 1h > bool 0.5e3'
-            ' unless up{job="x"} or vector(0) and (process_start_time_seconds > time() - 3600)')
+    expr = (
+        'sum by (service, le) (rate(nara_http_request_duration_seconds_bucket{route=~"/a|b",status="5xx"}[5m]))'
+        " / on (job) group_left (topic) job:nara_outbox_pending:max offset 1h > bool 0.5e3"
+        ' unless up{job="x"} or vector(0) and (process_start_time_seconds > time() - 3600)'
+    )
 
-    assert names_in(expr) == {"nara_http_request_duration_seconds_bucket", "job:nara_outbox_pending:max",
-                                     "up", "process_start_time_seconds"}
+    assert names_in(expr) == {
+        "nara_http_request_duration_seconds_bucket",
+        "job:nara_outbox_pending:max",
+        "up",
+        "process_start_time_seconds",
+    }

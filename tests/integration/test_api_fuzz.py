@@ -44,8 +44,13 @@ CALLERS = {
     "ops": ("ops", "SE2321000115-P000000902"),
     "admin": ("admin", "SE2321000115-P000000999"),
 }
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
-          checks.response_headers_conformance, checks.response_schema_conformance]
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+]
 EXAMPLES = int(os.environ.get("NARA_FUZZ_EXAMPLES", "12"))
 
 
@@ -75,7 +80,7 @@ class ServicesInAThread:
     def _run(self) -> None:
         try:
             asyncio.run(self._serve())
-        except BaseException as failure:  # noqa: BLE001 - handed to the test thread, which raises it
+        except BaseException as failure:
             self._failure = failure
             self._ready.set()
 
@@ -89,21 +94,39 @@ class ServicesInAThread:
         async with AsyncExitStack() as stack:
             booking_db = await stack.enter_async_context(scratch_schema(databases["booking"], prefix="fuzz"))
             triage_db = await stack.enter_async_context(scratch_schema(databases["triage"], prefix="fuzz"))
-            monitor_db = await stack.enter_async_context(
-                scratch_schema(databases["guarantee-monitor"], prefix="fuzz"))
+            monitor_db = await stack.enter_async_context(scratch_schema(databases["guarantee-monitor"], prefix="fuzz"))
             apps = {
-                "booking": create_booking(BookingSettings(
-                    database_url=booking_db, kafka_bootstrap_servers=kafka, load_demo_data=True,
-                    triage_url=self.urls["triage"], contacts_consumer_group=f"fuzz-booking-{run}")),
-                "triage": create_triage(TriageSettings(
-                    database_url=triage_db, kafka_bootstrap_servers=kafka, booking_url=self.urls["booking"],
-                    guarantee_monitor_url=self.urls["guarantee-monitor"])),
-                "guarantee-monitor": create_monitor(GuaranteeMonitorSettings(
-                    database_url=monitor_db, kafka_bootstrap_servers=kafka, consumer_group=f"fuzz-monitor-{run}")),
+                "booking": create_booking(
+                    BookingSettings(
+                        database_url=booking_db,
+                        kafka_bootstrap_servers=kafka,
+                        load_demo_data=True,
+                        triage_url=self.urls["triage"],
+                        contacts_consumer_group=f"fuzz-booking-{run}",
+                    )
+                ),
+                "triage": create_triage(
+                    TriageSettings(
+                        database_url=triage_db,
+                        kafka_bootstrap_servers=kafka,
+                        booking_url=self.urls["booking"],
+                        guarantee_monitor_url=self.urls["guarantee-monitor"],
+                    )
+                ),
+                "guarantee-monitor": create_monitor(
+                    GuaranteeMonitorSettings(
+                        database_url=monitor_db, kafka_bootstrap_servers=kafka, consumer_group=f"fuzz-monitor-{run}"
+                    )
+                ),
             }
-            servers = [uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=ports[name], lifespan="on",
-                                                     log_config=None, log_level=None))
-                       for name, app in apps.items()]
+            servers = [
+                uvicorn.Server(
+                    uvicorn.Config(
+                        app, host="127.0.0.1", port=ports[name], lifespan="on", log_config=None, log_level=None
+                    )
+                )
+                for name, app in apps.items()
+            ]
             tasks = [asyncio.create_task(server.serve()) for server in servers]
             async with asyncio.timeout(90):
                 while not all(server.started for server in servers):
@@ -140,8 +163,9 @@ def _fuzz(service: str, services: ServicesInAThread) -> None:
     def send(case) -> None:
         for role in CALLERS:
             figures["cases"] += 1
-            response = case.call_and_validate(base_url=services.urls[service], headers=_headers(role),
-                                              checks=CHECKS, timeout=30)
+            response = case.call_and_validate(
+                base_url=services.urls[service], headers=_headers(role), checks=CHECKS, timeout=30
+            )
             statuses[response.status_code] += 1
 
     for result in schema.get_all_operations():
@@ -154,13 +178,15 @@ def _fuzz(service: str, services: ServicesInAThread) -> None:
             except Unsatisfiable:
                 continue  # no invalid data can be made for, say, a path without parameters
             # schemathesis raises a FailureGroup, a BaseExceptionGroup: caught by name so Ctrl-C still stops the run.
-            except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 - counted, then reported below
+            except (Exception, BaseExceptionGroup) as failure:
                 text = str(failure)
                 figures["server errors"] += text.count("Server error")
                 figures["schema violations"] += sum(text.count(f"ST{n}") for n in range(102, 200))
                 failures.append(f"{operation.label} ({mode.value}): {text[:2000]}")
-    print(f"\n{service}: {figures['cases']} cases, {figures['server errors']} server errors, "
-          f"{figures['schema violations']} schema violations; statuses {dict(sorted(statuses.items()))}")
+    print(
+        f"\n{service}: {figures['cases']} cases, {figures['server errors']} server errors, "
+        f"{figures['schema violations']} schema violations; statuses {dict(sorted(statuses.items()))}"
+    )
     assert not failures, f"{len(failures)} failures:\n" + "\n\n".join(failures[:20])
 
 
@@ -169,8 +195,14 @@ def _streams(operation) -> bool:
     return any("text/event-stream" in answer.get("content", {}) for answer in answers)
 
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],
+)
 
 
 def test_booking_answers_every_case_as_its_openapi_says(services):

@@ -18,9 +18,21 @@ from nara.devstack.testing import scratch_schema, service_process, zipkin_server
 BOOKING_REQUEST = "post /api/v1/appointments"  # Zipkin keeps span names in lower case
 RELAY_PUBLISH = "nara.appointments.v1 publish"
 MONITOR_APPLY = "apply se.nara.appointment.booked.v1"
-SORE_THROAT = {"airway": False, "abscess_signs": False, "sepsis_signs": False, "fever": True,
-               "non_blanching_rash": False, "new_confusion": False, "stiff_neck": False, "immunosuppressed": False,
-               "cannot_drink": False, "cough": False, "tender_glands": True, "tonsil_coating": True, "days": 2}
+SORE_THROAT = {
+    "airway": False,
+    "abscess_signs": False,
+    "sepsis_signs": False,
+    "fever": True,
+    "non_blanching_rash": False,
+    "new_confusion": False,
+    "stiff_neck": False,
+    "immunosuppressed": False,
+    "cannot_drink": False,
+    "cough": False,
+    "tender_glands": True,
+    "tonsil_coating": True,
+    "days": 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,26 +53,40 @@ async def services(infrastructure, zipkin, tmp_path_factory):
         "triage": {},
         "guarantee-monitor": {"GUARANTEE_MONITOR_CONSUMER_GROUP": f"guarantee-monitor-{run}"},
     }
-    async with scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as booking_db, \
-            scratch_schema(infrastructure.database_urls["triage"], prefix="triage") as triage_db, \
-            scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="monitor") as monitor_db:
+    async with (
+        scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as booking_db,
+        scratch_schema(infrastructure.database_urls["triage"], prefix="triage") as triage_db,
+        scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="monitor") as monitor_db,
+    ):
         databases = {"booking": booking_db, "triage": triage_db, "guarantee-monitor": monitor_db}
         with ExitStack() as running:
-            yield {name: running.enter_context(service_process(name, infrastructure, databases[name],
-                                                               {**tracing, **extra[name]}, logs))
-                   for name in databases}
+            yield {
+                name: running.enter_context(
+                    service_process(name, infrastructure, databases[name], {**tracing, **extra[name]}, logs)
+                )
+                for name in databases
+            }
 
 
 async def register_and_triage(triage_url: str, pnr: str) -> str:
     reception = staff([UNIT_FALKENBERG])
     async with httpx.AsyncClient(base_url=triage_url, timeout=30) as triage:
-        registered = await triage.post("/api/v1/contacts", headers=reception, json={
-            "patient": pnr, "unit": UNIT_FALKENBERG, "channel": "phone_unit", "reason_code": "sore_throat",
-            "listed_unit": UNIT_FALKENBERG})
+        registered = await triage.post(
+            "/api/v1/contacts",
+            headers=reception,
+            json={
+                "patient": pnr,
+                "unit": UNIT_FALKENBERG,
+                "channel": "phone_unit",
+                "reason_code": "sore_throat",
+                "listed_unit": UNIT_FALKENBERG,
+            },
+        )
         assert registered.status_code == 201, registered.text
         contact_id = registered.json()["id"]
-        triaged = await triage.post(f"/api/v1/contacts/{contact_id}/triage", headers=reception,
-                                    json={"answers": SORE_THROAT})
+        triaged = await triage.post(
+            f"/api/v1/contacts/{contact_id}/triage", headers=reception, json={"answers": SORE_THROAT}
+        )
         assert triaged.status_code == 200, triaged.text
     return contact_id
 
@@ -70,21 +96,27 @@ async def book_for_contact(booking_url: str, pnr: str, contact_id: str) -> dict:
     async with httpx.AsyncClient(base_url=booking_url, timeout=30) as booking:
         async with asyncio.timeout(60):
             while True:
-                found = await booking.get("/api/v1/slots", headers=citizen(pnr),
-                                          params={"unit": UNIT_FALKENBERG, "contact_id": contact_id})
+                found = await booking.get(
+                    "/api/v1/slots", headers=citizen(pnr), params={"unit": UNIT_FALKENBERG, "contact_id": contact_id}
+                )
                 if found.status_code == 200 and found.json()["slots"]:
                     break
                 await asyncio.sleep(0.3)
-        booked = await booking.post("/api/v1/appointments", json={"slot_id": found.json()["slots"][0]["id"],
-                                                                   "contact_id": contact_id, "reason": "Ont i halsen"},
-                                    headers={**citizen(pnr), "Idempotency-Key": str(uuid.uuid4())})
+        booked = await booking.post(
+            "/api/v1/appointments",
+            json={"slot_id": found.json()["slots"][0]["id"], "contact_id": contact_id, "reason": "Ont i halsen"},
+            headers={**citizen(pnr), "Idempotency-Key": str(uuid.uuid4())},
+        )
     assert booked.status_code == 201, booked.text
     return booked.json()
 
 
 def spans_named(trace: list[dict], name: str, service: str) -> list[dict]:
-    return [span for span in trace
-            if span.get("name", "").lower() == name and span["localEndpoint"]["serviceName"] == service]
+    return [
+        span
+        for span in trace
+        if span.get("name", "").lower() == name and span["localEndpoint"]["serviceName"] == service
+    ]
 
 
 async def trace_linked_from_the_clock(monitor_url: str, zipkin_url: str, contact_id: str) -> tuple[str, list[dict]]:
@@ -100,8 +132,9 @@ async def trace_linked_from_the_clock(monitor_url: str, zipkin_url: str, contact
                     if trace_url:
                         found = await client.get(f"{zipkin_url}/api/v2/trace/{trace_url.rsplit('/', 1)[1]}")
                         trace = found.json() if found.status_code == 200 else []
-                        if spans_named(trace, MONITOR_APPLY, "guarantee-monitor") and \
-                                spans_named(trace, BOOKING_REQUEST, "booking"):
+                        if spans_named(trace, MONITOR_APPLY, "guarantee-monitor") and spans_named(
+                            trace, BOOKING_REQUEST, "booking"
+                        ):
                             return trace_url, trace
                     await asyncio.sleep(0.5)
         except TimeoutError:
@@ -128,7 +161,10 @@ async def test_a_booking_is_one_trace_from_the_request_through_the_outbox_to_the
     # The operations page's link is the viewer's page for that trace, and the query API finds just that trace.
     assert trace_url == f"{zipkin.url}/zipkin/traces/{request['traceId']}"
     assert httpx.get(trace_url, timeout=10).status_code == 200
-    searched = httpx.get(f"{zipkin.url}/api/v2/traces", timeout=10,
-                         params={"serviceName": "booking", "spanName": BOOKING_REQUEST, "limit": 100}).json()
+    searched = httpx.get(
+        f"{zipkin.url}/api/v2/traces",
+        timeout=10,
+        params={"serviceName": "booking", "spanName": BOOKING_REQUEST, "limit": 100},
+    ).json()
     assert [t[0]["traceId"] for t in searched] == [request["traceId"]]
     assert appointment["contact_id"] == contact_id

@@ -47,10 +47,22 @@ OSKARSTROM = "SE2321000115-E00000000012"
 RECEPTIONIST = "SE2321000115-P000000301"
 CLINICIAN = "SE2321000115-P000000101"
 # Back pain for eight weeks, no red flag: a physiotherapist within 3 days (guidelines, back_pain.long_standing).
-BACK_PAIN = {"cauda_equina": False, "leg_weakness": False, "sudden_severe": False, "injury": "none",
-             "cancer": False, "radiating_leg": False, "can_move": True, "weeks": 8, "fever": False,
-             "immunosuppressed": False, "sepsis_signs": False, "non_blanching_rash": False, "new_confusion": False,
-             "stiff_neck": False}
+BACK_PAIN = {
+    "cauda_equina": False,
+    "leg_weakness": False,
+    "sudden_severe": False,
+    "injury": "none",
+    "cancer": False,
+    "radiating_leg": False,
+    "can_move": True,
+    "weeks": 8,
+    "fever": False,
+    "immunosuppressed": False,
+    "sepsis_signs": False,
+    "non_blanching_rash": False,
+    "new_confusion": False,
+    "stiff_neck": False,
+}
 BACK_PAIN_IN_THE_CONSOLE = {"injury": "Nej, eller efter ett lyft eller en vridning", "weeks": "8"}
 
 
@@ -74,8 +86,9 @@ def next_monday_morning(now: datetime) -> datetime:
 @asynccontextmanager
 async def serving(app, port: int):
     # No log_config or log_level: uvicorn would otherwise reconfigure the process's loggers for every later test.
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_config=None,
-                                           log_level=None))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_config=None, log_level=None)
+    )
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(90):
         while not server.started:
@@ -99,20 +112,44 @@ async def stack(infrastructure):
     kafka = infrastructure.kafka_bootstrap_servers
     with pytest.MonkeyPatch.context() as environment:
         environment.setenv("NARA_CARE_GUARANTEE_POLICY", REGION_POLICY)
-        async with scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as booking_db, \
-                scratch_schema(infrastructure.database_urls["triage"], prefix="triage") as triage_db, \
-                scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="monitor") as monitor_db:
-            monitor = create_monitor(GuaranteeMonitorSettings(
-                database_url=monitor_db, kafka_bootstrap_servers=kafka, consumer_group=f"guarantee-e2e-{run}",
-                scheduler_interval_seconds=0.1), clock=clock)
-            booking = create_booking(BookingSettings(
-                database_url=booking_db, kafka_bootstrap_servers=kafka, load_demo_data=True, triage_url=url["triage"],
-                contacts_consumer_group=f"guarantee-e2e-booking-{run}"), clock=clock)
-            triage = create_triage(TriageSettings(
-                database_url=triage_db, kafka_bootstrap_servers=kafka, booking_url=url["booking"],
-                guarantee_monitor_url=url["monitor"]), clock=clock)
-            async with serving(monitor, ports["monitor"]), serving(booking, ports["booking"]), \
-                    serving(triage, ports["triage"]):
+        async with (
+            scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as booking_db,
+            scratch_schema(infrastructure.database_urls["triage"], prefix="triage") as triage_db,
+            scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="monitor") as monitor_db,
+        ):
+            monitor = create_monitor(
+                GuaranteeMonitorSettings(
+                    database_url=monitor_db,
+                    kafka_bootstrap_servers=kafka,
+                    consumer_group=f"guarantee-e2e-{run}",
+                    scheduler_interval_seconds=0.1,
+                ),
+                clock=clock,
+            )
+            booking = create_booking(
+                BookingSettings(
+                    database_url=booking_db,
+                    kafka_bootstrap_servers=kafka,
+                    load_demo_data=True,
+                    triage_url=url["triage"],
+                    contacts_consumer_group=f"guarantee-e2e-booking-{run}",
+                ),
+                clock=clock,
+            )
+            triage = create_triage(
+                TriageSettings(
+                    database_url=triage_db,
+                    kafka_bootstrap_servers=kafka,
+                    booking_url=url["booking"],
+                    guarantee_monitor_url=url["monitor"],
+                ),
+                clock=clock,
+            )
+            async with (
+                serving(monitor, ports["monitor"]),
+                serving(booking, ports["booking"]),
+                serving(triage, ports["triage"]),
+            ):
                 yield Stack(url["booking"], url["triage"], url["monitor"], clock, booking_db, monitor_db)
 
 
@@ -155,19 +192,26 @@ async def clock_of(stack: Stack, contact_id: str, units=(FALKENBERG,), **wanted)
     return view if all(view.get(key) == value for key, value in wanted.items()) else None
 
 
-async def register(stack: Stack, patient: str, unit: str = FALKENBERG, key: str | None = None, **extra) -> httpx.Response:
+async def register(
+    stack: Stack, patient: str, unit: str = FALKENBERG, key: str | None = None, **extra
+) -> httpx.Response:
     headers = {**staff("reception", (unit,)), **({"Idempotency-Key": key} if key else {})}
-    return await call(stack.triage, "POST", "/api/v1/contacts", headers,
-                      json={"patient": patient, "unit": unit, "channel": "phone_unit", "reason_code": "back_pain",
-                            **extra})
+    return await call(
+        stack.triage,
+        "POST",
+        "/api/v1/contacts",
+        headers,
+        json={"patient": patient, "unit": unit, "channel": "phone_unit", "reason_code": "back_pain", **extra},
+    )
 
 
 async def test_the_three_services_agree_on_the_national_deadline_and_the_regional_limit_beside_it(stack):
     registered = await register(stack, new_personnummer(), listed_unit=FALKENBERG)
     assert registered.status_code == 201, registered.text
     contact_id = registered.json()["id"]
-    triaged = await call(stack.triage, "POST", f"/api/v1/contacts/{contact_id}/triage", staff("reception"),
-                         json={"answers": BACK_PAIN})
+    triaged = await call(
+        stack.triage, "POST", f"/api/v1/contacts/{contact_id}/triage", staff("reception"), json={"answers": BACK_PAIN}
+    )
     assert triaged.status_code == 200, triaged.text
     assert triaged.json()["decision"]["profession"] == "physiotherapist"
 
@@ -182,17 +226,24 @@ async def test_the_three_services_agree_on_the_national_deadline_and_the_regiona
     monitor = await eventually(lambda: clock_of(stack, contact_id, profession="physiotherapist"), "the monitor's clock")
     booking = await asyncpg.connect(stack.booking_database)
     try:
-        in_booking = await eventually(lambda: booking.fetchval(
-            "SELECT guarantee_deadline FROM contacts WHERE contact_id = $1", contact_id), "booking's contact")
+        in_booking = await eventually(
+            lambda: booking.fetchval("SELECT guarantee_deadline FROM contacts WHERE contact_id = $1", contact_id),
+            "booking's contact",
+        )
     finally:
         await booking.close()
 
-    assert {datetime.fromisoformat(in_triage["guarantee_deadline"]), in_booking,
-            datetime.fromisoformat(triage_measures["national"]["deadline"]),
-            datetime.fromisoformat(monitor["deadline"]),
-            datetime.fromisoformat(monitor["measures"]["national"]["deadline"])} == {national}
-    assert {datetime.fromisoformat(triage_measures["regional"]["deadline"]),
-            datetime.fromisoformat(monitor["measures"]["regional"]["deadline"])} == {regional}
+    assert {
+        datetime.fromisoformat(in_triage["guarantee_deadline"]),
+        in_booking,
+        datetime.fromisoformat(triage_measures["national"]["deadline"]),
+        datetime.fromisoformat(monitor["deadline"]),
+        datetime.fromisoformat(monitor["measures"]["national"]["deadline"]),
+    } == {national}
+    assert {
+        datetime.fromisoformat(triage_measures["regional"]["deadline"]),
+        datetime.fromisoformat(monitor["measures"]["regional"]["deadline"]),
+    } == {regional}
     assert (triage_measures["national"]["days"], monitor["measures"]["national"]["days"]) == (3, 3)
     assert (triage_measures["regional"]["days"], monitor["measures"]["regional"]["days"]) == (7, 7)
 
@@ -209,15 +260,17 @@ async def test_a_listing_here_elsewhere_or_unknown_reaches_the_monitors_clock(st
 
     here_clock = await eventually(lambda: clock_of(stack, here["id"], listing="here"), "the listed contact's clock")
     assert here_clock["status"] == "at_risk" and not here_clock["listing_unknown"]  # on the clock: no time yet
-    elsewhere_clock = await eventually(lambda: clock_of(stack, elsewhere["id"], status="not_covered"),
-                                       "the clock of the contact listed elsewhere")
+    elsewhere_clock = await eventually(
+        lambda: clock_of(stack, elsewhere["id"], status="not_covered"), "the clock of the contact listed elsewhere"
+    )
     assert elsewhere_clock["reason"] == "Listad på en annan vårdcentral"
     flagged_clock = await eventually(lambda: clock_of(stack, flagged["id"], listing="unknown"), "the flagged clock")
     assert flagged_clock["status"] == "at_risk" and flagged_clock["listing_unknown"], "covered, and flagged"
 
     # Reception resolves the unknown listing: the monitor hears of it by the listing_resolved event.
-    resolved = await call(stack.triage, "PUT", "/api/v1/listings", staff("reception"),
-                          json={"patient": unknown, "unit": FALKENBERG})
+    resolved = await call(
+        stack.triage, "PUT", "/api/v1/listings", staff("reception"), json={"patient": unknown, "unit": FALKENBERG}
+    )
     assert resolved.status_code in (200, 201), resolved.text
     after = await eventually(lambda: clock_of(stack, flagged["id"], listing="here"), "the resolved listing")
     assert not after["listing_unknown"] and after["status"] == "at_risk"
@@ -257,8 +310,11 @@ async def test_the_demo_month_reaches_the_national_report_as_it_was_made(stack):
 
     await eventually(agrees, "the report agreeing with the demo month")
     # The check itself catches a wrong figure: one contact's wait, told one day longer, is found out.
-    pseudonym, contact = next((p, c) for p, c in made.items() if c.assessed_at and to_stockholm(
-        c.assessed_at).month == to_stockholm(c.assessed_at + timedelta(days=1)).month)
+    pseudonym, contact = next(
+        (p, c)
+        for p, c in made.items()
+        if c.assessed_at and to_stockholm(c.assessed_at).month == to_stockholm(c.assessed_at + timedelta(days=1)).month
+    )
     month = to_stockholm(contact.assessed_at).strftime("%Y-%m")
     groups, records = await demo_month.national_report(stack.monitor, month)
     wrong = {**made, pseudonym: replace(contact, assessed_at=contact.assessed_at + timedelta(days=1))}
@@ -267,8 +323,9 @@ async def test_the_demo_month_reaches_the_national_report_as_it_was_made(stack):
 
 async def test_a_phone_contact_from_the_console_is_on_the_clock_alerted_booked_assessed_and_reported(stack, browser):
     steps = load_beside(str(ROOT / "services/triage/tests/browser/conftest.py"), "console_steps", "triage_browser")
-    context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="sv-SE",
-                                        timezone_id="Europe/Stockholm", base_url=stack.triage)
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="sv-SE", timezone_id="Europe/Stockholm", base_url=stack.triage
+    )
     page = await context.new_page()
     try:
         await _the_contacts_three_days(stack, steps, page)
@@ -342,12 +399,18 @@ async def _the_contacts_three_days(stack: Stack, steps, page: Page) -> None:
 
     # Counted in the national report for the month of the assessment, as the clocks have it.
     month = to_stockholm(stack.clock.now()).strftime("%Y-%m")
-    records = _rows((await call(stack.monitor, "GET", "/api/v1/reports/skr/records", ops, params={"month": month})))
+    records = _rows(await call(stack.monitor, "GET", "/api/v1/reports/skr/records", ops, params={"month": month}))
     [mine] = [r for r in records if r["pseudonym"] == assessed["patient"]]
     assert (mine["unit_hsa_id"], mine["profession"], mine["contact_form"], mine["wait_days"]) == (
-        OSKARSTROM, "physiotherapist", "clinic", "3")
+        OSKARSTROM,
+        "physiotherapist",
+        "clinic",
+        "3",
+    )
     assert (mine["sought_date"], mine["assessment_date"]) == (
-        to_stockholm(sought).date().isoformat(), to_stockholm(stack.clock.now()).date().isoformat())
+        to_stockholm(sought).date().isoformat(),
+        to_stockholm(stack.clock.now()).date().isoformat(),
+    )
     assert personnummer_free(records)
     groups = _rows(await call(stack.monitor, "GET", "/api/v1/reports/skr", ops, params={"month": month}))
     [total] = [g for g in groups if g["unit_hsa_id"] == OSKARSTROM and g["profession"] == "all"]
@@ -372,7 +435,8 @@ async def _alert_events(stack: Stack, contact_id: str) -> list[tuple[str, str]]:
     try:
         rows = await connection.fetch(
             "SELECT convert_from(value, 'UTF8')::jsonb AS event FROM outbox WHERE topic = 'nara.guarantee-alerts.v1' "
-            "ORDER BY id")
+            "ORDER BY id"
+        )
     finally:
         await connection.close()
     events = [json.loads(row["event"]) if isinstance(row["event"], str) else row["event"] for row in rows]
@@ -384,7 +448,10 @@ async def _assessed_clocks(stack: Stack, unit: str, month: str) -> int:
     try:
         return await connection.fetchval(
             """SELECT count(*) FROM clocks WHERE unit = $1 AND status = 'assessed'
-                   AND to_char(assessed_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') = $2""", unit, month)
+                   AND to_char(assessed_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') = $2""",
+            unit,
+            month,
+        )
     finally:
         await connection.close()
 

@@ -34,8 +34,11 @@ def supervised_stack(infrastructure, booking_database):
     layout = StackLayout(REPO_ROOT / ".state" / f"restarts-{uuid.uuid4().hex[:8]}", StackLayout.default().cache_dir)
     layout.ensure()
     layout.save_record({"services": {spec.name: free_port() for spec in SERVICES}})
-    environment = {**infrastructure.environment(), "BOOKING_DATABASE_URL": booking_database,
-                   "BOOKING_CONTACTS_CONSUMER_GROUP": f"booking-restarts-{uuid.uuid4().hex[:8]}"}
+    environment = {
+        **infrastructure.environment(),
+        "BOOKING_DATABASE_URL": booking_database,
+        "BOOKING_CONTACTS_CONSUMER_GROUP": f"booking-restarts-{uuid.uuid4().hex[:8]}",
+    }
     stack = LocalStack(layout)
     try:
         yield stack, environment
@@ -46,8 +49,9 @@ def supervised_stack(infrastructure, booking_database):
 def status_of(stack: LocalStack) -> dict[str, str]:
     """'./nara status' of that stack folder, line by line."""
     env = {**os.environ, "NARA_STATE_DIR": str(stack.layout.state_dir)}
-    result = subprocess.run([sys.executable, "-m", "nara.devstack", "status"], env=env, capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "nara.devstack", "status"], env=env, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     return dict(line.split(maxsplit=1) for line in result.stdout.splitlines())
 

@@ -23,8 +23,9 @@ def isolated_stack():
         del env[name]
 
     def command(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "nara.devstack", *args], env=env,
-                              capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "nara.devstack", *args], env=env, capture_output=True, text=True, timeout=300
+        )
 
     yield layout, command
     LocalStack(layout).destroy()

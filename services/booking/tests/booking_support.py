@@ -45,8 +45,16 @@ class Booking:
     database_url: str
     contacts_group: str
 
-    async def free_slots(self, pnr: str, unit: str, *, profession: str | None = None, days_ahead: int = 2,
-                         count: int = 10, contact_id: str | None = None) -> list[dict]:
+    async def free_slots(
+        self,
+        pnr: str,
+        unit: str,
+        *,
+        profession: str | None = None,
+        days_ahead: int = 2,
+        count: int = 10,
+        contact_id: str | None = None,
+    ) -> list[dict]:
         start = self.clock.now() + timedelta(days=days_ahead)
         params = {"unit": unit, "from": start.isoformat(), "page_size": count}
         if profession:
@@ -68,8 +76,6 @@ class Booking:
             await connection.close()
 
 
-
-
 async def read_events_until(bootstrap: str, topic: str, wanted, timeout: float = 60) -> list:
     """Read a topic from its start until `wanted(events)` holds; returns the decoded events seen."""
     import asyncio
@@ -78,8 +84,9 @@ async def read_events_until(bootstrap: str, topic: str, wanted, timeout: float =
 
     from nara.shared.events.envelope import decode_event
 
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+    )
     await consumer.start()
     events, raw = [], []
     try:
@@ -95,8 +102,18 @@ async def read_events_until(bootstrap: str, topic: str, wanted, timeout: float =
     return events, raw
 
 
-async def publish_contact_events(bootstrap: str, patient_pnr: str, contact_id: str, *, unit: str, sought_at,
-                                 care_level: str, profession: str, alternatives=(), order=("registered", "triaged")):
+async def publish_contact_events(
+    bootstrap: str,
+    patient_pnr: str,
+    contact_id: str,
+    *,
+    unit: str,
+    sought_at,
+    care_level: str,
+    profession: str,
+    alternatives=(),
+    order=("registered", "triaged"),
+):
     """What the triage service would publish for one web contact, in the order given."""
     from aiokafka import AIOKafkaProducer
 
@@ -105,12 +122,26 @@ async def publish_contact_events(bootstrap: str, patient_pnr: str, contact_id: s
 
     patient = pseudonym(patient_pnr)
     events = {
-        "registered": ContactRegistered(contact_id=contact_id, patient=patient, unit=unit, listed_unit=unit,
-                                        channel="web", sought_at=sought_at, reason_code="ont_i_halsen"),
-        "triaged": ContactTriaged(contact_id=contact_id, urgency="green", care_level=care_level,
-                                  profession=profession, guarantee_applies=True, guideline_version="test",
-                                  rules_fired=[{"rule_id": "r1", "text": "Test"}], override_reason=None,
-                                  alternatives=list(alternatives)),
+        "registered": ContactRegistered(
+            contact_id=contact_id,
+            patient=patient,
+            unit=unit,
+            listed_unit=unit,
+            channel="web",
+            sought_at=sought_at,
+            reason_code="ont_i_halsen",
+        ),
+        "triaged": ContactTriaged(
+            contact_id=contact_id,
+            urgency="green",
+            care_level=care_level,
+            profession=profession,
+            guarantee_applies=True,
+            guideline_version="test",
+            rules_fired=[{"rule_id": "r1", "text": "Test"}],
+            override_reason=None,
+            alternatives=list(alternatives),
+        ),
     }
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()

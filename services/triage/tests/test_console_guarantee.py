@@ -22,25 +22,54 @@ HALLAND = CareGuaranteePolicy.from_json('{"days_by_profession": {"physiotherapis
 
 def contact(**changes) -> dict:
     profession = changes.pop("profession", "nurse")
-    measures = [{"kind": m.kind.value, "days": m.days, "deadline": m.deadline.isoformat(),
-                 "hours_left": round((m.deadline - NOW).total_seconds() / 3600, 1)}
-                for m in HALLAND.measures(SOUGHT, profession)]
-    base = {"id": "c-1", "personnummer": "191212121212", "unit": UNIT, "listed_unit": UNIT, "listing": "here",
-            "channel": "web", "sought_at": SOUGHT.isoformat(), "reason_code": "sore_throat", "status": "triaged",
-            "urgency": "green", "care_level": "same_day", "profession": profession, "guarantee_applies": True,
-            "guarantee_deadline": measures[0]["deadline"], "guarantee_hours_left": measures[0]["hours_left"],
-            "guarantee_measures": measures, "not_covered_reason": None}
+    measures = [
+        {
+            "kind": m.kind.value,
+            "days": m.days,
+            "deadline": m.deadline.isoformat(),
+            "hours_left": round((m.deadline - NOW).total_seconds() / 3600, 1),
+        }
+        for m in HALLAND.measures(SOUGHT, profession)
+    ]
+    base = {
+        "id": "c-1",
+        "personnummer": "191212121212",
+        "unit": UNIT,
+        "listed_unit": UNIT,
+        "listing": "here",
+        "channel": "web",
+        "sought_at": SOUGHT.isoformat(),
+        "reason_code": "sore_throat",
+        "status": "triaged",
+        "urgency": "green",
+        "care_level": "same_day",
+        "profession": profession,
+        "guarantee_applies": True,
+        "guarantee_deadline": measures[0]["deadline"],
+        "guarantee_hours_left": measures[0]["hours_left"],
+        "guarantee_measures": measures,
+        "not_covered_reason": None,
+    }
     return {**base, **changes}
 
 
 def clock(**fields):
-    return read_clock({"contact_id": "c-1", "status": "on_track", "deadline": "2026-11-27T00:00:00+01:00",
-                       "hours_left": 85.5, "reason": "Tid bokad inom vårdgarantin", **fields})
+    return read_clock(
+        {
+            "contact_id": "c-1",
+            "status": "on_track",
+            "deadline": "2026-11-27T00:00:00+01:00",
+            "hours_left": 85.5,
+            "reason": "Tid bokad inom vårdgarantin",
+            **fields,
+        }
+    )
 
 
 def test_a_same_day_web_triage_with_the_patients_own_booking_shows_the_booked_time_not_the_hours_left():
-    booked = clock(booking={"appointment_id": "a-1", "start": "2026-11-23T15:00:00+01:00",
-                            "end": "2026-11-23T15:20:00+01:00"})
+    booked = clock(
+        booking={"appointment_id": "a-1", "start": "2026-11-23T15:00:00+01:00", "end": "2026-11-23T15:20:00+01:00"}
+    )
 
     shown = shown_guarantee(contact(), booked)
 
@@ -53,8 +82,7 @@ def test_a_same_day_web_triage_with_the_patients_own_booking_shows_the_booked_ti
 def test_the_monitors_status_and_time_left_win_over_triages_own():
     breached = shown_guarantee(contact(), clock(status="breached", hours_left=-2.0))
     chosen = shown_guarantee(contact(), clock(status="patient_chosen_wait", booked_start="2026-12-01T09:00:00+01:00"))
-    elsewhere = shown_guarantee(contact(), clock(status="not_covered",
-                                                 reason="Listad på en annan vårdcentral"))
+    elsewhere = shown_guarantee(contact(), clock(status="not_covered", reason="Listad på en annan vårdcentral"))
 
     assert (breached.state, breached.hours_left) == ("breached", -2.0) and "2 timmar sedan" in breached.sentence
     assert chosen.state == "chosen-wait" and "1 december" in chosen.sentence
@@ -62,11 +90,13 @@ def test_the_monitors_status_and_time_left_win_over_triages_own():
 
 
 def test_the_monitor_counts_a_contact_without_a_time_as_at_risk_and_the_console_says_what_that_means():
-    unbooked = shown_guarantee(contact(), clock(status="at_risk", hours_left=80.0,
-                                                reason="Ingen tid bokad och ingen bedömning gjord"))
+    unbooked = shown_guarantee(
+        contact(), clock(status="at_risk", hours_left=80.0, reason="Ingen tid bokad och ingen bedömning gjord")
+    )
     soon = shown_guarantee(contact(), clock(status="at_risk", hours_left=5.0))
-    late = shown_guarantee(contact(), clock(status="at_risk", hours_left=50.0,
-                                            booking={"start": "2026-11-30T09:00:00+01:00"}))
+    late = shown_guarantee(
+        contact(), clock(status="at_risk", hours_left=50.0, booking={"start": "2026-11-30T09:00:00+01:00"})
+    )
 
     assert (unbooked.state, unbooked.short) == ("at-risk", "Ej bokad") and "80 timmar kvar" in unbooked.sentence
     assert soon.short == "Bråttom"
@@ -74,13 +104,19 @@ def test_the_monitor_counts_a_contact_without_a_time_as_at_risk_and_the_console_
 
 
 def test_the_monitors_regional_measure_is_read_beside_the_national_one():
-    read = clock(measures={"national": {"days": 3, "deadline": "2026-11-27T00:00:00+01:00", "hours_left": -1.0,
-                                        "status": "breached"},
-                           "regional": {"days": 7, "deadline": "2026-12-01T00:00:00+01:00", "hours_left": 95.0,
-                                        "status": "at_risk"}}, status="breached", hours_left=-1.0)
+    read = clock(
+        measures={
+            "national": {"days": 3, "deadline": "2026-11-27T00:00:00+01:00", "hours_left": -1.0, "status": "breached"},
+            "regional": {"days": 7, "deadline": "2026-12-01T00:00:00+01:00", "hours_left": 95.0, "status": "at_risk"},
+        },
+        status="breached",
+        hours_left=-1.0,
+    )
 
-    assert [(m.kind, m.days, m.status) for m in read.measures] == [("national", 3, "breached"),
-                                                                   ("regional", 7, "at_risk")]
+    assert [(m.kind, m.days, m.status) for m in read.measures] == [
+        ("national", 3, "breached"),
+        ("regional", 7, "at_risk"),
+    ]
     shown = shown_guarantee(contact(profession="physiotherapist"), read)
     assert shown.state == "breached"  # the regional 7 days never hide a national breach
 
@@ -102,8 +138,14 @@ def test_a_regional_limit_is_shown_beside_the_national_one_never_instead():
 
 
 def test_listed_elsewhere_is_not_covered_and_an_unknown_listing_is_flagged_but_covered():
-    elsewhere = shown_guarantee(contact(listing="elsewhere", listed_unit="SE2321000115-E00000000013",
-                                        not_covered_reason="Listad på en annan vårdcentral"), None)
+    elsewhere = shown_guarantee(
+        contact(
+            listing="elsewhere",
+            listed_unit="SE2321000115-E00000000013",
+            not_covered_reason="Listad på en annan vårdcentral",
+        ),
+        None,
+    )
     unknown = contact(listing="unknown", listed_unit=None)
 
     assert elsewhere.state == "not-covered" and "Listad på en annan vårdcentral" in elsewhere.sentence
@@ -114,8 +156,11 @@ def test_listed_elsewhere_is_not_covered_and_an_unknown_listing_is_flagged_but_c
 def test_the_queue_orders_by_the_monitors_time_left_where_it_has_a_clock():
     later = contact(id="c-1", urgency="green")
     sooner = contact(id="c-2", urgency="green", sought_at=(SOUGHT + timedelta(hours=1)).isoformat())
-    clocks = {"c-2": read_clock({"contact_id": "c-2", "status": "at_risk", "hours_left": 3.0,
-                                 "deadline": "2026-11-27T00:00:00+01:00"})}
+    clocks = {
+        "c-2": read_clock(
+            {"contact_id": "c-2", "status": "at_risk", "hours_left": 3.0, "deadline": "2026-11-27T00:00:00+01:00"}
+        )
+    }
 
     html = str(queue_table([later, sooner], {"sore_throat": "Ont i halsen"}, clocks))
 
@@ -127,17 +172,30 @@ async def test_the_client_reads_the_clocks_of_a_unit_and_a_silent_monitor_is_una
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json=[{"contact_id": "c-1", "status": "on_track", "hours_left": 10,
-                                          "deadline": "2026-11-27T00:00:00+01:00", "booked_start": None},
-                                         {"contact_id": "c-2", "status": "not a status"}])
+        return httpx.Response(
+            200,
+            json=[
+                {
+                    "contact_id": "c-1",
+                    "status": "on_track",
+                    "hours_left": 10,
+                    "deadline": "2026-11-27T00:00:00+01:00",
+                    "booked_start": None,
+                },
+                {"contact_id": "c-2", "status": "not a status"},
+            ],
+        )
 
     client = MonitorClient("http://monitor", "staff-token", transport=httpx.MockTransport(answer))
     clocks = await client.clocks_at(UNIT)
 
     assert list(clocks) == ["c-1"] and clocks["c-1"].hours_left == 10.0
     assert seen[0].url.params["unit"] == UNIT and seen[0].headers["authorization"] == "Bearer staff-token"
-    for failing in (lambda r: httpx.Response(503), lambda r: httpx.Response(200, text="<html>"),
-                    lambda r: (_ for _ in ()).throw(httpx.ConnectError("refused"))):
+    for failing in (
+        lambda r: httpx.Response(503),
+        lambda r: httpx.Response(200, text="<html>"),
+        lambda r: (_ for _ in ()).throw(httpx.ConnectError("refused")),
+    ):
         with pytest.raises(MonitorUnavailable):
             await MonitorClient("http://monitor", "t", transport=httpx.MockTransport(failing)).clocks_at(UNIT)
     missing = MonitorClient("http://monitor", "t", transport=httpx.MockTransport(lambda r: httpx.Response(404)))

@@ -69,8 +69,9 @@ def test_a_shared_follow_up_is_asked_with_the_question_it_goes_with_whatever_its
     assert "sepsis_signs" in asked and asked.index("sepsis_signs") < asked.index("days")
 
 
-@pytest.mark.parametrize(("months", "expected"), [(0, "emergency_now"), (2, "emergency_now"), (3, "same_day"),
-                                                  (None, "emergency_now")])
+@pytest.mark.parametrize(
+    ("months", "expected"), [(0, "emergency_now"), (2, "emergency_now"), (3, "same_day"), (None, "emergency_now")]
+)
 def test_an_infant_with_fever_is_read_by_months_and_an_unknown_month_counts_as_possibly_under_three(months, expected):
     answers = {"child_responsiveness": "normal", "fever": True, "breathless": False, "days": 1}
     decision = decide(answers, PatientFacts(0, months, Sex.MALE))
@@ -89,8 +90,11 @@ def test_an_unknown_sex_meets_a_red_flag_but_never_a_rule():
 def test_a_guardian_reads_the_child_wording_and_the_ambulance_questions_come_first():
     baby = PatientFacts(1, 14, Sex.FEMALE)
     asked = GUIDELINES.reason("cough").compiled.asked_of(baby, {})
-    assert [q.text_for(baby) for q in asked][:3] == ["Har barnet svår andnöd?", "Hur reagerar barnet?",
-                                                     "Har barnet feber?"]
+    assert [q.text_for(baby) for q in asked][:3] == [
+        "Har barnet svår andnöd?",
+        "Hur reagerar barnet?",
+        "Har barnet feber?",
+    ]
     teenager = PatientFacts(15, None, Sex.MALE)
     assert GUIDELINES.reason("cough").question("breathless").text_for(teenager) == "Har du svår andnöd?"
     guardian = PatientFacts(15, None, Sex.MALE, Respondent.GUARDIAN)

@@ -15,24 +15,55 @@ GUIDELINES = load_guidelines(SHIPPED_GUIDELINES_FOLDER)
 REASONS = GUIDELINES.reasons.values()
 RULES = [rule for reason in REASONS for rule in reason.rules]
 OUTCOMES = [outcome for reason in REASONS for outcome in (*reason.red_flags, *reason.rules)] + list(
-    GUIDELINES.red_flags)
+    GUIDELINES.red_flags
+)
 
 # What the issue names, and the code each has here.
 NAMED_IN_THE_ISSUE = {
-    "cough or fever": "cough_fever", "sore throat": "sore_throat", "ear pain": "ear_pain", "urinary": "urinary",
-    "abdominal pain": "abdominal_pain", "back pain": "back_pain", "joint injury": "joint_injury", "rash": "rash",
-    "wound": "wound", "headache": "headache", "dizziness": "dizziness", "chest pain": "chest_pain",
-    "shortness of breath": "shortness_of_breath", "low mood": "low_mood", "anxiety": "anxiety",
-    "sleep": "sleep_problems", "blood pressure": "blood_pressure", "diabetes": "diabetes_follow_up",
-    "medicine renewal": "medicine_renewal", "certificate": "certificate", "pregnancy": "pregnancy",
-    "red eye": "red_eye", "allergy": "allergy", "stroke and TIA": "stroke_tia", "falls in older adults": "fall_older",
-    "adult fever and sepsis": "fever_adult", "fever in children": "fever_child", "none of these fits": "other",
-    "acute confusion": "confusion", "head injury": "head_injury",
+    "cough or fever": "cough_fever",
+    "sore throat": "sore_throat",
+    "ear pain": "ear_pain",
+    "urinary": "urinary",
+    "abdominal pain": "abdominal_pain",
+    "back pain": "back_pain",
+    "joint injury": "joint_injury",
+    "rash": "rash",
+    "wound": "wound",
+    "headache": "headache",
+    "dizziness": "dizziness",
+    "chest pain": "chest_pain",
+    "shortness of breath": "shortness_of_breath",
+    "low mood": "low_mood",
+    "anxiety": "anxiety",
+    "sleep": "sleep_problems",
+    "blood pressure": "blood_pressure",
+    "diabetes": "diabetes_follow_up",
+    "medicine renewal": "medicine_renewal",
+    "certificate": "certificate",
+    "pregnancy": "pregnancy",
+    "red eye": "red_eye",
+    "allergy": "allergy",
+    "stroke and TIA": "stroke_tia",
+    "falls in older adults": "fall_older",
+    "adult fever and sepsis": "fever_adult",
+    "fever in children": "fever_child",
+    "none of these fits": "other",
+    "acute confusion": "confusion",
+    "head injury": "head_injury",
 }
 # Public clinical publishers the sources may come from.
-PUBLISHERS = {"www.1177.se", "www.socialstyrelsen.se", "roi.socialstyrelsen.se", "www.nice.org.uk",
-              "cks.nice.org.uk", "www.predicare.se", "lakemedelsboken.se", "www.hjart-lungfonden.se",
-              "www.rikshandboken-bhv.se", "www.folkhalsomyndigheten.se"}
+PUBLISHERS = {
+    "www.1177.se",
+    "www.socialstyrelsen.se",
+    "roi.socialstyrelsen.se",
+    "www.nice.org.uk",
+    "cks.nice.org.uk",
+    "www.predicare.se",
+    "lakemedelsboken.se",
+    "www.hjart-lungfonden.se",
+    "www.rikshandboken-bhv.se",
+    "www.folkhalsomyndigheten.se",
+}
 
 
 def test_at_least_eighty_reasons_including_every_one_the_issue_names():
@@ -57,8 +88,14 @@ def test_every_reason_has_words_people_use_and_a_default_rule_without_conditions
     for reason in REASONS:
         assert reason.title and len(reason.synonyms) >= 3, reason.code
         default = reason.rules_in_order[-1]
-        assert (default.priority, default.when.answers, default.when.channels, default.when.age,
-                default.when.time_of_day, default.when.sex) == (0, {}, None, None, None, None), reason.code
+        assert (
+            default.priority,
+            default.when.answers,
+            default.when.channels,
+            default.when.age,
+            default.when.time_of_day,
+            default.when.sex,
+        ) == (0, {}, None, None, None, None), reason.code
         assert default.care_level not in (CareLevel.SELF_CARE,), f"{reason.code}: a missing answer must be checked"
 
 
@@ -98,8 +135,13 @@ def test_every_rule_outside_the_guarantee_says_why_in_a_comment():
 
 def test_administrative_contacts_and_planned_care_are_outside_the_guarantee():
     for code in ("medicine_renewal", "test_results", "vaccination"):
-        assert not [r.id for r in GUIDELINES.reason(code).rules if r.guarantee_applies
-                    and r.care_level in (CareLevel.PLANNED, CareLevel.WITHIN_3_DAYS) and not r.when.answers], code
+        assert not [
+            r.id
+            for r in GUIDELINES.reason(code).rules
+            if r.guarantee_applies
+            and r.care_level in (CareLevel.PLANNED, CareLevel.WITHIN_3_DAYS)
+            and not r.when.answers
+        ], code
     for outcome in OUTCOMES:
         if outcome.care_level in (CareLevel.SELF_CARE, CareLevel.PLANNED):
             assert outcome.guarantee_applies is False, outcome.id
@@ -112,8 +154,9 @@ def test_no_question_shown_to_a_guardian_of_a_young_child_is_worded_to_the_patie
                 continue
             guardian = PatientFacts(age, age * 12, None, Respondent.GUARDIAN)
             for question in reason.compiled.asked_of(guardian, {}):
-                texts = [question.text_for(guardian)] + ([o.text_for(guardian) for o in question.options]
-                                                          if isinstance(question, ChoiceQuestion) else [])
+                texts = [question.text_for(guardian)] + (
+                    [o.text_for(guardian) for o in question.options] if isinstance(question, ChoiceQuestion) else []
+                )
                 assert not [t for t in texts if SECOND_PERSON.search(t)], (reason.code, age, question.id, texts)
 
 
@@ -136,4 +179,3 @@ def test_the_version_has_a_changelog_entry_with_each_clinical_change():
     entry = changelog.split(f"## {GUIDELINES.version}", 1)[1].split("\n## ", 1)[0]
     assert len(entry) > 3000 and "stroke_tia" in entry and "fall_older" in entry
     assert f"{len(GUIDELINES.reasons)} contact reasons" in entry
-

@@ -3,9 +3,8 @@ pages' findings (1, 2) are in booking's browser tests, the override's (11) also 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import re
+from datetime import datetime
 
 import pytest
 
@@ -49,20 +48,27 @@ def test_4_posterior_stroke_signs_are_an_ambulance_not_the_emergency_department_
     man = PatientFacts(71, None, Sex.MALE)
     asked = GUIDELINES.shared_question("stroke_signs").text
     assert "ostadig gång" in asked and "dubbelseende" in asked, "balance and eyes are stroke signs"
-    for reason, answers in (("dizziness", {"stroke_signs": True}), ("stroke_tia", {"stroke_signs": True}),
-                            ("numbness", {"stroke_signs": True}), ("vision_loss", {"stroke_signs": True})):
+    for reason, answers in (
+        ("dizziness", {"stroke_signs": True}),
+        ("stroke_tia", {"stroke_signs": True}),
+        ("numbness", {"stroke_signs": True}),
+        ("vision_loss", {"stroke_signs": True}),
+    ):
         decision = decide(reason, answers, man, "phone_1177", NIGHT)
         assert decision.care_level == CareLevel.CALL_112, (reason, decision.deciding_rule)
         assert decision.where_to_turn.heading == "Ring 112 nu"
 
 
-@pytest.mark.parametrize(("reason", "answers"), [
-    ("fall_older", {"cannot_get_up": True}),
-    ("fall_older", {"hip_pain": True, "cannot_bear_weight": True}),
-    ("fall_older", {"long_lie": True}),
-    ("joint_injury", {"location": "hip_thigh", "cannot_bear_weight": True}),
-    ("joint_pain", {"recent_fall": True, "location": "hip", "cannot_bear_weight": True}),
-])
+@pytest.mark.parametrize(
+    ("reason", "answers"),
+    [
+        ("fall_older", {"cannot_get_up": True}),
+        ("fall_older", {"hip_pain": True, "cannot_bear_weight": True}),
+        ("fall_older", {"long_lie": True}),
+        ("joint_injury", {"location": "hip_thigh", "cannot_bear_weight": True}),
+        ("joint_pain", {"recent_fall": True, "location": "hip", "cannot_bear_weight": True}),
+    ],
+)
 def test_5_an_older_person_who_fell_and_cannot_get_up_or_bear_weight_on_a_hip_gets_an_ambulance(reason, answers):
     decision = decide(reason, answers, PatientFacts(84, None, Sex.FEMALE), "phone_unit")
     assert decision.care_level == CareLevel.CALL_112, decision.deciding_rule
@@ -80,8 +86,9 @@ def test_6_stroke_and_adult_fever_have_reasons_and_confusion_asks_about_infectio
 
 def test_7_a_headache_after_week_20_with_visual_disturbance_is_pre_eclampsia_until_shown_otherwise():
     woman = PatientFacts(31, None, Sex.FEMALE)
-    asked = [q.id for q in GUIDELINES.reason("headache").compiled.asked_of(
-        woman, {"pregnant": "yes", "pregnancy_week": 32})]
+    asked = [
+        q.id for q in GUIDELINES.reason("headache").compiled.asked_of(woman, {"pregnant": "yes", "pregnancy_week": 32})
+    ]
     decision = decide("headache", {"pregnant": "yes", "pregnancy_week": 32, "preeclampsia_signs": True}, woman)
     assert {"pregnant", "pregnancy_week", "preeclampsia_signs", "vision"} <= set(asked)
     assert at_least(decision, CareLevel.EMERGENCY_NOW) and "preeclampsia" in decision.deciding_rule
@@ -93,9 +100,20 @@ def test_8_a_threatened_airway_is_112():
 
 
 def test_9_within_hours_at_night_never_sends_a_1177_caller_back_to_1177_or_to_a_closed_unit():
-    decision = decide("chest_pain", {"breathless": False, "sweating": False, "radiating": False,
-                                     "pressure_15_minutes": False, "fainted": False, "last_pain": "within_12h"},
-                      PatientFacts(50, None, Sex.MALE), "phone_1177", NIGHT)
+    decision = decide(
+        "chest_pain",
+        {
+            "breathless": False,
+            "sweating": False,
+            "radiating": False,
+            "pressure_15_minutes": False,
+            "fainted": False,
+            "last_pain": "within_12h",
+        },
+        PatientFacts(50, None, Sex.MALE),
+        "phone_1177",
+        NIGHT,
+    )
     assert decision.care_level in (CareLevel.WITHIN_HOURS, CareLevel.EMERGENCY_NOW)
     assert "1177" not in decision.advice and "Ring din vårdcentral nu" not in decision.advice
 
@@ -127,8 +145,10 @@ def test_13_when_nothing_fits_a_short_screen_runs_and_a_nurse_assesses():
 
 
 def test_13_risk_factors_are_asked_once_and_change_the_level_for_many_reasons():
-    listing = {q: [r.code for r in GUIDELINES.reasons.values() if q in r.risk_factors]
-               for q in ("anticoagulants", "pregnant", "immunosuppressed", "suicidal_thoughts", "fever")}
+    listing = {
+        q: [r.code for r in GUIDELINES.reasons.values() if q in r.risk_factors]
+        for q in ("anticoagulants", "pregnant", "immunosuppressed", "suicidal_thoughts", "fever")
+    }
     assert all(len(codes) >= 4 for codes in listing.values()), {q: len(c) for q, c in listing.items()}
     on_blood_thinners = decide("head_injury", {"anticoagulants": True}, PatientFacts(79, None, Sex.MALE))
     assert at_least(on_blood_thinners, CareLevel.EMERGENCY_NOW)
@@ -139,8 +159,13 @@ def test_14_the_certificate_needs_a_doctor_from_day_eight_and_a_recovered_person
     certificate = GUIDELINES.reason("certificate")
     status = certificate.question("status")
     assert {o.value for o in status.options} >= {"still_ill", "recovered"}
-    calm = {"chest_pain_now": False, "stroke_signs": False, "severe_breathlessness": False, "kind": "sick_leave",
-            "status": "recovered"}
+    calm = {
+        "chest_pain_now": False,
+        "stroke_signs": False,
+        "severe_breathlessness": False,
+        "kind": "sick_leave",
+        "status": "recovered",
+    }
     day_7, day_8 = (decide("certificate", {**calm, "sick_days": days}, adult) for days in (7, 8))
     assert day_7.profession != day_8.profession or day_7.care_level != day_8.care_level
     assert day_8.profession == "doctor"
@@ -155,6 +180,8 @@ def test_14_blood_pressure_asks_both_values_and_abdominal_pain_asks_pregnancy_on
 
 def test_14_week_twelve_counts_as_early_pregnancy():
     woman = PatientFacts(29, None, Sex.FEMALE)
-    week_11, week_12 = (decide("pregnancy", {"pregnant": "yes", "pregnancy_week": week, "purpose": "question"},
-                               woman) for week in (11, 12))
+    week_11, week_12 = (
+        decide("pregnancy", {"pregnant": "yes", "pregnancy_week": week, "purpose": "question"}, woman)
+        for week in (11, 12)
+    )
     assert (week_11.care_level, week_11.deciding_rule) == (week_12.care_level, week_12.deciding_rule)

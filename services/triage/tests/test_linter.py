@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from nara.triage import lint
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER
 from nara.triage.domain.linter import FindingKind, lint_guidelines
+from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER
 
 BROKEN = Path(__file__).parent / "broken_guidelines"
 
@@ -30,21 +30,33 @@ EXPECTED = {
     "red_flag_never_fires": (FindingKind.RED_FLAG_NEVER_FIRES, "red_flags[0]", "option 'critical' is not offered"),
     "question_never_asked": (FindingKind.QUESTION_NEVER_ASKED, "questions[1]", "question 'infant' is never asked"),
     "uncovered_answers": (FindingKind.UNCOVERED_ANSWERS, "rules", "severity=mild, days=unanswered"),
-    "conflicting_rules": (FindingKind.CONFLICTING_RULES, "rules[1]", "'sample.severe' and 'sample.long' have the same"
-                                                                     " priority (20)"),
+    "conflicting_rules": (
+        FindingKind.CONFLICTING_RULES,
+        "rules[1]",
+        "'sample.severe' and 'sample.long' have the same priority (20)",
+    ),
     "red_flag_too_weak": (FindingKind.RED_FLAG_TOO_WEAK, "red_flags[0].care_level", "allows within_3_days"),
     "guarantee_inconsistent": (FindingKind.GUARANTEE_INCONSISTENT, "rules[1].guarantee_applies", "self-care advice"),
     "changelog_missing_version": (FindingKind.CHANGELOG_MISSING_VERSION, "", "no heading for version 2026.1.1"),
     # The findings 8, 9 and 12: an ambulance case sent to the ED on its own, advice that sends a 1177
     # caller back to 1177, RETTS yellow beside emergency_now; and wording and unanswered levels.
-    "colour_level_mismatch": (FindingKind.COLOUR_LEVEL_MISMATCH, "rules[0].urgency", "pairs the RETTS colour yellow"
-                                                                                     " with emergency_now"),
-    "advice_disagrees_with_level": (FindingKind.ADVICE_DISAGREES_WITH_LEVEL, "red_flags[0].advice",
-                                    "sends the patient on their own"),
+    "colour_level_mismatch": (
+        FindingKind.COLOUR_LEVEL_MISMATCH,
+        "rules[0].urgency",
+        "pairs the RETTS colour yellow with emergency_now",
+    ),
+    "advice_disagrees_with_level": (
+        FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
+        "red_flags[0].advice",
+        "sends the patient on their own",
+    ),
     "advice_names_1177": (FindingKind.ADVICE_NAMES_1177, "rules[0].advice", "names 1177"),
     "adult_wording_for_child": (FindingKind.ADULT_WORDING_FOR_CHILD, "questions[0]", "add text_child"),
-    "unanswered_level_wrong": (FindingKind.UNANSWERED_LEVEL_WRONG, "red_flags[0].if_unanswered",
-                               "must lie between same_day and the flag's own call_112"),
+    "unanswered_level_wrong": (
+        FindingKind.UNANSWERED_LEVEL_WRONG,
+        "red_flags[0].if_unanswered",
+        "must lie between same_day and the flag's own call_112",
+    ),
     "unknown_question": (FindingKind.UNKNOWN_QUESTION, "questions[2].asked_if", "'duration_known'"),
 }
 
@@ -91,7 +103,11 @@ def test_the_command_runs_as_a_module():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "nara.triage.lint", str(BROKEN / "rule_shadowed")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "nara.triage.lint", str(BROKEN / "rule_shadowed")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "[rule_never_fires]" in done.stdout

@@ -10,7 +10,7 @@ import pytest
 
 from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, GuidelineLoadError, load_guidelines
 
-REASON = textwrap.dedent('''\
+REASON = textwrap.dedent("""\
     code: {code}
     title: Provorsak
     synonyms: [prov]
@@ -25,14 +25,15 @@ REASON = textwrap.dedent('''\
         profession: nurse
         guarantee_applies: true
         advice: "Inom tre dagar."
-    ''')
+    """)
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     (tmp_path / "reasons").mkdir()
     (tmp_path / "guidelines.yaml").write_text(
-        'version: "2026.2.1"\ntitle: Prov\nsources:\n  s: {name: Källa, url: "https://www.1177.se/"}\n')
+        'version: "2026.2.1"\ntitle: Prov\nsources:\n  s: {name: Källa, url: "https://www.1177.se/"}\n'
+    )
     (tmp_path / "reasons" / "first.yaml").write_text(REASON.format(code="first"))
     return tmp_path
 
@@ -56,7 +57,9 @@ def test_a_minimal_folder_loads(folder: Path):
 
 
 def test_a_missing_field_is_reported_with_file_and_path(folder: Path):
-    (folder / "reasons" / "first.yaml").write_text(REASON.format(code="first").replace('    advice: "Inom tre dagar."\n', ""))
+    (folder / "reasons" / "first.yaml").write_text(
+        REASON.format(code="first").replace('    advice: "Inom tre dagar."\n', "")
+    )
     assert problems_of(folder) == ["reasons/first.yaml: rules[0].advice: Field required"]
 
 
@@ -72,15 +75,17 @@ def test_a_yaml_syntax_error_names_the_file_and_line(folder: Path):
 
 
 def test_a_repeated_key_is_an_error_not_an_overwrite(folder: Path):
-    (folder / "reasons" / "first.yaml").write_text(REASON.format(code="first").replace("title: Provorsak\n",
-                                                                                     "title: Provorsak\ntitle: Igen\n"))
+    (folder / "reasons" / "first.yaml").write_text(
+        REASON.format(code="first").replace("title: Provorsak\n", "title: Provorsak\ntitle: Igen\n")
+    )
     [problem] = problems_of(folder)
     assert "found the key 'title' twice" in problem
 
 
 def test_an_unquoted_time_says_how_to_write_it(folder: Path):
     text = REASON.format(code="first").replace(
-        "    priority: 0\n", '    priority: 0\n    when: {time_of_day: {start: 17:00, end: "08:00"}}\n')
+        "    priority: 0\n", '    priority: 0\n    when: {time_of_day: {start: 17:00, end: "08:00"}}\n'
+    )
     (folder / "reasons" / "first.yaml").write_text(text)
     [problem] = problems_of(folder)
     assert problem.startswith("reasons/first.yaml: rules[0].when.time_of_day.start:")
@@ -88,7 +93,9 @@ def test_an_unquoted_time_says_how_to_write_it(folder: Path):
 
 
 def test_a_red_flag_cannot_depend_on_the_channel(folder: Path):
-    text = REASON.format(code="first").replace("rules:\n", textwrap.dedent('''\
+    text = REASON.format(code="first").replace(
+        "rules:\n",
+        textwrap.dedent("""\
         red_flags:
           - id: first.rf
             text: "Fara."
@@ -100,7 +107,8 @@ def test_a_red_flag_cannot_depend_on_the_channel(folder: Path):
             advice: "Ring 112."
             sources: [s]
         rules:
-        '''))
+        """),
+    )
     (folder / "reasons" / "first.yaml").write_text(text)
     assert problems_of(folder) == ["reasons/first.yaml: red_flags[0].when.channels: Extra inputs are not permitted"]
 
@@ -112,7 +120,9 @@ def test_reason_codes_and_rule_ids_are_unique_across_files(folder: Path):
 
 
 def test_the_version_must_be_quoted_calendar_form(folder: Path):
-    (folder / "guidelines.yaml").write_text("version: 2026.2\ntitle: Prov\nsources: {s: {name: K, url: 'https://x.se/'}}\n")
+    (folder / "guidelines.yaml").write_text(
+        "version: 2026.2\ntitle: Prov\nsources: {s: {name: K, url: 'https://x.se/'}}\n"
+    )
     [problem] = problems_of(folder)
     assert problem.startswith("guidelines.yaml: version:")
 
@@ -155,8 +165,9 @@ def test_the_set_serialises_to_json_and_back_without_loss_or_warnings():
 
 def test_a_reason_cannot_ask_its_own_copy_of_a_shared_question_and_lists_only_shared_risk_factors(folder: Path):
     header = folder / "guidelines.yaml"
-    header.write_text(header.read_text() + "shared_questions:\n  - {id: danger, kind: yes_no, ask: when_listed, "
-                      "text: \"Fara?\"}\n")
+    header.write_text(
+        header.read_text() + 'shared_questions:\n  - {id: danger, kind: yes_no, ask: when_listed, text: "Fara?"}\n'
+    )
     reason = folder / "reasons" / "first.yaml"
     reason.write_text(reason.read_text().replace("synonyms: [prov]", "synonyms: [prov]\nrisk_factors: [smoking]"))
     found = problems_of(folder)

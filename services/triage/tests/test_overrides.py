@@ -68,8 +68,9 @@ def test_raising_the_level_needs_no_clinician_and_recomputes_profession_advice_a
 
 
 def test_lowering_a_rule_to_self_care_drops_the_guarantee_and_changing_only_the_profession_keeps_it():
-    default = decision({**CALM, "breathless": False, "fever": False, "days": 5, "pregnant": "yes",
-                        "pregnancy_week": 10})
+    default = decision(
+        {**CALM, "breathless": False, "fever": False, "days": 5, "pregnant": "yes", "pregnancy_week": 10}
+    )
     to_self_care = override(default, Override("Råd givna", care_level="self_care")).decision
     to_doctor = override(default, Override("Vill träffa läkare", profession="doctor")).decision
     assert to_self_care.guarantee_applies is False and to_self_care.urgency == "blue"
@@ -77,11 +78,14 @@ def test_lowering_a_rule_to_self_care_drops_the_guarantee_and_changing_only_the_
     assert to_doctor.profession == "doctor" and to_doctor.alternatives == ()
 
 
-@pytest.mark.parametrize(("wanted", "problem"), [
-    (Override("   ", care_level="same_day"), OverrideProblem.NO_REASON),
-    (Override("Motivering"), OverrideProblem.NOTHING_CHANGED),
-    (Override("Motivering", care_level="planned", urgency="red"), OverrideProblem.COLOUR_DOES_NOT_FIT),
-])
+@pytest.mark.parametrize(
+    ("wanted", "problem"),
+    [
+        (Override("   ", care_level="same_day"), OverrideProblem.NO_REASON),
+        (Override("Motivering"), OverrideProblem.NOTHING_CHANGED),
+        (Override("Motivering", care_level="planned", urgency="red"), OverrideProblem.COLOUR_DOES_NOT_FIT),
+    ],
+)
 def test_an_override_that_does_not_say_what_and_why_is_refused(wanted, problem):
     with pytest.raises(OverrideRefused) as refused:
         override(decision(CALM), wanted)

@@ -16,7 +16,7 @@ from nara.triage.domain.conditions import NumberRange, Sex
 from nara.triage.domain.engine import CARE_LEVEL_RANK, URGENCY_RANK, evaluate
 from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.patient import PatientFacts
-from nara.triage.domain.questions import ChoiceQuestion, NumberQuestion, YesNoQuestion
+from nara.triage.domain.questions import ChoiceQuestion, YesNoQuestion
 
 GUIDELINES = load_guidelines(SHIPPED_GUIDELINES_FOLDER)
 FRESH_COPY = load_guidelines(SHIPPED_GUIDELINES_FOLDER)
@@ -69,10 +69,15 @@ def test_adding_a_red_flag_answer_never_lowers_urgency_or_care_level(data, chann
     reason, patient, answers = data.draw(contacts(WITH_RED_FLAGS))
     age = patient.age
     asked = {q.id for q in reason.compiled.asked_of(patient, {})}
-    flags = [flag for flag in reason.all_red_flags if (flag.when.age is None or flag.when.age.contains(age))
-             and flag.when.answers and all(q in asked for q in flag.when.answers)
-             and (flag.when.sex is None or patient.sex in (None, flag.when.sex))
-             and not unsatisfiable_reason(reason, flag.when)]
+    flags = [
+        flag
+        for flag in reason.all_red_flags
+        if (flag.when.age is None or flag.when.age.contains(age))
+        and flag.when.answers
+        and all(q in asked for q in flag.when.answers)
+        and (flag.when.sex is None or patient.sex in (None, flag.when.sex))
+        and not unsatisfiable_reason(reason, flag.when)
+    ]
     if not flags:
         return
     flag = data.draw(st.sampled_from(flags))
@@ -131,5 +136,8 @@ def test_the_same_local_time_a_week_later_gives_the_same_decision(contact, chann
 
 
 def _months(patient: PatientFacts) -> tuple[int, int]:
-    return (patient.age_months, patient.age_months) if patient.age_months is not None else (
-        patient.age * 12, patient.age * 12 + 11)
+    return (
+        (patient.age_months, patient.age_months)
+        if patient.age_months is not None
+        else (patient.age * 12, patient.age * 12 + 11)
+    )

@@ -57,8 +57,9 @@ def test_a_national_red_flag_sends_the_patient_to_emergency_care_on_every_channe
 @pytest.mark.parametrize("sign", ["breathless", "sweating", "radiating"])
 def test_chest_pain_with_breathlessness_sweating_or_spreading_pain_is_112(sign):
     for age in (16, 45, 80):
-        decision = evaluate(GUIDELINES, "chest_pain", {sign: True}, PatientFacts(age, None, Sex.MALE),
-                            "phone_1177", NIGHT)
+        decision = evaluate(
+            GUIDELINES, "chest_pain", {sign: True}, PatientFacts(age, None, Sex.MALE), "phone_1177", NIGHT
+        )
         assert decision.care_level == CareLevel.CALL_112 and decision.where_to_turn.heading == "Ring 112 nu"
 
 

@@ -41,8 +41,11 @@ def change_a_rule(folder: Path) -> None:
     text = reason.read_text()
     start = text.index("  - id: cough.short\n")
     end = text.index("  - id: cough.default")
-    block = text[start:end].replace("urgency: blue", "urgency: green").replace("care_level: self_care",
-                                                                              "care_level: within_3_days")
+    block = (
+        text[start:end]
+        .replace("urgency: blue", "urgency: green")
+        .replace("care_level: self_care", "care_level: within_3_days")
+    )
     block = block.replace("guarantee_applies: false  # self-care advice", "guarantee_applies: true")
     reason.write_text(text[:start] + block + text[end:])
 
@@ -60,7 +63,11 @@ def test_a_new_valid_version_is_picked_up_without_a_restart(folder: Path):
     new_version(folder, "2026.12.2")
     result = registry.reload()
     assert (result.accepted, result.changed, result.version, result.previous_version) == (
-        True, True, "2026.12.2", "2026.12.1")
+        True,
+        True,
+        "2026.12.2",
+        "2026.12.1",
+    )
     after = registry.evaluate("cough", SHORT_COUGH, ADULT, "web", AT)
     assert (before.guideline_version, before.care_level) == ("2026.12.1", "self_care")
     assert (after.guideline_version, after.care_level) == ("2026.12.2", "within_3_days")

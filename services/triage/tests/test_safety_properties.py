@@ -91,10 +91,8 @@ def check_decision(decision: Decision, channel: Channel) -> None:
 CASES = [(reason, patient) for reason in REASONS for patient in patients(reason)]
 
 
-@pytest.mark.parametrize(("reason", "patient"), CASES,
-                         ids=[f"{r.code}-{p.age}-{p.sex}" for r, p in CASES])
-def test_no_red_flag_is_lowered_and_no_1177_caller_is_sent_back_to_1177(reason: ContactReason,
-                                                                       patient: PatientFacts):
+@pytest.mark.parametrize(("reason", "patient"), CASES, ids=[f"{r.code}-{p.age}-{p.sex}" for r, p in CASES])
+def test_no_red_flag_is_lowered_and_no_1177_caller_is_sent_back_to_1177(reason: ContactReason, patient: PatientFacts):
     cases = list(flag_cases(reason, patient))
     calm = calmest_answers(reason, patient)
     for channel in CHANNELS:
@@ -109,10 +107,10 @@ def test_no_red_flag_is_lowered_and_no_1177_caller_is_sent_back_to_1177(reason: 
                 check_decision(decision, channel)
 
 
-@pytest.mark.parametrize(("reason", "patient"), CASES,
-                         ids=[f"{r.code}-{p.age}-{p.sex}" for r, p in CASES])
+@pytest.mark.parametrize(("reason", "patient"), CASES, ids=[f"{r.code}-{p.age}-{p.sex}" for r, p in CASES])
 def test_an_unanswered_red_flag_question_is_said_and_never_less_urgent_than_its_unanswered_level(
-        reason: ContactReason, patient: PatientFacts):
+    reason: ContactReason, patient: PatientFacts
+):
     calm = calmest_answers(reason, patient)
     for flag, answers in flag_cases(reason, patient):
         left_open = {q: v for q, v in {**calm, **answers}.items() if q not in flag.when.answers}
@@ -136,13 +134,13 @@ def test_an_infant_with_fever_never_gets_less_than_emergency_now(reason: Contact
         if not reason.applies_to(0, sex):
             continue
         patient = PatientFacts(0, months, sex)
-        answers = {**calmest_answers(reason, PatientFacts(0, months if months is not None else 2, sex)),
-                   "fever": True}
+        answers = {**calmest_answers(reason, PatientFacts(0, months if months is not None else 2, sex)), "fever": True}
         for channel in CHANNELS:
             for moment in MOMENTS:
                 decision = evaluate(GUIDELINES, reason.code, answers, patient, channel, moment)
                 assert CARE_LEVEL_RANK[decision.care_level] <= CARE_LEVEL_RANK[CareLevel.EMERGENCY_NOW], (
-                    f"{reason.code}, {months} months, {channel}, {moment:%H:%M}: {decision.care_level}")
+                    f"{reason.code}, {months} months, {channel}, {moment:%H:%M}: {decision.care_level}"
+                )
                 check_decision(decision, channel)
 
 

@@ -34,8 +34,12 @@ async def _booking_process(infrastructure: Infrastructure, tmp_path_factory, tri
 
     run = uuid.uuid4().hex[:8]
     async with scratch_schema(infrastructure.database_urls["booking"], prefix="pages") as url:
-        env = {"BOOKING_LOAD_DEMO_DATA": "true", "BOOKING_CONTACTS_CONSUMER_GROUP": f"booking-pages-{run}",
-               "BOOKING_TRIAGE_URL": triage_url, "BOOKING_PAGES_SECRET": _load("page_steps").PAGES_SECRET}
+        env = {
+            "BOOKING_LOAD_DEMO_DATA": "true",
+            "BOOKING_CONTACTS_CONSUMER_GROUP": f"booking-pages-{run}",
+            "BOOKING_TRIAGE_URL": triage_url,
+            "BOOKING_PAGES_SECRET": _load("page_steps").PAGES_SECRET,
+        }
         with service_process("booking", infrastructure, url, env, tmp_path_factory.mktemp("pages-logs")) as base:
             yield {"url": base, "database": url}
 
@@ -54,7 +58,6 @@ async def booking_without_triage(infrastructure: Infrastructure, tmp_path_factor
 
     async for found in _booking_process(infrastructure, tmp_path_factory, f"http://127.0.0.1:{free_port()}"):
         yield found
-
 
 
 @pytest.fixture

@@ -35,8 +35,11 @@ async def tell_custody(triage_url: str, parent: str, child: str, name: str) -> N
 
     token = issue_dev_token("admin", ADMIN_TOKEN, units=["SE2321000115-E00000000011"])
     async with httpx.AsyncClient(base_url=triage_url) as client:
-        response = await client.post("/api/v1/guardianships", headers={"Authorization": f"Bearer {token}"},
-                                     json={"guardian": parent, "child": child, "child_name": name})
+        response = await client.post(
+            "/api/v1/guardianships",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"guardian": parent, "child": child, "child_name": name},
+        )
         assert response.status_code in (200, 201), response.text
 
 
@@ -123,8 +126,14 @@ async def choose_unit(page: Page, name: str = "Vårdcentralen Falkenberg") -> No
     await expect(page.get_by_role("heading", name="Välj en tid")).to_be_visible(timeout=30_000)
 
 
-async def pick_slot(page: Page, *, hours_ahead: float = 0, exclude: frozenset[str] = frozenset(),
-                    clinic_only: bool = True, other_than: str | None = None) -> tuple[str, str]:
+async def pick_slot(
+    page: Page,
+    *,
+    hours_ahead: float = 0,
+    exclude: frozenset[str] = frozenset(),
+    clinic_only: bool = True,
+    other_than: str | None = None,
+) -> tuple[str, str]:
     """Check a free time that starts at least `hours_ahead` from now, paging on if needed; (slot id, label).
 
     `other_than` skips times whose label starts as that one does (another practitioner at the same minute)."""
@@ -156,5 +165,7 @@ def time_label(label: str) -> str:
 
 async def serious_accessibility_problems(page: Page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA findings on the page that are serious or critical."""
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in serious(await axe_results(page))]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in serious(await axe_results(page))
+    ]

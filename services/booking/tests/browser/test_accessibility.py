@@ -14,14 +14,14 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 async def checked_page(browser, booking_pages):
     # axe is injected as an inline script, which the pages' Content-Security-Policy rightly forbids.
-    context = await browser.new_context(viewport=PHONE, locale="sv-SE", base_url=booking_pages["url"],
-                                        bypass_csp=True)
+    context = await browser.new_context(viewport=PHONE, locale="sv-SE", base_url=booking_pages["url"], bypass_csp=True)
     yield await context.new_page()
     await context.close()
 
 
-async def test_every_page_has_no_serious_accessibility_problem(checked_page, browser, booking_without_triage,
-                                                               citizen, helpers):
+async def test_every_page_has_no_serious_accessibility_problem(
+    checked_page, browser, booking_without_triage, citizen, helpers
+):
     page = checked_page
     problems: dict[str, list[str]] = {}
 
@@ -93,8 +93,16 @@ async def test_every_page_has_no_serious_accessibility_problem(checked_page, bro
     await page.screenshot(path="/tmp/booking-cancel-error.png", full_page=True)
     await page.goto("/mina-tider/00000000-0000-0000-0000-000000000000")
     await check("ingen sådan tid")
-    await helpers.set_flow(page, citizen, {"reason": "x", "unit": "SE2321000115-E00000000011",
-                                           "contact_id": "c-never", "registered_at": datetime.now(UTC).isoformat()})
+    await helpers.set_flow(
+        page,
+        citizen,
+        {
+            "reason": "x",
+            "unit": "SE2321000115-E00000000011",
+            "contact_id": "c-never",
+            "registered_at": datetime.now(UTC).isoformat(),
+        },
+    )
     await page.goto("/tider")
     await check("vi hämtar tider")
     await page.request.post("/logga-ut", form={"csrf": "fel"})  # refused, so still logged in
@@ -115,14 +123,17 @@ async def test_every_page_has_no_serious_accessibility_problem(checked_page, bro
 
 
 async def test_the_accessibility_check_itself_finds_problems(checked_page, helpers):
-    await checked_page.set_content('<html><head><title>x</title></head><body><main><h1>x</h1>'
-                                   '<input type="text"><p style="color:#bbb">grått</p></main></body></html>')
+    await checked_page.set_content(
+        "<html><head><title>x</title></head><body><main><h1>x</h1>"
+        '<input type="text"><p style="color:#bbb">grått</p></main></body></html>'
+    )
     found = " ".join(await helpers.serious_accessibility_problems(checked_page))
     assert "label" in found and "color-contrast" in found
 
 
 async def test_the_pages_a_parent_and_a_searching_citizen_see_have_no_serious_accessibility_problem(
-        checked_page, citizen, helpers, triage_service):
+    checked_page, citizen, helpers, triage_service
+):
     page = checked_page
     problems: dict[str, list[str]] = {}
 

@@ -38,7 +38,8 @@ async def test_book_rebook_and_cancel_through_the_pages(phone, booking_pages, ci
     await expect(page.locator(".caption")).to_have_text(UNIT)
 
     tags = await page.locator("input[name=tid]").evaluate_all(
-        "radios => radios.map(r => !!r.closest('.radio').querySelector('.tag'))")
+        "radios => radios.map(r => !!r.closest('.radio').querySelector('.tag'))"
+    )
     assert tags == sorted(tags, reverse=True), "times within the care guarantee come first"
 
     _, first_label = await helpers.pick_slot(page, hours_ahead=26)
@@ -104,8 +105,7 @@ def _staff(unit: str = "SE2321000115-E00000000011") -> dict[str, str]:
     return {"Authorization": f"Bearer {issue_dev_token('reception', 'SE2321000115-P000000999', units=[unit])}"}
 
 
-async def test_a_time_taken_while_confirming_is_explained_and_other_times_shown(phone, booking_pages, citizen,
-                                                                                helpers):
+async def test_a_time_taken_while_confirming_is_explained_and_other_times_shown(phone, booking_pages, citizen, helpers):
     page = phone
     await helpers.log_in(page, citizen)
     await helpers.describe_bookable_problem(page)
@@ -117,14 +117,18 @@ async def test_a_time_taken_while_confirming_is_explained_and_other_times_shown(
     # The hold lapses, and someone else is booked into the time before the citizen confirms.
     connection = await asyncpg.connect(booking_pages["database"])
     try:
-        await connection.execute("UPDATE holds SET expires_at = now() - interval '1 second' WHERE slot_id = $1",
-                                 uuid.UUID(slot_id))
+        await connection.execute(
+            "UPDATE holds SET expires_at = now() - interval '1 second' WHERE slot_id = $1", uuid.UUID(slot_id)
+        )
     finally:
         await connection.close()
     async with httpx.AsyncClient(base_url=booking_pages["url"]) as client:
         other = helpers.new_personnummer()
-        taken = await client.post("/api/v1/appointments", headers=_staff(),
-                                  json={"slot_id": slot_id, "patient": other, "reason": "Tid i handen"})
+        taken = await client.post(
+            "/api/v1/appointments",
+            headers=_staff(),
+            json={"slot_id": slot_id, "patient": other, "reason": "Tid i handen"},
+        )
     assert taken.status_code == 201, taken.text
 
     await page.get_by_role("button", name="Bekräfta bokningen").click()
@@ -145,10 +149,10 @@ async def test_urgent_advice_shows_phone_numbers_and_no_booking(phone, citizen, 
     assert page.url.endswith("/besvar/rad"), "no unit or time can be chosen after advice to call 112"
 
 
-async def test_unreachable_triage_reads_as_a_plain_sentence_with_a_way_to_try_again(browser, booking_without_triage,
-                                                                                 citizen, helpers):
-    context = await browser.new_context(viewport={"width": 390, "height": 844},
-                                        base_url=booking_without_triage["url"])
+async def test_unreachable_triage_reads_as_a_plain_sentence_with_a_way_to_try_again(
+    browser, booking_without_triage, citizen, helpers
+):
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, base_url=booking_without_triage["url"])
     page = await context.new_page()
     try:
         await helpers.log_in(page, citizen)
@@ -186,10 +190,14 @@ async def test_a_form_without_the_sessions_csrf_token_changes_nothing(phone, cit
 async def test_another_citizens_time_is_not_found(phone, booking_pages, citizen, helpers):
     owner = helpers.new_personnummer()
     async with httpx.AsyncClient(base_url=booking_pages["url"]) as client:
-        slots = (await client.get("/api/v1/slots", params={"unit": "SE2321000115-E00000000011"},
-                                  headers=_staff())).json()["slots"]
-        booked = await client.post("/api/v1/appointments", headers=_staff(),
-                                   json={"slot_id": slots[-1]["id"], "patient": owner, "reason": "Kontroll"})
+        slots = (
+            await client.get("/api/v1/slots", params={"unit": "SE2321000115-E00000000011"}, headers=_staff())
+        ).json()["slots"]
+        booked = await client.post(
+            "/api/v1/appointments",
+            headers=_staff(),
+            json={"slot_id": slots[-1]["id"], "patient": owner, "reason": "Kontroll"},
+        )
     assert booked.status_code == 201, booked.text
     appointment = booked.json()["id"]
 
@@ -209,15 +217,31 @@ async def test_another_citizens_time_is_not_found(phone, booking_pages, citizen,
 async def test_times_wait_for_the_contact_and_then_say_so_plainly(phone, citizen, helpers):
     page = phone
     await helpers.log_in(page, citizen)
-    await helpers.set_flow(page, citizen, {"reason": "hosta", "unit": "SE2321000115-E00000000011",
-                                           "contact_id": "c-never-arrives", "registered_at": _ago(0)})
+    await helpers.set_flow(
+        page,
+        citizen,
+        {
+            "reason": "hosta",
+            "unit": "SE2321000115-E00000000011",
+            "contact_id": "c-never-arrives",
+            "registered_at": _ago(0),
+        },
+    )
     response = await page.goto("/tider")
     assert response.status == 200 and response.headers.get("refresh") == "2"
     await expect(page.get_by_role("heading", level=1)).to_have_text("Vi hämtar tider…")
     await expect(page.get_by_role("status")).to_contain_text("Vi hämtar de tider som passar ditt ärende")
 
-    await helpers.set_flow(page, citizen, {"reason": "hosta", "unit": "SE2321000115-E00000000011",
-                                           "contact_id": "c-never-arrives", "registered_at": _ago(60)})
+    await helpers.set_flow(
+        page,
+        citizen,
+        {
+            "reason": "hosta",
+            "unit": "SE2321000115-E00000000011",
+            "contact_id": "c-never-arrives",
+            "registered_at": _ago(60),
+        },
+    )
     response = await page.goto("/tider")
     assert response.status == 503 and "refresh" not in response.headers
     await expect(page.get_by_role("heading", level=1)).to_have_text("Det tar längre tid än vanligt")
@@ -229,8 +253,9 @@ def _ago(seconds: int) -> str:
 
 
 async def test_booking_works_without_javascript(browser, booking_pages, citizen, helpers):
-    context = await browser.new_context(viewport={"width": 390, "height": 844}, base_url=booking_pages["url"],
-                                        java_script_enabled=False)
+    context = await browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=booking_pages["url"], java_script_enabled=False
+    )
     page = await context.new_page()
     try:
         await helpers.log_in(page, citizen)
@@ -245,15 +270,19 @@ async def test_booking_works_without_javascript(browser, booking_pages, citizen,
         await context.close()
 
 
-async def test_the_waiting_page_shows_the_times_by_itself_once_the_contact_arrives(phone, booking_pages, citizen,
-                                                                                   helpers):
+async def test_the_waiting_page_shows_the_times_by_itself_once_the_contact_arrives(
+    phone, booking_pages, citizen, helpers
+):
     from nara.shared.pseudonym import pseudonymiser_from_environment
 
     page = phone
     await helpers.log_in(page, citizen)
     contact_id = str(uuid.uuid4())
-    await helpers.set_flow(page, citizen, {"reason": "x", "unit": "SE2321000115-E00000000011",
-                                           "contact_id": contact_id, "registered_at": _ago(0)})
+    await helpers.set_flow(
+        page,
+        citizen,
+        {"reason": "x", "unit": "SE2321000115-E00000000011", "contact_id": contact_id, "registered_at": _ago(0)},
+    )
     await page.goto("/tider")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Vi hämtar tider…")
 
@@ -263,7 +292,10 @@ async def test_the_waiting_page_shows_the_times_by_itself_once_the_contact_arriv
             """INSERT INTO contacts (contact_id, patient, unit, sought_at, guarantee_deadline, care_level, professions,
                                      guarantee_applies, triaged_at)
                VALUES ($1, $2, $3, now(), now() + interval '3 days', 'within_3_days', '{nurse}', true, now())""",
-            contact_id, pseudonymiser_from_environment().pseudonym(citizen), "SE2321000115-E00000000011")
+            contact_id,
+            pseudonymiser_from_environment().pseudonym(citizen),
+            "SE2321000115-E00000000011",
+        )
     finally:
         await connection.close()
     await expect(page.get_by_role("heading", name="Välj en tid")).to_be_visible(timeout=10_000)

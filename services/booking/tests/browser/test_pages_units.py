@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from datetime import UTC, date, datetime
 
 import httpx
@@ -31,8 +30,10 @@ def test_times_across_the_autumn_daylight_saving_change():
     before = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 summer time
     after = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 winter time, an hour later
     assert swedish.when(before) == swedish.when(after) == "söndag 25 oktober kl. 02:30"
-    assert swedish.when_span(datetime(2026, 3, 30, 6, tzinfo=UTC), datetime(2026, 3, 30, 6, 20, tzinfo=UTC)) \
+    assert (
+        swedish.when_span(datetime(2026, 3, 30, 6, tzinfo=UTC), datetime(2026, 3, 30, 6, 20, tzinfo=UTC))
         == "måndag 30 mars kl. 08:00–08:20"
+    )
 
 
 def test_naive_times_are_refused_rather_than_guessed():
@@ -42,8 +43,9 @@ def test_naive_times_are_refused_rather_than_guessed():
 
 def test_professions_and_lists_read_as_swedish():
     assert swedish.profession("district_nurse") == "distriktssköterska"
-    assert swedish.either_or(["läkare", "sjuksköterska", "fysioterapeut"]) \
-        == "läkare, sjuksköterska eller fysioterapeut"
+    assert (
+        swedish.either_or(["läkare", "sjuksköterska", "fysioterapeut"]) == "läkare, sjuksköterska eller fysioterapeut"
+    )
 
 
 def test_personnummer_problems_are_swedish_sentences():
@@ -98,9 +100,16 @@ async def test_the_triage_client_forwards_the_citizens_token_and_reads_the_guide
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen["authorization"] = request.headers["authorization"]
-        return httpx.Response(200, json={"version": "2025.1.0", "reasons": [
-            {"code": "hosta", "title": "Hosta"}, {"code": "barn_feber", "title": "Feber hos barn",
-                                                  "age": {"min": 0, "max": 17}}]})
+        return httpx.Response(
+            200,
+            json={
+                "version": "2025.1.0",
+                "reasons": [
+                    {"code": "hosta", "title": "Hosta"},
+                    {"code": "barn_feber", "title": "Feber hos barn", "age": {"min": 0, "max": 17}},
+                ],
+            },
+        )
 
     guidelines = await _client(handler).guidelines("token-1")
     assert seen["authorization"] == "Bearer token-1"
@@ -113,22 +122,40 @@ ADULT = PatientFacts(40, 480, "female", by_guardian=False)
 
 async def test_the_client_sends_the_patients_facts_and_reads_where_to_turn_and_the_deciding_rule():
     seen = {}
-    decision = {"urgency": "red", "care_level": "call_112", "profession": "doctor", "alternatives": [],
-                "guarantee_applies": True, "guideline_version": "1", "advice": "Ring 112 nu. Sitt upp.",
-                "care_advice": "Sitt upp.", "unanswered_red_flags": ["sweating"],
-                "where_to_turn": {"heading": "Ring 112 nu", "text": "Ring 112 nu.", "phone": "112"},
-                "rules_fired": [{"rule_id": "a", "text": "Andnöd.", "kind": "red_flag", "deciding": True},
-                                {"rule_id": "b", "text": "Pågående smärta.", "kind": "rule", "deciding": False}]}
+    decision = {
+        "urgency": "red",
+        "care_level": "call_112",
+        "profession": "doctor",
+        "alternatives": [],
+        "guarantee_applies": True,
+        "guideline_version": "1",
+        "advice": "Ring 112 nu. Sitt upp.",
+        "care_advice": "Sitt upp.",
+        "unanswered_red_flags": ["sweating"],
+        "where_to_turn": {"heading": "Ring 112 nu", "text": "Ring 112 nu.", "phone": "112"},
+        "rules_fired": [
+            {"rule_id": "a", "text": "Andnöd.", "kind": "red_flag", "deciding": True},
+            {"rule_id": "b", "text": "Pågående smärta.", "kind": "rule", "deciding": False},
+        ],
+    }
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.update(json.loads(request.content))
         return httpx.Response(200, json=decision)
 
-    read = await _client(handler).evaluate("t", reason_code="chest_pain", answers={"breathless": True},
-                                           patient=PatientFacts(0, 2, "male", by_guardian=True))
+    read = await _client(handler).evaluate(
+        "t",
+        reason_code="chest_pain",
+        answers={"breathless": True},
+        patient=PatientFacts(0, 2, "male", by_guardian=True),
+    )
     assert (seen["age"], seen["age_months"], seen["sex"], seen["respondent"]) == (0, 2, "male", "guardian")
     assert (read.heading, read.phone, read.deciding_kind, read.deciding_text) == (
-        "Ring 112 nu", "112", "red_flag", "Andnöd.")
+        "Ring 112 nu",
+        "112",
+        "red_flag",
+        "Andnöd.",
+    )
     assert read.red_flag_decided and read.unanswered_red_flags == ["sweating"] and read.care_advice == "Sitt upp."
 
 
@@ -142,16 +169,25 @@ async def test_an_unreachable_or_failing_triage_service_is_unavailable_and_a_ref
         await _client(lambda r: httpx.Response(503, json={"detail": "down"})).guidelines("t")
     with pytest.raises(TriageRefused) as refused:
         await _client(lambda r: httpx.Response(422, json={"detail": "bad answers"})).evaluate(
-            "t", reason_code="hosta", answers={}, patient=ADULT)
+            "t", reason_code="hosta", answers={}, patient=ADULT
+        )
     assert refused.value.status == 422
 
 
 async def test_the_triage_client_reads_a_decision_flat_or_nested():
-    decision = {"urgency": "green", "care_level": "within_3_days", "profession": "nurse", "alternatives": ["doctor"],
-                "guarantee_applies": True, "guideline_version": "1", "advice": "Vila.",
-                "rules_fired": [{"rule_id": "r", "text": "Hosta utan varningstecken."}]}
+    decision = {
+        "urgency": "green",
+        "care_level": "within_3_days",
+        "profession": "nurse",
+        "alternatives": ["doctor"],
+        "guarantee_applies": True,
+        "guideline_version": "1",
+        "advice": "Vila.",
+        "rules_fired": [{"rule_id": "r", "text": "Hosta utan varningstecken."}],
+    }
     flat = await _client(lambda r: httpx.Response(200, json=decision)).evaluate(
-        "t", reason_code="hosta", answers={}, patient=ADULT)
+        "t", reason_code="hosta", answers={}, patient=ADULT
+    )
     nested = await _client(lambda r: httpx.Response(200, json={"decision": decision})).triage_contact("t", "c-1", {})
     assert flat == nested
     assert flat.rules_fired == ["Hosta utan varningstecken."] and flat.alternatives == ["doctor"]

@@ -19,14 +19,18 @@ async def booking(infrastructure):
     clock = SettableClock(datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM))
     group = f"booking-contacts-{uuid.uuid4().hex[:8]}"
     async with scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as url:
-        settings = BookingSettings(database_url=url, kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-                                   load_demo_data=True, contacts_consumer_group=group, database_pool_max=30)
+        settings = BookingSettings(
+            database_url=url,
+            kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            load_demo_data=True,
+            contacts_consumer_group=group,
+            database_pool_max=30,
+        )
         app = create_app(settings, clock=clock)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://booking", timeout=60) as client:
                 yield Booking(client, clock, url, group)
-
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +72,14 @@ async def guarded_booking(infrastructure, stub_triage):
     clock = SettableClock(datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM))
     group = f"booking-contacts-{uuid.uuid4().hex[:8]}"
     async with scratch_schema(infrastructure.database_urls["booking"], prefix="guarded") as url:
-        settings = BookingSettings(database_url=url, kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-                                   load_demo_data=True, contacts_consumer_group=group, triage_url=triage_url,
-                                   pages_secret=PAGES_SECRET)
+        settings = BookingSettings(
+            database_url=url,
+            kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            load_demo_data=True,
+            contacts_consumer_group=group,
+            triage_url=triage_url,
+            pages_secret=PAGES_SECRET,
+        )
         app = create_app(settings, clock=clock)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)

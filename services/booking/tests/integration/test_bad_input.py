@@ -26,14 +26,29 @@ BAD_INPUTS = [
     ("a unit that is no HSA-id", "GET", "/api/v1/slots?unit=" + "x" * 5000, None, 422),
     ("a profession that is no code", "GET", SLOTS + "&profession=" + "x" * 5000, None, 422),
     ("a contact id of 5000 characters", "POST", "/api/v1/holds", {"slot_id": "{slot}", "contact_id": "c" * 5000}, 422),
-    ("a patient of 100 000 digits", "POST", "/api/v1/appointments", {"slot_id": "{slot}", "patient": "1" * 100_000},
-     422),
-    ("a practitioner that is no HSA-id", "PUT", "/api/v1/fixed-care-contacts",
-     {"patient": PNR, "practitioner": "x" * 5000}, 422),
+    (
+        "a patient of 100 000 digits",
+        "POST",
+        "/api/v1/appointments",
+        {"slot_id": "{slot}", "patient": "1" * 100_000},
+        422,
+    ),
+    (
+        "a practitioner that is no HSA-id",
+        "PUT",
+        "/api/v1/fixed-care-contacts",
+        {"patient": PNR, "practitioner": "x" * 5000},
+        422,
+    ),
     ("an Idempotency-Key of 300 characters", "POST", "/api/v1/holds", {"slot_id": "{slot}"}, 422),
     ("a bell in a cancel reason", "POST", "/api/v1/appointments/{appointment}/cancel", {"reason": "a\x07b"}, 422),
-    ("a cancel reason of 501 characters", "POST", "/api/v1/appointments/{appointment}/cancel", {"reason": "a" * 501},
-     422),
+    (
+        "a cancel reason of 501 characters",
+        "POST",
+        "/api/v1/appointments/{appointment}/cancel",
+        {"reason": "a" * 501},
+        422,
+    ),
     ("an appointment id that is no UUID", "GET", "/api/v1/appointments/not-a-uuid", None, 422),
 ]
 
@@ -42,8 +57,9 @@ BAD_INPUTS = [
 async def targets(booking):
     """A free slot and a booked appointment at Falkenberg, for the inputs to aim at."""
     free, taken = (await booking.free_slots(PNR, UNIT_FALKENBERG, profession="nurse", count=2))[:2]
-    booked = await booking.client.post("/api/v1/appointments", headers=staff([UNIT_FALKENBERG]),
-                                       json={"slot_id": taken["id"], "patient": PNR})
+    booked = await booking.client.post(
+        "/api/v1/appointments", headers=staff([UNIT_FALKENBERG]), json={"slot_id": taken["id"], "patient": PNR}
+    )
     assert booked.status_code == 201, booked.text
     return {"slot": free["id"], "appointment": booked.json()["id"]}
 
@@ -88,7 +104,10 @@ async def test_a_business_refusal_is_a_problem_with_its_code_kept(booking):
     assert refused.status_code == 409 and refused.headers["content-type"].startswith(MEDIA_TYPE)
     problem = refused.json()
     assert {k: problem[k] for k in ("type", "status", "code")} == {
-        "type": "urn:nara:problem:slot_taken", "status": 409, "code": "slot_taken"}
+        "type": "urn:nara:problem:slot_taken",
+        "status": 409,
+        "code": "slot_taken",
+    }
     assert "Välj en annan tid" in problem["detail"] and problem["title"]
     _conforms(problem)
 
@@ -97,12 +116,17 @@ async def test_an_answer_stored_in_the_old_shape_is_repeated_as_a_problem(bookin
     """Finding 6: a refusal stored under an Idempotency-Key before the change is answered in today's shape."""
     pnr, key = personnummer(1304), f"old-shape-{uuid.uuid4()}"
     [slot] = await booking.free_slots(pnr, UNIT_FALKENBERG, profession="nurse", count=1)
-    first = await booking.client.post("/api/v1/holds", json={"slot_id": slot["id"]},
-                                      headers={**citizen(pnr), "Idempotency-Key": key})
-    await booking.fetch("UPDATE idempotent_requests SET status_code = 409, response = $2::jsonb WHERE key = $1",
-                        key, json.dumps({"code": "slot_taken", "detail": "Tiden hann bli bokad."}))
-    again = await booking.client.post("/api/v1/holds", json={"slot_id": slot["id"]},
-                                      headers={**citizen(pnr), "Idempotency-Key": key})
+    first = await booking.client.post(
+        "/api/v1/holds", json={"slot_id": slot["id"]}, headers={**citizen(pnr), "Idempotency-Key": key}
+    )
+    await booking.fetch(
+        "UPDATE idempotent_requests SET status_code = 409, response = $2::jsonb WHERE key = $1",
+        key,
+        json.dumps({"code": "slot_taken", "detail": "Tiden hann bli bokad."}),
+    )
+    again = await booking.client.post(
+        "/api/v1/holds", json={"slot_id": slot["id"]}, headers={**citizen(pnr), "Idempotency-Key": key}
+    )
 
     assert first.status_code == 201
     assert again.status_code == 409 and again.headers["content-type"].startswith(MEDIA_TYPE)

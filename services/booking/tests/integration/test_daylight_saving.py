@@ -16,10 +16,18 @@ async def test_slots_around_the_spring_change_keep_their_local_time_and_move_in_
     finally:
         await connection.close()
 
-    response = await booking.client.get("/api/v1/slots", headers=citizen(personnummer(200)), params={
-        "unit": UNIT_FALKENBERG, "profession": "nurse", "contact_form": "clinic", "page_size": 100,
-        "from": datetime(2027, 3, 26, tzinfo=STOCKHOLM).isoformat(),
-        "to": datetime(2027, 3, 30, tzinfo=STOCKHOLM).isoformat()})
+    response = await booking.client.get(
+        "/api/v1/slots",
+        headers=citizen(personnummer(200)),
+        params={
+            "unit": UNIT_FALKENBERG,
+            "profession": "nurse",
+            "contact_form": "clinic",
+            "page_size": 100,
+            "from": datetime(2027, 3, 26, tzinfo=STOCKHOLM).isoformat(),
+            "to": datetime(2027, 3, 30, tzinfo=STOCKHOLM).isoformat(),
+        },
+    )
     slots = response.json()["slots"]
     friday = [s for s in slots if s["start_local"].startswith("2027-03-26")]
     monday = [s for s in slots if s["start_local"].startswith("2027-03-29")]

@@ -10,15 +10,21 @@ from booking_support import UNIT_OSKARSTROM, citizen, personnummer, staff
 
 async def free_slots(client: httpx.AsyncClient, time_type: str, count: int) -> list[dict]:
     start = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    response = await client.get("/api/v1/slots", headers=citizen(personnummer(0, 1970)),
-                                params={"unit": UNIT_OSKARSTROM, "from": start, "page_size": 100})
+    response = await client.get(
+        "/api/v1/slots",
+        headers=citizen(personnummer(0, 1970)),
+        params={"unit": UNIT_OSKARSTROM, "from": start, "page_size": 100},
+    )
     return [s for s in response.json()["slots"] if s["time_type"]["code"] == time_type][:count]
 
 
 async def attempt_all(client: httpx.AsyncClient, attempts: list[tuple[str, str]]) -> list[httpx.Response]:
-    return await asyncio.gather(*(
-        client.post("/api/v1/appointments", json={"slot_id": slot_id}, headers=citizen(pnr))
-        for pnr, slot_id in attempts))
+    return await asyncio.gather(
+        *(
+            client.post("/api/v1/appointments", json={"slot_id": slot_id}, headers=citizen(pnr))
+            for pnr, slot_id in attempts
+        )
+    )
 
 
 async def test_200_concurrent_attempts_on_10_slots_give_exactly_10_bookings(booking_service):
@@ -34,8 +40,9 @@ async def test_200_concurrent_attempts_on_10_slots_give_exactly_10_bookings(book
     assert statuses == {201: 10, 409: 190}
     assert {a.json()["code"] for a in answers if a.status_code == 409} == {"slot_taken"}
     assert all("Välj en annan tid" in a.json()["detail"] for a in answers if a.status_code == 409)
-    booked_slots = Counter(a["start"] for a in listed.json() if a["status"] == "booked"
-                           and a["time_type"]["code"] == "SSK_BESOK")
+    booked_slots = Counter(
+        a["start"] for a in listed.json() if a["status"] == "booked" and a["time_type"]["code"] == "SSK_BESOK"
+    )
     assert sorted(booked_slots.values()) == [1] * 10
 
 

@@ -23,15 +23,17 @@ WRITTEN = ["Fel patient, rätt är 19121212-1212", "pnr 191212121212", "gäller 
 
 async def _book_for(booking, pnr: str, *, days_ahead: int = 3) -> dict:
     [slot] = await booking.free_slots(pnr, UNIT_FALKENBERG, profession="nurse", days_ahead=days_ahead, count=1)
-    booked = await booking.client.post("/api/v1/appointments", headers=staff([UNIT_FALKENBERG]),
-                                       json={"slot_id": slot["id"], "patient": pnr})  # staff: no per-unit limit
+    booked = await booking.client.post(
+        "/api/v1/appointments", headers=staff([UNIT_FALKENBERG]), json={"slot_id": slot["id"], "patient": pnr}
+    )  # staff: no per-unit limit
     assert booked.status_code == 201, booked.text
     return booked.json()
 
 
 async def _events_mentioning(booking, text: str) -> int:
-    rows = await booking.fetch("SELECT count(*) AS n FROM outbox WHERE position($1 in convert_from(value, 'UTF8')) > 0",
-                               text)
+    rows = await booking.fetch(
+        "SELECT count(*) AS n FROM outbox WHERE position($1 in convert_from(value, 'UTF8')) > 0", text
+    )
     return rows[0]["n"]
 
 
@@ -41,8 +43,9 @@ async def test_a_staff_cancel_reason_with_a_personnummer_is_refused_and_nothing_
     booking = guarded_booking
     appointment = await _book_for(booking, OWNER)
 
-    refused = await booking.client.post(f"/api/v1/appointments/{appointment['id']}/cancel",
-                                        headers=staff([UNIT_FALKENBERG]), json={"reason": reason})
+    refused = await booking.client.post(
+        f"/api/v1/appointments/{appointment['id']}/cancel", headers=staff([UNIT_FALKENBERG]), json={"reason": reason}
+    )
     still = await booking.client.get(f"/api/v1/appointments/{appointment['id']}", headers=citizen(OWNER))
 
     assert refused.status_code == 422, refused.text
@@ -59,8 +62,11 @@ async def test_a_booking_reason_with_a_personnummer_is_refused(guarded_booking):
     booking = guarded_booking
     [slot] = await booking.free_slots(OWNER, UNIT_FALKENBERG, profession="nurse", days_ahead=4, count=1)
 
-    refused = await booking.client.post("/api/v1/appointments", headers=staff([UNIT_FALKENBERG]),
-                                        json={"slot_id": slot["id"], "patient": OWNER, "reason": WRITTEN[0]})
+    refused = await booking.client.post(
+        "/api/v1/appointments",
+        headers=staff([UNIT_FALKENBERG]),
+        json={"slot_id": slot["id"], "patient": OWNER, "reason": WRITTEN[0]},
+    )
 
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "reason"
@@ -82,9 +88,16 @@ async def test_the_cancel_page_says_beside_the_field_that_a_personnummer_cannot_
     path = f"/mina-tider/{appointment['id']}/avboka"
     form = await booking.client.get(path, headers=_session(pnr))
 
-    answer = await booking.client.post(path, headers=_session(pnr), data={
-        "csrf": _hidden(form.text, "csrf"), "nyckel": _hidden(form.text, "nyckel"), "orsak": "annat",
-        "mer": f"Ring mig hellre, mitt nummer är {pnr}"})
+    answer = await booking.client.post(
+        path,
+        headers=_session(pnr),
+        data={
+            "csrf": _hidden(form.text, "csrf"),
+            "nyckel": _hidden(form.text, "nyckel"),
+            "orsak": "annat",
+            "mer": f"Ring mig hellre, mitt nummer är {pnr}",
+        },
+    )
     still = await booking.client.get(f"/api/v1/appointments/{appointment['id']}", headers=citizen(pnr))
 
     assert form.status_code == 200
@@ -101,16 +114,25 @@ async def test_the_confirm_page_refuses_a_personnummer_in_what_the_visit_is_abou
     """Finding 3, on the page: the visit's reason ("Vad gäller besöket?") is refused beside its field."""
     booking, pnr = guarded_booking, personnummer(1312)
     start = booking.clock.now() + timedelta(days=2)
-    found = await booking.client.get("/api/v1/slots", headers=staff([UNIT_FALKENBERG]), params={
-        "unit": UNIT_FALKENBERG, "profession": "doctor", "contact_form": "clinic", "from": start.isoformat()})
+    found = await booking.client.get(
+        "/api/v1/slots",
+        headers=staff([UNIT_FALKENBERG]),
+        params={"unit": UNIT_FALKENBERG, "profession": "doctor", "contact_form": "clinic", "from": start.isoformat()},
+    )
     slot = found.json()["slots"][0]
-    flow = {"contact_id": "c-confirm", "who": pseudonym(pnr),
-            "hold": {"id": str(uuid.uuid4()), "slot_id": slot["id"], "expires_at": start.isoformat()}}
+    flow = {
+        "contact_id": "c-confirm",
+        "who": pseudonym(pnr),
+        "hold": {"id": str(uuid.uuid4()), "slot_id": slot["id"], "expires_at": start.isoformat()},
+    }
     cookies = f"{_session(pnr)['Cookie']}; nara_flow={sign(PAGES_SECRET.encode(), 'flow', flow)}"
     form = await booking.client.get("/bekrafta", headers={"Cookie": cookies})
 
-    answer = await booking.client.post("/bekrafta", headers={"Cookie": cookies}, data={
-        "csrf": _hidden(form.text, "csrf"), "anledning": f"Hosta. Mitt personnummer: {pnr}"})
+    answer = await booking.client.post(
+        "/bekrafta",
+        headers={"Cookie": cookies},
+        data={"csrf": _hidden(form.text, "csrf"), "anledning": f"Hosta. Mitt personnummer: {pnr}"},
+    )
 
     assert form.status_code == 200 and 'name="anledning"' in form.text
     assert answer.status_code == 422

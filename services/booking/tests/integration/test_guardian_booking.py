@@ -32,12 +32,18 @@ async def booking_with_triage(infrastructure, triage_url):
     clock = SettableClock(datetime.now(STOCKHOLM).replace(microsecond=0))
     group = f"booking-guardians-{uuid.uuid4().hex[:8]}"
     async with scratch_schema(infrastructure.database_urls["booking"], prefix="guardbook") as url:
-        settings = BookingSettings(database_url=url, kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-                                   load_demo_data=True, contacts_consumer_group=group, triage_url=triage_url)
+        settings = BookingSettings(
+            database_url=url,
+            kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            load_demo_data=True,
+            contacts_consumer_group=group,
+            triage_url=triage_url,
+        )
         app = create_app(settings, clock=clock)
         async with app.router.lifespan_context(app):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://booking",
-                                         timeout=60) as client:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://booking", timeout=60
+            ) as client:
                 yield Booking(client, clock, url, group)
 
 
@@ -51,8 +57,9 @@ def a_child(serial: int) -> str:
 async def tell_custody(triage_url: str, guardian: str, child: str, *, end: bool = False) -> httpx.Response:
     async with httpx.AsyncClient(base_url=triage_url) as client:
         path = "/api/v1/guardianships/end" if end else "/api/v1/guardianships"
-        return await client.post(path, headers=ADMIN, json={"guardian": guardian, "child": child,
-                                                             "child_name": "Vidar"})
+        return await client.post(
+            path, headers=ADMIN, json={"guardian": guardian, "child": child, "child_name": "Vidar"}
+        )
 
 
 async def test_a_parent_books_for_their_child_and_a_stranger_cannot(booking_with_triage, triage_url):
@@ -61,14 +68,16 @@ async def test_a_parent_books_for_their_child_and_a_stranger_cannot(booking_with
     told = await tell_custody(triage_url, parent, child)
     slots = await booking.free_slots(parent, UNIT_FALKENBERG, profession="nurse", days_ahead=3, count=3)
 
-    by_parent = await booking.client.post("/api/v1/appointments", headers=citizen(parent),
-                                          json={"slot_id": slots[0]["id"], "patient": child})
-    by_stranger = await booking.client.post("/api/v1/appointments", headers=citizen(stranger),
-                                            json={"slot_id": slots[1]["id"], "patient": child})
-    childs_times = await booking.client.get("/api/v1/appointments", headers=citizen(parent),
-                                            params={"patient": child})
-    strangers_look = await booking.client.get("/api/v1/appointments", headers=citizen(stranger),
-                                              params={"patient": child})
+    by_parent = await booking.client.post(
+        "/api/v1/appointments", headers=citizen(parent), json={"slot_id": slots[0]["id"], "patient": child}
+    )
+    by_stranger = await booking.client.post(
+        "/api/v1/appointments", headers=citizen(stranger), json={"slot_id": slots[1]["id"], "patient": child}
+    )
+    childs_times = await booking.client.get("/api/v1/appointments", headers=citizen(parent), params={"patient": child})
+    strangers_look = await booking.client.get(
+        "/api/v1/appointments", headers=citizen(stranger), params={"patient": child}
+    )
     parents_own = await booking.client.get("/api/v1/appointments", headers=citizen(parent))
 
     assert told.status_code == 201, told.text
@@ -84,14 +93,18 @@ async def test_custody_that_has_ended_shows_nothing_and_changes_nothing(booking_
     parent, child = personnummer(803, 1988), a_child(383)
     await tell_custody(triage_url, parent, child)
     [slot] = await booking.free_slots(parent, UNIT_FALKENBERG, profession="nurse", days_ahead=4, count=1)
-    booked = await booking.client.post("/api/v1/appointments", headers=citizen(parent),
-                                       json={"slot_id": slot["id"], "patient": child})
+    booked = await booking.client.post(
+        "/api/v1/appointments", headers=citizen(parent), json={"slot_id": slot["id"], "patient": child}
+    )
     seen_before = await booking.client.get(f"/api/v1/appointments/{booked.json()['id']}", headers=citizen(parent))
 
     ended = await tell_custody(triage_url, parent, child, end=True)
     seen_after = await booking.client.get(f"/api/v1/appointments/{booked.json()['id']}", headers=citizen(parent))
-    cancel_after = await booking.client.post(f"/api/v1/appointments/{booked.json()['id']}/cancel",
-                                             headers=citizen(parent), json={"reason": "Vi kan inte komma"})
+    cancel_after = await booking.client.post(
+        f"/api/v1/appointments/{booked.json()['id']}/cancel",
+        headers=citizen(parent),
+        json={"reason": "Vi kan inte komma"},
+    )
 
     assert booked.status_code == 201 and seen_before.status_code == 200
     assert ended.status_code == 200
@@ -102,9 +115,9 @@ async def test_an_adult_child_is_not_in_anyones_custody(triage_url):
     parent, grown_up = personnummer(804, 1960), personnummer(805, 1990)
     told = await tell_custody(triage_url, parent, grown_up)
     async with httpx.AsyncClient(base_url=triage_url) as client:
-        not_admin = await client.post("/api/v1/guardianships", headers=citizen(parent),
-                                      json={"guardian": parent, "child": a_child(391)})
+        not_admin = await client.post(
+            "/api/v1/guardianships", headers=citizen(parent), json={"guardian": parent, "child": a_child(391)}
+        )
 
     assert told.status_code == 422 and "18" in told.json()["detail"]
     assert not_admin.status_code == 403
-

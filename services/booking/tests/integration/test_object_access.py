@@ -17,8 +17,10 @@ from booking_support import UNIT_FALKENBERG, UNIT_OSKARSTROM, citizen, personnum
 CITIZEN_A, CITIZEN_B = personnummer(1320), personnummer(1321)
 STAFF_A = staff([UNIT_FALKENBERG], hsa_id="SE2321000115-P000000931")
 OTHERS = {
-    **{f"{role} at unit B": staff([UNIT_OSKARSTROM], role=role, hsa_id=f"SE2321000115-P00000094{n}")
-       for n, role in enumerate(("reception", "clinician", "admin"))},
+    **{
+        f"{role} at unit B": staff([UNIT_OSKARSTROM], role=role, hsa_id=f"SE2321000115-P00000094{n}")
+        for n, role in enumerate(("reception", "clinician", "admin"))
+    },
     "citizen B": citizen(CITIZEN_B),
 }
 # Lists: they answer 200 with the caller's own (or nobody's) data. Care units are public.
@@ -35,28 +37,54 @@ async def unit_a(guarded_booking):
                care_level, professions, guarantee_applies, triaged_at)
            VALUES ($1, $2, $3, $3, $4::timestamptz, $4::timestamptz + interval '3 days', 'green', 'within_3_days',
                    '{nurse}', true, $4::timestamptz)""",
-        contact_id, pseudonym(CITIZEN_A), UNIT_FALKENBERG, booking.clock.now())
+        contact_id,
+        pseudonym(CITIZEN_A),
+        UNIT_FALKENBERG,
+        booking.clock.now(),
+    )
     booked_slot, *free = await booking.free_slots(CITIZEN_A, UNIT_FALKENBERG, profession="nurse", count=3)
-    booked = await booking.client.post("/api/v1/appointments", headers=STAFF_A, json={
-        "slot_id": booked_slot["id"], "patient": CITIZEN_A, "contact_id": contact_id})
+    booked = await booking.client.post(
+        "/api/v1/appointments",
+        headers=STAFF_A,
+        json={"slot_id": booked_slot["id"], "patient": CITIZEN_A, "contact_id": contact_id},
+    )
     practitioner = booked_slot["practitioner"]["hsa_id"]
-    fixed = await booking.client.put("/api/v1/fixed-care-contacts", headers=STAFF_A,
-                                     json={"patient": CITIZEN_A, "practitioner": practitioner})
+    fixed = await booking.client.put(
+        "/api/v1/fixed-care-contacts", headers=STAFF_A, json={"patient": CITIZEN_A, "practitioner": practitioner}
+    )
     assert booked.status_code == 201 and fixed.status_code == 200, (booked.text, fixed.text)
-    return {"contact_id": contact_id, "appointment_id": booked.json()["id"], "slot_id": booked_slot["id"],
-            "free_slot_id": free[0]["id"], "practitioner": practitioner, "start": booked_slot["start"]}
+    return {
+        "contact_id": contact_id,
+        "appointment_id": booked.json()["id"],
+        "slot_id": booked_slot["id"],
+        "free_slot_id": free[0]["id"],
+        "practitioner": practitioner,
+        "start": booked_slot["start"],
+    }
 
 
 def _values(a: dict) -> dict:
     """What each parameter or body field is called with: always unit A's, citizen A's."""
-    return {"appointment_id": a["appointment_id"], "slot_id": a["free_slot_id"], "contact_id": a["contact_id"],
-            "patient": CITIZEN_A, "unit": UNIT_FALKENBERG, "practitioner": a["practitioner"],
-            "reason": "Genomgång", "medical_assessment": True, "fixed_doctor": False}
+    return {
+        "appointment_id": a["appointment_id"],
+        "slot_id": a["free_slot_id"],
+        "contact_id": a["contact_id"],
+        "patient": CITIZEN_A,
+        "unit": UNIT_FALKENBERG,
+        "practitioner": a["practitioner"],
+        "reason": "Genomgång",
+        "medical_assessment": True,
+        "fixed_doctor": False,
+    }
 
 
 def _operations(document: dict) -> list[tuple[str, str, dict]]:
-    return [(method.upper(), path, operation) for path, operations in document["paths"].items()
-            if path.startswith("/api/") for method, operation in operations.items()]
+    return [
+        (method.upper(), path, operation)
+        for path, operations in document["paths"].items()
+        if path.startswith("/api/")
+        for method, operation in operations.items()
+    ]
 
 
 def _body_fields(document: dict, operation: dict) -> dict:
@@ -92,8 +120,7 @@ async def test_every_endpoint_refuses_another_units_staff_and_another_citizen(gu
     booking = guarded_booking
     document = (await booking.client.get("/openapi.json")).json()
     operations = _operations(document)
-    secrets = [unit_a["appointment_id"], unit_a["contact_id"], pseudonym(CITIZEN_A), CITIZEN_A,
-               unit_a["practitioner"]]
+    secrets = [unit_a["appointment_id"], unit_a["contact_id"], pseudonym(CITIZEN_A), CITIZEN_A, unit_a["practitioner"]]
     leaks, walked = [], 0
     for method, path, operation in operations:
         call = _request(document, method, path, operation, unit_a)
@@ -103,12 +130,13 @@ async def test_every_endpoint_refuses_another_units_staff_and_another_citizen(gu
             text = answer.text
             listed = (method, path) in LISTS and answer.status_code == 200
             if not (answer.status_code in (403, 404) or listed) or any(secret in text for secret in secrets):
-                leaks.append(f"{caller}: {method} {path} {json.dumps(call['params'] or call['json'])} -> "
-                             f"{answer.status_code} {text[:160]}")
+                leaks.append(
+                    f"{caller}: {method} {path} {json.dumps(call['params'] or call['json'])} -> "
+                    f"{answer.status_code} {text[:160]}"
+                )
 
     appointment = await booking.client.get(f"/api/v1/appointments/{unit_a['appointment_id']}", headers=STAFF_A)
-    fixed = await booking.client.post("/api/v1/fixed-care-contacts/list", headers=STAFF_A,
-                                      json={"patient": CITIZEN_A})
+    fixed = await booking.client.post("/api/v1/fixed-care-contacts/list", headers=STAFF_A, json={"patient": CITIZEN_A})
     slots = await booking.fetch("SELECT blocked, reserved FROM slots WHERE id = $1::uuid", unit_a["free_slot_id"])
     assert leaks == [], "\n".join(leaks)
     assert walked == len(operations) * len(OTHERS) and len(operations) >= 14
@@ -124,8 +152,9 @@ async def test_staff_at_another_unit_do_not_see_a_patients_fixed_care_contacts(g
     at_both = staff([UNIT_FALKENBERG, UNIT_OSKARSTROM], hsa_id="SE2321000115-P000000951")
 
     by_b = await booking.client.post("/api/v1/fixed-care-contacts/list", headers=at_b, json={"patient": CITIZEN_A})
-    by_both = await booking.client.post("/api/v1/fixed-care-contacts/list", headers=at_both,
-                                        json={"patient": CITIZEN_A})
+    by_both = await booking.client.post(
+        "/api/v1/fixed-care-contacts/list", headers=at_both, json={"patient": CITIZEN_A}
+    )
 
     assert by_b.status_code == 200 and by_b.json() == []
     assert [c["practitioner"] for c in by_both.json()] == [unit_a["practitioner"]]
@@ -135,13 +164,20 @@ async def test_staff_at_another_unit_cannot_search_or_book_with_unit_as_contact(
     """OWASP API1: a contact id of unit A told staff at B its care level and bookable times, and could be booked."""
     booking = guarded_booking
     at_b = staff([UNIT_OSKARSTROM], hsa_id="SE2321000115-P000000952")
-    [slot_b] = (await booking.client.get("/api/v1/slots", headers=at_b, params={
-        "unit": UNIT_OSKARSTROM, "profession": "nurse", "page_size": 1})).json()["slots"]
+    [slot_b] = (
+        await booking.client.get(
+            "/api/v1/slots", headers=at_b, params={"unit": UNIT_OSKARSTROM, "profession": "nurse", "page_size": 1}
+        )
+    ).json()["slots"]
 
-    searched = await booking.client.get("/api/v1/slots", headers=at_b, params={
-        "unit": UNIT_OSKARSTROM, "contact_id": unit_a["contact_id"]})
-    booked = await booking.client.post("/api/v1/appointments", headers=at_b, json={
-        "slot_id": slot_b["id"], "patient": CITIZEN_A, "contact_id": unit_a["contact_id"]})
+    searched = await booking.client.get(
+        "/api/v1/slots", headers=at_b, params={"unit": UNIT_OSKARSTROM, "contact_id": unit_a["contact_id"]}
+    )
+    booked = await booking.client.post(
+        "/api/v1/appointments",
+        headers=at_b,
+        json={"slot_id": slot_b["id"], "patient": CITIZEN_A, "contact_id": unit_a["contact_id"]},
+    )
     held = await booking.client.post("/api/v1/holds", headers=at_b, json={"slot_id": unit_a["free_slot_id"]})
 
     assert searched.status_code == 404 and searched.json()["code"] == "not_found"
@@ -154,7 +190,10 @@ async def test_a_contact_is_booked_only_for_its_own_patient(guarded_booking, uni
     booking = guarded_booking
     [slot] = await booking.free_slots(CITIZEN_A, UNIT_FALKENBERG, profession="nurse", days_ahead=6, count=1)
 
-    wrong = await booking.client.post("/api/v1/appointments", headers=STAFF_A, json={
-        "slot_id": slot["id"], "patient": personnummer(1322), "contact_id": unit_a["contact_id"]})
+    wrong = await booking.client.post(
+        "/api/v1/appointments",
+        headers=STAFF_A,
+        json={"slot_id": slot["id"], "patient": personnummer(1322), "contact_id": unit_a["contact_id"]},
+    )
 
     assert wrong.status_code == 404

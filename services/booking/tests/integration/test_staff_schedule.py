@@ -23,11 +23,16 @@ async def test_the_patients_fixed_care_contact_comes_first(booking):
     pnr = personnummer(401)
     before = await booking.free_slots(pnr, UNIT_FALKENBERG, profession="nurse", days_ahead=1, count=50)
     later_practitioner = before[-1]["practitioner"]["hsa_id"]
-    assert before[0]["practitioner"]["hsa_id"] != later_practitioner or len({s["practitioner"]["hsa_id"]
-                                                                               for s in before}) == 1
+    assert (
+        before[0]["practitioner"]["hsa_id"] != later_practitioner
+        or len({s["practitioner"]["hsa_id"] for s in before}) == 1
+    )
 
-    recorded = await booking.client.put("/api/v1/fixed-care-contacts", headers=staff([UNIT_FALKENBERG]),
-                                        json={"patient": pnr, "practitioner": later_practitioner})
+    recorded = await booking.client.put(
+        "/api/v1/fixed-care-contacts",
+        headers=staff([UNIT_FALKENBERG]),
+        json={"patient": pnr, "practitioner": later_practitioner},
+    )
     after = await booking.free_slots(pnr, UNIT_FALKENBERG, profession="nurse", days_ahead=1, count=50)
 
     assert recorded.status_code == 200 and recorded.json()[0]["practitioner"] == later_practitioner
@@ -36,20 +41,26 @@ async def test_the_patients_fixed_care_contact_comes_first(booking):
 
 async def test_a_patient_has_at_most_one_fixed_doctor_and_only_a_doctor_can_be_it(booking):
     pnr = personnummer(402)
-    practitioners = await booking.fetch("SELECT hsa_id, profession FROM practitioners WHERE unit = $1",
-                                        UNIT_FALKENBERG)
+    practitioners = await booking.fetch("SELECT hsa_id, profession FROM practitioners WHERE unit = $1", UNIT_FALKENBERG)
     doctors = [p["hsa_id"] for p in practitioners if p["profession"] == "doctor"]
     nurse = next(p["hsa_id"] for p in practitioners if p["profession"] == "nurse")
     unit_staff = staff([UNIT_FALKENBERG])
 
-    not_a_doctor = await booking.client.put("/api/v1/fixed-care-contacts", headers=unit_staff,
-                                            json={"patient": pnr, "practitioner": nurse, "fixed_doctor": True})
+    not_a_doctor = await booking.client.put(
+        "/api/v1/fixed-care-contacts",
+        headers=unit_staff,
+        json={"patient": pnr, "practitioner": nurse, "fixed_doctor": True},
+    )
     for doctor in doctors:
-        await booking.client.put("/api/v1/fixed-care-contacts", headers=unit_staff,
-                                 json={"patient": pnr, "practitioner": doctor, "fixed_doctor": True})
+        await booking.client.put(
+            "/api/v1/fixed-care-contacts",
+            headers=unit_staff,
+            json={"patient": pnr, "practitioner": doctor, "fixed_doctor": True},
+        )
     listed = await booking.client.post("/api/v1/fixed-care-contacts/list", headers=unit_staff, json={"patient": pnr})
-    by_citizen = await booking.client.post("/api/v1/fixed-care-contacts/list", headers=citizen(pnr),
-                                           json={"patient": pnr})
+    by_citizen = await booking.client.post(
+        "/api/v1/fixed-care-contacts/list", headers=citizen(pnr), json={"patient": pnr}
+    )
 
     assert not_a_doctor.status_code == 422
     assert [c["fixed_doctor"] for c in listed.json()].count(True) == 1

@@ -8,23 +8,53 @@ from nara.booking.domain import rules
 from nara.booking.domain.errors import (
     ContactNotBookable,
     InvalidRequest,
-    NoticeTooShort,
     NotAllowedOnWeb,
+    NoticeTooShort,
     SlotNotBookable,
 )
 from nara.booking.domain.schedule import TimeType
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-DOCTOR = TimeType("LAK", "Läkarbesök", "doctor", "clinic", timedelta(minutes=20), False, True, True,
-                  timedelta(hours=24), timedelta(hours=12), True)
-NO_WEB_CHANGES = TimeType("HEM", "Hembesök", "district_nurse", "home", timedelta(minutes=45), True, False, False,
-                          timedelta(0), timedelta(0), False)
+DOCTOR = TimeType(
+    "LAK",
+    "Läkarbesök",
+    "doctor",
+    "clinic",
+    timedelta(minutes=20),
+    False,
+    True,
+    True,
+    timedelta(hours=24),
+    timedelta(hours=12),
+    True,
+)
+NO_WEB_CHANGES = TimeType(
+    "HEM",
+    "Hembesök",
+    "district_nurse",
+    "home",
+    timedelta(minutes=45),
+    True,
+    False,
+    False,
+    timedelta(0),
+    timedelta(0),
+    False,
+)
 
 
 def contact(**changes) -> rules.TriagedContact:
-    base = dict(contact_id="c1", patient="p_1", unit="U1", sought_at=NOW, guarantee_deadline=NOW + timedelta(days=3),
-                care_level="within_3_days", professions=("doctor", "nurse"), closed=False,
-                offered_within_guarantee=True)
+    base = dict(
+        contact_id="c1",
+        patient="p_1",
+        unit="U1",
+        sought_at=NOW,
+        guarantee_deadline=NOW + timedelta(days=3),
+        care_level="within_3_days",
+        professions=("doctor", "nurse"),
+        closed=False,
+        offered_within_guarantee=True,
+    )
     return rules.TriagedContact(**{**base, **changes})
 
 
@@ -83,8 +113,9 @@ def test_a_later_time_chosen_after_earlier_ones_were_shown_is_the_patients_own_w
     deadline = NOW + timedelta(days=3)
     assert rules.patient_chose_to_wait(contact(), deadline + timedelta(minutes=1), booked_by_patient=True)
     assert not rules.patient_chose_to_wait(contact(), deadline, booked_by_patient=True)  # ends exactly at it
-    assert not rules.patient_chose_to_wait(contact(offered_within_guarantee=False), deadline + timedelta(days=1),
-                                           booked_by_patient=True)
+    assert not rules.patient_chose_to_wait(
+        contact(offered_within_guarantee=False), deadline + timedelta(days=1), booked_by_patient=True
+    )
     assert not rules.patient_chose_to_wait(contact(), deadline + timedelta(days=1), booked_by_patient=False)
 
 

@@ -33,13 +33,14 @@ def ops():
     return _load("ops_support")
 
 
-
 @pytest.fixture(scope="session")
 async def monitor(infrastructure: Infrastructure, tmp_path_factory, ops) -> str:
     """A real guarantee-monitor process with a consumer group of its own; yields its base URL."""
-    env = {"GUARANTEE_MONITOR_CONSUMER_GROUP": f"ops-browser-{uuid.uuid4().hex[:8]}",
-           "GUARANTEE_MONITOR_TRACE_URL_TEMPLATE": ops.TRACE_TEMPLATE,
-           "GUARANTEE_MONITOR_SCHEDULER_INTERVAL_SECONDS": "0.2"}
+    env = {
+        "GUARANTEE_MONITOR_CONSUMER_GROUP": f"ops-browser-{uuid.uuid4().hex[:8]}",
+        "GUARANTEE_MONITOR_TRACE_URL_TEMPLATE": ops.TRACE_TEMPLATE,
+        "GUARANTEE_MONITOR_SCHEDULER_INTERVAL_SECONDS": "0.2",
+    }
     async with scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="ops") as url:
         logs = tmp_path_factory.mktemp("ops-logs")
         with service_process("guarantee-monitor", infrastructure, url, env, logs) as base:
@@ -80,22 +81,31 @@ async def world(monitor: str, kafka_bootstrap: str, ops):
     now = datetime.now(UTC)
     C = ops.Contact
     c = {
-        "breached_long": C(ops.ago(now, 5)),       # passed the deadline a day or more ago; no trace
-        "breached": C(ops.ago(now, 4)),            # passed it less than a day ago
-        "cancelled": C(ops.ago(now, 3)),           # under a day left; its booked time was cancelled
-        "unbooked": C(ops.ago(now, 2)),            # one to two days left, nothing booked (resolved in a test)
-        "booked_late": C(ops.ago(now, 1)),         # two to three days left; booked after the deadline
+        "breached_long": C(ops.ago(now, 5)),  # passed the deadline a day or more ago; no trace
+        "breached": C(ops.ago(now, 4)),  # passed it less than a day ago
+        "cancelled": C(ops.ago(now, 3)),  # under a day left; its booked time was cancelled
+        "unbooked": C(ops.ago(now, 2)),  # one to two days left, nothing booked (resolved in a test)
+        "booked_late": C(ops.ago(now, 1)),  # two to three days left; booked after the deadline
         "assessed": C(ops.ago(now, 2)),
         "on_track": C(ops.ago(now, 1)),
     }
-    professions = {"breached_long": "doctor", "breached": "nurse", "cancelled": "physiotherapist",
-                   "unbooked": "nurse", "booked_late": "psychologist", "assessed": "nurse", "on_track": "doctor"}
+    professions = {
+        "breached_long": "doctor",
+        "breached": "nurse",
+        "cancelled": "physiotherapist",
+        "unbooked": "nurse",
+        "booked_late": "psychologist",
+        "assessed": "nurse",
+        "on_track": "doctor",
+    }
     for name, contact in c.items():
         events = [contact.registered(), contact.triaged(professions[name])]
         sought = contact.sought_at
         if name == "cancelled":
-            events += [contact.booked(f"a-{contact.id}", sought + timedelta(days=1), sought + timedelta(minutes=10)),
-                       contact.cancelled(f"a-{contact.id}", sought + timedelta(hours=1))]
+            events += [
+                contact.booked(f"a-{contact.id}", sought + timedelta(days=1), sought + timedelta(minutes=10)),
+                contact.cancelled(f"a-{contact.id}", sought + timedelta(hours=1)),
+            ]
         elif name == "booked_late":
             events.append(contact.booked(f"a-{contact.id}", sought + timedelta(days=6), sought + timedelta(minutes=10)))
         elif name == "assessed":
@@ -111,40 +121,81 @@ async def world(monitor: str, kafka_bootstrap: str, ops):
     for index in range(24):
         contact = C(month_start + timedelta(days=9, hours=9))
         late = index >= 20
-        await ops.publish(kafka_bootstrap, contact, contact.registered(), contact.triaged("nurse"),
-                          contact.assessed(contact.sought_at + timedelta(days=6 if late else 1)))
+        await ops.publish(
+            kafka_bootstrap,
+            contact,
+            contact.registered(),
+            contact.triaged("nurse"),
+            contact.assessed(contact.sought_at + timedelta(days=6 if late else 1)),
+        )
         compliance_contacts.append(contact)
     hidden_start = _month_start(now, random.randrange(2, 12))
-    profession = random.choice(["doctor", "district_nurse", "physiotherapist", "occupational_therapist",
-                                "psychologist", "counsellor", "midwife"])
+    profession = random.choice(
+        [
+            "doctor",
+            "district_nurse",
+            "physiotherapist",
+            "occupational_therapist",
+            "psychologist",
+            "counsellor",
+            "midwife",
+        ]
+    )
     form = random.choice(["clinic", "home"])
     small = C(hidden_start + timedelta(days=4, hours=9))
-    await ops.publish(kafka_bootstrap, small, small.registered(), small.triaged(profession),
-                      small.assessed(small.sought_at + timedelta(days=1), profession=profession, contact_form=form))
+    await ops.publish(
+        kafka_bootstrap,
+        small,
+        small.registered(),
+        small.triaged(profession),
+        small.assessed(small.sought_at + timedelta(days=1), profession=profession, contact_form=form),
+    )
 
-    expected = {"breached_long": "breached", "breached": "breached", "cancelled": "at_risk", "unbooked": "at_risk",
-                "booked_late": "at_risk", "assessed": "assessed", "on_track": "on_track"}
+    expected = {
+        "breached_long": "breached",
+        "breached": "breached",
+        "cancelled": "at_risk",
+        "unbooked": "at_risk",
+        "booked_late": "at_risk",
+        "assessed": "assessed",
+        "on_track": "on_track",
+    }
     for name, contact in c.items():
         await ops.wait_until(lambda: ops.settled(monitor, contact, expected[name]), what=name)
     for contact in [*compliance_contacts, small]:
         await ops.wait_until(lambda: ops.settled(monitor, contact, "assessed"))
-    reasons = {"breached_long": "Ingen medicinsk bedömning inom vårdgarantin",
-               "breached": "Ingen medicinsk bedömning inom vårdgarantin",
-               "cancelled": "Den bokade tiden avbokades", "unbooked": "Ingen tid bokad och ingen bedömning gjord",
-               "booked_late": "Bokad tid ligger efter vårdgarantins gräns"}
-    found = World(c, expected, reasons, professions, month_start.strftime("%Y-%m"),
-                  (hidden_start.strftime("%Y-%m"), profession, form))
-    found.opened += [c[name] for name in ("breached_long", "breached", "cancelled", "unbooked", "booked_late",
-                                          "on_track")]
+    reasons = {
+        "breached_long": "Ingen medicinsk bedömning inom vårdgarantin",
+        "breached": "Ingen medicinsk bedömning inom vårdgarantin",
+        "cancelled": "Den bokade tiden avbokades",
+        "unbooked": "Ingen tid bokad och ingen bedömning gjord",
+        "booked_late": "Bokad tid ligger efter vårdgarantins gräns",
+    }
+    found = World(
+        c,
+        expected,
+        reasons,
+        professions,
+        month_start.strftime("%Y-%m"),
+        (hidden_start.strftime("%Y-%m"), profession, form),
+    )
+    found.opened += [
+        c[name] for name in ("breached_long", "breached", "cancelled", "unbooked", "booked_late", "on_track")
+    ]
     yield found
     for contact in found.opened:
         await ops.publish(kafka_bootstrap, contact, contact.assessed(datetime.now(UTC)))
 
 
-
 async def _desk(browser, base_url: str, **options):
-    context = await browser.new_context(viewport=DESKTOP, locale="sv-SE", timezone_id="Europe/Stockholm",
-                                        base_url=base_url, accept_downloads=True, **options)
+    context = await browser.new_context(
+        viewport=DESKTOP,
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+        base_url=base_url,
+        accept_downloads=True,
+        **options,
+    )
     page = await context.new_page()
     try:
         yield page

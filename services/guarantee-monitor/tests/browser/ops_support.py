@@ -12,6 +12,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from playwright.async_api import Page, expect
 
+from nara.devstack.browser import assert_accessible  # noqa: F401 (re-exported: the tests call it as a step)
 from nara.shared.events.envelope import encode_event
 from nara.shared.events.models import (
     AppointmentBooked,
@@ -20,22 +21,42 @@ from nara.shared.events.models import (
     ContactRegistered,
     ContactTriaged,
 )
-from nara.devstack.browser import assert_accessible  # noqa: F401 (re-exported: the tests call it as a step)
 from nara.shared.identity import issue_dev_token
 
 FALKENBERG = "SE2321000115-E00000000011"
 OSKARSTROM = "SE2321000115-E00000000012"
 FYLLINGE = "SE2321000115-E00000000013"  # the tests' contacts: other test suites seldom put covered ones here
-UNIT_NAMES = {FALKENBERG: "Vårdcentralen Falkenberg", OSKARSTROM: "Vårdcentralen Oskarström",
-              FYLLINGE: "Vårdcentralen Fyllinge"}
+UNIT_NAMES = {
+    FALKENBERG: "Vårdcentralen Falkenberg",
+    OSKARSTROM: "Vårdcentralen Oskarström",
+    FYLLINGE: "Vårdcentralen Fyllinge",
+}
 OPS_HSA_ID = "SE2321000115-P000000701"
 TRACE_TEMPLATE = "http://sparning.test/traces/{trace_id}"
-STATUS_LABELS = {"on_track": "I tid", "at_risk": "Risk", "breached": "Passerad", "assessed": "Bedömd",
-                 "not_covered": "Omfattas inte", "patient_chosen_wait": "Patientvald väntan"}
+STATUS_LABELS = {
+    "on_track": "I tid",
+    "at_risk": "Risk",
+    "breached": "Passerad",
+    "assessed": "Bedömd",
+    "not_covered": "Omfattas inte",
+    "patient_chosen_wait": "Patientvald väntan",
+}
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def month_name(month: str) -> str:
@@ -59,28 +80,50 @@ class Contact:
         self.trace_id: str | None = None  # the trace of the latest event published with one
 
     def registered(self):
-        return ContactRegistered(contact_id=self.id, patient=self.patient, unit=self.unit, listed_unit=self.listed_unit,
-                                 channel="phone_unit", sought_at=self.sought_at, reason_code="sore_throat"), \
-            self.sought_at
+        return ContactRegistered(
+            contact_id=self.id,
+            patient=self.patient,
+            unit=self.unit,
+            listed_unit=self.listed_unit,
+            channel="phone_unit",
+            sought_at=self.sought_at,
+            reason_code="sore_throat",
+        ), self.sought_at
 
     def triaged(self, profession: str):
-        return ContactTriaged(contact_id=self.id, urgency="green", care_level="within_3_days", profession=profession,
-                              guarantee_applies=True, guideline_version="test-1", rules_fired=[],
-                              override_reason=None), self.sought_at + timedelta(minutes=2)
+        return ContactTriaged(
+            contact_id=self.id,
+            urgency="green",
+            care_level="within_3_days",
+            profession=profession,
+            guarantee_applies=True,
+            guideline_version="test-1",
+            rules_fired=[],
+            override_reason=None,
+        ), self.sought_at + timedelta(minutes=2)
 
     def booked(self, appointment_id: str, start: datetime, at: datetime):
-        return AppointmentBooked(appointment_id=appointment_id, contact_id=self.id, patient=self.patient,
-                                 unit=self.unit, practitioner="SE2321000115-P000000103", profession="nurse",
-                                 contact_form="clinic", start=start, end=start + timedelta(minutes=20),
-                                 booked_by="patient", earlier_time_offered_within_guarantee=False), at
+        return AppointmentBooked(
+            appointment_id=appointment_id,
+            contact_id=self.id,
+            patient=self.patient,
+            unit=self.unit,
+            practitioner="SE2321000115-P000000103",
+            profession="nurse",
+            contact_form="clinic",
+            start=start,
+            end=start + timedelta(minutes=20),
+            booked_by="patient",
+            earlier_time_offered_within_guarantee=False,
+        ), at
 
     def cancelled(self, appointment_id: str, at: datetime):
-        return AppointmentCancelled(appointment_id=appointment_id, contact_id=self.id, cancelled_by="patient",
-                                    reason="Kan inte komma"), at
+        return AppointmentCancelled(
+            appointment_id=appointment_id, contact_id=self.id, cancelled_by="patient", reason="Kan inte komma"
+        ), at
 
     def assessed(self, at: datetime, profession: str = "nurse", contact_form: str = "phone"):
-        return ContactAssessed(contact_id=self.id, assessed_at=at, profession=profession,
-                               contact_form=contact_form), at
+        return ContactAssessed(contact_id=self.id, assessed_at=at, profession=profession, contact_form=contact_form), at
 
 
 async def publish(bootstrap: str, contact: Contact, *events, traced: bool = True) -> None:
@@ -93,8 +136,7 @@ async def publish(bootstrap: str, contact: Contact, *events, traced: bool = True
             if traced:
                 contact.trace_id = secrets.token_hex(16)
                 traceparent = f"00-{contact.trace_id}-{secrets.token_hex(8)}-01"
-            value = encode_event(data, source="/nara/test", subject=contact.patient, time=at,
-                                 traceparent=traceparent)
+            value = encode_event(data, source="/nara/test", subject=contact.patient, time=at, traceparent=traceparent)
             await producer.send_and_wait(data.topic, value, key=contact.patient.encode())
     finally:
         await producer.stop()
@@ -173,10 +215,9 @@ async def urgent_rows(page: Page) -> list[dict]:
         """rows => rows.map(r => ({id: r.dataset.contactId, patient: r.dataset.patient, status: r.dataset.status,
               hours: parseFloat(r.dataset.hoursLeft), text: r.innerText,
               shown: r.querySelector('.pseudonym').textContent, title: r.querySelector('.pseudonym').title,
-              trace: r.querySelector('a[href]') ? r.querySelector('a[href]').getAttribute('href') : null}))""")
+              trace: r.querySelector('a[href]') ? r.querySelector('a[href]').getAttribute('href') : null}))"""
+    )
 
 
 async def shot(page: Page, name: str, *, full_page: bool = False) -> None:
     await page.screenshot(path=f"/tmp/ops-{name}.png", full_page=full_page)
-
-

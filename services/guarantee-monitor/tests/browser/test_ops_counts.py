@@ -10,6 +10,7 @@ from playwright.async_api import expect
 
 async def agreeing_counts(page, ops, monitor):
     """The page's counts once they agree with the API's (other test runs may publish meanwhile)."""
+
     async def agree():
         shown = await ops.page_counts(page)
         return shown if shown == await ops.status_counts(monitor) else None
@@ -17,12 +18,14 @@ async def agreeing_counts(page, ops, monitor):
     return await ops.wait_until(agree, timeout=30, what="the page's counts to agree with the API")
 
 
-async def test_two_assessments_of_console_contacts_are_counted_on_ops_at_once(desk, ops, world, monitor,
-                                                                              kafka_bootstrap):
+async def test_two_assessments_of_console_contacts_are_counted_on_ops_at_once(
+    desk, ops, world, monitor, kafka_bootstrap
+):
     page = desk
     # Registered as the console registers a phone contact: no listed unit, so the listing is unknown.
-    contacts = [world.open_contact(ops.Contact(datetime.now(UTC) - timedelta(hours=2), listing_known=False))
-                for _ in range(2)]
+    contacts = [
+        world.open_contact(ops.Contact(datetime.now(UTC) - timedelta(hours=2), listing_known=False)) for _ in range(2)
+    ]
     for contact in contacts:
         await ops.publish(kafka_bootstrap, contact, contact.registered(), contact.triaged("nurse"))
     for contact in contacts:
@@ -34,18 +37,19 @@ async def test_two_assessments_of_console_contacts_are_counted_on_ops_at_once(de
         row = page.locator(f"tr[data-patient='{contact.patient}']")
         await expect(row).to_contain_text("Listning okänd")  # covered, on the list, and flagged for staff
     await expect(page.locator("[data-count-listing-unknown]")).to_have_text(
-        str(await ops.listing_unknown_count(monitor)))
+        str(await ops.listing_unknown_count(monitor))
+    )
 
     for contact in contacts:
         await ops.publish(kafka_bootstrap, contact, contact.assessed(datetime.now(UTC) - timedelta(minutes=1)))
 
-    await expect(page.locator("[data-count='assessed']")).not_to_have_text(str(before["assessed"]),
-                                                                            timeout=20_000)
+    await expect(page.locator("[data-count='assessed']")).not_to_have_text(str(before["assessed"]), timeout=20_000)
     after = await agreeing_counts(page, ops, monitor)
     assert after["assessed"] >= before["assessed"] + 2, "both assessments are counted"
     # Assessed, they have no listing left to resolve: the flag's count is of open contacts, as the API's.
     await expect(page.locator("[data-count-listing-unknown]")).to_have_text(
-        str(await ops.listing_unknown_count(monitor)))
+        str(await ops.listing_unknown_count(monitor))
+    )
     for contact in contacts:
         await expect(page.locator(f"tr[data-patient='{contact.patient}']")).to_have_count(0)
         assert (await ops.clock(monitor, contact))["status"] == "assessed"

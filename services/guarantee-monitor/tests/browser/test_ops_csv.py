@@ -34,11 +34,31 @@ async def test_the_downloaded_csv_matches_the_compliance_json(desk, ops, world, 
 
     report = (await ops.api_get(monitor, "/api/v1/compliance", **{"from": since})).json()
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["month", "unit", "profession", "contact_form", "assessments", "within_guarantee",
-                       "patient_chosen_wait", "share", "hidden"]
-    assert rows[1:] == [[r["month"], r["unit"], r["profession"], r["contact_form"], _blank(r["assessments"]),
-                         _blank(r["within_guarantee"]), _blank(r["patient_chosen_wait"]), _blank(r["share"]),
-                         "yes" if r["hidden"] else "no"] for r in report["rows"]]
+    assert rows[0] == [
+        "month",
+        "unit",
+        "profession",
+        "contact_form",
+        "assessments",
+        "within_guarantee",
+        "patient_chosen_wait",
+        "share",
+        "hidden",
+    ]
+    assert rows[1:] == [
+        [
+            r["month"],
+            r["unit"],
+            r["profession"],
+            r["contact_form"],
+            _blank(r["assessments"]),
+            _blank(r["within_guarantee"]),
+            _blank(r["patient_chosen_wait"]),
+            _blank(r["share"]),
+            "yes" if r["hidden"] else "no",
+        ]
+        for r in report["rows"]
+    ]
     ours = next(r for r in rows if r[:4] == [world.compliance_month, ops.FYLLINGE, "nurse", "distance"])
     assessments, within = int(ours[4]), int(ours[5])
     assert assessments % 24 == 0 and within * 24 == assessments * 20 and ours[7] == "0.8333" and ours[8] == "no"
@@ -67,12 +87,16 @@ async def test_the_file_the_list_and_the_stream_need_a_login(monitor, world):
         assert (await client.get("/ops/strom")).status_code == 401
 
 
-async def _first_alert(base_url: str, path: str, headers: dict, cookies: dict, ready: asyncio.Event,
-                       patient: str) -> dict:
+async def _first_alert(
+    base_url: str, path: str, headers: dict, cookies: dict, ready: asyncio.Event, patient: str
+) -> dict:
     """The first server-sent event about `patient` on the stream at `path`, as its fields."""
-    async with httpx.AsyncClient(base_url=base_url, headers=headers, cookies=cookies,
-                                 timeout=httpx.Timeout(10, read=60)) as client, \
-            client.stream("GET", path) as response:
+    async with (
+        httpx.AsyncClient(
+            base_url=base_url, headers=headers, cookies=cookies, timeout=httpx.Timeout(10, read=60)
+        ) as client,
+        client.stream("GET", path) as response,
+    ):
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
         ready.set()
         event: dict = {}
@@ -92,10 +116,12 @@ async def test_the_cookie_stream_gives_the_same_events_as_the_api_stream(monitor
     # Registered four days ago, so it has breached already: its alerts come at once.
     late = world.open_contact(ops.Contact(datetime.now(UTC) - timedelta(days=4)))
     cookie_ready, api_ready = asyncio.Event(), asyncio.Event()
-    from_cookie = asyncio.create_task(_first_alert(monitor, "/ops/strom", {}, _cookie([ops.FYLLINGE]),
-                                                   cookie_ready, late.patient))
-    from_api = asyncio.create_task(_first_alert(monitor, "/api/v1/alerts/stream", ops.bearer(), {}, api_ready,
-                                                late.patient))
+    from_cookie = asyncio.create_task(
+        _first_alert(monitor, "/ops/strom", {}, _cookie([ops.FYLLINGE]), cookie_ready, late.patient)
+    )
+    from_api = asyncio.create_task(
+        _first_alert(monitor, "/api/v1/alerts/stream", ops.bearer(), {}, api_ready, late.patient)
+    )
     await asyncio.wait_for(asyncio.gather(cookie_ready.wait(), api_ready.wait()), 10)
     await ops.publish(kafka_bootstrap, late, late.registered(), late.triaged("nurse"))
     cookie_event, api_event = await asyncio.wait_for(asyncio.gather(from_cookie, from_api), 60)
@@ -106,8 +132,9 @@ async def test_the_cookie_stream_gives_the_same_events_as_the_api_stream(monitor
 async def test_the_stream_keeps_to_the_callers_units(monitor, world, ops, kafka_bootstrap):
     late = world.open_contact(ops.Contact(datetime.now(UTC) - timedelta(days=4)))
     ready = asyncio.Event()
-    other_unit = asyncio.create_task(_first_alert(monitor, "/ops/strom", {}, _cookie([ops.OSKARSTROM]), ready,
-                                                  late.patient))
+    other_unit = asyncio.create_task(
+        _first_alert(monitor, "/ops/strom", {}, _cookie([ops.OSKARSTROM]), ready, late.patient)
+    )
     await asyncio.wait_for(ready.wait(), 10)
     await ops.publish(kafka_bootstrap, late, late.registered(), late.triaged("nurse"))
     await ops.wait_until(lambda: ops.settled(monitor, late, "breached"), what="the breached contact")

@@ -9,10 +9,19 @@ from datetime import UTC, datetime, timedelta
 from playwright.async_api import expect
 
 ORDER = ["breached_long", "breached", "cancelled", "unbooked", "booked_late"]
-HOURS = {"breached_long": (-48, -24), "breached": (-24, 0), "cancelled": (0, 24), "unbooked": (24, 48),
-         "booked_late": (48, 72)}
-PROFESSION_NAMES = {"doctor": "Läkare", "nurse": "Sjuksköterska", "physiotherapist": "Fysioterapeut",
-                    "psychologist": "Psykolog"}
+HOURS = {
+    "breached_long": (-48, -24),
+    "breached": (-24, 0),
+    "cancelled": (0, 24),
+    "unbooked": (24, 48),
+    "booked_late": (48, 72),
+}
+PROFESSION_NAMES = {
+    "doctor": "Läkare",
+    "nurse": "Sjuksköterska",
+    "physiotherapist": "Fysioterapeut",
+    "psychologist": "Psykolog",
+}
 
 
 def hours_shown(text: str) -> float:
@@ -53,8 +62,10 @@ async def test_the_most_urgent_contacts_come_first_with_hours_left_reason_unit_a
         assert row["trace"] == expected_trace, name
     assert "Ingen spårning" in ours[0]["text"]
     last_day = world.contacts["cancelled"].sought_at.astimezone(ops.STOCKHOLM).date() + timedelta(days=3)
-    assert f"Sista dag {ops.WEEKDAYS[last_day.weekday()]} {last_day.day} {ops.MONTHS[last_day.month - 1]}" \
+    assert (
+        f"Sista dag {ops.WEEKDAYS[last_day.weekday()]} {last_day.day} {ops.MONTHS[last_day.month - 1]}"
         in ours[2]["text"]
+    )
 
     counts = await ops.page_counts(page)
     assert counts == await ops.status_counts(monitor), "the counts by status agree with the monitor's clocks"
@@ -66,14 +77,17 @@ async def test_the_most_urgent_contacts_come_first_with_hours_left_reason_unit_a
 
 
 async def test_the_compliance_chart_and_its_table_show_the_units_own_figures_and_mark_small_groups(
-        desk, ops, world, monitor):
+    desk, ops, world, monitor
+):
     page = desk
     await ops.log_in(page)
     href = await page.get_by_role("link", name="Ladda ner uppfyllnaden som CSV-fil").get_attribute("href")
     since = re.search(r"from=([^&]+)", href)[1]
     from urllib.parse import unquote
-    report = (await ops.api_get(monitor, "/api/v1/compliance", **{"from": unquote(since),
-                                                                  "include_small_groups": "true"})).json()
+
+    report = (
+        await ops.api_get(monitor, "/api/v1/compliance", **{"from": unquote(since), "include_small_groups": "true"})
+    ).json()
 
     table = page.locator(f"table[data-compliance-table='{ops.FYLLINGE}']")
     await expect(table.locator("caption")).to_contain_text("Vårdcentralen Fyllinge")
@@ -81,13 +95,17 @@ async def test_the_compliance_chart_and_its_table_show_the_units_own_figures_and
     rows = table.locator("tbody tr")
     assert await rows.count() == len(report["rows"])
     for expected in report["rows"]:
-        row = table.locator(f"tr[data-month='{expected['month']}'][data-profession='{expected['profession']}']"
-                            f"[data-form='{expected['contact_form']}']")
+        row = table.locator(
+            f"tr[data-month='{expected['month']}'][data-profession='{expected['profession']}']"
+            f"[data-form='{expected['contact_form']}']"
+        )
         await expect(row.locator("th[scope=row]")).to_have_text(ops.month_name(expected["month"]))
         await expect(row.locator("td[data-share]")).to_have_text(
-            ops.share_text(expected["share"]) if expected["share"] is not None else "–")
+            ops.share_text(expected["share"]) if expected["share"] is not None else "–"
+        )
         await expect(row.locator("td[data-publication]")).to_have_text(
-            "Döljs: färre än 20" if expected["hidden"] else "Visas")
+            "Döljs: färre än 20" if expected["hidden"] else "Visas"
+        )
 
     ours = table.locator(f"tr[data-month='{world.compliance_month}'][data-profession='nurse'][data-form='distance']")
     await expect(ours.locator("td[data-share]")).to_have_text("83,3 %")
@@ -113,7 +131,8 @@ async def test_the_compliance_chart_and_its_table_show_the_units_own_figures_and
 
 
 async def test_the_list_changes_live_when_a_contact_is_assessed_and_when_a_new_one_breaches(
-        desk, ops, world, monitor, kafka_bootstrap):
+    desk, ops, world, monitor, kafka_bootstrap
+):
     page = desk
     waiting = world.open_contact(ops.Contact(datetime.now(UTC) - timedelta(days=2)))  # at risk, 48-hour alert raised
     await ops.publish(kafka_bootstrap, waiting, waiting.registered(), waiting.triaged("nurse"))
@@ -129,8 +148,7 @@ async def test_the_list_changes_live_when_a_contact_is_assessed_and_when_a_new_o
     # Its assessment resolves the at-risk alert; the stream brings it, and the row leaves the list.
     await ops.publish(kafka_bootstrap, waiting, waiting.assessed(datetime.now(UTC) - timedelta(minutes=1)))
     await expect(row).to_have_count(0, timeout=20_000)  # the page polls only once a minute: this is the stream
-    await expect(page.locator("[data-live-status]")).to_have_text(
-        "Listan är uppdaterad: 1 kontakt har lämnat listan.")
+    await expect(page.locator("[data-live-status]")).to_have_text("Listan är uppdaterad: 1 kontakt har lämnat listan.")
     after = await ops.page_counts(page)
     assert (after["at_risk"], after["assessed"]) == (before["at_risk"] - 1, before["assessed"] + 1)
 
@@ -143,8 +161,11 @@ async def test_the_list_changes_live_when_a_contact_is_assessed_and_when_a_new_o
     await expect(new_row).to_contain_text("Distriktssköterska")
     await expect(page.locator("[data-live-status]")).to_have_text("Listan är uppdaterad: 1 ny kontakt.")
     rows = [r["patient"] for r in await ops.urgent_rows(page)]
-    assert rows.index(world.contacts["breached_long"].patient) < rows.index(late.patient) \
+    assert (
+        rows.index(world.contacts["breached_long"].patient)
+        < rows.index(late.patient)
         < rows.index(world.contacts["cancelled"].patient)
+    )
     assert (await ops.page_counts(page))["breached"] == after["breached"] + 1
     assert await page.evaluate("() => window.samePage === true"), "no reload"
     await page.locator("#risk-rubrik").evaluate("heading => heading.scrollIntoView({block: 'start'})")

@@ -26,9 +26,13 @@ class Monitor:
 
 @contextlib.asynccontextmanager
 async def running_monitor(infrastructure, url: str, clock: SettableClock, group: str, **settings_given):
-    settings = GuaranteeMonitorSettings(database_url=url, kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-                                        consumer_group=group, scheduler_interval_seconds=0.1,
-                                        **{"care_guarantee_policy": "", **settings_given})
+    settings = GuaranteeMonitorSettings(
+        database_url=url,
+        kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        consumer_group=group,
+        scheduler_interval_seconds=0.1,
+        **{"care_guarantee_policy": "", **settings_given},
+    )
     app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://monitor") as client:

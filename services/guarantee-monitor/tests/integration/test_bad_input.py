@@ -13,17 +13,21 @@ from urllib.parse import unquote, urlsplit
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-
-from conftest import START
 from monitor_support import UNIT, Contact, open_stream, staff_headers, wait_for
 
+from conftest import START
 from nara.shared.events.envelope import encode_event
 from nara.shared.identity import issue_dev_token
 from nara.shared.web.problems import MEDIA_TYPE, TITLES
 
 OTHER_UNIT = "SE2321000115-E00000000013"
-EDGES = ("9999-12-31T23:00:00Z", "0001-01-01T00:00:00%2B14:00", "2026-11-01T00:00:00", "2150-01-01T00:00:00Z",
-         "1999-12-31T23:59:59Z")
+EDGES = (
+    "9999-12-31T23:00:00Z",
+    "0001-01-01T00:00:00%2B14:00",
+    "2026-11-01T00:00:00",
+    "2150-01-01T00:00:00Z",
+    "1999-12-31T23:59:59Z",
+)
 
 API = [
     # Dates at the calendar's edges, and a moment without its offset (finding 2).
@@ -32,8 +36,11 @@ API = [
     ("/api/v1/compliance?from=2026-12-01T00:00:00%2B01:00&to=2026-11-01T00:00:00%2B01:00", 422),
     ("/api/v1/compliance?from=2026-11-01T00:00:00%2B01:00&to=2026-12-01T00:00:00%2B01:00", 200),
     # The national report's month: out of the calendar, or not a month at all.
-    *[(f"/api/v1/reports/{path}?month={month}", 422) for path in ("skr", "skr/records")
-      for month in ("9999-12", "0001-01", "1999-12", "2100-01", "99999-99", "2026-13", "2026-1", "nov", "")],
+    *[
+        (f"/api/v1/reports/{path}?month={month}", 422)
+        for path in ("skr", "skr/records")
+        for month in ("9999-12", "0001-01", "1999-12", "2100-01", "99999-99", "2026-13", "2026-1", "nov", "")
+    ],
     ("/api/v1/reports/skr", 422),
     ("/api/v1/reports/skr?month=2026-11", 200),
     # Ids are UUIDs (the fuzzing found /clocks/%C3%8B%C2%BA); a UUID nobody has is not found.
@@ -105,9 +112,13 @@ async def test_no_input_answers_500_and_every_refusal_is_a_documented_problem(mo
                 wrong.append(f"{path}: {response.status_code} is not documented")
             if response.status_code >= 400:
                 body = response.json()
-                if response.headers["content-type"] != MEDIA_TYPE or body.get("status") != expected \
-                        or body.get("title") != TITLES[expected] or not body.get("detail") \
-                        or body.get("instance") != unquote(urlsplit(path).path):
+                if (
+                    response.headers["content-type"] != MEDIA_TYPE
+                    or body.get("status") != expected
+                    or body.get("title") != TITLES[expected]
+                    or not body.get("detail")
+                    or body.get("instance") != unquote(urlsplit(path).path)
+                ):
                     wrong.append(f"{path}: not the problem shape: {response.headers['content-type']} {body}")
     assert not wrong, "\n".join(wrong)
 
@@ -121,10 +132,13 @@ async def test_the_operations_pages_answer_a_bad_address_with_a_swedish_page(mon
         for path, expected in PAGES:
             response = await pages.get(path)
             swedish = 'lang="sv"' in response.text
-            if (response.status_code, swedish) != (expected, True) \
-                    or not response.headers["content-type"].startswith(("text/html", "text/csv")):
-                wrong.append(f"{path}: {response.status_code} {response.headers['content-type']}, expected "
-                             f"{expected} in Swedish: {response.text[:200]}")
+            if (response.status_code, swedish) != (expected, True) or not response.headers["content-type"].startswith(
+                ("text/html", "text/csv")
+            ):
+                wrong.append(
+                    f"{path}: {response.status_code} {response.headers['content-type']}, expected "
+                    f"{expected} in Swedish: {response.text[:200]}"
+                )
     assert not wrong, "\n".join(wrong)
 
 
@@ -147,13 +161,14 @@ async def test_the_errors_are_one_documented_shape_in_the_openapi(monitor):
 async def test_the_alert_stream_takes_any_last_event_id_without_dying(monitor, header):
     """Issue 13, finding 2 on the stream the fuzzing skips: a Last-Event-ID too large for PostgreSQL's bigint
     ended the stream with an exception; any id a client sends now either resumes or starts afresh."""
-    status, body = await open_stream(monitor.app, "/api/v1/alerts/stream", staff_headers(),
-                                     {"last-event-id": header})
+    status, body = await open_stream(monitor.app, "/api/v1/alerts/stream", staff_headers(), {"last-event-id": header})
     assert status == 200 and body.startswith("retry: 3000")
 
 
-@pytest.mark.parametrize(("query", "expected"), [("unit=not-an-hsa-id", 422), ("unit=x%00y", 400),
-                                                 (f"unit={OTHER_UNIT}", 403), (f"unit={UNIT}", 200)])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("unit=not-an-hsa-id", 422), ("unit=x%00y", 400), (f"unit={OTHER_UNIT}", 403), (f"unit={UNIT}", 200)],
+)
 async def test_the_alert_stream_refuses_a_bad_or_foreign_unit(monitor, query, expected):
     """Issue 13, findings 2 and 4 on the alert stream: a bad unit, a NUL or another unit answer 4xx."""
     status, body = await open_stream(monitor.app, "/api/v1/alerts/stream", staff_headers(), query=query)
@@ -176,8 +191,9 @@ async def test_a_malformed_traceparent_from_a_producer_does_not_break_the_clocks
         await producer.send_and_wait(data.topic, json.dumps(event).encode(), key=contact.patient.encode())
     finally:
         await producer.stop()
-    await wait_for(lambda: monitor.fetch("SELECT 1 FROM clocks WHERE contact_id = $1 AND status IS NOT NULL",
-                                         contact.id))
+    await wait_for(
+        lambda: monitor.fetch("SELECT 1 FROM clocks WHERE contact_id = $1 AND status IS NOT NULL", contact.id)
+    )
 
     async with client(monitor, headers=staff_headers([unit])) as api:
         listed, one = await api.get("/api/v1/clocks"), await api.get(f"/api/v1/clocks/{contact.id}")

@@ -14,9 +14,13 @@ MARCH = datetime(2027, 3, 2, 9, 0, tzinfo=STOCKHOLM)
 
 
 async def assessed_in_march(monitor, unit, expected):
-    rows = await monitor.fetch("SELECT count(*) AS n FROM clocks WHERE status = 'assessed' AND assessed_at >= $1 "
-                               "AND assessed_at < $2 AND unit = $3", MARCH.replace(day=1), MARCH.replace(month=4, day=1),
-                               unit)
+    rows = await monitor.fetch(
+        "SELECT count(*) AS n FROM clocks WHERE status = 'assessed' AND assessed_at >= $1 "
+        "AND assessed_at < $2 AND unit = $3",
+        MARCH.replace(day=1),
+        MARCH.replace(month=4, day=1),
+        unit,
+    )
     return rows[0]["n"] if rows[0]["n"] >= expected else None
 
 
@@ -27,12 +31,20 @@ async def test_compliance_shares_hide_small_groups_and_add_up_to_the_clocks(moni
     late = [Contact(MARCH + timedelta(hours=n), unit=unit) for n in range(3)]
     few = [Contact(MARCH + timedelta(hours=n), unit=unit) for n in range(5)]
     for contact in on_time:
-        await publish(kafka_bootstrap, contact, contact.registered(), contact.assessed(contact.sought_at + timedelta(days=1)))
+        await publish(
+            kafka_bootstrap, contact, contact.registered(), contact.assessed(contact.sought_at + timedelta(days=1))
+        )
     for contact in late:
-        await publish(kafka_bootstrap, contact, contact.registered(), contact.assessed(contact.sought_at + timedelta(days=6)))
+        await publish(
+            kafka_bootstrap, contact, contact.registered(), contact.assessed(contact.sought_at + timedelta(days=6))
+        )
     for contact in few:
-        await publish(kafka_bootstrap, contact, contact.registered(),
-                      contact.assessed(contact.sought_at + timedelta(hours=2), profession="doctor", contact_form="clinic"))
+        await publish(
+            kafka_bootstrap,
+            contact,
+            contact.registered(),
+            contact.assessed(contact.sought_at + timedelta(hours=2), profession="doctor", contact_form="clinic"),
+        )
     total = await wait_for(lambda: assessed_in_march(monitor, unit, 33))
     window = {"from": "2027-03-01T00:00:00+01:00", "to": "2027-04-01T00:00:00+02:00"}
 
@@ -47,7 +59,9 @@ async def test_compliance_shares_hide_small_groups_and_add_up_to_the_clocks(moni
     lines = list(csv.DictReader(io.StringIO(as_csv.text)))
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert {(line["profession"], line["contact_form"], line["assessments"], line["hidden"]) for line in lines} == {
-        ("nurse", "distance", "28", "no"), ("doctor", "clinic", "", "yes")}
+        ("nurse", "distance", "28", "no"),
+        ("doctor", "clinic", "", "yes"),
+    }
 
 
 async def test_the_monitor_api_is_for_staff_of_the_unit_and_says_what_is_wrong(monitor):

@@ -5,10 +5,10 @@ import json
 import uuid
 from datetime import timedelta
 
-from conftest import NOW, START, running_monitor
 from booking_support import read_events_until
 from monitor_support import TEST_ID_PREFIX, Contact, publish, staff_headers, wait_for
 
+from conftest import NOW, START, running_monitor
 from nara.shared.clock import SettableClock
 
 DEADLINE = START.replace(hour=0, minute=0) + timedelta(days=4)  # contact on Monday 23 Nov: by the end of Thursday
@@ -16,19 +16,24 @@ DEADLINE = START.replace(hour=0, minute=0) + timedelta(days=4)  # contact on Mon
 
 async def clock_of(monitor, contact, status=None):
     """The contact's clock once it exists (and, if given, has reached `status`): the topics arrive independently."""
-    rows = await monitor.fetch("SELECT status, deadline FROM clocks WHERE contact_id = $1 AND status IS NOT NULL",
-                               contact.id)
+    rows = await monitor.fetch(
+        "SELECT status, deadline FROM clocks WHERE contact_id = $1 AND status IS NOT NULL", contact.id
+    )
     return rows[0] if rows and status in (None, rows[0]["status"]) else None
 
 
 async def alert_keys(monitor, contact):
-    return [r["key"] for r in await monitor.fetch("SELECT key FROM alerts WHERE contact_id = $1 ORDER BY at, id",
-                                                  contact.id)]
+    return [
+        r["key"]
+        for r in await monitor.fetch("SELECT key FROM alerts WHERE contact_id = $1 ORDER BY at, id", contact.id)
+    ]
 
 
 async def test_a_booking_that_arrives_before_its_registration_still_ends_on_track(monitor, kafka_bootstrap):
     contact = Contact(START)
-    await publish(kafka_bootstrap, contact, contact.booked("a1", START + timedelta(days=1), START + timedelta(minutes=5)))
+    await publish(
+        kafka_bootstrap, contact, contact.booked("a1", START + timedelta(days=1), START + timedelta(minutes=5))
+    )
     await publish(kafka_bootstrap, contact, contact.registered())
 
     clock = await wait_for(lambda: clock_of(monitor, contact, "on_track"))
@@ -41,17 +46,23 @@ async def test_a_booking_that_arrives_before_its_registration_still_ends_on_trac
 async def test_redelivered_events_change_nothing(monitor, kafka_bootstrap):
     contact = Contact(START)
 
-    event_ids = await publish(kafka_bootstrap, contact, contact.registered(),
-                              contact.booked("a2", START + timedelta(days=1), START + timedelta(minutes=5)),
-                  contact.cancelled("a2", START + timedelta(minutes=30)), repeat=3)
+    event_ids = await publish(
+        kafka_bootstrap,
+        contact,
+        contact.registered(),
+        contact.booked("a2", START + timedelta(days=1), START + timedelta(minutes=5)),
+        contact.cancelled("a2", START + timedelta(minutes=30)),
+        repeat=3,
+    )
     await wait_for(lambda: _has_cancellation(monitor, contact))
     await asyncio.sleep(1)
 
     clock = await clock_of(monitor, contact)
     [row] = await monitor.fetch("SELECT facts FROM clocks WHERE contact_id = $1", contact.id)
     facts = json.loads(row["facts"])
-    applied = await monitor.fetch("SELECT count(*) AS n FROM consumed_events WHERE event_id = ANY($1::text[])",
-                                  event_ids)
+    applied = await monitor.fetch(
+        "SELECT count(*) AS n FROM consumed_events WHERE event_id = ANY($1::text[])", event_ids
+    )
     assert clock["status"] == "at_risk"
     assert list(facts["bookings"]) == ["a2"] and facts["bookings"]["a2"]["end_kind"] == "cancelled"
     assert applied[0]["n"] == 3  # three distinct events, each applied once though delivered three times
@@ -74,10 +85,15 @@ async def test_each_tier_fires_once_at_its_moment_and_reaches_kafka(monitor, kaf
     assert await alert_keys(monitor, contact) == ["at_risk:48"]
     # Only this monitor's alerts: another monitor process of the run (with a real clock) may alert on the same
     # contact from the shared topic, and Kafka delivers at least once, so one alert is one event id of ours.
-    ours = {r["event_id"] for r in await monitor.fetch(
-        "SELECT event_id FROM outbox WHERE topic = 'nara.guarantee-alerts.v1' AND message_key = $1", contact.patient)}
-    events, _ = await read_events_until(kafka_bootstrap, "nara.guarantee-alerts.v1",
-                                        lambda seen: any(e.id in ours for e in seen))
+    ours = {
+        r["event_id"]
+        for r in await monitor.fetch(
+            "SELECT event_id FROM outbox WHERE topic = 'nara.guarantee-alerts.v1' AND message_key = $1", contact.patient
+        )
+    }
+    events, _ = await read_events_until(
+        kafka_bootstrap, "nara.guarantee-alerts.v1", lambda seen: any(e.id in ours for e in seen)
+    )
     mine = [e for e in events if e.id in ours]
     assert len(ours) == 1 and len({e.id for e in mine}) == 1, [(e.id, e.type) for e in mine]
     alert = mine[0]
@@ -86,7 +102,8 @@ async def test_each_tier_fires_once_at_its_moment_and_reaches_kafka(monitor, kaf
 
 
 async def test_alerts_that_fell_due_while_the_monitor_was_down_fire_right_after_restart(
-        infrastructure, monitor_schema, kafka_bootstrap):
+    infrastructure, monitor_schema, kafka_bootstrap
+):
     clock, group = SettableClock(NOW), f"monitor-{uuid.uuid4().hex[:8]}"
     contact = Contact(START)
     async with running_monitor(infrastructure, monitor_schema, clock, group) as first:
@@ -103,11 +120,14 @@ async def test_alerts_that_fell_due_while_the_monitor_was_down_fire_right_after_
 
 
 async def test_two_monitor_instances_on_the_same_topics_raise_no_duplicate_alerts(
-        infrastructure, monitor_schema, kafka_bootstrap):
+    infrastructure, monitor_schema, kafka_bootstrap
+):
     clock, group = SettableClock(NOW), f"monitor-{uuid.uuid4().hex[:8]}"
     contacts = [Contact(START) for _ in range(12)]
-    async with running_monitor(infrastructure, monitor_schema, clock, group) as one, \
-            running_monitor(infrastructure, monitor_schema, clock, group) as two:
+    async with (
+        running_monitor(infrastructure, monitor_schema, clock, group) as one,
+        running_monitor(infrastructure, monitor_schema, clock, group) as two,
+    ):
         for contact in contacts:
             await publish(kafka_bootstrap, contact, contact.registered())
         for contact in contacts:
@@ -115,26 +135,41 @@ async def test_two_monitor_instances_on_the_same_topics_raise_no_duplicate_alert
         for hours in (48, 24, 8, 0):
             clock.set(DEADLINE - timedelta(hours=hours))
             await asyncio.sleep(1)
-        rows = await one.fetch("SELECT contact_id, key, count(*) AS n FROM alerts WHERE contact_id = ANY($1::text[]) "
-                               "GROUP BY 1, 2", [c.id for c in contacts])
-        outbox = await two.fetch("SELECT count(*) AS n FROM outbox WHERE message_key = ANY($1::text[])",
-                                 [c.patient for c in contacts])
+        rows = await one.fetch(
+            "SELECT contact_id, key, count(*) AS n FROM alerts WHERE contact_id = ANY($1::text[]) GROUP BY 1, 2",
+            [c.id for c in contacts],
+        )
+        outbox = await two.fetch(
+            "SELECT count(*) AS n FROM outbox WHERE message_key = ANY($1::text[])", [c.patient for c in contacts]
+        )
 
     assert len(rows) == 12 * 4 and {r["n"] for r in rows} == {1}
     assert outbox[0]["n"] == 12 * 4
 
 
 async def test_replaying_both_topics_into_an_empty_database_gives_the_same_clocks_and_alerts(
-        infrastructure, monitor, kafka_bootstrap):
-    contacts = [Contact(START), Contact(START - timedelta(hours=3)), Contact(START, listed_unit=None),
-                Contact(START, listed_unit="SE2321000115-E00000000013"), Contact(START)]
+    infrastructure, monitor, kafka_bootstrap
+):
+    contacts = [
+        Contact(START),
+        Contact(START - timedelta(hours=3)),
+        Contact(START, listed_unit=None),
+        Contact(START, listed_unit="SE2321000115-E00000000013"),
+        Contact(START),
+    ]
     a, b, c, d, e = contacts
-    await publish(kafka_bootstrap, a, a.registered(), a.booked("r1", START + timedelta(days=1), START + timedelta(hours=1)))
+    await publish(
+        kafka_bootstrap, a, a.registered(), a.booked("r1", START + timedelta(days=1), START + timedelta(hours=1))
+    )
     await publish(kafka_bootstrap, b, b.registered(), b.assessed(START - timedelta(hours=1)))
     await publish(kafka_bootstrap, c, c.registered())
     await publish(kafka_bootstrap, d, d.registered())
-    await publish(kafka_bootstrap, e, e.registered(), e.booked(f"late-{e.id}", START + timedelta(days=6),
-                                                               START + timedelta(minutes=20)))
+    await publish(
+        kafka_bootstrap,
+        e,
+        e.registered(),
+        e.booked(f"late-{e.id}", START + timedelta(days=6), START + timedelta(minutes=20)),
+    )
     for contact in contacts:
         await wait_for(lambda contact=contact: clock_of(monitor, contact))
     monitor.clock.set(DEADLINE + timedelta(hours=2))
@@ -143,9 +178,11 @@ async def test_replaying_both_topics_into_an_empty_database_gives_the_same_clock
     live_consumed = (await monitor.fetch("SELECT count(*) AS n FROM consumed_events"))[0]["n"]
 
     from nara.devstack.testing import scratch_schema
+
     async with scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="replay") as url:
-        async with running_monitor(infrastructure, url, SettableClock(monitor.clock.now()),
-                                   f"replay-{uuid.uuid4().hex[:8]}") as replay:
+        async with running_monitor(
+            infrastructure, url, SettableClock(monitor.clock.now()), f"replay-{uuid.uuid4().hex[:8]}"
+        ) as replay:
             try:
                 await wait_for(lambda: _caught_up(replay, live_consumed), timeout=120, interval=0.5)
             except TimeoutError:
@@ -179,8 +216,10 @@ async def _keys_if(monitor, contact, count):
 
 
 async def _everything(monitor, only=None):
-    clocks = await monitor.fetch("SELECT contact_id, status, deadline, facts, assessed_at FROM clocks "
-                                 "WHERE status IS NOT NULL ORDER BY contact_id")
+    clocks = await monitor.fetch(
+        "SELECT contact_id, status, deadline, facts, assessed_at FROM clocks "
+        "WHERE status IS NOT NULL ORDER BY contact_id"
+    )
     alerts = await monitor.fetch("SELECT contact_id, key, level, at, hours_left FROM alerts ORDER BY contact_id, key")
     keep = (lambda row: row[0].startswith(TEST_ID_PREFIX)) if only is None else (lambda row: row[0] in only)
     return [tuple(r) for r in clocks if keep(r)], [tuple(r) for r in alerts if keep(r)]

@@ -8,16 +8,29 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
-
-from conftest import running_monitor
 from monitor_support import TEST_ID_PREFIX, Contact, publish, staff_headers, wait_for
 
+from conftest import running_monitor
 from nara.shared.clock import STOCKHOLM, SettableClock
 
 MARCH = datetime(2027, 3, 2, 9, 0, tzinfo=STOCKHOLM)
-COLUMNS = ["month", "region_code", "unit_hsa_id", "unit_name", "ownership", "profession", "contact_form", "sex",
-           "age_group", "assessments", "within_0_days", "within_3_days", "within_7_days", "patient_chosen_wait",
-           "hidden"]
+COLUMNS = [
+    "month",
+    "region_code",
+    "unit_hsa_id",
+    "unit_name",
+    "ownership",
+    "profession",
+    "contact_form",
+    "sex",
+    "age_group",
+    "assessments",
+    "within_0_days",
+    "within_3_days",
+    "within_7_days",
+    "patient_chosen_wait",
+    "hidden",
+]
 FORM_GROUP = {"clinic": "clinic", "home": "home", "phone": "distance", "video": "distance", "chat_letter": "distance"}
 
 
@@ -29,22 +42,35 @@ async def reporting(infrastructure, monitor_schema, kafka_bootstrap):
     unit = f"SE2321000115-E{uuid.uuid4().hex[:11].upper()}"
     units = f'{{"{unit}": {{"name": "Hälsocentralen Testby", "region_code": "13", "ownership": "privat"}}}}'
     clock = SettableClock(datetime(2027, 4, 10, tzinfo=STOCKHOLM))
-    async with running_monitor(infrastructure, monitor_schema, clock, f"skr-{uuid.uuid4().hex[:8]}",
-                               units_json=units) as monitor:
-        women = [Contact(MARCH + timedelta(hours=n), unit=unit, sex="female", age_group="18-64", listing="here")
-                 for n in range(23)]
+    async with running_monitor(
+        infrastructure, monitor_schema, clock, f"skr-{uuid.uuid4().hex[:8]}", units_json=units
+    ) as monitor:
+        women = [
+            Contact(MARCH + timedelta(hours=n), unit=unit, sex="female", age_group="18-64", listing="here")
+            for n in range(23)
+        ]
         for index, contact in enumerate(women):
             days = 0 if index < 5 else 2 if index < 20 else 5 if index < 22 else 6
             events = [contact.registered(), contact.assessed(contact.sought_at + timedelta(days=days))]
             if index == 22:  # chose a later time than those offered inside the guarantee
-                events.insert(1, contact.booked(f"b-{contact.id}", contact.sought_at + timedelta(days=6),
-                                                contact.sought_at + timedelta(minutes=5), earlier=True))
+                events.insert(
+                    1,
+                    contact.booked(
+                        f"b-{contact.id}",
+                        contact.sought_at + timedelta(days=6),
+                        contact.sought_at + timedelta(minutes=5),
+                        earlier=True,
+                    ),
+                )
             await publish(kafka_bootstrap, contact, *events)
-        men = [Contact(MARCH + timedelta(days=1, hours=n), unit=unit, sex="male", age_group="65-79")
-               for n in range(4)]
+        men = [Contact(MARCH + timedelta(days=1, hours=n), unit=unit, sex="male", age_group="65-79") for n in range(4)]
         for contact in men:
-            await publish(kafka_bootstrap, contact, contact.registered(),
-                          contact.assessed(contact.sought_at + timedelta(days=1), "doctor", "clinic"))
+            await publish(
+                kafka_bootstrap,
+                contact,
+                contact.registered(),
+                contact.assessed(contact.sought_at + timedelta(days=1), "doctor", "clinic"),
+            )
         next_day = [Contact(MARCH.replace(hour=23), unit=unit, channel="phone_1177") for _ in range(3)]
         for contact in next_day:
             await publish(kafka_bootstrap, contact, contact.registered(at=contact.sought_at + timedelta(hours=2)))
@@ -56,8 +82,11 @@ async def reporting(infrastructure, monitor_schema, kafka_bootstrap):
 
 
 async def _clocks_at(monitor, unit, count):
-    rows = await monitor.fetch("SELECT count(*) FILTER (WHERE status = 'assessed') AS assessed, count(*) AS n "
-                               "FROM clocks WHERE unit = $1 AND status IS NOT NULL", unit)
+    rows = await monitor.fetch(
+        "SELECT count(*) FILTER (WHERE status = 'assessed') AS assessed, count(*) AS n "
+        "FROM clocks WHERE unit = $1 AND status IS NOT NULL",
+        unit,
+    )
     return rows[0]["assessed"] == 27 and rows[0]["n"] == count
 
 
@@ -75,8 +104,11 @@ async def test_the_skr_report_agrees_with_the_clocks_hides_small_groups_and_adds
     headers = staff_headers([unit])
 
     response = await monitor.client.get("/api/v1/reports/skr", params={"month": "2027-03"}, headers=headers)
-    clocks = (await monitor.client.get("/api/v1/clocks", params={"unit": unit, "status": "assessed", "limit": 1000},
-                                       headers=headers)).json()
+    clocks = (
+        await monitor.client.get(
+            "/api/v1/clocks", params={"unit": unit, "status": "assessed", "limit": 1000}, headers=headers
+        )
+    ).json()
 
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert response.text.splitlines()[0].split(",") == COLUMNS
@@ -85,23 +117,38 @@ async def test_the_skr_report_agrees_with_the_clocks_hides_small_groups_and_adds
     for clock in clocks:
         key = (clock["assessment_profession"], FORM_GROUP[clock["assessment_form"]], clock["sex"], clock["age_group"])
         waited = clock["wait_days"]
-        expected.update({(*key, "assessments"): 1, (*key, "within_0_days"): waited <= 0,
-                         (*key, "within_3_days"): waited <= 3, (*key, "within_7_days"): waited <= 7,
-                         (*key, "patient_chosen_wait"): clock["patient_chose_to_wait"] and waited > 3})
+        expected.update(
+            {
+                (*key, "assessments"): 1,
+                (*key, "within_0_days"): waited <= 0,
+                (*key, "within_3_days"): waited <= 3,
+                (*key, "within_7_days"): waited <= 7,
+                (*key, "patient_chosen_wait"): clock["patient_chose_to_wait"] and waited > 3,
+            }
+        )
     groups = [r for r in rows if r["unit_hsa_id"] == unit and r["profession"] != "all"]
     published = [r for r in groups if r["hidden"] == "false"]
     hidden = [r for r in groups if r["hidden"] == "true"]
     assert len(clocks) == 27 and len(groups) == 2
     for row in published:
         key = (row["profession"], row["contact_form"], row["sex"], row["age_group"])
-        assert {name: int(row[name]) for name in COLUMNS[9:14]} == {name: expected[(*key, name)]
-                                                                    for name in COLUMNS[9:14]}
+        assert {name: int(row[name]) for name in COLUMNS[9:14]} == {
+            name: expected[(*key, name)] for name in COLUMNS[9:14]
+        }
     women = published[0]
-    assert (women["profession"], women["contact_form"], women["sex"], women["age_group"]) == \
-        ("nurse", "distance", "female", "18-64")
+    assert (women["profession"], women["contact_form"], women["sex"], women["age_group"]) == (
+        "nurse",
+        "distance",
+        "female",
+        "18-64",
+    )
     assert [women[name] for name in COLUMNS[9:14]] == ["23", "5", "20", "23", "1"]
-    assert (women["month"], women["region_code"], women["unit_name"], women["ownership"]) == \
-        ("2027-03", "13", "Hälsocentralen Testby", "privat")
+    assert (women["month"], women["region_code"], women["unit_name"], women["ownership"]) == (
+        "2027-03",
+        "13",
+        "Hälsocentralen Testby",
+        "privat",
+    )
     assert [(r["profession"], r["sex"]) for r in hidden] == [("doctor", "male")]
     assert all(hidden[0][name] == "" for name in COLUMNS[9:14]), "a group under 20 shows no counts"
     [total] = [r for r in rows if r["unit_hsa_id"] == unit and r["profession"] == "all"]
@@ -113,13 +160,25 @@ async def test_the_skr_report_agrees_with_the_clocks_hides_small_groups_and_adds
 async def test_the_record_file_has_one_de_identified_row_per_assessed_contact(reporting):
     monitor, unit = reporting
 
-    response = await monitor.client.get("/api/v1/reports/skr/records", params={"month": "2027-03"},
-                                        headers=staff_headers([unit]))
+    response = await monitor.client.get(
+        "/api/v1/reports/skr/records", params={"month": "2027-03"}, headers=staff_headers([unit])
+    )
 
     records = read_csv(response.text)
-    assert list(records[0]) == ["month", "region_code", "unit_hsa_id", "pseudonym", "profession", "contact_form",
-                                "sex", "age_group", "sought_date", "assessment_date", "wait_days",
-                                "patient_chosen_wait"]
+    assert list(records[0]) == [
+        "month",
+        "region_code",
+        "unit_hsa_id",
+        "pseudonym",
+        "profession",
+        "contact_form",
+        "sex",
+        "age_group",
+        "sought_date",
+        "assessment_date",
+        "wait_days",
+        "patient_chosen_wait",
+    ]
     assert len(records) == 27 and all(r["unit_hsa_id"] == unit and r["pseudonym"].startswith("p_") for r in records)
     assert Counter(r["wait_days"] for r in records) == Counter({"0": 5, "2": 15, "5": 2, "6": 1, "1": 4})
     assert sum(r["patient_chosen_wait"] == "true" for r in records) == 1
@@ -131,10 +190,12 @@ async def test_the_report_is_for_operations_and_says_what_is_wrong_with_a_month(
 
     bad = await monitor.client.get("/api/v1/reports/skr", params={"month": "2027-13"}, headers=staff_headers([unit]))
     missing = await monitor.client.get("/api/v1/reports/skr/records", headers=staff_headers([unit]))
-    reception = await monitor.client.get("/api/v1/reports/skr", params={"month": "2027-03"},
-                                         headers=staff_headers([unit], role="reception"))
-    admin = await monitor.client.get("/api/v1/reports/skr", params={"month": "2027-03"},
-                                     headers=staff_headers([unit], role="admin"))
+    reception = await monitor.client.get(
+        "/api/v1/reports/skr", params={"month": "2027-03"}, headers=staff_headers([unit], role="reception")
+    )
+    admin = await monitor.client.get(
+        "/api/v1/reports/skr", params={"month": "2027-03"}, headers=staff_headers([unit], role="admin")
+    )
 
     assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
     assert bad.json()["status"] == 422 and "ÅÅÅÅ-MM" in bad.json()["errors"][0]["message"]
@@ -146,14 +207,18 @@ async def test_the_report_is_for_operations_and_says_what_is_wrong_with_a_month(
 async def test_the_zero_is_the_share_of_phone_contacts_given_contact_the_same_day(reporting):
     monitor, unit = reporting
 
-    report = (await monitor.client.get("/api/v1/compliance", params={"unit": unit, "include_small_groups": "true"},
-                                       headers=staff_headers([unit]))).json()
-    published = (await monitor.client.get("/api/v1/compliance", params={"unit": unit},
-                                          headers=staff_headers([unit]))).json()
+    report = (
+        await monitor.client.get(
+            "/api/v1/compliance", params={"unit": unit, "include_small_groups": "true"}, headers=staff_headers([unit])
+        )
+    ).json()
+    published = (
+        await monitor.client.get("/api/v1/compliance", params={"unit": unit}, headers=staff_headers([unit]))
+    ).json()
 
     [march] = report["same_day_contact"]
     assert (march["month"], march["phone_contacts"], march["same_day"], march["share"]) == ("2027-03", 30, 27, 0.9)
     assert march["hidden"] is False and published["same_day_contact"] == [march]
     small = [r for r in report["rows"] if r["hidden"]]
     assert [(r["profession"], r["assessments"]) for r in small] == [("doctor", 4)]  # staff see their small groups
-    assert [r["assessments"] for r in published["rows"] if r["hidden"]] == [None]   # as published: not shown
+    assert [r["assessments"] for r in published["rows"] if r["hidden"]] == [None]  # as published: not shown

@@ -13,10 +13,9 @@ import uuid
 from datetime import timedelta
 
 import pytest
-
-from conftest import START
 from monitor_support import Contact, open_stream, publish, staff_headers, wait_for
 
+from conftest import START
 from nara.shared.identity import issue_dev_token
 
 UNIT_B = "SE2321000115-E00000000013"
@@ -29,10 +28,13 @@ async def unit_a(monitor, kafka_bootstrap):
     an assessed one; returns the unit and what must not show elsewhere."""
     unit = f"SE2321000115-E{uuid.uuid4().hex[:11].upper()}"
     late, assessed = Contact(START, unit=unit), Contact(START, unit=unit)
-    await publish(kafka_bootstrap, late, late.registered(),
-                  late.booked("walk-late", START + timedelta(days=6), START + timedelta(minutes=20)))
-    await publish(kafka_bootstrap, assessed, assessed.registered(),
-                  assessed.assessed(START + timedelta(minutes=30)))
+    await publish(
+        kafka_bootstrap,
+        late,
+        late.registered(),
+        late.booked("walk-late", START + timedelta(days=6), START + timedelta(minutes=20)),
+    )
+    await publish(kafka_bootstrap, assessed, assessed.registered(), assessed.assessed(START + timedelta(minutes=30)))
     await wait_for(lambda: _ready(monitor, late, assessed), timeout=60)
     alert_id = (await monitor.fetch("SELECT id FROM alerts WHERE contact_id = $1", late.id))[0]["id"]
     return unit, late, (unit, late.id, late.patient, assessed.id, assessed.patient), alert_id
@@ -52,8 +54,14 @@ def callers(unit_a: str) -> dict[str, dict[str, str]]:
 
 def requests_for(openapi: dict, unit: str, contact_id: str) -> list[tuple[str, str, dict, bool]]:
     """(operation, path, query, names A's objects) for every GET of the API, each parameter filled with A's."""
-    values = {"contact_id": contact_id, "unit": unit, "month": START.strftime("%Y-%m"),
-              "from": "2026-11-01T00:00:00+01:00", "to": "2026-12-01T00:00:00+01:00", "include_small_groups": "true"}
+    values = {
+        "contact_id": contact_id,
+        "unit": unit,
+        "month": START.strftime("%Y-%m"),
+        "from": "2026-11-01T00:00:00+01:00",
+        "to": "2026-12-01T00:00:00+01:00",
+        "include_small_groups": "true",
+    }
     found = []
     for template, operations in openapi["paths"].items():
         if not template.startswith("/api/"):
@@ -77,8 +85,13 @@ async def test_every_endpoint_shows_another_unit_nothing(monitor, unit_a):
     for name, headers in callers(unit).items():
         for template, path, query, names_a in walk:
             if template.endswith("/stream"):
-                status, text = await open_stream(monitor.app, path, headers, {"last-event-id": str(alert_id - 1)},
-                                                 query="&".join(f"{k}={v}" for k, v in query.items()))
+                status, text = await open_stream(
+                    monitor.app,
+                    path,
+                    headers,
+                    {"last-event-id": str(alert_id - 1)},
+                    query="&".join(f"{k}={v}" for k, v in query.items()),
+                )
             else:
                 response = await monitor.client.get(path, params=query, headers=headers)
                 status, text = response.status_code, response.text
@@ -101,8 +114,13 @@ async def test_the_operations_page_shows_another_unit_nothing(monitor, unit_a):
     cookie = {"nara_ops": issue_dev_token("ops", "SE2321000115-P000000701", units=[UNIT_B])}
     own = {"nara_ops": issue_dev_token("ops", "SE2321000115-P000000701", units=[unit])}
     seen = {}
-    for path in ("/ops", f"/ops?enhet={unit}", f"/ops/lista?enhet={unit}", f"/ops/uppfyllnad.csv?unit={unit}",
-                 "/ops/uppfyllnad.csv?from=2026-11-01T00:00:00%2B01:00"):
+    for path in (
+        "/ops",
+        f"/ops?enhet={unit}",
+        f"/ops/lista?enhet={unit}",
+        f"/ops/uppfyllnad.csv?unit={unit}",
+        "/ops/uppfyllnad.csv?from=2026-11-01T00:00:00%2B01:00",
+    ):
         monitor.client.cookies = cookie
         response = await monitor.client.get(path)
         seen[path] = (response.status_code, [s for s in secrets if s in response.text])

@@ -11,10 +11,9 @@ import uuid
 from datetime import timedelta
 
 import httpx
-
-from conftest import NOW, START
 from monitor_support import Contact, publish, staff_headers, wait_for
 
+from conftest import NOW, START
 from nara.shared.identity import issue_dev_token
 
 STATUSES = ["on_track", "at_risk", "breached", "assessed", "not_covered", "patient_chosen_wait"]
@@ -25,19 +24,20 @@ def own_unit() -> str:
 
 
 async def api_counts(monitor, unit) -> dict[str, int]:
-    clocks = (await monitor.client.get("/api/v1/clocks", params={"unit": unit, "limit": 1000},
-                                       headers=staff_headers([unit]))).json()
+    clocks = (
+        await monitor.client.get("/api/v1/clocks", params={"unit": unit, "limit": 1000}, headers=staff_headers([unit]))
+    ).json()
     return {status: sum(c["status"] == status for c in clocks) for status in STATUSES}
 
 
 async def page_counts(monitor, unit) -> dict[str, int]:
     cookie = {"nara_ops": issue_dev_token("ops", "SE2321000115-P000000701", units=[unit])}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=monitor.app), base_url="http://monitor",
-                                 cookies=cookie) as logged_in:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=monitor.app), base_url="http://monitor", cookies=cookie
+    ) as logged_in:
         response = await logged_in.get("/ops/lista")
     assert response.status_code == 200, response.text
-    return {status: int(number) for status, number in
-            re.findall(r'data-count="([a-z_]+)">(\d+)<', response.text)}
+    return {status: int(number) for status, number in re.findall(r'data-count="([a-z_]+)">(\d+)<', response.text)}
 
 
 async def status_of(monitor, contact):
@@ -79,6 +79,9 @@ async def _all_in(monitor, contacts, status):
 
 async def _assessment_known(monitor, contact):
     """The monitor has applied the assessment event (its facts hold it), whatever status it stored."""
-    rows = await monitor.fetch("SELECT jsonb_array_length(facts -> 'assessments') AS n FROM clocks "
-                               "WHERE contact_id = $1 AND status IS NOT NULL", contact.id)
+    rows = await monitor.fetch(
+        "SELECT jsonb_array_length(facts -> 'assessments') AS n FROM clocks "
+        "WHERE contact_id = $1 AND status IS NOT NULL",
+        contact.id,
+    )
     return bool(rows) and rows[0]["n"] == 1

@@ -16,5 +16,14 @@ def test_the_same_alert_has_the_same_id_and_another_alert_another():
     same = alert_event_id("c-1", tier())
 
     assert alert_event_id("c-1", tier()) == same
-    assert len({same, alert_event_id("c-2", tier()), alert_event_id("c-1", tier("regional:at_risk:48")),
-                alert_event_id("c-1", tier(deadline=DEADLINE + timedelta(days=4)))}) == 4
+    assert (
+        len(
+            {
+                same,
+                alert_event_id("c-2", tier()),
+                alert_event_id("c-1", tier("regional:at_risk:48")),
+                alert_event_id("c-1", tier(deadline=DEADLINE + timedelta(days=4))),
+            }
+        )
+        == 4
+    )

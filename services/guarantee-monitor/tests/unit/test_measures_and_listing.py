@@ -32,9 +32,19 @@ def registered(sought_at) -> ContactFacts:
 
 
 def booked(facts, appointment_id, start, at=None, earlier=False):
-    data = Event(appointment_id=appointment_id, contact_id="c1", patient="p_1", unit=UNIT, practitioner="P",
-                 profession="nurse", contact_form="clinic", start=start, end=start + timedelta(minutes=20),
-                 booked_by="patient", earlier_time_offered_within_guarantee=earlier)
+    data = Event(
+        appointment_id=appointment_id,
+        contact_id="c1",
+        patient="p_1",
+        unit=UNIT,
+        practitioner="P",
+        profession="nurse",
+        contact_form="clinic",
+        start=start,
+        end=start + timedelta(minutes=20),
+        booked_by="patient",
+        earlier_time_offered_within_guarantee=earlier,
+    )
     return apply(facts, "se.nara.appointment.booked.v1", data, at or facts.sought_at + timedelta(minutes=5))
 
 
@@ -44,8 +54,16 @@ NATIONAL_DEADLINE, REGIONAL_DEADLINE = local(2026, 11, 27), local(2026, 12, 1)
 
 
 def registered_with(listing=None, listed_unit=None) -> ContactFacts:
-    data = Event(patient="p_1", unit=UNIT, listed_unit=listed_unit, channel="phone_unit", sought_at=SOUGHT,
-                 listing=listing, sex="female", age_group="18-64")
+    data = Event(
+        patient="p_1",
+        unit=UNIT,
+        listed_unit=listed_unit,
+        channel="phone_unit",
+        sought_at=SOUGHT,
+        listing=listing,
+        sex="female",
+        age_group="18-64",
+    )
     return apply(ContactFacts("c1"), "se.nara.contact.registered.v1", data, SOUGHT)
 
 
@@ -57,14 +75,17 @@ def keys(facts, policy, now):
     return [alert.key for alert in alerts_until(facts, policy, now)]
 
 
-@pytest.mark.parametrize(("listing", "listed_unit", "status", "flagged"), [
-    ("here", UNIT, "at_risk", False),
-    ("elsewhere", OTHER_UNIT, "not_covered", False),
-    ("unknown", None, "at_risk", True),
-    (None, None, "at_risk", True),            # an older event: no listed unit said means unknown, never dropped
-    (None, UNIT, "at_risk", False),
-    (None, OTHER_UNIT, "not_covered", False),
-])
+@pytest.mark.parametrize(
+    ("listing", "listed_unit", "status", "flagged"),
+    [
+        ("here", UNIT, "at_risk", False),
+        ("elsewhere", OTHER_UNIT, "not_covered", False),
+        ("unknown", None, "at_risk", True),
+        (None, None, "at_risk", True),  # an older event: no listed unit said means unknown, never dropped
+        (None, UNIT, "at_risk", False),
+        (None, OTHER_UNIT, "not_covered", False),
+    ],
+)
 def test_only_a_listing_at_another_unit_takes_a_contact_outside_the_guarantee(listing, listed_unit, status, flagged):
     state = state_at(registered_with(listing, listed_unit), POLICY, SOUGHT + timedelta(hours=1))
 
@@ -75,9 +96,12 @@ def test_only_a_listing_at_another_unit_takes_a_contact_outside_the_guarantee(li
 
 def test_an_unknown_listing_gets_every_alert_and_an_assessment_counts():
     facts = registered_with("unknown")
-    assessed = apply(facts, "se.nara.contact.assessed.v1",
-                     Event(assessed_at=SOUGHT + timedelta(days=1), profession="nurse", contact_form="phone"),
-                     SOUGHT + timedelta(days=1))
+    assessed = apply(
+        facts,
+        "se.nara.contact.assessed.v1",
+        Event(assessed_at=SOUGHT + timedelta(days=1), profession="nurse", contact_form="phone"),
+        SOUGHT + timedelta(days=1),
+    )
 
     assert keys(facts, POLICY, NATIONAL_DEADLINE) == ["at_risk:48", "at_risk:24", "at_risk:8", "breached"]
     assert state_at(assessed, POLICY, SOUGHT + timedelta(days=2)).status == "assessed"
@@ -105,7 +129,8 @@ def test_regional_alerts_are_prefixed_and_come_at_the_regional_tiers():
         ("regional:at_risk:48", REGIONAL_DEADLINE - timedelta(hours=48), REGIONAL_DEADLINE),
         ("regional:at_risk:24", REGIONAL_DEADLINE - timedelta(hours=24), REGIONAL_DEADLINE),
         ("regional:at_risk:8", REGIONAL_DEADLINE - timedelta(hours=8), REGIONAL_DEADLINE),
-        ("regional:breached", REGIONAL_DEADLINE, REGIONAL_DEADLINE)]
+        ("regional:breached", REGIONAL_DEADLINE, REGIONAL_DEADLINE),
+    ]
     assert alerts[0].reason == "Ingen tid bokad och ingen bedömning gjord (regionens gräns på 7 dagar)"
     assert alerts[-1].reason == "Ingen medicinsk bedömning inom regionens gräns på 7 dagar"
     assert next_alert_moment(facts, HALLAND, NATIONAL_DEADLINE) == REGIONAL_DEADLINE - timedelta(hours=48)
@@ -132,9 +157,12 @@ def test_a_later_time_the_patient_chose_over_offered_ones_does_not_alert():
 def test_a_time_inside_the_deadline_cancelled_or_missed_alerts_at_once(event, key):
     ended_at = local(2026, 11, 24, 10, 30)
     facts = booked(registered(SOUGHT), "a1", local(2026, 11, 24, 10))
-    facts = apply(facts, f"se.nara.appointment.{event}.v1",
-                  Event(appointment_id="a1", contact_id="c1", cancelled_by="patient", reason="x", at=ended_at),
-                  ended_at)
+    facts = apply(
+        facts,
+        f"se.nara.appointment.{event}.v1",
+        Event(appointment_id="a1", contact_id="c1", cancelled_by="patient", reason="x", at=ended_at),
+        ended_at,
+    )
 
     alerts = alerts_until(facts, POLICY, ended_at)
 
@@ -143,9 +171,12 @@ def test_a_time_inside_the_deadline_cancelled_or_missed_alerts_at_once(event, ke
 
 def test_a_cancellation_while_another_time_inside_the_deadline_is_kept_does_not_alert():
     facts = booked(booked(registered(SOUGHT), "a1", local(2026, 11, 24, 10)), "a2", local(2026, 11, 25, 10))
-    cancelled = apply(facts, "se.nara.appointment.cancelled.v1",
-                      Event(appointment_id="a1", contact_id="c1", cancelled_by="patient", reason="x"),
-                      local(2026, 11, 24, 8))
+    cancelled = apply(
+        facts,
+        "se.nara.appointment.cancelled.v1",
+        Event(appointment_id="a1", contact_id="c1", cancelled_by="patient", reason="x"),
+        local(2026, 11, 24, 8),
+    )
 
     assert keys(cancelled, POLICY, local(2026, 11, 24, 9)) == []
 
@@ -170,8 +201,12 @@ def test_a_first_triage_saying_the_guarantee_applies_is_no_override():
 def test_a_fact_dated_ahead_of_the_monitors_clock_is_looked_at_when_its_moment_comes():
     now = SOUGHT + timedelta(hours=1)
     assessed_at = now + timedelta(minutes=3)  # triage accepts an assessment up to 5 minutes ahead
-    facts = apply(registered(SOUGHT), "se.nara.contact.assessed.v1",
-                  Event(assessed_at=assessed_at, profession="nurse", contact_form="phone"), assessed_at)
+    facts = apply(
+        registered(SOUGHT),
+        "se.nara.contact.assessed.v1",
+        Event(assessed_at=assessed_at, profession="nurse", contact_form="phone"),
+        assessed_at,
+    )
 
     assert state_at(facts, POLICY, now).status == "at_risk"
     assert next_alert_moment(facts, POLICY, now) == assessed_at

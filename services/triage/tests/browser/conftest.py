@@ -31,7 +31,6 @@ def steps():
     return _load("console_steps")
 
 
-
 @pytest.fixture(scope="session")
 def console_guidelines(tmp_path_factory) -> Path:
     """The shipped guidelines, with sore_throat's red-flag questions moved to the end of its file."""
@@ -40,17 +39,22 @@ def console_guidelines(tmp_path_factory) -> Path:
     path = folder / "reasons" / f"{REORDERED_REASON}.yaml"
     reason = yaml.safe_load(path.read_text(encoding="utf-8"))
     flagged = {question for flag in reason["red_flags"] for question in flag["when"]["answers"]}
-    reason["questions"] = ([q for q in reason["questions"] if q["id"] not in flagged]
-                           + [q for q in reason["questions"] if q["id"] in flagged])
+    reason["questions"] = [q for q in reason["questions"] if q["id"] not in flagged] + [
+        q for q in reason["questions"] if q["id"] in flagged
+    ]
     path.write_text(yaml.safe_dump(reason, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
 
 
-async def _triage_process(infrastructure: Infrastructure, tmp_path_factory, booking_url: str, monitor_url: str,
-                          guidelines: Path):
+async def _triage_process(
+    infrastructure: Infrastructure, tmp_path_factory, booking_url: str, monitor_url: str, guidelines: Path
+):
     async with scratch_schema(infrastructure.database_urls["triage"], prefix="console") as url:
-        env = {"TRIAGE_BOOKING_URL": booking_url, "TRIAGE_GUARANTEE_MONITOR_URL": monitor_url,
-               "TRIAGE_GUIDELINES_DIR": str(guidelines)}
+        env = {
+            "TRIAGE_BOOKING_URL": booking_url,
+            "TRIAGE_GUARANTEE_MONITOR_URL": monitor_url,
+            "TRIAGE_GUIDELINES_DIR": str(guidelines),
+        }
         with service_process("triage", infrastructure, url, env, tmp_path_factory.mktemp("console-logs")) as base:
             yield base
 
@@ -58,21 +62,30 @@ async def _triage_process(infrastructure: Infrastructure, tmp_path_factory, book
 @pytest.fixture(scope="session")
 async def guarantee_monitor(infrastructure: Infrastructure, tmp_path_factory) -> str:
     """A real guarantee-monitor process with a consumer group of its own: the console shows its clocks."""
-    env = {"GUARANTEE_MONITOR_CONSUMER_GROUP": f"console-browser-{uuid.uuid4().hex[:8]}",
-           "GUARANTEE_MONITOR_SCHEDULER_INTERVAL_SECONDS": "0.2"}
+    env = {
+        "GUARANTEE_MONITOR_CONSUMER_GROUP": f"console-browser-{uuid.uuid4().hex[:8]}",
+        "GUARANTEE_MONITOR_SCHEDULER_INTERVAL_SECONDS": "0.2",
+    }
     async with scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="console") as url:
-        with service_process("guarantee-monitor", infrastructure, url, env,
-                             tmp_path_factory.mktemp("console-monitor-logs")) as base:
+        with service_process(
+            "guarantee-monitor", infrastructure, url, env, tmp_path_factory.mktemp("console-monitor-logs")
+        ) as base:
             yield base
 
 
 @pytest.fixture(scope="session")
-async def triage_console(infrastructure: Infrastructure, booking_service: str, guarantee_monitor: str,
-                         console_guidelines: Path, tmp_path_factory):
+async def triage_console(
+    infrastructure: Infrastructure,
+    booking_service: str,
+    guarantee_monitor: str,
+    console_guidelines: Path,
+    tmp_path_factory,
+):
     """A real triage process whose console books through the real booking process and shows the real guarantee
     monitor's clocks; yields its base URL."""
-    async for base in _triage_process(infrastructure, tmp_path_factory, booking_service, guarantee_monitor,
-                                      console_guidelines):
+    async for base in _triage_process(
+        infrastructure, tmp_path_factory, booking_service, guarantee_monitor, console_guidelines
+    ):
         yield base
 
 
@@ -81,15 +94,20 @@ async def triage_without_booking(infrastructure: Infrastructure, console_guideli
     """A triage process whose booking service and guarantee monitor do not answer (nothing listens on their ports)."""
     from nara.devstack.processes import free_port
 
-    async for base in _triage_process(infrastructure, tmp_path_factory, f"http://127.0.0.1:{free_port()}",
-                                      f"http://127.0.0.1:{free_port()}", console_guidelines):
+    async for base in _triage_process(
+        infrastructure,
+        tmp_path_factory,
+        f"http://127.0.0.1:{free_port()}",
+        f"http://127.0.0.1:{free_port()}",
+        console_guidelines,
+    ):
         yield base
 
 
-
 async def _desk(browser, base_url: str, *, bypass_csp: bool = False):
-    context = await browser.new_context(viewport=DESKTOP, locale="sv-SE", timezone_id="Europe/Stockholm",
-                                        base_url=base_url, bypass_csp=bypass_csp)
+    context = await browser.new_context(
+        viewport=DESKTOP, locale="sv-SE", timezone_id="Europe/Stockholm", base_url=base_url, bypass_csp=bypass_csp
+    )
     page = await context.new_page()
     try:
         yield page

@@ -17,19 +17,38 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FALKENBERG = "SE2321000115-E00000000011"
 OSKARSTROM = "SE2321000115-E00000000012"
 FYLLINGE = "SE2321000115-E00000000013"
-UNIT_NAMES = {FALKENBERG: "Vårdcentralen Falkenberg", OSKARSTROM: "Vårdcentralen Oskarström",
-              FYLLINGE: "Vårdcentralen Fyllinge"}
+UNIT_NAMES = {
+    FALKENBERG: "Vårdcentralen Falkenberg",
+    OSKARSTROM: "Vårdcentralen Oskarström",
+    FYLLINGE: "Vårdcentralen Fyllinge",
+}
 RECEPTIONIST = "SE2321000115-P000000301"
 CLINICIAN = "SE2321000115-P000000101"
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def new_personnummer() -> str:
     """A valid adult personnummer nobody else in this run uses."""
-    year, month, day, serial = 1950 + random.randrange(50), random.randrange(1, 13), random.randrange(1, 29), \
-        random.randrange(1, 1000)
+    year, month, day, serial = (
+        1950 + random.randrange(50),
+        random.randrange(1, 13),
+        random.randrange(1, 29),
+        random.randrange(1, 1000),
+    )
     body = f"{year % 100:02d}{month:02d}{day:02d}{serial:03d}"
     digits = [int(d) * (2 - i % 2) for i, d in enumerate(body)]
     check = (10 - sum(d // 10 + d % 10 for d in digits) % 10) % 10
@@ -72,8 +91,9 @@ async def log_out(page: Page) -> None:
     await expect(page.get_by_text("Du är utloggad.")).to_be_visible()
 
 
-async def register(page: Page, personnummer: str, *, channel: str = "Telefonsamtal",
-                   reason: str = "Ont i halsen") -> str:
+async def register(
+    page: Page, personnummer: str, *, channel: str = "Telefonsamtal", reason: str = "Ont i halsen"
+) -> str:
     """Register a contact through the form; returns its id."""
     await page.get_by_role("link", name="Ny kontakt").first.click()
     await page.get_by_label("Patientens personnummer").fill(personnummer)
@@ -94,8 +114,6 @@ async def answer(page: Page, answers: dict[str, str]) -> None:
             await block.get_by_label(value, exact=True).check()
 
 
-
-
 def staff_token(role: str, units=(FALKENBERG,), hsa_id: str = RECEPTIONIST) -> str:
     return issue_dev_token(role, hsa_id, list(units))
 
@@ -105,8 +123,15 @@ async def api(base_url: str, method: str, path: str, token: str, **kwargs) -> ht
         return await client.request(method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
 
 
-async def register_by_api(base_url: str, unit: str, *, sought_at: datetime | None = None,
-                          reason_code: str = "sore_throat", channel: str = "web", patient: str | None = None) -> dict:
+async def register_by_api(
+    base_url: str,
+    unit: str,
+    *,
+    sought_at: datetime | None = None,
+    reason_code: str = "sore_throat",
+    channel: str = "web",
+    patient: str | None = None,
+) -> dict:
     """A contact that came in another way (e.g. the web), straight through the REST API."""
     body = {"patient": patient or new_personnummer(), "unit": unit, "channel": channel, "reason_code": reason_code}
     if sought_at:

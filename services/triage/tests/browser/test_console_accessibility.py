@@ -6,9 +6,21 @@ import re
 
 from playwright.async_api import expect
 
-ANSWERS = {"airway": "Nej", "abscess_signs": "Nej", "sepsis_signs": "Nej", "fever": "Ja", "non_blanching_rash": "Nej", "new_confusion": "Nej",
-           "stiff_neck": "Nej", "immunosuppressed": "Nej", "cannot_drink": "Nej", "cough": "Nej", "tender_glands": "Ja",
-           "tonsil_coating": "Ja", "days": "4"}
+ANSWERS = {
+    "airway": "Nej",
+    "abscess_signs": "Nej",
+    "sepsis_signs": "Nej",
+    "fever": "Ja",
+    "non_blanching_rash": "Nej",
+    "new_confusion": "Nej",
+    "stiff_neck": "Nej",
+    "immunosuppressed": "Nej",
+    "cannot_drink": "Nej",
+    "cough": "Nej",
+    "tender_glands": "Ja",
+    "tonsil_coating": "Ja",
+    "days": "4",
+}
 
 
 async def test_every_console_page_passes_axe(audit_desk, steps, axe_script, triage_console):

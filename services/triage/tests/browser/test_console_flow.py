@@ -10,14 +10,27 @@ from playwright.async_api import expect
 from nara.shared.clock import STOCKHOLM
 from nara.triage.domain.loading import load_guidelines
 
-STREP_ANSWERS = {"airway": "Nej", "abscess_signs": "Nej", "sepsis_signs": "Nej", "fever": "Ja",
-                 "non_blanching_rash": "Nej", "new_confusion": "Nej", "stiff_neck": "Nej", "immunosuppressed": "Nej", "cannot_drink": "Nej",
-                 "cough": "Nej", "tender_glands": "Ja", "tonsil_coating": "Nej", "days": "3"}
+STREP_ANSWERS = {
+    "airway": "Nej",
+    "abscess_signs": "Nej",
+    "sepsis_signs": "Nej",
+    "fever": "Ja",
+    "non_blanching_rash": "Nej",
+    "new_confusion": "Nej",
+    "stiff_neck": "Nej",
+    "immunosuppressed": "Nej",
+    "cannot_drink": "Nej",
+    "cough": "Nej",
+    "tender_glands": "Ja",
+    "tonsil_coating": "Nej",
+    "days": "3",
+}
 OVERRIDE_REASON = "Tredje halsinfektionen i år, läkaren vill se patienten."
 
 
-async def test_reception_triages_a_phone_contact_from_start_to_end(desk, steps, triage_console, booking_service,
-                                                                   console_guidelines):
+async def test_reception_triages_a_phone_contact_from_start_to_end(
+    desk, steps, triage_console, booking_service, console_guidelines
+):
     page = desk
     await page.goto("/console")
     await expect(page).to_have_url(re.compile(r"/console/logga-in"))
@@ -38,9 +51,10 @@ async def test_reception_triages_a_phone_contact_from_start_to_end(desk, steps, 
     # file lists the reason's own last.
     reason = load_guidelines(console_guidelines).reason("sore_throat")
     own_flagged = [q.id for q in reason.questions if q.id in reason.compiled.red_flag_questions]
-    assert [q.id for q in reason.questions][-len(own_flagged):] == own_flagged
+    assert [q.id for q in reason.questions][-len(own_flagged) :] == own_flagged
     shown = await page.locator("[data-question]").evaluate_all(
-        "blocks => blocks.map(b => [b.dataset.question, b.dataset.redFlag === 'true', b.innerText])")
+        "blocks => blocks.map(b => [b.dataset.question, b.dataset.redFlag === 'true', b.innerText])"
+    )
     flags = [flagged for _, flagged, _ in shown]
     assert flags == sorted(flags, reverse=True) and set(own_flagged) <= {q for q, f, _ in shown if f}
     assert {q for q, f, _ in shown if f} <= reason.compiled.red_flag_questions
@@ -61,7 +75,8 @@ async def test_reception_triages_a_phone_contact_from_start_to_end(desk, steps, 
     await expect(decision).to_contain_text("Ett snabbtest visar om antibiotika kan hjälpa")
     await expect(decision.locator(".rule-deciding")).to_contain_text("Feber, ingen hosta och ömma lymfkörtlar")
     await expect(page.locator(".summary-list").first).to_contain_text(
-        f"bedöm senast {steps.guarantee_last_day(registered_at)}")
+        f"bedöm senast {steps.guarantee_last_day(registered_at)}"
+    )
     await steps.shot(page, "04-decision")
 
     # The queue shows the contact as the guarantee monitor's clock has it: no time booked yet, and the hours left.
@@ -110,8 +125,9 @@ async def test_reception_triages_a_phone_contact_from_start_to_end(desk, steps, 
     await expect(page.locator(".panel-confirmation")).to_contain_text(f"Tid i handen: {chosen_label}")
     await steps.shot(page, "07-booked")
     appointment_id = re.search(r"/bokad/([0-9a-f-]+)", page.url)[1]
-    booked = await steps.api(booking_service, "GET", f"/api/v1/appointments/{appointment_id}",
-                             steps.staff_token("reception"))
+    booked = await steps.api(
+        booking_service, "GET", f"/api/v1/appointments/{appointment_id}", steps.staff_token("reception")
+    )
     assert booked.status_code == 200, booked.text
     assert booked.json()["status"] == "booked"
     assert booked.json()["contact_id"] == contact_id
@@ -133,7 +149,8 @@ async def test_reception_triages_a_phone_contact_from_start_to_end(desk, steps, 
     await steps.shot(page, "07b-second-booking-needs-confirmation")
     second = await steps.api(booking_service, "GET", "/api/v1/appointments", steps.staff_token("reception"))
     assert [a["id"] for a in second.json() if a["contact_id"] == contact_id and a["status"] == "booked"] == [
-        appointment_id]  # nothing was booked without the confirmation
+        appointment_id
+    ]  # nothing was booked without the confirmation
 
     # The queue says "Bokad" with the time, from the guarantee monitor's clock (which heard of it from booking).
     await page.get_by_role("link", name="Kö", exact=True).click()
@@ -161,8 +178,9 @@ async def test_reception_triages_a_phone_contact_from_start_to_end(desk, steps, 
     await expect(page.get_by_role("alert")).to_contain_text("Den medicinska bedömningen är registrerad")
     await expect(page.locator(".summary-list").first).to_contain_text("StatusBedömd")
     await steps.shot(page, "10-assessed")
-    stored = await steps.api(triage_console, "GET", f"/api/v1/contacts/{contact_id}",
-                             steps.staff_token("clinician", hsa_id=steps.CLINICIAN))
+    stored = await steps.api(
+        triage_console, "GET", f"/api/v1/contacts/{contact_id}", steps.staff_token("clinician", hsa_id=steps.CLINICIAN)
+    )
     assert stored.json()["status"] == "assessed"
     assert stored.json()["triage_history"][-1]["override_reason"] == OVERRIDE_REASON
     await page.get_by_role("link", name="Kö", exact=True).click()
@@ -185,8 +203,13 @@ async def test_the_queue_shows_the_guarantee_left_most_urgent_first_and_updates_
     at_risk = await steps.register_by_api(triage_console, unit, sought_at=now - timedelta(days=3))
     on_track = await steps.register_by_api(triage_console, unit)
     red = await steps.register_by_api(triage_console, unit)
-    triaged = await steps.api(triage_console, "POST", f"/api/v1/contacts/{red['id']}/triage",
-                              steps.staff_token("reception", [unit]), json={"answers": {"sepsis_signs": True}})
+    triaged = await steps.api(
+        triage_console,
+        "POST",
+        f"/api/v1/contacts/{red['id']}/triage",
+        steps.staff_token("reception", [unit]),
+        json={"answers": {"sepsis_signs": True}},
+    )
     assert triaged.json()["decision"]["urgency"] == "red"
 
     await steps.log_in(desk, units=[unit])
@@ -194,7 +217,11 @@ async def test_the_queue_shows_the_guarantee_left_most_urgent_first_and_updates_
     # The guarantee monitor's clocks arrive by Kafka; the queue refreshes itself every 10 s until it shows them.
     await expect(desk.locator("tr[data-contact-id] [data-source=monitor]")).to_have_count(4, timeout=30_000)
     assert await rows.evaluate_all("rows => rows.map(r => r.dataset.contactId)") == [
-        red["id"], breached["id"], at_risk["id"], on_track["id"]]
+        red["id"],
+        breached["id"],
+        at_risk["id"],
+        on_track["id"],
+    ]
     await expect(rows.nth(0)).to_contain_text("Röd")
     await expect(rows.nth(1)).to_contain_text("Passerad")
     await expect(rows.nth(2)).to_contain_text("Bråttom")
@@ -222,16 +249,18 @@ async def test_staff_see_only_their_own_units(desk, steps, triage_console):
 async def test_a_form_without_its_csrf_token_changes_nothing(desk, steps, triage_console):
     contact = await steps.register_by_api(triage_console, steps.FALKENBERG)
     await steps.log_in(desk)
-    response = await desk.request.post(f"/console/kontakter/{contact['id']}/avsluta",
-                                       form={"skal": "self_care", "csrf": "forged"})
+    response = await desk.request.post(
+        f"/console/kontakter/{contact['id']}/avsluta", form={"skal": "self_care", "csrf": "forged"}
+    )
     assert response.status == 400
     assert "Formuläret har gått ut" in await response.text()
     await desk.goto(f"/console/kontakter/{contact['id']}")
     await expect(desk.locator(".summary-list").first).to_contain_text("StatusEj triagerad")
 
 
-async def test_an_unreachable_booking_service_is_a_plain_swedish_page(desk_without_booking, steps,
-                                                                       triage_without_booking):
+async def test_an_unreachable_booking_service_is_a_plain_swedish_page(
+    desk_without_booking, steps, triage_without_booking
+):
     page = desk_without_booking
     await steps.log_in(page)
     contact_id = await steps.register(page, steps.new_personnummer())
@@ -273,8 +302,9 @@ async def test_a_red_flag_answer_puts_emergency_care_first(desk, steps):
 
 
 async def test_the_console_works_without_javascript(browser, steps, triage_console):
-    context = await browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 800},
-                                        base_url=triage_console)
+    context = await browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 800}, base_url=triage_console
+    )
     page = await context.new_page()
     try:
         await steps.log_in(page)
@@ -289,8 +319,7 @@ async def test_the_console_works_without_javascript(browser, steps, triage_conso
         await context.close()
 
 
-async def test_lowering_a_red_flag_needs_a_clinician_and_a_second_confirmation_and_stays_visible(browser, desk,
-                                                                                                steps):
+async def test_lowering_a_red_flag_needs_a_clinician_and_a_second_confirmation_and_stays_visible(browser, desk, steps):
     await steps.log_in(desk)
     contact_id = await steps.register(desk, steps.new_personnummer())
     await steps.answer(desk, {**STREP_ANSWERS, "sepsis_signs": "Ja"})
@@ -321,7 +350,8 @@ async def test_lowering_a_red_flag_needs_a_clinician_and_a_second_confirmation_a
         await expect(doctor.get_by_role("alert")).to_contain_text("Avvikelsen är sparad")
         decision = doctor.locator("section.decision")
         await expect(decision.locator("[data-override=red-flag-lowered]")).to_contain_text(
-            "Varningstecken sänkt av personal")
+            "Varningstecken sänkt av personal"
+        )
         await expect(decision).to_contain_text("Inom 3 dagar")
         await expect(decision.locator(".rule-deciding")).to_contain_text("sänkte ett beslut")
         await steps.shot(doctor, "19-override-red-flag-lowered")

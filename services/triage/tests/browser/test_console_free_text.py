@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from playwright.async_api import expect
 
-STREP = {"airway": False, "abscess_signs": False, "sepsis_signs": False, "fever": True,
-         "non_blanching_rash": False, "new_confusion": False, "stiff_neck": False, "immunosuppressed": False,
-         "cannot_drink": False, "cough": False, "tender_glands": True, "tonsil_coating": True, "days": 2}
+STREP = {
+    "airway": False,
+    "abscess_signs": False,
+    "sepsis_signs": False,
+    "fever": True,
+    "non_blanching_rash": False,
+    "new_confusion": False,
+    "stiff_neck": False,
+    "immunosuppressed": False,
+    "cannot_drink": False,
+    "cough": False,
+    "tender_glands": True,
+    "tonsil_coating": True,
+    "days": 2,
+}
 TYPED = "Mamman ringde, hennes personnummer är 19121212-1212"
 MESSAGE = "Skriv inte personnummer i fritext"
 
@@ -21,14 +33,16 @@ async def _until_booking_knows_the_decision(page, attempts: int = 20) -> None:
 
 
 async def test_a_personnummer_in_the_override_reason_or_the_visits_reason_is_refused_beside_the_field(
-        desk, steps, triage_console, booking_service):
+    desk, steps, triage_console, booking_service
+):
     """Finding 3: a staff override reason went out in contact.triaged.v1 with the personnummer typed into it, and the
     visit's reason typed when booking goes to booking's events. Both are refused where they are typed."""
     page = desk
     contact = await steps.register_by_api(triage_console, steps.FALKENBERG, channel="phone_unit")
     token = steps.staff_token("reception")
-    triaged = await steps.api(triage_console, "POST", f"/api/v1/contacts/{contact['id']}/triage", token,
-                              json={"answers": STREP})
+    triaged = await steps.api(
+        triage_console, "POST", f"/api/v1/contacts/{contact['id']}/triage", token, json={"answers": STREP}
+    )
     assert triaged.status_code == 200, triaged.text
     await steps.log_in(page)
 
@@ -51,6 +65,7 @@ async def test_a_personnummer_in_the_override_reason_or_the_visits_reason_is_ref
     await expect(page.locator("#anledning-fel")).to_contain_text(MESSAGE)
     await expect(page.get_by_label("Vad gäller besöket?")).to_have_value(TYPED)
     await steps.shot(page, "13-booking-reason-personnummer")
-    booked = await steps.api(booking_service, "GET", "/api/v1/appointments", token,
-                             params={"contact_id": contact["id"]})
+    booked = await steps.api(
+        booking_service, "GET", "/api/v1/appointments", token, params={"contact_id": contact["id"]}
+    )
     assert [a for a in booked.json() if a["contact_id"] == contact["id"]] == []

@@ -11,10 +11,21 @@ from playwright.async_api import Page, expect
 
 YELLOW = "rgb(255, 221, 0)"
 # In the order the page asks them; the follow-ups of fever (rash, neck) are left blank after a no to fever.
-SELF_CARE_ANSWERS = [("airway", "nej"), ("fever", "nej"), ("non_blanching_rash", ""), ("sepsis_signs", "nej"),
-                     ("new_confusion", ""),
-                     ("stiff_neck", ""), ("abscess_signs", "nej"), ("immunosuppressed", "nej"), ("cannot_drink", "nej"),
-                     ("cough", "ja"), ("tender_glands", "nej"), ("tonsil_coating", "nej"), ("days", "2")]
+SELF_CARE_ANSWERS = [
+    ("airway", "nej"),
+    ("fever", "nej"),
+    ("non_blanching_rash", ""),
+    ("sepsis_signs", "nej"),
+    ("new_confusion", ""),
+    ("stiff_neck", ""),
+    ("abscess_signs", "nej"),
+    ("immunosuppressed", "nej"),
+    ("cannot_drink", "nej"),
+    ("cough", "ja"),
+    ("tender_glands", "nej"),
+    ("tonsil_coating", "nej"),
+    ("days", "2"),
+]
 
 
 async def focused(page: Page, selector: str) -> bool:
@@ -35,8 +46,11 @@ async def focus_order(page: Page, presses: int) -> list[str]:
     visited = []
     for _ in range(presses):
         await page.keyboard.press("Tab")
-        visited.append(await page.evaluate(
-            "() => { const e = document.activeElement; return e.id || e.name || e.textContent.trim(); }"))
+        visited.append(
+            await page.evaluate(
+                "() => { const e = document.activeElement; return e.id || e.name || e.textContent.trim(); }"
+            )
+        )
     return visited
 
 
@@ -60,8 +74,12 @@ async def test_registering_and_triaging_with_the_keyboard_alone(desk, steps):
     await tab_to(page, f"input[name=enheter][value='{steps.OSKARSTROM}']")
     await page.keyboard.press("Space")
     await tab_to(page, "form[action='/console/logga-in'] button")
-    assert await page.locator("form[action='/console/logga-in'] button").evaluate(
-        "e => getComputedStyle(e).backgroundColor") == YELLOW  # the focus is visible
+    assert (
+        await page.locator("form[action='/console/logga-in'] button").evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        == YELLOW
+    )  # the focus is visible
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("heading", level=1, name="Kö")).to_be_visible()
 
@@ -70,8 +88,18 @@ async def test_registering_and_triaging_with_the_keyboard_alone(desk, steps):
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("heading", level=1, name="Ny kontakt")).to_be_visible()
     order = await focus_order(page, 10)
-    assert order == ["Hoppa till huvudinnehållet", "Nära triagekonsol", "Logga ut", "Kö", "Ny kontakt",
-                     "personnummer", "kanal", "enhet", "orsak", "Registrera kontakt"], order
+    assert order == [
+        "Hoppa till huvudinnehållet",
+        "Nära triagekonsol",
+        "Logga ut",
+        "Kö",
+        "Ny kontakt",
+        "personnummer",
+        "kanal",
+        "enhet",
+        "orsak",
+        "Registrera kontakt",
+    ], order
 
     # Register a walk-in.
     patient = steps.new_personnummer()

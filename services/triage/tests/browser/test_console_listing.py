@@ -17,8 +17,9 @@ async def tab_to(page: Page, selector: str, limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-async def test_a_phone_contact_with_an_unknown_listing_is_flagged_until_it_is_recorded_as_here(desk, steps,
-                                                                                              triage_console):
+async def test_a_phone_contact_with_an_unknown_listing_is_flagged_until_it_is_recorded_as_here(
+    desk, steps, triage_console
+):
     page = desk
     await steps.log_in(page)
     patient = steps.new_personnummer()
@@ -50,7 +51,8 @@ async def test_a_phone_contact_with_an_unknown_listing_is_flagged_until_it_is_re
     await page.wait_for_url(re.compile(rf"/console/kontakter/{contact_id}\?klart=listning"))
     await expect(page.get_by_role("alert")).to_contain_text("Listningen är sparad")
     await expect(page.locator(".summary-list").first.locator("[data-listing=here]")).to_have_text(
-        "Vårdcentralen Falkenberg")
+        "Vårdcentralen Falkenberg"
+    )
     await expect(page.get_by_text("Listning okänd")).to_have_count(0)
     await steps.shot(page, "21-listing-recorded")
     await page.get_by_role("link", name="Kö", exact=True).click()

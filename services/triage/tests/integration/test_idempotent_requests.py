@@ -13,9 +13,21 @@ from nara.shared.identity import issue_dev_token
 
 UNIT = "SE2321000115-E00000000011"
 YEAR = 1976  # this module's patients
-STREP = {"airway": False, "abscess_signs": False, "sepsis_signs": False, "fever": True,
-         "non_blanching_rash": False, "new_confusion": False, "stiff_neck": False, "immunosuppressed": False,
-         "cannot_drink": False, "cough": False, "tender_glands": True, "tonsil_coating": True, "days": 2}
+STREP = {
+    "airway": False,
+    "abscess_signs": False,
+    "sepsis_signs": False,
+    "fever": True,
+    "non_blanching_rash": False,
+    "new_confusion": False,
+    "stiff_neck": False,
+    "immunosuppressed": False,
+    "cannot_drink": False,
+    "cough": False,
+    "tender_glands": True,
+    "tonsil_coating": True,
+    "days": 2,
+}
 
 
 def as_staff(role="reception", hsa="SE2321000115-P000000874"):
@@ -35,8 +47,12 @@ async def stored(triage, query: str, *args):
 
 
 async def events_of(triage, patient_pnr: str, event_type: str) -> int:
-    return await stored(triage, "SELECT count(*) FROM outbox WHERE message_key = $1 AND convert_from(value, 'UTF8') "
-                                "LIKE '%' || $2 || '%'", pseudonym(patient_pnr), event_type)
+    return await stored(
+        triage,
+        "SELECT count(*) FROM outbox WHERE message_key = $1 AND convert_from(value, 'UTF8') LIKE '%' || $2 || '%'",
+        pseudonym(patient_pnr),
+        event_type,
+    )
 
 
 async def test_a_retried_registration_makes_one_contact_and_one_event(triage):
@@ -56,8 +72,9 @@ async def test_concurrent_twins_with_one_key_make_one_contact(triage):
     pnr = personnummer(302, YEAR)
     body = {"patient": pnr, "unit": UNIT, "channel": "walk_in", "reason_code": "sore_throat"}
 
-    answers = await asyncio.gather(*(triage.post("/api/v1/contacts", headers=keyed("reg-302"), json=body)
-                                     for _ in range(5)))
+    answers = await asyncio.gather(
+        *(triage.post("/api/v1/contacts", headers=keyed("reg-302"), json=body) for _ in range(5))
+    )
 
     assert {a.status_code for a in answers} == {201} and len({a.json()["id"] for a in answers}) == 1
     assert await stored(triage, "SELECT count(*) FROM contacts WHERE patient = $1", pseudonym(pnr)) == 1
@@ -67,10 +84,14 @@ async def test_the_same_key_for_another_request_is_a_problem_and_keys_are_per_ca
     body = {"patient": personnummer(303, YEAR), "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"}
 
     first = await triage.post("/api/v1/contacts", headers=keyed("reg-303"), json=body)
-    changed = await triage.post("/api/v1/contacts", headers=keyed("reg-303"),
-                                json={**body, "patient": personnummer(304, YEAR)})
-    colleague = await triage.post("/api/v1/contacts", headers=keyed("reg-303", hsa="SE2321000115-P000000875"),
-                                  json={**body, "patient": personnummer(304, YEAR)})
+    changed = await triage.post(
+        "/api/v1/contacts", headers=keyed("reg-303"), json={**body, "patient": personnummer(304, YEAR)}
+    )
+    colleague = await triage.post(
+        "/api/v1/contacts",
+        headers=keyed("reg-303", hsa="SE2321000115-P000000875"),
+        json={**body, "patient": personnummer(304, YEAR)},
+    )
     too_long = await triage.post("/api/v1/contacts", headers=keyed("k" * 201), json=body)
 
     assert first.status_code == 201
@@ -82,18 +103,25 @@ async def test_the_same_key_for_another_request_is_a_problem_and_keys_are_per_ca
 
 async def test_triage_assessment_and_close_answer_a_retry_with_the_first_answer(triage):
     pnr = personnummer(305, YEAR)
-    contact = (await triage.post("/api/v1/contacts", headers=as_staff(), json={
-        "patient": pnr, "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"})).json()
+    contact = (
+        await triage.post(
+            "/api/v1/contacts",
+            headers=as_staff(),
+            json={"patient": pnr, "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"},
+        )
+    ).json()
     path = f"/api/v1/contacts/{contact['id']}"
     assessment = {"assessed_at": triage.clock.now().isoformat(), "profession": "nurse", "contact_form": "phone"}
     clinician = "SE2321000115-P000000876"
 
-    triaged = [await triage.post(f"{path}/triage", headers=keyed("t-305"), json={"answers": STREP})
-               for _ in range(2)]
-    assessed = [await triage.post(f"{path}/assessment", headers=keyed("a-305", "clinician", clinician),
-                                  json=assessment) for _ in range(2)]
-    closed = [await triage.post(f"{path}/close", headers=keyed("c-305"), json={"reason": "withdrawn"})
-              for _ in range(2)]
+    triaged = [await triage.post(f"{path}/triage", headers=keyed("t-305"), json={"answers": STREP}) for _ in range(2)]
+    assessed = [
+        await triage.post(f"{path}/assessment", headers=keyed("a-305", "clinician", clinician), json=assessment)
+        for _ in range(2)
+    ]
+    closed = [
+        await triage.post(f"{path}/close", headers=keyed("c-305"), json={"reason": "withdrawn"}) for _ in range(2)
+    ]
     close_unkeyed = await triage.post(f"{path}/close", headers=as_staff(), json={"reason": "withdrawn"})
 
     assert triaged[0].status_code == triaged[1].status_code == 200 and triaged[1].json() == triaged[0].json()
@@ -126,10 +154,12 @@ async def test_keys_older_than_a_week_are_forgotten_and_newer_ones_still_answer(
         await connection.execute(
             "INSERT INTO idempotent_requests (caller, key, request_hash, status_code, response, created_at) "
             "VALUES ('staff:SE2321000115-P000000874', 'old-306', 'x', 201, '{}', $1)",
-            triage.clock.now() - timedelta(days=8))
+            triage.clock.now() - timedelta(days=8),
+        )
         # What the service's background task does with TRIAGE_IDEMPOTENCY_RETENTION_HOURS (168 by default).
-        forgotten = await forget_rows(connection, "idempotent_requests", "created_at",
-                                      before=triage.clock.now() - timedelta(hours=168))
+        forgotten = await forget_rows(
+            connection, "idempotent_requests", "created_at", before=triage.clock.now() - timedelta(hours=168)
+        )
         keys = {row["key"] for row in await connection.fetch("SELECT key FROM idempotent_requests")}
     finally:
         await connection.close()

@@ -16,9 +16,21 @@ from nara.shared.identity import issue_dev_token
 
 UNIT = "SE2321000115-E00000000011"
 YEAR = 1963  # this module's patients
-STREP = {"airway": False, "abscess_signs": False, "sepsis_signs": False, "fever": True,
-         "non_blanching_rash": False, "new_confusion": False, "stiff_neck": False, "immunosuppressed": False,
-         "cannot_drink": False, "cough": False, "tender_glands": True, "tonsil_coating": True, "days": 2}
+STREP = {
+    "airway": False,
+    "abscess_signs": False,
+    "sepsis_signs": False,
+    "fever": True,
+    "non_blanching_rash": False,
+    "new_confusion": False,
+    "stiff_neck": False,
+    "immunosuppressed": False,
+    "cannot_drink": False,
+    "cough": False,
+    "tender_glands": True,
+    "tonsil_coating": True,
+    "days": 2,
+}
 BIG = "E" * 200_000  # under the 256 KiB body limit, so only the field's own limit can refuse it
 PERSONNUMMER = "19121212-1212"
 PROBLEM = "application/problem+json"
@@ -41,17 +53,22 @@ async def stored(triage, query: str, *args):
 
 
 async def outbox_holds(triage, text: str) -> bool:
-    return await stored(triage, "SELECT count(*) FROM outbox WHERE strpos(convert_from(value, 'UTF8'), $1) > 0",
-                        text) > 0
+    return (
+        await stored(triage, "SELECT count(*) FROM outbox WHERE strpos(convert_from(value, 'UTF8'), $1) > 0", text) > 0
+    )
 
 
 async def triaged_contact(triage, serial: int) -> dict:
     pnr = personnummer(serial, YEAR)
-    registered = await triage.post("/api/v1/contacts", headers=as_staff(), json={
-        "patient": pnr, "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"})
+    registered = await triage.post(
+        "/api/v1/contacts",
+        headers=as_staff(),
+        json={"patient": pnr, "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"},
+    )
     assert registered.status_code == 201, registered.text
-    triaged = await triage.post(f"/api/v1/contacts/{registered.json()['id']}/triage", headers=as_staff(),
-                                json={"answers": STREP})
+    triaged = await triage.post(
+        f"/api/v1/contacts/{registered.json()['id']}/triage", headers=as_staff(), json={"answers": STREP}
+    )
     assert triaged.status_code == 200, triaged.text
     return registered.json()
 
@@ -83,8 +100,11 @@ async def test_an_oversized_field_of_a_citizens_contact_is_refused_before_it_rea
 async def test_a_body_over_the_limit_is_refused_whole(triage):
     """Finding 1: no request-size limit. A 1.2 MB listed_unit is refused as a whole with 413, before any route."""
     pnr = personnummer(4, YEAR)
-    response = await triage.post("/api/v1/contacts", headers=as_citizen(pnr), json={
-        "unit": UNIT, "channel": "web", "listed_unit": "E" * 1_200_000})
+    response = await triage.post(
+        "/api/v1/contacts",
+        headers=as_citizen(pnr),
+        json={"unit": UNIT, "channel": "web", "listed_unit": "E" * 1_200_000},
+    )
 
     assert response.status_code == 413 and response.headers["content-type"] == PROBLEM
     assert response.json()["code"] == "request_too_large"
@@ -94,22 +114,30 @@ async def test_an_oversized_override_reason_is_refused(triage):
     """Finding 1: the override reason had no limit; it goes out in contact.triaged.v1."""
     contact = await triaged_contact(triage, 5)
 
-    response = await triage.post(f"/api/v1/contacts/{contact['id']}/triage", headers=as_staff(), json={
-        "answers": STREP, "override": {"reason": BIG, "care_level": "same_day"}})
+    response = await triage.post(
+        f"/api/v1/contacts/{contact['id']}/triage",
+        headers=as_staff(),
+        json={"answers": STREP, "override": {"reason": BIG, "care_level": "same_day"}},
+    )
 
     assert_field_refused(response, "override.reason")
     assert not await outbox_holds(triage, BIG[:1000])
 
 
-@pytest.mark.parametrize("listed_unit", [f"SE2321000115-{PERSONNUMMER.replace('-', '')}",
-                                         "SE2321000115-1212121212", "Ring mig: 19121212-1212"])
+@pytest.mark.parametrize(
+    "listed_unit",
+    [f"SE2321000115-{PERSONNUMMER.replace('-', '')}", "SE2321000115-1212121212", "Ring mig: 19121212-1212"],
+)
 async def test_a_personnummer_typed_into_a_citizens_listed_unit_never_reaches_kafka(triage, listed_unit):
     """Finding 3: a personnummer typed into a citizen's listed_unit went out in contact.registered.v1. Now 422 with
     the Swedish message beside the field, and nothing in the outbox."""
     pnr = personnummer(6 + len(listed_unit) % 7, YEAR)
 
-    response = await triage.post("/api/v1/contacts", headers=as_citizen(pnr), json={
-        "unit": UNIT, "channel": "web", "reason_code": "sore_throat", "listed_unit": listed_unit})
+    response = await triage.post(
+        "/api/v1/contacts",
+        headers=as_citizen(pnr),
+        json={"unit": UNIT, "channel": "web", "reason_code": "sore_throat", "listed_unit": listed_unit},
+    )
 
     problem = assert_field_refused(response, "listed_unit")
     assert "1212" not in response.text
@@ -122,19 +150,26 @@ async def test_a_personnummer_in_a_staff_override_reason_never_reaches_kafka(tri
     contact = await triaged_contact(triage, 14)
 
     for reason in (f"Ringde om {PERSONNUMMER}", "patienten 191212121212 mår sämre", "Mamma 121212-1212 ringde"):
-        response = await triage.post(f"/api/v1/contacts/{contact['id']}/triage", headers=as_staff(), json={
-            "answers": STREP, "override": {"reason": reason, "care_level": "same_day"}})
+        response = await triage.post(
+            f"/api/v1/contacts/{contact['id']}/triage",
+            headers=as_staff(),
+            json={"answers": STREP, "override": {"reason": reason, "care_level": "same_day"}},
+        )
         problem = assert_field_refused(response, "override.reason")
-        assert "Skriv inte personnummer" in next(e["message"] for e in problem["errors"]
-                                                 if e["field"] == "override.reason")
+        assert "Skriv inte personnummer" in next(
+            e["message"] for e in problem["errors"] if e["field"] == "override.reason"
+        )
     assert not await outbox_holds(triage, "1212121212")
     assert not await outbox_holds(triage, "121212-1212")
 
 
 async def test_a_personnummer_in_a_listings_unit_is_refused(triage):
     """Finding 3: a unit with a personnummer for its own part went out in contact.listing_resolved.v1."""
-    response = await triage.put("/api/v1/listings", headers=as_staff("admin"), json={
-        "patient": personnummer(15, YEAR), "unit": "SE2321000115-191212121212"})
+    response = await triage.put(
+        "/api/v1/listings",
+        headers=as_staff("admin"),
+        json={"patient": personnummer(15, YEAR), "unit": "SE2321000115-191212121212"},
+    )
 
     assert_field_refused(response, "unit")
 
@@ -143,42 +178,97 @@ def _bad_inputs(contact_id: str) -> list[tuple[str, str, str, dict]]:
     """(name, method, path, request keywords): the hand probes of finding 2, and each field's limit."""
     register = {"patient": personnummer(20, YEAR), "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"}
     return [
-        ("sought_at year 1 +14:00", "POST", "/api/v1/contacts",
-         {"json": {**register, "sought_at": "0001-01-01T00:00:00+14:00"}}),
-        ("sought_at year 9999", "POST", "/api/v1/contacts",
-         {"json": {**register, "sought_at": "9999-12-31T23:59:59-14:00"}}),
-        ("sought_at without zone", "POST", "/api/v1/contacts", {"json": {**register, "sought_at": "2026-11-23T09:00:00"}}),
+        (
+            "sought_at year 1 +14:00",
+            "POST",
+            "/api/v1/contacts",
+            {"json": {**register, "sought_at": "0001-01-01T00:00:00+14:00"}},
+        ),
+        (
+            "sought_at year 9999",
+            "POST",
+            "/api/v1/contacts",
+            {"json": {**register, "sought_at": "9999-12-31T23:59:59-14:00"}},
+        ),
+        (
+            "sought_at without zone",
+            "POST",
+            "/api/v1/contacts",
+            {"json": {**register, "sought_at": "2026-11-23T09:00:00"}},
+        ),
         ("patient of 10 000 characters", "POST", "/api/v1/contacts", {"json": {**register, "patient": "1" * 10_000}}),
         ("channel of 200 KB", "POST", "/api/v1/contacts", {"json": {**register, "channel": BIG}}),
         ("unit with a line break", "POST", "/api/v1/contacts", {"json": {**register, "unit": UNIT + "\n"}}),
         ("queue of a unit of 200 KB", "GET", "/api/v1/contacts", {"params": {"unit": BIG[:20_000]}}),
         ("queue with an unknown status", "GET", "/api/v1/contacts", {"params": {"unit": UNIT, "status": "x" * 500}}),
-        ("assessed_at year 1", "POST", f"/api/v1/contacts/{contact_id}/assessment",
-         {"json": {"assessed_at": "0001-01-01T00:00:00+14:00", "profession": "nurse", "contact_form": "phone"}}),
-        ("assessed_at year 9999", "POST", f"/api/v1/contacts/{contact_id}/assessment",
-         {"json": {"assessed_at": "9999-12-31T23:59:59-14:00", "profession": "nurse", "contact_form": "phone"}}),
+        (
+            "assessed_at year 1",
+            "POST",
+            f"/api/v1/contacts/{contact_id}/assessment",
+            {"json": {"assessed_at": "0001-01-01T00:00:00+14:00", "profession": "nurse", "contact_form": "phone"}},
+        ),
+        (
+            "assessed_at year 9999",
+            "POST",
+            f"/api/v1/contacts/{contact_id}/assessment",
+            {"json": {"assessed_at": "9999-12-31T23:59:59-14:00", "profession": "nurse", "contact_form": "phone"}},
+        ),
         ("close reason of 200 KB", "POST", f"/api/v1/contacts/{contact_id}/close", {"json": {"reason": BIG}}),
-        ("answers with 10 000 questions", "POST", f"/api/v1/contacts/{contact_id}/triage",
-         {"json": {"answers": {f"q{i}": None for i in range(10_000)}}}),
+        (
+            "answers with 10 000 questions",
+            "POST",
+            f"/api/v1/contacts/{contact_id}/triage",
+            {"json": {"answers": {f"q{i}": None for i in range(10_000)}}},
+        ),
         ("an answer of 200 KB", "POST", f"/api/v1/contacts/{contact_id}/triage", {"json": {"answers": {"days": BIG}}}),
-        ("an answer's question id with a personnummer", "POST", f"/api/v1/contacts/{contact_id}/triage",
-         {"json": {"answers": {PERSONNUMMER: None}}}),
-        ("an answer of 1e400", "POST", "/api/v1/triage/evaluate",
-         {"content": b'{"reason_code": "sore_throat", "age": 30, "answers": {"days": 1e400}}',
-          "headers": {"Content-Type": "application/json"}}),
-        ("override value of 200 KB", "POST", f"/api/v1/contacts/{contact_id}/triage",
-         {"json": {"answers": STREP, "override": {"reason": "Svårt att svälja", "care_level": BIG}}}),
-        ("age_months 10^20", "GET", "/api/v1/guidelines/reasons/sore_throat",
-         {"params": {"age": 30, "age_months": "99999999999999999999"}}),
+        (
+            "an answer's question id with a personnummer",
+            "POST",
+            f"/api/v1/contacts/{contact_id}/triage",
+            {"json": {"answers": {PERSONNUMMER: None}}},
+        ),
+        (
+            "an answer of 1e400",
+            "POST",
+            "/api/v1/triage/evaluate",
+            {
+                "content": b'{"reason_code": "sore_throat", "age": 30, "answers": {"days": 1e400}}',
+                "headers": {"Content-Type": "application/json"},
+            },
+        ),
+        (
+            "override value of 200 KB",
+            "POST",
+            f"/api/v1/contacts/{contact_id}/triage",
+            {"json": {"answers": STREP, "override": {"reason": "Svårt att svälja", "care_level": BIG}}},
+        ),
+        (
+            "age_months 10^20",
+            "GET",
+            "/api/v1/guidelines/reasons/sore_throat",
+            {"params": {"age": 30, "age_months": "99999999999999999999"}},
+        ),
         ("search text of 20 000 characters", "GET", "/api/v1/guidelines", {"params": {"q": BIG[:20_000]}}),
         ("reason code of 20 000 characters", "GET", f"/api/v1/guidelines/reasons/{'a' * 20_000}", {}),
-        ("evaluate channel of 200 KB", "POST", "/api/v1/triage/evaluate",
-         {"json": {"reason_code": "sore_throat", "age": 30, "channel": BIG}}),
+        (
+            "evaluate channel of 200 KB",
+            "POST",
+            "/api/v1/triage/evaluate",
+            {"json": {"reason_code": "sore_throat", "age": 30, "channel": BIG}},
+        ),
         ("listing of a patient of 20 000 characters", "GET", "/api/v1/listings", {"params": {"patient": BIG[:20_000]}}),
-        ("listed_from year 1", "PUT", "/api/v1/listings",
-         {"json": {"patient": personnummer(21, YEAR), "unit": UNIT, "listed_from": "0001-01-01"}}),
-        ("child's name with a personnummer", "POST", "/api/v1/guardianships",
-         {"json": {"guardian": personnummer(22, YEAR), "child": "20150101-0019", "child_name": PERSONNUMMER}}),
+        (
+            "listed_from year 1",
+            "PUT",
+            "/api/v1/listings",
+            {"json": {"patient": personnummer(21, YEAR), "unit": UNIT, "listed_from": "0001-01-01"}},
+        ),
+        (
+            "child's name with a personnummer",
+            "POST",
+            "/api/v1/guardianships",
+            {"json": {"guardian": personnummer(22, YEAR), "child": "20150101-0019", "child_name": PERSONNUMMER}},
+        ),
     ]
 
 
@@ -191,8 +281,10 @@ async def test_the_bad_input_table(triage, name):
     now a 422 problem naming the field, and nothing reaches the database."""
     contact = await triaged_contact(triage, 30 + BAD_INPUT_NAMES.index(name))
     _, method, path, keywords = next(probe for probe in _bad_inputs(contact["id"]) if probe[0] == name)
-    headers = {**as_staff("clinician" if "assessed_at" in name else "admin" if "child" in name else "reception"),
-               **keywords.pop("headers", {})}
+    headers = {
+        **as_staff("clinician" if "assessed_at" in name else "admin" if "child" in name else "reception"),
+        **keywords.pop("headers", {}),
+    }
 
     response = await triage.request(method, path, headers=headers, **keywords)
 
@@ -201,15 +293,32 @@ async def test_the_bad_input_table(triage, name):
     assert BIG[:1000] not in response.text
 
 
-@pytest.mark.parametrize(("name", "request_keywords", "status"), [
-    ("NUL in the query", {"method": "GET", "url": "/api/v1/contacts", "params": {"unit": f"{UNIT}\x00"}}, 400),
-    ("NUL in a JSON body", {"method": "POST", "url": "/api/v1/contacts", "json": {
-        "patient": "19121212-1212", "unit": UNIT, "channel": "phone\x00unit"}}, 400),
-    ("NaN in a JSON body", {"method": "POST", "url": "/api/v1/triage/evaluate",
-                            "content": b'{"reason_code": "sore_throat", "age": NaN}',
-                            "headers": {"Content-Type": "application/json"}}, 422),
-    ("a contact id that is no UUID", {"method": "GET", "url": "/api/v1/contacts/not-a-uuid"}, 422),
-])
+@pytest.mark.parametrize(
+    ("name", "request_keywords", "status"),
+    [
+        ("NUL in the query", {"method": "GET", "url": "/api/v1/contacts", "params": {"unit": f"{UNIT}\x00"}}, 400),
+        (
+            "NUL in a JSON body",
+            {
+                "method": "POST",
+                "url": "/api/v1/contacts",
+                "json": {"patient": "19121212-1212", "unit": UNIT, "channel": "phone\x00unit"},
+            },
+            400,
+        ),
+        (
+            "NaN in a JSON body",
+            {
+                "method": "POST",
+                "url": "/api/v1/triage/evaluate",
+                "content": b'{"reason_code": "sore_throat", "age": NaN}',
+                "headers": {"Content-Type": "application/json"},
+            },
+            422,
+        ),
+        ("a contact id that is no UUID", {"method": "GET", "url": "/api/v1/contacts/not-a-uuid"}, 422),
+    ],
+)
 async def test_bytes_no_database_takes_are_refused_at_the_door(triage, name, request_keywords, status):
     """Finding 2: a NUL byte in any string that reaches PostgreSQL, and NaN in JSON, answered 500."""
     keywords = dict(request_keywords)
@@ -228,8 +337,11 @@ async def test_an_idempotency_key_is_short_and_printable(triage, key):
     pnr = personnummer(60 + len(key) % 17, YEAR)
     headers = {**as_staff(), "Idempotency-Key": key.encode("latin-1")}
 
-    response = await triage.post("/api/v1/contacts", headers=headers, json={
-        "patient": pnr, "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"})
+    response = await triage.post(
+        "/api/v1/contacts",
+        headers=headers,
+        json={"patient": pnr, "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"},
+    )
 
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
@@ -238,6 +350,7 @@ async def test_an_idempotency_key_is_short_and_printable(triage, key):
 
 
 # --- The listing import: a file, with a larger body limit, whose bad bytes are row errors -----------------------
+
 
 def as_admin():
     return {**as_staff("admin"), "Content-Type": "text/csv; charset=utf-8"}
@@ -249,14 +362,24 @@ def listing_file(rows: int, first_serial: int = 0, year: int = 1962) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.mark.parametrize(("name", "content", "row"), [
-    ("NUL in a personnummer", b"personnummer;enhet;listad_fran\n19121212-12\x0012;" + UNIT.encode()
-     + b";2024-03-01\n", 2),
-    ("NUL in the header", b"person\x00nummer;enhet;listad_fran\n19121212-1212;" + UNIT.encode() + b";2024-03-01\n", 1),
-    ("a field of 200 KB", b"personnummer;enhet;listad_fran\n19121212-1212;" + b"E" * 200_000 + b";2024-03-01\n", 2),
-    ("a quoted field that never ends", b'personnummer;enhet;listad_fran\n"19121212-1212;' + b"E" * 150_000, 2),
-    ("a header of 200 KB", b"personnummer;enhet;" + b"x" * 200_000 + b"\n", 1),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "row"),
+    [
+        (
+            "NUL in a personnummer",
+            b"personnummer;enhet;listad_fran\n19121212-12\x0012;" + UNIT.encode() + b";2024-03-01\n",
+            2,
+        ),
+        (
+            "NUL in the header",
+            b"person\x00nummer;enhet;listad_fran\n19121212-1212;" + UNIT.encode() + b";2024-03-01\n",
+            1,
+        ),
+        ("a field of 200 KB", b"personnummer;enhet;listad_fran\n19121212-1212;" + b"E" * 200_000 + b";2024-03-01\n", 2),
+        ("a quoted field that never ends", b'personnummer;enhet;listad_fran\n"19121212-1212;' + b"E" * 150_000, 2),
+        ("a header of 200 KB", b"personnummer;enhet;" + b"x" * 200_000 + b"\n", 1),
+    ],
+)
 async def test_bad_bytes_in_a_listing_file_are_row_errors_not_500(triage, name, content, row):
     """Issue 13, finding 2 (the listing import takes a file): NUL bytes and huge rows made the CSV reader raise,
     a 500. Each is now a row error of the file's 422 problem, short and without the bad bytes."""
@@ -291,6 +414,7 @@ async def test_a_listing_file_over_its_limit_is_refused_whole(triage):
 
 # --- The console: the same rules, with the message beside the field ----------------------------------------------
 
+
 async def console_form(triage, path: str, staff: str) -> tuple[dict, str]:
     """The console's cookie for a staff token, and the form's CSRF token read from the page at `path`."""
     cookie = {"Cookie": f"nara_console={staff}"}
@@ -299,10 +423,13 @@ async def console_form(triage, path: str, staff: str) -> tuple[dict, str]:
     return cookie, re.search(r'name="csrf" value="([^"]+)"', page.text)[1]
 
 
-@pytest.mark.parametrize(("reason", "message"), [
-    (f"Mamman ringde, hennes nummer {PERSONNUMMER}", "Skriv inte personnummer"),
-    ("Lång motivering. " * 200, "högst 2000 tecken"),
-])
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        (f"Mamman ringde, hennes nummer {PERSONNUMMER}", "Skriv inte personnummer"),
+        ("Lång motivering. " * 200, "högst 2000 tecken"),
+    ],
+)
 async def test_the_consoles_override_reason_keeps_the_same_rules_beside_the_field(triage, reason, message):
     """Finding 3: a personnummer typed into a staff override reason went out in contact.triaged.v1. The console
     says why beside the field (422), and nothing is saved."""
@@ -310,8 +437,9 @@ async def test_the_consoles_override_reason_keeps_the_same_rules_beside_the_fiel
     path = f"/console/kontakter/{contact['id']}/avvikelse"
     cookie, csrf = await console_form(triage, path, issue_dev_token("reception", "SE2321000115-P000000663", [UNIT]))
 
-    response = await triage.post(path, headers=cookie, data={
-        "csrf": csrf, "vardniva": "same_day", "motivering": reason})
+    response = await triage.post(
+        path, headers=cookie, data={"csrf": csrf, "vardniva": "same_day", "motivering": reason}
+    )
 
     assert response.status_code == 422, response.text[:500]
     beside = re.search(r'<p id="motivering-fel" class="error-message">(.*?)</p>', response.text, re.S)
@@ -348,8 +476,12 @@ async def test_every_status_of_every_path_is_documented_as_problem_details(triag
     """Finding 6: refusals did not match the OpenAPI; 401, 403, 404 and 409 were undocumented. Every operation now
     documents each status it answers, each with the problem details schema of nara.shared.web.problems."""
     document = (await triage.get("/openapi.json")).json()
-    operations = {(method.upper(), path): item for path, methods in document["paths"].items()
-                  if path.startswith("/api/") for method, item in methods.items()}
+    operations = {
+        (method.upper(), path): item
+        for path, methods in document["paths"].items()
+        if path.startswith("/api/")
+        for method, item in methods.items()
+    }
     assert set(operations) == set(DOCUMENTED)
 
     for key, operation in operations.items():

@@ -16,8 +16,9 @@ def as_staff(role="admin", units=(UNIT,)):
     return {"Authorization": f"Bearer {issue_dev_token(role, 'SE2321000115-P000000872', units=list(units))}"}
 
 
-async def send(triage, text: str, *, role="admin", content_type="text/csv; charset=utf-8", encoding="utf-8-sig",
-               key=None):
+async def send(
+    triage, text: str, *, role="admin", content_type="text/csv; charset=utf-8", encoding="utf-8-sig", key=None
+):
     headers = {**as_staff(role), "Content-Type": content_type, **({"Idempotency-Key": key} if key else {})}
     return await triage.post("/api/v1/listings/import", headers=headers, content=text.encode(encoding))
 
@@ -36,17 +37,25 @@ async def count_listings(triage) -> int:
 
 async def test_an_export_with_a_swedish_header_and_semicolons_is_imported(triage):
     first, second, third = personnummer(201, YEAR), personnummer(202, YEAR), personnummer(203, YEAR)
-    export = ("Personnummer;Vårdenhet HSA-id;Listad från\r\n"
-              f"{first};{UNIT};2019-01-15\r\n{second.replace('-', '')};{OTHER_UNIT};20200301\r\n"
-              f"{third};{UNIT.lower()};2024-11-30\r\n\r\n")
+    export = (
+        "Personnummer;Vårdenhet HSA-id;Listad från\r\n"
+        f"{first};{UNIT};2019-01-15\r\n{second.replace('-', '')};{OTHER_UNIT};20200301\r\n"
+        f"{third};{UNIT.lower()};2024-11-30\r\n\r\n"
+    )
 
     imported = await send(triage, export)
     read = await listing(triage, second)
     again = await send(triage, export)
 
     assert imported.status_code == 200, imported.text
-    assert imported.json() == {"rows": 3, "created": 3, "updated": 0, "unchanged": 0, "kept_newer": 0,
-                               "contacts_resolved": 0}
+    assert imported.json() == {
+        "rows": 3,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "kept_newer": 0,
+        "contacts_resolved": 0,
+    }
     assert read.json()["unit"] == OTHER_UNIT and read.json()["listed_from"] == "2020-03-01"
     assert read.json()["source"] == "import"
     assert again.json()["unchanged"] == 3 and again.json()["created"] == 0
@@ -57,13 +66,15 @@ async def test_a_file_with_bad_rows_imports_nothing_and_names_each_row_in_swedis
     if checksum_wrong == personnummer(205, YEAR):
         checksum_wrong = personnummer(205, YEAR)[:-1] + "1"
     before = await count_listings(triage)
-    export = ("personnummer,enhet,listad_fran\n"
-              f"{good},{UNIT},2020-01-01\n"
-              f"{checksum_wrong},{UNIT},2020-01-01\n"
-              f"{personnummer(206, YEAR)},Vårdcentralen Falkenberg,2020-01-01\n"
-              f"{personnummer(207, YEAR)},{UNIT},1 mars 2020\n"
-              f"{personnummer(208, YEAR)},{UNIT},2099-01-01\n"
-              f"{good},{OTHER_UNIT},2021-01-01\n")
+    export = (
+        "personnummer,enhet,listad_fran\n"
+        f"{good},{UNIT},2020-01-01\n"
+        f"{checksum_wrong},{UNIT},2020-01-01\n"
+        f"{personnummer(206, YEAR)},Vårdcentralen Falkenberg,2020-01-01\n"
+        f"{personnummer(207, YEAR)},{UNIT},1 mars 2020\n"
+        f"{personnummer(208, YEAR)},{UNIT},2099-01-01\n"
+        f"{good},{OTHER_UNIT},2021-01-01\n"
+    )
 
     refused = await send(triage, export)
 
@@ -109,14 +120,25 @@ async def test_only_an_admin_imports_and_only_csv(triage):
 async def test_an_import_resolves_waiting_contacts_and_keeps_a_newer_listing(triage):
     waiting, recorded_by_staff = personnummer(211, YEAR), personnummer(212, YEAR)
     staff = {"Authorization": f"Bearer {issue_dev_token('reception', 'SE2321000115-P000000873', units=[UNIT])}"}
-    contact = (await triage.post("/api/v1/contacts", headers=staff, json={
-        "patient": waiting, "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"})).json()
-    await triage.put("/api/v1/listings", headers=staff,
-                     json={"patient": recorded_by_staff, "unit": UNIT, "listed_from": "2025-06-01"})
+    contact = (
+        await triage.post(
+            "/api/v1/contacts",
+            headers=staff,
+            json={"patient": waiting, "unit": UNIT, "channel": "phone_unit", "reason_code": "sore_throat"},
+        )
+    ).json()
+    await triage.put(
+        "/api/v1/listings",
+        headers=staff,
+        json={"patient": recorded_by_staff, "unit": UNIT, "listed_from": "2025-06-01"},
+    )
     assert contact["listing"] == "unknown"
 
-    imported = await send(triage, "personnummer;enhet;listad från\n"
-                                  f"{waiting};{OTHER_UNIT};2018-01-01\n{recorded_by_staff};{OTHER_UNIT};2017-01-01\n")
+    imported = await send(
+        triage,
+        "personnummer;enhet;listad från\n"
+        f"{waiting};{OTHER_UNIT};2018-01-01\n{recorded_by_staff};{OTHER_UNIT};2017-01-01\n",
+    )
     opened = await triage.get(f"/api/v1/contacts/{contact['id']}", headers=staff)
 
     assert imported.json()["contacts_resolved"] == 1 and imported.json()["kept_newer"] == 1

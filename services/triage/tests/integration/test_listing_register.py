@@ -24,8 +24,11 @@ def as_citizen(pnr):
 
 
 async def register(triage, pnr, *, headers=None, unit=UNIT, channel="phone_unit", **extra):
-    response = await triage.post("/api/v1/contacts", headers=headers or as_staff(units=(unit,)), json={
-        "patient": pnr, "unit": unit, "channel": channel, "reason_code": "sore_throat", **extra})
+    response = await triage.post(
+        "/api/v1/contacts",
+        headers=headers or as_staff(units=(unit,)),
+        json={"patient": pnr, "unit": unit, "channel": channel, "reason_code": "sore_throat", **extra},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -47,16 +50,26 @@ async def test_registration_looks_the_listing_up_here_elsewhere_and_unknown(tria
     assert (here["listing"], here["listed_unit"], here["guarantee_covered"]) == ("here", UNIT, True)
     assert here["listing_flag"] is None and here["not_covered_reason"] is None
     assert (elsewhere["listing"], elsewhere["listed_unit"], elsewhere["guarantee_covered"]) == (
-        "elsewhere", OTHER_UNIT, False)
+        "elsewhere",
+        OTHER_UNIT,
+        False,
+    )
     assert elsewhere["not_covered_reason"] == "Listad på en annan vårdcentral"
-    assert (not_known["listing"], not_known["listed_unit"], not_known["guarantee_covered"]) == (
-        "unknown", None, True)
+    assert (not_known["listing"], not_known["listed_unit"], not_known["guarantee_covered"]) == ("unknown", None, True)
     assert not_known["listing_flag"] == "Listning okänd"
     ids = {here["id"]: "here", elsewhere["id"]: "elsewhere", not_known["id"]: "unknown"}
-    events, raw = await read_events_until(kafka_bootstrap, "nara.contacts.v1", lambda seen: len(
-        {e.data.contact_id for e in seen if e.type == "se.nara.contact.registered.v1"} & set(ids)) == 3)
-    registered = {e.data.contact_id: e.data for e in events
-                  if e.type == "se.nara.contact.registered.v1" and e.data.contact_id in ids}
+    events, raw = await read_events_until(
+        kafka_bootstrap,
+        "nara.contacts.v1",
+        lambda seen: (
+            len({e.data.contact_id for e in seen if e.type == "se.nara.contact.registered.v1"} & set(ids)) == 3
+        ),
+    )
+    registered = {
+        e.data.contact_id: e.data
+        for e in events
+        if e.type == "se.nara.contact.registered.v1" and e.data.contact_id in ids
+    }
     assert {cid: str(data.listing) for cid, data in registered.items()} == ids
     # Sex and age group for national reporting, from the personnummer on the day of contact; never the number.
     assert all(str(data.age_group) == "18-64" and str(data.sex) in ("female", "male") for data in registered.values())
@@ -82,8 +95,9 @@ async def test_a_citizens_web_contact_records_the_chosen_unit_only_when_no_listi
 
     # Booking sends listed_unit = the unit the citizen chose; the register wins where it knows better.
     first = await register(triage, new_citizen, headers=as_citizen(new_citizen), channel="web", listed_unit=UNIT)
-    known = await register(triage, listed_elsewhere, headers=as_citizen(listed_elsewhere), channel="web",
-                           listed_unit=UNIT)
+    known = await register(
+        triage, listed_elsewhere, headers=as_citizen(listed_elsewhere), channel="web", listed_unit=UNIT
+    )
     recorded = await triage.get("/api/v1/listings", params={"patient": new_citizen}, headers=as_staff("admin"))
     kept = await triage.get("/api/v1/listings", params={"patient": listed_elsewhere}, headers=as_staff("admin"))
 
@@ -110,7 +124,11 @@ async def test_who_may_read_and_record_a_listing_and_every_staff_read_is_access_
     assert unknown.status_code == 200 and unknown.json()["known"] is False and unknown.json()["unit"] is None
     assert by_ops.status_code == 403 and other_units_staff.status_code == 403
     assert recorded.status_code == 200 and recorded.json()["created"] is True
-    assert read.json()["known"] is True and read.json()["unit"] == OTHER_UNIT and read.json()["listed_from"] == "2021-05-01"
+    assert (
+        read.json()["known"] is True
+        and read.json()["unit"] == OTHER_UNIT
+        and read.json()["listed_from"] == "2021-05-01"
+    )
     assert not_theirs.status_code == 404
     assert not_theirs.headers["content-type"] == "application/problem+json"
     assert future.status_code == 422 and "framtiden" in future.json()["detail"]
@@ -146,11 +164,19 @@ async def test_a_resolved_listing_is_announced_to_the_guarantee_monitor(triage, 
 
     await put_listing(triage, pnr, OTHER_UNIT, headers=as_staff())
 
-    events, _ = await read_events_until(kafka_bootstrap, "nara.contacts.v1", lambda seen: any(
-        getattr(e.data, "contact_id", None) == contact["id"] and e.type == "se.nara.contact.listing_resolved.v1"
-        for e in seen))
-    resolved = next(e for e in events if getattr(e.data, "contact_id", None) == contact["id"]
-                    and e.type == "se.nara.contact.listing_resolved.v1")
+    events, _ = await read_events_until(
+        kafka_bootstrap,
+        "nara.contacts.v1",
+        lambda seen: any(
+            getattr(e.data, "contact_id", None) == contact["id"] and e.type == "se.nara.contact.listing_resolved.v1"
+            for e in seen
+        ),
+    )
+    resolved = next(
+        e
+        for e in events
+        if getattr(e.data, "contact_id", None) == contact["id"] and e.type == "se.nara.contact.listing_resolved.v1"
+    )
     assert resolved.subject == pseudonym(pnr)
     assert resolved.data.listed_unit == OTHER_UNIT and str(resolved.data.listing) == "elsewhere"
 

@@ -17,9 +17,21 @@ from nara.shared.identity import issue_dev_token
 UNIT_A = "SE2321000115-E00000000011"
 UNIT_B = "SE2321000115-E00000000012"
 YEAR = 1964  # this module's patients
-STREP = {"airway": False, "abscess_signs": False, "sepsis_signs": False, "fever": True,
-         "non_blanching_rash": False, "new_confusion": False, "stiff_neck": False, "immunosuppressed": False,
-         "cannot_drink": False, "cough": False, "tender_glands": True, "tonsil_coating": True, "days": 2}
+STREP = {
+    "airway": False,
+    "abscess_signs": False,
+    "sepsis_signs": False,
+    "fever": True,
+    "non_blanching_rash": False,
+    "new_confusion": False,
+    "stiff_neck": False,
+    "immunosuppressed": False,
+    "cannot_drink": False,
+    "cough": False,
+    "tender_glands": True,
+    "tonsil_coating": True,
+    "days": 2,
+}
 CHILD_A = "20150101-0019"  # a child of citizen A, under 18 on the test clock's day
 
 
@@ -52,28 +64,39 @@ OPERATIONS: dict[tuple[str, str], Callable[[A], Call] | None] = {
     ("GET", "/api/v1/guidelines/reasons/{code}"): None,
     ("POST", "/api/v1/triage/evaluate"): None,
     ("POST", "/api/v1/guidelines/reload"): lambda a: Call("POST", "/api/v1/guidelines/reload"),
-    ("POST", "/api/v1/guardianships"): lambda a: Call("POST", "/api/v1/guardianships", json={
-        "guardian": a.citizen, "child": CHILD_A, "child_name": "Barnet"}),
-    ("POST", "/api/v1/guardianships/end"): lambda a: Call("POST", "/api/v1/guardianships/end", json={
-        "guardian": a.citizen, "child": CHILD_A}),
+    ("POST", "/api/v1/guardianships"): lambda a: Call(
+        "POST", "/api/v1/guardianships", json={"guardian": a.citizen, "child": CHILD_A, "child_name": "Barnet"}
+    ),
+    ("POST", "/api/v1/guardianships/end"): lambda a: Call(
+        "POST", "/api/v1/guardianships/end", json={"guardian": a.citizen, "child": CHILD_A}
+    ),
     ("GET", "/api/v1/guardianships/mine"): lambda a: Call("GET", "/api/v1/guardianships/mine"),
-    ("POST", "/api/v1/contacts"): lambda a: Call("POST", "/api/v1/contacts", json={
-        "patient": a.citizen, "unit": UNIT_A, "channel": "web", "reason_code": "sore_throat"}),
+    ("POST", "/api/v1/contacts"): lambda a: Call(
+        "POST",
+        "/api/v1/contacts",
+        json={"patient": a.citizen, "unit": UNIT_A, "channel": "web", "reason_code": "sore_throat"},
+    ),
     ("GET", "/api/v1/contacts"): lambda a: Call("GET", "/api/v1/contacts", params={"unit": UNIT_A}),
     ("GET", "/api/v1/contacts/{contact_id}"): lambda a: Call("GET", f"/api/v1/contacts/{a.contact_id}"),
     ("POST", "/api/v1/contacts/{contact_id}/triage"): lambda a: Call(
-        "POST", f"/api/v1/contacts/{a.contact_id}/triage", json={"answers": STREP}),
+        "POST", f"/api/v1/contacts/{a.contact_id}/triage", json={"answers": STREP}
+    ),
     ("POST", "/api/v1/contacts/{contact_id}/assessment"): lambda a: Call(
-        "POST", f"/api/v1/contacts/{a.contact_id}/assessment", json={
-            "assessed_at": "2026-11-23T10:00:00+01:00", "profession": "nurse", "contact_form": "phone"}),
+        "POST",
+        f"/api/v1/contacts/{a.contact_id}/assessment",
+        json={"assessed_at": "2026-11-23T10:00:00+01:00", "profession": "nurse", "contact_form": "phone"},
+    ),
     ("POST", "/api/v1/contacts/{contact_id}/close"): lambda a: Call(
-        "POST", f"/api/v1/contacts/{a.contact_id}/close", json={"reason": "withdrawn"}),
+        "POST", f"/api/v1/contacts/{a.contact_id}/close", json={"reason": "withdrawn"}
+    ),
     ("GET", "/api/v1/listings"): lambda a: Call("GET", "/api/v1/listings", params={"patient": a.citizen}),
-    ("PUT", "/api/v1/listings"): lambda a: Call("PUT", "/api/v1/listings", json={"patient": a.citizen,
-                                                                                  "unit": UNIT_B}),
+    ("PUT", "/api/v1/listings"): lambda a: Call("PUT", "/api/v1/listings", json={"patient": a.citizen, "unit": UNIT_B}),
     ("POST", "/api/v1/listings/import"): lambda a: Call(
-        "POST", "/api/v1/listings/import", content=f"personnummer;enhet;listad från\n{a.citizen};{UNIT_B};"
-                                                   "2024-01-01\n".encode(), content_type="text/csv"),
+        "POST",
+        "/api/v1/listings/import",
+        content=f"personnummer;enhet;listad från\n{a.citizen};{UNIT_B};2024-01-01\n".encode(),
+        content_type="text/csv",
+    ),
 }
 # A citizen's own children: answered (200) for any citizen, with only their own.
 OWN_DATA_ONLY = {("GET", "/api/v1/guardianships/mine")}
@@ -81,24 +104,38 @@ OWN_DATA_ONLY = {("GET", "/api/v1/guardianships/mine")}
 
 def strangers() -> dict[str, dict[str, str]]:
     """Staff of every role at unit B, and citizen B."""
-    staff = {role: token(role, f"SE2321000115-P0000006{n}", [UNIT_B])
-             for n, role in enumerate(("reception", "clinician", "ops"), start=10)}
-    return {**{f"{role} at unit B": headers for role, headers in staff.items()},
-            "citizen B": token("citizen", personnummer(2, YEAR))}
+    staff = {
+        role: token(role, f"SE2321000115-P0000006{n}", [UNIT_B])
+        for n, role in enumerate(("reception", "clinician", "ops"), start=10)
+    }
+    return {
+        **{f"{role} at unit B": headers for role, headers in staff.items()},
+        "citizen B": token("citizen", personnummer(2, YEAR)),
+    }
 
 
 async def things_of_a(triage) -> A:
     citizen = personnummer(1, YEAR)
     staff_a = token("reception", "SE2321000115-P000000601", [UNIT_A])
     admin = token("admin", "SE2321000115-P000000602", [UNIT_A])
-    contact = await triage.post("/api/v1/contacts", headers=staff_a, json={
-        "patient": citizen, "unit": UNIT_A, "channel": "phone_unit", "reason_code": "sore_throat",
-        "listed_unit": UNIT_A})
+    contact = await triage.post(
+        "/api/v1/contacts",
+        headers=staff_a,
+        json={
+            "patient": citizen,
+            "unit": UNIT_A,
+            "channel": "phone_unit",
+            "reason_code": "sore_throat",
+            "listed_unit": UNIT_A,
+        },
+    )
     assert contact.status_code == 201, contact.text
-    triaged = await triage.post(f"/api/v1/contacts/{contact.json()['id']}/triage", headers=staff_a,
-                                json={"answers": STREP})
-    custody = await triage.post("/api/v1/guardianships", headers=admin, json={
-        "guardian": citizen, "child": CHILD_A, "child_name": "Barnet"})
+    triaged = await triage.post(
+        f"/api/v1/contacts/{contact.json()['id']}/triage", headers=staff_a, json={"answers": STREP}
+    )
+    custody = await triage.post(
+        "/api/v1/guardianships", headers=admin, json={"guardian": citizen, "child": CHILD_A, "child_name": "Barnet"}
+    )
     assert triaged.status_code == 200 and custody.status_code == 201, (triaged.text, custody.text)
     return A(citizen, contact.json()["id"])
 
@@ -107,10 +144,16 @@ async def test_no_stranger_reaches_unit_as_or_citizen_as_data_on_any_operation(t
     """Issue 13, object-level access: every operation of the OpenAPI document, walked by staff of another unit
     (each role) and by another citizen, answers 403 or 404 and never A's data; nothing of A's changes."""
     document = (await triage.get("/openapi.json")).json()
-    operations = {(method.upper(), path) for path, item in document["paths"].items() if path.startswith("/api/")
-                  for method in item if method in ("get", "post", "put", "patch", "delete")}
-    assert operations == set(OPERATIONS), ("say how a new operation is walked, or why it holds nobody's data: "
-                                           f"{sorted(operations ^ set(OPERATIONS))}")
+    operations = {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        if path.startswith("/api/")
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+    assert operations == set(OPERATIONS), (
+        f"say how a new operation is walked, or why it holds nobody's data: {sorted(operations ^ set(OPERATIONS))}"
+    )
     a = await things_of_a(triage)
     secrets = (a.citizen, a.citizen.replace("-", ""), pseudonym(a.citizen), CHILD_A.replace("-", ""), "Barnet")
     walked = 0
@@ -122,8 +165,9 @@ async def test_no_stranger_reaches_unit_as_or_citizen_as_data_on_any_operation(t
         for who, headers in strangers().items():
             if call.content_type:
                 headers = {**headers, "Content-Type": call.content_type}
-            response = await triage.request(call.method, call.path, headers=headers, json=call.json,
-                                            params=call.params, content=call.content)
+            response = await triage.request(
+                call.method, call.path, headers=headers, json=call.json, params=call.params, content=call.content
+            )
             walked += 1
             where = f"{who}: {method} {path}"
             if (method, path) in OWN_DATA_ONLY and response.status_code == 200:

@@ -53,13 +53,20 @@ async def test_reception_cannot_lower_a_red_flag_and_a_clinician_must_confirm(tr
     lower = {"reason": "Barnet är piggt när jag ser det", "care_level": "within_3_days"}
 
     by_reception = await triage.post(path, headers=as_staff(), json={"answers": answers, "override": lower})
-    unconfirmed = await triage.post(path, headers=as_staff("clinician", CLINICIAN_HSA),
-                                    json={"answers": answers, "override": lower})
-    confirmed = await triage.post(path, headers=as_staff("clinician", CLINICIAN_HSA), json={
-        "answers": answers, "override": {**lower, "confirm_lowering_red_flag": True}})
+    unconfirmed = await triage.post(
+        path, headers=as_staff("clinician", CLINICIAN_HSA), json={"answers": answers, "override": lower}
+    )
+    confirmed = await triage.post(
+        path,
+        headers=as_staff("clinician", CLINICIAN_HSA),
+        json={"answers": answers, "override": {**lower, "confirm_lowering_red_flag": True}},
+    )
     opened = await triage.get(f"/api/v1/contacts/{contact['id']}", headers=as_staff())
-    events, _ = await read_events_until(kafka_bootstrap, "nara.contacts.v1", lambda seen: len(
-        [e for e in seen if getattr(e.data, "contact_id", None) == contact["id"]]) >= 3)
+    events, _ = await read_events_until(
+        kafka_bootstrap,
+        "nara.contacts.v1",
+        lambda seen: len([e for e in seen if getattr(e.data, "contact_id", None) == contact["id"]]) >= 3,
+    )
 
     first = guideline.json()["decision"]
     assert (first["care_level"], first["deciding_rule"]) == ("call_112", "common.rf_child_unresponsive")
@@ -74,16 +81,20 @@ async def test_reception_cannot_lower_a_red_flag_and_a_clinician_must_confirm(tr
     assert opened.json()["red_flag_overridden"] is True
     assert opened.json()["triage_history"][-1]["lowered_red_flags"] == ["common.rf_child_unresponsive"]
     assert len(opened.json()["triage_history"]) == 2, "refused overrides leave no trace in the decisions"
-    triaged = [e for e in events if getattr(e.data, "contact_id", None) == contact["id"]
-               and e.type == "se.nara.contact.triaged.v1"]
+    triaged = [
+        e
+        for e in events
+        if getattr(e.data, "contact_id", None) == contact["id"] and e.type == "se.nara.contact.triaged.v1"
+    ]
     assert [e.data.red_flag_overridden for e in triaged] == [False, True]
     assert [r.rule_id for r in triaged[-1].data.rules_fired if r.deciding] == ["override"]
 
 
 async def calm_answers(triage, reason: str, age: int) -> dict:
     """No to every yes/no question, the calmest option, the smallest number: no red flag fires or stays open."""
-    questions = (await triage.get(f"/api/v1/guidelines/reasons/{reason}", headers=as_staff(),
-                                  params={"age": age})).json()["questions"]
+    questions = (
+        await triage.get(f"/api/v1/guidelines/reasons/{reason}", headers=as_staff(), params={"age": age})
+    ).json()["questions"]
     answers = {}
     for question in questions:
         if question["kind"] == "yes_no":
@@ -103,12 +114,24 @@ async def test_any_override_recomputes_advice_profession_and_the_guarantee(triag
     guideline = await triage.post(path, headers=as_staff(), json={"answers": calm})
     assert guideline.json()["decision"]["unanswered_red_flags"] == []
 
-    to_self_care = await triage.post(path, headers=as_staff("clinician", CLINICIAN_HSA), json={
-        "answers": calm, "override": {"reason": "Råd givet i telefon", "care_level": "self_care"}})
-    up_to_emergency = await triage.post(path, headers=as_staff(), json={
-        "answers": calm, "override": {"reason": "Låter mycket påverkad i telefon", "care_level": "emergency_now"}})
-    wrong_colour = await triage.post(path, headers=as_staff(), json={
-        "answers": calm, "override": {"reason": "Test", "care_level": "planned", "urgency": "red"}})
+    to_self_care = await triage.post(
+        path,
+        headers=as_staff("clinician", CLINICIAN_HSA),
+        json={"answers": calm, "override": {"reason": "Råd givet i telefon", "care_level": "self_care"}},
+    )
+    up_to_emergency = await triage.post(
+        path,
+        headers=as_staff(),
+        json={
+            "answers": calm,
+            "override": {"reason": "Låter mycket påverkad i telefon", "care_level": "emergency_now"},
+        },
+    )
+    wrong_colour = await triage.post(
+        path,
+        headers=as_staff(),
+        json={"answers": calm, "override": {"reason": "Test", "care_level": "planned", "urgency": "red"}},
+    )
 
     low = to_self_care.json()["decision"]
     high = up_to_emergency.json()["decision"]
@@ -123,14 +146,19 @@ async def test_a_parent_triages_their_infant_and_no_one_else_can(triage):
     today = triage.clock.now().date()
     parent, stranger, baby = personnummer(613, 1990), personnummer(614, 1990), infant(623, today)
     admin = as_staff("admin")
-    told = await triage.post("/api/v1/guardianships", headers=admin,
-                             json={"guardian": parent, "child": baby, "child_name": "Alva"})
+    told = await triage.post(
+        "/api/v1/guardianships", headers=admin, json={"guardian": parent, "child": baby, "child_name": "Alva"}
+    )
     children = await triage.get("/api/v1/guardianships/mine", headers=as_citizen(parent))
-    by_stranger = await triage.post("/api/v1/contacts", headers=as_citizen(stranger), json={
-        "patient": baby, "unit": UNIT, "channel": "web", "reason_code": "cough_fever"})
+    by_stranger = await triage.post(
+        "/api/v1/contacts",
+        headers=as_citizen(stranger),
+        json={"patient": baby, "unit": UNIT, "channel": "web", "reason_code": "cough_fever"},
+    )
     contact = await register(triage, baby, reason="cough_fever", headers=as_citizen(parent), channel="web")
-    triaged = await triage.post(f"/api/v1/contacts/{contact['id']}/triage", headers=as_citizen(parent),
-                                json={"answers": {"fever": True}})
+    triaged = await triage.post(
+        f"/api/v1/contacts/{contact['id']}/triage", headers=as_citizen(parent), json={"answers": {"fever": True}}
+    )
     stranger_reads = await triage.get(f"/api/v1/contacts/{contact['id']}", headers=as_citizen(stranger))
     ended = await triage.post("/api/v1/guardianships/end", headers=admin, json={"guardian": parent, "child": baby})
     parent_reads_after = await triage.get(f"/api/v1/contacts/{contact['id']}", headers=as_citizen(parent))
@@ -153,6 +181,9 @@ async def test_the_contact_is_stored_for_the_child_not_the_parent(triage):
     await triage.post("/api/v1/guardianships", headers=as_staff("admin"), json={"guardian": parent, "child": child})
     contact = await register(triage, child, headers=as_citizen(parent), channel="web")
     async with asyncpg.create_pool(triage.database_url, min_size=1, max_size=1) as pool:
-        stored = await pool.fetchrow("SELECT p.personnummer, c.registered_by FROM contacts c JOIN patients p "
-                                     "ON p.pseudonym = c.patient WHERE c.id = $1::uuid", contact["id"])
+        stored = await pool.fetchrow(
+            "SELECT p.personnummer, c.registered_by FROM contacts c JOIN patients p "
+            "ON p.pseudonym = c.patient WHERE c.id = $1::uuid",
+            contact["id"],
+        )
     assert stored["personnummer"] == child.replace("-", "") and stored["registered_by"] == "guardian"

@@ -26,8 +26,18 @@ LISTED_ELSEWHERE_REASON = "Listad på en annan vårdcentral"
 LISTING_UNKNOWN_FLAG = "Listning okänd"
 POLICY_VARIABLE = "NARA_CARE_GUARANTEE_POLICY"
 OLDER_POLICY_VARIABLE = "GUARANTEE_MONITOR_POLICY_JSON"  # the monitor's name for it before the policy was shared
-PROFESSIONS = frozenset({"doctor", "nurse", "district_nurse", "physiotherapist", "occupational_therapist",
-                         "psychologist", "counsellor", "midwife"})
+PROFESSIONS = frozenset(
+    {
+        "doctor",
+        "nurse",
+        "district_nurse",
+        "physiotherapist",
+        "occupational_therapist",
+        "psychologist",
+        "counsellor",
+        "midwife",
+    }
+)
 
 
 class MeasureKind(StrEnum):
@@ -81,13 +91,15 @@ class CareGuaranteePolicy:
         except json.JSONDecodeError as error:
             raise PolicyError(f"the care guarantee policy is not JSON: {error}") from None
         if not isinstance(raw, dict):
-            raise PolicyError("the care guarantee policy is a JSON object, e.g. {\"days_by_profession\": {...}}")
+            raise PolicyError('the care guarantee policy is a JSON object, e.g. {"days_by_profession": {...}}')
         unknown = set(raw) - {"days", "days_by_profession", "alert_tiers_hours"}
         if unknown:
             raise PolicyError(f"unknown care guarantee settings: {', '.join(sorted(unknown))}")
         if raw.get("days", NATIONAL_DAYS) != NATIONAL_DAYS:
-            raise PolicyError(f"the national guarantee is {NATIONAL_DAYS} days by law; set a region's limits under "
-                              "days_by_profession, beside it")
+            raise PolicyError(
+                f"the national guarantee is {NATIONAL_DAYS} days by law; set a region's limits under "
+                "days_by_profession, beside it"
+            )
         regional = raw.get("days_by_profession") or {}
         if not isinstance(regional, dict):
             raise PolicyError("days_by_profession maps a profession to whole days")

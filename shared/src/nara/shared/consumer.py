@@ -62,20 +62,32 @@ class IdempotentConsumer:
         """Attach to a FastStream broker, reading the topics with one consumer of group `group_id`."""
 
         @broker.subscriber(
-            *topics, group_id=group_id or self.name, ack_policy=AckPolicy.NACK_ON_ERROR,
-            auto_offset_reset="earliest", decoder=_raw_bytes, **options,
+            *topics,
+            group_id=group_id or self.name,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            auto_offset_reset="earliest",
+            decoder=_raw_bytes,
+            **options,
         )
         async def on_message(body: bytes, message: KafkaMessage, current_broker: CurrentBroker) -> None:
             await self.handle(body, message, current_broker)
 
-    def subscribe_batches(self, broker, *topics: str, group_id: str, batch_handler: BatchHandler,
-                          max_records: int = 500, **options) -> None:
+    def subscribe_batches(
+        self, broker, *topics: str, group_id: str, batch_handler: BatchHandler, max_records: int = 500, **options
+    ) -> None:
         """Like subscribe, but a whole poll of messages is applied in one transaction: for high-volume consumers."""
         self._batch_handler = batch_handler
 
         @broker.subscriber(
-            *topics, group_id=group_id, batch=True, max_records=max_records, batch_timeout_ms=50,
-            ack_policy=AckPolicy.NACK_ON_ERROR, auto_offset_reset="earliest", decoder=_raw_bytes, **options,
+            *topics,
+            group_id=group_id,
+            batch=True,
+            max_records=max_records,
+            batch_timeout_ms=50,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            auto_offset_reset="earliest",
+            decoder=_raw_bytes,
+            **options,
         )
         async def on_batch(bodies: list[bytes], message: KafkaMessage, current_broker: CurrentBroker) -> None:
             await self.handle_batch(message, current_broker)
@@ -97,8 +109,10 @@ class IdempotentConsumer:
         try:
             await self._apply_batch_once(readable)
         except Exception as error:
-            log.warning("a batch failed; applying its events one by one to find the bad one",
-                        extra={"consumer": self.name, "error": type(error).__name__})
+            log.warning(
+                "a batch failed; applying its events one by one to find the bad one",
+                extra={"consumer": self.name, "error": type(error).__name__},
+            )
             try:
                 for record, event in readable:
                     await self._apply_alone(broker, record, event)
@@ -116,28 +130,49 @@ class IdempotentConsumer:
         links = [Link(batch)] if batch.is_valid else None
         spans = []
         for record, event in readable:
-            carrier = {name: value.decode("ascii", "replace") for name, value in record.headers or ()
-                       if name in (TRACEPARENT, "tracestate") and value}
+            carrier = {
+                name: value.decode("ascii", "replace")
+                for name, value in record.headers or ()
+                if name in (TRACEPARENT, "tracestate") and value
+            }
             if TRACEPARENT not in carrier:  # no relay span in the headers: continue the writer's trace instead
                 if not event.traceparent:
                     continue
                 carrier = {TRACEPARENT: event.traceparent}
-            spans.append(tracer.start_span(
-                f"apply {event.type}", context=_TRACE_CONTEXT.extract(carrier), kind=SpanKind.CONSUMER, links=links,
-                attributes={"messaging.system": "kafka", "messaging.operation.type": "process",
-                            "messaging.destination.name": record.topic, "messaging.consumer.group.name": self.name,
-                            "messaging.kafka.offset": record.offset, "cloudevents.event_id": event.id,
-                            "cloudevents.event_type": event.type}))
+            spans.append(
+                tracer.start_span(
+                    f"apply {event.type}",
+                    context=_TRACE_CONTEXT.extract(carrier),
+                    kind=SpanKind.CONSUMER,
+                    links=links,
+                    attributes={
+                        "messaging.system": "kafka",
+                        "messaging.operation.type": "process",
+                        "messaging.destination.name": record.topic,
+                        "messaging.consumer.group.name": self.name,
+                        "messaging.kafka.offset": record.offset,
+                        "cloudevents.event_id": event.id,
+                        "cloudevents.event_type": event.type,
+                    },
+                )
+            )
         return spans
 
     async def _apply_batch_once(self, readable: list) -> None:
         async with self._pool().acquire() as connection, connection.transaction():
-            fresh_ids = {row["event_id"] for row in await connection.fetch(
-                """INSERT INTO consumed_events (consumer, event_id, topic, partition, "offset")
+            fresh_ids = {
+                row["event_id"]
+                for row in await connection.fetch(
+                    """INSERT INTO consumed_events (consumer, event_id, topic, partition, "offset")
                    SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[])
                    ON CONFLICT DO NOTHING RETURNING event_id""",
-                self.name, [e.id for _, e in readable], [r.topic for r, _ in readable],
-                [r.partition for r, _ in readable], [r.offset for r, _ in readable])}
+                    self.name,
+                    [e.id for _, e in readable],
+                    [r.topic for r, _ in readable],
+                    [r.partition for r, _ in readable],
+                    [r.offset for r, _ in readable],
+                )
+            }
             fresh, seen = [], set()
             for _, event in readable:
                 if event.id in fresh_ids and event.id not in seen:
@@ -158,8 +193,9 @@ class IdempotentConsumer:
                 if _is_transient(error):
                     raise  # the database or network is away: redeliver later rather than dead-letter good events
                 if attempt == self.max_attempts:
-                    await self._dead_letter_record(broker, record, "handler_failed",
-                                                   f"{type(error).__name__} after {attempt} attempts")
+                    await self._dead_letter_record(
+                        broker, record, "handler_failed", f"{type(error).__name__} after {attempt} attempts"
+                    )
                     return
                 await asyncio.sleep(self.retry_backoff_seconds * attempt)
 
@@ -183,12 +219,14 @@ class IdempotentConsumer:
             self._attempts[position] = attempts
             if attempts >= self.max_attempts and not _is_transient(error):
                 self._attempts.pop(position, None)
-                await self._dead_letter(broker, message, body, "handler_failed",
-                                        f"{type(error).__name__} after {attempts} attempts")
+                await self._dead_letter(
+                    broker, message, body, "handler_failed", f"{type(error).__name__} after {attempts} attempts"
+                )
                 return
-            log.warning("event handling failed; it will be redelivered",
-                        extra={"consumer": self.name, "event_id": event.id, "attempt": attempts,
-                               "error": type(error).__name__})
+            log.warning(
+                "event handling failed; it will be redelivered",
+                extra={"consumer": self.name, "event_id": event.id, "attempt": attempts, "error": type(error).__name__},
+            )
             await asyncio.sleep(self.retry_backoff_seconds * attempts)
             raise  # NACK: the consumer seeks back and Kafka redelivers from this offset
         self._attempts.pop(position, None)
@@ -198,7 +236,11 @@ class IdempotentConsumer:
             first_time = await connection.fetchval(
                 """INSERT INTO consumed_events (consumer, event_id, topic, partition, "offset")
                    VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true""",
-                self.name, event.id, record.topic, record.partition, record.offset,
+                self.name,
+                event.id,
+                record.topic,
+                record.partition,
+                record.offset,
             )
             if first_time:
                 await handler(connection, event)
@@ -206,19 +248,29 @@ class IdempotentConsumer:
     async def _dead_letter(self, broker: KafkaBroker, message, body: bytes, reason: str, detail: str) -> None:
         await self._dead_letter_record(broker, message.raw_message, reason, detail, value=body)
 
-    async def _dead_letter_record(self, broker: KafkaBroker, record, reason: str, detail: str,
-                                  value: bytes | None = None) -> None:
+    async def _dead_letter_record(
+        self, broker: KafkaBroker, record, reason: str, detail: str, value: bytes | None = None
+    ) -> None:
         body = value if value is not None else (record.value or b"")
         await send_to_dead_letters(
-            broker, value=body, key=record.key, topic=record.topic, partition=record.partition,
-            offset=record.offset, reason=reason, detail=detail, consumer=self.name,
+            broker,
+            value=body,
+            key=record.key,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=reason,
+            detail=detail,
+            consumer=self.name,
         )
 
 
 def _is_transient(error: Exception) -> bool:
     """Errors of reaching the database, not of the event: retrying later will work."""
-    return isinstance(error, (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
-                              asyncpg.CannotConnectNowError))
+    return isinstance(
+        error,
+        (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError),
+    )
 
 
 async def _raw_bytes(message) -> bytes:

@@ -8,8 +8,9 @@ import asyncpg
 
 
 async def create_pool(url: str, *, min_size: int, max_size: int) -> asyncpg.Pool:
-    return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, command_timeout=30,
-                                     reset=_end_transaction_only)
+    return await asyncpg.create_pool(
+        url, min_size=min_size, max_size=max_size, command_timeout=30, reset=_end_transaction_only
+    )
 
 
 async def _end_transaction_only(connection: asyncpg.Connection) -> None:

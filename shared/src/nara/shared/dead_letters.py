@@ -15,8 +15,16 @@ DEAD_LETTERS = Counter("nara_dead_letters_total", "Messages sent to a dead-lette
 
 
 async def send_to_dead_letters(
-    broker: KafkaBroker, *, value: bytes, key: bytes | None, topic: str, partition: int, offset: int,
-    reason: str, detail: str, consumer: str,
+    broker: KafkaBroker,
+    *,
+    value: bytes,
+    key: bytes | None,
+    topic: str,
+    partition: int,
+    offset: int,
+    reason: str,
+    detail: str,
+    consumer: str,
 ) -> None:
     """Publish the original bytes untouched; the headers say why, and where they came from."""
     headers = {
@@ -30,5 +38,7 @@ async def send_to_dead_letters(
     await broker.publish(value, topic=dead_letter_topic(topic), key=key, headers=headers)
     DEAD_LETTERS.labels(topic, reason).inc()
     # Only the position and the reason: the message itself may hold patient data.
-    log.warning("message sent to the dead-letter topic",
-                extra={"topic": topic, "partition": partition, "offset": offset, "reason": reason})
+    log.warning(
+        "message sent to the dead-letter topic",
+        extra={"topic": topic, "partition": partition, "offset": offset, "reason": reason},
+    )

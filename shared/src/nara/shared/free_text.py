@@ -12,8 +12,9 @@ from nara.shared.redaction import contains_personnummer
 class PersonnummerInText(ValueError):
     # The message never repeats the text: it ends up in 422 answers, logs and dead-letter headers.
     def __init__(self) -> None:
-        super().__init__("Skriv inte personnummer i fritext. Ta bort numret och försök igen; "
-                         "patienten anges i sitt eget fält.")
+        super().__init__(
+            "Skriv inte personnummer i fritext. Ta bort numret och försök igen; patienten anges i sitt eget fält."
+        )
 
 
 def no_personnummer(text: str) -> str:

@@ -78,7 +78,7 @@ def route_template(scope: Scope, root_path: str = "") -> str:
     (with the prefix it was included under) in its effective route context, so that is read first. A mount
     lengthens root_path; the part it added is the mount point, and a mounted app's own routes follow it.
     """
-    mount_point = scope.get("root_path", "")[len(root_path):]
+    mount_point = scope.get("root_path", "")[len(root_path) :]
     context = scope.get("fastapi", {}).get("effective_route_context")
     template = getattr(context, "path_format", None) or getattr(scope.get("route"), "path_format", None)
     if template:

@@ -32,8 +32,14 @@ class _Window:
 class ClientLogRateLimit(logging.Filter):
     """A handler filter: `emit` writes a summary record (the handler's own handle)."""
 
-    def __init__(self, emit: Callable[[logging.LogRecord], object], *, clock: Clock | None = None,
-                 interval: timedelta = timedelta(seconds=30), loggers: tuple[str, ...] = CLIENT_LOGGERS) -> None:
+    def __init__(
+        self,
+        emit: Callable[[logging.LogRecord], object],
+        *,
+        clock: Clock | None = None,
+        interval: timedelta = timedelta(seconds=30),
+        loggers: tuple[str, ...] = CLIENT_LOGGERS,
+    ) -> None:
         super().__init__()
         self._emit, self._clock, self._interval = emit, clock or SystemClock(), interval
         self._prefixes = tuple(loggers)
@@ -70,8 +76,9 @@ class ClientLogRateLimit(logging.Filter):
         with self._lock:
             if self._earliest is None or (now is not None and now - self._earliest < self._interval):
                 return []
-            done = [key for key, window in self._windows.items()
-                    if now is None or now - window.started >= self._interval]
+            done = [
+                key for key, window in self._windows.items() if now is None or now - window.started >= self._interval
+            ]
             closed = [(key[0], self._windows.pop(key)) for key in done]
             self._earliest = min((window.started for window in self._windows.values()), default=None)
         return [_summary(name, window, self._interval) for name, window in closed if window.suppressed]
@@ -82,9 +89,14 @@ class ClientLogRateLimit(logging.Filter):
 
 def _summary(logger: str, window: _Window, interval: timedelta) -> logging.LogRecord:
     record = logging.LogRecord(
-        logger, window.level, __file__, 0,
+        logger,
+        window.level,
+        __file__,
+        0,
         "%d more lines like this were not written in %d s (Kafka client logs are rate-limited): %s",
-        (window.suppressed, int(interval.total_seconds()), window.template), None)
+        (window.suppressed, int(interval.total_seconds()), window.template),
+        None,
+    )
     record.suppressed = window.suppressed
     record.suppressed_message = window.template
     setattr(record, SUMMARY_MARK, True)

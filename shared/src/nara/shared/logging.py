@@ -21,12 +21,14 @@ _rate_limits: list[ClientLogRateLimit] = []  # the installed one, whose counts a
 
 def configure_json_logging(service_name: str, level: str = "INFO", *, clock: Clock | None = None) -> None:
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(_ServiceJsonFormatter(
-        "%(levelname)s %(name)s %(message)s",
-        rename_fields={"levelname": "level", "name": "logger"},
-        static_fields={"service": service_name},
-        timestamp="time",
-    ))
+    handler.setFormatter(
+        _ServiceJsonFormatter(
+            "%(levelname)s %(name)s %(message)s",
+            rename_fields={"levelname": "level", "name": "logger"},
+            static_fields={"service": service_name},
+            timestamp="time",
+        )
+    )
     # On the handler, not a logger: a handler's filters see the records of every logger that reaches it.
     # The rate limit comes first, so a broker outage's flood is dropped before the redaction reads it.
     rate_limit = ClientLogRateLimit(handler.handle, clock=clock)

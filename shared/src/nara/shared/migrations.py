@@ -62,8 +62,10 @@ async def apply_migrations(connection: asyncpg.Connection, sets: dict[str, Path]
                    applied_at timestamptz NOT NULL DEFAULT now(),
                    PRIMARY KEY (component, version))"""
         )
-        applied = {(row["component"], row["version"]): row["checksum"]
-                   for row in await connection.fetch("SELECT component, version, checksum FROM schema_migrations")}
+        applied = {
+            (row["component"], row["version"]): row["checksum"]
+            for row in await connection.fetch("SELECT component, version, checksum FROM schema_migrations")
+        }
         newly_applied = []
         for component, migrations in planned.items():
             for migration in migrations:
@@ -71,13 +73,17 @@ async def apply_migrations(connection: asyncpg.Connection, sets: dict[str, Path]
                 if checksum is not None:
                     if checksum != migration.checksum:
                         raise MigrationError(
-                            f"{component}/{migration.name} changed after it was applied; add a new migration instead")
+                            f"{component}/{migration.name} changed after it was applied; add a new migration instead"
+                        )
                     continue
                 async with connection.transaction():
                     await connection.execute(migration.sql)
                     await connection.execute(
                         "INSERT INTO schema_migrations (component, version, name, checksum) VALUES ($1, $2, $3, $4)",
-                        component, migration.version, migration.name, migration.checksum,
+                        component,
+                        migration.version,
+                        migration.name,
+                        migration.checksum,
                     )
                 newly_applied.append(f"{component}/{migration.name}")
         return newly_applied

@@ -116,6 +116,7 @@ class _Redactor:
         if isinstance(value, str):
             return self.text(value)
         if depth < _MAX_DEPTH:
+
             def inner(item: Any) -> Any:
                 return self.value(item, stringify_others=stringify_others, depth=depth + 1)
 

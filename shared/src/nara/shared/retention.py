@@ -16,19 +16,27 @@ BATCH = 10_000
 EVERY_SECONDS = 600.0
 
 
-async def forget_rows(connection: asyncpg.Connection, table: str, column: str, *, before: datetime,
-                      batch: int = BATCH) -> int:
+async def forget_rows(
+    connection: asyncpg.Connection, table: str, column: str, *, before: datetime, batch: int = BATCH
+) -> int:
     """Delete up to `batch` rows of `table` whose `column` is before `before`; returns how many went.
 
     `table` and `column` are names from our own code, never input."""
     deleted = await connection.execute(
         f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {table} WHERE {column} < $1 LIMIT $2))",
-        before, batch)
+        before,
+        batch,
+    )
     return int(deleted.split()[-1])
 
 
-def keep_forgetting(table: str, column: str, retention: timedelta, now: Callable[[FastAPI], datetime],
-                    every_seconds: float = EVERY_SECONDS):
+def keep_forgetting(
+    table: str,
+    column: str,
+    retention: timedelta,
+    now: Callable[[FastAPI], datetime],
+    every_seconds: float = EVERY_SECONDS,
+):
     """A service background task: every `every_seconds`, forget the rows older than `retention`, in batches
     (small transactions, so requests and consumers are never held up for long)."""
 
@@ -39,8 +47,10 @@ def keep_forgetting(table: str, column: str, retention: timedelta, now: Callable
                     while await forget_rows(connection, table, column, before=now(app) - retention) == BATCH:
                         await asyncio.sleep(0)
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("forgetting old rows failed; trying again later",
-                            extra={"table": table, "error": type(error).__name__})
+                log.warning(
+                    "forgetting old rows failed; trying again later",
+                    extra={"table": table, "error": type(error).__name__},
+                )
             await asyncio.sleep(every_seconds)
 
     forget_old_rows.__name__ = f"forget_old_{table}"

@@ -52,24 +52,31 @@ def build_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await create_pool(settings.database_url, min_size=settings.database_pool_min,
-                                 max_size=settings.database_pool_max)
+        pool = await create_pool(
+            settings.database_url, min_size=settings.database_pool_min, max_size=settings.database_pool_max
+        )
         try:
             async with pool.acquire() as connection:
                 applied = await apply_migrations(
-                    connection, {"shared": SHARED_MIGRATIONS, settings.service_name: migrations_dir})
+                    connection, {"shared": SHARED_MIGRATIONS, settings.service_name: migrations_dir}
+                )
             if applied:
                 log.info("applied migrations", extra={"migrations": applied})
             app.state.pool = pool
             if on_database_ready is not None:
                 await on_database_ready(app)
-            relay = OutboxRelay(settings.database_url, settings.kafka_bootstrap_servers,
-                                client_id=f"{settings.service_name}-outbox-relay")
+            relay = OutboxRelay(
+                settings.database_url,
+                settings.kafka_bootstrap_servers,
+                client_id=f"{settings.service_name}-outbox-relay",
+            )
             await relay.start()
             try:
                 await broker.start()
-                tasks = [asyncio.create_task(run(app), name=getattr(run, "__name__", "background"))
-                         for run in (*background, forget_consumed_events)]
+                tasks = [
+                    asyncio.create_task(run(app), name=getattr(run, "__name__", "background"))
+                    for run in (*background, forget_consumed_events)
+                ]
                 try:
                     yield
                 finally:
@@ -84,8 +91,11 @@ def build_service_app(
             await pool.close()
 
     forget_consumed_events = keep_forgetting(
-        "consumed_events", "consumed_at", timedelta(hours=settings.consumed_events_retention_hours),
-        now=lambda _: datetime.now(UTC))  # consumed_at is the database's own now()
+        "consumed_events",
+        "consumed_at",
+        timedelta(hours=settings.consumed_events_retention_hours),
+        now=lambda _: datetime.now(UTC),
+    )  # consumed_at is the database's own now()
     app = FastAPI(title=title, lifespan=lifespan, responses=problem_responses(400, 413, 422))
     app.state.settings = settings
     app.state.broker = broker
@@ -104,8 +114,10 @@ def build_service_app(
             "kafka": await broker.ping(timeout),
         }
         ready = all(checks.values())
-        body = {"status": "ready" if ready else "not ready",
-                "checks": {name: "ok" if ok else "failing" for name, ok in checks.items()}}
+        body = {
+            "status": "ready" if ready else "not ready",
+            "checks": {name: "ok" if ok else "failing" for name, ok in checks.items()},
+        }
         return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)

@@ -29,12 +29,19 @@ def run_service_cli(
     args = parser.parse_args(argv)
     configure_json_logging(settings.service_name, settings.log_level)
     if args.command == "migrate":
-        applied = asyncio.run(_migrate(settings.database_url, {"shared": SHARED_MIGRATIONS, settings.service_name: migrations_dir}))
+        applied = asyncio.run(
+            _migrate(settings.database_url, {"shared": SHARED_MIGRATIONS, settings.service_name: migrations_dir})
+        )
         print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none needed'}")
         return 0
     uvicorn.run(
-        app_factory, factory=True, host=settings.host, port=settings.port, log_config=None,
-        timeout_graceful_shutdown=int(settings.graceful_shutdown_seconds), access_log=settings.access_log,
+        app_factory,
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=int(settings.graceful_shutdown_seconds),
+        access_log=settings.access_log,
     )
     return 0
 

@@ -61,9 +61,13 @@ def sql_spans_wanted() -> bool:
 
 
 def instrument_http(app: FastAPI, provider: TracerProvider) -> None:
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=UNTRACED_URLS,
-                                       exclude_spans=UNTRACED_ASGI_MESSAGES,
-                                       server_request_hook=_without_personnummer)
+    FastAPIInstrumentor.instrument_app(
+        app,
+        tracer_provider=provider,
+        excluded_urls=UNTRACED_URLS,
+        exclude_spans=UNTRACED_ASGI_MESSAGES,
+        server_request_hook=_without_personnummer,
+    )
 
 
 def _without_personnummer(span: Span, scope: dict[str, Any]) -> None:

@@ -12,8 +12,16 @@ from .layout import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 # Playwright cannot download its own browser here; these flags keep Chromium off the closed network.
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_FOLDER = REPO_ROOT / "tests" / "browser"
 
@@ -44,8 +52,10 @@ def serious(results: dict) -> list[dict]:
 async def assert_accessible(page, script: Path | None, name: str) -> None:
     """axe-core finds nothing serious or critical on the page, and did check something."""
     results = await axe_results(page, script)
-    described = [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
-                  "where": [n["target"] for n in v["nodes"][:3]]} for v in serious(results)]
+    described = [
+        {"rule": v["id"], "impact": v["impact"], "help": v["help"], "where": [n["target"] for n in v["nodes"][:3]]}
+        for v in serious(results)
+    ]
     assert not described, f"axe found serious or critical problems on '{name}': {json.dumps(described, indent=1)}"
     assert results["passes"], f"axe checked nothing on '{name}'"
 

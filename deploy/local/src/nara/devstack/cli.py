@@ -20,8 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("up", help="start PostgreSQL and Kafka (does nothing when they already run)")
     run = commands.add_parser("run", help="start PostgreSQL, Kafka, Zipkin and the three services; print their URLs")
-    run.add_argument("--no-zipkin", action="store_true",
-                     help="leave the trace viewer out (saves memory and start-up); the services then export no spans")
+    run.add_argument(
+        "--no-zipkin",
+        action="store_true",
+        help="leave the trace viewer out (saves memory and start-up); the services then export no spans",
+    )
     commands.add_parser("status", help="what runs, where")
     logs = commands.add_parser("logs", help="show a component's log")
     logs.add_argument("component", choices=COMPONENTS)
@@ -29,8 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     logs.add_argument("-f", "--follow", action="store_true")
     down = commands.add_parser("down", help="stop everything this stack started, or only the services named")
     # No argparse choices: Python 3.11 checks an empty list against them and refuses a bare 'down'.
-    down.add_argument("services", nargs="*", metavar="SERVICE",
-                      help="stop only these (say, one that keeps crashing); './nara run' starts them again")
+    down.add_argument(
+        "services",
+        nargs="*",
+        metavar="SERVICE",
+        help="stop only these (say, one that keeps crashing); './nara run' starts them again",
+    )
     commands.add_parser("destroy", help="stop everything and delete the stack's data")
     commands.add_parser("env", help="print shell exports that point tests and tools at this stack")
     args = parser.parse_args(argv)
@@ -116,8 +123,7 @@ def _print_infrastructure(stack: LocalStack) -> None:
     print(f"  Kafka       {stack.kafka.bootstrap_servers}  (Apache Kafka {stack.kafka.version()}, KRaft)")
 
 
-COMMANDS = {"up": _up, "run": _run, "status": _status, "logs": _logs, "down": _down,
-            "destroy": _destroy, "env": _env}
+COMMANDS = {"up": _up, "run": _run, "status": _status, "logs": _logs, "down": _down, "destroy": _destroy, "env": _env}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -32,9 +32,15 @@ from nara.shared.identity import issue_dev_token
 UNITS = {"SE2321000115-E00000000011": 45, "SE2321000115-E00000000012": 30, "SE2321000115-E00000000013": 25}
 RECEPTIONIST, CLINICIAN, OPERATIONS = "SE2321000115-P000000301", "SE2321000115-P000000101", "SE2321000115-P000000902"
 # (profession, contact form, share): who assesses, and how, at a vårdcentral's front door.
-ASSESSMENTS = [("nurse", "phone", 40), ("doctor", "clinic", 25), ("nurse", "clinic", 10),
-               ("physiotherapist", "clinic", 10), ("doctor", "video", 5), ("district_nurse", "home", 5),
-               ("psychologist", "video", 5)]
+ASSESSMENTS = [
+    ("nurse", "phone", 40),
+    ("doctor", "clinic", 25),
+    ("nurse", "clinic", 10),
+    ("physiotherapist", "clinic", 10),
+    ("doctor", "video", 5),
+    ("district_nurse", "home", 5),
+    ("psychologist", "video", 5),
+]
 WAIT_DAYS = [(0, 40), (1, 20), (2, 12), (3, 10), (4, 5), (5, 3), (6, 3), (None, 7)]  # None: not assessed yet
 REASONS = ["sore_throat", "back_pain", "cough_fever", "urinary", "rash", "ear_pain", "anxiety"]
 MINIMUM_GROUP = 20
@@ -58,16 +64,25 @@ def plan(count: int, now: datetime, seed: int, units: dict[str, int] = UNITS) ->
         day = today - timedelta(days=pick.randint(1, 28))
         sought = datetime.combine(day, time(pick.randint(7, 16), pick.choice((0, 15, 30, 45))), STOCKHOLM)
         wait = _weighted(pick, WAIT_DAYS)
-        assessed = None if wait is None else datetime.combine(day + timedelta(days=wait),
-                                                              time(pick.randint(8, 16), 0), STOCKHOLM)
+        assessed = (
+            None
+            if wait is None
+            else datetime.combine(day + timedelta(days=wait), time(pick.randint(8, 16), 0), STOCKHOLM)
+        )
         if assessed is not None and assessed <= sought:
             assessed = sought + timedelta(minutes=30)
         if assessed is not None and assessed > now:
             assessed = None  # that day has not come yet: still waiting
         kind = _weighted(pick, [((p, f), share) for p, f, share in ASSESSMENTS])
-        contacts.append(DemoContact(_weighted(pick, list(units.items())), sought.astimezone(UTC),
-                                    pick.random() < 0.85, kind if assessed else None,
-                                    assessed.astimezone(UTC) if assessed else None))
+        contacts.append(
+            DemoContact(
+                _weighted(pick, list(units.items())),
+                sought.astimezone(UTC),
+                pick.random() < 0.85,
+                kind if assessed else None,
+                assessed.astimezone(UTC) if assessed else None,
+            )
+        )
     return contacts
 
 
@@ -95,13 +110,18 @@ async def make(triage_url: str, contacts: list[DemoContact], seed: int) -> dict[
     made: dict[str, DemoContact] = {}
     async with httpx.AsyncClient(base_url=triage_url, timeout=30) as triage:
         for contact in contacts:
-            body = {"patient": personnummer(pick), "unit": contact.unit, "channel": pick.choice(
-                ("phone_unit", "phone_unit", "walk_in")), "sought_at": contact.sought_at.isoformat(),
-                "reason_code": pick.choice(REASONS)}
+            body = {
+                "patient": personnummer(pick),
+                "unit": contact.unit,
+                "channel": pick.choice(("phone_unit", "phone_unit", "walk_in")),
+                "sought_at": contact.sought_at.isoformat(),
+                "reason_code": pick.choice(REASONS),
+            }
             if contact.listed:
                 body["listed_unit"] = contact.unit
-            registered = await triage.post("/api/v1/contacts", json=body,
-                                           headers=_headers("reception", RECEPTIONIST, [contact.unit]))
+            registered = await triage.post(
+                "/api/v1/contacts", json=body, headers=_headers("reception", RECEPTIONIST, [contact.unit])
+            )
             registered.raise_for_status()
             made[registered.json()["patient"]] = contact
             if contact.assessment is None or contact.assessed_at is None:
@@ -110,7 +130,8 @@ async def make(triage_url: str, contacts: list[DemoContact], seed: int) -> dict[
             assessed = await triage.post(
                 f"/api/v1/contacts/{registered.json()['id']}/assessment",
                 headers=_headers("clinician", CLINICIAN, [contact.unit]),
-                json={"profession": profession, "contact_form": form, "assessed_at": contact.assessed_at.isoformat()})
+                json={"profession": profession, "contact_form": form, "assessed_at": contact.assessed_at.isoformat()},
+            )
             assessed.raise_for_status()
     return made
 
@@ -136,7 +157,10 @@ def check(month: str, made: dict[str, DemoContact], groups: list[dict], records:
         if row is None:
             problems.append(f"{pseudonym[:12]}…: assessed in {month}, missing from the record file")
         elif (row["unit_hsa_id"], row["profession"], row["contact_form"], int(row["wait_days"])) != (
-                contact.unit, *contact.assessment, wait):
+            contact.unit,
+            *contact.assessment,
+            wait,
+        ):
             problems.append(f"{pseudonym[:12]}…: the record file says {row}, not {contact}")
     for unit in sorted({contact.unit for contact in made.values()}):
         rows = [r for r in records if r["unit_hsa_id"] == unit]
@@ -144,8 +168,12 @@ def check(month: str, made: dict[str, DemoContact], groups: list[dict], records:
         if total is None:
             continue
         waits = [int(r["wait_days"]) for r in rows]
-        expected = {"assessments": len(rows), "within_0_days": waits.count(0),
-                    "within_3_days": sum(w <= 3 for w in waits), "within_7_days": sum(w <= 7 for w in waits)}
+        expected = {
+            "assessments": len(rows),
+            "within_0_days": waits.count(0),
+            "within_3_days": sum(w <= 3 for w in waits),
+            "within_7_days": sum(w <= 7 for w in waits),
+        }
         if len(rows) < MINIMUM_GROUP:
             if total["hidden"] != "true" or total["assessments"]:
                 problems.append(f"{unit}: {len(rows)} assessments, but the total is published")
@@ -169,9 +197,11 @@ async def main(argv: list[str] | None = None) -> int:
     contacts = plan(args.contacts, now, args.seed)
     made = await make(args.triage, contacts, args.seed)
     months = sorted({to_stockholm(c.assessed_at).strftime("%Y-%m") for c in contacts if c.assessed_at})
-    print(f"made {len(made)} contacts at {len(UNITS)} units, "
-          f"{sum(c.assessed_at is not None for c in contacts)} assessed; listing unknown for "
-          f"{sum(not c.listed for c in contacts)}")
+    print(
+        f"made {len(made)} contacts at {len(UNITS)} units, "
+        f"{sum(c.assessed_at is not None for c in contacts)} assessed; listing unknown for "
+        f"{sum(not c.listed for c in contacts)}"
+    )
     await asyncio.sleep(3)  # the monitor hears of them through Kafka
     failed = False
     for month in months:

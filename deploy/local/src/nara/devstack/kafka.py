@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import re
@@ -27,8 +26,9 @@ MIN_JAVA = 17
 def require_java(needed_by: str = "Kafka") -> str:
     java = shutil.which("java")
     if java is None:
-        raise StackError(f"Java {MIN_JAVA}+ is needed to run {needed_by}. "
-                         "Install it with 'apt-get install openjdk-17-jre-headless'.")
+        raise StackError(
+            f"Java {MIN_JAVA}+ is needed to run {needed_by}. Install it with 'apt-get install openjdk-17-jre-headless'."
+        )
     output = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
     match = re.search(r'version "(\d+)', output)
     if match is None or int(match.group(1)) < MIN_JAVA:
@@ -48,7 +48,8 @@ def fetch_broker_jars(layout: StackLayout) -> Path:
     print("Fetching the Kafka broker's jars from Maven Central...", flush=True)
     result = subprocess.run(
         [mvn, "-q", "-B", "-f", str(KAFKA_POM), "dependency:copy-dependencies", f"-Dkafka.libs={libs}"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise StackError(f"Maven could not fetch Kafka's jars:\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
@@ -90,14 +91,38 @@ class KafkaBroker:
         logging = f"-Dlog4j2.configurationFile={KAFKA_LOG4J}"
         if not (self._data_dir / "meta.properties").exists():
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-            result = subprocess.run([java, "-cp", classpath, logging, "kafka.tools.StorageTool", "format",
-                                     "-t", cluster_id, "-c", str(config)], capture_output=True, text=True)
+            result = subprocess.run(
+                [
+                    java,
+                    "-cp",
+                    classpath,
+                    logging,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    cluster_id,
+                    "-c",
+                    str(config),
+                ],
+                capture_output=True,
+                text=True,
+            )
             if result.returncode != 0:
                 raise StackError(f"Formatting Kafka's storage failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
         start_detached(
-            [java, HEAP, "-XX:+UseG1GC", "-Djava.awt.headless=true", logging, "-cp", classpath,
-             "kafka.Kafka", str(config)],
-            log_file=self.layout.log_of("kafka"), pid_file=self.pid_file,
+            [
+                java,
+                HEAP,
+                "-XX:+UseG1GC",
+                "-Djava.awt.headless=true",
+                logging,
+                "-cp",
+                classpath,
+                "kafka.Kafka",
+                str(config),
+            ],
+            log_file=self.layout.log_of("kafka"),
+            pid_file=self.pid_file,
         )
         wait_until(self._answers, timeout=90, interval=0.5, what="Kafka")
         run_coroutine(self._create_contract_topics())
@@ -163,7 +188,9 @@ class KafkaBroker:
         await admin.start()
         try:
             existing = set(await admin.list_topics())
-            wanted = [NewTopic(topic.name, topic.partitions, 1) for topic in CONTRACT_TOPICS if topic.name not in existing]
+            wanted = [
+                NewTopic(topic.name, topic.partitions, 1) for topic in CONTRACT_TOPICS if topic.name not in existing
+            ]
             if wanted:
                 await admin.create_topics(wanted)
         finally:

@@ -19,7 +19,7 @@ class StackLayout:
     cache_dir: Path
 
     @classmethod
-    def default(cls) -> "StackLayout":
+    def default(cls) -> StackLayout:
         state = Path(os.environ.get("NARA_STATE_DIR", REPO_ROOT / ".state" / "stack"))
         cache = Path(os.environ.get("NARA_CACHE_DIR", REPO_ROOT / ".state" / "cache"))
         return cls(state.resolve(), cache.resolve())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import glob
 import hashlib
 import os
@@ -121,8 +120,9 @@ class PostgresServer:
         return True
 
     def version(self) -> str:
-        result = subprocess.run([str(Path(self.record["bin_dir"]) / "postgres"), "--version"],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [str(Path(self.record["bin_dir"]) / "postgres"), "--version"], capture_output=True, text=True
+        )
         return result.stdout.strip()
 
     def _init_cluster(self, bin_dir: Path) -> None:
@@ -134,14 +134,26 @@ class PostgresServer:
             pwfile.write(passwords[SUPERUSER])
         self._chown_to_server_user(Path(pwfile.name))
         try:
-            self._run_as_server_user([
-                str(bin_dir / "initdb"), "-D", str(data_dir), "-U", SUPERUSER, "-E", "UTF8", "--no-locale",
-                "--auth-local=peer", "--auth-host=scram-sha-256", f"--pwfile={pwfile.name}",
-            ])
+            self._run_as_server_user(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data_dir),
+                    "-U",
+                    SUPERUSER,
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                    "--auth-local=peer",
+                    "--auth-host=scram-sha-256",
+                    f"--pwfile={pwfile.name}",
+                ]
+            )
         finally:
             os.unlink(pwfile.name)
-        self.record.update(data_dir=str(data_dir), log_file=str(base_dir / "postgres.log"),
-                           port=choose_port(5432), passwords=passwords)
+        self.record.update(
+            data_dir=str(data_dir), log_file=str(base_dir / "postgres.log"), port=choose_port(5432), passwords=passwords
+        )
         self.layout.save_record(self._whole_record())
 
     def _choose_base_dir(self) -> Path:

@@ -33,14 +33,20 @@ def read_pid(pid_file: Path) -> int | None:
     return pid if is_alive(pid) else None
 
 
-def start_detached(command: list[str], *, log_file: Path, pid_file: Path, env: dict[str, str] | None = None,
-                   cwd: Path | None = None) -> int:
+def start_detached(
+    command: list[str], *, log_file: Path, pid_file: Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> int:
     """Start a process in its own session, so it outlives this command and can be stopped as a group."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "ab") as log:
         process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, env=env, cwd=cwd,
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
+            cwd=cwd,
         )
     pid_file.write_text(str(process.pid))
     return process.pid

@@ -40,8 +40,12 @@ class RestartBook:
             after = f" after a back-off of {wait} s" if wait else " at once"
             self._log(name, "WARNING", f"{name} exited ({reason}); supervisord restarted it{after}", restarts=count)
         elif event == "PROCESS_STATE_FATAL":
-            self._log(name, "ERROR", f"{name} exited again and again right after starting; supervisord gave up on it. "
-                                     "Fix the cause (see above), then './nara run' starts it again")
+            self._log(
+                name,
+                "ERROR",
+                f"{name} exited again and again right after starting; supervisord gave up on it. "
+                "Fix the cause (see above), then './nara run' starts it again",
+            )
 
     def _count(self, name: str, reason: str) -> int:
         try:
@@ -49,8 +53,7 @@ class RestartBook:
         except (OSError, ValueError):
             book = {}
         entry = book.get(name, {"count": 0})
-        entry = {"count": entry["count"] + 1, "last": datetime.now(UTC).isoformat(timespec="seconds"),
-                 "reason": reason}
+        entry = {"count": entry["count"] + 1, "last": datetime.now(UTC).isoformat(timespec="seconds"), "reason": reason}
         book[name] = entry
         partial = self.file.with_suffix(".partial")
         partial.write_text(json.dumps(book, indent=2))
@@ -70,8 +73,14 @@ class RestartBook:
 
     def _log(self, name: str, level: str, message: str, **fields) -> None:
         # The services' own JSON-lines shape, so the line reads and filters like theirs.
-        line = {"level": level, "logger": "nara.devstack.supervisor", "message": message, "service": name, **fields,
-                "time": datetime.now(UTC).isoformat()}
+        line = {
+            "level": level,
+            "logger": "nara.devstack.supervisor",
+            "message": message,
+            "service": name,
+            **fields,
+            "time": datetime.now(UTC).isoformat(),
+        }
         with open(self.logs / f"{name}.log", "a") as log:
             log.write(json.dumps(line) + "\n")
 

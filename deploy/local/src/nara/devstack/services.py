@@ -35,8 +35,9 @@ SERVICES = (
 
 GAVE_UP = "gave up: it exited right after every start"  # supervisord's FATAL
 
-HALLAND_POLICY = ('{"days_by_profession": {"physiotherapist": 7, "occupational_therapist": 7, "psychologist": 14, '
-                  '"counsellor": 14}}')
+HALLAND_POLICY = (
+    '{"days_by_profession": {"physiotherapist": 7, "occupational_therapist": 7, "psychologist": 14, "counsellor": 14}}'
+)
 
 
 def infrastructure_environment(stack) -> dict[str, str]:
@@ -72,16 +73,24 @@ class ServiceProcesses:
             if not self.is_running(spec):
                 port = self.ports.get(spec.name) or choose_port(spec.default_port)
                 self.ports[spec.name] = choose_port(spec.default_port) if port_is_open(port) else port
-        neighbours = {"BOOKING_TRIAGE_URL": self.url(SERVICES[1]), "TRIAGE_BOOKING_URL": self.url(SERVICES[0]),
-                      "TRIAGE_GUARANTEE_MONITOR_URL": self.url(SERVICES[2])}
+        neighbours = {
+            "BOOKING_TRIAGE_URL": self.url(SERVICES[1]),
+            "TRIAGE_BOOKING_URL": self.url(SERVICES[0]),
+            "TRIAGE_GUARANTEE_MONITOR_URL": self.url(SERVICES[2]),
+        }
         # One care guarantee policy for all three: Region Halland's limits beside the national 3 days (domain.md).
         guarantee = {"NARA_CARE_GUARANTEE_POLICY": os.environ.get("NARA_CARE_GUARANTEE_POLICY", HALLAND_POLICY)}
         for spec in only:
             if self.is_running(spec):
                 continue
-            env = {**os.environ, **infrastructure, **neighbours, **guarantee,
-                   f"{spec.env_prefix}PORT": str(self.ports[spec.name]),
-                   f"{spec.env_prefix}LOAD_DEMO_DATA": "true"}
+            env = {
+                **os.environ,
+                **infrastructure,
+                **neighbours,
+                **guarantee,
+                f"{spec.env_prefix}PORT": str(self.ports[spec.name]),
+                f"{spec.env_prefix}LOAD_DEMO_DATA": "true",
+            }
             self.supervisor.start_program(spec.name, [sys.executable, "-m", spec.module, "serve"], env)
         for spec in only:
             wait_until(lambda spec=spec: self._ready(spec), timeout=90, interval=0.3, what=f"The {spec.name} service")

@@ -101,9 +101,13 @@ class LocalStack:
         leftovers = [name for name in ("postgres", "kafka", "zipkin") if getattr(self, name).is_running()]
         leftovers += [spec.name for spec in SERVICES if self.services.is_running(spec)]
         leftovers += ["supervisord"] if self.services.supervisor.is_running() else []
-        ports = [self.record.get("postgres", {}).get("port"), self.record.get("kafka", {}).get("port"),
-                 self.record.get("kafka", {}).get("controller_port"), self.record.get("zipkin", {}).get("port"),
-                 *self.record.get("services", {}).values()]
+        ports = [
+            self.record.get("postgres", {}).get("port"),
+            self.record.get("kafka", {}).get("port"),
+            self.record.get("kafka", {}).get("controller_port"),
+            self.record.get("zipkin", {}).get("port"),
+            *self.record.get("services", {}).values(),
+        ]
         leftovers += [f"port {port}" for port in ports if port and port_is_open(port)]
         return leftovers
 

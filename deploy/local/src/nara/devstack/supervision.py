@@ -51,8 +51,11 @@ class Supervisor:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.restarts_file.unlink(missing_ok=True)  # counts are per supervisord run
         self.config.write_text(self._config_text(programs))
-        start_detached([sys.executable, "-m", "supervisor.supervisord", "-n", "-c", str(self.config)],
-                       log_file=self.layout.log_of("supervisord"), pid_file=self.pid_file)
+        start_detached(
+            [sys.executable, "-m", "supervisor.supervisord", "-n", "-c", str(self.config)],
+            log_file=self.layout.log_of("supervisord"),
+            pid_file=self.pid_file,
+        )
         wait_until(lambda: self._answers(programs[0]), timeout=20, interval=0.1, what="supervisord")
 
     def start_program(self, name: str, argv: list[str], env: dict[str, str]) -> None:
@@ -108,8 +111,9 @@ class Supervisor:
     def _rpc(self):
         from supervisor.xmlrpc import SupervisorTransport
 
-        return xmlrpc.client.ServerProxy("http://127.0.0.1",
-                                         transport=SupervisorTransport(None, None, f"unix://{self.socket}"))
+        return xmlrpc.client.ServerProxy(
+            "http://127.0.0.1", transport=SupervisorTransport(None, None, f"unix://{self.socket}")
+        )
 
     def _config_text(self, programs: list[str]) -> str:
         python, logs = sys.executable, self.layout.logs

@@ -135,8 +135,9 @@ def zipkin_server(state_dir: Path) -> Iterator[ZipkinServer]:
 
 
 @contextmanager
-def service_process(service: str, infrastructure: Infrastructure, database_url: str, extra_env: dict[str, str],
-                    log_dir) -> Iterator[str]:
+def service_process(
+    service: str, infrastructure: Infrastructure, database_url: str, extra_env: dict[str, str], log_dir
+) -> Iterator[str]:
     """One real service process on a free port, against the given database; yields its base URL."""
     import sys
     import time
@@ -147,11 +148,17 @@ def service_process(service: str, infrastructure: Infrastructure, database_url: 
 
     spec = next(s for s in SERVICES if s.name == service)
     port = free_port()
-    env = {**os.environ, **infrastructure.environment(), f"{spec.env_prefix}DATABASE_URL": database_url,
-           f"{spec.env_prefix}PORT": str(port), **extra_env}
+    env = {
+        **os.environ,
+        **infrastructure.environment(),
+        f"{spec.env_prefix}DATABASE_URL": database_url,
+        f"{spec.env_prefix}PORT": str(port),
+        **extra_env,
+    }
     log = open(log_dir / f"{service}.log", "ab")
-    process = subprocess.Popen([sys.executable, "-m", spec.module, "serve"], env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", spec.module, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+
 from nara.devstack.layout import REPO_ROOT
 
 # './nara test' builds kustomize here with the machine's Go (Debian has no package of it).

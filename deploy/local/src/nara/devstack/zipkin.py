@@ -34,7 +34,8 @@ def fetch_zipkin_jar(layout: StackLayout) -> Path:
     print("Fetching Zipkin's server from Maven Central...", flush=True)
     result = subprocess.run(
         [mvn, "-q", "-B", "-f", str(ZIPKIN_POM), "dependency:copy-dependencies", f"-Dzipkin.libs={folder}"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     jars = sorted(folder.glob("zipkin-server-*-exec.jar"))
     if result.returncode != 0 or not jars:
@@ -47,9 +48,16 @@ def zipkin_environment(port: int) -> dict[str, str]:
     """Only the HTTP collector and in-memory storage; a KAFKA_BOOTSTRAP_SERVERS in the shell must not start
     Zipkin's Kafka collector."""
     return {
-        **os.environ, "STORAGE_TYPE": "mem", "MEM_MAX_SPANS": str(MAX_SPANS), "QUERY_PORT": str(port),
-        "COLLECTOR_KAFKA_ENABLED": "false", "COLLECTOR_GRPC_ENABLED": "false", "COLLECTOR_RABBITMQ_ENABLED": "false",
-        "COLLECTOR_ACTIVEMQ_ENABLED": "false", "COLLECTOR_PULSAR_ENABLED": "false", "SELF_TRACING_ENABLED": "false",
+        **os.environ,
+        "STORAGE_TYPE": "mem",
+        "MEM_MAX_SPANS": str(MAX_SPANS),
+        "QUERY_PORT": str(port),
+        "COLLECTOR_KAFKA_ENABLED": "false",
+        "COLLECTOR_GRPC_ENABLED": "false",
+        "COLLECTOR_RABBITMQ_ENABLED": "false",
+        "COLLECTOR_ACTIVEMQ_ENABLED": "false",
+        "COLLECTOR_PULSAR_ENABLED": "false",
+        "SELF_TRACING_ENABLED": "false",
     }
 
 
@@ -85,8 +93,10 @@ class ZipkinServer:
         Only the services started by 'run' get it, not 'env': a test or benchmark pointed at the stack should not
         pay for exporting spans unless it asks to.
         """
-        return {"OTEL_EXPORTER_ZIPKIN_ENDPOINT": self.spans_endpoint,
-                "GUARANTEE_MONITOR_TRACE_URL_TEMPLATE": self.trace_url_template}
+        return {
+            "OTEL_EXPORTER_ZIPKIN_ENDPOINT": self.spans_endpoint,
+            "GUARANTEE_MONITOR_TRACE_URL_TEMPLATE": self.trace_url_template,
+        }
 
     def is_running(self) -> bool:
         return read_pid(self.pid_file) is not None
@@ -102,10 +112,21 @@ class ZipkinServer:
         port = self.record["port"]
         # Armeria would listen on every interface; the viewer shows trace data, so keep it on loopback.
         start_detached(
-            [java, HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-jar", str(jar),
-             "--armeria.ports[0].ip=127.0.0.1", f"--armeria.ports[0].port={port}",
-             "--armeria.ports[0].protocols[0]=http"],
-            env=zipkin_environment(port), log_file=self.layout.log_of("zipkin"), pid_file=self.pid_file,
+            [
+                java,
+                HEAP,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.awt.headless=true",
+                "-jar",
+                str(jar),
+                "--armeria.ports[0].ip=127.0.0.1",
+                f"--armeria.ports[0].port={port}",
+                "--armeria.ports[0].protocols[0]=http",
+            ],
+            env=zipkin_environment(port),
+            log_file=self.layout.log_of("zipkin"),
+            pid_file=self.pid_file,
         )
         wait_until(self._healthy, timeout=120, interval=0.5, what="Zipkin")
 

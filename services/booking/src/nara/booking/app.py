@@ -29,15 +29,18 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
     def add_routes(app: FastAPI, broker: KafkaBroker) -> None:
         app.state.clock = clock or SystemClock()
         app.state.pseudonymiser = pseudonymiser_from_environment()
-        app.state.policy = BookingPolicy(hold_duration=timedelta(minutes=settings.hold_minutes),
-                                         max_future_web_bookings_per_unit=settings.max_future_web_bookings_per_unit)
+        app.state.policy = BookingPolicy(
+            hold_duration=timedelta(minutes=settings.hold_minutes),
+            max_future_web_bookings_per_unit=settings.max_future_web_bookings_per_unit,
+        )
         app.include_router(api.router)
         app.include_router(staff_api.router)
         app.include_router(pages.router)
         app.mount("/static/booking", StaticFiles(directory=pages.STATIC_DIR), name="booking-static")
         # In batches: a fresh consumer group reads the whole contact history, one transaction a poll.
         IdempotentConsumer("booking-contacts", lambda: app.state.pool, contacts.HANDLERS).subscribe_batches(
-            broker, CONTACTS, group_id=settings.contacts_consumer_group, batch_handler=contacts.apply_batch)
+            broker, CONTACTS, group_id=settings.contacts_consumer_group, batch_handler=contacts.apply_batch
+        )
 
     async def on_database_ready(app: FastAPI) -> None:
         if settings.load_demo_data:
@@ -45,8 +48,17 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
                 await load_demo_data(connection, app.state.clock.now())
 
     forget_old_idempotency_keys = keep_forgetting(
-        "idempotent_requests", "created_at", timedelta(hours=settings.idempotency_retention_hours),
-        now=lambda app: app.state.clock.now())
+        "idempotent_requests",
+        "created_at",
+        timedelta(hours=settings.idempotency_retention_hours),
+        now=lambda app: app.state.clock.now(),
+    )
 
-    return build_service_app(settings, title="Nära booking", migrations_dir=MIGRATIONS, add_routes=add_routes,
-                             on_database_ready=on_database_ready, background=(forget_old_idempotency_keys,))
+    return build_service_app(
+        settings,
+        title="Nära booking",
+        migrations_dir=MIGRATIONS,
+        add_routes=add_routes,
+        on_database_ready=on_database_ready,
+        background=(forget_old_idempotency_keys,),
+    )

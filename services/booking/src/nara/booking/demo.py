@@ -29,8 +29,19 @@ TIME_TYPES = [
     ("SSK_TELEFON", "Telefontid hos sjuksköterska", "nurse", "phone", 15, True, True, True, 4, False, 1),
     ("DSK_BESOK", "Distriktssköterska, mottagning", "district_nurse", "clinic", 20, True, True, True, 24, False, 1),
     ("DSK_HEMBESOK", "Hembesök av distriktssköterska", "district_nurse", "home", 45, False, False, False, 24, True, 1),
-    ("DSK_DROPIN", "Drop-in: såromläggning och blodtryck", "district_nurse", "clinic", 30, True, True, False, 2,
-     False, 4),
+    (
+        "DSK_DROPIN",
+        "Drop-in: såromläggning och blodtryck",
+        "district_nurse",
+        "clinic",
+        30,
+        True,
+        True,
+        False,
+        2,
+        False,
+        4,
+    ),
     ("FYS_BESOK", "Fysioterapeut, första besök", "physiotherapist", "clinic", 45, True, True, True, 24, False, 1),
     ("AT_BESOK", "Arbetsterapeut", "occupational_therapist", "clinic", 45, True, True, True, 24, False, 1),
     ("PSY_VIDEO", "Psykolog, videosamtal", "psychologist", "video", 45, False, True, True, 48, True, 1),
@@ -40,11 +51,29 @@ TIME_TYPES = [
 
 # Per unit: (suffix, name, profession, [(time type, weekdays, from, to)])
 STAFF = [
-    ("01", "Anna Lindqvist", "doctor", [("LAK_BESOK", WEEKDAYS, "08:00", "12:00"), ("LAK_VIDEO", WEEKDAYS, "13:00", "15:00")]),
+    (
+        "01",
+        "Anna Lindqvist",
+        "doctor",
+        [("LAK_BESOK", WEEKDAYS, "08:00", "12:00"), ("LAK_VIDEO", WEEKDAYS, "13:00", "15:00")],
+    ),
     ("02", "Erik Johansson", "doctor", [("LAK_BESOK", WEEKDAYS, "09:00", "16:00")]),
-    ("03", "Maria Svensson", "nurse", [("SSK_BESOK", WEEKDAYS, "08:00", "12:00"), ("SSK_TELEFON", WEEKDAYS, "13:00", "16:00")]),
-    ("04", "Karin Nilsson", "district_nurse", [("DSK_BESOK", WEEKDAYS, "08:00", "11:00"), ("DSK_DROPIN", (2, 4), "13:00", "15:00"),
-                                              ("DSK_HEMBESOK", (1, 3, 5), "13:00", "16:00")]),
+    (
+        "03",
+        "Maria Svensson",
+        "nurse",
+        [("SSK_BESOK", WEEKDAYS, "08:00", "12:00"), ("SSK_TELEFON", WEEKDAYS, "13:00", "16:00")],
+    ),
+    (
+        "04",
+        "Karin Nilsson",
+        "district_nurse",
+        [
+            ("DSK_BESOK", WEEKDAYS, "08:00", "11:00"),
+            ("DSK_DROPIN", (2, 4), "13:00", "15:00"),
+            ("DSK_HEMBESOK", (1, 3, 5), "13:00", "16:00"),
+        ],
+    ),
     ("05", "Johan Berg", "physiotherapist", [("FYS_BESOK", WEEKDAYS, "08:00", "16:00")]),
     ("06", "Sara Ek", "occupational_therapist", [("AT_BESOK", (1, 2, 3), "09:00", "15:00")]),
     ("07", "Lars Holm", "psychologist", [("PSY_VIDEO", WEEKDAYS, "09:00", "15:00")]),
@@ -59,24 +88,39 @@ async def load_demo_data(connection: asyncpg.Connection, now: datetime, days: in
         for hsa_id, name, address in UNITS:
             await connection.execute(
                 "INSERT INTO care_units (hsa_id, name, address, opening_hours) VALUES ($1, $2, $3, $4::jsonb) "
-                "ON CONFLICT DO NOTHING", hsa_id, name, address, json.dumps(OPENING_HOURS))
+                "ON CONFLICT DO NOTHING",
+                hsa_id,
+                name,
+                address,
+                json.dumps(OPENING_HOURS),
+            )
         await connection.executemany(
             """INSERT INTO time_types (code, name, profession, contact_form, length_minutes, visible,
                    web_cancel_allowed, web_rebook_allowed, cancel_notice_minutes, rebook_notice_minutes,
                    reason_required, capacity)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9 * 60, $9 * 60, $10, $11) ON CONFLICT DO NOTHING""",
-            TIME_TYPES)
+            TIME_TYPES,
+        )
         for unit_number, (unit, _, _) in enumerate(UNITS, start=1):
             for suffix, name, profession, hours in STAFF:
                 practitioner = f"SE2321000115-P000000{unit_number}{suffix}"
                 created = await connection.fetchval(
                     "INSERT INTO practitioners (hsa_id, name, profession, unit) VALUES ($1, $2, $3, $4) "
-                    "ON CONFLICT DO NOTHING RETURNING true", practitioner, name, profession, unit)
+                    "ON CONFLICT DO NOTHING RETURNING true",
+                    practitioner,
+                    name,
+                    profession,
+                    unit,
+                )
                 if created:
                     await connection.executemany(
                         "INSERT INTO weekly_templates (practitioner, time_type, weekday, starts, ends) "
                         "VALUES ($1, $2, $3, $4::text::time, $5::text::time)",
-                        [(practitioner, code, day, starts, ends) for code, weekdays, starts, ends in hours
-                         for day in weekdays])
+                        [
+                            (practitioner, code, day, starts, ends)
+                            for code, weekdays, starts, ends in hours
+                            for day in weekdays
+                        ],
+                    )
         today = to_stockholm(now).date()
         return await generate_slots(connection, today, today + timedelta(days=days - 1))

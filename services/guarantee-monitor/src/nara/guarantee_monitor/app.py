@@ -44,12 +44,18 @@ def create_app(settings: GuaranteeMonitorSettings | None = None, clock: Clock | 
         async def on_event(connection, event) -> None:
             await on_events(connection, [event])
 
-        handlers = {model.event_type: on_event for topic in (CONTACTS, APPOINTMENTS)
-                    for model in models_for_topic(topic)}
+        handlers = {
+            model.event_type: on_event for topic in (CONTACTS, APPOINTMENTS) for model in models_for_topic(topic)
+        }
         consumer = IdempotentConsumer(settings.consumer_group, lambda: app.state.pool, handlers)
-        consumer.subscribe_batches(broker, CONTACTS, APPOINTMENTS, group_id=settings.consumer_group,
-                                   batch_handler=on_events)
+        consumer.subscribe_batches(
+            broker, CONTACTS, APPOINTMENTS, group_id=settings.consumer_group, batch_handler=on_events
+        )
 
-    return build_service_app(settings, title="Nära guarantee monitor", migrations_dir=MIGRATIONS,
-                             add_routes=add_routes,
-                             background=(run_alert_scheduler, refresh_status_gauges, report_consumer_lag))
+    return build_service_app(
+        settings,
+        title="Nära guarantee monitor",
+        migrations_dir=MIGRATIONS,
+        add_routes=add_routes,
+        background=(run_alert_scheduler, refresh_status_gauges, report_consumer_lag),
+    )

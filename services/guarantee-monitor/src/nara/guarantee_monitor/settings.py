@@ -2,7 +2,6 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from nara.shared.care_guarantee import POLICY_VARIABLE
-
 from nara.shared.settings import ServiceSettings
 
 

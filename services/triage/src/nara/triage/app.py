@@ -22,8 +22,9 @@ from .settings import TriageSettings
 MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def create_app(settings: TriageSettings | None = None, clock: Clock | None = None,
-               policy: CareGuaranteePolicy | None = None) -> FastAPI:
+def create_app(
+    settings: TriageSettings | None = None, clock: Clock | None = None, policy: CareGuaranteePolicy | None = None
+) -> FastAPI:
     settings = settings or TriageSettings()
     guidelines = GuidelineRegistry(settings.guidelines_dir)  # refuses to start on guidelines that do not lint clean
     # The one care guarantee policy every service asks (NARA_CARE_GUARANTEE_POLICY); a bad one stops the start.
@@ -45,11 +46,20 @@ def create_app(settings: TriageSettings | None = None, clock: Clock | None = Non
                 await load_demo_data(connection, app.state.clock.now())
 
     forget_old_idempotency_keys = keep_forgetting(
-        "idempotent_requests", "created_at", timedelta(hours=settings.idempotency_retention_hours),
-        now=lambda app: app.state.clock.now())
+        "idempotent_requests",
+        "created_at",
+        timedelta(hours=settings.idempotency_retention_hours),
+        now=lambda app: app.state.clock.now(),
+    )
 
     # build_service_app installs the one error shape (problem details) and the request limits; the listing
     # import takes a file, so its body may be larger than other requests'.
-    return build_service_app(settings, title="Nära triage", migrations_dir=MIGRATIONS, add_routes=add_routes,
-                             on_database_ready=on_database_ready, background=(forget_old_idempotency_keys,),
-                             larger_bodies={"/api/v1/listings/import": MAX_IMPORT_BYTES})
+    return build_service_app(
+        settings,
+        title="Nära triage",
+        migrations_dir=MIGRATIONS,
+        add_routes=add_routes,
+        on_database_ready=on_database_ready,
+        background=(forget_old_idempotency_keys,),
+        larger_bodies={"/api/v1/listings/import": MAX_IMPORT_BYTES},
+    )

@@ -6,14 +6,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER
 from nara.triage.domain.linter import check_guidelines
+from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nara.triage.lint", description=__doc__)
-    parser.add_argument("folder", nargs="?", default=str(SHIPPED_GUIDELINES_FOLDER),
-                        help="the guideline folder (default: the shipped guidelines)")
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        default=str(SHIPPED_GUIDELINES_FOLDER),
+        help="the guideline folder (default: the shipped guidelines)",
+    )
     folder = parser.parse_args(argv).folder
     guidelines, findings = check_guidelines(folder)
     if findings:
@@ -21,8 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(finding)
         print(f"\n{folder}: {len(findings)} finding(s); this guideline set must not be used.")
         return 1
-    print(f"{folder}: version {guidelines.version}, {len(guidelines.reasons)} contact reasons,"
-          f" {guidelines.red_flag_count} red flags, {guidelines.rule_count} rules: clean.")
+    print(
+        f"{folder}: version {guidelines.version}, {len(guidelines.reasons)} contact reasons,"
+        f" {guidelines.red_flag_count} red flags, {guidelines.rule_count} rules: clean."
+    )
     return 0
 
 

@@ -12,7 +12,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from cloudevents.core.exceptions import CloudEventValidationError
@@ -93,7 +93,7 @@ def encode_event(
     if patient is not None and patient != subject:
         raise ValueError("subject must be the patient's pseudonym given in data.patient")
     if time is None:
-        time = datetime.now(timezone.utc)
+        time = datetime.now(UTC)
     elif time.utcoffset() is None:
         raise ValueError("time must be timezone-aware")
     attributes: dict[str, Any] = {
@@ -101,7 +101,7 @@ def encode_event(
         "id": str(uuid.uuid4()) if event_id is None else event_id,
         "source": source,
         "type": model.event_type,
-        "time": time.astimezone(timezone.utc),
+        "time": time.astimezone(UTC),
         "subject": subject,
         "datacontenttype": DATA_CONTENT_TYPE,
         "dataschema": dataschema_for(model),
@@ -157,7 +157,7 @@ def decode_event(raw: bytes) -> DecodedEvent:
         id=event.get_id(),
         source=event.get_source(),
         type=event_type,
-        time=event.get_time().astimezone(timezone.utc),
+        time=event.get_time().astimezone(UTC),
         subject=subject,
         traceparent=traceparent if isinstance(traceparent, str) else None,
         data=data,
@@ -176,9 +176,7 @@ def _parse_json(raw: bytes) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         # error.msg and the position say what is wrong without quoting the document.
-        raise UndecodableEvent(
-            "not_json", f"{error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
+        raise UndecodableEvent("not_json", f"{error.msg} at line {error.lineno} column {error.colno}") from None
 
 
 def _cloud_event_from(document: dict, time: datetime) -> CloudEvent:
@@ -209,9 +207,7 @@ def _check_envelope(document: Any) -> datetime:
         raise UndecodableEvent("not_cloudevent", "time is not an RFC 3339 timestamp") from None
     subject = document["subject"]
     if isinstance(subject, str) and looks_like_personnummer(subject):
-        raise UndecodableEvent(
-            "not_cloudevent", "subject looks like a personnummer; the contract requires a pseudonym"
-        )
+        raise UndecodableEvent("not_cloudevent", "subject looks like a personnummer; the contract requires a pseudonym")
     return time
 
 

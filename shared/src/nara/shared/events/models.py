@@ -56,14 +56,10 @@ class ContactRegistered(EventData):
     unit: HsaId = Field(description="The unit where the contact was made.")
     # Required but nullable: "not listed anywhere" must be said, not forgotten, since it
     # decides whether the guarantee applies.
-    listed_unit: HsaId | None = Field(
-        description="The unit where the patient is listed, or null if not listed."
-    )
+    listed_unit: HsaId | None = Field(description="The unit where the patient is listed, or null if not listed.")
     channel: Channel
     sought_at: UtcDatetime = Field(description="When the person sought care (day 0).")
-    reason_code: Identifier | None = Field(
-        description="The guideline's contact reason, or null if none was given yet."
-    )
+    reason_code: Identifier | None = Field(description="The guideline's contact reason, or null if none was given yet.")
     # Optional for events from before they were carried; new producers always set them.
     listing: ListingStatus | None = Field(
         None, description="here, elsewhere or unknown: unknown is covered by the guarantee and flagged."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -124,7 +124,7 @@ class AlertLevel(StrEnum):
 
 
 def _as_utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 # AwareDatetime rejects naive times ("Input should have timezone info"); storing and sending
@@ -180,7 +180,7 @@ _HSA_ORGANISATION = re.compile(r"^SE[0-9]{10}-")
 
 def _holder_part(value: str) -> tuple[str, str]:
     match = _HSA_ORGANISATION.match(value)
-    return (match.group(), value[match.end():]) if match else ("", value)
+    return (match.group(), value[match.end() :]) if match else ("", value)
 
 
 def _hsa_id_holds_personnummer(value: str) -> bool:

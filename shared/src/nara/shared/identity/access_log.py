@@ -45,7 +45,14 @@ async def record_staff_read(
     await connection.execute(
         """INSERT INTO access_log (read_at, staff_id, staff_role, units, patient, action, resource, purpose)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
-        at, caller.subject, str(caller.role), list(caller.units), patient, action, resource, purpose,
+        at,
+        caller.subject,
+        str(caller.role),
+        list(caller.units),
+        patient,
+        action,
+        resource,
+        purpose,
     )
 
 
@@ -81,8 +88,16 @@ async def record_repeated_staff_reads(
            SELECT $1::timestamptz, $2, $3, $4, shown.patient, $5, shown.resource, $6 FROM shown
            WHERE shown.resource NOT IN (SELECT resource FROM seen)
            RETURNING id""",
-        at, caller.subject, str(caller.role), list(caller.units), action, purpose,
-        [patient for patient, _ in reads], [resource for _, resource in reads], window)
+        at,
+        caller.subject,
+        str(caller.role),
+        list(caller.units),
+        action,
+        purpose,
+        [patient for patient, _ in reads],
+        [resource for _, resource in reads],
+        window,
+    )
     return len(logged)
 
 

@@ -55,8 +55,9 @@ class Caller:
             try:
                 return cls(role, normalise(subject))
             except InvalidPersonnummer as error:
-                raise InvalidClaims("a citizen's subject must be a valid personnummer or samordningsnummer "
-                                    f"({error})") from error
+                raise InvalidClaims(
+                    f"a citizen's subject must be a valid personnummer or samordningsnummer ({error})"
+                ) from error
         if not units:
             raise InvalidClaims(f"a {role} token must list the units the person works at ('units')")
         return cls(role, subject.strip(), units)

@@ -31,8 +31,7 @@ async def request_time() -> datetime:
 def _unauthorized(error: TokenError) -> HTTPException:
     # RFC 6750: a missing token gets a bare challenge, a rejected one says invalid_token.
     challenge = "Bearer" if isinstance(error, MissingToken) else 'Bearer error="invalid_token"'
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=error.detail,
-                         headers={"WWW-Authenticate": challenge})
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=error.detail, headers={"WWW-Authenticate": challenge})
 
 
 async def current_caller(
@@ -42,8 +41,7 @@ async def current_caller(
 ) -> Caller:
     """The caller the bearer token proves; 401 with WWW-Authenticate when there is none or it is invalid."""
     if credentials is None:
-        raise _unauthorized(MissingToken(
-            "This needs a login: send the header 'Authorization: Bearer <token>'."))
+        raise _unauthorized(MissingToken("This needs a login: send the header 'Authorization: Bearer <token>'."))
     try:
         return verify_token(credentials.credentials, settings, now=now)
     except TokenError as error:
@@ -64,8 +62,9 @@ def require_roles(*roles: Role | str) -> Callable[..., Coroutine[Any, Any, Calle
 
     async def caller_with_role(caller: CurrentCaller) -> Caller:
         if caller.role not in allowed:
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                detail=f"This action needs one of the roles: {', '.join(allowed)}.")
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail=f"This action needs one of the roles: {', '.join(allowed)}."
+            )
         return caller
 
     return caller_with_role
@@ -79,12 +78,16 @@ def ensure_staff_of(caller: Caller, unit: str, *, conceal: bool = False) -> None
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Nothing found at unit {unit}.")
     if not caller.is_staff:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="This action is for staff of the unit.")
-    raise HTTPException(status.HTTP_403_FORBIDDEN,
-                        detail=f"You do not work at unit {unit}; your token lists: {', '.join(caller.units)}.")
+    raise HTTPException(
+        status.HTTP_403_FORBIDDEN,
+        detail=f"You do not work at unit {unit}; your token lists: {', '.join(caller.units)}.",
+    )
 
 
 def require_staff_of(
-    unit_parameter: str = "unit", *, conceal: bool = False,
+    unit_parameter: str = "unit",
+    *,
+    conceal: bool = False,
 ) -> Callable[..., Coroutine[Any, Any, Caller]]:
     """A dependency giving the caller if they are staff at the unit named by the path parameter `unit_parameter`."""
 

@@ -69,11 +69,13 @@ def _configured_public_key(settings: IdentitySettings) -> Ed25519PublicKey | RSA
         if settings.is_production:
             raise IdentityConfigurationError(
                 "NARA_ENVIRONMENT is production but no token key is configured: set NARA_JWT_PUBLIC_KEY "
-                "(PEM text) or NARA_JWT_PUBLIC_KEY_FILE to the identity provider's public key")
+                "(PEM text) or NARA_JWT_PUBLIC_KEY_FILE to the identity provider's public key"
+            )
         if settings.jwt_algorithm != DEV_KEY_ALGORITHM:
             raise IdentityConfigurationError(
                 f"NARA_JWT_ALGORITHM is {settings.jwt_algorithm} but no key is configured, and the development "
-                f"key is {DEV_KEY_ALGORITHM}: set NARA_JWT_PUBLIC_KEY or NARA_JWT_PUBLIC_KEY_FILE")
+                f"key is {DEV_KEY_ALGORITHM}: set NARA_JWT_PUBLIC_KEY or NARA_JWT_PUBLIC_KEY_FILE"
+            )
         _warn_development_key_once()
         return development_private_key().public_key()
     if settings.jwt_public_key_file:
@@ -87,10 +89,12 @@ def _configured_public_key(settings: IdentitySettings) -> Ed25519PublicKey | RSA
         key = load_pem_public_key(pem)
     except ValueError as error:
         raise IdentityConfigurationError(
-            "the configured token key is not a PEM public key ('-----BEGIN PUBLIC KEY-----')") from error
+            "the configured token key is not a PEM public key ('-----BEGIN PUBLIC KEY-----')"
+        ) from error
     if not isinstance(key, _KEY_TYPES[settings.jwt_algorithm]):
         raise IdentityConfigurationError(
-            f"the configured token key does not fit NARA_JWT_ALGORITHM={settings.jwt_algorithm}")
+            f"the configured token key does not fit NARA_JWT_ALGORITHM={settings.jwt_algorithm}"
+        )
     return key
 
 
@@ -104,8 +108,10 @@ def development_private_key() -> Ed25519PrivateKey:
 
 @cache
 def _warn_development_key_once() -> None:
-    log.warning("no token key configured: accepting tokens signed with the committed DEVELOPMENT key; "
-                "never run like this with real patients (set NARA_JWT_PUBLIC_KEY)")
+    log.warning(
+        "no token key configured: accepting tokens signed with the committed DEVELOPMENT key; "
+        "never run like this with real patients (set NARA_JWT_PUBLIC_KEY)"
+    )
 
 
 @cache

@@ -23,8 +23,11 @@ EXAMPLES = """examples:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="nara-token", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Print a token signed with Nära's DEVELOPMENT key (refused when NARA_ENVIRONMENT=production).")
+        prog="nara-token",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print a token signed with Nära's DEVELOPMENT key (refused when NARA_ENVIRONMENT=production).",
+    )
     parser.add_argument("--role", required=True, choices=[role.value for role in Role])
     parser.add_argument("--sub", required=True, help="a citizen's personnummer, or a staff member's HSA-id")
     parser.add_argument("--units", default="", help="staff only: comma-separated unit HSA-ids")
@@ -51,11 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     if settings.is_production:
         parser.error("development tokens are not issued when NARA_ENVIRONMENT is production")
     if not settings.uses_development_key:
-        print("nara-token: warning: NARA_JWT_PUBLIC_KEY(_FILE) is set, so services in this environment "
-              "will not accept this development token", file=sys.stderr)
+        print(
+            "nara-token: warning: NARA_JWT_PUBLIC_KEY(_FILE) is set, so services in this environment "
+            "will not accept this development token",
+            file=sys.stderr,
+        )
     try:
-        token = issue_dev_token(args.role, args.sub, units, ttl=timedelta(minutes=args.ttl_minutes),
-                                settings=settings)
+        token = issue_dev_token(args.role, args.sub, units, ttl=timedelta(minutes=args.ttl_minutes), settings=settings)
     except InvalidClaims as error:
         parser.error(str(error))
     print(token)

@@ -61,28 +61,40 @@ def verify_token(token: str, settings: IdentitySettings, now: datetime | None = 
     try:
         # Only the configured algorithm: a token must not choose how it is checked (alg confusion).
         claims = jwt.decode(
-            token.strip(), settings.public_key, algorithms=[settings.jwt_algorithm],
-            issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+            token.strip(),
+            settings.public_key,
+            algorithms=[settings.jwt_algorithm],
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
             # Times are checked below against the injected clock, which PyJWT cannot take.
-            options={"require": ["exp", "iss", "aud", "sub"], "verify_exp": False, "verify_nbf": False,
-                     "verify_iat": False},
+            options={
+                "require": ["exp", "iss", "aud", "sub"],
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+            },
         )
     except jwt.InvalidSignatureError:
         raise BadSignature(f"The token's signature does not match the key Nära trusts; {LOG_IN_AGAIN}.") from None
     except jwt.InvalidAlgorithmError:
-        raise BadSignature(f"The token is not signed with {settings.jwt_algorithm}, the only algorithm Nära "
-                           f"accepts; {LOG_IN_AGAIN}.") from None
+        raise BadSignature(
+            f"The token is not signed with {settings.jwt_algorithm}, the only algorithm Nära accepts; {LOG_IN_AGAIN}."
+        ) from None
     except jwt.MissingRequiredClaimError as error:
         raise ClaimsDoNotFit(f"The token lacks the '{error.claim}' claim; {LOG_IN_AGAIN}.") from None
     except jwt.InvalidIssuerError:
-        raise WrongIssuer(f"The token was not issued by '{settings.jwt_issuer}'; log in to Nära to get "
-                          "a token of its own.") from None
+        raise WrongIssuer(
+            f"The token was not issued by '{settings.jwt_issuer}'; log in to Nära to get a token of its own."
+        ) from None
     except jwt.InvalidAudienceError:
-        raise WrongAudience(f"The token is not meant for '{settings.jwt_audience}'; log in to Nära to get "
-                            "a token of its own.") from None
+        raise WrongAudience(
+            f"The token is not meant for '{settings.jwt_audience}'; log in to Nära to get a token of its own."
+        ) from None
     except jwt.DecodeError:
-        raise MalformedToken("The bearer token is not a readable JWT; send 'Authorization: Bearer <token>' "
-                             "with the token exactly as issued.") from None
+        raise MalformedToken(
+            "The bearer token is not a readable JWT; send 'Authorization: Bearer <token>' "
+            "with the token exactly as issued."
+        ) from None
     except jwt.InvalidTokenError as error:
         raise ClaimsDoNotFit(f"The token's claims are not valid ({error}); {LOG_IN_AGAIN}.") from None
     _check_times(claims, settings, now or datetime.now(UTC))
@@ -109,13 +121,16 @@ def _check_times(claims: dict, settings: IdentitySettings, now: datetime) -> Non
         raise ExpiredToken("The token has expired; log in again.")
     not_before = max(times.get("nbf", moment), times.get("iat", moment))
     if moment < not_before - leeway:
-        raise TokenNotYetValid("The token is not valid yet; check that your computer's clock is right, "
-                               "then log in again.")
+        raise TokenNotYetValid(
+            "The token is not valid yet; check that your computer's clock is right, then log in again."
+        )
     # The lifetime counts from issue (or from now, for a token that does not say when it was issued).
     lifetime = times["exp"] - times.get("iat", moment)
     if lifetime > settings.jwt_max_lifetime_seconds + leeway:
-        raise ClaimsDoNotFit(f"The token is valid for longer than Nära allows "
-                             f"({settings.jwt_max_lifetime_seconds / 3600:g} hours); {LOG_IN_AGAIN}.")
+        raise ClaimsDoNotFit(
+            f"The token is valid for longer than Nära allows "
+            f"({settings.jwt_max_lifetime_seconds / 3600:g} hours); {LOG_IN_AGAIN}."
+        )
 
 
 def issue_dev_token(

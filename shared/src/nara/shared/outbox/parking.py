@@ -23,8 +23,9 @@ from prometheus_client import Counter, Gauge
 
 log = logging.getLogger(__name__)
 
-PARKED = Counter("nara_outbox_parked_total", "Outbox events Kafka refused for good, parked in outbox_parked",
-                 ["topic", "reason"])
+PARKED = Counter(
+    "nara_outbox_parked_total", "Outbox events Kafka refused for good, parked in outbox_parked", ["topic", "reason"]
+)
 PARKED_ROWS = Gauge("nara_outbox_parked_rows", "Parked outbox events waiting to be re-sent or discarded")
 
 REFUSED_FOR_GOOD: tuple[tuple[type[Exception], str], ...] = (
@@ -64,15 +65,25 @@ def check_topic(topic: str) -> None:
 async def park(connection: asyncpg.Connection, refused: list[tuple[asyncpg.Record, str, BaseException]]) -> None:
     """Move the refused rows (row, reason, error) out of the outbox in one statement, and count them."""
     await connection.execute(
-        PARK, [row["id"] for row, _, _ in refused], [reason for _, reason, _ in refused],
+        PARK,
+        [row["id"] for row, _, _ in refused],
+        [reason for _, reason, _ in refused],
         [f"{type(error).__name__}: {error}"[:1000] for _, _, error in refused],
-        [_event_type(row["value"]) for row, _, _ in refused])
+        [_event_type(row["value"]) for row, _, _ in refused],
+    )
     for row, reason, _ in refused:
         PARKED.labels(row["topic"], reason).inc()
         # Where and why only: the value and the key stay in the database.
-        log.error("outbox event refused by Kafka for good; parked in outbox_parked",
-                  extra={"outbox_id": row["id"], "event_id": row["event_id"], "topic": row["topic"],
-                         "reason": reason, "size": len(row["value"])})
+        log.error(
+            "outbox event refused by Kafka for good; parked in outbox_parked",
+            extra={
+                "outbox_id": row["id"],
+                "event_id": row["event_id"],
+                "topic": row["topic"],
+                "reason": reason,
+                "size": len(row["value"]),
+            },
+        )
     await count_parked(connection)
 
 

@@ -97,8 +97,12 @@ class OutboxRelay:
 
     async def _start_producer(self) -> None:
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap_servers, client_id=self.client_id,
-            enable_idempotence=True, acks="all", linger_ms=5, max_request_size=KAFKA_MAX_REQUEST_BYTES,
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=self.client_id,
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=5,
+            max_request_size=KAFKA_MAX_REQUEST_BYTES,
         )
         await self._producer.start()
         self._producer_spoiled = False
@@ -121,7 +125,8 @@ class OutboxRelay:
             """SELECT id, event_id, topic, message_key, value, headers FROM outbox
                WHERE published_at IS NULL AND shard = ANY($1::smallint[])
                ORDER BY id LIMIT $2""",
-            sorted(self.owned_shards), self.batch_size,
+            sorted(self.owned_shards),
+            self.batch_size,
         )
         if rows:
             await self._settle(rows, await self._send_in_order(rows))
@@ -133,8 +138,11 @@ class OutboxRelay:
         A key's events after one that goes again are sent again too, even those Kafka took: the key keeps
         its order at the price of a duplicate (at least once, as ever; consumers skip what they applied).
         """
-        refused = [(row, reason, error) for row, error in zip(rows, failures)
-                   if error is not None and (reason := refusal_reason(error)) is not None]
+        refused = [
+            (row, reason, error)
+            for row, error in zip(rows, failures)
+            if error is not None and (reason := refusal_reason(error)) is not None
+        ]
         if refused:
             await park(self._control, refused)
         again: set[str] = set()  # keys with an event that goes again
@@ -153,8 +161,9 @@ class OutboxRelay:
             raise next(error for error in failures if error is not None and refusal_reason(error) is None)
 
     async def _mark_published(self, rows: list[asyncpg.Record]) -> None:
-        await self._control.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
-                                    [row["id"] for row in rows])
+        await self._control.execute(
+            "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [row["id"] for row in rows]
+        )
 
     async def _send_in_order(self, rows: list[asyncpg.Record]) -> list[BaseException | None]:
         """Each row's failure, or None when Kafka acknowledged it. After a failure that may pass, the rest
@@ -164,26 +173,41 @@ class OutboxRelay:
         try:
             for index, row in enumerate(rows):
                 span = tracer.start_span(
-                    f"{row['topic']} publish", kind=SpanKind.PRODUCER,
+                    f"{row['topic']} publish",
+                    kind=SpanKind.PRODUCER,
                     context=propagate.extract(json.loads(row["headers"])),
-                    attributes={"messaging.system": "kafka", "messaging.destination.name": row["topic"],
-                                "messaging.operation.type": "publish"},
+                    attributes={
+                        "messaging.system": "kafka",
+                        "messaging.destination.name": row["topic"],
+                        "messaging.operation.type": "publish",
+                    },
                 )
                 spans.append(span)
                 carrier: dict[str, str] = {}
                 propagate.inject(carrier, context=trace.set_span_in_context(span))
-                headers = [("content-type", CONTENT_TYPE.encode()),
-                           *((name, value.encode()) for name, value in carrier.items())]
+                headers = [
+                    ("content-type", CONTENT_TYPE.encode()),
+                    *((name, value.encode()) for name, value in carrier.items()),
+                ]
                 try:
                     check_topic(row["topic"])
                     # send() only queues; the producer keeps per-partition order, and idempotence keeps retries
                     # in place. It refuses an event over max_request_size at once.
-                    deliveries.append((index, await self._producer.send(
-                        row["topic"], value=bytes(row["value"]), key=row["message_key"].encode(), headers=headers)))
-                except Exception as error:  # noqa: BLE001 — judged below: parked, or the batch goes again
+                    deliveries.append(
+                        (
+                            index,
+                            await self._producer.send(
+                                row["topic"],
+                                value=bytes(row["value"]),
+                                key=row["message_key"].encode(),
+                                headers=headers,
+                            ),
+                        )
+                    )
+                except Exception as error:
                     failures[index] = error
                     if refusal_reason(error) is None:
-                        failures[index + 1:] = [NotSent()] * (len(rows) - index - 1)
+                        failures[index + 1 :] = [NotSent()] * (len(rows) - index - 1)
                         break
             results = await asyncio.gather(*(delivery for _, delivery in deliveries), return_exceptions=True)
             for (index, _), result in zip(deliveries, results):
@@ -224,8 +248,9 @@ class OutboxRelay:
             if published < self.batch_size and not self._stopping:
                 chasing = loop.time() < self._chase_until
                 try:
-                    await asyncio.wait_for(self._wakeup.wait(),
-                                           timeout=CHASE_STEP_SECONDS if chasing else self.idle_poll_seconds)
+                    await asyncio.wait_for(
+                        self._wakeup.wait(), timeout=CHASE_STEP_SECONDS if chasing else self.idle_poll_seconds
+                    )
                     await asyncio.sleep(0.005)  # let commits that arrive together go out as one batch
                 except TimeoutError:
                     pass
@@ -237,8 +262,9 @@ class OutboxRelay:
         self._control = await asyncpg.connect(self.database_url)
         self._outbox_oid = await self._control.fetchval("SELECT 'outbox'::regclass::oid::bigint")
         self._lock_class = self._outbox_oid - 2**32 if self._outbox_oid >= 2**31 else self._outbox_oid  # int4
-        await self._control.execute("SELECT pg_advisory_lock($1, $2)", self._lock_class,
-                                    random.randint(FIRST_MEMBER_KEY, 2**31 - 1))
+        await self._control.execute(
+            "SELECT pg_advisory_lock($1, $2)", self._lock_class, random.randint(FIRST_MEMBER_KEY, 2**31 - 1)
+        )
 
     async def _close_control(self) -> None:
         control, self._control = self._control, None
@@ -256,7 +282,8 @@ class OutboxRelay:
                WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = $1::bigint::oid
                  AND objid >= $2::bigint::oid
                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
-            self._outbox_oid, FIRST_MEMBER_KEY,
+            self._outbox_oid,
+            FIRST_MEMBER_KEY,
         )
         fair_share = math.ceil(SHARDS / max(1, members))
         for shard in sorted(self.owned_shards, reverse=True)[: max(0, len(self.owned_shards) - fair_share)]:
@@ -266,7 +293,8 @@ class OutboxRelay:
             if len(self.owned_shards) >= fair_share:
                 break
             if shard not in self.owned_shards and await self._control.fetchval(
-                    "SELECT pg_try_advisory_lock($1, $2)", self._lock_class, shard):
+                "SELECT pg_try_advisory_lock($1, $2)", self._lock_class, shard
+            ):
                 self.owned_shards.add(shard)
 
     async def _housekeeping(self) -> None:

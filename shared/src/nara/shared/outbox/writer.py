@@ -34,8 +34,10 @@ class EventTooLarge(ValueError):
     """An event Kafka would refuse: raised before it is written, so the caller's transaction rolls back."""
 
     def __init__(self, topic: str, size: int) -> None:
-        super().__init__(f"an event of {size} bytes for {topic} is over the outbox's limit of {MAX_EVENT_BYTES} "
-                         "bytes: Kafka would refuse it")
+        super().__init__(
+            f"an event of {size} bytes for {topic} is over the outbox's limit of {MAX_EVENT_BYTES} "
+            "bytes: Kafka would refuse it"
+        )
         self.topic, self.size = topic, size
 
 
@@ -48,9 +50,11 @@ def serialised_insert(first_parameter: int = 1, *, for_each_row_of: str | None =
     """
     n = [f"${first_parameter + i}" for i in range(8)]
     source = f"{for_each_row_of}, " if for_each_row_of else ""
-    return (f"INSERT INTO outbox (event_id, topic, message_key, shard, value, headers) "
-            f"SELECT {n[2]}, {n[3]}, {n[4]}, {n[5]}, {n[6]}, {n[7]}::jsonb "
-            f"FROM {source}(SELECT pg_advisory_xact_lock({n[0]}, {n[1]})) AS serialised")
+    return (
+        f"INSERT INTO outbox (event_id, topic, message_key, shard, value, headers) "
+        f"SELECT {n[2]}, {n[3]}, {n[4]}, {n[5]}, {n[6]}, {n[7]}::jsonb "
+        f"FROM {source}(SELECT pg_advisory_xact_lock({n[0]}, {n[1]})) AS serialised"
+    )
 
 
 INSERT_SERIALISED_PER_KEY = serialised_insert()
@@ -76,8 +80,9 @@ def _key_lock_id(message_key: str) -> int:
     return zlib.crc32(message_key.encode()) - 2**31  # into int4's range
 
 
-def outbox_parameters(*, event_id: str, topic: str, message_key: str, value: bytes,
-                      headers: dict[str, str] | None = None) -> tuple:
+def outbox_parameters(
+    *, event_id: str, topic: str, message_key: str, value: bytes, headers: dict[str, str] | None = None
+) -> tuple:
     """serialised_insert's parameters for one event, with the current trace context in its headers.
     EventTooLarge if Kafka could not take it: every writer comes through here, so none can write one."""
     size = len(value) + len(message_key.encode())
@@ -85,18 +90,28 @@ def outbox_parameters(*, event_id: str, topic: str, message_key: str, value: byt
         raise EventTooLarge(topic, size)
     carried = dict(headers or {})
     propagate.inject(carried)  # the request's trace continues in the relay
-    return (KEY_LOCK_CLASS, _key_lock_id(message_key), event_id, topic, message_key, shard_of(message_key), value,
-            json.dumps(carried))
+    return (
+        KEY_LOCK_CLASS,
+        _key_lock_id(message_key),
+        event_id,
+        topic,
+        message_key,
+        shard_of(message_key),
+        value,
+        json.dumps(carried),
+    )
 
 
-def event_parameters(data: EventData, *, source: str, subject: str, time: datetime,
-                     event_id: str | None = None) -> tuple:
+def event_parameters(
+    data: EventData, *, source: str, subject: str, time: datetime, event_id: str | None = None
+) -> tuple:
     """serialised_insert's parameters for a contract event, a CloudEvent keyed by its subject (the pseudonym)."""
     event_id = event_id or str(uuid.uuid4())
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
-    value = encode_event(data, source=source, subject=subject, event_id=event_id, time=time,
-                         traceparent=carrier.get("traceparent"))
+    value = encode_event(
+        data, source=source, subject=subject, event_id=event_id, time=time, traceparent=carrier.get("traceparent")
+    )
     return outbox_parameters(event_id=event_id, topic=data.topic, message_key=subject, value=value)
 
 
@@ -111,13 +126,20 @@ async def add_to_outbox(
 ) -> None:
     """Queue one event; it is published only if the surrounding transaction commits."""
     _ensure_in_transaction(connection)
-    await connection.execute(INSERT_SERIALISED_PER_KEY, *outbox_parameters(
-        event_id=event_id, topic=topic, message_key=message_key, value=value, headers=headers))
+    await connection.execute(
+        INSERT_SERIALISED_PER_KEY,
+        *outbox_parameters(event_id=event_id, topic=topic, message_key=message_key, value=value, headers=headers),
+    )
     wake_local_relays()
 
 
 async def add_event_to_outbox(
-    connection: asyncpg.Connection, data: EventData, *, source: str, subject: str, time: datetime,
+    connection: asyncpg.Connection,
+    data: EventData,
+    *,
+    source: str,
+    subject: str,
+    time: datetime,
     event_id: str | None = None,
 ) -> str:
     """Queue a contract event as a CloudEvent keyed by its subject (the patient pseudonym); returns its id."""
@@ -128,8 +150,12 @@ async def add_event_to_outbox(
     return parameters[2]
 
 
-async def add_events_to_outbox(connection: asyncpg.Connection, events: list[tuple[EventData, str, str, datetime]],
-                               *, event_ids: list[str] | None = None) -> list[str]:
+async def add_events_to_outbox(
+    connection: asyncpg.Connection,
+    events: list[tuple[EventData, str, str, datetime]],
+    *,
+    event_ids: list[str] | None = None,
+) -> list[str]:
     """Queue many contract events, each (data, source, subject, time), in one round trip; returns their ids.
     `event_ids`, when given, are the events' own (one per event); otherwise each gets a new one."""
     _ensure_in_transaction(connection)
@@ -138,11 +164,14 @@ async def add_events_to_outbox(connection: asyncpg.Connection, events: list[tupl
     ids = event_ids if event_ids is not None else [None] * len(events)
     if len(ids) != len(events):
         raise ValueError("one event id per event")
-    rows = [event_parameters(data, source=source, subject=subject, time=time, event_id=event_id)
-            for (data, source, subject, time), event_id in zip(events, ids)]
+    rows = [
+        event_parameters(data, source=source, subject=subject, time=time, event_id=event_id)
+        for (data, source, subject, time), event_id in zip(events, ids)
+    ]
     ordered = sorted(rows, key=lambda row: row[1])  # by key lock; stable, so a key's events keep their order
-    await connection.execute(INSERT_MANY_SERIALISED, KEY_LOCK_CLASS,
-                             *(list(column) for column in list(zip(*ordered))[1:]))
+    await connection.execute(
+        INSERT_MANY_SERIALISED, KEY_LOCK_CLASS, *(list(column) for column in list(zip(*ordered))[1:])
+    )
     wake_local_relays()
     return [row[2] for row in rows]
 

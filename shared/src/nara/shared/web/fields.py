@@ -70,14 +70,17 @@ def no_personnummer_in_holder(hsa_id: str) -> str:
     return hsa_id
 
 
-HsaId = Annotated[str, StringConstraints(pattern=HSA_ID_PATTERN, max_length=44),
-                  AfterValidator(no_personnummer_in_holder)]
+HsaId = Annotated[
+    str, StringConstraints(pattern=HSA_ID_PATTERN, max_length=44), AfterValidator(no_personnummer_in_holder)
+]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=SHORT_TEXT), AfterValidator(single_line)]
-ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT), AfterValidator(single_line),
-                      AfterValidator(no_personnummer)]
-LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT), AfterValidator(no_control_characters),
-                     AfterValidator(no_personnummer)]
+ShortText = Annotated[
+    str, StringConstraints(max_length=SHORT_TEXT), AfterValidator(single_line), AfterValidator(no_personnummer)
+]
+LongText = Annotated[
+    str, StringConstraints(max_length=LONG_TEXT), AfterValidator(no_control_characters), AfterValidator(no_personnummer)
+]
 Moment = Annotated[datetime, AfterValidator(within_calendar)]
 CalendarDate = Annotated[date, AfterValidator(plausible_date)]
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]

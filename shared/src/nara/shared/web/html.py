@@ -21,7 +21,7 @@ EMPTY = Safe("")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
-                               "frame-ancestors 'none'",
+    "frame-ancestors 'none'",
     "Cache-Control": "no-store",
     "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
@@ -83,19 +83,29 @@ def error_summary(errors: Sequence[tuple[str | None, str]]) -> Safe:
     """GOV.UK error summary: each error links to its field."""
     if not errors:
         return EMPTY
-    items = join(fmt('<li><a href="#$anchor">$message</a></li>', anchor=anchor, message=message) if anchor
-                 else fmt("<li>$message</li>", message=message) for anchor, message in errors)
-    return fmt('<div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" '
-               'data-error-summary><h2 class="error-summary-title" id="error-summary-title">Det finns ett problem</h2>'
-               '<ul class="error-summary-list">$items</ul></div>', items=items)
+    items = join(
+        fmt('<li><a href="#$anchor">$message</a></li>', anchor=anchor, message=message)
+        if anchor
+        else fmt("<li>$message</li>", message=message)
+        for anchor, message in errors
+    )
+    return fmt(
+        '<div class="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" '
+        'data-error-summary><h2 class="error-summary-title" id="error-summary-title">Det finns ett problem</h2>'
+        '<ul class="error-summary-list">$items</ul></div>',
+        items=items,
+    )
 
 
 def error_message(name: str, error: str | None) -> Safe:
     """A field's error message, with the id its aria-describedby points at."""
     if not error:
         return EMPTY
-    return fmt('<p id="$name-fel" class="error-message"><span class="visually-hidden">Fel:</span> $error</p>',
-               name=name, error=error)
+    return fmt(
+        '<p id="$name-fel" class="error-message"><span class="visually-hidden">Fel:</span> $error</p>',
+        name=name,
+        error=error,
+    )
 
 
 def hint_text(name: str, hint: str) -> Safe:
@@ -116,27 +126,49 @@ def invalid(error: str | None) -> Safe:
     return Safe(' aria-invalid="true"') if error else EMPTY
 
 
-def textarea(name: str, label: str, *, value: str = "", error: str | None = None, hint: str = "",
-             required: bool = False) -> Safe:
+def textarea(
+    name: str, label: str, *, value: str = "", error: str | None = None, hint: str = "", required: bool = False
+) -> Safe:
     return fmt(
         '<div class="form-group$group_class"><label class="label" for="$name">$label</label>$hint$error'
         '<textarea class="textarea" id="$name" name="$name" rows="4"$described$invalid$required>$value</textarea>'
-        '</div>',
-        group_class=group_class(error), name=name, label=label, hint=hint_text(name, hint),
-        error=error_message(name, error), value=value, described=described_by(name, hint, error),
-        invalid=invalid(error), required=Safe(" required") if required else EMPTY)
+        "</div>",
+        group_class=group_class(error),
+        name=name,
+        label=label,
+        hint=hint_text(name, hint),
+        error=error_message(name, error),
+        value=value,
+        described=described_by(name, hint, error),
+        invalid=invalid(error),
+        required=Safe(" required") if required else EMPTY,
+    )
 
 
-def select(name: str, label: str, options: Sequence[Choice], *, selected: str = "", error: str | None = None,
-           hint: str = "") -> Safe:
-    items = join(fmt('<option value="$value"$selected>$label</option>', value=o.value, label=o.label,
-                     selected=Safe(" selected") if o.value == selected else EMPTY) for o in options)
+def select(
+    name: str, label: str, options: Sequence[Choice], *, selected: str = "", error: str | None = None, hint: str = ""
+) -> Safe:
+    items = join(
+        fmt(
+            '<option value="$value"$selected>$label</option>',
+            value=o.value,
+            label=o.label,
+            selected=Safe(" selected") if o.value == selected else EMPTY,
+        )
+        for o in options
+    )
     return fmt(
         '<div class="form-group$group_class"><label class="label" for="$name">$label</label>$hint$error'
         '<select class="select" id="$name" name="$name"$described$invalid>$items</select></div>',
-        group_class=group_class(error), name=name, label=label, hint=hint_text(name, hint),
-        error=error_message(name, error), items=items, described=described_by(name, hint, error),
-        invalid=invalid(error))
+        group_class=group_class(error),
+        name=name,
+        label=label,
+        hint=hint_text(name, hint),
+        error=error_message(name, error),
+        items=items,
+        described=described_by(name, hint, error),
+        invalid=invalid(error),
+    )
 
 
 def hidden(name: str, value: str) -> Safe:
@@ -145,20 +177,34 @@ def hidden(name: str, value: str) -> Safe:
 
 def button(text: str, *, kind: str = "", guard_double_click: bool = True) -> Safe:
     """A submit button; kind is '', 'secondary' or 'warning'."""
-    return fmt('<button type="submit" class="button$kind"$guard>$text</button>',
-               kind=Safe(f" button-{kind}") if kind else EMPTY, text=text,
-               guard=Safe(" data-prevent-double-click") if guard_double_click else EMPTY)
+    return fmt(
+        '<button type="submit" class="button$kind"$guard>$text</button>',
+        kind=Safe(f" button-{kind}") if kind else EMPTY,
+        text=text,
+        guard=Safe(" data-prevent-double-click") if guard_double_click else EMPTY,
+    )
 
 
 def link_button(href: str, text: str, *, kind: str = "", shortcut: str = "") -> Safe:
-    return fmt('<a href="$href" role="button" draggable="false" class="button$kind"$shortcut>$text</a>',
-               href=href, kind=Safe(f" button-{kind}") if kind else EMPTY, text=text,
-               shortcut=fmt(' data-shortcut="$s"', s=shortcut) if shortcut else EMPTY)
+    return fmt(
+        '<a href="$href" role="button" draggable="false" class="button$kind"$shortcut>$text</a>',
+        href=href,
+        kind=Safe(f" button-{kind}") if kind else EMPTY,
+        text=text,
+        shortcut=fmt(' data-shortcut="$s"', s=shortcut) if shortcut else EMPTY,
+    )
 
 
 def staff_header(*, who: str, role: str, units: str, logout: str, csrf: str) -> Safe:
     """The header's 'logged in as' area with a logout form, for the staff pages."""
-    return fmt('<div class="header-user"><p class="header-who">Inloggad: <strong>$who</strong>, $role<br>'
-               '<span class="header-units">$units</span></p><form method="post" action="$logout">'
-               '<input type="hidden" name="csrf" value="$csrf"><button type="submit" class="button button-header">'
-               'Logga ut</button></form></div>', who=who, role=role, units=units, logout=logout, csrf=csrf)
+    return fmt(
+        '<div class="header-user"><p class="header-who">Inloggad: <strong>$who</strong>, $role<br>'
+        '<span class="header-units">$units</span></p><form method="post" action="$logout">'
+        '<input type="hidden" name="csrf" value="$csrf"><button type="submit" class="button button-header">'
+        "Logga ut</button></form></div>",
+        who=who,
+        role=role,
+        units=units,
+        logout=logout,
+        csrf=csrf,
+    )

@@ -34,8 +34,13 @@ class RequestRefused(Exception):
 class RequestLimits:
     """ASGI middleware; `larger` gives paths (exact) that take bigger bodies, such as a file import."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-                 larger: Mapping[str, int] | None = None, api_prefix: str = API_PREFIX) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        larger: Mapping[str, int] | None = None,
+        api_prefix: str = API_PREFIX,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.larger = dict(larger or {})
@@ -87,31 +92,41 @@ class RequestLimits:
             response: Any = problem(refused.status, refused.detail, refused.code, instance=scope["path"])
         else:
             response = HTMLResponse(
-                "<!doctype html><html lang=\"sv\"><meta charset=\"utf-8\"><title>Det gick inte</title>"
+                '<!doctype html><html lang="sv"><meta charset="utf-8"><title>Det gick inte</title>'
                 f"<main><h1>Det gick inte</h1><p>{escape(refused.detail)}</p>"
-                "<p><a href=\"javascript:history.back()\">Gå tillbaka</a></p></main></html>",
-                status_code=refused.status)
+                '<p><a href="javascript:history.back()">Gå tillbaka</a></p></main></html>',
+                status_code=refused.status,
+            )
         await response(scope, _nothing_more, send)
 
 
 def _too_large(limit: int) -> RequestRefused:
-    return RequestRefused(413, "request_too_large",
-                          f"Det som skickades är för stort: högst {limit // 1024} kB tas emot. Skicka mindre åt gången.")
+    return RequestRefused(
+        413,
+        "request_too_large",
+        f"Det som skickades är för stort: högst {limit // 1024} kB tas emot. Skicka mindre åt gången.",
+    )
 
 
 def _check_address(scope: Scope) -> None:
     query = scope.get("query_string", b"").decode("latin-1")
     if _CONTROL.search(scope["path"]) or _CONTROL.search(unquote_plus(query)):
-        raise RequestRefused(400, "control_characters",
-                             "Adressen innehåller kontrolltecken (till exempel NUL) som inte går att använda. "
-                             "Ta bort dem och försök igen.")
+        raise RequestRefused(
+            400,
+            "control_characters",
+            "Adressen innehåller kontrolltecken (till exempel NUL) som inte går att använda. "
+            "Ta bort dem och försök igen.",
+        )
 
 
 def _check_body(scope: Scope, body: bytes) -> None:
     content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
     if content_type == "application/x-www-form-urlencoded" and _NUL_IN_FORM.search(body):
-        raise RequestRefused(400, "control_characters",
-                             "Formuläret innehåller tecknet NUL, som inte går att spara. Ta bort det och försök igen.")
+        raise RequestRefused(
+            400,
+            "control_characters",
+            "Formuläret innehåller tecknet NUL, som inte går att spara. Ta bort det och försök igen.",
+        )
     if content_type == "application/json" or content_type.endswith("+json"):
         try:
             holds_nul = _holds_nul(json.loads(body, parse_constant=_refuse_constant))
@@ -122,8 +137,11 @@ def _check_body(scope: Scope, body: bytes) -> None:
         except ValueError:
             return  # not JSON at all: the route's own reading says so in its words
         if holds_nul:
-            raise RequestRefused(400, "control_characters",
-                                 "Uppgifterna innehåller tecknet NUL, som inte går att spara. Ta bort det och försök igen.")
+            raise RequestRefused(
+                400,
+                "control_characters",
+                "Uppgifterna innehåller tecknet NUL, som inte går att spara. Ta bort det och försök igen.",
+            )
 
 
 def _refuse_constant(name: str) -> float:

@@ -44,16 +44,23 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string"},
         "code": {"type": "string"},
         "instance": {"type": "string"},
-        "errors": {"type": "array", "items": {
-            "type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+        "errors": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}},
+        },
     },
 }
 
 
-def problem_body(status: int, detail: str, code: str | None = None, errors: list[dict] | None = None,
-                 instance: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"type": f"urn:nara:problem:{code}" if code else "about:blank",
-                            "title": TITLES.get(status, "Det gick inte"), "status": status, "detail": detail}
+def problem_body(
+    status: int, detail: str, code: str | None = None, errors: list[dict] | None = None, instance: str | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:nara:problem:{code}" if code else "about:blank",
+        "title": TITLES.get(status, "Det gick inte"),
+        "status": status,
+        "detail": detail,
+    }
     if code:
         body["code"] = code
     if instance:
@@ -63,10 +70,17 @@ def problem_body(status: int, detail: str, code: str | None = None, errors: list
     return body
 
 
-def problem(status: int, detail: str, code: str | None = None, errors: list[dict] | None = None,
-            headers: dict[str, str] | None = None, instance: str | None = None) -> JSONResponse:
-    return JSONResponse(problem_body(status, detail, code, errors, instance), status_code=status,
-                        media_type=MEDIA_TYPE, headers=headers)
+def problem(
+    status: int,
+    detail: str,
+    code: str | None = None,
+    errors: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
+    instance: str | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, detail, code, errors, instance), status_code=status, media_type=MEDIA_TYPE, headers=headers
+    )
 
 
 def answer(status: int, body: Any) -> JSONResponse:
@@ -76,8 +90,10 @@ def answer(status: int, body: Any) -> JSONResponse:
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The error statuses a path answers, for its OpenAPI `responses`."""
-    return {status: {"description": TITLES.get(status, "Fel"), "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}
-            for status in statuses}
+    return {
+        status: {"description": TITLES.get(status, "Fel"), "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}
+        for status in statuses
+    }
 
 
 def field_errors(error: RequestValidationError) -> list[dict[str, str]]:
@@ -90,10 +106,14 @@ def field_errors(error: RequestValidationError) -> list[dict[str, str]]:
     return errors
 
 
-_PAGE = ("<!doctype html><html lang=\"sv\"><meta charset=\"utf-8\"><title>{title}</title>"
-         "<main><h1>{title}</h1><p>{detail}</p><p><a href=\"/\">Till startsidan</a></p></main></html>")
-_PAGE_DETAILS = {404: "Sidan finns inte. Kontrollera adressen eller börja om från startsidan.",
-                 405: "Sidan kan inte användas så. Börja om från startsidan."}
+_PAGE = (
+    '<!doctype html><html lang="sv"><meta charset="utf-8"><title>{title}</title>'
+    '<main><h1>{title}</h1><p>{detail}</p><p><a href="/">Till startsidan</a></p></main></html>'
+)
+_PAGE_DETAILS = {
+    404: "Sidan finns inte. Kontrollera adressen eller börja om från startsidan.",
+    405: "Sidan kan inte användas så. Börja om från startsidan.",
+}
 
 
 async def _page_or_default(request: Request, error: StarletteHTTPException) -> Response:
@@ -101,8 +121,9 @@ async def _page_or_default(request: Request, error: StarletteHTTPException) -> R
     wants_page = "text/html" in request.headers.get("accept", "") and request.method in ("GET", "HEAD")
     if wants_page and error.status_code in _PAGE_DETAILS:
         title = TITLES[error.status_code]
-        return HTMLResponse(_PAGE.format(title=title, detail=_PAGE_DETAILS[error.status_code]),
-                            status_code=error.status_code)
+        return HTMLResponse(
+            _PAGE.format(title=title, detail=_PAGE_DETAILS[error.status_code]), status_code=error.status_code
+        )
     return await http_exception_handler(request, error)
 
 
@@ -114,8 +135,13 @@ def install(app: FastAPI, api_prefix: str = API_PREFIX) -> None:
         if not request.url.path.startswith(api_prefix):
             return await _page_or_default(request, error)
         detail = error.detail if isinstance(error.detail, str) else TITLES.get(error.status_code, "Det gick inte")
-        return problem(error.status_code, detail, getattr(error, "code", None),
-                       headers=getattr(error, "headers", None), instance=request.url.path)
+        return problem(
+            error.status_code,
+            detail,
+            getattr(error, "code", None),
+            headers=getattr(error, "headers", None),
+            instance=request.url.path,
+        )
 
     async def on_invalid_request(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)

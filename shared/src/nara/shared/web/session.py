@@ -81,8 +81,7 @@ def unsign(key: bytes, purpose: str, value: str | None) -> dict | None:
     return payload if isinstance(payload, dict) else None
 
 
-def staff_caller(request: Request, cookie: str, settings: IdentitySettings,
-                 now: datetime) -> tuple[Caller, str] | None:
+def staff_caller(request: Request, cookie: str, settings: IdentitySettings, now: datetime) -> tuple[Caller, str] | None:
     """The staff member logged in with the cookie, and their token; None without a valid staff login."""
     token = request.cookies.get(cookie)
     if not token:
@@ -124,18 +123,24 @@ class Form:
         return [value.strip() for key, value in self._pairs if key == name]
 
     def with_prefix(self, prefix: str) -> dict[str, str]:
-        return {key[len(prefix):]: value.strip() for key, value in self._pairs if key.startswith(prefix)}
+        return {key[len(prefix) :]: value.strip() for key, value in self._pairs if key.startswith(prefix)}
 
 
 async def read_form(request: Request, max_bytes: int) -> Form:
     return Form(await form_pairs(request, max_bytes))
 
 
-def set_cookie(request: Request, response: Response, name: str, value: str, *,
-               samesite: Literal["lax", "strict"] = "lax", path: str = "/") -> None:
+def set_cookie(
+    request: Request,
+    response: Response,
+    name: str,
+    value: str,
+    *,
+    samesite: Literal["lax", "strict"] = "lax",
+    path: str = "/",
+) -> None:
     """An HttpOnly cookie, Secure when the page came over https."""
-    response.set_cookie(name, value, httponly=True, samesite=samesite, path=path,
-                        secure=request.url.scheme == "https")
+    response.set_cookie(name, value, httponly=True, samesite=samesite, path=path, secure=request.url.scheme == "https")
 
 
 def login_location(back_to: str | None, home: str = "") -> str:

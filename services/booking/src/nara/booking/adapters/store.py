@@ -34,12 +34,18 @@ class Slot:
 
 def time_type_from(row) -> TimeType:
     return TimeType(
-        code=row["code"], name=row["name"], profession=row["profession"], contact_form=row["contact_form"],
-        length=timedelta(minutes=row["length_minutes"]), visible=row["visible"],
-        web_cancel_allowed=row["web_cancel_allowed"], web_rebook_allowed=row["web_rebook_allowed"],
+        code=row["code"],
+        name=row["name"],
+        profession=row["profession"],
+        contact_form=row["contact_form"],
+        length=timedelta(minutes=row["length_minutes"]),
+        visible=row["visible"],
+        web_cancel_allowed=row["web_cancel_allowed"],
+        web_rebook_allowed=row["web_rebook_allowed"],
         cancel_notice=timedelta(minutes=row["cancel_notice_minutes"]),
         rebook_notice=timedelta(minutes=row["rebook_notice_minutes"]),
-        reason_required=row["reason_required"], capacity=row["capacity"],
+        reason_required=row["reason_required"],
+        capacity=row["capacity"],
     )
 
 
@@ -53,8 +59,20 @@ SLOT_FROM = """slots s JOIN time_types t ON t.code = s.time_type JOIN practition
 
 def slot_from(row) -> Slot:
     time_type = time_type_from({**dict(row), "capacity": row["type_capacity"]})
-    return Slot(row["id"], row["unit"], row["practitioner"], row["practitioner_name"], time_type, row["start_at"],
-                row["end_at"], row["capacity"], row["reserved"], row["blocked"], row["unit_name"], row["unit_address"])
+    return Slot(
+        row["id"],
+        row["unit"],
+        row["practitioner"],
+        row["practitioner_name"],
+        time_type,
+        row["start_at"],
+        row["end_at"],
+        row["capacity"],
+        row["reserved"],
+        row["blocked"],
+        row["unit_name"],
+        row["unit_address"],
+    )
 
 
 async def slot(connection: asyncpg.Connection, slot_id: uuid.UUID) -> Slot | None:
@@ -69,8 +87,7 @@ SLOT_LOCKING_PATIENT_AT_UNIT = f"""
     FROM {SLOT_FROM} WHERE s.id = $1"""
 
 
-async def slot_locking_patient_at_unit(connection: asyncpg.Connection, slot_id: uuid.UUID,
-                                       patient: str) -> Slot | None:
+async def slot_locking_patient_at_unit(connection: asyncpg.Connection, slot_id: uuid.UUID, patient: str) -> Slot | None:
     """The slot, with one patient's bookings at its unit serialised until commit (the per-unit limit)."""
     row = await connection.fetchrow(SLOT_LOCKING_PATIENT_AT_UNIT, slot_id, PATIENT_UNIT_LOCK_CLASS, patient)
     return slot_from(row) if row else None
@@ -123,28 +140,58 @@ async def take_seat(connection: asyncpg.Connection, slot_id: uuid.UUID, patient:
     return await connection.fetchval(TAKE_SEAT, slot_id, patient, now) == 1
 
 
-async def book(connection: asyncpg.Connection, *, slot_id: uuid.UUID, patient: str, now: datetime,
-               appointment_id: uuid.UUID, unit: str, contact_id: str | None, booked_by: str, booked_by_id: str,
-               reason: str | None, chose_to_wait: bool, limit_at_unit: int | None,
-               event: tuple) -> BookingAttempt:
+async def book(
+    connection: asyncpg.Connection,
+    *,
+    slot_id: uuid.UUID,
+    patient: str,
+    now: datetime,
+    appointment_id: uuid.UUID,
+    unit: str,
+    contact_id: str | None,
+    booked_by: str,
+    booked_by_id: str,
+    reason: str | None,
+    chose_to_wait: bool,
+    limit_at_unit: int | None,
+    event: tuple,
+) -> BookingAttempt:
     """Seat, appointment and event (`event`: outbox event_parameters) in one statement, unless the patient has
     `limit_at_unit` future bookings at the unit already or the slot has no seat for them. Raises
     asyncpg.UniqueViolationError when the patient already has this slot."""
-    row = await connection.fetchrow(BOOK, slot_id, patient, now, appointment_id, appointment_id, unit, contact_id,
-                                    booked_by, booked_by_id, reason, chose_to_wait, None, limit_at_unit, *event)
+    row = await connection.fetchrow(
+        BOOK,
+        slot_id,
+        patient,
+        now,
+        appointment_id,
+        appointment_id,
+        unit,
+        contact_id,
+        booked_by,
+        booked_by_id,
+        reason,
+        chose_to_wait,
+        None,
+        limit_at_unit,
+        *event,
+    )
     if row["seated"]:
         wake_local_relays()
     return BookingAttempt(row["booked_at_unit"], row["seated"])
 
 
-async def release_expired_holds(connection: asyncpg.Connection, now: datetime, slot_id: uuid.UUID | None = None) -> None:
+async def release_expired_holds(
+    connection: asyncpg.Connection, now: datetime, slot_id: uuid.UUID | None = None
+) -> None:
     """Holds lapse by themselves: whoever looks at a slot after expiry gives its seat back first."""
     await connection.execute(
         """WITH expired AS (
                DELETE FROM holds WHERE expires_at <= $1 AND ($2::uuid IS NULL OR slot_id = $2) RETURNING slot_id),
            counts AS (SELECT slot_id, count(*) AS n FROM expired GROUP BY slot_id)
            UPDATE slots SET reserved = reserved - counts.n FROM counts WHERE slots.id = counts.slot_id""",
-        now, slot_id,
+        now,
+        slot_id,
     )
 
 
@@ -162,11 +209,18 @@ async def drop_holds_of(connection: asyncpg.Connection, patient: str) -> None:
     )
 
 
-async def insert_hold(connection: asyncpg.Connection, slot_id: uuid.UUID, patient: str, now: datetime,
-                      expires_at: datetime) -> uuid.UUID:
+async def insert_hold(
+    connection: asyncpg.Connection, slot_id: uuid.UUID, patient: str, now: datetime, expires_at: datetime
+) -> uuid.UUID:
     hold_id = uuid.uuid4()
-    await connection.execute("INSERT INTO holds (id, slot_id, patient, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)",
-                             hold_id, slot_id, patient, now, expires_at)
+    await connection.execute(
+        "INSERT INTO holds (id, slot_id, patient, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)",
+        hold_id,
+        slot_id,
+        patient,
+        now,
+        expires_at,
+    )
     return hold_id
 
 
@@ -175,17 +229,24 @@ async def contact(connection: asyncpg.Connection, contact_id: str) -> TriagedCon
     if row is None:
         return None
     return TriagedContact(
-        contact_id=row["contact_id"], patient=row["patient"], unit=row["unit"], sought_at=row["sought_at"],
-        guarantee_deadline=row["guarantee_deadline"], care_level=row["care_level"],
-        professions=tuple(row["professions"]), closed=row["closed_at"] is not None,
-        offered_within_guarantee=row["offered_within_guarantee"], listed_unit=row["listed_unit"],
+        contact_id=row["contact_id"],
+        patient=row["patient"],
+        unit=row["unit"],
+        sought_at=row["sought_at"],
+        guarantee_deadline=row["guarantee_deadline"],
+        care_level=row["care_level"],
+        professions=tuple(row["professions"]),
+        closed=row["closed_at"] is not None,
+        offered_within_guarantee=row["offered_within_guarantee"],
+        listed_unit=row["listed_unit"],
     )
 
 
 async def note_offer_within_guarantee(connection: asyncpg.Connection, contact_id: str) -> None:
     await connection.execute(
         "UPDATE contacts SET offered_within_guarantee = true WHERE contact_id = $1 AND NOT offered_within_guarantee",
-        contact_id)
+        contact_id,
+    )
 
 
 async def insert_planned_slots(connection: asyncpg.Connection, planned: list[PlannedSlot]) -> None:

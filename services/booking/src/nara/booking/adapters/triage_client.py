@@ -40,8 +40,11 @@ class ContactReason:
     sex: str | None = None
 
     def applies_to(self, age: int, sex: str | None = None) -> bool:
-        return ((self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
-                and (self.sex is None or sex in (None, self.sex)))
+        return (
+            (self.min_age is None or age >= self.min_age)
+            and (self.max_age is None or age <= self.max_age)
+            and (self.sex is None or sex in (None, self.sex))
+        )
 
     def title_for(self, by_guardian: bool) -> str:
         return self.title_child if by_guardian and self.title_child else self.title
@@ -139,51 +142,79 @@ class Decision:
 class TriageClient:
     """One short-lived HTTP connection per call, so the pages need no start-up or shutdown hooks."""
 
-    def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None,
-                 timeout: httpx.Timeout = DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    ):
         self.base_url = base_url.rstrip("/")
         self._transport = transport
         self._timeout = timeout
 
-    async def guidelines(self, token: str, *, query: str = "", age: int | None = None,
-                         sex: str | None = None) -> Guidelines:
+    async def guidelines(
+        self, token: str, *, query: str = "", age: int | None = None, sex: str | None = None
+    ) -> Guidelines:
         """The reasons in force; with `query`, those whose title or synonyms match, best first."""
         params = {k: v for k, v in {"q": query.strip() or None, "age": age, "sex": sex}.items() if v is not None}
         body = await self._call("GET", f"/api/v1/guidelines{_query(params)}", token)
         reasons = body.get("reasons") or body.get("contact_reasons") or []
         if isinstance(reasons, dict):
             reasons = [{"code": code, **value} for code, value in reasons.items()]
-        return Guidelines(str(body.get("version") or body.get("guideline_version") or ""),
-                          [_reason(item) for item in reasons if isinstance(item, dict) and item.get("code")])
+        return Guidelines(
+            str(body.get("version") or body.get("guideline_version") or ""),
+            [_reason(item) for item in reasons if isinstance(item, dict) and item.get("code")],
+        )
 
     async def reason(self, token: str, code: str, patient: PatientFacts | None = None) -> ReasonQuestions:
         """The reason's questions; given the patient, only those asked of them, worded for whoever answers."""
         params = patient.as_params() if patient else {}
         body = await self._call("GET", f"/api/v1/guidelines/reasons/{quote(code, safe='')}{_query(params)}", token)
         body = body.get("reason", body) if isinstance(body.get("reason"), dict) else body
-        return ReasonQuestions(str(body.get("code", code)), str(body.get("title") or code),
-                               [_question(item) for item in body.get("questions") or [] if isinstance(item, dict)])
+        return ReasonQuestions(
+            str(body.get("code", code)),
+            str(body.get("title") or code),
+            [_question(item) for item in body.get("questions") or [] if isinstance(item, dict)],
+        )
 
-    async def evaluate(self, token: str, *, reason_code: str, answers: dict[str, Any], patient: PatientFacts,
-                       channel: str = "web") -> Decision:
-        body = await self._call("POST", "/api/v1/triage/evaluate", token,
-                                {"reason_code": reason_code, "answers": answers, "channel": channel,
-                                 **patient.as_params()})
+    async def evaluate(
+        self, token: str, *, reason_code: str, answers: dict[str, Any], patient: PatientFacts, channel: str = "web"
+    ) -> Decision:
+        body = await self._call(
+            "POST",
+            "/api/v1/triage/evaluate",
+            token,
+            {"reason_code": reason_code, "answers": answers, "channel": channel, **patient.as_params()},
+        )
         return _decision(body)
 
     async def children(self, token: str) -> list[Child]:
         """The citizen's children under 18 (custody is checked by the triage service on every call too)."""
         body = await self._call("GET", "/api/v1/guardianships/mine", token)
-        return [Child(str(c["personnummer"]), c.get("name"), int(c["age"]), c.get("age_months"), c.get("sex"))
-                for c in body.get("children") or [] if isinstance(c, dict) and c.get("personnummer")]
+        return [
+            Child(str(c["personnummer"]), c.get("name"), int(c["age"]), c.get("age_months"), c.get("sex"))
+            for c in body.get("children") or []
+            if isinstance(c, dict) and c.get("personnummer")
+        ]
 
-    async def register_contact(self, token: str, *, patient: str, unit: str, reason_code: str,  # patient: personnummer
-                               channel: str = "web") -> str:
+    async def register_contact(
+        self,
+        token: str,
+        *,
+        patient: str,
+        unit: str,
+        reason_code: str,  # patient: personnummer
+        channel: str = "web",
+    ) -> str:
         """Register the contact (the guarantee clock starts) and give its id."""
         # A unit's web booking serves the citizens listed there; a regional deployment would look the listing up.
-        body = await self._call("POST", "/api/v1/contacts", token,
-                                {"patient": patient, "unit": unit, "channel": channel, "reason_code": reason_code,
-                                 "listed_unit": unit})
+        body = await self._call(
+            "POST",
+            "/api/v1/contacts",
+            token,
+            {"patient": patient, "unit": unit, "channel": channel, "reason_code": reason_code, "listed_unit": unit},
+        )
         contact = body.get("contact") if isinstance(body.get("contact"), dict) else body
         contact_id = contact.get("contact_id") or contact.get("id")
         if not contact_id:
@@ -196,10 +227,12 @@ class TriageClient:
 
     async def _call(self, method: str, path: str, token: str, payload: dict | None = None) -> dict:
         try:
-            async with httpx.AsyncClient(base_url=self.base_url, transport=self._transport,
-                                         timeout=self._timeout) as client:
-                response = await client.request(method, path, json=payload,
-                                                headers={"Authorization": f"Bearer {token}"})
+            async with httpx.AsyncClient(
+                base_url=self.base_url, transport=self._transport, timeout=self._timeout
+            ) as client:
+                response = await client.request(
+                    method, path, json=payload, headers={"Authorization": f"Bearer {token}"}
+                )
         except httpx.HTTPError as error:
             raise TriageUnavailable(f"{method} {path}: {type(error).__name__}") from error
         if response.status_code >= 500:
@@ -225,17 +258,38 @@ def _age_range(item: dict) -> tuple[int | None, int | None]:
 
 def _reason(item: dict) -> ContactReason:
     low, high = _age_range(item)
-    return ContactReason(str(item["code"]), str(item.get("title") or item.get("name") or item["code"]), low, high,
-                         item.get("title_child"), item.get("sex"))
+    return ContactReason(
+        str(item["code"]),
+        str(item.get("title") or item.get("name") or item["code"]),
+        low,
+        high,
+        item.get("title_child"),
+        item.get("sex"),
+    )
 
 
 def _question(item: dict) -> Question:
-    options = [(str(o.get("value")), str(o.get("text") or o.get("label") or o.get("value")))
-               for o in item.get("options") or [] if isinstance(o, dict)]
+    options = [
+        (str(o.get("value")), str(o.get("text") or o.get("label") or o.get("value")))
+        for o in item.get("options") or []
+        if isinstance(o, dict)
+    ]
     low, high = _age_range(item)
-    return Question(str(item["id"]), str(item.get("text") or item["id"]), str(item.get("kind") or "yes_no"), options,
-                    str(item.get("unit") or ""), item.get("min"), item.get("max"), bool(item.get("integer")), low, high,
-                    bool(item.get("red_flag")), dict(item.get("asked_if") or {}), bool(item.get("shared")))
+    return Question(
+        str(item["id"]),
+        str(item.get("text") or item["id"]),
+        str(item.get("kind") or "yes_no"),
+        options,
+        str(item.get("unit") or ""),
+        item.get("min"),
+        item.get("max"),
+        bool(item.get("integer")),
+        low,
+        high,
+        bool(item.get("red_flag")),
+        dict(item.get("asked_if") or {}),
+        bool(item.get("shared")),
+    )
 
 
 def _decision(body: dict) -> Decision:
@@ -245,17 +299,23 @@ def _decision(body: dict) -> Decision:
     turn = data.get("where_to_turn") if isinstance(data.get("where_to_turn"), dict) else {}
     try:
         return Decision(
-            urgency=str(data.get("urgency") or ""), care_level=str(data["care_level"]),
-            profession=str(data["profession"]), alternatives=[str(p) for p in data.get("alternatives") or []],
+            urgency=str(data.get("urgency") or ""),
+            care_level=str(data["care_level"]),
+            profession=str(data["profession"]),
+            alternatives=[str(p) for p in data.get("alternatives") or []],
             guarantee_applies=bool(data.get("guarantee_applies")),
             guideline_version=str(data.get("guideline_version") or ""),
             rules_fired=[str(r.get("text")) if isinstance(r, dict) else str(r) for r in data.get("rules_fired") or []],
             advice=str(data.get("advice") or ""),
-            deciding_kind=str(deciding.get("kind") or "rule"), deciding_text=str(deciding.get("text") or ""),
-            heading=str(turn.get("heading") or ""), turn_text=str(turn.get("text") or ""), phone=turn.get("phone"),
+            deciding_kind=str(deciding.get("kind") or "rule"),
+            deciding_text=str(deciding.get("text") or ""),
+            heading=str(turn.get("heading") or ""),
+            turn_text=str(turn.get("text") or ""),
+            phone=turn.get("phone"),
             care_advice=str(data.get("care_advice") or ""),
             unanswered_red_flags=[str(q) for q in data.get("unanswered_red_flags") or []],
-            assumed_time=str(data.get("assumed_time") or ""))
+            assumed_time=str(data.get("assumed_time") or ""),
+        )
     except KeyError as missing:
         raise TriageUnavailable(f"the triage decision lacks {missing}") from None
 

@@ -24,5 +24,9 @@ class PatientFacts:
         return cls(months // 12, months, "male" if int(personnummer[-2]) % 2 else "female", by_guardian)
 
     def as_params(self) -> dict[str, Any]:
-        return {"age": self.age, "age_months": self.age_months, "sex": self.sex,
-                "respondent": "guardian" if self.by_guardian else "self"}
+        return {
+            "age": self.age,
+            "age_months": self.age_months,
+            "sex": self.sex,
+            "respondent": "guardian" if self.by_guardian else "self",
+        }

@@ -9,7 +9,7 @@ from nara.shared.clock import STOCKHOLM, to_stockholm
 from nara.shared.free_text import PersonnummerInText
 from nara.shared.redaction import contains_personnummer
 
-from .errors import ContactNotBookable, InvalidRequest, NoticeTooShort, NotAllowedOnWeb, SlotNotBookable
+from .errors import ContactNotBookable, InvalidRequest, NotAllowedOnWeb, NoticeTooShort, SlotNotBookable
 from .schedule import TimeType
 
 # Care levels that must not wait for a booked time: the pages show the triage's advice instead.
@@ -60,18 +60,23 @@ def may_use_contact(contact: TriagedContact, patient: str | None, staff_units: t
     return staff_units is None or contact.seen_at_any(staff_units)
 
 
-def ensure_contact_may_book(contact: TriagedContact, patient: str, time_type: TimeType, slot_start: datetime,
-                            now: datetime) -> None:
+def ensure_contact_may_book(
+    contact: TriagedContact, patient: str, time_type: TimeType, slot_start: datetime, now: datetime
+) -> None:
     if contact.patient is not None and contact.patient != patient:
         raise ContactNotBookable("Kontakten hör inte till dig.")
     if contact.closed:
         raise ContactNotBookable("Ärendet är redan avslutat. Gör en ny bedömning om du fortfarande har besvär.")
     if not contact.triaged:
-        raise ContactNotBookable("Ärendet är inte bedömt än. Svara på frågorna först, så visar vi vilka tider som passar.")
+        raise ContactNotBookable(
+            "Ärendet är inte bedömt än. Svara på frågorna först, så visar vi vilka tider som passar."
+        )
     if contact.care_level in NOT_WEB_BOOKABLE:
         raise ContactNotBookable(NOT_WEB_BOOKABLE[contact.care_level])
     if time_type.profession not in contact.professions:
-        raise ContactNotBookable("Den här tiden är hos en yrkesgrupp som inte passar för ditt ärende. Välj en annan tid.")
+        raise ContactNotBookable(
+            "Den här tiden är hos en yrkesgrupp som inte passar för ditt ärende. Välj en annan tid."
+        )
     latest = latest_start_for(contact, now)
     if latest is not None and slot_start >= latest:
         raise ContactNotBookable("Ditt ärende behöver en tid i dag. Välj en tid i dag, eller ring din vårdcentral.")
@@ -92,8 +97,11 @@ def ensure_bookable_now(slot_start: datetime, now: datetime) -> None:
 
 def ensure_citizen_may_change(action: str, time_type: TimeType, slot_start: datetime, now: datetime) -> None:
     """A citizen cancels or rebooks on the web only where the time type allows, and with its notice."""
-    allowed, notice = ((time_type.web_cancel_allowed, time_type.cancel_notice) if action == "cancel"
-                       else (time_type.web_rebook_allowed, time_type.rebook_notice))
+    allowed, notice = (
+        (time_type.web_cancel_allowed, time_type.cancel_notice)
+        if action == "cancel"
+        else (time_type.web_rebook_allowed, time_type.rebook_notice)
+    )
     verb = "avboka" if action == "cancel" else "omboka"
     if not allowed:
         raise NotAllowedOnWeb(f"Den här tiden går inte att {verb} på webben. Ring din vårdcentral.")
@@ -101,7 +109,8 @@ def ensure_citizen_may_change(action: str, time_type: TimeType, slot_start: date
         hours = int(notice.total_seconds() // 3600)
         raise NoticeTooShort(
             f"Det är för sent att {verb} på webben: det måste göras minst {hours} timmar före besöket. "
-            "Ring din vårdcentral.")
+            "Ring din vårdcentral."
+        )
 
 
 def ensure_no_personnummer(text: str | None) -> None:
@@ -113,6 +122,9 @@ def ensure_no_personnummer(text: str | None) -> None:
 def patient_chose_to_wait(contact: TriagedContact | None, slot_end: datetime, booked_by_patient: bool) -> bool:
     """A later time chosen while times within the guarantee were shown: the wait is the patient's own choice."""
     return bool(
-        booked_by_patient and contact is not None and contact.guarantee_deadline is not None
-        and contact.offered_within_guarantee and slot_end > contact.guarantee_deadline
+        booked_by_patient
+        and contact is not None
+        and contact.guarantee_deadline is not None
+        and contact.offered_within_guarantee
+        and slot_end > contact.guarantee_deadline
     )

@@ -70,7 +70,10 @@ def slot_id(practitioner: str, start_at: datetime) -> uuid.UUID:
 
 
 def slots_from_templates(
-    templates: Iterable[WeeklyTemplate], time_types: Mapping[str, TimeType], first_day: date, last_day: date,
+    templates: Iterable[WeeklyTemplate],
+    time_types: Mapping[str, TimeType],
+    first_day: date,
+    last_day: date,
 ) -> list[PlannedSlot]:
     """Every slot the templates give from first_day to last_day inclusive, each as long as its time type.
 
@@ -88,12 +91,23 @@ def slots_from_templates(
             end_of_hours = datetime.combine(day, template.ends)
             while wall + time_type.length <= end_of_hours:
                 start_at = local_instant(day, wall.time())
-                end_at = local_instant(day, (wall + time_type.length).time()) if (wall + time_type.length).date() == day \
+                end_at = (
+                    local_instant(day, (wall + time_type.length).time())
+                    if (wall + time_type.length).date() == day
                     else None
+                )
                 if start_at is not None and end_at is not None and end_at > start_at:
-                    planned.append(PlannedSlot(slot_id(template.practitioner, start_at), template.unit,
-                                               template.practitioner, time_type.code, start_at, end_at,
-                                               time_type.capacity))
+                    planned.append(
+                        PlannedSlot(
+                            slot_id(template.practitioner, start_at),
+                            template.unit,
+                            template.practitioner,
+                            time_type.code,
+                            start_at,
+                            end_at,
+                            time_type.capacity,
+                        )
+                    )
                 wall += time_type.length
         day += timedelta(days=1)
     return planned

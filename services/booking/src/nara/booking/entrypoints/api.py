@@ -27,10 +27,15 @@ from .views import appointment_view, slot_page_view
 
 router = APIRouter(prefix="/api/v1", tags=["booking"])
 STAFF_ROLES = {"reception", "clinician", "admin"}
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", max_length=MAX_KEY_LENGTH,
-    description="A repeated request with the same key gets the first answer (for BOOKING_IDEMPOTENCY_RETENTION_HOURS, "
-                "7 days by default).")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=MAX_KEY_LENGTH,
+        description="A repeated request with the same key gets the first answer (for BOOKING_IDEMPOTENCY_RETENTION_HOURS, "
+        "7 days by default).",
+    ),
+]
 
 
 def answers(*statuses: int) -> dict:
@@ -46,9 +51,12 @@ class HoldRequest(BaseModel):
 class BookRequest(BaseModel):
     slot_id: uuid.UUID
     contact_id: ContactId | None = None
-    patient: Personnummer | None = Field(None, description="The personnummer of the patient booked for: staff for "
-                                         "anyone at their units, a citizen for their own child under 18 "
-                                         "(vårdnadshavare).")
+    patient: Personnummer | None = Field(
+        None,
+        description="The personnummer of the patient booked for: staff for "
+        "anyone at their units, a citizen for their own child under 18 "
+        "(vårdnadshavare).",
+    )
     reason: Reason | None = Field(None, description="What the visit is about; no personnummer.")
 
 
@@ -58,7 +66,8 @@ class RebookRequest(BaseModel):
 
 class CancelRequest(BaseModel):
     reason: Annotated[Reason, StringConstraints(min_length=1)] = Field(
-        description="Why the time is cancelled; it travels in the cancelled event, so no personnummer.")
+        description="Why the time is cancelled; it travels in the cancelled event, so no personnummer."
+    )
 
 
 class CompleteRequest(BaseModel):
@@ -97,28 +106,42 @@ async def list_units(request: Request, _: CurrentCaller) -> list[dict]:
 
 @router.get("/slots", responses=answers(403, 404, 409))
 async def list_free_slots(
-    request: Request, actor: CurrentActor, now: Now,
-    unit: HsaId, profession: Code | None = None, contact_form: Code | None = None,
+    request: Request,
+    actor: CurrentActor,
+    now: Now,
+    unit: HsaId,
+    profession: Code | None = None,
+    contact_form: Code | None = None,
     date_from: Annotated[SearchMoment | None, Query(alias="from", description="Default: now")] = None,
     date_to: Annotated[SearchMoment | None, Query(alias="to", description="Default: 14 days after `from`")] = None,
-    contact_id: ContactId | None = None, page: PageNumber = 1, page_size: SlotPageSize = 20,
+    contact_id: ContactId | None = None,
+    page: PageNumber = 1,
+    page_size: SlotPageSize = 20,
 ) -> JSONResponse:
     """Free slots, earliest first; within the guarantee and with the patient's fixed care contacts first."""
     start = date_from or now
-    query = SlotQuery(unit, start, date_to or start + timedelta(days=14), profession, contact_form,
-                      contact_id, page, page_size)
+    query = SlotQuery(
+        unit, start, date_to or start + timedelta(days=14), profession, contact_form, contact_id, page, page_size
+    )
     async with pool_of(request).acquire() as connection, connection.transaction():
         try:
-            page_found = await free_slots(connection, query, patient=None if actor.is_staff else actor.id,
-                                          by_staff=actor.is_staff, now=now, units=actor.units)
+            page_found = await free_slots(
+                connection,
+                query,
+                patient=None if actor.is_staff else actor.id,
+                by_staff=actor.is_staff,
+                now=now,
+                units=actor.units,
+            )
         except BookingRefused as refused:
             return refusal(refused)
     return JSONResponse(slot_page_view(page_found))
 
 
 @router.post("/holds", status_code=201, responses=answers(403, 404, 409))
-async def hold_slot(request: Request, body: HoldRequest, actor: CurrentActor, now: Now,
-                    idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def hold_slot(
+    request: Request, body: HoldRequest, actor: CurrentActor, now: Now, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
     """Hold a slot for a few minutes while the person confirms; it lapses by itself."""
     policy = request.app.state.policy
 
@@ -126,35 +149,58 @@ async def hold_slot(request: Request, body: HoldRequest, actor: CurrentActor, no
         held = await use_cases.hold(connection, actor, body.slot_id, now, policy, body.contact_id)
         return {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
 
-    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
-                                    request={"op": "hold", **body.model_dump(mode="json")}, now=now,
-                                    success_status=201)
+    return await run_in_transaction(
+        pool_of(request),
+        action,
+        caller=actor.id,
+        idempotency_key=idempotency_key,
+        request={"op": "hold", **body.model_dump(mode="json")},
+        now=now,
+        success_status=201,
+    )
 
 
 @router.post("/appointments", status_code=201, responses=answers(403, 404, 409, 503))
-async def book_appointment(request: Request, body: BookRequest, actor: CurrentActor, now: Now,
-                           idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def book_appointment(
+    request: Request, body: BookRequest, actor: CurrentActor, now: Now, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
     """Book a slot. Staff name the patient (tid i handen); citizens book for themselves or their child."""
     actor, patient = await _patient_for(request, actor, body.patient)
     policy = request.app.state.policy
 
     async def action(connection):
-        booked = await use_cases.book(connection, actor, slot_id=body.slot_id, patient=patient,
-                                      contact_id=body.contact_id, reason=body.reason, now=now, policy=policy)
+        booked = await use_cases.book(
+            connection,
+            actor,
+            slot_id=body.slot_id,
+            patient=patient,
+            contact_id=body.contact_id,
+            reason=body.reason,
+            now=now,
+            policy=policy,
+        )
         return appointment_view(booked)
 
-    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
-                                    request={"op": "book", **body.model_dump(mode="json")}, now=now,
-                                    success_status=201)
+    return await run_in_transaction(
+        pool_of(request),
+        action,
+        caller=actor.id,
+        idempotency_key=idempotency_key,
+        request={"op": "book", **body.model_dump(mode="json")},
+        now=now,
+        success_status=201,
+    )
 
 
 @router.get("/appointments", responses=answers(403, 503))
-async def list_appointments(request: Request, actor: CurrentActor, caller: CurrentCaller, now: Now,
-                            patient: Annotated[Personnummer | None, Query(
-                                description="A citizen's child (personnummer)")] = None,
-                            contact_id: Annotated[ContactId | None, Query(
-                                description="Staff: only this contact's appointments")] = None,
-                            ) -> list[dict]:
+async def list_appointments(
+    request: Request,
+    actor: CurrentActor,
+    caller: CurrentCaller,
+    now: Now,
+    patient: Annotated[Personnummer | None, Query(description="A citizen's child (personnummer)")] = None,
+    contact_id: Annotated[ContactId | None, Query(description="Staff: only this contact's appointments")] = None,
+) -> list[dict]:
     """A citizen's own appointments (or, with `patient`, their child's), or the appointments at a staff member's
     units from today on (with `contact_id`, only that contact's); every one staff see is access-logged."""
     whose = actor.id
@@ -166,14 +212,21 @@ async def list_appointments(request: Request, actor: CurrentActor, caller: Curre
         today = datetime.combine(now.astimezone(STOCKHOLM).date(), datetime.min.time(), STOCKHOLM)
         found = await appointments_at_units(connection, actor.units, since=today, contact_id=contact_id)
         for record in found:
-            await record_staff_read(connection, caller, patient=record.patient, action="list appointments",
-                                    resource=f"appointment/{record.id}", at=now)
+            await record_staff_read(
+                connection,
+                caller,
+                patient=record.patient,
+                action="list appointments",
+                resource=f"appointment/{record.id}",
+                at=now,
+            )
         return [appointment_view(a) for a in found]
 
 
 @router.get("/appointments/{appointment_id}", responses=answers(403, 404))
-async def get_appointment(request: Request, appointment_id: uuid.UUID, actor: CurrentActor, caller: CurrentCaller,
-                          now: Now) -> JSONResponse:
+async def get_appointment(
+    request: Request, appointment_id: uuid.UUID, actor: CurrentActor, caller: CurrentCaller, now: Now
+) -> JSONResponse:
     """One appointment with its rebooking history; another person's answers 404."""
     actor = await with_wards(request, actor)
     async with pool_of(request).acquire() as connection, connection.transaction():
@@ -183,61 +236,114 @@ async def get_appointment(request: Request, appointment_id: uuid.UUID, actor: Cu
             return refusal(refused)
         history = [a for a in await appointments_of_patient(connection, found.patient) if a.lineage == found.lineage]
         if actor.is_staff:
-            await record_staff_read(connection, caller, patient=found.patient, action="read appointment",
-                                    resource=f"appointment/{found.id}", at=now)
+            await record_staff_read(
+                connection,
+                caller,
+                patient=found.patient,
+                action="read appointment",
+                resource=f"appointment/{found.id}",
+                at=now,
+            )
     return JSONResponse(appointment_view(found, history))
 
 
 @router.post("/appointments/{appointment_id}/rebook", responses=answers(403, 404, 409))
-async def rebook_appointment(request: Request, appointment_id: uuid.UUID, body: RebookRequest, actor: CurrentActor,
-                             now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def rebook_appointment(
+    request: Request,
+    appointment_id: uuid.UUID,
+    body: RebookRequest,
+    actor: CurrentActor,
+    now: Now,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Move to another slot at the same unit, atomically."""
     actor = await with_wards(request, actor)
 
     async def action(connection):
-        return appointment_view(await use_cases.rebook(connection, actor, appointment_id, new_slot_id=body.slot_id,
-                                                       now=now))
+        return appointment_view(
+            await use_cases.rebook(connection, actor, appointment_id, new_slot_id=body.slot_id, now=now)
+        )
 
-    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
-                                    request={"op": "rebook", "id": str(appointment_id), **body.model_dump(mode="json")},
-                                    now=now)
+    return await run_in_transaction(
+        pool_of(request),
+        action,
+        caller=actor.id,
+        idempotency_key=idempotency_key,
+        request={"op": "rebook", "id": str(appointment_id), **body.model_dump(mode="json")},
+        now=now,
+    )
 
 
 @router.post("/appointments/{appointment_id}/cancel", responses=answers(403, 404, 409))
-async def cancel_appointment(request: Request, appointment_id: uuid.UUID, body: CancelRequest, actor: CurrentActor,
-                             now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def cancel_appointment(
+    request: Request,
+    appointment_id: uuid.UUID,
+    body: CancelRequest,
+    actor: CurrentActor,
+    now: Now,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Cancel with a reason; citizens within the time type's notice, staff at any time."""
     actor = await with_wards(request, actor)
 
     async def action(connection):
         return appointment_view(await use_cases.cancel(connection, actor, appointment_id, reason=body.reason, now=now))
 
-    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
-                                    request={"op": "cancel", "id": str(appointment_id), **body.model_dump()}, now=now)
+    return await run_in_transaction(
+        pool_of(request),
+        action,
+        caller=actor.id,
+        idempotency_key=idempotency_key,
+        request={"op": "cancel", "id": str(appointment_id), **body.model_dump()},
+        now=now,
+    )
 
 
 @router.post("/appointments/{appointment_id}/complete", responses=answers(403, 404, 409))
-async def complete_appointment(request: Request, appointment_id: uuid.UUID, body: CompleteRequest,
-                               actor: CurrentActor, now: Now, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def complete_appointment(
+    request: Request,
+    appointment_id: uuid.UUID,
+    body: CompleteRequest,
+    actor: CurrentActor,
+    now: Now,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Staff only: the visit took place, with whether a medical assessment was made."""
-    async def action(connection):
-        return appointment_view(await use_cases.complete(connection, actor, appointment_id,
-                                                         medical_assessment=body.medical_assessment, now=now))
 
-    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
-                                    request={"op": "complete", "id": str(appointment_id), **body.model_dump()},
-                                    now=now)
+    async def action(connection):
+        return appointment_view(
+            await use_cases.complete(
+                connection, actor, appointment_id, medical_assessment=body.medical_assessment, now=now
+            )
+        )
+
+    return await run_in_transaction(
+        pool_of(request),
+        action,
+        caller=actor.id,
+        idempotency_key=idempotency_key,
+        request={"op": "complete", "id": str(appointment_id), **body.model_dump()},
+        now=now,
+    )
 
 
 @router.post("/appointments/{appointment_id}/no-show", responses=answers(403, 404, 409))
-async def record_no_show(request: Request, appointment_id: uuid.UUID, actor: CurrentActor, now: Now,
-                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
+async def record_no_show(
+    request: Request, appointment_id: uuid.UUID, actor: CurrentActor, now: Now, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
     """Staff only: the patient did not come."""
+
     async def action(connection):
         return appointment_view(await use_cases.no_show(connection, actor, appointment_id, now=now))
 
-    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=idempotency_key,
-                                    request={"op": "no_show", "id": str(appointment_id)}, now=now)
+    return await run_in_transaction(
+        pool_of(request),
+        action,
+        caller=actor.id,
+        idempotency_key=idempotency_key,
+        request={"op": "no_show", "id": str(appointment_id)},
+        now=now,
+    )
 
 
 async def _patient_for(request: Request, actor: Actor, personnummer: str | None) -> tuple[Actor, str]:

@@ -22,8 +22,9 @@ ContactId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:
 # The form only (10 or 12 digits, - or + before the last four); whether the number exists is the route's to say.
 Personnummer = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}(?:[0-9]{2})?[-+]?[0-9]{4}$")]
 # What a person writes about a visit or a cancellation: it reaches the appointment row and the cancelled event.
-Reason = Annotated[str, StringConstraints(max_length=500), AfterValidator(no_control_characters),
-                   AfterValidator(no_personnummer)]
+Reason = Annotated[
+    str, StringConstraints(max_length=500), AfterValidator(no_control_characters), AfterValidator(no_personnummer)
+]
 SlotPageSize = Annotated[int, Field(ge=1, le=100)]
 
 

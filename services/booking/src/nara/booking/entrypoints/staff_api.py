@@ -41,43 +41,55 @@ async def unblock_slot(request: Request, slot_id: uuid.UUID, actor: CurrentActor
 
 
 @router.put("/fixed-care-contacts", responses=answers(403, 404))
-async def record_fixed_care_contact(request: Request, body: FixedCareContactRequest, actor: CurrentActor,
-                                    now: Now) -> JSONResponse:
+async def record_fixed_care_contact(
+    request: Request, body: FixedCareContactRequest, actor: CurrentActor, now: Now
+) -> JSONResponse:
     """Staff: make a practitioner one of the patient's fixed care contacts (at most nine, plus one doctor);
     the answer lists those at the staff member's units."""
     patient = _staff_patient(request, actor, body.patient)
 
     async def action(connection):
-        return await schedule.record_fixed_care_contact(connection, actor, patient=patient,
-                                                        practitioner=body.practitioner,
-                                                        fixed_doctor=body.fixed_doctor, now=now)
+        return await schedule.record_fixed_care_contact(
+            connection, actor, patient=patient, practitioner=body.practitioner, fixed_doctor=body.fixed_doctor, now=now
+        )
 
-    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=None, request={},
-                                    now=now)
+    return await run_in_transaction(
+        pool_of(request), action, caller=actor.id, idempotency_key=None, request={}, now=now
+    )
 
 
 @router.post("/fixed-care-contacts/list", responses=answers(403))
-async def list_fixed_care_contacts(request: Request, body: PatientRequest, actor: CurrentActor, caller: CurrentCaller,
-                                   now: Now) -> list[dict]:
+async def list_fixed_care_contacts(
+    request: Request, body: PatientRequest, actor: CurrentActor, caller: CurrentCaller, now: Now
+) -> list[dict]:
     """Staff: a patient's fixed care contacts at the staff member's own units; the read is access-logged."""
     patient = _staff_patient(request, actor, body.patient)
     async with pool_of(request).acquire() as connection, connection.transaction():
-        await record_staff_read(connection, caller, patient=patient, action="read fixed care contacts",
-                                resource="fixed-care-contacts", at=now)
+        await record_staff_read(
+            connection,
+            caller,
+            patient=patient,
+            action="read fixed care contacts",
+            resource="fixed-care-contacts",
+            at=now,
+        )
         return await schedule.fixed_care_contacts(connection, patient, actor.units)
 
 
 @router.post("/fixed-care-contacts/remove", responses=answers(403, 404))
-async def remove_fixed_care_contact(request: Request, body: FixedCareContactRequest, actor: CurrentActor,
-                                    now: Now) -> JSONResponse:
+async def remove_fixed_care_contact(
+    request: Request, body: FixedCareContactRequest, actor: CurrentActor, now: Now
+) -> JSONResponse:
     patient = _staff_patient(request, actor, body.patient)
 
     async def action(connection):
-        return await schedule.remove_fixed_care_contact(connection, actor, patient=patient,
-                                                        practitioner=body.practitioner)
+        return await schedule.remove_fixed_care_contact(
+            connection, actor, patient=patient, practitioner=body.practitioner
+        )
 
-    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=None, request={},
-                                    now=now)
+    return await run_in_transaction(
+        pool_of(request), action, caller=actor.id, idempotency_key=None, request={}, now=now
+    )
 
 
 async def _set_blocked(request: Request, slot_id: uuid.UUID, actor, now, blocked: bool) -> JSONResponse:
@@ -87,8 +99,9 @@ async def _set_blocked(request: Request, slot_id: uuid.UUID, actor, now, blocked
     async def action(connection):
         return await schedule.set_blocked(connection, actor, slot_id, blocked)
 
-    return await run_in_transaction(pool_of(request), action, caller=actor.id, idempotency_key=None, request={},
-                                    now=now)
+    return await run_in_transaction(
+        pool_of(request), action, caller=actor.id, idempotency_key=None, request={}, now=now
+    )
 
 
 def _staff_patient(request: Request, actor, personnummer: str) -> str:

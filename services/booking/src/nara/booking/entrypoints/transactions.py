@@ -57,26 +57,41 @@ async def run_in_transaction(
             status, body = refused.status, refusal_body(refused)
         await connection.execute(
             "UPDATE idempotent_requests SET status_code = $3, response = $4::jsonb WHERE caller = $1 AND key = $2",
-            caller, idempotency_key, status, json.dumps(body))
+            caller,
+            idempotency_key,
+            status,
+            json.dumps(body),
+        )
     return answer(status, body)
 
 
-async def _claim(connection: asyncpg.Connection, caller: str, key: str, request_hash: str,
-                 now: datetime) -> JSONResponse | None:
+async def _claim(
+    connection: asyncpg.Connection, caller: str, key: str, request_hash: str, now: datetime
+) -> JSONResponse | None:
     """Take the key, or return the answer stored under it. A concurrent twin waits here for the first to commit."""
     if len(key) > MAX_KEY_LENGTH:
         return problem(422, f"Idempotency-Key får vara högst {MAX_KEY_LENGTH} tecken.", "invalid_request")
     claimed = await connection.fetchval(
         """INSERT INTO idempotent_requests (caller, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT DO NOTHING RETURNING true""", caller, key, request_hash, now)
+           ON CONFLICT DO NOTHING RETURNING true""",
+        caller,
+        key,
+        request_hash,
+        now,
+    )
     if claimed:
         return None
     row = await connection.fetchrow(
         "SELECT request_hash, status_code, response FROM idempotent_requests WHERE caller = $1 AND key = $2",
-        caller, key)
+        caller,
+        key,
+    )
     if row["request_hash"] != request_hash:
-        return problem(422, "Idempotency-Key har redan använts för en annan begäran. Använd en ny nyckel.",
-                       "idempotency_key_reused")
+        return problem(
+            422,
+            "Idempotency-Key har redan använts för en annan begäran. Använd en ny nyckel.",
+            "idempotency_key_reused",
+        )
     return answer(row["status_code"], _current_shape(row["status_code"], json.loads(row["response"])))
 
 

@@ -8,7 +8,6 @@ from nara.shared.care_guarantee import CareGuaranteePolicy
 from nara.shared.events.envelope import DecodedEvent
 from nara.shared.events.models import ContactClosed, ContactRegistered, ContactTriaged
 
-
 # "Within the guarantee first" is the national 3 days, which no regional rule replaces (the shared policy).
 GUARANTEE = CareGuaranteePolicy()
 
@@ -20,8 +19,13 @@ async def on_registered(connection: asyncpg.Connection, event: DecodedEvent) -> 
            VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (contact_id) DO UPDATE SET patient = $2, unit = $3, listed_unit = $4, sought_at = $5,
                guarantee_deadline = $6""",
-        data.contact_id, data.patient, data.unit, data.listed_unit, data.sought_at,
-        GUARANTEE.national_deadline(data.sought_at))
+        data.contact_id,
+        data.patient,
+        data.unit,
+        data.listed_unit,
+        data.sought_at,
+        GUARANTEE.national_deadline(data.sought_at),
+    )
 
 
 async def on_triaged(connection: asyncpg.Connection, event: DecodedEvent) -> None:
@@ -34,8 +38,14 @@ async def on_triaged(connection: asyncpg.Connection, event: DecodedEvent) -> Non
            ON CONFLICT (contact_id) DO UPDATE SET urgency = $3, care_level = $4, professions = $5,
                guarantee_applies = $6, triaged_at = $7, patient = coalesce(contacts.patient, $2)
            WHERE contacts.triaged_at IS NULL OR contacts.triaged_at <= $7""",
-        data.contact_id, event.subject, str(data.urgency), str(data.care_level),
-        [str(data.profession), *alternatives], data.guarantee_applies, event.time)
+        data.contact_id,
+        event.subject,
+        str(data.urgency),
+        str(data.care_level),
+        [str(data.profession), *alternatives],
+        data.guarantee_applies,
+        event.time,
+    )
 
 
 async def on_closed(connection: asyncpg.Connection, event: DecodedEvent) -> None:
@@ -43,7 +53,10 @@ async def on_closed(connection: asyncpg.Connection, event: DecodedEvent) -> None
     await connection.execute(
         """INSERT INTO contacts (contact_id, patient, closed_at) VALUES ($1, $2, $3)
            ON CONFLICT (contact_id) DO UPDATE SET closed_at = $3""",
-        data.contact_id, event.subject, data.closed_at)
+        data.contact_id,
+        event.subject,
+        data.closed_at,
+    )
 
 
 HANDLERS = {

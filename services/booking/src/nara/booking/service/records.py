@@ -51,8 +51,9 @@ class AppointmentRecord:
         return cls(**{field: row[field] for field in cls.__dataclass_fields__})
 
 
-async def appointment(connection: asyncpg.Connection, appointment_id: uuid.UUID, *, lock: bool = False
-                      ) -> AppointmentRecord | None:
+async def appointment(
+    connection: asyncpg.Connection, appointment_id: uuid.UUID, *, lock: bool = False
+) -> AppointmentRecord | None:
     suffix = " FOR UPDATE OF a" if lock else ""
     row = await connection.fetchrow(f"{APPOINTMENT_QUERY} WHERE a.id = $1{suffix}", appointment_id)
     return AppointmentRecord.from_row(row) if row else None
@@ -63,11 +64,21 @@ async def appointments_of_patient(connection: asyncpg.Connection, patient: str) 
     return [AppointmentRecord.from_row(row) for row in rows]
 
 
-async def appointments_at_units(connection: asyncpg.Connection, units: tuple[str, ...], *, since: datetime,
-                                limit: int = 200, contact_id: str | None = None) -> list[AppointmentRecord]:
+async def appointments_at_units(
+    connection: asyncpg.Connection,
+    units: tuple[str, ...],
+    *,
+    since: datetime,
+    limit: int = 200,
+    contact_id: str | None = None,
+) -> list[AppointmentRecord]:
     """The appointments at these units from `since` on; with `contact_id`, only that contact's."""
     rows = await connection.fetch(
         f"""{APPOINTMENT_QUERY} WHERE a.unit = ANY($1::text[]) AND s.start_at >= $2
             AND ($4::text IS NULL OR a.contact_id = $4) ORDER BY s.start_at LIMIT $3""",
-        list(units), since, limit, contact_id)
+        list(units),
+        since,
+        limit,
+        contact_id,
+    )
     return [AppointmentRecord.from_row(row) for row in rows]

@@ -49,8 +49,15 @@ class SlotPage:
     has_more: bool
 
 
-async def free_slots(connection: asyncpg.Connection, query: SlotQuery, *, patient: str | None, by_staff: bool,
-                     now: datetime, units: tuple[str, ...] = ()) -> SlotPage:
+async def free_slots(
+    connection: asyncpg.Connection,
+    query: SlotQuery,
+    *,
+    patient: str | None,
+    by_staff: bool,
+    now: datetime,
+    units: tuple[str, ...] = (),
+) -> SlotPage:
     """`units`: the staff member's; a contact sought or listed elsewhere is not theirs to search for."""
     if query.date_to <= query.date_from:
         raise InvalidRequest("Slutdatumet måste komma efter startdatumet.")
@@ -79,13 +86,38 @@ async def free_slots(connection: asyncpg.Connection, query: SlotQuery, *, patien
              AND (t.visible OR $11 OR ($7::text[] IS NOT NULL AND t.profession = ANY($7)))
            ORDER BY within_guarantee DESC, fixed DESC, s.start_at, p.name
            LIMIT $12 OFFSET $13""",
-        query.unit, now, query.date_from, query.date_to, query.profession, query.contact_form, professions, latest,
-        deadline, patient, by_staff, query.page_size + 1, (query.page - 1) * query.page_size,
+        query.unit,
+        now,
+        query.date_from,
+        query.date_to,
+        query.profession,
+        query.contact_form,
+        professions,
+        latest,
+        deadline,
+        patient,
+        by_staff,
+        query.page_size + 1,
+        (query.page - 1) * query.page_size,
     )
-    slots = [FreeSlot(r["id"], r["unit"], r["practitioner"], r["practitioner_name"], r["profession"],
-                      r["contact_form"], r["time_type"], r["time_type_name"], r["start_at"], r["end_at"], r["free"],
-                      r["within_guarantee"] if deadline is not None else None, r["fixed"])
-             for r in rows[: query.page_size]]
+    slots = [
+        FreeSlot(
+            r["id"],
+            r["unit"],
+            r["practitioner"],
+            r["practitioner_name"],
+            r["profession"],
+            r["contact_form"],
+            r["time_type"],
+            r["time_type_name"],
+            r["start_at"],
+            r["end_at"],
+            r["free"],
+            r["within_guarantee"] if deadline is not None else None,
+            r["fixed"],
+        )
+        for r in rows[: query.page_size]
+    ]
     if contact is not None and any(slot.within_guarantee for slot in slots):
         # What was shown decides whether a later choice is the patient's own (patientvald väntan).
         await store.note_offer_within_guarantee(connection, contact.contact_id)
@@ -101,7 +133,9 @@ async def _contact(connection, contact_id: str | None, patient: str | None, staf
     if contact is None or not rules.may_use_contact(contact, None if by_staff else patient, staff_units):
         raise NotFound("Vi hittar inte din bedömning än. Vänta en stund och försök igen.")
     if not contact.triaged:
-        raise ContactNotBookable("Ärendet är inte bedömt än. Svara på frågorna först, så visar vi vilka tider som passar.")
+        raise ContactNotBookable(
+            "Ärendet är inte bedömt än. Svara på frågorna först, så visar vi vilka tider som passar."
+        )
     if contact.closed:
         raise ContactNotBookable("Ärendet är redan avslutat. Gör en ny bedömning om du fortfarande har besvär.")
     if contact.care_level in rules.NOT_WEB_BOOKABLE and not by_staff:  # staff book whatever the care level
@@ -111,8 +145,10 @@ async def _contact(connection, contact_id: str | None, patient: str | None, staf
 
 async def care_units(connection: asyncpg.Connection) -> list[dict]:
     rows = await connection.fetch("SELECT hsa_id, name, address, opening_hours FROM care_units ORDER BY name")
-    return [{"hsa_id": r["hsa_id"], "name": r["name"], "address": r["address"],
-             "opening_hours": _json(r["opening_hours"])} for r in rows]
+    return [
+        {"hsa_id": r["hsa_id"], "name": r["name"], "address": r["address"], "opening_hours": _json(r["opening_hours"])}
+        for r in rows
+    ]
 
 
 def _json(value):

@@ -63,18 +63,27 @@ def _measure_alerts(facts: ContactFacts, policy: GuaranteePolicy, now: datetime,
         fired = []
         if moment in tier_moments and moment < state.deadline and state.status == "at_risk":
             hours = tier_moments[moment]
-            fired.append(Alert(f"at_risk:{hours}", "at_risk", policy.tier_level(hours), moment, state.deadline,
-                               state.reason))
+            fired.append(
+                Alert(f"at_risk:{hours}", "at_risk", policy.tier_level(hours), moment, state.deadline, state.reason)
+            )
         elif moment >= state.deadline and state.status == "breached" and not breached:
             fired.append(Alert("breached", "breached", "critical", moment, state.deadline, state.reason))
             breached = True
         elif open_alert is not None and state.status in RESOLVED:
-            alerts.append(Alert(f"resolved:{open_alert.key}", "resolved", "info", moment, state.deadline,
-                                state.reason))
+            alerts.append(Alert(f"resolved:{open_alert.key}", "resolved", "info", moment, state.deadline, state.reason))
             open_alert = None
         if state.status == "at_risk" and moment < state.deadline:
-            fired += [Alert(key, "at_risk", "critical" if state.deadline - moment <= CRITICAL_WITHIN else "warning",
-                            moment, state.deadline, reason) for key, reason in sudden_risks(facts, moment, state)]
+            fired += [
+                Alert(
+                    key,
+                    "at_risk",
+                    "critical" if state.deadline - moment <= CRITICAL_WITHIN else "warning",
+                    moment,
+                    state.deadline,
+                    reason,
+                )
+                for key, reason in sudden_risks(facts, moment, state)
+            ]
         for alert in fired:
             alerts.append(alert)
             open_alert = alert
@@ -82,9 +91,14 @@ def _measure_alerts(facts: ContactFacts, policy: GuaranteePolicy, now: datetime,
         return alerts
     # The alert events carry no key: the reason says it is the region's limit, whatever it is about.
     limit = limit_names(kind, current.days)[1]
-    return [replace(alert, key=PREFIXES[kind] + alert.key,
-                    reason=alert.reason if limit in alert.reason else f"{alert.reason} ({limit})")
-            for alert in alerts]
+    return [
+        replace(
+            alert,
+            key=PREFIXES[kind] + alert.key,
+            reason=alert.reason if limit in alert.reason else f"{alert.reason} ({limit})",
+        )
+        for alert in alerts
+    ]
 
 
 def sudden_risks(facts: ContactFacts, moment: datetime, state: MeasureState) -> list[tuple[str, str]]:
@@ -92,8 +106,13 @@ def sudden_risks(facts: ContactFacts, moment: datetime, state: MeasureState) -> 
     within, limit = limit_names(state.kind, state.days)
     found = []
     for booking in facts.bookings.values():
-        if booking.booked_at == moment and booking.active_at(moment) and booking.end is not None \
-                and booking.end > state.deadline and not booking.earlier_offered:
+        if (
+            booking.booked_at == moment
+            and booking.active_at(moment)
+            and booking.end is not None
+            and booking.end > state.deadline
+            and not booking.earlier_offered
+        ):
             found.append((f"late_booking:{booking.id}", f"Tiden som bokades ligger efter {limit}"))
         if booking.ended_at == moment and booking.end is not None and booking.end <= state.deadline:
             if booking.end_kind == "cancelled":
@@ -103,13 +122,18 @@ def sudden_risks(facts: ContactFacts, moment: datetime, state: MeasureState) -> 
     now_triage = next((t for t in facts.triages if t.at == moment and t.guarantee_applies), None)
     earlier = [t for t in facts.triages if t.at < moment]
     if now_triage is not None and earlier and not max(earlier, key=lambda t: t.at).guarantee_applies:
-        found.append((f"covered:{moment.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}",
-                      "Ny triagering: vårdgarantin gäller nu för kontakten"))
+        found.append(
+            (
+                f"covered:{moment.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}",
+                "Ny triagering: vårdgarantin gäller nu för kontakten",
+            )
+        )
     return found
 
 
-def next_alert_moment(facts: ContactFacts, policy: GuaranteePolicy, now: datetime,
-                      state: ClockState | None = None) -> datetime | None:
+def next_alert_moment(
+    facts: ContactFacts, policy: GuaranteePolicy, now: datetime, state: ClockState | None = None
+) -> datetime | None:
     """When the scheduler must look at this contact again, if nothing else happens first (`state`: state_at now,
     when the caller has it already).
 
@@ -121,6 +145,7 @@ def next_alert_moment(facts: ContactFacts, policy: GuaranteePolicy, now: datetim
     upcoming = [moment for moment in facts.event_times() if moment > now]  # the registration's time too
     for measure in (state.national, state.regional) if state is not None else ():
         if measure is not None and measure.status not in FINAL:
-            upcoming += [m for m in [measure.deadline - span for _, span in policy.tiers()] + [measure.deadline]
-                         if m > now]
+            upcoming += [
+                m for m in [measure.deadline - span for _, span in policy.tiers()] + [measure.deadline] if m > now
+            ]
     return min(upcoming) if upcoming else None

@@ -80,12 +80,18 @@ def state_at(facts: ContactFacts, policy: GuaranteePolicy, moment: datetime) -> 
     national = measure_at(facts, policy, moment, MeasureKind.NATIONAL)
     if national is None:
         return None
-    return ClockState(national.status, national.reason, national.deadline,
-                      measure_at(facts, policy, moment, MeasureKind.REGIONAL), listing_of(facts, moment))
+    return ClockState(
+        national.status,
+        national.reason,
+        national.deadline,
+        measure_at(facts, policy, moment, MeasureKind.REGIONAL),
+        listing_of(facts, moment),
+    )
 
 
-def measure_at(facts: ContactFacts, policy: GuaranteePolicy, moment: datetime,
-               kind: MeasureKind) -> MeasureState | None:
+def measure_at(
+    facts: ContactFacts, policy: GuaranteePolicy, moment: datetime, kind: MeasureKind
+) -> MeasureState | None:
     """One measure's state at `moment`; None before registration, or where the region has no such limit."""
     if facts.sought_at is None or facts.registered_at is None or facts.registered_at > moment:
         return None
@@ -109,8 +115,9 @@ def limit_names(kind: MeasureKind, days: int) -> tuple[str, str]:
     return limit, limit
 
 
-def _status_against(facts: ContactFacts, moment: datetime, deadline: datetime, within: str,
-                    limit: str) -> tuple[str, str]:
+def _status_against(
+    facts: ContactFacts, moment: datetime, deadline: datetime, within: str, limit: str
+) -> tuple[str, str]:
     """Status and reason against one deadline; `within` and `limit` name it in the reasons people read."""
     triage = facts.triage_at(moment)
     if triage is not None and not triage.guarantee_applies:
@@ -150,6 +157,6 @@ def _why_no_time(facts: ContactFacts, moment: datetime) -> str:
     if ended:
         last = max(ended, key=lambda b: b.ended_at or moment)
         return {"cancelled": "Den bokade tiden avbokades", "no_show": "Patienten uteblev från sin tid"}.get(
-            last.end_kind or "", "Ingen tid bokad")
+            last.end_kind or "", "Ingen tid bokad"
+        )
     return "Ingen tid bokad och ingen bedömning gjord"
-

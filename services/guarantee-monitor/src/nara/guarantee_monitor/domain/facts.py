@@ -19,8 +19,12 @@ class Booking:
     end_kind: str | None = None
 
     def active_at(self, moment: datetime) -> bool:
-        return (self.booked_at is not None and self.booked_at <= moment and self.start is not None
-                and (self.ended_at is None or self.ended_at > moment))
+        return (
+            self.booked_at is not None
+            and self.booked_at <= moment
+            and self.start is not None
+            and (self.ended_at is None or self.ended_at > moment)
+        )
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,13 @@ class ContactFacts:
         return replace(self, bookings={**self.bookings, booking_id: replace(current, **changes)})
 
     def event_times(self) -> list[datetime]:
-        times = [self.registered_at, self.closed_at, *(t.at for t in self.triages), *(a.at for a in self.assessments),
-                 *(r.at for r in self.listing_resolutions)]
+        times = [
+            self.registered_at,
+            self.closed_at,
+            *(t.at for t in self.triages),
+            *(a.at for a in self.assessments),
+            *(r.at for r in self.listing_resolutions),
+        ]
         for booking in self.bookings.values():
             times += [booking.booked_at, booking.ended_at]
         return sorted({t for t in times if t is not None})
@@ -96,20 +105,41 @@ class ContactFacts:
     def to_json(self) -> dict:
         # Written out rather than dataclasses.asdict, which deep-copies every value: this runs once per event.
         return {
-            "contact_id": self.contact_id, "patient": self.patient, "unit": self.unit, "listed_unit": self.listed_unit,
-            "listing": self.listing, "sex": self.sex, "age_group": self.age_group, "channel": self.channel,
-            "sought_at": self.sought_at, "registered_at": self.registered_at,
-            "triages": [{"at": t.at, "guarantee_applies": t.guarantee_applies, "profession": t.profession}
-                        for t in self.triages],
-            "assessments": [{"at": a.at, "profession": a.profession, "contact_form": a.contact_form}
-                            for a in self.assessments],
-            "closed_at": self.closed_at, "close_reason": self.close_reason,
-            "bookings": {key: {"id": b.id, "booked_at": b.booked_at, "start": b.start, "end": b.end,
-                               "profession": b.profession, "contact_form": b.contact_form,
-                               "earlier_offered": b.earlier_offered, "ended_at": b.ended_at, "end_kind": b.end_kind}
-                         for key, b in self.bookings.items()},
-            "listing_resolutions": [{"at": r.at, "listing": r.listing, "listed_unit": r.listed_unit}
-                                    for r in self.listing_resolutions],
+            "contact_id": self.contact_id,
+            "patient": self.patient,
+            "unit": self.unit,
+            "listed_unit": self.listed_unit,
+            "listing": self.listing,
+            "sex": self.sex,
+            "age_group": self.age_group,
+            "channel": self.channel,
+            "sought_at": self.sought_at,
+            "registered_at": self.registered_at,
+            "triages": [
+                {"at": t.at, "guarantee_applies": t.guarantee_applies, "profession": t.profession} for t in self.triages
+            ],
+            "assessments": [
+                {"at": a.at, "profession": a.profession, "contact_form": a.contact_form} for a in self.assessments
+            ],
+            "closed_at": self.closed_at,
+            "close_reason": self.close_reason,
+            "bookings": {
+                key: {
+                    "id": b.id,
+                    "booked_at": b.booked_at,
+                    "start": b.start,
+                    "end": b.end,
+                    "profession": b.profession,
+                    "contact_form": b.contact_form,
+                    "earlier_offered": b.earlier_offered,
+                    "ended_at": b.ended_at,
+                    "end_kind": b.end_kind,
+                }
+                for key, b in self.bookings.items()
+            },
+            "listing_resolutions": [
+                {"at": r.at, "listing": r.listing, "listed_unit": r.listed_unit} for r in self.listing_resolutions
+            ],
         }
 
     @classmethod
@@ -117,17 +147,34 @@ class ContactFacts:
         def moment(value):
             return datetime.fromisoformat(value) if isinstance(value, str) else value
 
-        bookings = {key: Booking(**{k: moment(v) if k in ("booked_at", "start", "end", "ended_at") else v
-                                    for k, v in value.items()}) for key, value in raw.get("bookings", {}).items()}
+        bookings = {
+            key: Booking(
+                **{k: moment(v) if k in ("booked_at", "start", "end", "ended_at") else v for k, v in value.items()}
+            )
+            for key, value in raw.get("bookings", {}).items()
+        }
         return cls(
-            contact_id=raw["contact_id"], patient=raw.get("patient"), unit=raw.get("unit"),
-            listed_unit=raw.get("listed_unit"), listing=raw.get("listing"), sex=raw.get("sex"),
-            age_group=raw.get("age_group"), channel=raw.get("channel"), sought_at=moment(raw.get("sought_at")),
+            contact_id=raw["contact_id"],
+            patient=raw.get("patient"),
+            unit=raw.get("unit"),
+            listed_unit=raw.get("listed_unit"),
+            listing=raw.get("listing"),
+            sex=raw.get("sex"),
+            age_group=raw.get("age_group"),
+            channel=raw.get("channel"),
+            sought_at=moment(raw.get("sought_at")),
             registered_at=moment(raw.get("registered_at")),
-            triages=tuple(Triage(moment(t["at"]), t["guarantee_applies"], t["profession"]) for t in raw.get("triages", ())),
-            assessments=tuple(Assessment(moment(a["at"]), a["profession"], a["contact_form"])
-                              for a in raw.get("assessments", ())),
-            closed_at=moment(raw.get("closed_at")), close_reason=raw.get("close_reason"), bookings=bookings,
-            listing_resolutions=tuple(ListingResolution(moment(r["at"]), r["listing"], r["listed_unit"])
-                                      for r in raw.get("listing_resolutions", ())),
+            triages=tuple(
+                Triage(moment(t["at"]), t["guarantee_applies"], t["profession"]) for t in raw.get("triages", ())
+            ),
+            assessments=tuple(
+                Assessment(moment(a["at"]), a["profession"], a["contact_form"]) for a in raw.get("assessments", ())
+            ),
+            closed_at=moment(raw.get("closed_at")),
+            close_reason=raw.get("close_reason"),
+            bookings=bookings,
+            listing_resolutions=tuple(
+                ListingResolution(moment(r["at"]), r["listing"], r["listed_unit"])
+                for r in raw.get("listing_resolutions", ())
+            ),
         )

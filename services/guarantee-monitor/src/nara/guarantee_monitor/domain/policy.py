@@ -45,11 +45,16 @@ class GuaranteePolicy:
         older = CareGuaranteePolicy.from_json(own)  # validated either way, so a typo there stops the start too
         care = CareGuaranteePolicy.from_json(shared) if shared_raw else older
         if shared_raw and "days_by_profession" in own_raw and dict(older.regional_days) != dict(care.regional_days):
-            raise PolicyError("the monitor's GUARANTEE_MONITOR_POLICY_JSON sets regional limits that differ from "
-                              "NARA_CARE_GUARANTEE_POLICY; set them once, in NARA_CARE_GUARANTEE_POLICY")
+            raise PolicyError(
+                "the monitor's GUARANTEE_MONITOR_POLICY_JSON sets regional limits that differ from "
+                "NARA_CARE_GUARANTEE_POLICY; set them once, in NARA_CARE_GUARANTEE_POLICY"
+            )
         tiers = own_raw.get("alert_tiers_hours", shared_raw.get("alert_tiers_hours", DEFAULT_TIERS))
-        if not isinstance(tiers, (list, tuple)) or not tiers or \
-                any(type(hours) is not int or hours <= 0 for hours in tiers):
+        if (
+            not isinstance(tiers, (list, tuple))
+            or not tiers
+            or any(type(hours) is not int or hours <= 0 for hours in tiers)
+        ):
             raise PolicyError(f"alert_tiers_hours is a list of whole hours above 0, e.g. [48, 24, 8], not {tiers!r}")
         return cls(care, tuple(tiers))
 
@@ -62,5 +67,5 @@ def _object(text: str) -> dict:
     except json.JSONDecodeError as error:
         raise PolicyError(f"the guarantee policy is not JSON: {error}") from None
     if not isinstance(raw, dict):
-        raise PolicyError("the guarantee policy is a JSON object, e.g. {\"days_by_profession\": {...}}")
+        raise PolicyError('the guarantee policy is a JSON object, e.g. {"days_by_profession": {...}}')
     return raw

@@ -16,10 +16,18 @@ def contact_id_of(event_type: str, data) -> str | None:
 def apply(facts: ContactFacts, event_type: str, data, event_time: datetime) -> ContactFacts:
     kind = event_type.removeprefix("se.nara.").removesuffix(".v1")
     if kind == "contact.registered":
-        return replace(facts, patient=data.patient, unit=data.unit, listed_unit=data.listed_unit,
-                       listing=_text(getattr(data, "listing", None)), sex=_text(getattr(data, "sex", None)),
-                       age_group=_text(getattr(data, "age_group", None)), channel=str(data.channel),
-                       sought_at=data.sought_at, registered_at=event_time)
+        return replace(
+            facts,
+            patient=data.patient,
+            unit=data.unit,
+            listed_unit=data.listed_unit,
+            listing=_text(getattr(data, "listing", None)),
+            sex=_text(getattr(data, "sex", None)),
+            age_group=_text(getattr(data, "age_group", None)),
+            channel=str(data.channel),
+            sought_at=data.sought_at,
+            registered_at=event_time,
+        )
     if kind == "contact.triaged":
         triage = Triage(event_time, data.guarantee_applies, str(data.profession))
         return replace(facts, triages=_added(facts.triages, triage))
@@ -27,16 +35,22 @@ def apply(facts: ContactFacts, event_type: str, data, event_time: datetime) -> C
         assessment = Assessment(data.assessed_at, str(data.profession), str(data.contact_form))
         return replace(facts, assessments=_added(facts.assessments, assessment))
     if kind == "contact.listing_resolved":  # staff resolved "listning okänd": the clock follows from then
-        resolution = ListingResolution(getattr(data, "resolved_at", None) or event_time, str(data.listing),
-                                       data.listed_unit)
+        resolution = ListingResolution(
+            getattr(data, "resolved_at", None) or event_time, str(data.listing), data.listed_unit
+        )
         return replace(facts, listing_resolutions=_added(facts.listing_resolutions, resolution))
     if kind == "contact.closed":
         return replace(facts, closed_at=data.closed_at, close_reason=str(data.reason))
     if kind in ("appointment.booked", "appointment.rebooked"):
         updated = facts.with_booking(
-            data.appointment_id, booked_at=event_time, start=data.start, end=data.end,
-            profession=str(data.profession), contact_form=str(data.contact_form),
-            earlier_offered=data.earlier_time_offered_within_guarantee)
+            data.appointment_id,
+            booked_at=event_time,
+            start=data.start,
+            end=data.end,
+            profession=str(data.profession),
+            contact_form=str(data.contact_form),
+            earlier_offered=data.earlier_time_offered_within_guarantee,
+        )
         updated = replace(updated, patient=updated.patient or data.patient)
         replaced = getattr(data, "replaces", None)
         if kind == "appointment.rebooked" and replaced:

@@ -26,13 +26,38 @@ EARLIEST_MONTH, LATEST_MONTH = "2000-01", "2099-12"
 ALL = "all"
 UNKNOWN = "unknown"
 PHONE_CHANNELS = frozenset({"phone_unit", "phone_1177"})
-FORM_GROUPS = {"clinic": "clinic", "home": "home", "phone": "distance", "video": "distance",
-               "chat_letter": "distance"}
-SKR_COLUMNS = ("month", "region_code", "unit_hsa_id", "unit_name", "ownership", "profession", "contact_form",
-               "sex", "age_group", "assessments", "within_0_days", "within_3_days", "within_7_days",
-               "patient_chosen_wait", "hidden")
-RECORD_COLUMNS = ("month", "region_code", "unit_hsa_id", "pseudonym", "profession", "contact_form", "sex",
-                  "age_group", "sought_date", "assessment_date", "wait_days", "patient_chosen_wait")
+FORM_GROUPS = {"clinic": "clinic", "home": "home", "phone": "distance", "video": "distance", "chat_letter": "distance"}
+SKR_COLUMNS = (
+    "month",
+    "region_code",
+    "unit_hsa_id",
+    "unit_name",
+    "ownership",
+    "profession",
+    "contact_form",
+    "sex",
+    "age_group",
+    "assessments",
+    "within_0_days",
+    "within_3_days",
+    "within_7_days",
+    "patient_chosen_wait",
+    "hidden",
+)
+RECORD_COLUMNS = (
+    "month",
+    "region_code",
+    "unit_hsa_id",
+    "pseudonym",
+    "profession",
+    "contact_form",
+    "sex",
+    "age_group",
+    "sought_date",
+    "assessment_date",
+    "wait_days",
+    "patient_chosen_wait",
+)
 
 
 def contact_same_day(facts: ContactFacts) -> bool | None:
@@ -90,18 +115,40 @@ class SkrRow:
         return self.assessments < MINIMUM_GROUP
 
     def as_csv_row(self) -> list[str]:
-        counts = [self.assessments, self.within_0_days, self.within_3_days, self.within_7_days,
-                  self.patient_chosen_wait]
-        return [self.month, self.unit.region_code, self.unit.hsa_id, self.unit.name, self.unit.ownership,
-                self.profession, self.contact_form, self.sex, self.age_group,
-                *(["" for _ in counts] if self.hidden else [str(n) for n in counts]),
-                "true" if self.hidden else "false"]
+        counts = [
+            self.assessments,
+            self.within_0_days,
+            self.within_3_days,
+            self.within_7_days,
+            self.patient_chosen_wait,
+        ]
+        return [
+            self.month,
+            self.unit.region_code,
+            self.unit.hsa_id,
+            self.unit.name,
+            self.unit.ownership,
+            self.profession,
+            self.contact_form,
+            self.sex,
+            self.age_group,
+            *(["" for _ in counts] if self.hidden else [str(n) for n in counts]),
+            "true" if self.hidden else "false",
+        ]
 
 
 def _row(month: str, unit: UnitInfo, keys: tuple[str, str, str, str], contacts: list[AssessedContact]) -> SkrRow:
     days = [c.wait_days for c in contacts]
-    return SkrRow(month, unit, *keys, len(contacts), sum(d <= 0 for d in days), sum(d <= 3 for d in days),
-                  sum(d <= 7 for d in days), sum(c.patient_chosen_wait for c in contacts))
+    return SkrRow(
+        month,
+        unit,
+        *keys,
+        len(contacts),
+        sum(d <= 0 for d in days),
+        sum(d <= 3 for d in days),
+        sum(d <= 7 for d in days),
+        sum(c.patient_chosen_wait for c in contacts),
+    )
 
 
 def skr_rows(month: str, contacts: Iterable[AssessedContact], units: dict[str, UnitInfo]) -> list[SkrRow]:
@@ -110,8 +157,12 @@ def skr_rows(month: str, contacts: Iterable[AssessedContact], units: dict[str, U
     for contact in contacts:
         if contact.month != month:
             continue
-        key = (contact.profession, FORM_GROUPS.get(contact.contact_form, contact.contact_form),
-               contact.sex or UNKNOWN, contact.age_group or UNKNOWN)
+        key = (
+            contact.profession,
+            FORM_GROUPS.get(contact.contact_form, contact.contact_form),
+            contact.sex or UNKNOWN,
+            contact.age_group or UNKNOWN,
+        )
         by_unit.setdefault(contact.unit, {}).setdefault(key, []).append(contact)
     rows: list[SkrRow] = []
     by_region: dict[str, list[AssessedContact]] = {}
@@ -129,19 +180,33 @@ def skr_rows(month: str, contacts: Iterable[AssessedContact], units: dict[str, U
 
 def record_row(contact: AssessedContact, units: dict[str, UnitInfo]) -> list[str]:
     """The de-identified record of one assessed contact, as a region sends it each month."""
-    return [contact.month, unit_info(units, contact.unit).region_code, contact.unit, contact.pseudonym,
-            contact.profession, contact.contact_form, contact.sex or UNKNOWN, contact.age_group or UNKNOWN,
-            to_stockholm(contact.sought_at).date().isoformat(), to_stockholm(contact.assessed_at).date().isoformat(),
-            str(contact.wait_days), "true" if contact.patient_chosen_wait else "false"]
+    return [
+        contact.month,
+        unit_info(units, contact.unit).region_code,
+        contact.unit,
+        contact.pseudonym,
+        contact.profession,
+        contact.contact_form,
+        contact.sex or UNKNOWN,
+        contact.age_group or UNKNOWN,
+        to_stockholm(contact.sought_at).date().isoformat(),
+        to_stockholm(contact.assessed_at).date().isoformat(),
+        str(contact.wait_days),
+        "true" if contact.patient_chosen_wait else "false",
+    ]
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """'2026-11' as the Stockholm month's first instant and the next month's; ValueError for anything else, and
     for a month outside 2000-01..2099-12 (the calendar Nära reasons about: year 1 cannot even be stored)."""
     year, _, number = month.partition("-")
-    if len(year) != 4 or len(number) != 2 or not (year.isascii() and year.isdigit() and number.isascii()
-                                                  and number.isdigit()) or not 1 <= int(number) <= 12 \
-            or not EARLIEST_MONTH <= month <= LATEST_MONTH:
+    if (
+        len(year) != 4
+        or len(number) != 2
+        or not (year.isascii() and year.isdigit() and number.isascii() and number.isdigit())
+        or not 1 <= int(number) <= 12
+        or not EARLIEST_MONTH <= month <= LATEST_MONTH
+    ):
         raise ValueError(month)
     first = datetime(int(year), int(number), 1, tzinfo=STOCKHOLM)
     following = datetime(int(year) + int(number) // 12, int(number) % 12 + 1, 1, tzinfo=STOCKHOLM)

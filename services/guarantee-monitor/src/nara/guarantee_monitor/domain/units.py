@@ -18,7 +18,8 @@ class UnitInfo:
 
 HALLAND = "13"
 DEMO_UNITS = {
-    unit.hsa_id: unit for unit in (
+    unit.hsa_id: unit
+    for unit in (
         UnitInfo("SE2321000115-E00000000011", "Vårdcentralen Falkenberg", HALLAND, "offentlig"),
         UnitInfo("SE2321000115-E00000000012", "Vårdcentralen Oskarström", HALLAND, "offentlig"),
         UnitInfo("SE2321000115-E00000000013", "Vårdcentralen Fyllinge", HALLAND, "offentlig"),
@@ -47,7 +48,7 @@ def units_from_json(text: str) -> dict[str, UnitInfo]:
             raise UnitsError(f"{hsa_id}: give the unit's name")
         region = str(fields.get("region_code", ""))
         if not (region.isdigit() and len(region) == 2):
-            raise UnitsError(f"{hsa_id}: region_code is SKR's two-digit county code, e.g. \"13\", not {region!r}")
+            raise UnitsError(f'{hsa_id}: region_code is SKR\'s two-digit county code, e.g. "13", not {region!r}')
         if fields.get("ownership") not in OWNERSHIPS:
             raise UnitsError(f"{hsa_id}: ownership is one of {', '.join(OWNERSHIPS)}")
         units[hsa_id] = UnitInfo(hsa_id, fields["name"].strip(), region, fields["ownership"])

@@ -20,8 +20,7 @@ from nara.shared.web.problems import problem_responses
 from ..domain.clock import state_at
 from ..domain.facts import ContactFacts
 from ..service.compliance import compliance, same_day_contact
-from .params import ContactFormParam, From, ListingParam, ProfessionParam, StatusParam, To, UnitParam, own_unit, \
-    period
+from .params import ContactFormParam, From, ListingParam, ProfessionParam, StatusParam, To, UnitParam, own_unit, period
 
 # Besides 400, 413 and 422, which every path of every service documents.
 router = APIRouter(prefix="/api/v1", tags=["guarantee"], responses=problem_responses(401, 403))
@@ -47,23 +46,42 @@ def clock_view(row, trace_url_template: str) -> dict:
     national = _measure(NATIONAL_DAYS, row["deadline"], row["status"], row["status_reason"], row["now"])
     regional = None
     if row["regional_status"] is not None:
-        regional = _measure(row["regional_days"], row["regional_deadline"], row["regional_status"],
-                            row["regional_reason"], row["now"])
+        regional = _measure(
+            row["regional_days"], row["regional_deadline"], row["regional_status"], row["regional_reason"], row["now"]
+        )
     waited = None
     if row["assessed_at"] is not None and row["sought_at"] is not None:
         waited = wait_days(row["sought_at"], row["assessed_at"])
     return {
-        "contact_id": row["contact_id"], "patient": row["patient"], "unit": row["unit"],
-        "listed_unit": row["listed_unit"], "listing": row["listing"], "listing_unknown": row["listing"] == "unknown",
-        "channel": row["channel"], "profession": row["profession"], "sex": row["sex"], "age_group": row["age_group"],
-        "sought_at": _iso(row["sought_at"]), "deadline": national["deadline"], "hours_left": national["hours_left"],
-        "status": row["status"], "reason": row["status_reason"], "assessed_at": _iso(row["assessed_at"]),
-        "assessment_profession": row["assessment_profession"], "assessment_form": row["assessment_form"],
-        "wait_days": waited, "patient_chose_to_wait": row["patient_chose_to_wait"],
+        "contact_id": row["contact_id"],
+        "patient": row["patient"],
+        "unit": row["unit"],
+        "listed_unit": row["listed_unit"],
+        "listing": row["listing"],
+        "listing_unknown": row["listing"] == "unknown",
+        "channel": row["channel"],
+        "profession": row["profession"],
+        "sex": row["sex"],
+        "age_group": row["age_group"],
+        "sought_at": _iso(row["sought_at"]),
+        "deadline": national["deadline"],
+        "hours_left": national["hours_left"],
+        "status": row["status"],
+        "reason": row["status_reason"],
+        "assessed_at": _iso(row["assessed_at"]),
+        "assessment_profession": row["assessment_profession"],
+        "assessment_form": row["assessment_form"],
+        "wait_days": waited,
+        "patient_chose_to_wait": row["patient_chose_to_wait"],
         "contact_same_day": row["contact_same_day"],
         "measures": {"national": national, "regional": regional},
-        "booking": {"appointment_id": row["booking_id"], "start": _iso(row["booking_start"]),
-                    "end": _iso(row["booking_end"])} if row["booking_id"] else None,
+        "booking": {
+            "appointment_id": row["booking_id"],
+            "start": _iso(row["booking_start"]),
+            "end": _iso(row["booking_end"]),
+        }
+        if row["booking_id"]
+        else None,
         "next_alert_at": _iso(row["next_alert_at"]),
         "trace_url": trace_url_template.format(trace_id=trace_id) if trace_id else None,
     }
@@ -75,9 +93,15 @@ def _measure(days, deadline, status, reason, now) -> dict:
 
 
 @router.get("/clocks")
-async def list_clocks(request: Request, caller: Staff, status: StatusParam = None, unit: UnitParam = None,
-                      listing: ListingParam = None, open_only: Annotated[bool, Query(alias="open")] = False,
-                      limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict]:
+async def list_clocks(
+    request: Request,
+    caller: Staff,
+    status: StatusParam = None,
+    unit: UnitParam = None,
+    listing: ListingParam = None,
+    open_only: Annotated[bool, Query(alias="open")] = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict]:
     """Contacts and their clocks; at-risk and breached ones most urgent first. `listing=unknown` gives the
     contacts whose listing staff have to resolve ("listning okänd"); `open=true` only contacts neither
     assessed nor closed (the console's queue)."""
@@ -88,7 +112,14 @@ async def list_clocks(request: Request, caller: Staff, status: StatusParam = Non
              AND ($3::text IS NULL OR unit = $3) AND ($6::text IS NULL OR listing = $6)
              AND (NOT $7::boolean OR (assessed_at IS NULL AND closed_at IS NULL))
            ORDER BY (status IN ('breached', 'at_risk')) DESC, deadline LIMIT $4""",
-        list(caller.units), status, unit, limit, request.app.state.clock.now(), listing, open_only)
+        list(caller.units),
+        status,
+        unit,
+        limit,
+        request.app.state.clock.now(),
+        listing,
+        open_only,
+    )
     template = request.app.state.settings.trace_url_template
     return [clock_view(row, template) for row in rows]
 
@@ -99,8 +130,9 @@ async def one_clock(request: Request, contact_id: uuid.UUID, caller: Staff) -> d
     a contact the monitor has not heard of, or one at another unit."""
     now = request.app.state.clock.now()
     key = str(contact_id)  # triage's ids are UUIDs, stored as text in their canonical form
-    row = await request.app.state.pool.fetchrow("SELECT *, $2::timestamptz AS now FROM clocks WHERE contact_id = $1",
-                                                key, now)
+    row = await request.app.state.pool.fetchrow(
+        "SELECT *, $2::timestamptz AS now FROM clocks WHERE contact_id = $1", key, now
+    )
     if row is None or row["status"] is None or row["unit"] not in caller.units:
         raise HTTPException(404, "Vi hittar ingen sådan klocka på dina enheter.")
     facts = ContactFacts.from_json(json.loads(row["facts"]))
@@ -109,27 +141,40 @@ async def one_clock(request: Request, contact_id: uuid.UUID, caller: Staff) -> d
         state = state_at(facts, request.app.state.policy, moment)
         regional = state.regional.status if state is not None and state.regional is not None else None
         if state is not None and (state.status, state.reason, regional) != last:
-            history.append({"at": moment.isoformat(), "status": state.status, "reason": state.reason,
-                            "regional_status": regional})
+            history.append(
+                {"at": moment.isoformat(), "status": state.status, "reason": state.reason, "regional_status": regional}
+            )
             last = (state.status, state.reason, regional)
     alerts = await request.app.state.pool.fetch("SELECT * FROM alerts WHERE contact_id = $1 ORDER BY at, id", key)
-    return {**clock_view(row, request.app.state.settings.trace_url_template), "history": history,
-            "alerts": [_alert_view(a) for a in alerts]}
+    return {
+        **clock_view(row, request.app.state.settings.trace_url_template),
+        "history": history,
+        "alerts": [_alert_view(a) for a in alerts],
+    }
 
 
 @router.get("/alerts")
-async def list_alerts(request: Request, caller: Staff, unit: UnitParam = None,
-                      limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+async def list_alerts(
+    request: Request, caller: Staff, unit: UnitParam = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[dict]:
     """Alerts at the caller's units (or the one `unit` of theirs), newest first."""
     own_unit(caller, unit)
     rows = await request.app.state.pool.fetch(
-        "SELECT * FROM alerts WHERE unit = ANY($1::text[]) ORDER BY id DESC LIMIT $2", _units(caller, unit), limit)
+        "SELECT * FROM alerts WHERE unit = ANY($1::text[]) ORDER BY id DESC LIMIT $2", _units(caller, unit), limit
+    )
     return [_alert_view(row) for row in rows]
 
 
-@router.get("/alerts/stream", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
-                             "description": "Alerts as they are raised"}})
+@router.get(
+    "/alerts/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "description": "Alerts as they are raised",
+        }
+    },
+)
 async def stream_alerts(request: Request, caller: Staff, unit: UnitParam = None) -> StreamingResponse:
     """New alerts at the caller's units (or the one `unit` of theirs) as server-sent events; a reconnecting
     client resumes after its Last-Event-ID (one it cannot have had starts afresh)."""
@@ -148,8 +193,9 @@ def _units(caller: Caller, unit: str | None) -> list[str]:
     return [unit] if unit is not None else list(caller.units)
 
 
-async def alert_stream(request: Request, caller: Caller, *, clock_changes: bool = False,
-                       unit: str | None = None) -> StreamingResponse:
+async def alert_stream(
+    request: Request, caller: Caller, *, clock_changes: bool = False, unit: str | None = None
+) -> StreamingResponse:
     """The alert stream; with `clock_changes`, also an event `clocks` (no id) whenever a clock of the caller's
     units changed, such as an assessment that raises no alert, so a page showing counts can refresh them."""
     last_id = _last_event_id(request)
@@ -163,7 +209,8 @@ async def alert_stream(request: Request, caller: Caller, *, clock_changes: bool 
         change = await latest_change(pool, units) if clock_changes else None
         while not await request.is_disconnected():
             rows = await pool.fetch(
-                "SELECT * FROM alerts WHERE id > $1 AND unit = ANY($2::text[]) ORDER BY id LIMIT 100", last_id, units)
+                "SELECT * FROM alerts WHERE id > $1 AND unit = ANY($2::text[]) ORDER BY id LIMIT 100", last_id, units
+            )
             for row in rows:
                 last_id = row["id"]
                 yield f"id: {row['id']}\nevent: {row['kind']}\ndata: {json.dumps(_alert_view(row))}\n\n"
@@ -180,13 +227,21 @@ async def latest_change(pool, units: list[str]) -> int | None:
     return await pool.fetchval(
         """SELECT max(latest.change) FROM unnest($1::text[]) AS wanted (unit),
                   LATERAL (SELECT max(change) AS change FROM clocks WHERE clocks.unit = wanted.unit) AS latest""",
-        units)
+        units,
+    )
 
 
 @router.get("/compliance")
-async def compliance_report(request: Request, caller: Staff, date_from: From = None, date_to: To = None,
-                            unit: UnitParam = None, profession: ProfessionParam = None,
-                            contact_form: ContactFormParam = None, include_small_groups: bool = False) -> dict:
+async def compliance_report(
+    request: Request,
+    caller: Staff,
+    date_from: From = None,
+    date_to: To = None,
+    unit: UnitParam = None,
+    profession: ProfessionParam = None,
+    contact_form: ContactFormParam = None,
+    include_small_groups: bool = False,
+) -> dict:
     """The share of medical assessments within the national guarantee (3 days), per month, unit, profession and
     contact form; beside it the "0": the share of phone contacts given contact the same day, per unit and month.
     Groups under 20 are hidden as published; `include_small_groups` shows the caller's own units' small groups
@@ -194,43 +249,105 @@ async def compliance_report(request: Request, caller: Staff, date_from: From = N
     own_unit(caller, unit)
     period(date_from, date_to)
     async with request.app.state.pool.acquire() as connection:
-        rows, totals = await compliance(connection, units=tuple(caller.units), date_from=date_from, date_to=date_to,
-                                        unit=unit, profession=profession, contact_form=contact_form)
-        same_day = await same_day_contact(connection, units=tuple(caller.units), date_from=date_from,
-                                          date_to=date_to, unit=unit)
-    return {"minimum_group": 20, "rows": [row.as_dict(include_small_groups) for row in rows], "totals": totals,
-            "same_day_contact": [row.as_dict(include_small_groups) for row in same_day]}
+        rows, totals = await compliance(
+            connection,
+            units=tuple(caller.units),
+            date_from=date_from,
+            date_to=date_to,
+            unit=unit,
+            profession=profession,
+            contact_form=contact_form,
+        )
+        same_day = await same_day_contact(
+            connection, units=tuple(caller.units), date_from=date_from, date_to=date_to, unit=unit
+        )
+    return {
+        "minimum_group": 20,
+        "rows": [row.as_dict(include_small_groups) for row in rows],
+        "totals": totals,
+        "same_day_contact": [row.as_dict(include_small_groups) for row in same_day],
+    }
 
 
-@router.get("/compliance.csv", response_class=Response,
-            responses={200: {**CSV, "description": "One row per unit, month, profession and contact form"}})
-async def compliance_csv(request: Request, caller: Staff, date_from: From = None, date_to: To = None,
-                         unit: UnitParam = None, profession: ProfessionParam = None,
-                         contact_form: ContactFormParam = None) -> Response:
+@router.get(
+    "/compliance.csv",
+    response_class=Response,
+    responses={200: {**CSV, "description": "One row per unit, month, profession and contact form"}},
+)
+async def compliance_csv(
+    request: Request,
+    caller: Staff,
+    date_from: From = None,
+    date_to: To = None,
+    unit: UnitParam = None,
+    profession: ProfessionParam = None,
+    contact_form: ContactFormParam = None,
+) -> Response:
     """The compliance rows as a CSV file; a hidden group's counts are blank."""
     own_unit(caller, unit)
     period(date_from, date_to)
     async with request.app.state.pool.acquire() as connection:
-        rows, _ = await compliance(connection, units=tuple(caller.units), date_from=date_from, date_to=date_to,
-                                   unit=unit, profession=profession, contact_form=contact_form)
+        rows, _ = await compliance(
+            connection,
+            units=tuple(caller.units),
+            date_from=date_from,
+            date_to=date_to,
+            unit=unit,
+            profession=profession,
+            contact_form=contact_form,
+        )
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["month", "unit", "profession", "contact_form", "assessments", "within_guarantee",
-                     "patient_chosen_wait", "share", "hidden"])
+    writer.writerow(
+        [
+            "month",
+            "unit",
+            "profession",
+            "contact_form",
+            "assessments",
+            "within_guarantee",
+            "patient_chosen_wait",
+            "share",
+            "hidden",
+        ]
+    )
     for row in rows:
         view = row.as_dict()
-        writer.writerow([view["month"], view["unit"], view["profession"], view["contact_form"],
-                         _blank(view["assessments"]), _blank(view["within_guarantee"]),
-                         _blank(view["patient_chosen_wait"]), _blank(view["share"]), "yes" if row.hidden else "no"])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="vardgaranti-uppfyllnad.csv"'})
+        writer.writerow(
+            [
+                view["month"],
+                view["unit"],
+                view["profession"],
+                view["contact_form"],
+                _blank(view["assessments"]),
+                _blank(view["within_guarantee"]),
+                _blank(view["patient_chosen_wait"]),
+                _blank(view["share"]),
+                "yes" if row.hidden else "no",
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="vardgaranti-uppfyllnad.csv"'},
+    )
 
 
 def _alert_view(row) -> dict:
-    return {"id": row["id"], "contact_id": row["contact_id"], "patient": row["patient"], "unit": row["unit"],
-            "kind": row["kind"], "key": row["key"], "level": row["level"], "at": row["at"].isoformat(),
-            "deadline": row["deadline"].isoformat(), "hours_left": row["hours_left"], "reason": row["reason"],
-            "raised_at": row["raised_at"].isoformat()}
+    return {
+        "id": row["id"],
+        "contact_id": row["contact_id"],
+        "patient": row["patient"],
+        "unit": row["unit"],
+        "kind": row["kind"],
+        "key": row["key"],
+        "level": row["level"],
+        "at": row["at"].isoformat(),
+        "deadline": row["deadline"].isoformat(),
+        "hours_left": row["hours_left"],
+        "reason": row["reason"],
+        "raised_at": row["raised_at"].isoformat(),
+    }
 
 
 def _iso(value) -> str | None:

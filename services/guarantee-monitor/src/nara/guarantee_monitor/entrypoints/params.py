@@ -38,8 +38,10 @@ def _month(value: str) -> str:
     try:
         month_bounds(value)
     except ValueError:
-        raise ValueError(f"Månaden '{value[:20]}' går inte att använda. Ange den som ÅÅÅÅ-MM, från {EARLIEST_MONTH} "
-                         f"till {LATEST_MONTH}, till exempel 2026-11.") from None
+        raise ValueError(
+            f"Månaden '{value[:20]}' går inte att använda. Ange den som ÅÅÅÅ-MM, från {EARLIEST_MONTH} "
+            f"till {LATEST_MONTH}, till exempel 2026-11."
+        ) from None
     return value
 
 
@@ -54,8 +56,15 @@ UnitParam = Annotated[HsaId | None, Query(description="A unit (HSA-id) the calle
 ProfessionParam = Annotated[Code | None, Query(description="A profession code, e.g. nurse.")]
 From = Annotated[Moment | None, Query(alias="from", description="From this moment (with its offset), 2000-2100.")]
 To = Annotated[Moment | None, Query(alias="to", description="Up to this moment (with its offset), 2000-2100.")]
-Month = Annotated[str, Query(description="The month, YYYY-MM, in Europe/Stockholm.", examples=["2026-11"],
-                             json_schema_extra={"pattern": MONTH_PATTERN}), AfterValidator(_month)]
+Month = Annotated[
+    str,
+    Query(
+        description="The month, YYYY-MM, in Europe/Stockholm.",
+        examples=["2026-11"],
+        json_schema_extra={"pattern": MONTH_PATTERN},
+    ),
+    AfterValidator(_month),
+]
 
 
 def own_unit(caller: Caller, unit: str | None) -> None:
@@ -66,5 +75,6 @@ def own_unit(caller: Caller, unit: str | None) -> None:
 
 def period(date_from: datetime | None, date_to: datetime | None) -> None:
     if date_from is not None and date_to is not None and date_from >= date_to:
-        raise RequestValidationError([{"loc": ("query", "to"), "type": "value_error",
-                                       "msg": "Slutet (to) ska ligga efter början (from)."}])
+        raise RequestValidationError(
+            [{"loc": ("query", "to"), "type": "value_error", "msg": "Slutet (to) ska ligga efter början (from)."}]
+        )

@@ -21,8 +21,11 @@ Reporter = Annotated[Caller, Depends(require_roles("ops", "admin"))]
 
 
 def _csv(text: str, filename: str) -> Response:
-    return Response(text, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 @router.get("/skr", response_class=Response, responses={200: {**CSV, "description": "One row per group"}})
@@ -40,8 +43,9 @@ async def skr_groups(request: Request, caller: Reporter, month: Month) -> Respon
     return _csv(skr_csv(rows), f"vantetider-{month}.csv")
 
 
-@router.get("/skr/records", response_class=Response,
-            responses={200: {**CSV, "description": "One row per assessed contact"}})
+@router.get(
+    "/skr/records", response_class=Response, responses={200: {**CSV, "description": "One row per assessed contact"}}
+)
 async def skr_records(request: Request, caller: Reporter, month: Month) -> Response:
     """The de-identified record file behind the report, one row per assessed contact of the caller's units:
     month, region_code, unit_hsa_id, pseudonym, profession, contact_form (as recorded), sex, age_group,

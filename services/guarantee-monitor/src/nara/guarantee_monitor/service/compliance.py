@@ -33,12 +33,17 @@ class ComplianceRow:
 
     def as_dict(self, include_small_groups: bool = False) -> dict:
         published = not self.hidden or include_small_groups
-        return {"month": self.month, "unit": self.unit, "profession": self.profession,
-                "contact_form": self.contact_form, "hidden": self.hidden,
-                "assessments": self.assessments if published else None,
-                "within_guarantee": self.within_guarantee if published else None,
-                "patient_chosen_wait": self.patient_chosen_wait if published else None,
-                "share": self.internal_share if published else None}
+        return {
+            "month": self.month,
+            "unit": self.unit,
+            "profession": self.profession,
+            "contact_form": self.contact_form,
+            "hidden": self.hidden,
+            "assessments": self.assessments if published else None,
+            "within_guarantee": self.within_guarantee if published else None,
+            "patient_chosen_wait": self.patient_chosen_wait if published else None,
+            "share": self.internal_share if published else None,
+        }
 
     @property
     def internal_share(self) -> float | None:
@@ -47,9 +52,16 @@ class ComplianceRow:
         return round(self.within_guarantee / counted, 4) if counted > 0 else None
 
 
-async def compliance(connection: asyncpg.Connection, *, units: tuple[str, ...], date_from: datetime | None,
-                     date_to: datetime | None, unit: str | None, profession: str | None,
-                     contact_form: str | None) -> tuple[list[ComplianceRow], dict]:
+async def compliance(
+    connection: asyncpg.Connection,
+    *,
+    units: tuple[str, ...],
+    date_from: datetime | None,
+    date_to: datetime | None,
+    unit: str | None,
+    profession: str | None,
+    contact_form: str | None,
+) -> tuple[list[ComplianceRow], dict]:
     """Rows per group, and totals over every group (hidden ones too), which add up to the clocks."""
     rows = await connection.fetch(
         """SELECT to_char(assessed_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') AS month, unit,
@@ -63,16 +75,34 @@ async def compliance(connection: asyncpg.Connection, *, units: tuple[str, ...], 
              AND ($2::timestamptz IS NULL OR assessed_at >= $2) AND ($3::timestamptz IS NULL OR assessed_at < $3)
              AND ($4::text IS NULL OR unit = $4) AND ($5::text IS NULL OR assessment_profession = $5)
            GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""",
-        list(units), date_from, date_to, unit, profession)
-    found = [ComplianceRow(r["month"], r["unit"], r["profession"], r["form"], r["assessments"], r["within"],
-                           r["chosen_wait"], r["assessments"] < MINIMUM_GROUP) for r in rows]
+        list(units),
+        date_from,
+        date_to,
+        unit,
+        profession,
+    )
+    found = [
+        ComplianceRow(
+            r["month"],
+            r["unit"],
+            r["profession"],
+            r["form"],
+            r["assessments"],
+            r["within"],
+            r["chosen_wait"],
+            r["assessments"] < MINIMUM_GROUP,
+        )
+        for r in rows
+    ]
     if contact_form:
         found = [r for r in found if r.contact_form == FORM_GROUPS.get(contact_form, contact_form)]
-    totals = {"assessments": sum(r.assessments for r in found),
-              "within_guarantee": sum(r.within_guarantee for r in found),
-              "patient_chosen_wait": sum(r.patient_chosen_wait for r in found),
-              "hidden_groups": sum(r.hidden for r in found),
-              "hidden_assessments": sum(r.assessments for r in found if r.hidden)}
+    totals = {
+        "assessments": sum(r.assessments for r in found),
+        "within_guarantee": sum(r.within_guarantee for r in found),
+        "patient_chosen_wait": sum(r.patient_chosen_wait for r in found),
+        "hidden_groups": sum(r.hidden for r in found),
+        "hidden_assessments": sum(r.assessments for r in found if r.hidden),
+    }
     return found, totals
 
 
@@ -95,14 +125,24 @@ class SameDayRow:
 
     def as_dict(self, include_small_groups: bool = False) -> dict:
         published = not self.hidden or include_small_groups
-        return {"month": self.month, "unit": self.unit, "hidden": self.hidden,
-                "phone_contacts": self.phone_contacts if published else None,
-                "same_day": self.same_day if published else None,
-                "share": self.internal_share if published else None}
+        return {
+            "month": self.month,
+            "unit": self.unit,
+            "hidden": self.hidden,
+            "phone_contacts": self.phone_contacts if published else None,
+            "same_day": self.same_day if published else None,
+            "share": self.internal_share if published else None,
+        }
 
 
-async def same_day_contact(connection: asyncpg.Connection, *, units: tuple[str, ...], date_from: datetime | None,
-                           date_to: datetime | None, unit: str | None) -> list[SameDayRow]:
+async def same_day_contact(
+    connection: asyncpg.Connection,
+    *,
+    units: tuple[str, ...],
+    date_from: datetime | None,
+    date_to: datetime | None,
+    unit: str | None,
+) -> list[SameDayRow]:
     """Per unit and month the contact was sought (Stockholm): phone contacts, and those given contact that day.
     Every phone contact counts, also one then resolved with self-care advice; only one for a patient listed at
     another unit does not, being another unit's to answer."""
@@ -114,5 +154,9 @@ async def same_day_contact(connection: asyncpg.Connection, *, units: tuple[str, 
              AND ($2::timestamptz IS NULL OR sought_at >= $2) AND ($3::timestamptz IS NULL OR sought_at < $3)
              AND ($4::text IS NULL OR unit = $4)
            GROUP BY 1, 2 ORDER BY 1, 2""",
-        list(units), date_from, date_to, unit)
+        list(units),
+        date_from,
+        date_to,
+        unit,
+    )
     return [SameDayRow(r["month"], r["unit"], r["phone_contacts"], r["same_day"]) for r in rows]

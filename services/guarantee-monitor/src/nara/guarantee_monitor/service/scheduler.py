@@ -31,7 +31,7 @@ async def run_alert_scheduler(app: FastAPI) -> None:
                 if await progress.caught_up():
                     while await fire_due(app.state.pool, app.state.policy, app.state.clock.now()):
                         pass  # a full batch: more may be due
-            except Exception:  # noqa: BLE001 — a failed pass is retried; the scheduler must not die
+            except Exception:
                 log.exception("alert scheduler pass failed; retrying")
             await asyncio.sleep(interval)
     finally:
@@ -57,8 +57,11 @@ class ConsumerProgress:
             await self._reader.start()
         if not self._partitions:
             described = await self._admin.describe_topics(list(self.topics))
-            self._partitions = [TopicPartition(topic["topic"], p["partition"]) for topic in described
-                                for p in topic.get("partitions", ())]
+            self._partitions = [
+                TopicPartition(topic["topic"], p["partition"])
+                for topic in described
+                for p in topic.get("partitions", ())
+            ]
         partitions = self._partitions
         if not partitions:
             return False
@@ -75,12 +78,13 @@ class ConsumerProgress:
 async def refresh_status_gauges(app: FastAPI) -> None:
     while True:
         try:
-            rows = await app.state.pool.fetch("SELECT status, count(*) AS n FROM clocks WHERE status IS NOT NULL "
-                                              "GROUP BY status")
+            rows = await app.state.pool.fetch(
+                "SELECT status, count(*) AS n FROM clocks WHERE status IS NOT NULL GROUP BY status"
+            )
             counts = {row["status"]: row["n"] for row in rows}
             for status in STATUSES:
                 OPEN_CLOCKS.labels(status).set(counts.get(status, 0))
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("could not refresh the clock gauges")
         await asyncio.sleep(5)
 
@@ -108,7 +112,7 @@ async def report_consumer_lag(app: FastAPI) -> None:
                     lag[partition.topic] = lag.get(partition.topic, 0) + max(0, ends[partition] - position.offset)
                 for topic, value in lag.items():
                     CONSUMER_LAG.labels(topic).set(value)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.warning("could not measure consumer lag", exc_info=True)
             await asyncio.sleep(10)
     finally:

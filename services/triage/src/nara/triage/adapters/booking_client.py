@@ -37,8 +37,9 @@ class BookingClient:
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     transport: httpx.AsyncBaseTransport | None = None  # tests may inject one
 
-    async def free_slots(self, *, unit: str, profession: str | None, contact_id: str | None,
-                         page_size: int = 6) -> list[dict]:
+    async def free_slots(
+        self, *, unit: str, profession: str | None, contact_id: str | None, page_size: int = 6
+    ) -> list[dict]:
         """The earliest free slots at a unit, within the guarantee first."""
         params = {"unit": unit, "page_size": str(page_size)}
         if profession:
@@ -47,12 +48,12 @@ class BookingClient:
             params["contact_id"] = contact_id
         return (await self._call("GET", "/api/v1/slots", params=params))["slots"]
 
-    async def book(self, *, slot_id: str, contact_id: str, patient: str, reason: str | None,
-                   idempotency_key: str) -> dict:
+    async def book(
+        self, *, slot_id: str, contact_id: str, patient: str, reason: str | None, idempotency_key: str
+    ) -> dict:
         """Book a slot for the patient (personnummer); a repeated key gets the first answer back."""
         body = {"slot_id": slot_id, "contact_id": contact_id, "patient": patient, "reason": reason or None}
-        return await self._call("POST", "/api/v1/appointments", json=body,
-                                headers={"Idempotency-Key": idempotency_key})
+        return await self._call("POST", "/api/v1/appointments", json=body, headers={"Idempotency-Key": idempotency_key})
 
     async def appointment(self, appointment_id: str) -> dict:
         return await self._call("GET", f"/api/v1/appointments/{appointment_id}")
@@ -63,16 +64,25 @@ class BookingClient:
         if not isinstance(found, list):
             raise BookingUnavailable("GET /api/v1/appointments: not a list")
         # Filtered here too: a booking service that lists every appointment at the units gives the same answer.
-        ahead = [a for a in found if isinstance(a, dict) and a.get("contact_id") == contact_id
-                 and a.get("status") == "booked" and _start(a) is not None and _start(a) > now]
+        ahead = [
+            a
+            for a in found
+            if isinstance(a, dict)
+            and a.get("contact_id") == contact_id
+            and a.get("status") == "booked"
+            and _start(a) is not None
+            and _start(a) > now
+        ]
         return sorted(ahead, key=_start)
 
     async def _call(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
         try:
-            async with httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout,
-                                         transport=self.transport) as client:
-                response = await client.request(method, path, headers={
-                    "Authorization": f"Bearer {self.token}", **(headers or {})}, **kwargs)
+            async with httpx.AsyncClient(
+                base_url=self.base_url, timeout=self.timeout, transport=self.transport
+            ) as client:
+                response = await client.request(
+                    method, path, headers={"Authorization": f"Bearer {self.token}", **(headers or {})}, **kwargs
+                )
         except httpx.HTTPError as failure:
             raise BookingUnavailable(f"{method} {path}: {failure!r}") from failure
         if response.status_code >= 500:

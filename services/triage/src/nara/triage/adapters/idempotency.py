@@ -22,8 +22,10 @@ def key_problem(key: str) -> str | None:
     if len(key) > MAX_KEY_LENGTH:
         return f"Idempotency-Key får vara högst {MAX_KEY_LENGTH} tecken."
     if not _KEY.fullmatch(key):
-        return ("Idempotency-Key får bara innehålla synliga ASCII-tecken (inga mellanslag, kontrolltecken eller "
-                "bokstäver som å, ä, ö). Använd till exempel ett UUID.")
+        return (
+            "Idempotency-Key får bara innehålla synliga ASCII-tecken (inga mellanslag, kontrolltecken eller "
+            "bokstäver som å, ä, ö). Använd till exempel ett UUID."
+        )
     return None
 
 
@@ -47,12 +49,19 @@ async def claim(connection: asyncpg.Connection, caller: str, key: str, fingerpri
     then finds its answer."""
     taken = await connection.fetchval(
         """INSERT INTO idempotent_requests (caller, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT DO NOTHING RETURNING true""", caller, key, fingerprint, now)
+           ON CONFLICT DO NOTHING RETURNING true""",
+        caller,
+        key,
+        fingerprint,
+        now,
+    )
     if taken:
         return Claim(fresh=True)
     row = await connection.fetchrow(
         "SELECT request_hash, status_code, response FROM idempotent_requests WHERE caller = $1 AND key = $2",
-        caller, key)
+        caller,
+        key,
+    )
     if row["request_hash"] != fingerprint:
         return Claim(fresh=False, reused=True)
     return Claim(fresh=False, status=row["status_code"], body=json.loads(row["response"]))
@@ -61,4 +70,8 @@ async def claim(connection: asyncpg.Connection, caller: str, key: str, fingerpri
 async def remember(connection: asyncpg.Connection, caller: str, key: str, status: int, body: Any) -> None:
     await connection.execute(
         "UPDATE idempotent_requests SET status_code = $3, response = $4::jsonb WHERE caller = $1 AND key = $2",
-        caller, key, status, json.dumps(body))
+        caller,
+        key,
+        status,
+        json.dumps(body),
+    )

@@ -103,13 +103,16 @@ def read_clock(item: dict) -> Clock | None:
         return None
     booking = item.get("booking") if isinstance(item.get("booking"), dict) else {}
     return Clock(
-        contact_id=contact_id, status=status, deadline=_time(item.get("deadline")),
-        hours_left=_number(item.get("hours_left")), reason=item.get("reason") if isinstance(item.get("reason"),
-                                                                                           str) else None,
+        contact_id=contact_id,
+        status=status,
+        deadline=_time(item.get("deadline")),
+        hours_left=_number(item.get("hours_left")),
+        reason=item.get("reason") if isinstance(item.get("reason"), str) else None,
         booked_start=_time(booking.get("start") or item.get("booked_start")),
         booked_end=_time(booking.get("end") or item.get("booked_end")),
         listing=item.get("listing") if item.get("listing") in ("here", "elsewhere", "unknown") else None,
-        measures=_measures(item.get("measures")))
+        measures=_measures(item.get("measures")),
+    )
 
 
 def _measures(raw: Any) -> tuple[Measure, ...]:
@@ -123,9 +126,13 @@ def _measures(raw: Any) -> tuple[Measure, ...]:
 
 def _measure(item: dict, kind: str) -> Measure:
     days = item.get("days")
-    return Measure(kind=kind, days=days if isinstance(days, int) else None,
-                   deadline=_time(item.get("deadline")), hours_left=_number(item.get("hours_left")),
-                   status=item.get("status") if item.get("status") in CLOCK_STATUSES else None)
+    return Measure(
+        kind=kind,
+        days=days if isinstance(days, int) else None,
+        deadline=_time(item.get("deadline")),
+        hours_left=_number(item.get("hours_left")),
+        status=item.get("status") if item.get("status") in CLOCK_STATUSES else None,
+    )
 
 
 def _time(value: Any) -> datetime | None:

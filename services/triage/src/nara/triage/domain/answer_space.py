@@ -71,7 +71,9 @@ def _number_classes(question: NumberQuestion, conditions: Iterable[RedFlagCondit
         if (high is not None and value >= high) or value > question.max:
             continue  # no whole number falls in this stretch
         span = f"[{low:g}, {high:g})" if high is not None else f"[{low:g}, {question.max:g}]"
-        classes.append(ValueClass(int(value) if question.integer else value, f"{question.id} in {span} {question.unit}"))
+        classes.append(
+            ValueClass(int(value) if question.integer else value, f"{question.id} in {span} {question.unit}")
+        )
     return classes
 
 
@@ -127,7 +129,9 @@ def unsatisfiable_reason(reason: ContactReason, condition: RedFlagCondition) -> 
     if condition.age_months is not None and condition.age_months.is_empty:
         return f"impossible age range {condition.age_months.label()}"
     if condition.sex is not None and reason.sex is not None and condition.sex != reason.sex:
-        return f"it is for {condition.sex.value} patients, and contact reason {reason.code!r} only for {reason.sex.value}"
+        return (
+            f"it is for {condition.sex.value} patients, and contact reason {reason.code!r} only for {reason.sex.value}"
+        )
     low, high = reason_age_span(reason)
     if condition.age_months is not None:
         low, high = max(low, condition.age_months.min // 12), min(high, condition.age_months.max // 12)
@@ -142,15 +146,19 @@ def unsatisfiable_reason(reason: ContactReason, condition: RedFlagCondition) -> 
         if question is None:
             return f"refers to question {question_id!r}, which contact reason {reason.code!r} does not ask"
         if question_id not in {q.id for q in reason.compiled.asked}:
-            return (f"refers to shared question {question_id!r}, which contact reason {reason.code!r} does not ask;"
-                    " list it under risk_factors")
+            return (
+                f"refers to shared question {question_id!r}, which contact reason {reason.code!r} does not ask;"
+                " list it under risk_factors"
+            )
         problem = _spec_problem(question, spec)
         if problem:
             return problem
         if question.age is not None:
             low, high = max(low, question.age.min), min(high, question.age.max)
             if low > high:
-                return f"no age at which question {question_id!r} ({question.age.label()}) is asked and the rule applies"
+                return (
+                    f"no age at which question {question_id!r} ({question.age.label()}) is asked and the rule applies"
+                )
     return None
 
 
@@ -164,15 +172,19 @@ def _spec_problem(question: Any, spec: Any) -> str | None:
             return f"question {question.id!r} is a choice, so its condition must name options, not {spec!r}"
         missing = [value for value in ((spec,) if isinstance(spec, str) else spec) if value not in question.values]
         if missing:
-            return (f"option {', '.join(map(repr, missing))} is not offered by question {question.id!r}"
-                    f" (it offers: {', '.join(question.values)})")
+            return (
+                f"option {', '.join(map(repr, missing))} is not offered by question {question.id!r}"
+                f" (it offers: {', '.join(question.values)})"
+            )
         return None
     if not isinstance(spec, NumberRange):
         return f"question {question.id!r} is a number, so its condition must be {{at_least, below}}, not {spec!r}"
     low = question.min if spec.at_least is None else max(question.min, spec.at_least)
-    if spec.below is not None and low >= spec.below or low > question.max:
-        return (f"number range {spec.label()} holds no answer to question {question.id!r}"
-                f" ({question.min:g}–{question.max:g} {question.unit})")
+    if (spec.below is not None and low >= spec.below) or low > question.max:
+        return (
+            f"number range {spec.label()} holds no answer to question {question.id!r}"
+            f" ({question.min:g}–{question.max:g} {question.unit})"
+        )
     return None
 
 
@@ -189,6 +201,7 @@ def example_answers(reason: ContactReason, condition: RedFlagCondition) -> tuple
         if question.age is not None:
             ages.append(question.age.min)
         check = compile_answer_check(spec)
-        answers[question_id] = next(c.value for c in question_classes(question, [condition])
-                                    if c.value is not UNANSWERED and check(c.value))
+        answers[question_id] = next(
+            c.value for c in question_classes(question, [condition]) if c.value is not UNANSWERED and check(c.value)
+        )
     return answers, max(ages)

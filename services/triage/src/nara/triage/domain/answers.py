@@ -30,8 +30,10 @@ def checked_patient(reason: ContactReason, patient: PatientFacts | int) -> Patie
         raise TriageInputError(f"age must be a whole number of years from 0 to {MAX_AGE}, got {age!r}")
     months = facts.age_months
     if months is not None and (type(months) is not int or months // 12 != age):
-        raise TriageInputError(f"age_months {months!r} does not agree with age {age}; give the whole months of age"
-                               f" ({age * 12}–{age * 12 + 11} at age {age}) or leave it out")
+        raise TriageInputError(
+            f"age_months {months!r} does not agree with age {age}; give the whole months of age"
+            f" ({age * 12}–{age * 12 + 11} at age {age}) or leave it out"
+        )
     if facts.sex is not None and not isinstance(facts.sex, Sex):
         raise TriageInputError(f"sex must be female or male, got {facts.sex!r}")
     if not reason.applies_to(age, facts.sex):
@@ -44,8 +46,9 @@ def checked_patient(reason: ContactReason, patient: PatientFacts | int) -> Patie
 def checked_answers(reason: ContactReason, answers: Mapping[str, Any], patient: PatientFacts) -> dict[str, Any]:
     """The given answers, checked against the questions; None means not answered."""
     if not isinstance(answers, Mapping):
-        raise InvalidAnswerError(reason.code, [("*", "answers must be a mapping of question id to answer,"
-                                                      f" got {answers!r}")])
+        raise InvalidAnswerError(
+            reason.code, [("*", f"answers must be a mapping of question id to answer, got {answers!r}")]
+        )
     problems: list[tuple[str, str]] = []
     given: dict[str, Any] = {}
     for question_id, value in answers.items():

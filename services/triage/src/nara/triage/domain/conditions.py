@@ -108,7 +108,7 @@ class TimeWindow(FrozenModel):
     def _clock_time(cls, value: Any) -> str:
         # YAML 1.1 reads an unquoted 17:00 as the number 1020, so say how to write it.
         if not isinstance(value, str) or not _CLOCK_TIME.match(value):
-            raise ValueError(f"{value!r} is not a time of day; write it quoted as \"HH:MM\", e.g. \"17:00\"")
+            raise ValueError(f'{value!r} is not a time of day; write it quoted as "HH:MM", e.g. "17:00"')
         return value
 
     @model_validator(mode="after")
@@ -168,8 +168,9 @@ def _parse_answer_condition(value: Any) -> bool | str | tuple[str, ...] | Number
 
 # The before-validator gives one clear message for a wrong shape; the strict union then keeps the
 # types exact, so a model dump writes the condition back as it was read.
-AnswerCondition = Annotated[StrictBool | StrictStr | tuple[StrictStr, ...] | NumberRange,
-                            BeforeValidator(_parse_answer_condition)]
+AnswerCondition = Annotated[
+    StrictBool | StrictStr | tuple[StrictStr, ...] | NumberRange, BeforeValidator(_parse_answer_condition)
+]
 
 
 def compile_answer_check(expected: bool | str | tuple[str, ...] | NumberRange) -> AnswerCheck:

@@ -26,8 +26,16 @@ CITIZEN_CHANNELS = {"web", "e_service"}
 STAFF_CHANNELS = {"phone_1177", "phone_unit", "reception", "walk_in", "e_service", "emergency_department", "web"}
 CLOSE_REASONS = {"self_care", "withdrawn", "emergency_department", "duplicate"}
 # Licensed professions that make a medical assessment (domain.md, "What counts as a medical assessment").
-ASSESSING_PROFESSIONS = {"doctor", "nurse", "district_nurse", "physiotherapist", "occupational_therapist",
-                         "psychologist", "counsellor", "midwife"}
+ASSESSING_PROFESSIONS = {
+    "doctor",
+    "nurse",
+    "district_nurse",
+    "physiotherapist",
+    "occupational_therapist",
+    "psychologist",
+    "counsellor",
+    "midwife",
+}
 CONTACT_FORMS = {"clinic", "home", "phone", "video", "chat_letter"}
 OVERRIDABLE = {"urgency", "care_level", "profession"}
 OVERRIDE_FIELDS = OVERRIDABLE | {"reason", "confirm_lowering_red_flag"}
@@ -36,7 +44,9 @@ OVERRIDE_FIELDS = OVERRIDABLE | {"reason", "confirm_lowering_red_flag"}
 def check_channel(channel: str, by_citizen: bool) -> None:
     allowed = CITIZEN_CHANNELS if by_citizen else STAFF_CHANNELS
     if channel not in allowed:
-        raise ContactRefused(422, f"Kanalen '{channel}' går inte att använda här. Välj en av: {', '.join(sorted(allowed))}.")
+        raise ContactRefused(
+            422, f"Kanalen '{channel}' går inte att använda här. Välj en av: {', '.join(sorted(allowed))}."
+        )
 
 
 def check_sought_at(sought_at: datetime, now: datetime) -> None:
@@ -54,8 +64,9 @@ def check_override(override: dict | None) -> Override | None:
         return None
     unknown = set(override) - OVERRIDE_FIELDS
     if unknown:
-        raise ContactRefused(422, f"Det går bara att ändra {', '.join(sorted(OVERRIDABLE))}, "
-                                  f"inte {', '.join(sorted(unknown))}.")
+        raise ContactRefused(
+            422, f"Det går bara att ändra {', '.join(sorted(OVERRIDABLE))}, inte {', '.join(sorted(unknown))}."
+        )
     reason = (override.get("reason") or "").strip()
     if not reason:
         raise ContactRefused(422, "En avvikelse från riktlinjerna måste ha en skriven motivering.")
@@ -64,8 +75,9 @@ def check_override(override: dict | None) -> Override | None:
     for field, vocabulary in (("urgency", Urgency), ("care_level", CareLevel), ("profession", Profession)):
         given = override.get(field)
         if given and given not in set(vocabulary):
-            raise ContactRefused(422, f"'{given}' går inte att välja som {field}. Välj en av: "
-                                      f"{', '.join(v.value for v in vocabulary)}.")
+            raise ContactRefused(
+                422, f"'{given}' går inte att välja som {field}. Välj en av: {', '.join(v.value for v in vocabulary)}."
+            )
         values[field] = vocabulary(given) if given else None
     if not any(values.values()):
         raise ContactRefused(422, "Ange vad du ändrar: brådskandegrad, vårdnivå eller yrkesgrupp.")
@@ -78,8 +90,9 @@ REASON_PROBLEMS = ("invalid_override_reason", "personnummer_in_text")  # the cod
 def check_reason_text(reason: str) -> None:
     """The override reason is saved, shown and sent in contact.triaged.v1: short, plain, and never a personnummer."""
     if len(reason) > LONG_TEXT:
-        raise ContactRefused(422, f"Motiveringen är för lång: högst {LONG_TEXT} tecken. Skriv det viktigaste.",
-                             "invalid_override_reason")
+        raise ContactRefused(
+            422, f"Motiveringen är för lång: högst {LONG_TEXT} tecken. Skriv det viktigaste.", "invalid_override_reason"
+        )
     try:
         no_personnummer(no_control_characters(reason))
     except PersonnummerInText as found:
@@ -88,12 +101,15 @@ def check_reason_text(reason: str) -> None:
         raise ContactRefused(422, str(wrong), "invalid_override_reason") from None
 
 
-def check_assessment(profession: str, contact_form: str, assessed_at: datetime, sought_at: datetime,
-                     now: datetime) -> None:
+def check_assessment(
+    profession: str, contact_form: str, assessed_at: datetime, sought_at: datetime, now: datetime
+) -> None:
     if profession not in ASSESSING_PROFESSIONS:
         raise ContactRefused(422, f"Yrkesgruppen '{profession}' kan inte göra en medicinsk bedömning.")
     if contact_form not in CONTACT_FORMS:
-        raise ContactRefused(422, f"Kontaktformen '{contact_form}' finns inte. Välj en av: {', '.join(sorted(CONTACT_FORMS))}.")
+        raise ContactRefused(
+            422, f"Kontaktformen '{contact_form}' finns inte. Välj en av: {', '.join(sorted(CONTACT_FORMS))}."
+        )
     if assessed_at.tzinfo is None:
         raise ContactRefused(422, "Ange bedömningens tid med tidszon.")
     if assessed_at > now + timedelta(minutes=5):

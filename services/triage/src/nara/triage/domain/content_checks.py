@@ -28,8 +28,7 @@ LEVELS_OF_COLOUR = {
 }
 
 _RING_112 = re.compile(r"\bring\s+112\b", re.IGNORECASE)
-_EMERGENCY_PLACE = re.compile(r"\b(akutmottagning\w*|akuten|barnakut\w*|närakut\w*|jourmottagning\w*)\b",
-                              re.IGNORECASE)
+_EMERGENCY_PLACE = re.compile(r"\b(akutmottagning\w*|akuten|barnakut\w*|närakut\w*|jourmottagning\w*)\b", re.IGNORECASE)
 _GO_YOURSELF = re.compile(r"\b(åk|ta dig|sök|gå|kör)\b", re.IGNORECASE)
 _BOOK = re.compile(r"\bboka\b", re.IGNORECASE)
 # "Ring 112 om ...", "vid ...", or a clause first ("Blir det svårare att andas, ring 112."): a safety net.
@@ -45,31 +44,60 @@ def advice_problems(outcome: Outcome) -> list[tuple[FindingKind, str]]:
     problems: list[tuple[FindingKind, str]] = []
     level = outcome.care_level
     if re.search(r"\b1177\b", outcome.advice):
-        problems.append((FindingKind.ADVICE_NAMES_1177,
-                         f"{outcome.id!r}'s advice names 1177; leave where to turn to the engine, which never sends a"
-                         " 1177 caller back to 1177 and knows when the unit is closed"))
+        problems.append(
+            (
+                FindingKind.ADVICE_NAMES_1177,
+                f"{outcome.id!r}'s advice names 1177; leave where to turn to the engine, which never sends a"
+                " 1177 caller back to 1177 and knows when the unit is closed",
+            )
+        )
     for sentence in _sentences(outcome.advice):
         conditional = bool(_CONDITIONAL.search(sentence))
         if level is not CareLevel.CALL_112 and _RING_112.search(sentence) and not conditional:
-            problems.append((FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
-                             f"{outcome.id!r} is {level} but its advice says ”{sentence}”; a presentation that"
-                             " needs an ambulance is call_112, otherwise say when to ring 112 (”Ring 112 om …”)"))
-        if level is CareLevel.CALL_112 and _EMERGENCY_PLACE.search(sentence) and _GO_YOURSELF.search(sentence) \
-                and not conditional:
-            problems.append((FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
-                             f"{outcome.id!r} is call_112 but its advice sends the patient on their own:"
-                             f" ”{sentence}”; an ambulance is needed, so say what to do while waiting"))
-        if CARE_LEVEL_ORDER.index(level) >= CARE_LEVEL_ORDER.index(CareLevel.WITHIN_HOURS) \
-                and _EMERGENCY_PLACE.search(sentence) and not conditional \
-                and not re.search(r"jourmottagning|närakut", sentence, re.IGNORECASE):
-            problems.append((FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
-                             f"{outcome.id!r} is {level} but its advice sends the patient to emergency care:"
-                             f" ”{sentence}”; raise the level, or make it a condition (”Sök akut om …”)"))
-        if CARE_LEVEL_ORDER.index(level) <= CARE_LEVEL_ORDER.index(CareLevel.WITHIN_HOURS) \
-                and _BOOK.search(sentence) and not conditional:
-            problems.append((FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
-                             f"{outcome.id!r} is {level}, which cannot wait for a booked time, but its advice says"
-                             f" ”{sentence}”"))
+            problems.append(
+                (
+                    FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
+                    f"{outcome.id!r} is {level} but its advice says ”{sentence}”; a presentation that"
+                    " needs an ambulance is call_112, otherwise say when to ring 112 (”Ring 112 om …”)",
+                )
+            )
+        if (
+            level is CareLevel.CALL_112
+            and _EMERGENCY_PLACE.search(sentence)
+            and _GO_YOURSELF.search(sentence)
+            and not conditional
+        ):
+            problems.append(
+                (
+                    FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
+                    f"{outcome.id!r} is call_112 but its advice sends the patient on their own:"
+                    f" ”{sentence}”; an ambulance is needed, so say what to do while waiting",
+                )
+            )
+        if (
+            CARE_LEVEL_ORDER.index(level) >= CARE_LEVEL_ORDER.index(CareLevel.WITHIN_HOURS)
+            and _EMERGENCY_PLACE.search(sentence)
+            and not conditional
+            and not re.search(r"jourmottagning|närakut", sentence, re.IGNORECASE)
+        ):
+            problems.append(
+                (
+                    FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
+                    f"{outcome.id!r} is {level} but its advice sends the patient to emergency care:"
+                    f" ”{sentence}”; raise the level, or make it a condition (”Sök akut om …”)",
+                )
+            )
+        if (
+            CARE_LEVEL_ORDER.index(level) <= CARE_LEVEL_ORDER.index(CareLevel.WITHIN_HOURS)
+            and _BOOK.search(sentence)
+            and not conditional
+        ):
+            problems.append(
+                (
+                    FindingKind.ADVICE_DISAGREES_WITH_LEVEL,
+                    f"{outcome.id!r} is {level}, which cannot wait for a booked time, but its advice says ”{sentence}”",
+                )
+            )
     return problems
 
 
@@ -77,9 +105,15 @@ def _outcome_findings(outcome: Outcome, file: str, path: str, guidelines: Guidel
     findings = [Finding(kind, file, f"{path}.advice", message) for kind, message in advice_problems(outcome)]
     if outcome.care_level not in LEVELS_OF_COLOUR[outcome.urgency]:
         allowed = ", ".join(sorted(LEVELS_OF_COLOUR[outcome.urgency]))
-        findings.append(Finding(FindingKind.COLOUR_LEVEL_MISMATCH, file, f"{path}.urgency",
-                                f"{outcome.id!r} pairs the RETTS colour {outcome.urgency} with {outcome.care_level};"
-                                f" {outcome.urgency} goes with {allowed}"))
+        findings.append(
+            Finding(
+                FindingKind.COLOUR_LEVEL_MISMATCH,
+                file,
+                f"{path}.urgency",
+                f"{outcome.id!r} pairs the RETTS colour {outcome.urgency} with {outcome.care_level};"
+                f" {outcome.urgency} goes with {allowed}",
+            )
+        )
     if isinstance(outcome, RedFlag):
         findings += _red_flag_level_findings(outcome, file, path, guidelines)
     return findings
@@ -88,23 +122,48 @@ def _outcome_findings(outcome: Outcome, file: str, path: str, guidelines: Guidel
 def _red_flag_level_findings(flag: RedFlag, file: str, path: str, guidelines: GuidelineSet) -> list[Finding]:
     findings = []
     if CARE_LEVEL_ORDER.index(flag.care_level) > CARE_LEVEL_ORDER.index(WEAKEST_RED_FLAG_CARE_LEVEL):
-        return [Finding(FindingKind.RED_FLAG_TOO_WEAK, file, f"{path}.care_level",
-                        f"red flag {flag.id!r} allows {flag.care_level}; a red flag must force"
-                        f" {WEAKEST_RED_FLAG_CARE_LEVEL} or more urgent care")]
+        return [
+            Finding(
+                FindingKind.RED_FLAG_TOO_WEAK,
+                file,
+                f"{path}.care_level",
+                f"red flag {flag.id!r} allows {flag.care_level}; a red flag must force"
+                f" {WEAKEST_RED_FLAG_CARE_LEVEL} or more urgent care",
+            )
+        ]
     unanswered = guidelines.unanswered_level(flag)
-    if CARE_LEVEL_ORDER.index(unanswered.care_level) > CARE_LEVEL_ORDER.index(WEAKEST_RED_FLAG_CARE_LEVEL) \
-            or CARE_LEVEL_ORDER.index(unanswered.care_level) < CARE_LEVEL_ORDER.index(flag.care_level):
-        findings.append(Finding(FindingKind.UNANSWERED_LEVEL_WRONG, file, f"{path}.if_unanswered",
-                                f"while a question of red flag {flag.id!r} is unanswered it gives"
-                                f" {unanswered.care_level}; that must lie between {WEAKEST_RED_FLAG_CARE_LEVEL} and"
-                                f" the flag's own {flag.care_level}"))
+    if CARE_LEVEL_ORDER.index(unanswered.care_level) > CARE_LEVEL_ORDER.index(
+        WEAKEST_RED_FLAG_CARE_LEVEL
+    ) or CARE_LEVEL_ORDER.index(unanswered.care_level) < CARE_LEVEL_ORDER.index(flag.care_level):
+        findings.append(
+            Finding(
+                FindingKind.UNANSWERED_LEVEL_WRONG,
+                file,
+                f"{path}.if_unanswered",
+                f"while a question of red flag {flag.id!r} is unanswered it gives"
+                f" {unanswered.care_level}; that must lie between {WEAKEST_RED_FLAG_CARE_LEVEL} and"
+                f" the flag's own {flag.care_level}",
+            )
+        )
     if unanswered.care_level not in LEVELS_OF_COLOUR[unanswered.urgency]:
-        findings.append(Finding(FindingKind.COLOUR_LEVEL_MISMATCH, file, f"{path}.if_unanswered",
-                                f"{flag.id!r} pairs {unanswered.urgency} with {unanswered.care_level} when unanswered"))
+        findings.append(
+            Finding(
+                FindingKind.COLOUR_LEVEL_MISMATCH,
+                file,
+                f"{path}.if_unanswered",
+                f"{flag.id!r} pairs {unanswered.urgency} with {unanswered.care_level} when unanswered",
+            )
+        )
     for source in flag.sources:
         if source not in guidelines.sources:
-            findings.append(Finding(FindingKind.UNKNOWN_SOURCE, file, f"{path}.sources",
-                                    f"{flag.id!r} cites {source!r}, which guidelines.yaml does not list"))
+            findings.append(
+                Finding(
+                    FindingKind.UNKNOWN_SOURCE,
+                    file,
+                    f"{path}.sources",
+                    f"{flag.id!r} cites {source!r}, which guidelines.yaml does not list",
+                )
+            )
     return findings
 
 
@@ -122,19 +181,32 @@ def _wording_findings(questions: Iterable[tuple[str, AnyQuestion]], low: int, hi
             texts += [option.text_for(guardian) for option in question.options]
         for text in texts:
             if SECOND_PERSON.search(text):
-                findings.append(Finding(FindingKind.ADULT_WORDING_FOR_CHILD, file, path,
-                                        f"question {question.id!r} is asked about children aged {youngest}–{oldest},"
-                                        f" whose guardian would read ”{text}”; add text_child"
-                                        " (”Har barnet …”)"))
+                findings.append(
+                    Finding(
+                        FindingKind.ADULT_WORDING_FOR_CHILD,
+                        file,
+                        path,
+                        f"question {question.id!r} is asked about children aged {youngest}–{oldest},"
+                        f" whose guardian would read ”{text}”; add text_child"
+                        " (”Har barnet …”)",
+                    )
+                )
                 break
     return findings
 
 
 def _asked_if_findings(questions: Iterable[tuple[str, AnyQuestion]], known: set[str], file: str) -> list[Finding]:
-    return [Finding(FindingKind.UNKNOWN_QUESTION, file, f"{path}.asked_if",
-                    f"question {question.id!r} is asked only after {other!r}, which is not a question here")
-            for path, question in questions for other in (*(question.asked_if or {}), *question.asked_with)
-            if other not in known]
+    return [
+        Finding(
+            FindingKind.UNKNOWN_QUESTION,
+            file,
+            f"{path}.asked_if",
+            f"question {question.id!r} is asked only after {other!r}, which is not a question here",
+        )
+        for path, question in questions
+        for other in (*(question.asked_if or {}), *question.asked_with)
+        if other not in known
+    ]
 
 
 def content_findings(reason: ContactReason, guidelines: GuidelineSet, file: str) -> list[Finding]:
@@ -166,7 +238,13 @@ def cross_cutting_findings(guidelines: GuidelineSet) -> list[Finding]:
         seen.add(flag.id)
         unknown = [q for q in flag.when.answers if q not in known]
         if unknown:
-            findings.append(Finding(FindingKind.RED_FLAG_NEVER_FIRES, HEADER, path,
-                                    f"cross-cutting red flag {flag.id!r} asks {', '.join(map(repr, unknown))}, which"
-                                    " are not shared questions; a flag that holds for every reason may only use those"))
+            findings.append(
+                Finding(
+                    FindingKind.RED_FLAG_NEVER_FIRES,
+                    HEADER,
+                    path,
+                    f"cross-cutting red flag {flag.id!r} asks {', '.join(map(repr, unknown))}, which"
+                    " are not shared questions; a flag that holds for every reason may only use those",
+                )
+            )
     return findings

@@ -33,8 +33,19 @@ FiredKind = Literal["red_flag", "unanswered_red_flag", "rule", "override"]
 _KIND_ORDER = {"red_flag": 0, "unanswered_red_flag": 1, "rule": 2}  # on a tie, a red flag explains first
 RED_FLAG_KINDS = frozenset({"red_flag", "unanswered_red_flag"})
 
-__all__ = ["CARE_LEVEL_RANK", "URGENCY_RANK", "Decision", "FiredRule", "GuidelineGapError", "TriageInputError",
-           "InvalidAnswerError", "RED_FLAG_KINDS", "UnknownReasonError", "WhereToTurnView", "evaluate"]
+__all__ = [
+    "CARE_LEVEL_RANK",
+    "RED_FLAG_KINDS",
+    "URGENCY_RANK",
+    "Decision",
+    "FiredRule",
+    "GuidelineGapError",
+    "InvalidAnswerError",
+    "TriageInputError",
+    "UnknownReasonError",
+    "WhereToTurnView",
+    "evaluate",
+]
 
 
 class FiredRule(RuleFired):
@@ -92,7 +103,6 @@ class Decision(BaseModel):
     channel: Channel
 
 
-
 def evaluate(
     guidelines: GuidelineSet,
     reason_code: str,
@@ -109,8 +119,9 @@ def evaluate(
     compiled = reason.compiled
     given = checked_answers(reason, answers, facts)
     local = _local_time(at)
-    situation = Situation(given, facts.age, checked_channel(channel), local.hour * 60 + local.minute,
-                          facts.age_months, facts.sex)
+    situation = Situation(
+        given, facts.age, checked_channel(channel), local.hour * 60 + local.minute, facts.age_months, facts.sex
+    )
 
     fired: list[tuple[Outcome, FiredKind, str]] = []
     unanswered_flag_questions: list[str] = []
@@ -121,20 +132,27 @@ def evaluate(
         open_questions = _unanswered_questions_of(flag, compiled, situation, facts)
         if open_questions:
             unanswered_flag_questions += [q for q in open_questions if q not in unanswered_flag_questions]
-            fired.append((_unanswered_outcome(guidelines, flag), "unanswered_red_flag",
-                          _unanswered_text(flag, compiled, open_questions, facts)))
+            fired.append(
+                (
+                    _unanswered_outcome(guidelines, flag),
+                    "unanswered_red_flag",
+                    _unanswered_text(flag, compiled, open_questions, facts),
+                )
+            )
     rule = next((rule for rule, matches in compiled.rules if matches(situation)), None)
     if rule is not None:
         fired.append((rule, "rule", rule.text))
     if not fired:
         raise GuidelineGapError(f"no rule of {reason_code!r} in version {guidelines.version} covers this case")
 
-    deciding = min(fired, key=lambda c: (CARE_LEVEL_RANK[c[0].care_level], URGENCY_RANK[c[0].urgency],
-                                         _KIND_ORDER[c[1]]))
+    deciding = min(
+        fired, key=lambda c: (CARE_LEVEL_RANK[c[0].care_level], URGENCY_RANK[c[0].urgency], _KIND_ORDER[c[1]])
+    )
     outcome, kind, _ = deciding
     urgency = min((c[0].urgency for c in fired), key=URGENCY_RANK.__getitem__)
-    turn = where_to_turn(outcome.care_level, situation.channel, local, guidelines.office_hours,
-                         about_child=facts.answered_by_guardian)
+    turn = where_to_turn(
+        outcome.care_level, situation.channel, local, guidelines.office_hours, about_child=facts.answered_by_guardian
+    )
     care_advice = _care_advice(deciding, fired, guidelines)
     return Decision(
         reason_code=reason.code,
@@ -154,14 +172,16 @@ def evaluate(
         unanswered_red_flags=tuple(unanswered_flag_questions),
         assumed_time=local.isoformat(timespec="minutes"),
         office_hours=guidelines.office_hours.contain(local.isoweekday(), situation.minute_of_day),
-        patient=PatientView(age=facts.age, age_months=facts.age_months, sex=facts.sex,
-                            answered_by_guardian=facts.answered_by_guardian),
+        patient=PatientView(
+            age=facts.age, age_months=facts.age_months, sex=facts.sex, answered_by_guardian=facts.answered_by_guardian
+        ),
         channel=situation.channel,
     )
 
 
-def _unanswered_questions_of(flag: RedFlag, compiled: CompiledReason, situation: Situation,
-                             facts: PatientFacts) -> list[str]:
+def _unanswered_questions_of(
+    flag: RedFlag, compiled: CompiledReason, situation: Situation, facts: PatientFacts
+) -> list[str]:
     """The questions whose answers could still make the flag fire; empty if an answer or fact rules it out,
     or if the reason does not ask what the flag needs (then the flag does not concern this reason)."""
     checks = compiled.flag_checks.get(flag.id)
@@ -188,8 +208,9 @@ def _unanswered_questions_of(flag: RedFlag, compiled: CompiledReason, situation:
     return missing
 
 
-def _care_advice(deciding: tuple[Outcome, FiredKind, str], fired: list[tuple[Outcome, FiredKind, str]],
-                 guidelines: GuidelineSet) -> str:
+def _care_advice(
+    deciding: tuple[Outcome, FiredKind, str], fired: list[tuple[Outcome, FiredKind, str]], guidelines: GuidelineSet
+) -> str:
     """The deciding outcome's advice, then that of every other red flag or rule at the same care level: advice
     such as putting away the means of suicide must not be lost because another flag tied with it."""
     level = deciding[0].care_level
@@ -205,9 +226,17 @@ def _care_advice(deciding: tuple[Outcome, FiredKind, str], fired: list[tuple[Out
 
 def _unanswered_outcome(guidelines: GuidelineSet, flag: RedFlag) -> Outcome:
     level = guidelines.unanswered_level(flag)
-    return Outcome(id=f"{flag.id}.unanswered", text=flag.text, urgency=level.urgency, care_level=level.care_level,
-                   profession=flag.profession, alternatives=flag.alternatives, guarantee_applies=True,
-                   advice=guidelines.unanswered_red_flag_advice, sources=flag.sources)
+    return Outcome(
+        id=f"{flag.id}.unanswered",
+        text=flag.text,
+        urgency=level.urgency,
+        care_level=level.care_level,
+        profession=flag.profession,
+        alternatives=flag.alternatives,
+        guarantee_applies=True,
+        advice=guidelines.unanswered_red_flag_advice,
+        sources=flag.sources,
+    )
 
 
 def _unanswered_text(flag: RedFlag, compiled: CompiledReason, question_ids: list[str], facts: PatientFacts) -> str:
@@ -218,14 +247,18 @@ def _unanswered_text(flag: RedFlag, compiled: CompiledReason, question_ids: list
 def _fired(candidate: tuple[Outcome, FiredKind, str], deciding: bool, guidelines: GuidelineSet) -> FiredRule:
     outcome, kind, text = candidate
     names = tuple(guidelines.sources[s].name if s in guidelines.sources else s for s in outcome.sources)
-    return FiredRule(rule_id=outcome.id, text=text, kind=kind, deciding=deciding, urgency=outcome.urgency,
-                     care_level=outcome.care_level, sources=names)
+    return FiredRule(
+        rule_id=outcome.id,
+        text=text,
+        kind=kind,
+        deciding=deciding,
+        urgency=outcome.urgency,
+        care_level=outcome.care_level,
+        sources=names,
+    )
 
 
 def _local_time(at: datetime) -> datetime:
     if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
         raise TriageInputError(f"the time of the contact must be timezone-aware, got {at!r}")
     return to_stockholm(at)
-
-
-

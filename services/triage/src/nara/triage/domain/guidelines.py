@@ -108,8 +108,13 @@ class _Gate:
 def _gate(question: AnyQuestion, only_at: AgeRange | None, known: set[str]) -> _Gate:
     age = question.age or AgeRange()
     follows = tuple((q, compile_answer_check(spec)) for q, spec in (question.asked_if or {}).items())
-    return _Gate((age.min, age.max), question.sex, (only_at.min, only_at.max) if only_at else None, follows,
-                 tuple(q for q, _ in follows if q in known))
+    return _Gate(
+        (age.min, age.max),
+        question.sex,
+        (only_at.min, only_at.max) if only_at else None,
+        follows,
+        tuple(q for q, _ in follows if q in known),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +133,7 @@ class CompiledReason:
     # question the flag needs (then it can neither fire nor stay open here).
     flag_checks: dict[str, tuple[tuple[str, AnswerCheck], ...] | None]
 
-    def asks(self, question: AnyQuestion, patient: PatientFacts, answers: Mapping[str, Any],
-             _depth: int = 0) -> bool:
+    def asks(self, question: AnyQuestion, patient: PatientFacts, answers: Mapping[str, Any], _depth: int = 0) -> bool:
         """Whether this patient is asked the question for this reason, given the answers so far. A follow-up is
         asked only where the question it follows is (pregnancy week after "pregnant", pre-eclampsia after week)."""
         gate = self.gates.get(question.id)
@@ -174,8 +178,10 @@ class ContactReason(FrozenModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ContactReason:
-        for what, ids in (("question", [q.id for q in self.questions]),
-                          ("red flag and rule", [o.id for o in (*self.red_flags, *self.rules)])):
+        for what, ids in (
+            ("question", [q.id for q in self.questions]),
+            ("red flag and rule", [o.id for o in (*self.red_flags, *self.rules)]),
+        ):
             repeated = sorted({i for i in ids if ids.count(i) > 1})
             if repeated:
                 raise ValueError(f"{what} ids repeat: {', '.join(repeated)}")
@@ -192,8 +198,11 @@ class ContactReason(FrozenModel):
         # A shared follow-up (asked_if) is asked wherever the questions it follows are, at the same ages.
         follows = {q.id: set(q.asked_if or ()) | set(q.asked_with) for q in shared}
         own = {q.id for q in self.questions}
-        while grown := {q for q, after in follows.items()
-                        if q not in listed | set(sometimes) and after and after <= listed | own | set(sometimes)}:
+        while grown := {
+            q
+            for q, after in follows.items()
+            if q not in listed | set(sometimes) and after and after <= listed | own | set(sometimes)
+        }:
             for question_id in grown:
                 ages = [sometimes[q] for q in follows[question_id] if q in sometimes]
                 if ages:
@@ -211,13 +220,20 @@ class ContactReason(FrozenModel):
         ordered = sorted(self.rules, key=lambda rule: -rule.priority)
         only_at = {q: a for q, a in sometimes.items() if q not in listed}
         self._compiled = CompiledReason(
-            questions=by_id, asked=asked, asked_ids=frozenset(q.id for q in asked), only_at=only_at,
+            questions=by_id,
+            asked=asked,
+            asked_ids=frozenset(q.id for q in asked),
+            only_at=only_at,
             red_flag_questions=flagged & {q.id for q in asked},
             red_flags=tuple((flag, flag.when.matcher) for flag in flags),
             rules=tuple((rule, rule.when.matcher) for rule in ordered),
             gates={q.id: _gate(q, only_at.get(q.id), set(by_id)) for q in asked},
-            flag_checks={flag.id: tuple((q, compile_answer_check(spec)) for q, spec in flag.when.answers.items())
-                         if set(flag.when.answers) <= {q.id for q in asked} else None for flag in flags},
+            flag_checks={
+                flag.id: tuple((q, compile_answer_check(spec)) for q, spec in flag.when.answers.items())
+                if set(flag.when.answers) <= {q.id for q in asked}
+                else None
+                for flag in flags
+            },
         )
 
     @property
@@ -275,7 +291,8 @@ class GuidelineHeader(FrozenModel):
     unanswered_red_flag: dict[CareLevel, UnansweredLevel] = Field(default_factory=lambda: dict(DEFAULT_UNANSWERED))
     unanswered_red_flag_advice: str = (
         "Frågan om ett varningstecken är inte besvarad. Svara på den om du kan: ett ja kan betyda att du behöver "
-        "vård direkt.")
+        "vård direkt."
+    )
     shared_questions: tuple[Question, ...] = ()  # risk factors and screens, asked once per contact
     red_flags: tuple[RedFlag, ...] = ()  # cross-cutting: checked for every reason
 
@@ -300,7 +317,8 @@ class GuidelineSet(GuidelineHeader):
         if flag.if_unanswered is not None:
             return flag.if_unanswered
         return self.unanswered_red_flag.get(flag.care_level) or UnansweredLevel(
-            urgency=flag.urgency, care_level=flag.care_level)
+            urgency=flag.urgency, care_level=flag.care_level
+        )
 
     @property
     def red_flag_count(self) -> int:

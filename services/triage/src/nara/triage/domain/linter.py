@@ -58,8 +58,11 @@ def lint_guideline_set(guidelines: GuidelineSet) -> list[Finding]:
 
 
 def _schema_finding(problem: LoadProblem) -> Finding:
-    kind = {"profession": FindingKind.UNKNOWN_PROFESSION, "alternatives": FindingKind.UNKNOWN_PROFESSION,
-            "care_level": FindingKind.UNKNOWN_CARE_LEVEL}.get(problem.field, FindingKind.SCHEMA_ERROR)
+    kind = {
+        "profession": FindingKind.UNKNOWN_PROFESSION,
+        "alternatives": FindingKind.UNKNOWN_PROFESSION,
+        "care_level": FindingKind.UNKNOWN_CARE_LEVEL,
+    }.get(problem.field, FindingKind.SCHEMA_ERROR)
     if kind is FindingKind.UNKNOWN_PROFESSION:
         message = f"{problem.given!r} is not a profession; use one of: {', '.join(p.value for p in Profession)}"
     elif kind is FindingKind.UNKNOWN_CARE_LEVEL:
@@ -75,8 +78,14 @@ def _changelog_findings(folder: Path, version: str) -> list[Finding]:
     heading = re.compile(rf"^#+\s.*(?<![\w.]){re.escape(version)}(?![\w.])", re.MULTILINE)
     if heading.search(text):
         return []
-    return [Finding(FindingKind.CHANGELOG_MISSING_VERSION, CHANGELOG_FILE, "",
-                    f"no heading for version {version}; say what changed before it is used")]
+    return [
+        Finding(
+            FindingKind.CHANGELOG_MISSING_VERSION,
+            CHANGELOG_FILE,
+            "",
+            f"no heading for version {version}; say what changed before it is used",
+        )
+    ]
 
 
 def _outcome_findings(reason: ContactReason, guidelines: GuidelineSet, file: str) -> list[Finding]:
@@ -86,26 +95,44 @@ def _outcome_findings(reason: ContactReason, guidelines: GuidelineSet, file: str
     low, high = reason_age_span(reason)
     for index, question in enumerate(reason.questions):
         if question.age and (question.age.is_empty or question.age.max < low or question.age.min > high):
-            findings.append(Finding(FindingKind.QUESTION_NEVER_ASKED, file, f"questions[{index}]",
-                                    f"question {question.id!r} is never asked: its ages {question.age.label()}"
-                                    " are impossible or outside the reason's"))
+            findings.append(
+                Finding(
+                    FindingKind.QUESTION_NEVER_ASKED,
+                    file,
+                    f"questions[{index}]",
+                    f"question {question.id!r} is never asked: its ages {question.age.label()}"
+                    " are impossible or outside the reason's",
+                )
+            )
     outcomes = [(f"red_flags[{i}]", flag) for i, flag in enumerate(reason.red_flags)]
     outcomes += [(f"rules[{i}]", rule) for i, rule in enumerate(reason.rules)]
     for path, outcome in outcomes:
         for source in outcome.sources if outcome in reason.rules else ():  # red flags: content_checks
             if source not in guidelines.sources:
-                findings.append(Finding(FindingKind.UNKNOWN_SOURCE, file, f"{path}.sources",
-                                        f"{outcome.id!r} cites {source!r}, which guidelines.yaml does not list"))
+                findings.append(
+                    Finding(
+                        FindingKind.UNKNOWN_SOURCE,
+                        file,
+                        f"{path}.sources",
+                        f"{outcome.id!r} cites {source!r}, which guidelines.yaml does not list",
+                    )
+                )
         why_not = _GUARANTEE_CANNOT_APPLY.get(outcome.care_level)
         if why_not and outcome.guarantee_applies:
-            findings.append(Finding(FindingKind.GUARANTEE_INCONSISTENT, file, f"{path}.guarantee_applies",
-                                    f"{outcome.id!r} {why_not}; set guarantee_applies: false or send the patient"
-                                    " sooner"))
+            findings.append(
+                Finding(
+                    FindingKind.GUARANTEE_INCONSISTENT,
+                    file,
+                    f"{path}.guarantee_applies",
+                    f"{outcome.id!r} {why_not}; set guarantee_applies: false or send the patient sooner",
+                )
+            )
     for path, flag in outcomes[: len(reason.red_flags)]:
         why = unsatisfiable_reason(reason, flag.when)
         if why:
-            findings.append(Finding(FindingKind.RED_FLAG_NEVER_FIRES, file, path,
-                                    f"red flag {flag.id!r} can never fire: {why}"))
+            findings.append(
+                Finding(FindingKind.RED_FLAG_NEVER_FIRES, file, path, f"red flag {flag.id!r} can never fire: {why}")
+            )
     return findings
 
 
@@ -134,8 +161,14 @@ def _reachability_and_coverage(reason: ContactReason, file: str) -> list[Finding
     for rule in rules:
         why = unsatisfiable_reason(reason, rule.when)
         if why:
-            findings.append(Finding(FindingKind.RULE_NEVER_FIRES, file, f"rules[{index_of[rule.id]}]",
-                                    f"rule {rule.id!r} can never fire: {why}"))
+            findings.append(
+                Finding(
+                    FindingKind.RULE_NEVER_FIRES,
+                    file,
+                    f"rules[{index_of[rule.id]}]",
+                    f"rule {rule.id!r} can never fire: {why}",
+                )
+            )
         else:
             live.append(rule)
     winners: set[str] = set()
@@ -153,22 +186,36 @@ def _reachability_and_coverage(reason: ContactReason, file: str) -> list[Finding
         for question in reason.compiled.asked:
             if question.id in referenced:
                 # A question not asked at this age can only be unanswered.
-                classes = (question_classes(question, conditions) if question.applies_to(low)
-                           else [ValueClass(UNANSWERED, f"{question.id}=unanswered")])
+                classes = (
+                    question_classes(question, conditions)
+                    if question.applies_to(low)
+                    else [ValueClass(UNANSWERED, f"{question.id}=unanswered")]
+                )
                 dimensions.append((question.id, classes))
         walk = _Walk(dimensions, winners, uncovered)
         _explore(walk, 0, at_age, [f"age {low}–{high}"])
         count += walk.uncovered_count
     for rule in live:
         if rule.id not in winners:
-            findings.append(Finding(FindingKind.RULE_NEVER_FIRES, file, f"rules[{index_of[rule.id]}]",
-                                    f"rule {rule.id!r} can never fire: {_shadow_explanation(rule, rules)}"))
+            findings.append(
+                Finding(
+                    FindingKind.RULE_NEVER_FIRES,
+                    file,
+                    f"rules[{index_of[rule.id]}]",
+                    f"rule {rule.id!r} can never fire: {_shadow_explanation(rule, rules)}",
+                )
+            )
     if count:
         examples = "; ".join(uncovered)
         more = f" (and {count - len(uncovered)} more)" if count > len(uncovered) else ""
-        findings.append(Finding(FindingKind.UNCOVERED_ANSWERS, file, "rules",
-                                f"no rule covers these answer combinations: {examples}{more};"
-                                " add a default rule without conditions"))
+        findings.append(
+            Finding(
+                FindingKind.UNCOVERED_ANSWERS,
+                file,
+                "rules",
+                f"no rule covers these answer combinations: {examples}{more}; add a default rule without conditions",
+            )
+        )
     return findings
 
 
@@ -217,8 +264,10 @@ def _shadow_explanation(rule: Rule, ordered: list[Rule]) -> str:
     earlier = ordered[: ordered.index(rule)]
     for other in earlier:
         if _weaker_or_equal(other.when, rule.when):
-            return (f"shadowed by rule {other.id!r} (priority {other.priority}), whose condition is equal or"
-                    " weaker and which is tried first")
+            return (
+                f"shadowed by rule {other.id!r} (priority {other.priority}), whose condition is equal or"
+                " weaker and which is tried first"
+            )
     names = ", ".join(repr(other.id) for other in earlier) or "none"
     return f"every case it matches is taken first by higher-priority rules together (tried before it: {names})"
 
@@ -227,8 +276,9 @@ def _weaker_or_equal(general: RuleCondition, specific: RuleCondition) -> bool:
     """True if `general` matches at least everything `specific` matches (checked field by field)."""
     if general.channels is not None and not set(specific.channels or ()) <= set(general.channels):
         return False
-    if general.age is not None and (specific.age is None or not
-                                    (general.age.min <= specific.age.min and specific.age.max <= general.age.max)):
+    if general.age is not None and (
+        specific.age is None or not (general.age.min <= specific.age.min and specific.age.max <= general.age.max)
+    ):
         return False
     if general.time_of_day is not None and general.time_of_day != specific.time_of_day:
         return False
@@ -260,14 +310,20 @@ def _conflicts(reason: ContactReason, file: str) -> list[Finding]:
     findings = []
     rules = list(reason.rules)
     for i, first in enumerate(rules):
-        for second in rules[i + 1:]:
+        for second in rules[i + 1 :]:
             if first.priority != second.priority or first.same_outcome_as(second):
                 continue
             overlap = _overlap(reason, first.when, second.when)
             if overlap:
-                findings.append(Finding(FindingKind.CONFLICTING_RULES, file, f"rules[{rules.index(second)}]",
-                                        f"rules {first.id!r} and {second.id!r} have the same priority"
-                                        f" ({first.priority}) and both match {overlap}, but decide differently"))
+                findings.append(
+                    Finding(
+                        FindingKind.CONFLICTING_RULES,
+                        file,
+                        f"rules[{rules.index(second)}]",
+                        f"rules {first.id!r} and {second.id!r} have the same priority"
+                        f" ({first.priority}) and both match {overlap}, but decide differently",
+                    )
+                )
     return findings
 
 
@@ -288,8 +344,11 @@ def _overlap(reason: ContactReason, first: RuleCondition, second: RuleCondition)
         labels = [f"age {low}", f"channel {channels[0].value}", f"time {clock(minutes[0])}"]
         for question_id in sorted(set(first.answers) | set(second.answers)):
             question = reason.question(question_id)
-            shared = [c for c in question_classes(question, both) if question.applies_to(low)
-                      and all(_allows(x, question_id, c.value) for x in both)]
+            shared = [
+                c
+                for c in question_classes(question, both)
+                if question.applies_to(low) and all(_allows(x, question_id, c.value) for x in both)
+            ]
             if not shared:
                 break
             labels.append(shared[0].label)

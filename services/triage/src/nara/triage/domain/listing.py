@@ -59,8 +59,10 @@ def checked_unit(raw: str | None) -> str:
         raise ListingProblem("Ange vårdcentralens HSA-id, till exempel SE2321000115-E00000000011.")
     form = _HSA_ID.match(unit)
     if not form:
-        raise ListingProblem("HSA-id:t har inte rätt form. Det börjar med SE, tio siffror och ett bindestreck, "
-                             "till exempel SE2321000115-E00000000011.")
+        raise ListingProblem(
+            "HSA-id:t har inte rätt form. Det börjar med SE, tio siffror och ett bindestreck, "
+            "till exempel SE2321000115-E00000000011."
+        )
     # The unit goes out in events: a personnummer typed as its own part must not (the organisation number is
     # public, and a sole trader's is their personnummer, so only the part after the dash is read).
     if contains_personnummer(form[1]):
@@ -79,8 +81,9 @@ def checked_listed_from(value: date | None, today: date) -> date:
     return value
 
 
-def may_record(role: str, *, works_at_new_unit: bool, has_contact_at_own_unit: bool,
-               listed_at_another_unit: bool = False) -> bool:
+def may_record(
+    role: str, *, works_at_new_unit: bool, has_contact_at_own_unit: bool, listed_at_another_unit: bool = False
+) -> bool:
     """An admin may record any listing. Staff who meet patients may record where a patient they have a contact
     with is listed (resolving "listning okänd"), and list a patient at their own unit, unless the register lists
     the patient at another unit: moving another unit's patient needs a contact here, or an admin."""

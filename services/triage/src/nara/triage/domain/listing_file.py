@@ -27,10 +27,28 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The columns by the names exports give them (lower case, without diacritics, spaces as underscores).
 COLUMNS = {
     "personnummer": {"personnummer", "pnr", "patient", "personal_identity_number", "personnummer_samordningsnummer"},
-    "unit": {"enhet", "hsa_id", "enhetens_hsa_id", "vardenhet", "vardenhet_hsa_id", "unit", "unit_hsa_id",
-             "listad_enhet", "listed_unit", "vardcentral"},
-    "listed_from": {"listad_fran", "listad_sedan", "listningsdatum", "fran", "from", "listed_from", "listed_since",
-                    "datum"},
+    "unit": {
+        "enhet",
+        "hsa_id",
+        "enhetens_hsa_id",
+        "vardenhet",
+        "vardenhet_hsa_id",
+        "unit",
+        "unit_hsa_id",
+        "listad_enhet",
+        "listed_unit",
+        "vardcentral",
+    },
+    "listed_from": {
+        "listad_fran",
+        "listad_sedan",
+        "listningsdatum",
+        "fran",
+        "from",
+        "listed_from",
+        "listed_since",
+        "datum",
+    },
 }
 COLUMN_NAMES_SV = {"personnummer": "personnummer", "unit": "enhetens HSA-id", "listed_from": "listad från"}
 
@@ -75,8 +93,17 @@ def read_listing_file(text: str, today: date) -> ListingFile:
     """Every row checked; the errors say, in Swedish and by row, what to correct before sending the file again."""
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
-        return ListingFile([], [RowError(0, None, "Filen är tom. Skicka listningssystemets export med en "
-                                                  "rubrikrad: personnummer, enhetens HSA-id, listad från.")])
+        return ListingFile(
+            [],
+            [
+                RowError(
+                    0,
+                    None,
+                    "Filen är tom. Skicka listningssystemets export med en "
+                    "rubrikrad: personnummer, enhetens HSA-id, listad från.",
+                )
+            ],
+        )
     dialect = _dialect(lines[0])
     reader = csv.reader(io.StringIO(text), dialect)
     try:
@@ -98,9 +125,14 @@ def read_listing_file(text: str, today: date) -> ListingFile:
             break
         row, problems = _row(line, values, positions, today)
         if row is not None and row.personnummer in seen:
-            problems.append(RowError(line, "personnummer",
-                                     f"Rad {line}: samma personnummer finns redan på rad {seen[row.personnummer]}. "
-                                     "En patient är listad på en vårdcentral: ta bort den ena raden."))
+            problems.append(
+                RowError(
+                    line,
+                    "personnummer",
+                    f"Rad {line}: samma personnummer finns redan på rad {seen[row.personnummer]}. "
+                    "En patient är listad på en vårdcentral: ta bort den ena raden.",
+                )
+            )
         if problems:
             errors.extend(problems)
         elif row is not None:
@@ -125,8 +157,12 @@ def _rows(reader, errors: list[RowError]) -> Iterator[list[str]]:
 
 
 def _unreadable(line: int) -> RowError:
-    return RowError(line, None, f"Rad {line} går inte att läsa: ett fält är för långt eller ett citattecken avslutas "
-                                "aldrig. Kontrollera raden i exporten och skicka filen igen.")
+    return RowError(
+        line,
+        None,
+        f"Rad {line} går inte att läsa: ett fält är för långt eller ett citattecken avslutas "
+        "aldrig. Kontrollera raden i exporten och skicka filen igen.",
+    )
 
 
 def _shown(values: list[str]) -> str:
@@ -158,13 +194,20 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
     missing = [COLUMN_NAMES_SV[c] for c in COLUMNS if c not in positions]
     if not missing:
         return positions, []
-    return positions, [RowError(1, None, f"Rubrikraden saknar {', '.join(missing)}. Filen ska ha en rubrikrad med "
-                                         "kolumnerna personnummer, enhetens HSA-id och listad från (ÅÅÅÅ-MM-DD), "
-                                         f"åtskilda med komma eller semikolon. Rubrikraden var: {_shown(header)}.")]
+    return positions, [
+        RowError(
+            1,
+            None,
+            f"Rubrikraden saknar {', '.join(missing)}. Filen ska ha en rubrikrad med "
+            "kolumnerna personnummer, enhetens HSA-id och listad från (ÅÅÅÅ-MM-DD), "
+            f"åtskilda med komma eller semikolon. Rubrikraden var: {_shown(header)}.",
+        )
+    ]
 
 
-def _row(line: int, values: list[str], positions: dict[str, int], today: date
-         ) -> tuple[ListingRow | None, list[RowError]]:
+def _row(
+    line: int, values: list[str], positions: dict[str, int], today: date
+) -> tuple[ListingRow | None, list[RowError]]:
     def value(column: str) -> str:
         position = positions[column]
         return values[position].strip() if position < len(values) else ""
@@ -178,8 +221,13 @@ def _row(line: int, values: list[str], positions: dict[str, int], today: date
         try:
             personnummer = normalise(raw, today)
         except InvalidPersonnummer:
-            problems.append(RowError(line, "personnummer", f"Rad {line}: personnumret stämmer inte (datum eller "
-                                                           "kontrollsiffra). Skriv det som ÅÅÅÅMMDD-NNNN."))
+            problems.append(
+                RowError(
+                    line,
+                    "personnummer",
+                    f"Rad {line}: personnumret stämmer inte (datum eller kontrollsiffra). Skriv det som ÅÅÅÅMMDD-NNNN.",
+                )
+            )
     try:
         unit = checked_unit(value("unit"))
     except ListingProblem as problem:
@@ -191,8 +239,11 @@ def _row(line: int, values: list[str], positions: dict[str, int], today: date
         try:
             listed_from = checked_listed_from(_date(raw_date), today)
         except ValueError as problem:
-            message = str(problem) if isinstance(problem, ListingProblem) else \
-                "datumet går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2024-03-01."
+            message = (
+                str(problem)
+                if isinstance(problem, ListingProblem)
+                else "datumet går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2024-03-01."
+            )
             problems.append(RowError(line, "listed_from", f"Rad {line}: {message}"))
     if problems:
         return None, problems

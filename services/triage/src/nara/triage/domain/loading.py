@@ -53,7 +53,8 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                "while reading a mapping", node.start_mark, f"found the key {key!r} twice", key_node.start_mark)
+                "while reading a mapping", node.start_mark, f"found the key {key!r} twice", key_node.start_mark
+            )
         seen.add(key)
     return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
@@ -74,7 +75,9 @@ def _format_path(location: tuple[Any, ...]) -> str:
 def _problems_from(error: ValidationError, file: str, prefix: str = "") -> list[LoadProblem]:
     problems = []
     details = error.errors()
-    item_errors = {tuple(d["loc"][:i]) for d in details for i in range(1, len(d["loc"])) if isinstance(d["loc"][i], int)}
+    item_errors = {
+        tuple(d["loc"][:i]) for d in details for i in range(1, len(d["loc"])) if isinstance(d["loc"][i], int)
+    }
     for detail in details:
         if detail["type"] == "too_short" and tuple(detail["loc"]) in item_errors:
             continue  # pydantic counts items after dropping the invalid one; the item's own error says it all
@@ -123,7 +126,7 @@ def load_guidelines(folder: str | Path) -> GuidelineSet:
         raise GuidelineLoadError([LoadProblem(str(folder), "", "no such guideline folder")])
     header_data, problems = _read_yaml(folder / HEADER_FILE, HEADER_FILE)
     if not problems and isinstance(header_data, dict):
-        more, source_problems = _more_sources(folder, set((header_data.get("sources") or {})))
+        more, source_problems = _more_sources(folder, set(header_data.get("sources") or {}))
         problems += source_problems
         header_data = {**header_data, "sources": {**(header_data.get("sources") or {}), **more}}
     header: GuidelineHeader | None = None
@@ -172,8 +175,9 @@ def _repeated_ids(reasons: list[tuple[str, ContactReason]]) -> list[LoadProblem]
     seen_ids: dict[str, str] = {}
     for file, reason in reasons:
         if reason.code in seen_codes:
-            problems.append(LoadProblem(file, "code",
-                                        f"contact reason {reason.code!r} is also in {seen_codes[reason.code]}"))
+            problems.append(
+                LoadProblem(file, "code", f"contact reason {reason.code!r} is also in {seen_codes[reason.code]}")
+            )
         seen_codes.setdefault(reason.code, file)
         for outcome in (*reason.red_flags, *reason.rules):
             if outcome.id in seen_ids and seen_ids[outcome.id] != file:
@@ -188,20 +192,38 @@ def _shared_question_problems(header: GuidelineHeader, reasons: list[tuple[str, 
     shared = {q.id for q in header.shared_questions}
     for index, question in enumerate(header.shared_questions):
         if question.ask is None:
-            problems.append(LoadProblem(HEADER_FILE, f"shared_questions[{index}].ask",
-                                        f"say how {question.id!r} is asked: always (a screen) or when_listed"))
+            problems.append(
+                LoadProblem(
+                    HEADER_FILE,
+                    f"shared_questions[{index}].ask",
+                    f"say how {question.id!r} is asked: always (a screen) or when_listed",
+                )
+            )
     for file, reason in reasons:
         for index, question in enumerate(reason.questions):
             if question.id in shared:
-                problems.append(LoadProblem(file, f"questions[{index}].id",
-                                            f"{question.id!r} is a shared question in {HEADER_FILE}; list it under"
-                                            " risk_factors instead of asking it again"))
+                problems.append(
+                    LoadProblem(
+                        file,
+                        f"questions[{index}].id",
+                        f"{question.id!r} is a shared question in {HEADER_FILE}; list it under"
+                        " risk_factors instead of asking it again",
+                    )
+                )
             if question.ask is not None or question.always_at is not None or question.asked_with:
-                problems.append(LoadProblem(file, f"questions[{index}].ask",
-                                            "only shared questions (guidelines.yaml) say how they are asked"))
+                problems.append(
+                    LoadProblem(
+                        file,
+                        f"questions[{index}].ask",
+                        "only shared questions (guidelines.yaml) say how they are asked",
+                    )
+                )
         for index, factor in enumerate(reason.risk_factors):
             if factor not in shared:
                 known = ", ".join(sorted(shared)) or "none"
-                problems.append(LoadProblem(file, f"risk_factors[{index}]",
-                                            f"{factor!r} is not a shared question (they are: {known})"))
+                problems.append(
+                    LoadProblem(
+                        file, f"risk_factors[{index}]", f"{factor!r} is not a shared question (they are: {known})"
+                    )
+                )
     return problems

@@ -38,8 +38,9 @@ class PatientFacts:
         return self.age < GUARDIAN_ANSWERS_BELOW_AGE
 
     @classmethod
-    def born(cls, birth_date: date, on: date, sex: Sex | None = None,
-             respondent: Respondent | None = None) -> PatientFacts:
+    def born(
+        cls, birth_date: date, on: date, sex: Sex | None = None, respondent: Respondent | None = None
+    ) -> PatientFacts:
         """The facts of a person born on `birth_date`, on the local date `on`."""
         months = (on.year - birth_date.year) * 12 + on.month - birth_date.month - (on.day < birth_date.day)
         months = max(0, months)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from .conditions import AgeRange, AnswerCondition, AnswerCheck, FrozenModel, Sex, compile_answer_check
+from .conditions import AgeRange, AnswerCheck, AnswerCondition, FrozenModel, Sex, compile_answer_check
 from .patient import PatientFacts
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"

@@ -39,8 +39,9 @@ def _phrase_matches(query_words: list[str], phrase: str, loose: bool = False) ->
     return all(any(_word_matches(q, word, loose) for word in words) for q in query_words)
 
 
-def search_reasons(guidelines: GuidelineSet, query: str, age: int | None = None,
-                   sex: Sex | None = None) -> list[ContactReason]:
+def search_reasons(
+    guidelines: GuidelineSet, query: str, age: int | None = None, sex: Sex | None = None
+) -> list[ContactReason]:
     """The reasons for this age and sex whose title or a synonym has every word typed; titles first."""
     wanted = _words(query)
     reasons = [r for r in guidelines.reasons.values() if age is None or r.applies_to(age, sex)]
@@ -48,9 +49,15 @@ def search_reasons(guidelines: GuidelineSet, query: str, age: int | None = None,
         return sorted(reasons, key=_order(age))
     found: list[ContactReason] = []
     for loose in (False, True):  # exact beginnings first, then shared stems; titles before synonyms in each
-        tiers = ([r for r in reasons if _phrase_matches(wanted, r.title, loose)
-                  or (r.title_child is not None and _phrase_matches(wanted, r.title_child, loose))],
-                 [r for r in reasons if any(_phrase_matches(wanted, s, loose) for s in r.synonyms)])
+        tiers = (
+            [
+                r
+                for r in reasons
+                if _phrase_matches(wanted, r.title, loose)
+                or (r.title_child is not None and _phrase_matches(wanted, r.title_child, loose))
+            ],
+            [r for r in reasons if any(_phrase_matches(wanted, s, loose) for s in r.synonyms)],
+        )
         for tier in tiers:
             found += sorted((r for r in tier if r not in found), key=_order(age))
     return found
@@ -58,7 +65,9 @@ def search_reasons(guidelines: GuidelineSet, query: str, age: int | None = None,
 
 def _order(age: int | None):
     """Alphabetical; for a child, the reasons written for children ("… hos barn") first."""
+
     def key(reason: ContactReason) -> tuple[bool, str]:
         for_children = reason.age is not None and reason.age.max < 18
         return (not for_children if age is not None and age < 18 else False), _folded(reason.title)
+
     return key

@@ -69,9 +69,15 @@ class GuidelineRegistry:
                 return ReloadResult(False, False, before.version, before.version, self._refused[1])
             candidate, findings = check_guidelines(self.folder)
             if candidate is not None and not findings and candidate.version == before.version and candidate != before:
-                findings = [Finding(FindingKind.VERSION_NOT_CHANGED, "guidelines.yaml", "version",
-                                    f"the guidelines changed but the version is still {before.version};"
-                                    " a decision must name the exact rules it used, so give the change a new version")]
+                findings = [
+                    Finding(
+                        FindingKind.VERSION_NOT_CHANGED,
+                        "guidelines.yaml",
+                        "version",
+                        f"the guidelines changed but the version is still {before.version};"
+                        " a decision must name the exact rules it used, so give the change a new version",
+                    )
+                ]
             if findings or candidate is None:
                 self._refused = (digest, tuple(findings)) if digest is not None else None
                 return ReloadResult(False, False, before.version, before.version, tuple(findings))
@@ -81,8 +87,14 @@ class GuidelineRegistry:
             self._digest = digest
             return ReloadResult(True, changed, candidate.version, before.version)
 
-    def evaluate(self, reason_code: str, answers: Mapping[str, Any], patient: PatientFacts | int,
-                 channel: Channel | str, at: datetime) -> Decision:
+    def evaluate(
+        self,
+        reason_code: str,
+        answers: Mapping[str, Any],
+        patient: PatientFacts | int,
+        channel: Channel | str,
+        at: datetime,
+    ) -> Decision:
         """Triage with the version in force; the decision names that version."""
         return evaluate(self._current, reason_code, answers, patient, channel, at)
 

@@ -30,17 +30,23 @@ UnitId = Annotated[str, StringConstraints(pattern=HSA_ID_PATTERN, max_length=44)
 PersonnummerInput = Annotated[str, StringConstraints(max_length=20), AfterValidator(single_line)]
 """A personnummer or samordningsnummer as typed (ÅÅÅÅMMDD-NNNN and its variants); the use case checks it."""
 
-ChildName = Annotated[str, StringConstraints(max_length=100), AfterValidator(single_line),
-                      AfterValidator(_no_personnummer)]
+ChildName = Annotated[
+    str, StringConstraints(max_length=100), AfterValidator(single_line), AfterValidator(_no_personnummer)
+]
 
-SearchText = Annotated[str, StringConstraints(max_length=SHORT_TEXT), AfterValidator(single_line),
-                       AfterValidator(_no_personnummer)]
+SearchText = Annotated[
+    str, StringConstraints(max_length=SHORT_TEXT), AfterValidator(single_line), AfterValidator(_no_personnummer)
+]
 
 QuestionId = Annotated[str, StringConstraints(pattern=QUESTION_ID_PATTERN, max_length=80)]
 # An answer is yes/no, a number in the question's unit, or an option's code; the engine checks which.
-AnswerValue = (StrictBool | Annotated[int, Field(ge=-1_000_000, le=1_000_000)]
-               | Annotated[float, Field(ge=-1_000_000, le=1_000_000, allow_inf_nan=False)]
-               | Annotated[str, StringConstraints(max_length=80)] | None)
+AnswerValue = (
+    StrictBool
+    | Annotated[int, Field(ge=-1_000_000, le=1_000_000)]
+    | Annotated[float, Field(ge=-1_000_000, le=1_000_000, allow_inf_nan=False)]
+    | Annotated[str, StringConstraints(max_length=80)]
+    | None
+)
 Answers = Annotated[dict[QuestionId, AnswerValue], Field(max_length=200)]
 
 __all__ = ["AnswerValue", "Answers", "ChildName", "Code", "PersonnummerInput", "QuestionId", "SearchText", "UnitId"]

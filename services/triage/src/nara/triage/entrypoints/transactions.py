@@ -19,7 +19,7 @@ from ..adapters import idempotency
 from ..domain.contacts import ContactRefused
 from .problems import answer, problem_body, refusal_body
 
-KEY_REUSED = ("Idempotency-Key har redan använts för en annan begäran. Skicka en ny nyckel för en ny begäran.")
+KEY_REUSED = "Idempotency-Key har redan använts för en annan begäran. Skicka en ny nyckel för en ny begäran."
 
 
 def idempotency_caller(caller: Caller, pseudonymiser: Pseudonymiser) -> str:
@@ -27,9 +27,17 @@ def idempotency_caller(caller: Caller, pseudonymiser: Pseudonymiser) -> str:
     return f"staff:{caller.subject}" if caller.is_staff else f"citizen:{pseudonymiser.pseudonym(caller.subject)}"
 
 
-async def run_once(pool: asyncpg.Pool, action: Callable[[asyncpg.Connection], Awaitable[Any]], *, caller: str,
-                   idempotency_key: str | None, request: dict, now: datetime, success_status: int = 200,
-                   instance: str | None = None) -> tuple[int, Any]:
+async def run_once(
+    pool: asyncpg.Pool,
+    action: Callable[[asyncpg.Connection], Awaitable[Any]],
+    *,
+    caller: str,
+    idempotency_key: str | None,
+    request: dict,
+    now: datetime,
+    success_status: int = 200,
+    instance: str | None = None,
+) -> tuple[int, Any]:
     """(status, body): the action's answer, or a refusal's problem details; with a key, the first answer."""
     if not idempotency_key:
         try:
@@ -59,20 +67,41 @@ def now_of(request: Request) -> datetime:
     return request.app.state.clock.now()
 
 
-async def respond_once(request: Request, caller: Caller, idempotency_key: str | None, fingerprint: dict,
-                       action: Callable[[asyncpg.Connection], Awaitable[Any]], *,
-                       status: int = 200) -> JSONResponse:
+async def respond_once(
+    request: Request,
+    caller: Caller,
+    idempotency_key: str | None,
+    fingerprint: dict,
+    action: Callable[[asyncpg.Connection], Awaitable[Any]],
+    *,
+    status: int = 200,
+) -> JSONResponse:
     """A change, in one transaction, answered once per Idempotency-Key."""
-    code, body = await run_once(request.app.state.pool, action,
-                                caller=idempotency_caller(caller, request.app.state.pseudonymiser),
-                                idempotency_key=idempotency_key, request=fingerprint, now=now_of(request),
-                                success_status=status, instance=request.url.path)
+    code, body = await run_once(
+        request.app.state.pool,
+        action,
+        caller=idempotency_caller(caller, request.app.state.pseudonymiser),
+        idempotency_key=idempotency_key,
+        request=fingerprint,
+        now=now_of(request),
+        success_status=status,
+        instance=request.url.path,
+    )
     return answer(code, body)
 
 
-async def respond(request: Request, status: int, action: Callable[[asyncpg.Connection], Awaitable[Any]]
-                  ) -> JSONResponse:
+async def respond(
+    request: Request, status: int, action: Callable[[asyncpg.Connection], Awaitable[Any]]
+) -> JSONResponse:
     """A read (or a change with nothing to remember), in one transaction; a refusal is a problem."""
-    code, body = await run_once(request.app.state.pool, action, caller="", idempotency_key=None, request={},
-                                now=now_of(request), success_status=status, instance=request.url.path)
+    code, body = await run_once(
+        request.app.state.pool,
+        action,
+        caller="",
+        idempotency_key=None,
+        request={},
+        now=now_of(request),
+        success_status=status,
+        instance=request.url.path,
+    )
     return answer(code, body)

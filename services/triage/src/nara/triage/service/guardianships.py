@@ -29,8 +29,9 @@ def _admin(caller: Caller) -> None:
         raise ContactRefused(403, "Bara administratörer kan registrera vårdnad.")
 
 
-async def tell(connection: asyncpg.Connection, caller: Caller, *, guardian: str, child: str, child_name: str | None,
-               now: datetime) -> dict:
+async def tell(
+    connection: asyncpg.Connection, caller: Caller, *, guardian: str, child: str, child_name: str | None, now: datetime
+) -> dict:
     """Record that `guardian` has custody of `child` (under 18)."""
     _admin(caller)
     guardian_pnr, child_pnr = _personnummer(guardian, "Vårdnadshavaren"), _personnummer(child, "Barnet")
@@ -41,15 +42,17 @@ async def tell(connection: asyncpg.Connection, caller: Caller, *, guardian: str,
     name = (child_name or "").strip() or None
     if name is not None and len(name) > 100:
         raise ContactRefused(422, "Barnets namn får vara högst 100 tecken.")
-    created = await store.record(connection, guardian=guardian_pnr, child=child_pnr, child_name=name, at=now,
-                                 by=caller.subject)
+    created = await store.record(
+        connection, guardian=guardian_pnr, child=child_pnr, child_name=name, at=now, by=caller.subject
+    )
     return {"created": created, "child_name": name}
 
 
 async def end(connection: asyncpg.Connection, caller: Caller, *, guardian: str, child: str) -> dict:
     _admin(caller)
-    ended = await store.end(connection, guardian=_personnummer(guardian, "Vårdnadshavaren"),
-                            child=_personnummer(child, "Barnet"))
+    ended = await store.end(
+        connection, guardian=_personnummer(guardian, "Vårdnadshavaren"), child=_personnummer(child, "Barnet")
+    )
     if not ended:
         raise ContactRefused(404, "Det finns ingen sådan vårdnad registrerad.")
     return {"ended": True}
@@ -66,13 +69,20 @@ async def children(connection: asyncpg.Connection, caller: Caller, now: datetime
 async def acting_for(connection: asyncpg.Connection, caller: Caller, personnummer: str, now: datetime) -> Respondent:
     """Whether a citizen acts for themselves or as guardian; ContactRefused(403) if neither."""
     try:
-        return ensure_may_act_for(caller.subject, personnummer, await store.wards_of(connection, caller.subject),
-                                  to_stockholm(now).date())
+        return ensure_may_act_for(
+            caller.subject, personnummer, await store.wards_of(connection, caller.subject), to_stockholm(now).date()
+        )
     except NotYourChild as refused:
         raise ContactRefused(403, str(refused)) from refused
 
 
 def _ward_view(ward: Ward, today) -> dict:
     facts = ward.facts(today)
-    return {"personnummer": ward.personnummer, "name": ward.name, "birth_date": ward.birth_date.isoformat(),
-            "age": facts.age, "age_months": facts.age_months, "sex": facts.sex}
+    return {
+        "personnummer": ward.personnummer,
+        "name": ward.name,
+        "birth_date": ward.birth_date.isoformat(),
+        "age": facts.age,
+        "age_months": facts.age_months,
+        "sex": facts.sex,
+    }

@@ -36,9 +36,17 @@ SOURCE = "/nara/triage"
 MAX_IMPORT_BYTES = 8 * 1024 * 1024
 
 
-async def at_registration(connection: asyncpg.Connection, caller: Caller, *, patient: str, unit: str,
-                          stated: str | None, sought_day: date, now: datetime, by: str
-                          ) -> tuple[str | None, ListingStatus]:
+async def at_registration(
+    connection: asyncpg.Connection,
+    caller: Caller,
+    *,
+    patient: str,
+    unit: str,
+    stated: str | None,
+    sought_day: date,
+    now: datetime,
+    by: str,
+) -> tuple[str | None, ListingStatus]:
     """Where the patient is listed as the contact is registered, and what that means for the guarantee.
 
     The register decides. A citizen's web contact records the unit they chose (or name) when nothing is known;
@@ -51,8 +59,9 @@ async def at_registration(connection: asyncpg.Connection, caller: Caller, *, pat
             chosen = checked_unit(stated) if stated else unit
         except ListingProblem:
             chosen = unit  # a citizen's web page sent something odd: the unit they chose is what they meant
-        await store.record_if_unknown(connection, patient=patient, unit=chosen, listed_from=sought_day,
-                                      source=ListingSource.WEB, at=now, by=by)
+        await store.record_if_unknown(
+            connection, patient=patient, unit=chosen, listed_from=sought_day, source=ListingSource.WEB, at=now, by=by
+        )
         return chosen, listing_status(unit, chosen)
     if stated:
         try:
@@ -60,16 +69,30 @@ async def at_registration(connection: asyncpg.Connection, caller: Caller, *, pat
         except ListingProblem as problem:
             raise ContactRefused(422, f"Listad enhet: {problem}", "invalid_listed_unit") from problem
         if known is None or known.unit != listed:
-            await store.record(connection, patient=patient, unit=listed, listed_from=sought_day,
-                               source=ListingSource.ADMIN if str(caller.role) == "admin" else ListingSource.STAFF,
-                               at=now, by=caller.subject)
+            await store.record(
+                connection,
+                patient=patient,
+                unit=listed,
+                listed_from=sought_day,
+                source=ListingSource.ADMIN if str(caller.role) == "admin" else ListingSource.STAFF,
+                at=now,
+                by=caller.subject,
+            )
         return listed, listing_status(unit, listed)
     listed_unit = known.unit if known else None
     return listed_unit, listing_status(unit, listed_unit)
 
 
-async def record(connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser, *, personnummer: str,
-                 unit: str, listed_from: date | None, now: datetime) -> dict:
+async def record(
+    connection: asyncpg.Connection,
+    caller: Caller,
+    pseudonymiser: Pseudonymiser,
+    *,
+    personnummer: str,
+    unit: str,
+    listed_from: date | None,
+    now: datetime,
+) -> dict:
     """Staff or an admin record where a patient is listed; open contacts waiting for it are resolved."""
     normalised = _personnummer(personnummer)
     patient = pseudonymiser.pseudonym(normalised)
@@ -84,58 +107,87 @@ async def record(connection: asyncpg.Connection, caller: Caller, pseudonymiser: 
         raise ContactRefused(422, str(problem), "invalid_listed_from") from problem
     has_contact = await store.has_contact_at(connection, patient, caller.units) if caller.is_staff else False
     existing = await store.listing_of(connection, patient, lock=True)
-    if not may_record(str(caller.role), works_at_new_unit=caller.works_at(unit), has_contact_at_own_unit=has_contact,
-                      listed_at_another_unit=existing is not None and not caller.works_at(existing.unit)):
-        raise ContactRefused(403, "Du kan registrera listning på dina egna enheter för patienter som inte är listade "
-                                  "på en annan enhet, eller för en patient som har en kontakt hos er. Andra "
-                                  "listningar registrerar en administratör.")
+    if not may_record(
+        str(caller.role),
+        works_at_new_unit=caller.works_at(unit),
+        has_contact_at_own_unit=has_contact,
+        listed_at_another_unit=existing is not None and not caller.works_at(existing.unit),
+    ):
+        raise ContactRefused(
+            403,
+            "Du kan registrera listning på dina egna enheter för patienter som inte är listade "
+            "på en annan enhet, eller för en patient som har en kontakt hos er. Andra "
+            "listningar registrerar en administratör.",
+        )
     await store.ensure_patients(connection, [(patient, normalised, birth_date_of_personnummer(normalised))])
     source = ListingSource.ADMIN if str(caller.role) == "admin" else ListingSource.STAFF
-    await store.record(connection, patient=patient, unit=unit, listed_from=since, source=source, at=now,
-                       by=caller.subject)
+    await store.record(
+        connection, patient=patient, unit=unit, listed_from=since, source=source, at=now, by=caller.subject
+    )
     resolved = await resolve_waiting_contacts(connection, {patient: unit}, now)
     row = await store.listing_row(connection, patient)
     return {**listing_view(row, normalised), "created": existing is None, "contacts_resolved": resolved}
 
 
-async def read(connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser, *, personnummer: str,
-               now: datetime) -> dict:
+async def read(
+    connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser, *, personnummer: str, now: datetime
+) -> dict:
     """Where a patient is listed (`known` false when the register does not know); every staff read is
     access-logged, of an unknown listing too."""
     normalised = _personnummer(personnummer)
     patient = pseudonymiser.pseudonym(normalised)
     row = await store.listing_row(connection, patient)
     has_contact = await store.has_contact_at(connection, patient, caller.units) if caller.is_staff else False
-    if not caller.is_staff or not may_read(str(caller.role),
-                                           listed_at_own_unit=row is not None and caller.works_at(row["unit"]),
-                                           has_contact_at_own_unit=has_contact):
+    if not caller.is_staff or not may_read(
+        str(caller.role),
+        listed_at_own_unit=row is not None and caller.works_at(row["unit"]),
+        has_contact_at_own_unit=has_contact,
+    ):
         raise ContactRefused(404, "Vi hittar ingen listning för patienten som du kan se.")
     await record_staff_read(connection, caller, patient=patient, action="read listing", resource="listing", at=now)
     if row is None:  # an answer too ("the register does not know"), and logged as the read it is
-        return {"patient": normalised, "known": False, "unit": None, "listed_from": None, "source": None,
-                "updated_at": None, "updated_by": None}
+        return {
+            "patient": normalised,
+            "known": False,
+            "unit": None,
+            "listed_from": None,
+            "source": None,
+            "updated_at": None,
+            "updated_by": None,
+        }
     return listing_view(row, normalised)
 
 
-async def import_file(connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser, *,
-                      content: bytes, now: datetime) -> dict:
+async def import_file(
+    connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser, *, content: bytes, now: datetime
+) -> dict:
     """An admin imports the regional listing system's export: every row checked first, then all stored or none."""
     if str(caller.role) != "admin":
         raise ContactRefused(403, "Bara administratörer kan importera listningar.")
     if len(content) > MAX_IMPORT_BYTES:
-        raise ContactRefused(413, f"Filen är större än {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Dela upp den i "
-                                  "flera filer.", "file_too_large")
+        raise ContactRefused(
+            413,
+            f"Filen är större än {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Dela upp den i flera filer.",
+            "file_too_large",
+        )
     read_file = read_listing_file(decode(content), to_stockholm(now).date())
     if read_file.errors:
         lines = {e.line for e in read_file.errors if e.column is not None}
-        detail = (f"Filen importerades inte: {_rows_text(len(lines))} har fel. Ingenting är sparat. Rätta raderna "
-                  "och skicka hela filen igen.") if lines else \
-            f"Filen importerades inte. Ingenting är sparat. {read_file.errors[0].message}"
-        raise ContactRefused(422, detail, "invalid_listing_file",
-                             errors=[e.as_dict() for e in read_file.errors[:MAX_ERRORS_LISTED]])
+        detail = (
+            (
+                f"Filen importerades inte: {_rows_text(len(lines))} har fel. Ingenting är sparat. Rätta raderna "
+                "och skicka hela filen igen."
+            )
+            if lines
+            else f"Filen importerades inte. Ingenting är sparat. {read_file.errors[0].message}"
+        )
+        raise ContactRefused(
+            422, detail, "invalid_listing_file", errors=[e.as_dict() for e in read_file.errors[:MAX_ERRORS_LISTED]]
+        )
     rows = [(pseudonymiser.pseudonym(r.personnummer), r) for r in read_file.rows]
-    await store.ensure_patients(connection, [(patient, r.personnummer, birth_date_of_personnummer(r.personnummer))
-                                             for patient, r in rows])
+    await store.ensure_patients(
+        connection, [(patient, r.personnummer, birth_date_of_personnummer(r.personnummer)) for patient, r in rows]
+    )
     existing = await store.listings_of(connection, [patient for patient, _ in rows])
     replaced: list[tuple[str, str, date]] = []
     final: dict[str, str] = {}
@@ -151,9 +203,14 @@ async def import_file(connection: asyncpg.Connection, caller: Caller, pseudonymi
             kept_newer += before.unit != row.unit or before.listed_from != row.listed_from
     await store.record_many(connection, replaced, source=ListingSource.IMPORT, at=now, by=f"import:{caller.subject}")
     created = sum(1 for patient, _, _ in replaced if patient not in existing)
-    return {"rows": len(rows), "created": created, "updated": len(replaced) - created,
-            "unchanged": len(rows) - len(replaced) - kept_newer, "kept_newer": kept_newer,
-            "contacts_resolved": await resolve_waiting_contacts(connection, final, now)}
+    return {
+        "rows": len(rows),
+        "created": created,
+        "updated": len(replaced) - created,
+        "unchanged": len(rows) - len(replaced) - kept_newer,
+        "kept_newer": kept_newer,
+        "contacts_resolved": await resolve_waiting_contacts(connection, final, now),
+    }
 
 
 async def resolve_waiting_contacts(connection: asyncpg.Connection, listed: dict[str, str], now: datetime) -> int:
@@ -163,28 +220,45 @@ async def resolve_waiting_contacts(connection: asyncpg.Connection, listed: dict[
     for contact in waiting:
         listed_unit = listed[contact["patient"]]
         status = listing_status(contact["unit"], listed_unit)
-        await store.resolve_contact_listing(connection, contact["id"], listed_unit=listed_unit, listing=status.value,
-                                            at=now)
-        event = ContactListingResolved(contact_id=str(contact["id"]), listed_unit=listed_unit, listing=status,
-                                       resolved_at=now)
+        await store.resolve_contact_listing(
+            connection, contact["id"], listed_unit=listed_unit, listing=status.value, at=now
+        )
+        event = ContactListingResolved(
+            contact_id=str(contact["id"]), listed_unit=listed_unit, listing=status, resolved_at=now
+        )
         await add_event_to_outbox(connection, event, source=SOURCE, subject=contact["patient"], time=now)
     return len(waiting)
 
 
-async def record_for_contact(connection: asyncpg.Connection, caller: Caller, pseudonymiser: Pseudonymiser,
-                             contact_id: uuid.UUID, *, unit: str, listed_from: date | None, now: datetime) -> dict:
+async def record_for_contact(
+    connection: asyncpg.Connection,
+    caller: Caller,
+    pseudonymiser: Pseudonymiser,
+    contact_id: uuid.UUID,
+    *,
+    unit: str,
+    listed_from: date | None,
+    now: datetime,
+) -> dict:
     """The console's way to resolve "listning okänd": record the listing of the contact's patient."""
     personnummer = await store.personnummer_of_contact(connection, contact_id, caller.units)
     if personnummer is None:
         raise ContactRefused(404, "Vi hittar ingen sådan kontakt.")
-    return await record(connection, caller, pseudonymiser, personnummer=personnummer, unit=unit,
-                        listed_from=listed_from, now=now)
+    return await record(
+        connection, caller, pseudonymiser, personnummer=personnummer, unit=unit, listed_from=listed_from, now=now
+    )
 
 
 def listing_view(row, personnummer: str) -> dict:
-    return {"patient": personnummer, "known": True, "unit": row["unit"],
-            "listed_from": row["listed_from"].isoformat() if row["listed_from"] else None,
-            "source": row["source"], "updated_at": row["updated_at"].isoformat(), "updated_by": row["updated_by"]}
+    return {
+        "patient": personnummer,
+        "known": True,
+        "unit": row["unit"],
+        "listed_from": row["listed_from"].isoformat() if row["listed_from"] else None,
+        "source": row["source"],
+        "updated_at": row["updated_at"].isoformat(),
+        "updated_by": row["updated_by"],
+    }
 
 
 def _rows_text(count: int) -> str:

@@ -52,51 +52,109 @@ def _still_arriving(request: Request, flow: dict) -> bool:
 
 async def _waiting_page(request: Request, citizen: Citizen, flow: dict) -> HTMLResponse:
     if _still_arriving(request, flow):
-        body = render("waiting.html", heading="Vi hämtar tider…",
-                      text="Vi hämtar de tider som passar ditt ärende. Det tar bara några sekunder.",
-                      again=link_button("/tider", "Visa tiderna", secondary=True))
+        body = render(
+            "waiting.html",
+            heading="Vi hämtar tider…",
+            text="Vi hämtar de tider som passar ditt ärende. Det tar bara några sekunder.",
+            again=link_button("/tider", "Visa tiderna", secondary=True),
+        )
         response = await show(request, citizen, title="Vi hämtar tider", body=body, flow=flow, active="book")
         response.headers["Refresh"] = "2"  # without JavaScript the page asks again by itself, for a few seconds
         return response
-    body = render("waiting.html", heading="Det tar längre tid än vanligt",
-                  text="Vi kunde inte hämta tiderna för ditt ärende just nu. Ditt ärende är registrerat. "
-                       "Försök igen om en stund.", again=link_button("/tider", "Försök igen"))
-    return await show(request, citizen, title="Det tar längre tid än vanligt", body=body, flow=flow, active="book",
-                      status_code=503)
+    body = render(
+        "waiting.html",
+        heading="Det tar längre tid än vanligt",
+        text="Vi kunde inte hämta tiderna för ditt ärende just nu. Ditt ärende är registrerat. "
+        "Försök igen om en stund.",
+        again=link_button("/tider", "Försök igen"),
+    )
+    return await show(
+        request, citizen, title="Det tar längre tid än vanligt", body=body, flow=flow, active="book", status_code=503
+    )
 
 
-async def _times_page(request: Request, citizen: Citizen, flow: dict, page_number: int = 1,
-                      error: str | None = None, status_code: int = 200) -> HTMLResponse:
+async def _times_page(
+    request: Request,
+    citizen: Citizen,
+    flow: dict,
+    page_number: int = 1,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     now = now_of(request)
-    query = SlotQuery(flow["unit"], now, now + timedelta(days=SEARCH_DAYS), contact_id=flow["contact_id"],
-                      page=page_number, page_size=PAGE_SIZE)
+    query = SlotQuery(
+        flow["unit"],
+        now,
+        now + timedelta(days=SEARCH_DAYS),
+        contact_id=flow["contact_id"],
+        page=page_number,
+        page_size=PAGE_SIZE,
+    )
 
     _, patient = await booking_for(request, citizen, flow)
 
     async def search(connection):
-        return await free_slots(connection, query, patient=patient, by_staff=False, now=now), \
-            await care_units(connection)
+        return await free_slots(connection, query, patient=patient, by_staff=False, now=now), await care_units(
+            connection
+        )
 
     found, refused = await attempt(request, search)
     if refused is not None:
-        body = fmt('<h1 class="heading-l">Du kan inte boka en tid här</h1><p class="body">$message</p>$again',
-                   message=refused.message, again=link_button("/besvar", "Börja om"))
-        return await show(request, citizen, title="Du kan inte boka en tid här", body=body, flow=flow,
-                          active="book", status_code=refused.status)
+        body = fmt(
+            '<h1 class="heading-l">Du kan inte boka en tid här</h1><p class="body">$message</p>$again',
+            message=refused.message,
+            again=link_button("/besvar", "Börja om"),
+        )
+        return await show(
+            request,
+            citizen,
+            title="Du kan inte boka en tid här",
+            body=body,
+            flow=flow,
+            active="book",
+            status_code=refused.status,
+        )
     slots, units = found
     unit_name = next((u["name"] for u in units if u["hsa_id"] == flow["unit"]), "")
     heading = fmt('<span class="caption">$unit</span><h1 class="heading-l">Välj en tid</h1>', unit=unit_name)
     if not slots.slots:
-        body = fmt('$heading<p class="body">Det finns inga lediga tider som passar ditt ärende de närmaste '
-                   '$days dagarna. Ring vårdcentralen, så hjälper de dig.</p>$more', heading=heading,
-                   days=str(SEARCH_DAYS), more=pagination("/tider", slots))
-        return await show(request, citizen, title="Välj en tid", body=body, flow=flow, active="book",
-                          errors=[(None, error)] if error else [], status_code=status_code)
-    body = render("form_page.html", heading=heading, intro=Safe(""), action="/tider",
-                  csrf=hidden("csrf", citizen.csrf), fields=slot_choices(slots, error=error, legend="Lediga tider"),
-                  buttons=button("Fortsätt"), after=pagination("/tider", slots))
-    return await show(request, citizen, title="Välj en tid", body=body, flow=flow, active="book",
-                      errors=[("tid", error)] if error else [], status_code=status_code)
+        body = fmt(
+            '$heading<p class="body">Det finns inga lediga tider som passar ditt ärende de närmaste '
+            "$days dagarna. Ring vårdcentralen, så hjälper de dig.</p>$more",
+            heading=heading,
+            days=str(SEARCH_DAYS),
+            more=pagination("/tider", slots),
+        )
+        return await show(
+            request,
+            citizen,
+            title="Välj en tid",
+            body=body,
+            flow=flow,
+            active="book",
+            errors=[(None, error)] if error else [],
+            status_code=status_code,
+        )
+    body = render(
+        "form_page.html",
+        heading=heading,
+        intro=Safe(""),
+        action="/tider",
+        csrf=hidden("csrf", citizen.csrf),
+        fields=slot_choices(slots, error=error, legend="Lediga tider"),
+        buttons=button("Fortsätt"),
+        after=pagination("/tider", slots),
+    )
+    return await show(
+        request,
+        citizen,
+        title="Välj en tid",
+        body=body,
+        flow=flow,
+        active="book",
+        errors=[("tid", error)] if error else [],
+        status_code=status_code,
+    )
 
 
 def _page_number(raw: str | None) -> int:
@@ -133,8 +191,12 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
     except ValueError:
         return await _times_page(request, citizen, flow, error="Välj en tid.", status_code=400)
     actor, patient = await booking_for(request, citizen, flow)
-    held, refused = await attempt(request, lambda connection: use_cases.hold(
-        connection, actor, slot_id, now_of(request), request.app.state.policy, flow["contact_id"], patient))
+    held, refused = await attempt(
+        request,
+        lambda connection: use_cases.hold(
+            connection, actor, slot_id, now_of(request), request.app.state.policy, flow["contact_id"], patient
+        ),
+    )
     if refused is not None:
         return await _times_page(request, citizen, flow, error=refused.message, status_code=refused.status)
     flow["hold"] = {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
@@ -143,8 +205,15 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
     return response
 
 
-async def _confirm_page(request: Request, citizen: Citizen, flow: dict, *, reason: str | None = None,
-                        error: tuple[str | None, str] | None = None, status_code: int = 200) -> Response:
+async def _confirm_page(
+    request: Request,
+    citizen: Citizen,
+    flow: dict,
+    *,
+    reason: str | None = None,
+    error: tuple[str | None, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     hold = flow["hold"]
     async with request.app.state.pool.acquire() as connection:
         slot = await store.slot(connection, uuid.UUID(hold["slot_id"]))
@@ -153,23 +222,47 @@ async def _confirm_page(request: Request, citizen: Citizen, flow: dict, *, reaso
         return RedirectResponse("/tider", status_code=303)
     unit = units.get(slot.unit, {"name": slot.unit, "address": ""})
     expires = datetime.fromisoformat(hold["expires_at"])
-    held_text = (f"Vi håller tiden åt dig till {swedish.clock(expires)}. Bekräfta innan dess."
-                 if expires > now_of(request) else
-                 f"Vi höll tiden åt dig till {swedish.clock(expires)}. Någon annan kan ha bokat den, "
-                 "men du kan försöka bekräfta den.")
-    reason_field = textarea(
-        "anledning", "Vad gäller besöket?", value=reason if reason is not None else flow.get("reason_title", ""),
-        hint="Det behövs för den här tiden. Skriv kort, till exempel ”Hosta sedan två veckor”, och inget "
-             "personnummer.", required=True,
-        error=error[1] if error and error[0] == "anledning" else None) if slot.time_type.reason_required else Safe("")
+    held_text = (
+        f"Vi håller tiden åt dig till {swedish.clock(expires)}. Bekräfta innan dess."
+        if expires > now_of(request)
+        else f"Vi höll tiden åt dig till {swedish.clock(expires)}. Någon annan kan ha bokat den, "
+        "men du kan försöka bekräfta den."
+    )
+    reason_field = (
+        textarea(
+            "anledning",
+            "Vad gäller besöket?",
+            value=reason if reason is not None else flow.get("reason_title", ""),
+            hint="Det behövs för den här tiden. Skriv kort, till exempel ”Hosta sedan två veckor”, och inget "
+            "personnummer.",
+            required=True,
+            error=error[1] if error and error[0] == "anledning" else None,
+        )
+        if slot.time_type.reason_required
+        else Safe("")
+    )
     body = render(
-        "confirm.html", when=swedish.when_span(slot.start_at, slot.end_at), unit=unit["name"], address=unit["address"],
+        "confirm.html",
+        when=swedish.when_span(slot.start_at, slot.end_at),
+        unit=unit["name"],
+        address=unit["address"],
         practitioner=f"{slot.practitioner_name}, {swedish.profession(slot.time_type.profession)}",
         kind=f"{slot.time_type.name} ({swedish.contact_form(slot.time_type.contact_form).lower()})",
-        held=held_text, csrf=hidden("csrf", citizen.csrf), reason=reason_field,
-        button=button("Bekräfta bokningen"))
-    return await show(request, citizen, title="Bekräfta din tid", body=body, flow=flow, active="book",
-                      errors=[error] if error else [], status_code=status_code)
+        held=held_text,
+        csrf=hidden("csrf", citizen.csrf),
+        reason=reason_field,
+        button=button("Bekräfta bokningen"),
+    )
+    return await show(
+        request,
+        citizen,
+        title="Bekräfta din tid",
+        body=body,
+        flow=flow,
+        active="book",
+        errors=[error] if error else [],
+        status_code=status_code,
+    )
 
 
 @router.get("/bekrafta")
@@ -189,18 +282,33 @@ async def book(request: Request, citizen: CurrentCitizen) -> Response:
     slot_id, reason = uuid.UUID(flow["hold"]["slot_id"]), (form.get("anledning") or "").strip() or None
     wrong = free_text_error(reason or "", REASON_LENGTH)
     if wrong is not None:
-        return await _confirm_page(request, citizen, flow, reason=form.get("anledning"), error=("anledning", wrong),
-                                   status_code=422)
+        return await _confirm_page(
+            request, citizen, flow, reason=form.get("anledning"), error=("anledning", wrong), status_code=422
+        )
     actor, patient = await booking_for(request, citizen, flow)
 
     async def action(connection):
-        return appointment_view(await use_cases.book(
-            connection, actor, slot_id=slot_id, patient=patient, contact_id=flow["contact_id"],
-            reason=reason, now=now_of(request), policy=request.app.state.policy))
+        return appointment_view(
+            await use_cases.book(
+                connection,
+                actor,
+                slot_id=slot_id,
+                patient=patient,
+                contact_id=flow["contact_id"],
+                reason=reason,
+                now=now_of(request),
+                policy=request.app.state.policy,
+            )
+        )
 
     digest = hashlib.sha256((reason or "").encode()).hexdigest()[:16]
-    status, answer = await attempt_once(request, citizen, f"book:{flow['hold']['id']}:{digest}",
-                                        {"op": "web-book", "slot_id": str(slot_id), "reason": reason}, action)
+    status, answer = await attempt_once(
+        request,
+        citizen,
+        f"book:{flow['hold']['id']}:{digest}",
+        {"op": "web-book", "slot_id": str(slot_id), "reason": reason},
+        action,
+    )
     if status < 400:
         response = RedirectResponse(f"/mina-tider/{answer['id']}?klart=bokad", status_code=303)
         clear_flow(response)
@@ -212,5 +320,6 @@ async def book(request: Request, citizen: CurrentCitizen) -> Response:
         write_flow(request, response, citizen, flow)
         return response
     field = "anledning" if answer.get("code") == "invalid_request" and "anledning" in form else None
-    return await _confirm_page(request, citizen, flow, reason=form.get("anledning"), error=(field, message),
-                               status_code=status)
+    return await _confirm_page(
+        request, citizen, flow, reason=form.get("anledning"), error=(field, message), status_code=status
+    )

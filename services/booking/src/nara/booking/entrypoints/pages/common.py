@@ -36,24 +36,41 @@ class PageRoute(InterruptibleRoute):
         if isinstance(error, LoginRequired):
             return RedirectResponse(login_location(error.back_to), status_code=303)
         if isinstance(error, NotYourChildAnyMore):
-            return problem_page(request, "Du kan inte söka vård för barnet här",
-                                "Vi kan inte se att du är vårdnadshavare för barnet, eller så har barnet fyllt "
-                                "18 år. Börja om och välj vem besöket gäller.", status_code=403,
-                                action=("/besvar/vem", "Börja om"))
+            return problem_page(
+                request,
+                "Du kan inte söka vård för barnet här",
+                "Vi kan inte se att du är vårdnadshavare för barnet, eller så har barnet fyllt "
+                "18 år. Börja om och välj vem besöket gäller.",
+                status_code=403,
+                action=("/besvar/vem", "Börja om"),
+            )
         if isinstance(error, FormExpired):
-            return problem_page(request, "Sidan har gått ut", "Formuläret hade gått ut, så inget har ändrats. "
-                                "Gå tillbaka och försök igen.", status_code=400)
+            return problem_page(
+                request,
+                "Sidan har gått ut",
+                "Formuläret hade gått ut, så inget har ändrats. Gå tillbaka och försök igen.",
+                status_code=400,
+            )
         if isinstance(error, TriageUnavailable):
             return triage_unavailable_page(request)
         if isinstance(error, TriageRefused):
             if error.status == 401:
                 return RedirectResponse(login_location(None), status_code=303)
-            return problem_page(request, "Vi kunde inte bedöma ditt ärende",
-                                "Bedömningstjänsten kunde inte ta emot uppgifterna. Börja om och försök igen, "
-                                "eller ring 1177 om du behöver råd.", status_code=409, action=("/besvar", "Börja om"))
+            return problem_page(
+                request,
+                "Vi kunde inte bedöma ditt ärende",
+                "Bedömningstjänsten kunde inte ta emot uppgifterna. Börja om och försök igen, "
+                "eller ring 1177 om du behöver råd.",
+                status_code=409,
+                action=("/besvar", "Börja om"),
+            )
         if isinstance(error, RequestValidationError):
-            return problem_page(request, "Sidan finns inte",
-                                "Adressen stämmer inte. Gå till startsidan och försök igen.", status_code=404)
+            return problem_page(
+                request,
+                "Sidan finns inte",
+                "Adressen stämmer inte. Gå till startsidan och försök igen.",
+                status_code=404,
+            )
         return None
 
 
@@ -81,28 +98,60 @@ def navigation(citizen: Citizen | None, active: str | None = None) -> Safe:
     if citizen is None:
         return Safe("")
     current = Safe(' aria-current="page"')
-    return render("navigation.html", csrf=citizen.csrf, book_current=current if active == "book" else Safe(""),
-                  mine_current=current if active == "mine" else Safe(""))
+    return render(
+        "navigation.html",
+        csrf=citizen.csrf,
+        book_current=current if active == "book" else Safe(""),
+        mine_current=current if active == "mine" else Safe(""),
+    )
 
 
-async def show(request: Request, citizen: Citizen, *, title: str, body: Safe,
-               errors: Sequence[tuple[str | None, str]] = (), status_code: int = 200, flow: dict | None = None,
-               active: str | None = None, banner: Safe = Safe("")) -> HTMLResponse:
+async def show(
+    request: Request,
+    citizen: Citizen,
+    *,
+    title: str,
+    body: Safe,
+    errors: Sequence[tuple[str | None, str]] = (),
+    status_code: int = 200,
+    flow: dict | None = None,
+    active: str | None = None,
+    banner: Safe = Safe(""),
+) -> HTMLResponse:
     """A logged-in page, with the citizen's next step worked out from their bookings and flow."""
     flow = read_flow(request, citizen) if flow is None else flow
     step = await next_step(request, citizen.pseudonym, flow, now_of(request))
-    return page(title=title, body=body, next_step=step, navigation=navigation(citizen, active), errors=errors,
-                banner=banner, status_code=status_code)
+    return page(
+        title=title,
+        body=body,
+        next_step=step,
+        navigation=navigation(citizen, active),
+        errors=errors,
+        banner=banner,
+        status_code=status_code,
+    )
 
 
-def problem_page(request: Request, title: str, sentence: str, *, status_code: int,
-                 action: tuple[str, str] | None = None, step: str = "Försök igen om en stund.") -> HTMLResponse:
+def problem_page(
+    request: Request,
+    title: str,
+    sentence: str,
+    *,
+    status_code: int,
+    action: tuple[str, str] | None = None,
+    step: str = "Försök igen om en stund.",
+) -> HTMLResponse:
     """A page for something that went wrong, readable without anything else working."""
     citizen = getattr(request.state, "citizen", None)
-    body = fmt('<h1 class="heading-l">$title</h1><p class="body">$sentence</p>$action', title=title,
-               sentence=sentence, action=link_button(*action) if action else Safe(""))
-    return page(title=title, body=body, next_step=static_step(step), navigation=navigation(citizen),
-                status_code=status_code)
+    body = fmt(
+        '<h1 class="heading-l">$title</h1><p class="body">$sentence</p>$action',
+        title=title,
+        sentence=sentence,
+        action=link_button(*action) if action else Safe(""),
+    )
+    return page(
+        title=title, body=body, next_step=static_step(step), navigation=navigation(citizen), status_code=status_code
+    )
 
 
 def triage_unavailable_page(request: Request) -> HTMLResponse:
@@ -110,15 +159,19 @@ def triage_unavailable_page(request: Request) -> HTMLResponse:
     again = request.url.path if request.method == "GET" else urlsplit(request.headers.get("referer", "")).path
     again = safe_local_path(again) if again else "/besvar"
     return problem_page(
-        request, "Det går inte att göra en bedömning just nu",
+        request,
+        "Det går inte att göra en bedömning just nu",
         "Tjänsten som bedömer dina besvär svarar inte just nu. Inget av det du har skrivit har skickats. "
         "Försök igen om en stund. Behöver du råd nu, ring 1177.",
-        status_code=503, action=(again, "Försök igen"),
-        step="Försök igen om en stund, eller ring 1177 om du behöver råd nu.")
+        status_code=503,
+        action=(again, "Försök igen"),
+        step="Försök igen om en stund, eller ring 1177 om du behöver råd nu.",
+    )
 
 
-async def attempt(request: Request, action: Callable[[asyncpg.Connection], Awaitable[Any]]
-                  ) -> tuple[Any, BookingRefused | None]:
+async def attempt(
+    request: Request, action: Callable[[asyncpg.Connection], Awaitable[Any]]
+) -> tuple[Any, BookingRefused | None]:
     """Run a use case in one transaction; a refusal rolls it back and is returned, not raised."""
     try:
         async with request.app.state.pool.acquire() as connection, connection.transaction():
@@ -127,9 +180,20 @@ async def attempt(request: Request, action: Callable[[asyncpg.Connection], Await
         return None, refused
 
 
-async def attempt_once(request: Request, citizen: Citizen, key: str, description: dict,
-                       action: Callable[[asyncpg.Connection], Awaitable[Any]]) -> tuple[int, dict]:
+async def attempt_once(
+    request: Request,
+    citizen: Citizen,
+    key: str,
+    description: dict,
+    action: Callable[[asyncpg.Connection], Awaitable[Any]],
+) -> tuple[int, dict]:
     """Like the API: a repeated submit with the same key gets the first answer, so a double click books once."""
-    response = await run_in_transaction(request.app.state.pool, action, caller=citizen.pseudonym,
-                                        idempotency_key=f"web:{key}", request=description, now=now_of(request))
+    response = await run_in_transaction(
+        request.app.state.pool,
+        action,
+        caller=citizen.pseudonym,
+        idempotency_key=f"web:{key}",
+        request=description,
+        now=now_of(request),
+    )
     return response.status_code, json.loads(response.body)

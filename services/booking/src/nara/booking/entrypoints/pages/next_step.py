@@ -23,16 +23,19 @@ BOOKABLE_LEVELS = {"same_day", "within_3_days", "planned"}
 
 def static_step(text: str, *, link: tuple[str, str] | None = None, urgent: bool = False) -> Safe:
     more = fmt('<p><a href="$href">$label</a></p>', href=link[0], label=link[1]) if link else Safe("")
-    return render("next_step.html", text=text, more=more,
-                  urgent_class=Safe(" next-step-urgent") if urgent else Safe(""))
+    return render(
+        "next_step.html", text=text, more=more, urgent_class=Safe(" next-step-urgent") if urgent else Safe("")
+    )
 
 
-async def upcoming_appointment(request: Request, pseudonym: str,
-                               now: datetime) -> tuple[AppointmentRecord, TimeType | None] | None:
+async def upcoming_appointment(
+    request: Request, pseudonym: str, now: datetime
+) -> tuple[AppointmentRecord, TimeType | None] | None:
     """The citizen's next booked time, with its time type (for the cancel notice)."""
     async with request.app.state.pool.acquire() as connection:
-        booked = [a for a in await appointments_of_patient(connection, pseudonym)
-                  if a.status == "booked" and a.start_at > now]
+        booked = [
+            a for a in await appointments_of_patient(connection, pseudonym) if a.status == "booked" and a.start_at > now
+        ]
         if not booked:
             return None
         first = min(booked, key=lambda a: a.start_at)

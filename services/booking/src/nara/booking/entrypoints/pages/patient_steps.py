@@ -96,17 +96,42 @@ async def patient_of(request: Request, citizen: Citizen, flow: dict) -> Patient:
     return Patient(child.personnummer, child.name, PatientFacts.of(child.personnummer, today, by_guardian=True))
 
 
-async def _who_page(request: Request, citizen: Citizen, flow: dict, children: list[Child],
-                    error: str | None = None) -> HTMLResponse:
-    options = [Option(MYSELF, "Mig själv")] + [Option(c.personnummer, child_label(c), hint="Ditt barn")
-                                              for c in children]
+async def _who_page(
+    request: Request, citizen: Citizen, flow: dict, children: list[Child], error: str | None = None
+) -> HTMLResponse:
+    options = [Option(MYSELF, "Mig själv")] + [
+        Option(c.personnummer, child_label(c), hint="Ditt barn") for c in children
+    ]
     chosen = flow.get("patient") or (MYSELF if flow.get("patient_chosen") else None)
-    fields = radios("vem", "Vem gäller besöket?", options, checked=chosen, error=error, legend_as_heading=True,
-                    hint="Du kan söka vård för dig själv och för dina barn under 18 år.")
-    body = render("form_page.html", heading=Safe(""), intro=Safe(""), action="/besvar/vem",
-                  csrf=hidden("csrf", citizen.csrf), fields=fields, buttons=button("Fortsätt"), after=Safe(""))
-    return await show(request, citizen, title="Vem gäller besöket?", body=body, flow=flow, active="book",
-                      errors=[(field_id("vem"), error)] if error else [], status_code=400 if error else 200)
+    fields = radios(
+        "vem",
+        "Vem gäller besöket?",
+        options,
+        checked=chosen,
+        error=error,
+        legend_as_heading=True,
+        hint="Du kan söka vård för dig själv och för dina barn under 18 år.",
+    )
+    body = render(
+        "form_page.html",
+        heading=Safe(""),
+        intro=Safe(""),
+        action="/besvar/vem",
+        csrf=hidden("csrf", citizen.csrf),
+        fields=fields,
+        buttons=button("Fortsätt"),
+        after=Safe(""),
+    )
+    return await show(
+        request,
+        citizen,
+        title="Vem gäller besöket?",
+        body=body,
+        flow=flow,
+        active="book",
+        errors=[(field_id("vem"), error)] if error else [],
+        status_code=400 if error else 200,
+    )
 
 
 @router.get("/besvar/vem")

@@ -46,8 +46,9 @@ class Answers:
 
     def only_shared(self) -> Answers:
         """For another reason: the shared answers stay, the old reason's own go."""
-        return Answers({k: v for k, v in self.given.items() if k in self.shared}, self.unknown & self.shared,
-                       set(self.shared))
+        return Answers(
+            {k: v for k, v in self.given.items() if k in self.shared}, self.unknown & self.shared, set(self.shared)
+        )
 
     def for_questions(self, questions: list[Question]) -> dict[str, Any]:
         """The answers to send for this reason: only to questions it asks of this patient."""
@@ -114,8 +115,16 @@ def question_field(question: Question, answers: Answers, raw: str | None, error:
         if question.red_flag:
             hint = f"{hint} Lämna tomt om du inte vet.".strip()
         value = raw if raw is not None else ("" if known is None else f"{known:g}".replace(".", ","))
-        return text_input(name, question.text, value=value, error=error, hint=hint,
-                          inputmode="numeric" if question.integer else "decimal", width="5", suffix=question.unit)
+        return text_input(
+            name,
+            question.text,
+            value=value,
+            error=error,
+            hint=hint,
+            inputmode="numeric" if question.integer else "decimal",
+            width="5",
+            suffix=question.unit,
+        )
     if raw is not None:
         checked: str | None = raw or None
     elif question.id in answers.unknown:
@@ -124,14 +133,20 @@ def question_field(question: Question, answers: Answers, raw: str | None, error:
         checked = known if isinstance(known, str) else None
     else:
         checked = None if known is None else (YES if known else NO)
-    options = ([Option(value, text) for value, text in question.options] if question.kind == "choice"
-               else [Option(YES, "Ja"), Option(NO, "Nej")])
+    options = (
+        [Option(value, text) for value, text in question.options]
+        if question.kind == "choice"
+        else [Option(YES, "Ja"), Option(NO, "Nej")]
+    )
     if question.red_flag:
         options.append(Option(DONT_KNOW, "Vet inte"))
     return radios(name, question.text, options, checked=checked, error=error)
 
 
-def question_fields(questions: list[Question], answers: Answers, raw: dict[str, str] | None,
-                    errors: dict[str, str]) -> Safe:
-    return join(question_field(q, answers, None if raw is None else raw.get(f"svar-{q.id}", ""), errors.get(q.id))
-                for q in questions)
+def question_fields(
+    questions: list[Question], answers: Answers, raw: dict[str, str] | None, errors: dict[str, str]
+) -> Safe:
+    return join(
+        question_field(q, answers, None if raw is None else raw.get(f"svar-{q.id}", ""), errors.get(q.id))
+        for q in questions
+    )

@@ -19,9 +19,28 @@ from nara.shared.web.session import FormExpired, LoginRequired, csrf_matches, cs
 
 from ...service.actors import Actor
 
-__all__ = ["FLOW_COOKIE", "LOGIN_COOKIE", "SESSION_COOKIE", "Citizen", "CurrentCitizen", "FormExpired",
-           "LoginRequired", "checked_form", "clear_flow", "csrf_matches", "csrf_token", "form_data", "login_location",
-           "pages_key", "read_flow", "safe_local_path", "set_cookie", "sign", "unsign", "write_flow"]
+__all__ = [
+    "FLOW_COOKIE",
+    "LOGIN_COOKIE",
+    "SESSION_COOKIE",
+    "Citizen",
+    "CurrentCitizen",
+    "FormExpired",
+    "LoginRequired",
+    "checked_form",
+    "clear_flow",
+    "csrf_matches",
+    "csrf_token",
+    "form_data",
+    "login_location",
+    "pages_key",
+    "read_flow",
+    "safe_local_path",
+    "set_cookie",
+    "sign",
+    "unsign",
+    "write_flow",
+]
 
 SESSION_COOKIE = "nara_session"
 FLOW_COOKIE = "nara_flow"
@@ -47,8 +66,11 @@ def pages_key(request: Request) -> bytes:
     return kit.process_key(request, "pages_key", configured.get_secret_value() if configured else None)
 
 
-async def current_citizen(request: Request, settings: Annotated[IdentitySettings, Depends(identity_settings)],
-                          now: Annotated[datetime, Depends(request_time)]) -> Citizen:
+async def current_citizen(
+    request: Request,
+    settings: Annotated[IdentitySettings, Depends(identity_settings)],
+    now: Annotated[datetime, Depends(request_time)],
+) -> Citizen:
     token = request.cookies.get(SESSION_COOKIE)
     back_to = request.url.path if request.method == "GET" else None
     if not token:

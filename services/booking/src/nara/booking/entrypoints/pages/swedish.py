@@ -8,16 +8,27 @@ from nara.shared.personnummer import InvalidPersonnummer, normalise
 from nara.shared.web.swedish import clock_time, date_text
 
 PROFESSIONS = {
-    "doctor": "läkare", "nurse": "sjuksköterska", "district_nurse": "distriktssköterska",
-    "physiotherapist": "fysioterapeut", "occupational_therapist": "arbetsterapeut", "psychologist": "psykolog",
-    "counsellor": "kurator", "midwife": "barnmorska",
+    "doctor": "läkare",
+    "nurse": "sjuksköterska",
+    "district_nurse": "distriktssköterska",
+    "physiotherapist": "fysioterapeut",
+    "occupational_therapist": "arbetsterapeut",
+    "psychologist": "psykolog",
+    "counsellor": "kurator",
+    "midwife": "barnmorska",
 }
 CONTACT_FORMS = {
-    "clinic": "Besök på vårdcentralen", "home": "Hembesök", "phone": "Telefonsamtal", "video": "Videobesök",
+    "clinic": "Besök på vårdcentralen",
+    "home": "Hembesök",
+    "phone": "Telefonsamtal",
+    "video": "Videobesök",
     "chat_letter": "Chatt eller brev",
 }
 STATUSES = {
-    "booked": "Bokad", "rebooked": "Flyttad till en annan tid", "cancelled": "Avbokad", "completed": "Genomförd",
+    "booked": "Bokad",
+    "rebooked": "Flyttad till en annan tid",
+    "cancelled": "Avbokad",
+    "completed": "Genomförd",
     "no_show": "Du kom inte",
 }
 

@@ -24,18 +24,40 @@ NOTHING_FITS = "other"
 MAX_SEARCH = 100
 
 
-def _form(citizen: Citizen, *, action: str, heading: Safe, fields: Safe, intro: Safe = Safe(""),
-          buttons: Safe | None = None, after: Safe = Safe("")) -> Safe:
-    return render("form_page.html", heading=heading, intro=intro, action=action, csrf=hidden("csrf", citizen.csrf),
-                  fields=fields, buttons=buttons or button("Fortsätt"), after=after)
+def _form(
+    citizen: Citizen,
+    *,
+    action: str,
+    heading: Safe,
+    fields: Safe,
+    intro: Safe = Safe(""),
+    buttons: Safe | None = None,
+    after: Safe = Safe(""),
+) -> Safe:
+    return render(
+        "form_page.html",
+        heading=heading,
+        intro=intro,
+        action=action,
+        csrf=hidden("csrf", citizen.csrf),
+        fields=fields,
+        buttons=buttons or button("Fortsätt"),
+        after=after,
+    )
 
 
 def compact(decision: Decision) -> dict:
     """What later pages need of a decision; the texts are fetched again, so the signed cookie stays small."""
-    return {"care_level": decision.care_level, "urgency": decision.urgency, "profession": decision.profession,
-            "alternatives": decision.alternatives, "guarantee_applies": decision.guarantee_applies,
-            "guideline_version": decision.guideline_version, "deciding_kind": decision.deciding_kind,
-            "heading": decision.heading}
+    return {
+        "care_level": decision.care_level,
+        "urgency": decision.urgency,
+        "profession": decision.profession,
+        "alternatives": decision.alternatives,
+        "guarantee_applies": decision.guarantee_applies,
+        "guideline_version": decision.guideline_version,
+        "deciding_kind": decision.deciding_kind,
+        "heading": decision.heading,
+    }
 
 
 def _for_whom(patient: Patient) -> str:
@@ -44,34 +66,68 @@ def _for_whom(patient: Patient) -> str:
 
 # --- the reason ---
 
-async def _reasons_page(request: Request, citizen: Citizen, flow: dict, *, query: str = "",
-                        error: str | None = None) -> HTMLResponse:
+
+async def _reasons_page(
+    request: Request, citizen: Citizen, flow: dict, *, query: str = "", error: str | None = None
+) -> HTMLResponse:
     patient = await patient_of(request, citizen, flow)
     typed, query = query, query[:MAX_SEARCH]
     search_error = free_text_error(query, MAX_SEARCH)
     query = "" if search_error else query  # a personnummer typed here goes no further, not even to triage
-    guidelines = await triage(request).guidelines(citizen.token, query=query, age=patient.facts.age,
-                                                  sex=patient.facts.sex)
+    guidelines = await triage(request).guidelines(
+        citizen.token, query=query, age=patient.facts.age, sex=patient.facts.sex
+    )
     found = [r for r in guidelines.reasons if r.code != NOTHING_FITS]
     options = [Option(r.code, r.title_for(patient.is_child)) for r in found]
-    options.append(Option(NOTHING_FITS, "Inget av detta passar",
-                          hint="Du får svara på några korta frågor, och sedan bedömer en sjuksköterska besvären."))
+    options.append(
+        Option(
+            NOTHING_FITS,
+            "Inget av detta passar",
+            hint="Du får svara på några korta frågor, och sedan bedömer en sjuksköterska besvären.",
+        )
+    )
     title = f"Vad gäller besöket{_for_whom(patient)}?"
-    search = fmt('<form method="get" action="/besvar" class="search" role="search">$field$button</form>',
-                 field=text_input("sok", "Sök bland besvären", value=typed, width="20", error=search_error,
-                                  hint="Skriv ett ord, till exempel ”feber”, ”yrsel” eller ”ont i magen”."),
-                 button=button("Sök", secondary=True))
-    shown = (f"{len(found)} besvär passar ”{query}”." if found else f"Inga besvär passar ”{query}”. Välj "
-             "”Inget av detta passar”, eller sök med ett annat ord.") if query else ""
-    fields = radios("orsak", "Välj det som stämmer bäst", options, checked=flow.get("reason"), error=error,
-                    hint=shown)
-    body = join([fmt('<h1 class="heading-l">$title</h1>', title=title), search,
-                 _form(citizen, action="/besvar", heading=Safe(""), fields=fields,
-                       after=when_child_switch(flow))])
+    search = fmt(
+        '<form method="get" action="/besvar" class="search" role="search">$field$button</form>',
+        field=text_input(
+            "sok",
+            "Sök bland besvären",
+            value=typed,
+            width="20",
+            error=search_error,
+            hint="Skriv ett ord, till exempel ”feber”, ”yrsel” eller ”ont i magen”.",
+        ),
+        button=button("Sök", secondary=True),
+    )
+    shown = (
+        (
+            f"{len(found)} besvär passar ”{query}”."
+            if found
+            else f"Inga besvär passar ”{query}”. Välj ”Inget av detta passar”, eller sök med ett annat ord."
+        )
+        if query
+        else ""
+    )
+    fields = radios("orsak", "Välj det som stämmer bäst", options, checked=flow.get("reason"), error=error, hint=shown)
+    body = join(
+        [
+            fmt('<h1 class="heading-l">$title</h1>', title=title),
+            search,
+            _form(citizen, action="/besvar", heading=Safe(""), fields=fields, after=when_child_switch(flow)),
+        ]
+    )
     errors = [(field_id("orsak"), error)] if error else []
     errors += [("sok", search_error)] if search_error else []
-    return await show(request, citizen, title=title, body=body, flow=flow, active="book", errors=errors,
-                      status_code=400 if errors else 200)
+    return await show(
+        request,
+        citizen,
+        title=title,
+        body=body,
+        flow=flow,
+        active="book",
+        errors=errors,
+        status_code=400 if errors else 200,
+    )
 
 
 def when_child_switch(flow: dict) -> Safe:
@@ -110,39 +166,75 @@ async def choose_reason(request: Request, citizen: CurrentCitizen) -> Response:
 
 # --- the questions ---
 
-async def _questions_page(request: Request, citizen: Citizen, flow: dict, patient: Patient, questions: list, *,
-                          raw: dict | None = None, errors: dict[str, str] | None = None,
-                          general: str | None = None) -> HTMLResponse:
+
+async def _questions_page(
+    request: Request,
+    citizen: Citizen,
+    flow: dict,
+    patient: Patient,
+    questions: list,
+    *,
+    raw: dict | None = None,
+    errors: dict[str, str] | None = None,
+    general: str | None = None,
+) -> HTMLResponse:
     errors = errors or {}
     answers = Answers.of(flow)
     red_flags = any(q.red_flag for q in questions)
     if red_flags:
-        caption, intro = "Viktiga frågor först", (
-            "Svara på de här frågorna först. Om något av det stämmer kan det behövas vård direkt. "
-            "Svara ”Vet inte” om du inte vet.")
+        caption, intro = (
+            "Viktiga frågor först",
+            (
+                "Svara på de här frågorna först. Om något av det stämmer kan det behövas vård direkt. "
+                "Svara ”Vet inte” om du inte vet."
+            ),
+        )
     else:
         caption, intro = "Frågor om besvären", "Svara på frågorna, så får du råd om vart du ska vända dig."
-    heading = fmt('<span class="caption">$caption</span><h1 class="heading-l">$title</h1>', caption=caption,
-                  title=f"{flow.get('reason_title') or 'Dina besvär'}{_for_whom(patient)}")
-    fields = join([hidden("fragor", ",".join(q.id for q in questions)),
-                   question_fields(questions, answers, raw, errors)])
-    body = _form(citizen, action="/besvar/fragor", heading=heading, intro=fmt('<p class="body">$t</p>', t=intro),
-                 fields=fields, after=fmt('<p class="body"><a href="/besvar">Välj andra besvär</a></p>'))
+    heading = fmt(
+        '<span class="caption">$caption</span><h1 class="heading-l">$title</h1>',
+        caption=caption,
+        title=f"{flow.get('reason_title') or 'Dina besvär'}{_for_whom(patient)}",
+    )
+    fields = join(
+        [hidden("fragor", ",".join(q.id for q in questions)), question_fields(questions, answers, raw, errors)]
+    )
+    body = _form(
+        citizen,
+        action="/besvar/fragor",
+        heading=heading,
+        intro=fmt('<p class="body">$t</p>', t=intro),
+        fields=fields,
+        after=fmt('<p class="body"><a href="/besvar">Välj andra besvär</a></p>'),
+    )
     summary = [(field_id(f"svar-{q.id}"), errors[q.id]) for q in questions if q.id in errors]
     summary += [(None, general)] if general else []
-    page = await show(request, citizen, title=str(flow.get("reason_title") or "Frågor"), body=body, flow=flow,
-                      active="book", errors=summary, status_code=400 if summary else 200)
+    page = await show(
+        request,
+        citizen,
+        title=str(flow.get("reason_title") or "Frågor"),
+        body=body,
+        flow=flow,
+        active="book",
+        errors=summary,
+        status_code=400 if summary else 200,
+    )
     if red_flags:
         page.headers["X-Nara-Question-Page"] = "red-flags"  # for tests and monitoring: which kind of page this is
     return page
 
 
-async def _evaluate(request: Request, citizen: Citizen, flow: dict, patient: Patient,
-                    reason: ReasonQuestions | None = None) -> Decision:
+async def _evaluate(
+    request: Request, citizen: Citizen, flow: dict, patient: Patient, reason: ReasonQuestions | None = None
+) -> Decision:
     client = triage(request)
     reason = reason or await client.reason(citizen.token, flow["reason"], patient.facts)
-    return await client.evaluate(citizen.token, reason_code=flow["reason"],
-                                 answers=Answers.of(flow).for_questions(reason.questions), patient=patient.facts)
+    return await client.evaluate(
+        citizen.token,
+        reason_code=flow["reason"],
+        answers=Answers.of(flow).for_questions(reason.questions),
+        patient=patient.facts,
+    )
 
 
 def _to_advice(request: Request, citizen: Citizen, flow: dict, decision: Decision) -> Response:
@@ -203,14 +295,24 @@ async def answer_questions(request: Request, citizen: CurrentCitizen) -> Respons
     except TriageRefused as refused:
         if refused.status == 401:
             raise
-        page = await _questions_page(request, citizen, flow, patient, shown, raw=form, general=(
-            "Vi kunde inte bedöma dina svar för de här besvären. Kontrollera svaren, eller välj andra besvär "
-            "som passar bättre. Behöver du råd, ring 1177."))
+        page = await _questions_page(
+            request,
+            citizen,
+            flow,
+            patient,
+            shown,
+            raw=form,
+            general=(
+                "Vi kunde inte bedöma dina svar för de här besvären. Kontrollera svaren, eller välj andra besvär "
+                "som passar bättre. Behöver du råd, ring 1177."
+            ),
+        )
         write_flow(request, page, citizen, flow)
         return page
 
 
 # --- the advice ---
+
 
 @router.get("/besvar/rad")
 async def advice(request: Request, citizen: CurrentCitizen) -> Response:
@@ -225,8 +327,12 @@ async def advice(request: Request, citizen: CurrentCitizen) -> Response:
 
 def advice_body(decision: Decision, patient: Patient, registered: bool) -> Safe:
     level = decision.care_level
-    advice_text = join([fmt('<p class="body">$t</p>', t=decision.care_advice) if decision.care_advice else Safe(""),
-                        _unanswered_note(decision)])
+    advice_text = join(
+        [
+            fmt('<p class="body">$t</p>', t=decision.care_advice) if decision.care_advice else Safe(""),
+            _unanswered_note(decision),
+        ]
+    )
     if level in BOOKABLE_LEVELS:
         who = swedish.profession(decision.profession)
         others = [swedish.profession(p) for p in decision.alternatives]
@@ -236,47 +342,90 @@ def advice_body(decision: Decision, patient: Patient, registered: bool) -> Safe:
             lead += f" Det går också bra med {swedish.either_or(others)}."
         if decision.guarantee_applies:
             lead += " Vårdgarantin gäller: en medicinsk bedömning inom 3 dagar."
-        actions = link_button("/tider" if registered else "/vardcentral", "Välj tid" if registered else
-                              "Välj vårdcentral")
+        actions = link_button(
+            "/tider" if registered else "/vardcentral", "Välj tid" if registered else "Välj vårdcentral"
+        )
     else:
         heading, lead = decision.heading or "Ring 1177", decision.turn_text
         if lead.rstrip(".") == heading:
             lead = ""
         other = fmt('<a class="link-inline" href="/besvar">Beskriv andra besvär</a>')
-        actions = fmt('<a class="button button-warning" href="tel:$phone">Ring $phone</a>$other',
-                      phone=decision.phone, other=other) if decision.phone else other
-    reasons = join(fmt('<li$cls>$text$mark</li>', text=text,
-                       cls=Safe(' class="deciding"') if text == decision.deciding_text else Safe(""),
-                       mark=fmt(' <strong class="tag">Avgjorde</strong>') if text == decision.deciding_text
-                       else Safe("")) for text in decision.rules_fired)
-    return render("advice.html", level=level, heading=heading,
-                  lead=fmt('<p class="lead">$t</p>', t=lead) if lead else Safe(""), advice=advice_text, actions=actions,
-                  reasons=reasons, version=decision.guideline_version)
+        actions = (
+            fmt(
+                '<a class="button button-warning" href="tel:$phone">Ring $phone</a>$other',
+                phone=decision.phone,
+                other=other,
+            )
+            if decision.phone
+            else other
+        )
+    reasons = join(
+        fmt(
+            "<li$cls>$text$mark</li>",
+            text=text,
+            cls=Safe(' class="deciding"') if text == decision.deciding_text else Safe(""),
+            mark=fmt(' <strong class="tag">Avgjorde</strong>') if text == decision.deciding_text else Safe(""),
+        )
+        for text in decision.rules_fired
+    )
+    return render(
+        "advice.html",
+        level=level,
+        heading=heading,
+        lead=fmt('<p class="lead">$t</p>', t=lead) if lead else Safe(""),
+        advice=advice_text,
+        actions=actions,
+        reasons=reasons,
+        version=decision.guideline_version,
+    )
 
 
 def _unanswered_note(decision: Decision) -> Safe:
     # Only when an open red flag decided: after a red flag answered yes the other questions were never asked.
     if not decision.unanswered_red_flags or decision.deciding_kind != "unanswered_red_flag":
         return Safe("")
-    return fmt('<div class="notice" role="note"><p>Du svarade ”Vet inte” på en fråga om varningstecken. Därför '
-               'behöver du bedömas snart. <a href="/besvar/fragor?alla=1">Ändra dina svar</a> om du vet mer nu.'
-               '</p></div>')
+    return fmt(
+        '<div class="notice" role="note"><p>Du svarade ”Vet inte” på en fråga om varningstecken. Därför '
+        'behöver du bedömas snart. <a href="/besvar/fragor?alla=1">Ändra dina svar</a> om du vet mer nu.'
+        "</p></div>"
+    )
 
 
 # --- the unit, which registers and triages the contact ---
 
-async def _units_page(request: Request, citizen: Citizen, flow: dict, error: str | None = None,
-                      general: str | None = None, status_code: int = 200) -> HTMLResponse:
+
+async def _units_page(
+    request: Request,
+    citizen: Citizen,
+    flow: dict,
+    error: str | None = None,
+    general: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     async with request.app.state.pool.acquire() as connection:
         units = await care_units(connection)
     options = [Option(u["hsa_id"], u["name"], hint=u["address"]) for u in units]
-    fields = radios("vardcentral", "Vilken vårdcentral vill du gå till?", options, checked=flow.get("unit"),
-                    error=error, legend_as_heading=True,
-                    hint="Välj den vårdcentral där du är listad. Då gäller vårdgarantin.")
+    fields = radios(
+        "vardcentral",
+        "Vilken vårdcentral vill du gå till?",
+        options,
+        checked=flow.get("unit"),
+        error=error,
+        legend_as_heading=True,
+        hint="Välj den vårdcentral där du är listad. Då gäller vårdgarantin.",
+    )
     body = _form(citizen, action="/vardcentral", heading=Safe(""), fields=fields)
     errors = [(field_id("vardcentral"), error)] if error else [(None, general)] if general else []
-    return await show(request, citizen, title="Välj vårdcentral", body=body, flow=flow, active="book", errors=errors,
-                      status_code=400 if error else status_code)
+    return await show(
+        request,
+        citizen,
+        title="Välj vårdcentral",
+        body=body,
+        flow=flow,
+        active="book",
+        errors=errors,
+        status_code=400 if error else status_code,
+    )
 
 
 @router.get("/vardcentral")
@@ -302,12 +451,14 @@ async def choose_unit(request: Request, citizen: CurrentCitizen) -> Response:
     client = triage(request)
     try:
         if not (flow.get("contact_id") and flow.get("unit") == unit):
-            contact_id = await client.register_contact(citizen.token, patient=patient.personnummer, unit=unit,
-                                                       reason_code=flow["reason"])
+            contact_id = await client.register_contact(
+                citizen.token, patient=patient.personnummer, unit=unit, reason_code=flow["reason"]
+            )
             flow.update(unit=unit, contact_id=contact_id, registered_at=now_of(request).isoformat(), hold=None)
         reason = await client.reason(citizen.token, flow["reason"], patient.facts)
-        decision = await client.triage_contact(citizen.token, flow["contact_id"],
-                                               Answers.of(flow).for_questions(reason.questions))
+        decision = await client.triage_contact(
+            citizen.token, flow["contact_id"], Answers.of(flow).for_questions(reason.questions)
+        )
     except TriageUnavailable:
         response = triage_unavailable_page(request)
         write_flow(request, response, citizen, flow)  # a registered contact is kept, and not registered twice
@@ -315,9 +466,16 @@ async def choose_unit(request: Request, citizen: CurrentCitizen) -> Response:
     except TriageRefused as refused:
         if refused.status == 401:
             raise
-        return await _units_page(request, citizen, flow, general=(
-            "Vi kunde inte registrera ärendet på den vårdcentralen. Välj en annan vårdcentral, "
-            "eller ring 1177 om du behöver råd."), status_code=409)
+        return await _units_page(
+            request,
+            citizen,
+            flow,
+            general=(
+                "Vi kunde inte registrera ärendet på den vårdcentralen. Välj en annan vårdcentral, "
+                "eller ring 1177 om du behöver råd."
+            ),
+            status_code=409,
+        )
     flow["decision"] = compact(decision)
     bookable = decision.care_level in BOOKABLE_LEVELS
     response = RedirectResponse("/tider" if bookable else "/besvar/rad", status_code=303)

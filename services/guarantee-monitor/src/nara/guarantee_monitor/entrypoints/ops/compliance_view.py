@@ -12,11 +12,20 @@ def _figure(part: int, whole: int, share: float | None, kind: str, group_size: i
     """E.g. '20 av 24 (83,3 %)', marked when the group is under 20 and so hidden when published."""
     if whole == 0:
         return fmt('<td class="cell numeric cell-muted" data-$kind>–</td>', kind=kind)
-    small = fmt('<span class="cell-note" data-small-group>$text</span>', text=SMALL_GROUP) \
-        if group_size < MINIMUM_GROUP else EMPTY
-    return fmt('<td class="cell numeric" data-$kind="$share_value">$part av $whole ($share)$small</td>',
-               kind=kind, share_value="" if share is None else share, part=part, whole=whole,
-               share=share_text(share), small=small)
+    small = (
+        fmt('<span class="cell-note" data-small-group>$text</span>', text=SMALL_GROUP)
+        if group_size < MINIMUM_GROUP
+        else EMPTY
+    )
+    return fmt(
+        '<td class="cell numeric" data-$kind="$share_value">$part av $whole ($share)$small</td>',
+        kind=kind,
+        share_value="" if share is None else share,
+        part=part,
+        whole=whole,
+        share=share_text(share),
+        small=small,
+    )
 
 
 def month_summary(unit: str, rows: list[ComplianceRow], same_day: list[SameDayRow]) -> Safe:
@@ -31,38 +40,58 @@ def month_summary(unit: str, rows: list[ComplianceRow], same_day: list[SameDayRo
         counted = assessments - sum(r.patient_chosen_wait for r in groups)
         within = sum(r.within_guarantee for r in groups)
         phone = zero.get(month)
-        body.append(fmt('<tr data-month="$month"><th scope="row" class="cell">$name</th>$three$zero</tr>',
-                        month=month, name=month_name(month),
-                        three=_figure(within, counted, round(within / counted, 4) if counted > 0 else None,
-                                      "three", assessments),
-                        zero=_figure(phone.same_day, phone.phone_contacts, phone.internal_share, "zero",
-                                     phone.phone_contacts) if phone else _figure(0, 0, None, "zero", 0)))
+        body.append(
+            fmt(
+                '<tr data-month="$month"><th scope="row" class="cell">$name</th>$three$zero</tr>',
+                month=month,
+                name=month_name(month),
+                three=_figure(
+                    within, counted, round(within / counted, 4) if counted > 0 else None, "three", assessments
+                ),
+                zero=_figure(phone.same_day, phone.phone_contacts, phone.internal_share, "zero", phone.phone_contacts)
+                if phone
+                else _figure(0, 0, None, "zero", 0),
+            )
+        )
     return fmt(
         '<div class="table-wrap"><table class="table" data-month-summary="$unit">'
         '<caption class="table-caption">0 och 3 per månad, $name</caption>'
         '<thead><tr><th scope="col">Månad</th>'
         '<th scope="col" class="numeric">Medicinsk bedömning inom 3 dagar</th>'
         '<th scope="col" class="numeric">Kontakt samma dag (telefon)</th></tr></thead>'
-        '<tbody>$body</tbody></table></div>',
-        unit=unit, name=unit_name(unit), body=join(body))
+        "<tbody>$body</tbody></table></div>",
+        unit=unit,
+        name=unit_name(unit),
+        body=join(body),
+    )
 
 
 def compliance_section(rows: list[ComplianceRow], same_day: list[SameDayRow]) -> Safe:
     """Per unit: a heading, the month summary, the chart, then its table."""
     if not rows and not same_day:
-        return fmt('<p class="body" data-no-compliance>Inga medicinska bedömningar eller telefonkontakter är '
-                   'registrerade på dina enheter de senaste tolv månaderna.</p>')
+        return fmt(
+            '<p class="body" data-no-compliance>Inga medicinska bedömningar eller telefonkontakter är '
+            "registrerade på dina enheter de senaste tolv månaderna.</p>"
+        )
     by_unit: dict[str, list[ComplianceRow]] = {r.unit: [] for r in same_day}
     for row in rows:
         by_unit.setdefault(row.unit, []).append(row)
     sections = []
     for index, unit in enumerate(sorted(by_unit, key=unit_name)):
         unit_rows = sorted(by_unit[unit], key=lambda r: (r.month, profession_name(r.profession), r.contact_form))
-        groups = fmt('$chart$table', chart=chart(unit, unit_rows, index), table=table(unit, unit_rows)) \
-            if unit_rows else EMPTY
-        sections.append(fmt('<section class="unit-compliance" aria-labelledby="uppfyllnad-$i">'
-                            '<h3 class="heading-s" id="uppfyllnad-$i">$name</h3>$summary$groups</section>',
-                            i=index, name=unit_name(unit),
-                            summary=month_summary(unit, unit_rows, [r for r in same_day if r.unit == unit]),
-                            groups=groups))
+        groups = (
+            fmt("$chart$table", chart=chart(unit, unit_rows, index), table=table(unit, unit_rows))
+            if unit_rows
+            else EMPTY
+        )
+        sections.append(
+            fmt(
+                '<section class="unit-compliance" aria-labelledby="uppfyllnad-$i">'
+                '<h3 class="heading-s" id="uppfyllnad-$i">$name</h3>$summary$groups</section>',
+                i=index,
+                name=unit_name(unit),
+                summary=month_summary(unit, unit_rows, [r for r in same_day if r.unit == unit]),
+                groups=groups,
+            )
+        )
     return join(sections)

@@ -13,11 +13,17 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from .. import api
 from ..params import ContactFormParam, From, ProfessionParam, To, UnitParam
-from .compliance_view import compliance_section
 from .common import SECURITY_HEADERS, OpsRoute, page
+from .compliance_view import compliance_section
 from .html import EMPTY, Safe, fmt, select
-from .queries import compliance_period_start, compliance_rows, counts_by_status, same_day_rows, units_shown, \
-    urgent_clocks
+from .queries import (
+    compliance_period_start,
+    compliance_rows,
+    counts_by_status,
+    same_day_rows,
+    units_shown,
+    urgent_clocks,
+)
 from .session import CurrentStaff, OptionalStaff, Staff
 from .swedish import month_name, unit_name
 from .views import counts_list, live_parts, urgent_table
@@ -34,9 +40,11 @@ def _unit_filter(staff: Staff, chosen: str | None) -> Safe:
     if len(staff.units) < 2:
         return EMPTY
     options = [("", "Alla mina enheter")] + [(unit, unit_name(unit)) for unit in staff.units]
-    return fmt('<form method="get" action="/ops" class="inline-form">$select'
-               '<button type="submit" class="button button-secondary">Visa</button></form>',
-               select=select("enhet", "Enhet", options, selected=chosen or ""))
+    return fmt(
+        '<form method="get" action="/ops" class="inline-form">$select'
+        '<button type="submit" class="button button-secondary">Visa</button></form>',
+        select=select("enhet", "Enhet", options, selected=chosen or ""),
+    )
 
 
 @router.get("")
@@ -51,38 +59,43 @@ async def overview(request: Request, staff: CurrentStaff, enhet: str | None = No
     body = fmt(
         '<h1 class="heading-l">Vårdgarantin på dina enheter</h1>'
         '<p class="body">Varje kontakt ska få en medicinsk bedömning senast tre dagar efter dagen då patienten '
-        'sökte vård. Här ser du kontakter som riskerar att inte hinna, och hur stor andel som bedöms i tid.</p>'
+        "sökte vård. Här ser du kontakter som riskerar att inte hinna, och hur stor andel som bedöms i tid.</p>"
         '<nav class="contents" aria-labelledby="innehall-rubrik"><h2 class="contents-title" id="innehall-rubrik">'
         'På sidan</h2><ol class="contents-list"><li><a class="link" href="#status-rubrik">Läge per status</a></li>'
         '<li><a class="link" href="#risk-rubrik">Kontakter i risk och passerade</a></li>'
         '<li><a class="link" href="#uppfyllnad-rubrik">Uppfyllnad per enhet och månad</a></li></ol></nav>'
-        '$filter'
+        "$filter"
         '<section aria-labelledby="status-rubrik"><h2 class="heading-m" id="status-rubrik">Läge per status</h2>'
         '<p class="hint">Antal kontakter per status mot den nationella gränsen på tre dagar, av alla kontakter '
-        'som vårdgarantins klocka följer.</p>'
+        "som vårdgarantins klocka följer.</p>"
         '<div data-part="counts">$counts</div></section>'
         '<section aria-labelledby="risk-rubrik" data-live data-list-url="$list_url" data-stream-url="/ops/strom">'
         '<div class="section-head"><h2 class="heading-m" id="risk-rubrik" tabindex="-1">Kontakter i risk och '
         'passerade</h2><p class="section-actions"><a class="link refresh-link" href="$refresh" data-refresh>'
-        'Uppdatera listan</a></p></div>'
+        "Uppdatera listan</a></p></div>"
         '<p class="body">Mest brådskande först: den som passerat gränsen längst tillbaka överst, sedan minst tid '
-        'kvar. Kolumnen Varför säger varför kontakten är i risk. Har regionen en egen gräns för yrkesgruppen '
-        'visas den under den nationella, och en kontakt i risk mot någon av dem står i listan.</p>'
+        "kvar. Kolumnen Varför säger varför kontakten är i risk. Har regionen en egen gräns för yrkesgruppen "
+        "visas den under den nationella, och en kontakt i risk mot någon av dem står i listan.</p>"
         '<p class="hint" data-stream-state hidden></p>'
         '<p class="visually-hidden" role="status" aria-live="polite" data-live-status></p>'
         '<div data-part="list">$list</div></section>'
         '<section aria-labelledby="uppfyllnad-rubrik"><h2 class="heading-m" id="uppfyllnad-rubrik">Uppfyllnad per '
         'enhet och månad</h2><p class="body">Andel medicinska bedömningar gjorda inom vårdgarantins tre dagar '
-        '(den nationella gränsen, som SKR redovisar), och andel telefonkontakter som fick kontakt samma dag, '
-        'från $first till och med i dag. Målet är minst 85 %. Du ser dina enheters alla siffror; en grupp med '
-        'färre än 20 är markerad, eftersom den döljs när siffrorna publiceras.</p>$compliance'
+        "(den nationella gränsen, som SKR redovisar), och andel telefonkontakter som fick kontakt samma dag, "
+        "från $first till och med i dag. Målet är minst 85 %. Du ser dina enheters alla siffror; en grupp med "
+        "färre än 20 är markerad, eftersom den döljs när siffrorna publiceras.</p>$compliance"
         '<p class="body"><a class="link" href="$csv_url" download>Ladda ner uppfyllnaden som CSV-fil</a> '
         '<span class="hint">(samma siffror, en rad per enhet, månad, yrkesgrupp och kontaktform)</span></p>'
-        '</section>',
-        filter=_unit_filter(staff, chosen), counts=counts_list(counts),
-        list_url=_with_unit("/ops/lista", chosen), refresh=_with_unit("/ops", chosen) + "#risk-rubrik",
-        list=urgent_table(urgent, now), first=month_name(since.strftime("%Y-%m")),
-        compliance=compliance_section(rows, same_day), csv_url=f"/ops/uppfyllnad.csv?{urlencode(csv_params)}")
+        "</section>",
+        filter=_unit_filter(staff, chosen),
+        counts=counts_list(counts),
+        list_url=_with_unit("/ops/lista", chosen),
+        refresh=_with_unit("/ops", chosen) + "#risk-rubrik",
+        list=urgent_table(urgent, now),
+        first=month_name(since.strftime("%Y-%m")),
+        compliance=compliance_section(rows, same_day),
+        csv_url=f"/ops/uppfyllnad.csv?{urlencode(csv_params)}",
+    )
     return page(title="Vårdgarantin", body=body, staff=staff)
 
 
@@ -104,12 +117,25 @@ async def alert_stream(request: Request, staff: OptionalStaff) -> Response:
 
 
 @router.get("/uppfyllnad.csv")
-async def compliance_csv(request: Request, staff: CurrentStaff, date_from: From = None, date_to: To = None,
-                         unit: UnitParam = None, profession: ProfessionParam = None,
-                         contact_form: ContactFormParam = None) -> Response:
+async def compliance_csv(
+    request: Request,
+    staff: CurrentStaff,
+    date_from: From = None,
+    date_to: To = None,
+    unit: UnitParam = None,
+    profession: ProfessionParam = None,
+    contact_form: ContactFormParam = None,
+) -> Response:
     """The same file as /api/v1/compliance.csv, for a browser that holds the login cookie; a bad address or
     another unit answers a page (OpsRoute)."""
-    response = await api.compliance_csv(request, staff.caller, date_from=date_from, date_to=date_to, unit=unit,
-                                        profession=profession, contact_form=contact_form)
+    response = await api.compliance_csv(
+        request,
+        staff.caller,
+        date_from=date_from,
+        date_to=date_to,
+        unit=unit,
+        profession=profession,
+        contact_form=contact_form,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

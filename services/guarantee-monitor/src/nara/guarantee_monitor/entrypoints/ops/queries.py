@@ -50,7 +50,8 @@ async def counts_by_status(request: Request, units: list[str]) -> StatusCounts:
                   count(*) FILTER (WHERE listing = 'unknown' AND assessed_at IS NULL AND closed_at IS NULL) AS unknown
            FROM clocks
            WHERE status IS NOT NULL AND unit = ANY($1::text[]) GROUP BY status""",
-        units)
+        units,
+    )
     found = {row["status"]: row["n"] for row in rows}
     return StatusCounts({status: found.get(status, 0) for status in STATUSES}, sum(row["unknown"] for row in rows))
 
@@ -75,7 +76,10 @@ async def urgent_clocks(request: Request, units: list[str], now: datetime) -> Ur
            ORDER BY CASE WHEN status IN ('at_risk', 'breached') THEN deadline ELSE regional_deadline END,
                     sought_at, contact_id
            LIMIT $3""",
-        units, now, LIST_LIMIT)
+        units,
+        now,
+        LIST_LIMIT,
+    )
     template = request.app.state.settings.trace_url_template
     return Urgent([clock_view(row, template) for row in rows], rows[0]["total"] if rows else 0)
 
@@ -89,8 +93,9 @@ def compliance_period_start(now: datetime) -> datetime:
 
 async def compliance_rows(request: Request, units: list[str], since: datetime) -> list[ComplianceRow]:
     async with request.app.state.pool.acquire() as connection:
-        rows, _ = await compliance(connection, units=tuple(units), date_from=since, date_to=None, unit=None,
-                                   profession=None, contact_form=None)
+        rows, _ = await compliance(
+            connection, units=tuple(units), date_from=since, date_to=None, unit=None, profession=None, contact_form=None
+        )
     return rows
 
 

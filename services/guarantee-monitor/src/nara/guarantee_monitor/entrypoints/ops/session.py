@@ -18,9 +18,23 @@ from nara.shared.identity import Caller, IdentitySettings, identity_settings, re
 from nara.shared.web import session as kit
 from nara.shared.web.session import Form, FormExpired, LoginRequired, csrf_token, return_path, same_token
 
-__all__ = ["CurrentStaff", "Form", "FormExpired", "LoginRequired", "OptionalStaff", "Staff", "clear_login_cookie",
-           "csrf_token", "login_csrf", "login_location", "ops_key", "read_form", "safe_ops_path", "same_token",
-           "set_login_cookie"]
+__all__ = [
+    "CurrentStaff",
+    "Form",
+    "FormExpired",
+    "LoginRequired",
+    "OptionalStaff",
+    "Staff",
+    "clear_login_cookie",
+    "csrf_token",
+    "login_csrf",
+    "login_location",
+    "ops_key",
+    "read_form",
+    "safe_ops_path",
+    "same_token",
+    "set_login_cookie",
+]
 
 COOKIE = "nara_ops"
 COOKIE_PATH = "/ops"
@@ -56,8 +70,11 @@ def logged_in_staff(request: Request, settings: IdentitySettings, now: datetime)
     return Staff(caller, csrf_token(ops_key(request), token, CSRF_PURPOSE))
 
 
-async def optional_staff(request: Request, settings: Annotated[IdentitySettings, Depends(identity_settings)],
-                         now: Annotated[datetime, Depends(request_time)]) -> Staff | None:
+async def optional_staff(
+    request: Request,
+    settings: Annotated[IdentitySettings, Depends(identity_settings)],
+    now: Annotated[datetime, Depends(request_time)],
+) -> Staff | None:
     staff = logged_in_staff(request, settings, now)
     request.state.staff = staff  # for the pages shown when something goes wrong later
     return staff
@@ -91,7 +108,11 @@ def login_location(back_to: str | None) -> str:
 
 def safe_ops_path(candidate: str | None) -> str:
     """Only a path inside /ops, never another site (an open redirect)."""
-    if candidate and (candidate == "/ops" or candidate.startswith(("/ops/", "/ops?"))) and "//" not in candidate \
-            and "\\" not in candidate:
+    if (
+        candidate
+        and (candidate == "/ops" or candidate.startswith(("/ops/", "/ops?")))
+        and "//" not in candidate
+        and "\\" not in candidate
+    ):
         return candidate
     return "/ops"

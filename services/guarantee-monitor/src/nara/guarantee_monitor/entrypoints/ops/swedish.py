@@ -6,9 +6,23 @@ from datetime import datetime
 
 from nara.shared.web.swedish import PROFESSIONS, UNITS, clock_time, decimal, last_day_before, month_name, unit_name
 
-__all__ = ["FORM_GROUPS", "LISTING_UNKNOWN", "SMALL_GROUP", "STATUSES", "STATUS_HINTS", "UNITS", "clock_time",
-           "decimal", "hours_left_text", "last_day", "month_name", "profession_name", "share_text", "short_pseudonym",
-           "unit_name"]
+__all__ = [
+    "FORM_GROUPS",
+    "LISTING_UNKNOWN",
+    "SMALL_GROUP",
+    "STATUSES",
+    "STATUS_HINTS",
+    "UNITS",
+    "clock_time",
+    "decimal",
+    "hours_left_text",
+    "last_day",
+    "month_name",
+    "profession_name",
+    "share_text",
+    "short_pseudonym",
+    "unit_name",
+]
 
 # In the order the page lists them.
 STATUSES = {

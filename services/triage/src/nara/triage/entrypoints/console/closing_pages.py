@@ -27,46 +27,105 @@ CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
 
 def _finished(request: Request, contact: dict) -> Response | None:
     if contact["status"] in ("assessed", "closed"):
-        return problem_page(request, "Kontakten är redan klar", "Kontakten är redan bedömd eller avslutad.",
-                            status_code=409, action=(f"/console/kontakter/{contact['id']}", "Till kontakten"))
+        return problem_page(
+            request,
+            "Kontakten är redan klar",
+            "Kontakten är redan bedömd eller avslutad.",
+            status_code=409,
+            action=(f"/console/kontakter/{contact['id']}", "Till kontakten"),
+        )
     return None
 
 
 # --- Medical assessment -----------------------------------------------------------------------------------------
 
-def _assessment_form(request: Request, staff: Staff, contact: dict, values: dict[str, str],
-                     errors: list[tuple[str | None, str]], status_code: int = 200) -> Response:
+
+def _assessment_form(
+    request: Request,
+    staff: Staff,
+    contact: dict,
+    values: dict[str, str],
+    errors: list[tuple[str | None, str]],
+    status_code: int = 200,
+) -> Response:
     base = f"/console/kontakter/{contact['id']}"
-    heading = fmt('<span class="caption">$who</span><h1 class="heading-l">Registrera medicinsk bedömning</h1>',
-                  who=personnummer_text(contact["personnummer"]))
+    heading = fmt(
+        '<span class="caption">$who</span><h1 class="heading-l">Registrera medicinsk bedömning</h1>',
+        who=personnummer_text(contact["personnummer"]),
+    )
     if staff.role != "clinician":
-        body = fmt('$heading<div class="inset inset-warning" id="behorighet"><p class="body">Du är inloggad med '
-                   'rollen <strong>$role</strong>. En medicinsk bedömning kan bara registreras av legitimerad personal '
-                   '(läkare, sjuksköterska, distriktssköterska, fysioterapeut, arbetsterapeut, psykolog, kurator eller '
-                   'barnmorska) som har gjort bedömningen.</p><p class="body">Be en legitimerad kollega att logga in '
-                   'med rollen Legitimerad personal och registrera bedömningen.</p></div><p>$back</p>',
-                   heading=heading, role=ROLES.get(staff.role, staff.role),
-                   back=link_button(base, "Tillbaka till kontakten", kind="secondary"))
-        return page(request, title="Registrera medicinsk bedömning", body=body, staff=staff, errors=errors,
-                    status_code=status_code)
+        body = fmt(
+            '$heading<div class="inset inset-warning" id="behorighet"><p class="body">Du är inloggad med '
+            "rollen <strong>$role</strong>. En medicinsk bedömning kan bara registreras av legitimerad personal "
+            "(läkare, sjuksköterska, distriktssköterska, fysioterapeut, arbetsterapeut, psykolog, kurator eller "
+            'barnmorska) som har gjort bedömningen.</p><p class="body">Be en legitimerad kollega att logga in '
+            "med rollen Legitimerad personal och registrera bedömningen.</p></div><p>$back</p>",
+            heading=heading,
+            role=ROLES.get(staff.role, staff.role),
+            back=link_button(base, "Tillbaka till kontakten", kind="secondary"),
+        )
+        return page(
+            request,
+            title="Registrera medicinsk bedömning",
+            body=body,
+            staff=staff,
+            errors=errors,
+            status_code=status_code,
+        )
     field_errors = dict(e for e in errors if e[0])
-    content = join([
-        radios("yrkesgrupp", "Vem gjorde bedömningen?", [Choice(k, v) for k, v in PROFESSIONS.items()],
-               checked=values.get("yrkesgrupp"), error=field_errors.get("yrkesgrupp"), legend_class="legend-m"),
-        radios("kontaktform", "Hur gjordes bedömningen?", [Choice(k, v) for k, v in CONTACT_FORMS.items()],
-               checked=values.get("kontaktform"), error=field_errors.get("kontaktform"), legend_class="legend-m"),
-        fmt('<fieldset class="fieldset"><legend class="legend legend-m">När gjordes bedömningen?</legend>'
-            '<div class="date-time">$date$clock</div></fieldset>',
-            date=text_input("datum", "Datum", value=values.get("datum", ""), error=field_errors.get("datum"),
-                            hint="ÅÅÅÅ-MM-DD", width="10", spellcheck=False),
-            clock=text_input("klockslag", "Klockslag", value=values.get("klockslag", ""),
-                             error=field_errors.get("klockslag"), hint="TT.MM", width="5", spellcheck=False)),
-        button("Registrera bedömningen")])
-    body = fmt('$heading<p class="body">Bedömningen stoppar vårdgarantins klocka. Den ska vara gjord av dig och '
-               'dokumenterad i journalen.</p>$form<p><a class="link" href="$base">Avbryt</a></p>',
-               heading=heading, form=form(f"{base}/bedomning", staff.csrf, content), base=base)
-    return page(request, title="Registrera medicinsk bedömning", body=body, staff=staff, errors=errors,
-                status_code=status_code)
+    content = join(
+        [
+            radios(
+                "yrkesgrupp",
+                "Vem gjorde bedömningen?",
+                [Choice(k, v) for k, v in PROFESSIONS.items()],
+                checked=values.get("yrkesgrupp"),
+                error=field_errors.get("yrkesgrupp"),
+                legend_class="legend-m",
+            ),
+            radios(
+                "kontaktform",
+                "Hur gjordes bedömningen?",
+                [Choice(k, v) for k, v in CONTACT_FORMS.items()],
+                checked=values.get("kontaktform"),
+                error=field_errors.get("kontaktform"),
+                legend_class="legend-m",
+            ),
+            fmt(
+                '<fieldset class="fieldset"><legend class="legend legend-m">När gjordes bedömningen?</legend>'
+                '<div class="date-time">$date$clock</div></fieldset>',
+                date=text_input(
+                    "datum",
+                    "Datum",
+                    value=values.get("datum", ""),
+                    error=field_errors.get("datum"),
+                    hint="ÅÅÅÅ-MM-DD",
+                    width="10",
+                    spellcheck=False,
+                ),
+                clock=text_input(
+                    "klockslag",
+                    "Klockslag",
+                    value=values.get("klockslag", ""),
+                    error=field_errors.get("klockslag"),
+                    hint="TT.MM",
+                    width="5",
+                    spellcheck=False,
+                ),
+            ),
+            button("Registrera bedömningen"),
+        ]
+    )
+    body = fmt(
+        '$heading<p class="body">Bedömningen stoppar vårdgarantins klocka. Den ska vara gjord av dig och '
+        'dokumenterad i journalen.</p>$form<p><a class="link" href="$base">Avbryt</a></p>',
+        heading=heading,
+        form=form(f"{base}/bedomning", staff.csrf, content),
+        base=base,
+    )
+    return page(
+        request, title="Registrera medicinsk bedömning", body=body, staff=staff, errors=errors, status_code=status_code
+    )
 
 
 @router.get("/kontakter/{contact_id}/bedomning")
@@ -77,8 +136,11 @@ async def assessment_page(request: Request, contact_id: uuid.UUID, staff: Curren
         return finished
     now = to_stockholm(now_of(request))
     triaged = latest_triage(contact)
-    values = {"datum": now.date().isoformat(), "klockslag": now.strftime("%H.%M"),
-              "yrkesgrupp": triaged["decision"]["profession"] if triaged else ""}
+    values = {
+        "datum": now.date().isoformat(),
+        "klockslag": now.strftime("%H.%M"),
+        "yrkesgrupp": triaged["decision"]["profession"] if triaged else "",
+    }
     return _assessment_form(request, staff, contact, values, [])
 
 
@@ -117,13 +179,22 @@ async def record_assessment(request: Request, contact_id: uuid.UUID, staff: Curr
         assessed_at = now  # the form shows whole minutes; "this minute" means now, not its first second
     if not errors:
         try:
-            await in_transaction(request, lambda c: contacts.record_assessment(
-                c, staff.caller, contact_id, assessed_at=assessed_at, profession=values["yrkesgrupp"],
-                contact_form=values["kontaktform"], now=now, policy=policy_of(request)))
+            await in_transaction(
+                request,
+                lambda c: contacts.record_assessment(
+                    c,
+                    staff.caller,
+                    contact_id,
+                    assessed_at=assessed_at,
+                    profession=values["yrkesgrupp"],
+                    contact_form=values["kontaktform"],
+                    now=now,
+                    policy=policy_of(request),
+                ),
+            )
             return see_other(f"/console/kontakter/{contact_id}?klart=bedomd")
         except ContactRefused as refused:
-            errors = [("behorighet" if refused.status == 403 and staff.role != "clinician" else None,
-                       refused.message)]
+            errors = [("behorighet" if refused.status == 403 and staff.role != "clinician" else None, refused.message)]
             status = refused.status
     else:
         status = 422
@@ -132,23 +203,48 @@ async def record_assessment(request: Request, contact_id: uuid.UUID, staff: Curr
 
 # --- Close ------------------------------------------------------------------------------------------------------
 
-def _close_form(request: Request, staff: Staff, contact: dict, checked: str | None,
-                errors: list[tuple[str | None, str]], status_code: int = 200) -> Response:
+
+def _close_form(
+    request: Request,
+    staff: Staff,
+    contact: dict,
+    checked: str | None,
+    errors: list[tuple[str | None, str]],
+    status_code: int = 200,
+) -> Response:
     base = f"/console/kontakter/{contact['id']}"
     triaged = latest_triage(contact)
-    advice = fmt('<h2 class="heading-m">Råd att ge patienten</h2><div class="inset advice"><p class="body">$a</p>'
-                 '</div>', a=triaged["decision"]["advice"]) if triaged else EMPTY
+    advice = (
+        fmt(
+            '<h2 class="heading-m">Råd att ge patienten</h2><div class="inset advice"><p class="body">$a</p></div>',
+            a=triaged["decision"]["advice"],
+        )
+        if triaged
+        else EMPTY
+    )
     field_errors = dict(e for e in errors if e[0])
-    content = join([
-        radios("skal", "Varför avslutas kontakten?",
-               [Choice(code, text, hint) for code, (text, hint, _) in CLOSE_REASONS.items()], checked=checked,
-               error=field_errors.get("skal"), legend_class="legend-m"),
-        button("Avsluta kontakten", kind="warning")])
-    body = fmt('<span class="caption">$who</span><h1 class="heading-l">Avsluta kontakten</h1>$advice'
-               '<p class="body">En kontakt som avslutas med egenvårdsråd omfattas inte av vårdgarantin.</p>'
-               '$form<p><a class="link" href="$base">Avbryt</a></p>',
-               who=personnummer_text(contact["personnummer"]), advice=advice,
-               form=form(f"{base}/avsluta", staff.csrf, content), base=base)
+    content = join(
+        [
+            radios(
+                "skal",
+                "Varför avslutas kontakten?",
+                [Choice(code, text, hint) for code, (text, hint, _) in CLOSE_REASONS.items()],
+                checked=checked,
+                error=field_errors.get("skal"),
+                legend_class="legend-m",
+            ),
+            button("Avsluta kontakten", kind="warning"),
+        ]
+    )
+    body = fmt(
+        '<span class="caption">$who</span><h1 class="heading-l">Avsluta kontakten</h1>$advice'
+        '<p class="body">En kontakt som avslutas med egenvårdsråd omfattas inte av vårdgarantin.</p>'
+        '$form<p><a class="link" href="$base">Avbryt</a></p>',
+        who=personnummer_text(contact["personnummer"]),
+        advice=advice,
+        form=form(f"{base}/avsluta", staff.csrf, content),
+        base=base,
+    )
     return page(request, title="Avsluta kontakten", body=body, staff=staff, errors=errors, status_code=status_code)
 
 
@@ -171,8 +267,12 @@ async def close(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) ->
     if reason not in CLOSE_REASONS:
         return _close_form(request, staff, contact, None, [("skal", "Välj varför kontakten avslutas.")], 422)
     try:
-        await in_transaction(request, lambda c: contacts.close(c, staff.caller, contact_id, reason=reason,
-                                                               now=now_of(request), policy=policy_of(request)))
+        await in_transaction(
+            request,
+            lambda c: contacts.close(
+                c, staff.caller, contact_id, reason=reason, now=now_of(request), policy=policy_of(request)
+            ),
+        )
     except ContactRefused as refused:
         return _close_form(request, staff, contact, reason, [(None, refused.message)], refused.status)
     return see_other(f"/console/kontakter/{contact_id}?klart=avslutad")

@@ -52,50 +52,98 @@ def _from_clock(contact: dict, clock: Clock) -> ShownGuarantee:
     booked = clock.booked_start
     regional = _regional_text(contact, clock)
     if clock.status == "not_covered":
-        return ShownGuarantee("not-covered", "Omfattas inte", clock.reason or "Vårdgarantin gäller inte.", None,
-                              booked, True)
+        return ShownGuarantee(
+            "not-covered", "Omfattas inte", clock.reason or "Vårdgarantin gäller inte.", None, booked, True
+        )
     if clock.status == "patient_chosen_wait":
         when_text = f": {date_time(booked)}" if booked else ""
-        return ShownGuarantee("chosen-wait", "Patientvald väntan",
-                              f"Patienten valde en senare tid än de som erbjöds{when_text}.", hours, booked, True)
+        return ShownGuarantee(
+            "chosen-wait",
+            "Patientvald väntan",
+            f"Patienten valde en senare tid än de som erbjöds{when_text}.",
+            hours,
+            booked,
+            True,
+        )
     if clock.status == "on_track" and booked is not None:
-        return ShownGuarantee("booked", "Bokad", f"Bokad {date_time(booked)}, inom vårdgarantin (senast "
-                                                 f"{last_day}).{regional}", hours, booked, True)
+        return ShownGuarantee(
+            "booked",
+            "Bokad",
+            f"Bokad {date_time(booked)}, inom vårdgarantin (senast {last_day}).{regional}",
+            hours,
+            booked,
+            True,
+        )
     if clock.status == "breached":
         booked_text = f" Bokad {date_time(booked)}." if booked else ""
-        return ShownGuarantee("breached", "Passerad", f"Vårdgarantin passerades för {hours_text(hours)} sedan "
-                                                      f"(sista dag {last_day}).{booked_text}", hours, booked, True)
+        return ShownGuarantee(
+            "breached",
+            "Passerad",
+            f"Vårdgarantin passerades för {hours_text(hours)} sedan (sista dag {last_day}).{booked_text}",
+            hours,
+            booked,
+            True,
+        )
     if clock.status == "at_risk" and booked is not None:
-        return ShownGuarantee("at-risk", "Bokad efter gränsen", f"Bokad {date_time(booked)}, efter vårdgarantins "
-                                                                f"gräns. {hours_text(hours)} kvar, bedöm senast "
-                                                                f"{last_day}.{regional}", hours, booked, True)
+        return ShownGuarantee(
+            "at-risk",
+            "Bokad efter gränsen",
+            f"Bokad {date_time(booked)}, efter vårdgarantins "
+            f"gräns. {hours_text(hours)} kvar, bedöm senast "
+            f"{last_day}.{regional}",
+            hours,
+            booked,
+            True,
+        )
     if clock.status == "at_risk":
         # The monitor counts every contact with no time booked as at risk; with a day or more left, say that.
         short = "Bråttom" if hours < AT_RISK_HOURS else "Ej bokad"
-        return ShownGuarantee("at-risk", short, f"Ingen tid bokad. {hours_text(hours)} kvar, bedöm senast "
-                                                f"{last_day}.{regional}", hours, None, True)
-    return ShownGuarantee("on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
-                          hours, None, True)
+        return ShownGuarantee(
+            "at-risk",
+            short,
+            f"Ingen tid bokad. {hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
+            hours,
+            None,
+            True,
+        )
+    return ShownGuarantee(
+        "on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}", hours, None, True
+    )
 
 
 def _own(contact: dict) -> ShownGuarantee:
     if contact["guarantee_applies"] is False:
-        return ShownGuarantee("not-covered", "Omfattas inte", "Vårdgarantin gäller inte enligt triagebeslutet.", None,
-                              None, False)
+        return ShownGuarantee(
+            "not-covered", "Omfattas inte", "Vårdgarantin gäller inte enligt triagebeslutet.", None, None, False
+        )
     if contact.get("not_covered_reason"):
-        return ShownGuarantee("not-covered", "Omfattas inte", f"{contact['not_covered_reason']}: vårdgarantin "
-                                                              "gäller där patienten är listad.", None, None, False)
+        return ShownGuarantee(
+            "not-covered",
+            "Omfattas inte",
+            f"{contact['not_covered_reason']}: vårdgarantin gäller där patienten är listad.",
+            None,
+            None,
+            False,
+        )
     hours = contact["guarantee_hours_left"]
     last_day = last_day_before(parse_time(contact["guarantee_deadline"]))
     regional = _regional_text(contact)
     if hours <= 0:
-        return ShownGuarantee("breached", "Passerad", f"Vårdgarantin passerades för {hours_text(hours)} sedan "
-                                                      f"(sista dag {last_day}).", hours, None, False)
+        return ShownGuarantee(
+            "breached",
+            "Passerad",
+            f"Vårdgarantin passerades för {hours_text(hours)} sedan (sista dag {last_day}).",
+            hours,
+            None,
+            False,
+        )
     if hours < AT_RISK_HOURS:
-        return ShownGuarantee("at-risk", "Bråttom", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
-                              hours, None, False)
-    return ShownGuarantee("on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
-                          hours, None, False)
+        return ShownGuarantee(
+            "at-risk", "Bråttom", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}", hours, None, False
+        )
+    return ShownGuarantee(
+        "on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}", hours, None, False
+    )
 
 
 def _regional_text(contact: dict, clock: Clock | None = None) -> str:
@@ -105,10 +153,15 @@ def _regional_text(contact: dict, clock: Clock | None = None) -> str:
     if regional is None:
         return ""
     profession = label(PROFESSIONS, contact["profession"]).lower()
-    passed = " (passerad)" if clock is not None and clock.regional is not None and \
-        clock.regional.status == "breached" else ""
-    return (f" Regionens gräns för {profession} ({regional['days']} dagar): senast "
-            f"{last_day_before(parse_time(regional['deadline']))}{passed}.")
+    passed = (
+        " (passerad)"
+        if clock is not None and clock.regional is not None and clock.regional.status == "breached"
+        else ""
+    )
+    return (
+        f" Regionens gräns för {profession} ({regional['days']} dagar): senast "
+        f"{last_day_before(parse_time(regional['deadline']))}{passed}."
+    )
 
 
 def guarantee_meter(contact: dict, shown: ShownGuarantee, *, with_listing: bool = True) -> Safe:
@@ -117,15 +170,26 @@ def guarantee_meter(contact: dict, shown: ShownGuarantee, *, with_listing: bool 
     if shown.counting and shown.state != "booked" and shown.hours_left is not None:
         total = (parse_time(contact["guarantee_deadline"]) - parse_time(contact["sought_at"])).total_seconds() / 3600
         share = max(0.0, min(1.0, shown.hours_left / total)) if total > 0 else 0.0
-        bar = fmt('<span class="meter" aria-hidden="true"><span class="meter-fill fill-$tenth"></span></span>',
-                  tenth=math.ceil(share * 10))
-    source = when(not shown.from_monitor and shown.state != "done",
-                  fmt('<span class="guarantee-source hint">$text</span>', text=OWN_COMPUTATION))
-    return fmt('<div class="guarantee guarantee-$state" data-guarantee="$state" data-source="$origin">'
-               '<strong class="guarantee-label"><span class="guarantee-icon" aria-hidden="true"></span>$short</strong> '
-               '<span class="guarantee-text">$sentence</span>$source$bar$listing</div>',
-               state=shown.state, origin="monitor" if shown.from_monitor else "triage", short=shown.short,
-               sentence=shown.sentence, source=source, bar=bar, listing=listing_tag(contact) if with_listing else EMPTY)
+        bar = fmt(
+            '<span class="meter" aria-hidden="true"><span class="meter-fill fill-$tenth"></span></span>',
+            tenth=math.ceil(share * 10),
+        )
+    source = when(
+        not shown.from_monitor and shown.state != "done",
+        fmt('<span class="guarantee-source hint">$text</span>', text=OWN_COMPUTATION),
+    )
+    return fmt(
+        '<div class="guarantee guarantee-$state" data-guarantee="$state" data-source="$origin">'
+        '<strong class="guarantee-label"><span class="guarantee-icon" aria-hidden="true"></span>$short</strong> '
+        '<span class="guarantee-text">$sentence</span>$source$bar$listing</div>',
+        state=shown.state,
+        origin="monitor" if shown.from_monitor else "triage",
+        short=shown.short,
+        sentence=shown.sentence,
+        source=source,
+        bar=bar,
+        listing=listing_tag(contact) if with_listing else EMPTY,
+    )
 
 
 def listing_tag(contact: dict) -> Safe:

@@ -39,23 +39,57 @@ def _number(value: float) -> str:
 def _question(question, red_flag: bool, value: str, error: str | None, patient: PatientFacts) -> Safe:
     name = f"q-{question.id}"
     marker = fmt('<strong class="tag tag-flag">Varningstecken</strong> ') if red_flag else EMPTY
-    follow_up = fmt(' <span class="hint">(följdfråga: ställ den bara om den passar svaret ovan)</span>') \
-        if question.asked_if else EMPTY
-    legend = fmt("$marker<span class=\"question-text\">$text</span>$follow", marker=marker,
-                 text=question.text_for(patient), follow=follow_up)
+    follow_up = (
+        fmt(' <span class="hint">(följdfråga: ställ den bara om den passar svaret ovan)</span>')
+        if question.asked_if
+        else EMPTY
+    )
+    legend = fmt(
+        '$marker<span class="question-text">$text</span>$follow',
+        marker=marker,
+        text=question.text_for(patient),
+        follow=follow_up,
+    )
     data = fmt(' data-question="$id" data-red-flag="$flag"', id=question.id, flag="true" if red_flag else "false")
     if isinstance(question, NumberQuestion):
-        hint = f"Ett {'heltal' if question.integer else 'tal'} från {_number(question.min)} till " \
-               f"{_number(question.max)} {question.unit}."
-        field = text_input(name, legend, value=value, error=error, hint=hint, width="5",
-                           inputmode="numeric" if question.integer else "decimal")
-        return fmt('<div class="question$flag"$data>$field</div>', flag=" question-red-flag" if red_flag else "",
-                   data=data, field=field)
-    options = [Choice(o.value, o.text_for(patient)) for o in question.options] \
-        if isinstance(question, ChoiceQuestion) else YES_NO
-    return fmt('<div class="question$flag"$data>$group</div>', flag=" question-red-flag" if red_flag else "",
-               data=data, group=radios(name, legend, options, checked=value or None, error=error,
-                                       inline=not isinstance(question, ChoiceQuestion), legend_class="legend-s"))
+        hint = (
+            f"Ett {'heltal' if question.integer else 'tal'} från {_number(question.min)} till "
+            f"{_number(question.max)} {question.unit}."
+        )
+        field = text_input(
+            name,
+            legend,
+            value=value,
+            error=error,
+            hint=hint,
+            width="5",
+            inputmode="numeric" if question.integer else "decimal",
+        )
+        return fmt(
+            '<div class="question$flag"$data>$field</div>',
+            flag=" question-red-flag" if red_flag else "",
+            data=data,
+            field=field,
+        )
+    options = (
+        [Choice(o.value, o.text_for(patient)) for o in question.options]
+        if isinstance(question, ChoiceQuestion)
+        else YES_NO
+    )
+    return fmt(
+        '<div class="question$flag"$data>$group</div>',
+        flag=" question-red-flag" if red_flag else "",
+        data=data,
+        group=radios(
+            name,
+            legend,
+            options,
+            checked=value or None,
+            error=error,
+            inline=not isinstance(question, ChoiceQuestion),
+            legend_class="legend-s",
+        ),
+    )
 
 
 def _answer_value(question, answer: Any) -> str:
@@ -69,8 +103,9 @@ def _answer_value(question, answer: Any) -> str:
     return str(answer)
 
 
-def parse_answers(reason: ContactReason, patient: PatientFacts,
-                  raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+def parse_answers(
+    reason: ContactReason, patient: PatientFacts, raw: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The form's answers as the engine takes them, and an error per question that cannot be read."""
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -100,43 +135,85 @@ def parse_answers(reason: ContactReason, patient: PatientFacts,
 
 
 def _choose_reason(request: Request, staff: Staff, contact: dict, message: str, status_code: int = 200) -> Response:
-    chooser = fmt('<form method="get" action="/console/kontakter/$id/fragor" novalidate>$select$submit</form>',
-                  id=contact["id"], select=select("orsak", "Vad gäller kontakten?", reason_options(request)),
-                  submit=button("Visa frågorna"))
-    body = fmt('<span class="caption">$who</span><h1 class="heading-l">Välj kontaktorsak</h1><p class="body">$message'
-               '</p>$chooser', who=personnummer_text(contact["personnummer"]), message=message, chooser=chooser)
+    chooser = fmt(
+        '<form method="get" action="/console/kontakter/$id/fragor" novalidate>$select$submit</form>',
+        id=contact["id"],
+        select=select("orsak", "Vad gäller kontakten?", reason_options(request)),
+        submit=button("Visa frågorna"),
+    )
+    body = fmt(
+        '<span class="caption">$who</span><h1 class="heading-l">Välj kontaktorsak</h1><p class="body">$message'
+        "</p>$chooser",
+        who=personnummer_text(contact["personnummer"]),
+        message=message,
+        chooser=chooser,
+    )
     return page(request, title="Välj kontaktorsak", body=body, staff=staff, status_code=status_code)
 
 
-def _questions_page(request: Request, staff: Staff, contact: dict, reason: ContactReason, values: dict[str, str],
-                    errors: list[tuple[str | None, str]], done: str | None = None, status_code: int = 200) -> Response:
+def _questions_page(
+    request: Request,
+    staff: Staff,
+    contact: dict,
+    reason: ContactReason,
+    values: dict[str, str],
+    errors: list[tuple[str | None, str]],
+    done: str | None = None,
+    status_code: int = 200,
+) -> Response:
     patient = facts_of(request, contact)
     age = patient.age
     flagged, others = ordered_questions(reason, patient)
     by_field = {anchor: message for anchor, message in errors if anchor}
 
     def group(questions, red_flag: bool) -> Safe:
-        return join(_question(q, red_flag, values.get(q.id, ""), by_field.get(f"q-{q.id}"), patient)
-                    for q in questions)
+        return join(_question(q, red_flag, values.get(q.id, ""), by_field.get(f"q-{q.id}"), patient) for q in questions)
 
-    sections = fmt(
-        '<section class="red-flags" aria-labelledby="varningstecken-rubrik"><h2 class="heading-m" '
-        'id="varningstecken-rubrik"><span class="flag-icon" aria-hidden="true">!</span>Varningstecken – fråga först'
-        '</h2><p class="body">Ett ja här kan betyda att patienten behöver akut vård.</p>$flagged</section>',
-        flagged=group(flagged, True)) if flagged else EMPTY
-    content = join([hidden("orsak", reason.code), sections,
-                    fmt('<section aria-labelledby="ovriga-rubrik"><h2 class="heading-m" id="ovriga-rubrik">'
-                        'Övriga frågor</h2>$others</section>', others=group(others, False)) if others else EMPTY,
-                    button("Triagera")])
+    sections = (
+        fmt(
+            '<section class="red-flags" aria-labelledby="varningstecken-rubrik"><h2 class="heading-m" '
+            'id="varningstecken-rubrik"><span class="flag-icon" aria-hidden="true">!</span>Varningstecken – fråga först'
+            '</h2><p class="body">Ett ja här kan betyda att patienten behöver akut vård.</p>$flagged</section>',
+            flagged=group(flagged, True),
+        )
+        if flagged
+        else EMPTY
+    )
+    content = join(
+        [
+            hidden("orsak", reason.code),
+            sections,
+            fmt(
+                '<section aria-labelledby="ovriga-rubrik"><h2 class="heading-m" id="ovriga-rubrik">'
+                "Övriga frågor</h2>$others</section>",
+                others=group(others, False),
+            )
+            if others
+            else EMPTY,
+            button("Triagera"),
+        ]
+    )
     base = f"/console/kontakter/{contact['id']}"
-    body = fmt('<span class="caption">$who, $age år</span><h1 class="heading-l">Frågor: $title</h1>'
-               '<p class="body">Ställ frågorna i ordning. Ett obesvarat varningstecken räknas som okänt och ger minst '
-               'den nivå som riktlinjerna anger för okänt, så ställ alla frågor du kan. '
-               '<a class="link" href="$base/fragor?orsak=">Byt kontaktorsak</a></p>$form',
-               who=personnummer_text(contact["personnummer"]), age=age, title=reason.title, base=base,
-               form=form(f"{base}/fragor", staff.csrf, content))
-    return page(request, title=f"Frågor: {reason.title}", body=body, staff=staff, errors=errors, done=done,
-                status_code=status_code)
+    body = fmt(
+        '<span class="caption">$who, $age år</span><h1 class="heading-l">Frågor: $title</h1>'
+        '<p class="body">Ställ frågorna i ordning. Ett obesvarat varningstecken räknas som okänt och ger minst '
+        "den nivå som riktlinjerna anger för okänt, så ställ alla frågor du kan. "
+        '<a class="link" href="$base/fragor?orsak=">Byt kontaktorsak</a></p>$form',
+        who=personnummer_text(contact["personnummer"]),
+        age=age,
+        title=reason.title,
+        base=base,
+        form=form(f"{base}/fragor", staff.csrf, content),
+    )
+    return page(
+        request,
+        title=f"Frågor: {reason.title}",
+        body=body,
+        staff=staff,
+        errors=errors,
+        done=done,
+        status_code=status_code,
+    )
 
 
 def _reason_for(request: Request, contact: dict, orsak: str | None) -> ContactReason | None:
@@ -145,28 +222,41 @@ def _reason_for(request: Request, contact: dict, orsak: str | None) -> ContactRe
 
 
 @router.get("/kontakter/{contact_id}/fragor")
-async def questions_page(request: Request, contact_id: uuid.UUID, staff: CurrentStaff, orsak: str | None = None,
-                         klart: str | None = None) -> Response:
+async def questions_page(
+    request: Request, contact_id: uuid.UUID, staff: CurrentStaff, orsak: str | None = None, klart: str | None = None
+) -> Response:
     contact = await open_contact(request, staff, contact_id)
     if contact["status"] in ("assessed", "closed"):
-        return problem_page(request, "Kontakten kan inte triageras",
-                            "Kontakten är redan bedömd eller avslutad.", status_code=409,
-                            action=(f"/console/kontakter/{contact_id}", "Till kontakten"))
+        return problem_page(
+            request,
+            "Kontakten kan inte triageras",
+            "Kontakten är redan bedömd eller avslutad.",
+            status_code=409,
+            action=(f"/console/kontakter/{contact_id}", "Till kontakten"),
+        )
     reason = _reason_for(request, contact, orsak)
     if reason is None:
         return _choose_reason(request, staff, contact, "Välj vad kontakten gäller, så visas frågorna.")
     patient = facts_of(request, contact)
     if not reason.applies_to(patient.age, patient.sex):
-        return _choose_reason(request, staff, contact, f"”{reason.title}” gäller inte patientens ålder. "
-                                                       "Välj en annan kontaktorsak.", status_code=422)
+        return _choose_reason(
+            request,
+            staff,
+            contact,
+            f"”{reason.title}” gäller inte patientens ålder. Välj en annan kontaktorsak.",
+            status_code=422,
+        )
     previous = latest_triage(contact)
     values = {}
     if previous:
         # Shared questions (risk factors, screens) are asked once per contact, whichever reason is chosen.
         shared = {q.id for q in request.app.state.guidelines.current().shared_questions}
         same_reason = reason.code == contact["reason_code"]
-        values = {q.id: _answer_value(q, previous["answers"].get(q.id)) for q in reason.compiled.asked
-                  if same_reason or q.id in shared}
+        values = {
+            q.id: _answer_value(q, previous["answers"].get(q.id))
+            for q in reason.compiled.asked
+            if same_reason or q.id in shared
+        }
     return _questions_page(request, staff, contact, reason, values, [], done=klart)
 
 
@@ -182,9 +272,20 @@ async def triage(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -
     errors: list[tuple[str | None, str]] = [(f"q-{q}", message) for q, message in problems.items()]
     if not errors:
         try:
-            await in_transaction(request, lambda c: contacts.triage(
-                c, staff.caller, request.app.state.guidelines, contact_id, answers=answers, reason_code=reason.code,
-                override=None, now=now_of(request), policy=policy_of(request)))
+            await in_transaction(
+                request,
+                lambda c: contacts.triage(
+                    c,
+                    staff.caller,
+                    request.app.state.guidelines,
+                    contact_id,
+                    answers=answers,
+                    reason_code=reason.code,
+                    override=None,
+                    now=now_of(request),
+                    policy=policy_of(request),
+                ),
+            )
             return see_other(f"/console/kontakter/{contact_id}?klart=triagerad")
         except ContactRefused as refused:
             errors = [(None, refused.message)]

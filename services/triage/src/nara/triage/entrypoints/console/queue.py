@@ -11,8 +11,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from ...adapters.monitor_client import Clock
 from ...service import contacts
-from .common import SECURITY_HEADERS, ConsoleRoute, in_transaction, monitor_clocks, monitor_note, now_of, page, \
-    policy_of
+from .common import (
+    SECURITY_HEADERS,
+    ConsoleRoute,
+    in_transaction,
+    monitor_clocks,
+    monitor_note,
+    now_of,
+    page,
+    policy_of,
+)
 from .html import Choice, Safe, fmt, link_button, select
 from .session import CurrentStaff, Staff
 from .swedish import clock_time, unit_name
@@ -42,36 +50,47 @@ async def _queue(request: Request, staff: Staff, unit: str | None) -> tuple[list
 
 
 def _queue_list(request: Request, found: list[dict], clocks: dict[str, Clock] | None) -> Safe:
-    return fmt('$note$table<p class="hint queue-updated">Uppdaterad kl. <span data-queue-time>$time</span>.</p>',
-               note=monitor_note(clocks is not None), table=queue_table(found, reason_titles(request), clocks),
-               time=clock_time(now_of(request)))
+    return fmt(
+        '$note$table<p class="hint queue-updated">Uppdaterad kl. <span data-queue-time>$time</span>.</p>',
+        note=monitor_note(clocks is not None),
+        table=queue_table(found, reason_titles(request), clocks),
+        time=clock_time(now_of(request)),
+    )
 
 
 @router.get("")
-async def queue_page(request: Request, staff: CurrentStaff, enhet: str | None = None,
-                     klart: str | None = None) -> Response:
+async def queue_page(
+    request: Request, staff: CurrentStaff, enhet: str | None = None, klart: str | None = None
+) -> Response:
     found, clocks = await _queue(request, staff, enhet)
     unit_filter = fmt("")
     if len(staff.units) > 1:
         options = [Choice("", "Alla mina enheter")] + [Choice(u, unit_name(u)) for u in staff.units]
-        unit_filter = fmt('<form method="get" action="/console" class="inline-form">$select'
-                          '<button type="submit" class="button button-secondary">Visa</button></form>',
-                          select=select("enhet", "Enhet", options, selected=enhet or ""))
+        unit_filter = fmt(
+            '<form method="get" action="/console" class="inline-form">$select'
+            '<button type="submit" class="button button-secondary">Visa</button></form>',
+            select=select("enhet", "Enhet", options, selected=enhet or ""),
+        )
     refresh = f"/console?enhet={enhet}" if enhet in staff.units else "/console"
     list_url = f"/console/ko-lista?enhet={enhet}" if enhet in staff.units else "/console/ko-lista"
     body = fmt(
         '<div class="queue-head"><h1 class="heading-l" id="ko-rubrik" tabindex="-1">Kö</h1>'
         '<p class="queue-actions">$new $refresh</p></div>'
         '<p class="body">Öppna kontakter på dina enheter, mest brådskande först. Vårdgarantin ger patienten en '
-        'medicinsk bedömning senast tre dagar efter dagen hen sökte vård. Tiden kvar och bokade tider kommer från '
-        'vårdgarantins övervakning.</p>$filter'
+        "medicinsk bedömning senast tre dagar efter dagen hen sökte vård. Tiden kvar och bokade tider kommer från "
+        "vårdgarantins övervakning.</p>$filter"
         '<p class="visually-hidden" role="status" aria-live="polite" data-queue-status></p>'
         '<section class="queue-section" aria-labelledby="ko-rubrik" data-queue data-queue-url="$list_url">'
-        '$list</section>',
+        "$list</section>",
         new=link_button("/console/kontakter/ny", "Ny kontakt", shortcut="n"),
-        refresh=fmt('<a class="link refresh-link" href="$href" data-shortcut="u" data-queue-refresh>Uppdatera kön</a>',
-                    href=refresh),
-        filter=unit_filter, list_url=list_url, list=_queue_list(request, found, clocks))
+        refresh=fmt(
+            '<a class="link refresh-link" href="$href" data-shortcut="u" data-queue-refresh>Uppdatera kön</a>',
+            href=refresh,
+        ),
+        filter=unit_filter,
+        list_url=list_url,
+        list=_queue_list(request, found, clocks),
+    )
     return page(request, title="Kö", body=body, staff=staff, active="ko", done=klart)
 
 

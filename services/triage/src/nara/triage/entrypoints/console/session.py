@@ -18,9 +18,22 @@ from nara.shared.identity import Caller, IdentitySettings, identity_settings, re
 from nara.shared.web import session as kit
 from nara.shared.web.session import Form, FormExpired, LoginRequired, return_path, same_token
 
-__all__ = ["CurrentStaff", "Form", "FormExpired", "LoginRequired", "OptionalStaff", "Staff", "checked_form",
-           "clear_login_cookie", "console_key", "csrf_token", "login_location", "read_form", "safe_console_path",
-           "set_login_cookie"]
+__all__ = [
+    "CurrentStaff",
+    "Form",
+    "FormExpired",
+    "LoginRequired",
+    "OptionalStaff",
+    "Staff",
+    "checked_form",
+    "clear_login_cookie",
+    "console_key",
+    "csrf_token",
+    "login_location",
+    "read_form",
+    "safe_console_path",
+    "set_login_cookie",
+]
 
 COOKIE = "nara_console"
 COOKIE_PATH = "/console"
@@ -59,8 +72,11 @@ def logged_in_staff(request: Request, settings: IdentitySettings, now: datetime)
     return Staff(caller, token, csrf_token(console_key(request), token))
 
 
-async def current_staff(request: Request, settings: Annotated[IdentitySettings, Depends(identity_settings)],
-                        now: Annotated[datetime, Depends(request_time)]) -> Staff:
+async def current_staff(
+    request: Request,
+    settings: Annotated[IdentitySettings, Depends(identity_settings)],
+    now: Annotated[datetime, Depends(request_time)],
+) -> Staff:
     staff = logged_in_staff(request, settings, now)
     if staff is None:
         raise LoginRequired(return_path(request))
@@ -68,8 +84,11 @@ async def current_staff(request: Request, settings: Annotated[IdentitySettings, 
     return staff
 
 
-async def optional_staff(request: Request, settings: Annotated[IdentitySettings, Depends(identity_settings)],
-                         now: Annotated[datetime, Depends(request_time)]) -> Staff | None:
+async def optional_staff(
+    request: Request,
+    settings: Annotated[IdentitySettings, Depends(identity_settings)],
+    now: Annotated[datetime, Depends(request_time)],
+) -> Staff | None:
     return logged_in_staff(request, settings, now)
 
 

@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from nara.shared.web.swedish import (PROFESSIONS, UNITS, clock_time, date_text, date_time, last_day_before,
-                                     unit_name)
+from nara.shared.web.swedish import PROFESSIONS, UNITS, clock_time, date_text, date_time, last_day_before, unit_name
 
-__all__ = ["CARE_LEVELS", "CHANNELS", "CLOSE_REASONS", "CONTACT_FORMS", "PROFESSIONS", "REGISTER_CHANNELS", "ROLES",
-           "STATUSES", "UNITS", "URGENCIES", "URGENCY_ORDER", "age_text", "clock_time", "date_text", "date_time",
-           "hours_text", "label", "last_day_before", "parse_time", "unit_name"]
+__all__ = [
+    "CARE_LEVELS",
+    "CHANNELS",
+    "CLOSE_REASONS",
+    "CONTACT_FORMS",
+    "PROFESSIONS",
+    "REGISTER_CHANNELS",
+    "ROLES",
+    "STATUSES",
+    "UNITS",
+    "URGENCIES",
+    "URGENCY_ORDER",
+    "age_text",
+    "clock_time",
+    "date_text",
+    "date_time",
+    "hours_text",
+    "label",
+    "last_day_before",
+    "parse_time",
+    "unit_name",
+]
 
 ROLES = {"reception": "Reception", "clinician": "Legitimerad personal", "ops": "Drift", "admin": "Administratör"}
 
@@ -52,11 +70,13 @@ CONTACT_FORMS = {
 
 # code: (label, hint, the action that closes with it)
 CLOSE_REASONS = {
-    "self_care": ("Egenvårdsråd", "Patienten har fått råd och tar hand om besvären själv.",
-                  "Avsluta med egenvårdsråd"),
+    "self_care": ("Egenvårdsråd", "Patienten har fått råd och tar hand om besvären själv.", "Avsluta med egenvårdsråd"),
     "withdrawn": ("Återkallad", "Patienten behöver inte längre hjälp.", "Avsluta kontakten"),
-    "emergency_department": ("Hänvisad till akutmottagningen", "Patienten ska söka akut vård nu.",
-                             "Avsluta: hänvisad till akuten"),
+    "emergency_department": (
+        "Hänvisad till akutmottagningen",
+        "Patienten ska söka akut vård nu.",
+        "Avsluta: hänvisad till akuten",
+    ),
     "duplicate": ("Dubblett", "Samma besvär är redan registrerat i en annan kontakt.", "Avsluta kontakten"),
 }
 

@@ -151,3 +151,21 @@ async def publish_contact_events(
             await producer.send_and_wait("nara.contacts.v1", value, key=patient.encode())
     finally:
         await producer.stop()
+
+
+# A sore throat that is likely strep, with no red flag: triage's answers, used by the tests of both services.
+STREP_THROAT_ANSWERS = {
+    "airway": False,
+    "abscess_signs": False,
+    "sepsis_signs": False,
+    "fever": True,
+    "non_blanching_rash": False,
+    "new_confusion": False,
+    "stiff_neck": False,
+    "immunosuppressed": False,
+    "cannot_drink": False,
+    "cough": False,
+    "tender_glands": True,
+    "tonsil_coating": True,
+    "days": 2,
+}

@@ -7,27 +7,13 @@ import asyncio
 from datetime import timedelta
 
 import asyncpg
+from booking_support import STREP_THROAT_ANSWERS as STREP
 from booking_support import personnummer, pseudonym
 
 from nara.shared.identity import issue_dev_token
 
 UNIT = "SE2321000115-E00000000011"
 YEAR = 1976  # this module's patients
-STREP = {
-    "airway": False,
-    "abscess_signs": False,
-    "sepsis_signs": False,
-    "fever": True,
-    "non_blanching_rash": False,
-    "new_confusion": False,
-    "stiff_neck": False,
-    "immunosuppressed": False,
-    "cannot_drink": False,
-    "cough": False,
-    "tender_glands": True,
-    "tonsil_coating": True,
-    "days": 2,
-}
 
 
 def as_staff(role="reception", hsa="SE2321000115-P000000874"):

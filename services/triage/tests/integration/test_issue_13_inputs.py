@@ -10,27 +10,13 @@ import re
 
 import asyncpg
 import pytest
+from booking_support import STREP_THROAT_ANSWERS as STREP
 from booking_support import personnummer, pseudonym
 
 from nara.shared.identity import issue_dev_token
 
 UNIT = "SE2321000115-E00000000011"
 YEAR = 1963  # this module's patients
-STREP = {
-    "airway": False,
-    "abscess_signs": False,
-    "sepsis_signs": False,
-    "fever": True,
-    "non_blanching_rash": False,
-    "new_confusion": False,
-    "stiff_neck": False,
-    "immunosuppressed": False,
-    "cannot_drink": False,
-    "cough": False,
-    "tender_glands": True,
-    "tonsil_coating": True,
-    "days": 2,
-}
 BIG = "E" * 200_000  # under the 256 KiB body limit, so only the field's own limit can refuse it
 PERSONNUMMER = "19121212-1212"
 PROBLEM = "application/problem+json"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from booking_support import STREP_THROAT_ANSWERS as STREP
 from booking_support import personnummer, pseudonym
 
 from nara.shared.identity import issue_dev_token
@@ -17,21 +18,6 @@ from nara.shared.identity import issue_dev_token
 UNIT_A = "SE2321000115-E00000000011"
 UNIT_B = "SE2321000115-E00000000012"
 YEAR = 1964  # this module's patients
-STREP = {
-    "airway": False,
-    "abscess_signs": False,
-    "sepsis_signs": False,
-    "fever": True,
-    "non_blanching_rash": False,
-    "new_confusion": False,
-    "stiff_neck": False,
-    "immunosuppressed": False,
-    "cannot_drink": False,
-    "cough": False,
-    "tender_glands": True,
-    "tonsil_coating": True,
-    "days": 2,
-}
 CHILD_A = "20150101-0019"  # a child of citizen A, under 18 on the test clock's day
 
 

@@ -20,7 +20,7 @@ from nara.shared.web.problems import problem_responses
 from ..domain.clock import state_at
 from ..domain.facts import ContactFacts
 from ..service.compliance import compliance, same_day_contact
-from .params import ContactFormParam, From, ListingParam, ProfessionParam, StatusParam, To, UnitParam, own_unit, period
+from .params import Filter, ListingParam, StatusParam, UnitParam, own_unit
 
 # Besides 400, 413 and 422, which every path of every service documents.
 router = APIRouter(prefix="/api/v1", tags=["guarantee"], responses=problem_responses(401, 403))
@@ -235,31 +235,22 @@ async def latest_change(pool, units: list[str]) -> int | None:
 async def compliance_report(
     request: Request,
     caller: Staff,
-    date_from: From = None,
-    date_to: To = None,
-    unit: UnitParam = None,
-    profession: ProfessionParam = None,
-    contact_form: ContactFormParam = None,
+    filters: Filter,
     include_small_groups: bool = False,
 ) -> dict:
     """The share of medical assessments within the national guarantee (3 days), per month, unit, profession and
     contact form; beside it the "0": the share of phone contacts given contact the same day, per unit and month.
     Groups under 20 are hidden as published; `include_small_groups` shows the caller's own units' small groups
     too, still marked `hidden` (they would be hidden when published)."""
-    own_unit(caller, unit)
-    period(date_from, date_to)
+    wanted = filters.checked_for(caller)
     async with request.app.state.pool.acquire() as connection:
-        rows, totals = await compliance(
+        rows, totals = await compliance(connection, units=tuple(caller.units), **wanted)
+        same_day = await same_day_contact(
             connection,
             units=tuple(caller.units),
-            date_from=date_from,
-            date_to=date_to,
-            unit=unit,
-            profession=profession,
-            contact_form=contact_form,
-        )
-        same_day = await same_day_contact(
-            connection, units=tuple(caller.units), date_from=date_from, date_to=date_to, unit=unit
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            unit=filters.unit,
         )
     return {
         "minimum_group": 20,
@@ -274,28 +265,11 @@ async def compliance_report(
     response_class=Response,
     responses={200: {**CSV, "description": "One row per unit, month, profession and contact form"}},
 )
-async def compliance_csv(
-    request: Request,
-    caller: Staff,
-    date_from: From = None,
-    date_to: To = None,
-    unit: UnitParam = None,
-    profession: ProfessionParam = None,
-    contact_form: ContactFormParam = None,
-) -> Response:
+async def compliance_csv(request: Request, caller: Staff, filters: Filter) -> Response:
     """The compliance rows as a CSV file; a hidden group's counts are blank."""
-    own_unit(caller, unit)
-    period(date_from, date_to)
+    wanted = filters.checked_for(caller)
     async with request.app.state.pool.acquire() as connection:
-        rows, _ = await compliance(
-            connection,
-            units=tuple(caller.units),
-            date_from=date_from,
-            date_to=date_to,
-            unit=unit,
-            profession=profession,
-            contact_form=contact_form,
-        )
+        rows, _ = await compliance(connection, units=tuple(caller.units), **wanted)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

@@ -8,10 +8,11 @@ and one the caller works at.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import HTTPException, Query
+from fastapi import Depends, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BeforeValidator
 
@@ -78,3 +79,33 @@ def period(date_from: datetime | None, date_to: datetime | None) -> None:
         raise RequestValidationError(
             [{"loc": ("query", "to"), "type": "value_error", "msg": "Slutet (to) ska ligga efter början (from)."}]
         )
+
+
+@dataclass(frozen=True)
+class ComplianceFilter:
+    """What a compliance question narrows to: the same five parameters on the API, its CSV and /ops' download."""
+
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    unit: str | None = None
+    profession: str | None = None
+    contact_form: str | None = None
+
+    def checked_for(self, caller: Caller) -> dict[str, Any]:
+        """The filter as the compliance queries take it; another unit's is refused, as is an empty period."""
+        own_unit(caller, self.unit)
+        period(self.date_from, self.date_to)
+        return asdict(self)
+
+
+def _compliance_filter(
+    date_from: From = None,
+    date_to: To = None,
+    unit: UnitParam = None,
+    profession: ProfessionParam = None,
+    contact_form: ContactFormParam = None,
+) -> ComplianceFilter:
+    return ComplianceFilter(date_from, date_to, unit, profession, contact_form)
+
+
+Filter = Annotated[ComplianceFilter, Depends(_compliance_filter)]

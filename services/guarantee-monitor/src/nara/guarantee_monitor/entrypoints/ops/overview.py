@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from .. import api
-from ..params import ContactFormParam, From, ProfessionParam, To, UnitParam
+from ..params import Filter
 from .common import SECURITY_HEADERS, OpsRoute, page
 from .compliance_view import compliance_section
 from .html import EMPTY, Safe, fmt, select
@@ -117,25 +117,9 @@ async def alert_stream(request: Request, staff: OptionalStaff) -> Response:
 
 
 @router.get("/uppfyllnad.csv")
-async def compliance_csv(
-    request: Request,
-    staff: CurrentStaff,
-    date_from: From = None,
-    date_to: To = None,
-    unit: UnitParam = None,
-    profession: ProfessionParam = None,
-    contact_form: ContactFormParam = None,
-) -> Response:
+async def compliance_csv(request: Request, staff: CurrentStaff, filters: Filter) -> Response:
     """The same file as /api/v1/compliance.csv, for a browser that holds the login cookie; a bad address or
     another unit answers a page (OpsRoute)."""
-    response = await api.compliance_csv(
-        request,
-        staff.caller,
-        date_from=date_from,
-        date_to=date_to,
-        unit=unit,
-        profession=profession,
-        contact_form=contact_form,
-    )
+    response = await api.compliance_csv(request, staff.caller, filters)
     response.headers["Cache-Control"] = "no-store"
     return response

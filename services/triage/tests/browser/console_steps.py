@@ -72,7 +72,13 @@ def hours_left_now(sought: datetime) -> float:
 
 
 async def shot(page: Page, name: str) -> None:
+    """The page as it is, and at a phone's 390 px, to look at."""
     await page.screenshot(path=f"/tmp/console-{name}.png", full_page=True)
+    size = page.viewport_size
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.screenshot(path=f"/tmp/console-{name}-390.png", full_page=True)
+    if size:
+        await page.set_viewport_size(size)
 
 
 async def log_in(page: Page, *, role: str = "Reception", units=(FALKENBERG,), hsa_id: str = RECEPTIONIST) -> None:

@@ -3,23 +3,9 @@ field, keeps what was typed, and saves and books nothing."""
 
 from __future__ import annotations
 
+from booking_support import STREP_THROAT_ANSWERS as STREP
 from playwright.async_api import expect
 
-STREP = {
-    "airway": False,
-    "abscess_signs": False,
-    "sepsis_signs": False,
-    "fever": True,
-    "non_blanching_rash": False,
-    "new_confusion": False,
-    "stiff_neck": False,
-    "immunosuppressed": False,
-    "cannot_drink": False,
-    "cough": False,
-    "tender_glands": True,
-    "tonsil_coating": True,
-    "days": 2,
-}
 TYPED = "Mamman ringde, hennes personnummer är 19121212-1212"
 MESSAGE = "Skriv inte personnummer i fritext"
 

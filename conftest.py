@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import uuid
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -10,8 +12,22 @@ import pytest
 from nara.devstack.testing import Infrastructure, real_infrastructure, scratch_schema
 
 
+# A test's stage follows from its folder: unit/ (no servers, seconds), browser/ (Chromium: e2e), anything else
+# talks to the real PostgreSQL and Kafka (integration). './nara test' runs the unit stage first and stops early.
+STAGE_BY_FOLDER = {"unit": "unit", "browser": "e2e"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folders = Path(str(item.path)).parts
+        stage = next((STAGE_BY_FOLDER[f] for f in folders if f in STAGE_BY_FOLDER), "integration")
+        item.add_marker(getattr(pytest.mark, stage))
+
+
 @pytest.fixture(scope="session")
 def infrastructure() -> Infrastructure:
+    if os.environ.get("NARA_UNIT_STAGE"):
+        pytest.fail("a unit test asked for PostgreSQL and Kafka: it belongs in an integration/ folder")
     with real_infrastructure() as found:
         yield found
 

@@ -40,6 +40,17 @@ PROFESSIONS = frozenset(
 )
 
 
+class ClockStatus(StrEnum):
+    """Where a contact stands against a care-guarantee measure; the monitor computes it, the console shows it."""
+
+    ON_TRACK = "on_track"  # a time inside the deadline is booked
+    AT_RISK = "at_risk"  # no such time yet, and the deadline has not passed
+    BREACHED = "breached"  # the deadline passed without a medical assessment
+    ASSESSED = "assessed"  # a licensed professional assessed the patient: the measure is met
+    NOT_COVERED = "not_covered"  # outside the guarantee (closed, listed elsewhere, ...)
+    PATIENT_CHOSEN_WAIT = "patient_chosen_wait"  # the patient chose a later time (patientvald väntan)
+
+
 class MeasureKind(StrEnum):
     NATIONAL = "national"
     REGIONAL = "regional"

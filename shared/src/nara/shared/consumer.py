@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 import asyncpg
+from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaBroker as CurrentBroker
@@ -35,6 +36,8 @@ _TRACE_CONTEXT = TraceContextTextMapPropagator()
 
 EventHandler = Callable[[asyncpg.Connection, DecodedEvent], Awaitable[None]]
 BatchHandler = Callable[[asyncpg.Connection, list[DecodedEvent]], Awaitable[None]]
+# A Kafka record and the event read from its value.
+ReadableRecords = list[tuple[ConsumerRecord, DecodedEvent]]
 
 
 class EventRejected(Exception):
@@ -58,7 +61,7 @@ class IdempotentConsumer:
         self.retry_backoff_seconds = retry_backoff_seconds
         self._attempts: dict[tuple[str, int, int], int] = {}
 
-    def subscribe(self, broker, *topics: str, group_id: str | None = None, **options) -> None:
+    def subscribe(self, broker: KafkaBroker, *topics: str, group_id: str | None = None) -> None:
         """Attach to a FastStream broker, reading the topics with one consumer of group `group_id`."""
 
         @broker.subscriber(
@@ -67,13 +70,17 @@ class IdempotentConsumer:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
             decoder=_raw_bytes,
-            **options,
         )
         async def on_message(body: bytes, message: KafkaMessage, current_broker: CurrentBroker) -> None:
             await self.handle(body, message, current_broker)
 
     def subscribe_batches(
-        self, broker, *topics: str, group_id: str, batch_handler: BatchHandler, max_records: int = 500, **options
+        self,
+        broker: KafkaBroker,
+        *topics: str,
+        group_id: str,
+        batch_handler: BatchHandler,
+        max_records: int = 500,
     ) -> None:
         """Like subscribe, but a whole poll of messages is applied in one transaction: for high-volume consumers."""
         self._batch_handler = batch_handler
@@ -87,14 +94,13 @@ class IdempotentConsumer:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
             decoder=_raw_bytes,
-            **options,
         )
         async def on_batch(bodies: list[bytes], message: KafkaMessage, current_broker: CurrentBroker) -> None:
             await self.handle_batch(message, current_broker)
 
-    async def handle_batch(self, message, broker: KafkaBroker) -> None:
+    async def handle_batch(self, message: KafkaMessage, broker: KafkaBroker) -> None:
         records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
-        readable = []
+        readable: ReadableRecords = []
         for record in records:
             try:
                 event = decode_event(record.value or b"")
@@ -124,7 +130,7 @@ class IdempotentConsumer:
             for span in spans:
                 span.end()
 
-    def _event_spans(self, readable: list) -> list[Span]:
+    def _event_spans(self, readable: ReadableRecords) -> list[Span]:
         """One span per event that came with a trace context, as a child of its publisher's span."""
         batch = trace.get_current_span().get_span_context()
         links = [Link(batch)] if batch.is_valid else None
@@ -158,7 +164,7 @@ class IdempotentConsumer:
             )
         return spans
 
-    async def _apply_batch_once(self, readable: list) -> None:
+    async def _apply_batch_once(self, readable: ReadableRecords) -> None:
         async with self._pool().acquire() as connection, connection.transaction():
             fresh_ids = {
                 row["event_id"]
@@ -173,7 +179,8 @@ class IdempotentConsumer:
                     [r.offset for r, _ in readable],
                 )
             }
-            fresh, seen = [], set()
+            fresh: list[DecodedEvent] = []
+            seen: set[str] = set()
             for _, event in readable:
                 if event.id in fresh_ids and event.id not in seen:
                     seen.add(event.id)
@@ -181,7 +188,7 @@ class IdempotentConsumer:
             if fresh:
                 await self._batch_handler(connection, fresh)
 
-    async def _apply_alone(self, broker: KafkaBroker, record, event: DecodedEvent) -> None:
+    async def _apply_alone(self, broker: KafkaBroker, record: ConsumerRecord, event: DecodedEvent) -> None:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 await self._apply_batch_once([(record, event)])
@@ -199,8 +206,8 @@ class IdempotentConsumer:
                     return
                 await asyncio.sleep(self.retry_backoff_seconds * attempt)
 
-    async def handle(self, body: bytes, message, broker: KafkaBroker) -> None:
-        record = message.raw_message
+    async def handle(self, body: bytes, message: KafkaMessage, broker: KafkaBroker) -> None:
+        record: ConsumerRecord = message.raw_message  # one record: this handler reads no batches
         position = (record.topic, record.partition, record.offset)
         try:
             event = decode_event(body)
@@ -231,7 +238,7 @@ class IdempotentConsumer:
             raise  # NACK: the consumer seeks back and Kafka redelivers from this offset
         self._attempts.pop(position, None)
 
-    async def _apply_once(self, event: DecodedEvent, record, handler: EventHandler) -> None:
+    async def _apply_once(self, event: DecodedEvent, record: ConsumerRecord, handler: EventHandler) -> None:
         async with self._pool().acquire() as connection, connection.transaction():
             first_time = await connection.fetchval(
                 """INSERT INTO consumed_events (consumer, event_id, topic, partition, "offset")
@@ -245,11 +252,13 @@ class IdempotentConsumer:
             if first_time:
                 await handler(connection, event)
 
-    async def _dead_letter(self, broker: KafkaBroker, message, body: bytes, reason: str, detail: str) -> None:
+    async def _dead_letter(
+        self, broker: KafkaBroker, message: KafkaMessage, body: bytes, reason: str, detail: str
+    ) -> None:
         await self._dead_letter_record(broker, message.raw_message, reason, detail, value=body)
 
     async def _dead_letter_record(
-        self, broker: KafkaBroker, record, reason: str, detail: str, value: bytes | None = None
+        self, broker: KafkaBroker, record: ConsumerRecord, reason: str, detail: str, value: bytes | None = None
     ) -> None:
         body = value if value is not None else (record.value or b"")
         await send_to_dead_letters(
@@ -273,6 +282,7 @@ def _is_transient(error: Exception) -> bool:
     )
 
 
-async def _raw_bytes(message) -> bytes:
+async def _raw_bytes(message: KafkaMessage) -> bytes:
     """Hand the handler the bytes as they came: decoding, and deciding what is unreadable, is ours."""
-    return message.body
+    body: bytes = message.body
+    return body

@@ -19,10 +19,10 @@ async def _end_transaction_only(connection: asyncpg.Connection) -> None:
     rolls back any open transaction before calling this."""
 
 
-async def database_answers(pool: asyncpg.Pool, timeout: float) -> bool:
+async def database_answers(pool: asyncpg.Pool, within_seconds: float) -> bool:
     try:
-        async with asyncio.timeout(timeout):
-            async with pool.acquire() as connection:
-                return await connection.fetchval("SELECT 1") == 1
+        async with asyncio.timeout(within_seconds), pool.acquire() as connection:
+            answer: int | None = await connection.fetchval("SELECT 1")
+            return answer == 1
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
         return False

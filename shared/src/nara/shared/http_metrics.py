@@ -35,7 +35,7 @@ class HttpMetricsMiddleware:
         self.app = app
         self.service = service
         # labels() takes a lock and builds a key on every call; the label sets are few, so keep their children.
-        self._children: dict[tuple[str, str, int], object] = {}
+        self._children: dict[tuple[str, str, int], Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in UNMEASURED_PATHS:
@@ -78,9 +78,9 @@ def route_template(scope: Scope, root_path: str = "") -> str:
     (with the prefix it was included under) in its effective route context, so that is read first. A mount
     lengthens root_path; the part it added is the mount point, and a mounted app's own routes follow it.
     """
-    mount_point = scope.get("root_path", "")[len(root_path) :]
+    mount_point: str = scope.get("root_path", "")[len(root_path) :]
     context = scope.get("fastapi", {}).get("effective_route_context")
-    template = getattr(context, "path_format", None) or getattr(scope.get("route"), "path_format", None)
+    template: str | None = getattr(context, "path_format", None) or getattr(scope.get("route"), "path_format", None)
     if template:
         return mount_point + template
     if mount_point and "endpoint" in scope:  # an app with no routes of its own, like static files

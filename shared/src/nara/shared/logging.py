@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import logging
 import sys
+from typing import Any
 
 from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
@@ -47,7 +48,7 @@ def configure_json_logging(service_name: str, level: str = "INFO", *, clock: Clo
 
 
 class _ServiceJsonFormatter(JsonFormatter):
-    def process_log_record(self, log_record: dict) -> dict:
+    def process_log_record(self, log_record: dict[str, Any]) -> dict[str, Any]:
         log_record.pop("color_message", None)  # uvicorn's terminal colours mean nothing in JSON
         # Formatting runs in the logging call's own thread and context, so the current span is the caller's.
         span = trace.get_current_span().get_span_context()

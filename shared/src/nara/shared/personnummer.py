@@ -40,7 +40,7 @@ def normalise(raw: str, today: date | None = None) -> str:
 
     `today` decides the century of a 10-digit form; it defaults to today's date in Sweden.
     """
-    return _parse(raw, today).format(long_format=True)
+    return str(_parse(raw, today).format(long_format=True))
 
 
 def is_valid(raw: str, today: date | None = None) -> bool:
@@ -53,7 +53,7 @@ def is_valid(raw: str, today: date | None = None) -> bool:
 
 def is_coordination_number(raw: str, today: date | None = None) -> bool:
     """Whether a valid number is a samordningsnummer (day + 60); raises InvalidPersonnummer if it is not valid."""
-    return _parse(raw, today).is_coordination_number()
+    return bool(_parse(raw, today).is_coordination_number())
 
 
 def _parse(raw: str, today: date | None) -> _pnr.Personnummer:

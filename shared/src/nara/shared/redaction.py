@@ -40,11 +40,8 @@ def contains_personnummer(text: str, today: date | None = None) -> bool:
 def _placeholder_if_valid(match: re.Match[str], today: date | None) -> str:
     # Only numbers with a real date and a matching check digit go, so other ids of that length stay.
     digits = re.sub(r"[-+ ]", "", match.group())
-    if len(digits) == 12:
-        readings = [digits]
-    else:
-        # Either century: a 10-digit number written with the wrong sign is still somebody's number.
-        readings = [f"{digits[:6]}-{digits[6:]}", f"{digits[:6]}+{digits[6:]}"]
+    # Either century for 10 digits: a number written with the wrong sign is still somebody's number.
+    readings = [digits] if len(digits) == 12 else [f"{digits[:6]}-{digits[6:]}", f"{digits[:6]}+{digits[6:]}"]
     return PLACEHOLDER if any(is_valid(reading, today) for reading in readings) else match.group()
 
 

@@ -13,7 +13,9 @@ class ServiceSettings(BaseSettings):
     all three services' settings; what is common to all (Kafka, tracing) has one unprefixed name.
     """
 
-    model_config = SettingsConfigDict(extra="ignore")
+    # A variable with a name of its own (KAFKA_BOOTSTRAP_SERVERS) lists the field's name among its choices too;
+    # saying so here tells pydantic's type checker that the field can be set by name.
+    model_config = SettingsConfigDict(extra="ignore", validate_by_name=True)
 
     service_name: str
     host: str = "127.0.0.1"
@@ -22,9 +24,9 @@ class ServiceSettings(BaseSettings):
     database_pool_min: int = 2
     database_pool_max: int = 20
     kafka_bootstrap_servers: str = Field(
-        "127.0.0.1:9092", validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
+        default="127.0.0.1:9092", validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
     )
-    log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
+    log_level: str = Field(default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
     readiness_timeout_seconds: float = 2.0
     graceful_shutdown_seconds: float = 15.0
     # A log line per request costs the hot path time, and says less than the request metrics and traces do.

@@ -12,7 +12,7 @@ The standard OTEL_BSP_* variables tune the batching of exports.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
@@ -29,7 +29,7 @@ from nara.shared.redaction import redact_personnummer
 # Probes and scrapes would drown the traces people look for.
 UNTRACED_URLS = "/healthz,/readyz,/metrics"
 # A span per ASGI message of every request says nothing the request's own span does not, and costs time.
-UNTRACED_ASGI_MESSAGES = ["receive", "send"]
+UNTRACED_ASGI_MESSAGES: list[Literal["receive", "send"]] = ["receive", "send"]
 
 _exporting = False
 
@@ -45,7 +45,7 @@ def setup_tracing(service_name: str) -> TracerProvider:
             _exporting = True
         trace.set_tracer_provider(provider)
     if sql_spans_wanted():
-        instrumentor = AsyncPGInstrumentor()
+        instrumentor = AsyncPGInstrumentor()  # type: ignore[no-untyped-call]  # its __init__ has no annotations
         if not instrumentor.is_instrumented_by_opentelemetry:
             instrumentor.instrument(tracer_provider=provider)
     return provider
@@ -84,7 +84,7 @@ def _without_personnummer(span: Span, scope: dict[str, Any]) -> None:
         span.update_name(redacted)
 
 
-def kafka_middlewares(provider: TracerProvider) -> list:
+def kafka_middlewares(provider: TracerProvider) -> list[KafkaTelemetryMiddleware]:
     return [KafkaTelemetryMiddleware(tracer_provider=provider)]
 
 

@@ -21,9 +21,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 from nara.shared import topics
 from nara.shared.events.envelope import (
     CONTENT_TYPE,
-    DATA_CONTENT_TYPE,
-    SPECVERSION,
     TRACEPARENT_PATTERN,
+    DataContentType,
+    SpecVersion,
     dataschema_for,
 )
 from nara.shared.events.models import EventData
@@ -44,7 +44,7 @@ class CloudEventEnvelope(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    specversion: Literal[SPECVERSION]
+    specversion: SpecVersion
     id: str = Field(min_length=1, description="Unique per event; consumers deduplicate on it.")
     source: str = Field(min_length=1, description="The producing service, e.g. /nara/booking.")
     time: AwareDatetime = Field(description="When the event happened, ISO 8601 with an offset.")
@@ -52,7 +52,7 @@ class CloudEventEnvelope(BaseModel):
         min_length=1,
         description="The patient's pseudonym (also the Kafka message key); never a personnummer.",
     )
-    datacontenttype: Literal[DATA_CONTENT_TYPE]
+    datacontenttype: DataContentType
     traceparent: str | None = Field(
         default=None,
         pattern=TRACEPARENT_PATTERN,
@@ -63,12 +63,15 @@ class CloudEventEnvelope(BaseModel):
 
 def envelope_model(model: type[EventData]) -> type[CloudEventEnvelope]:
     """The documentation model of the whole CloudEvent that carries `model` as its data."""
+    # Literals made at run time from the model: pydantic reads them, a static checker cannot.
+    event_type: Any = Literal[model.event_type]
+    dataschema: Any = Literal[dataschema_for(model)]
     return create_model(
         f"{model.__name__}Event",
         __base__=CloudEventEnvelope,
         __doc__=f"CloudEvent of type `{model.event_type}`. {model.__doc__}",
-        type=(Literal[model.event_type], ...),  # type: ignore[valid-type]
-        dataschema=(Literal[dataschema_for(model)], ...),  # type: ignore[valid-type]
+        type=(event_type, ...),
+        dataschema=(dataschema, ...),
         data=(model, ...),
     )
 

@@ -26,8 +26,11 @@ from nara.shared.events.registry import EVENT_MODELS
 from nara.shared.events.vocabulary import READING, looks_like_personnummer
 
 CONTENT_TYPE = "application/cloudevents+json"
-DATA_CONTENT_TYPE = "application/json"
-SPECVERSION = "1.0"
+# The types let the AsyncAPI models state the one allowed value; the checker keeps type and value alike.
+DataContentType = Literal["application/json"]
+DATA_CONTENT_TYPE: DataContentType = "application/json"
+SpecVersion = Literal["1.0"]
+SPECVERSION: SpecVersion = "1.0"
 TRACEPARENT = "traceparent"
 
 # The attributes every Nära event carries; CloudEvents itself requires only the first four.
@@ -157,7 +160,7 @@ def decode_event(raw: bytes) -> DecodedEvent:
         id=event.get_id(),
         source=event.get_source(),
         type=event_type,
-        time=event.get_time().astimezone(UTC),
+        time=time.astimezone(UTC),
         subject=subject,
         traceparent=traceparent if isinstance(traceparent, str) else None,
         data=data,
@@ -179,7 +182,7 @@ def _parse_json(raw: bytes) -> Any:
         raise UndecodableEvent("not_json", f"{error.msg} at line {error.lineno} column {error.colno}") from None
 
 
-def _cloud_event_from(document: dict, time: datetime) -> CloudEvent:
+def _cloud_event_from(document: dict[str, Any], time: datetime) -> CloudEvent:
     """The SDK's JSONFormat.read for a 1.0 event, on the document parsed already (a JSON parse per message saved)."""
     attributes = dict(document)
     attributes["time"] = time

@@ -163,7 +163,9 @@ Pseudonym = Annotated[
 READING = "nara.reading"
 
 
-def _personnummer_rule(found: Callable[[str], bool], redacted: Callable[[str], str]):
+def _personnummer_rule(
+    found: Callable[[str], bool], redacted: Callable[[str], str]
+) -> Callable[[str, ValidationInfo], str]:
     def check(value: str, info: ValidationInfo) -> str:
         if not found(value):
             return value

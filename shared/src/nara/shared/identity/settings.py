@@ -78,20 +78,22 @@ def _configured_public_key(settings: IdentitySettings) -> Ed25519PublicKey | RSA
             )
         _warn_development_key_once()
         return development_private_key().public_key()
-    if settings.jwt_public_key_file:
+    if settings.jwt_public_key:
+        pem = settings.jwt_public_key.encode()
+    elif settings.jwt_public_key_file:
         try:
             pem = settings.jwt_public_key_file.read_bytes()
         except OSError as error:
             raise IdentityConfigurationError(f"NARA_JWT_PUBLIC_KEY_FILE cannot be read: {error}") from error
-    else:
-        pem = settings.jwt_public_key.encode()
+    else:  # uses_development_key answered above; kept so that a key is never read from nothing
+        raise IdentityConfigurationError("set NARA_JWT_PUBLIC_KEY or NARA_JWT_PUBLIC_KEY_FILE")
     try:
         key = load_pem_public_key(pem)
     except ValueError as error:
         raise IdentityConfigurationError(
             "the configured token key is not a PEM public key ('-----BEGIN PUBLIC KEY-----')"
         ) from error
-    if not isinstance(key, _KEY_TYPES[settings.jwt_algorithm]):
+    if not isinstance(key, Ed25519PublicKey | RSAPublicKey) or not isinstance(key, _KEY_TYPES[settings.jwt_algorithm]):
         raise IdentityConfigurationError(
             f"the configured token key does not fit NARA_JWT_ALGORITHM={settings.jwt_algorithm}"
         )
@@ -102,7 +104,8 @@ def _configured_public_key(settings: IdentitySettings) -> Ed25519PublicKey | RSA
 def development_private_key() -> Ed25519PrivateKey:
     """The committed development-only signing key."""
     key = load_pem_private_key(DEV_KEY_FILE.read_bytes(), password=None)
-    assert isinstance(key, Ed25519PrivateKey), "dev_key.pem must hold an Ed25519 private key"
+    if not isinstance(key, Ed25519PrivateKey):
+        raise IdentityConfigurationError("dev_key.pem must hold an Ed25519 private key")
     return key
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 
@@ -104,7 +105,7 @@ def verify_token(token: str, settings: IdentitySettings, now: datetime | None = 
         raise ClaimsDoNotFit(f"The token's claims do not fit: {error}; {LOG_IN_AGAIN}.") from None
 
 
-def _check_times(claims: dict, settings: IdentitySettings, now: datetime) -> None:
+def _check_times(claims: dict[str, Any], settings: IdentitySettings, now: datetime) -> None:
     moment = now.timestamp()
     leeway = settings.jwt_leeway_seconds
     times = {}

@@ -20,7 +20,7 @@ from datetime import timedelta
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from opentelemetry import propagate, trace
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from prometheus_client import Counter, Gauge
 
 from ..events.envelope import CONTENT_TYPE
@@ -74,7 +74,7 @@ class OutboxRelay:
         self._wakeup = asyncio.Event()
         self._control: asyncpg.Connection | None = None
         self._producer: AIOKafkaProducer | None = None
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._chase_until = 0.0
         self._producer_spoiled = False
@@ -95,8 +95,8 @@ class OutboxRelay:
         if self._producer is not None:
             await self._producer.stop()
 
-    async def _start_producer(self) -> None:
-        self._producer = AIOKafkaProducer(
+    async def _start_producer(self) -> AIOKafkaProducer:
+        self._producer = producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap_servers,
             client_id=self.client_id,
             enable_idempotence=True,
@@ -104,24 +104,31 @@ class OutboxRelay:
             linger_ms=5,
             max_request_size=KAFKA_MAX_REQUEST_BYTES,
         )
-        await self._producer.start()
+        await producer.start()
         self._producer_spoiled = False
+        return producer
 
     async def _restart_producer(self) -> None:
         """A new producer id, so its sequence numbers start afresh."""
-        await self._producer.stop()
+        if self._producer is not None:
+            await self._producer.stop()
         await self._start_producer()
+
+    def _started_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise RuntimeError("the outbox relay was not started")
+        return self._producer
 
     async def publish_pending(self) -> int:
         """One pass over this relay's shards; returns how many events went out."""
-        await self._ensure_control()
+        control = await self._ensure_control()
         loop = asyncio.get_running_loop()
         if not self.owned_shards or loop.time() >= self._next_rebalance:
-            await self._rebalance()
+            await self._rebalance(control)
             self._next_rebalance = loop.time() + self.rebalance_seconds
         if not self.owned_shards:
             return 0
-        rows = await self._control.fetch(
+        rows: list[asyncpg.Record] = await control.fetch(
             """SELECT id, event_id, topic, message_key, value, headers FROM outbox
                WHERE published_at IS NULL AND shard = ANY($1::smallint[])
                ORDER BY id LIMIT $2""",
@@ -129,10 +136,12 @@ class OutboxRelay:
             self.batch_size,
         )
         if rows:
-            await self._settle(rows, await self._send_in_order(rows))
+            await self._settle(control, rows, await self._send_in_order(rows))
         return len(rows)
 
-    async def _settle(self, rows: list[asyncpg.Record], failures: list[BaseException | None]) -> None:
+    async def _settle(
+        self, control: asyncpg.Connection, rows: list[asyncpg.Record], failures: list[BaseException | None]
+    ) -> None:
         """Park what Kafka refused for good, mark what it took, and raise if some must go again.
 
         A key's events after one that goes again are sent again too, even those Kafka took: the key keeps
@@ -140,19 +149,19 @@ class OutboxRelay:
         """
         refused = [
             (row, reason, error)
-            for row, error in zip(rows, failures)
+            for row, error in zip(rows, failures, strict=True)
             if error is not None and (reason := refusal_reason(error)) is not None
         ]
         if refused:
-            await park(self._control, refused)
+            await park(control, refused)
         again: set[str] = set()  # keys with an event that goes again
         sent = []
-        for row, error in zip(rows, failures):
+        for row, error in zip(rows, failures, strict=True):
             if error is None and row["message_key"] not in again:
                 sent.append(row)
             elif error is not None and refusal_reason(error) is None:
                 again.add(row["message_key"])
-        await self._mark_published(sent)
+        await self._mark_published(control, sent)
         for row in sent:
             PUBLISHED.labels(row["topic"]).inc()
         if self._producer_spoiled:
@@ -160,15 +169,17 @@ class OutboxRelay:
         if again:
             raise next(error for error in failures if error is not None and refusal_reason(error) is None)
 
-    async def _mark_published(self, rows: list[asyncpg.Record]) -> None:
-        await self._control.execute(
+    async def _mark_published(self, control: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
+        await control.execute(
             "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [row["id"] for row in rows]
         )
 
     async def _send_in_order(self, rows: list[asyncpg.Record]) -> list[BaseException | None]:
         """Each row's failure, or None when Kafka acknowledged it. After a failure that may pass, the rest
         of the batch is not sent (NotSent), so no event of a key overtakes one that will be sent again."""
-        spans, deliveries = [], []
+        producer = self._started_producer()
+        spans: list[Span] = []
+        deliveries: list[tuple[int, asyncio.Future[object]]] = []
         failures: list[BaseException | None] = [None] * len(rows)
         try:
             for index, row in enumerate(rows):
@@ -196,7 +207,7 @@ class OutboxRelay:
                     deliveries.append(
                         (
                             index,
-                            await self._producer.send(
+                            await producer.send(
                                 row["topic"],
                                 value=bytes(row["value"]),
                                 key=row["message_key"].encode(),
@@ -210,14 +221,15 @@ class OutboxRelay:
                         failures[index + 1 :] = [NotSent()] * (len(rows) - index - 1)
                         break
             results = await asyncio.gather(*(delivery for _, delivery in deliveries), return_exceptions=True)
-            for (index, _), result in zip(deliveries, results):
+            for (index, _), result in zip(deliveries, results, strict=True):
                 if isinstance(result, BaseException):
                     failures[index] = result
                     # The idempotent producer does not renumber the batches behind a failed one: every later
                     # batch of that partition would get OutOfOrderSequenceNumber.
                     self._producer_spoiled = True
         finally:
-            for span, failure in zip(spans, failures):
+            # failures covers every row, spans only those reached before a failure stopped the batch
+            for span, failure in zip(spans, failures, strict=False):
                 if failure is not None:
                     span.record_exception(failure)
                     span.set_status(Status(StatusCode.ERROR))
@@ -255,16 +267,17 @@ class OutboxRelay:
                 except TimeoutError:
                     pass
 
-    async def _ensure_control(self) -> None:
+    async def _ensure_control(self) -> asyncpg.Connection:
+        """The relay's own connection, which holds its membership and shard locks; opened again after a loss."""
         if self._control is not None and not self._control.is_closed():
-            return
+            return self._control
         self.owned_shards = set()
-        self._control = await asyncpg.connect(self.database_url)
-        self._outbox_oid = await self._control.fetchval("SELECT 'outbox'::regclass::oid::bigint")
+        self._control = control = await asyncpg.connect(self.database_url)
+        self._outbox_oid: int = await control.fetchval("SELECT 'outbox'::regclass::oid::bigint")
         self._lock_class = self._outbox_oid - 2**32 if self._outbox_oid >= 2**31 else self._outbox_oid  # int4
-        await self._control.execute(
-            "SELECT pg_advisory_lock($1, $2)", self._lock_class, random.randint(FIRST_MEMBER_KEY, 2**31 - 1)
-        )
+        member_key = random.randint(FIRST_MEMBER_KEY, 2**31 - 1)  # noqa: S311 -- a lock key, not a secret
+        await control.execute("SELECT pg_advisory_lock($1, $2)", self._lock_class, member_key)
+        return control
 
     async def _close_control(self) -> None:
         control, self._control = self._control, None
@@ -275,9 +288,9 @@ class OutboxRelay:
             except (OSError, asyncpg.InterfaceError, TimeoutError):
                 control.terminate()
 
-    async def _rebalance(self) -> None:
+    async def _rebalance(self, control: asyncpg.Connection) -> None:
         """Hold about a fair share of the shards: give extras back, take free ones up to the share."""
-        members = await self._control.fetchval(
+        members = await control.fetchval(
             """SELECT count(*) FROM pg_locks
                WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = $1::bigint::oid
                  AND objid >= $2::bigint::oid
@@ -287,21 +300,22 @@ class OutboxRelay:
         )
         fair_share = math.ceil(SHARDS / max(1, members))
         for shard in sorted(self.owned_shards, reverse=True)[: max(0, len(self.owned_shards) - fair_share)]:
-            await self._control.execute("SELECT pg_advisory_unlock($1, $2)", self._lock_class, shard)
+            await control.execute("SELECT pg_advisory_unlock($1, $2)", self._lock_class, shard)
             self.owned_shards.discard(shard)
         for shard in range(SHARDS):
             if len(self.owned_shards) >= fair_share:
                 break
-            if shard not in self.owned_shards and await self._control.fetchval(
+            if shard not in self.owned_shards and await control.fetchval(
                 "SELECT pg_try_advisory_lock($1, $2)", self._lock_class, shard
             ):
                 self.owned_shards.add(shard)
 
     async def _housekeeping(self) -> None:
-        await self._control.execute(
+        control = await self._ensure_control()
+        await control.execute(
             """DELETE FROM outbox WHERE id IN (
                    SELECT id FROM outbox WHERE published_at < now() - $1::interval LIMIT 10000)""",
             self.retention,
         )
-        PENDING.set(await self._control.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
-        await count_parked(self._control)
+        PENDING.set(await control.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+        await count_parked(control)

@@ -11,7 +11,6 @@ import pytest
 
 from nara.devstack.testing import Infrastructure, real_infrastructure, scratch_schema
 
-
 # A test's stage follows from its folder: unit/ (no servers, seconds), browser/ (Chromium: e2e), anything else
 # talks to the real PostgreSQL and Kafka (integration). './nara test' runs the unit stage first and stops early.
 STAGE_BY_FOLDER = {"unit": "unit", "browser": "e2e"}
@@ -63,12 +62,12 @@ async def backbone_database(infrastructure: Infrastructure):
 
 @pytest.fixture
 def read_topic(kafka_bootstrap: str):
-    """Read `count` messages of a topic from its start, or fail after `timeout` seconds."""
+    """Read `count` messages of a topic from its start, or fail after `within_seconds`."""
     import asyncio
 
     from aiokafka import AIOKafkaConsumer
 
-    async def read(topic: str, count: int, timeout: float = 60.0, settle: float = 0.0):
+    async def read(topic: str, count: int, within_seconds: float = 60.0, settle: float = 0.0):
         consumer = AIOKafkaConsumer(
             topic,
             bootstrap_servers=kafka_bootstrap,
@@ -79,7 +78,7 @@ def read_topic(kafka_bootstrap: str):
         await consumer.start()
         messages = []
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within_seconds):
                 while len(messages) < count:
                     batch = await consumer.getmany(timeout_ms=500)
                     messages.extend(m for records in batch.values() for m in records)

@@ -45,7 +45,7 @@ def test_docker_compose_accepts_the_file():
     docker_compose = find_tool("docker-compose")
     if docker_compose is None:
         pytest.skip("docker-compose is not installed ('./nara test' installs it with apt-get when it runs as root)")
-    checked = subprocess.run(
+    checked = subprocess.run(  # noqa: S603 -- the docker-compose found on PATH, our own arguments
         [docker_compose, "-f", "docker-compose.yml", "config", "-q"],
         cwd=ROOT,
         capture_output=True,
@@ -53,7 +53,7 @@ def test_docker_compose_accepts_the_file():
         timeout=60,
     )
     assert checked.returncode == 0, checked.stderr
-    resolved = subprocess.run(
+    resolved = subprocess.run(  # noqa: S603 -- the docker-compose found on PATH, our own arguments
         [docker_compose, "-f", "docker-compose.yml", "config", "--services"],
         cwd=ROOT,
         capture_output=True,

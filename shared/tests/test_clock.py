@@ -54,7 +54,7 @@ def test_advancing_across_the_autumn_daylight_saving_change_adds_real_time():
     ],
 )
 def test_naive_datetimes_are_refused_with_a_message_that_says_what_is_missing(use):
-    with pytest.raises(ValueError, match="naive datetime.*timezone"):
+    with pytest.raises(ValueError, match=r"naive datetime.*timezone"):
         use(datetime(2025, 1, 1, 12, 0))
 
 

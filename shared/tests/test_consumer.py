@@ -12,6 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from faststream.kafka import KafkaBroker
 from prometheus_client import REGISTRY
 
+from nara.devstack.testing import eventually
 from nara.shared.consumer import EventRejected, IdempotentConsumer
 from nara.shared.events.envelope import encode_event
 from nara.shared.events.models import ContactClosed
@@ -56,12 +57,11 @@ async def consuming(backbone_database, kafka_bootstrap, unique_topic):
     async def send(value: bytes, key: bytes = b"p_test") -> None:
         await producer.send_and_wait(unique_topic, value=value, key=key, partition=0)
 
-    async def closed_contacts(expected: int, timeout: float = 60) -> list[str]:
-        async with asyncio.timeout(timeout):
-            while ((rows := await pool.fetch("SELECT contact_id FROM closed_contacts")) and len(rows) < expected) or (
-                not rows and expected
-            ):
-                await asyncio.sleep(0.1)
+    async def closed_contacts(expected: int) -> list[str]:
+        async def enough_closed() -> bool:
+            return len(await pool.fetch("SELECT contact_id FROM closed_contacts")) >= expected
+
+        await eventually(enough_closed, what=f"{expected} contacts closed")
         await asyncio.sleep(1)  # long enough for a wrong extra delivery to land
         return [row["contact_id"] for row in await pool.fetch("SELECT contact_id FROM closed_contacts")]
 
@@ -184,9 +184,12 @@ async def test_the_offset_is_committed_only_after_the_handlers_transaction(
             await asyncio.sleep(6)  # longer than aiokafka's default auto-commit interval (5 s)
             while_handling = await committed_offset()
             release_handler.set()
-            async with asyncio.timeout(30):
-                while (after_commit := await committed_offset()) in (None, -1, 0):
-                    await asyncio.sleep(0.1)
+
+            async def offset_committed() -> int | None:
+                offset = await committed_offset()
+                return offset if offset not in (None, -1, 0) else None
+
+            after_commit = await eventually(offset_committed, what="the offset committed", within_seconds=30)
     finally:
         await producer.stop()
         await admin.close()

@@ -534,5 +534,5 @@ def test_a_personnummer_is_refused_where_a_pseudonym_belongs(personnummer):
 
 
 def test_the_subject_must_be_the_patient_in_the_data():
-    with pytest.raises(ValueError, match="data.patient"):
+    with pytest.raises(ValueError, match=r"data\.patient"):
         encode_event(sample("se.nara.guarantee.at_risk.v1"), source=SOURCE, subject="p-someone-else")

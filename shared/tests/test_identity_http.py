@@ -2,6 +2,7 @@
 
 import os
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
 import httpx
 import jwt
@@ -43,15 +44,15 @@ def build_app(settings: IdentitySettings) -> FastAPI:
         return {"role": caller.role, "subject": caller.subject, "units": list(caller.units)}
 
     @app.get("/reception-desk")
-    async def reception_desk(caller: Caller = Depends(require_roles("reception", "clinician"))) -> dict:
+    async def reception_desk(caller: Annotated[Caller, Depends(require_roles("reception", "clinician"))]) -> dict:
         return {"subject": caller.subject}
 
     @app.get("/units/{unit}/queue")
-    async def queue(unit: str, caller: Caller = Depends(require_staff_of("unit"))) -> dict:
+    async def queue(unit: str, caller: Annotated[Caller, Depends(require_staff_of("unit"))]) -> dict:
         return {"unit": unit, "subject": caller.subject}
 
     @app.get("/units/{unit}/patients")
-    async def patients(unit: str, caller: Caller = Depends(require_staff_of("unit", conceal=True))) -> dict:
+    async def patients(unit: str, caller: Annotated[Caller, Depends(require_staff_of("unit", conceal=True))]) -> dict:
         return {"unit": unit}
 
     app.dependency_overrides[identity_settings] = lambda: settings

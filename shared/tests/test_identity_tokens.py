@@ -96,7 +96,7 @@ def test_an_expired_token_is_refused_after_the_leeway_only(settings):
     expiry = NOW + timedelta(minutes=10)
 
     assert verify_token(token, settings, now=expiry + timedelta(seconds=29)).is_citizen
-    with pytest.raises(ExpiredToken, match="The token has expired; log in again."):
+    with pytest.raises(ExpiredToken, match=r"The token has expired; log in again\."):
         verify_token(token, settings, now=expiry + timedelta(seconds=30))
 
 
@@ -237,7 +237,7 @@ def test_the_cli_prints_only_a_token_that_verifies(settings, capsys):
 
 def test_the_cli_runs_as_a_module(settings):
     environment = {name: value for name, value in os.environ.items() if not name.startswith("NARA_")}
-    finished = subprocess.run(
+    finished = subprocess.run(  # noqa: S603 -- this interpreter and our own module, no input
         [sys.executable, "-m", "nara.shared.identity.token_cli", "--role", "citizen", "--sub", CITIZEN],
         capture_output=True,
         text=True,

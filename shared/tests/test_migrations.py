@@ -49,5 +49,5 @@ async def test_editing_an_applied_migration_is_refused(fresh_schema, tmp_path):
 async def test_badly_named_files_are_refused_with_the_expected_form(fresh_schema, tmp_path):
     write(tmp_path / "svc", "units.sql", "CREATE TABLE units (id int)")
 
-    with pytest.raises(MigrationError, match="NNNN_words.sql"):
+    with pytest.raises(MigrationError, match=r"NNNN_words\.sql"):
         await apply_migrations(fresh_schema, {"svc": tmp_path / "svc"})

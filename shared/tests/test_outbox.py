@@ -1,6 +1,5 @@
 """The transactional outbox against the real PostgreSQL and Kafka."""
 
-import asyncio
 import json
 import random
 import uuid
@@ -10,6 +9,7 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
+from nara.devstack.testing import eventually
 from nara.shared.outbox import OutboxRelay, add_to_outbox, shard_of
 from nara.shared.outbox.writer import SHARDS
 
@@ -52,10 +52,11 @@ async def pending(url: str) -> int:
         await connection.close()
 
 
-async def wait_until_published(url: str, timeout: float = 60) -> None:
-    async with asyncio.timeout(timeout):
-        while await pending(url):
-            await asyncio.sleep(0.1)
+async def wait_until_published(url: str) -> None:
+    async def nothing_pending() -> bool:
+        return not await pending(url)
+
+    await eventually(nothing_pending, what="every outbox row published")
 
 
 async def test_committed_events_reach_kafka_in_commit_order_per_key(
@@ -121,7 +122,7 @@ async def test_events_committed_before_a_crash_are_delivered_after_restart(
     crashing._stopping = True  # drive it by hand
     await crashing._task
 
-    async def crash_before_marking(rows):
+    async def crash_before_marking(control, rows):
         raise ConnectionResetError("the relay's process died")
 
     monkeypatch.setattr(crashing, "_mark_published", crash_before_marking)
@@ -155,9 +156,11 @@ async def test_two_relays_split_the_shards_and_keep_per_key_order(
         committed = await write_events(backbone_database, unique_topic, [f"p_{n}" for n in range(30)], per_key=10)
         messages = await read_topic(unique_topic, 300)
         await wait_until_published(backbone_database)
-        async with asyncio.timeout(30):
-            while len(first.owned_shards) != SHARDS // 2 or len(second.owned_shards) != SHARDS // 2:
-                await asyncio.sleep(0.1)
+
+        async def shared_fairly() -> bool:
+            return len(first.owned_shards) == len(second.owned_shards) == SHARDS // 2
+
+        await eventually(shared_fairly, what="the shards shared half and half", within_seconds=30)
         shards = (set(first.owned_shards), set(second.owned_shards))
     finally:
         await first.stop()
@@ -176,9 +179,11 @@ async def test_sent_rows_older_than_the_retention_are_pruned(
     try:
         await read_topic(unique_topic, 5)
         connection = await asyncpg.connect(backbone_database)
-        async with asyncio.timeout(30):
-            while await connection.fetchval("SELECT count(*) FROM outbox"):
-                await asyncio.sleep(0.1)
+
+        async def outbox_empty() -> bool:
+            return not await connection.fetchval("SELECT count(*) FROM outbox")
+
+        await eventually(outbox_empty, what="the sent rows pruned", within_seconds=30)
         await connection.close()
     finally:
         await relay.stop()
@@ -208,7 +213,7 @@ async def test_a_batch_of_events_keeps_each_keys_order_in_one_round_trip(backbon
     for row in rows:
         written_per_key[row["message_key"]].append(row["event_id"])
     given_per_key = defaultdict(list)
-    for event_id, key in zip(ids, keys):
+    for event_id, key in zip(ids, keys, strict=True):
         given_per_key[key].append(event_id)
     assert written_per_key == given_per_key
     assert all(row["shard"] == shard_of(row["message_key"]) for row in rows)

@@ -1,6 +1,5 @@
 """A row Kafka refuses for good is parked with its reason, and never holds back the events after it."""
 
-import asyncio
 import json
 import uuid
 from collections import defaultdict
@@ -10,6 +9,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client import REGISTRY
 
+from nara.devstack.testing import eventually
 from nara.shared.outbox import OutboxRelay, add_to_outbox, shard_of
 
 POISON_BYTES = 1_200_000  # the 1.2 MB event of the finding: over the producer's 1 MB max_request_size
@@ -50,12 +50,14 @@ def parked_count(topic: str, reason: str) -> float:
     return REGISTRY.get_sample_value("nara_outbox_parked_total", {"topic": topic, "reason": reason}) or 0.0
 
 
-async def wait_for_empty_outbox(url: str, timeout: float = 30) -> None:
+async def wait_for_empty_outbox(url: str) -> None:
     connection = await asyncpg.connect(url)
+
+    async def nothing_pending() -> bool:
+        return not await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+
     try:
-        async with asyncio.timeout(timeout):
-            while await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"):
-                await asyncio.sleep(0.1)
+        await eventually(nothing_pending, what="every outbox row published or parked", within_seconds=30)
     finally:
         await connection.close()
 
@@ -88,7 +90,7 @@ async def test_an_event_too_large_for_kafka_is_parked_and_the_events_after_it_go
     relay = OutboxRelay(backbone_database, kafka_bootstrap)
     await relay.start()
     try:
-        messages = await read_topic(unique_topic, len(others), timeout=30, settle=1)
+        messages = await read_topic(unique_topic, len(others), within_seconds=30, settle=1)
         await wait_for_empty_outbox(backbone_database)
     finally:
         await relay.stop()
@@ -127,11 +129,11 @@ async def test_an_event_the_broker_itself_refuses_is_parked_and_the_partition_go
     relay = OutboxRelay(backbone_database, kafka_bootstrap)
     await relay.start()
     try:
-        messages = await read_topic(unique_topic, 3, timeout=30, settle=1)
+        messages = await read_topic(unique_topic, 3, within_seconds=30, settle=1)
         await wait_for_empty_outbox(backbone_database)
         # After the refusal the same partition takes new events too.
         [(_, later_event, _)] = await write_batch(backbone_database, unique_topic, [("p_1", 10)])
-        messages = await read_topic(unique_topic, 4, timeout=30)
+        messages = await read_topic(unique_topic, 4, within_seconds=30)
     finally:
         await relay.stop()
 
@@ -153,7 +155,7 @@ async def test_an_event_for_a_topic_kafka_cannot_have_is_parked_at_once(
     relay = OutboxRelay(backbone_database, kafka_bootstrap)
     await relay.start()
     try:
-        [message] = await read_topic(unique_topic, 1, timeout=30)
+        [message] = await read_topic(unique_topic, 1, within_seconds=30)
         await wait_for_empty_outbox(backbone_database)
     finally:
         await relay.stop()
@@ -212,7 +214,7 @@ async def test_an_event_just_under_the_limit_is_written_and_reaches_kafka(
     relay = OutboxRelay(backbone_database, kafka_bootstrap)
     await relay.start()
     try:
-        [message] = await read_topic(unique_topic, 1, timeout=30)
+        [message] = await read_topic(unique_topic, 1, within_seconds=30)
     finally:
         await relay.stop()
     assert message.value == value  # the headroom covers the relay's headers: the largest allowed event goes out
@@ -239,7 +241,7 @@ async def test_an_error_that_may_pass_is_retried_and_parks_nothing(
             await relay.publish_pending()
         monkeypatch.setattr(relay._producer, "send", sent)
         await relay.publish_pending()
-        messages = await read_topic(unique_topic, 3, timeout=30, settle=1)
+        messages = await read_topic(unique_topic, 3, within_seconds=30, settle=1)
     finally:
         await relay.stop()
 

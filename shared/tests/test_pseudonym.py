@@ -107,7 +107,7 @@ def test_in_production_a_missing_key_is_refused_with_a_message_that_says_what_to
     if unset_key is not None:
         environment.setenv("NARA_PSEUDONYM_KEY", unset_key)
 
-    with pytest.raises(PseudonymConfigurationError, match="NARA_PSEUDONYM_KEY.*hex"):
+    with pytest.raises(PseudonymConfigurationError, match=r"NARA_PSEUDONYM_KEY.*hex"):
         pseudonymiser_from_environment()
 
 

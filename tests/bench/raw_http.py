@@ -7,6 +7,7 @@ spends a few tens of microseconds, so the figures describe the service, not the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from urllib.parse import urlsplit
@@ -70,8 +71,6 @@ class RawHttpConnection:
     async def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await self._writer.wait_closed()
-            except OSError:
-                pass
         self._reader = self._writer = None

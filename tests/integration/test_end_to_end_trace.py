@@ -160,11 +160,11 @@ async def test_a_booking_is_one_trace_from_the_request_through_the_outbox_to_the
     assert "parentId" not in request, "the booking request starts the trace"
     # The operations page's link is the viewer's page for that trace, and the query API finds just that trace.
     assert trace_url == f"{zipkin.url}/zipkin/traces/{request['traceId']}"
-    assert httpx.get(trace_url, timeout=10).status_code == 200
-    searched = httpx.get(
-        f"{zipkin.url}/api/v2/traces",
-        timeout=10,
-        params={"serviceName": "booking", "spanName": BOOKING_REQUEST, "limit": 100},
-    ).json()
+    async with httpx.AsyncClient(timeout=10) as client:
+        assert (await client.get(trace_url)).status_code == 200
+        found = await client.get(
+            f"{zipkin.url}/api/v2/traces", params={"serviceName": "booking", "spanName": BOOKING_REQUEST, "limit": 100}
+        )
+    searched = found.json()
     assert [t[0]["traceId"] for t in searched] == [request["traceId"]]
     assert appointment["contact_id"] == contact_id

@@ -17,6 +17,7 @@ import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 
 import asyncpg
@@ -27,7 +28,7 @@ from playwright.async_api import Page, expect
 
 from nara.booking.app import create_app as create_booking
 from nara.booking.settings import BookingSettings
-from nara.devstack import demo_month
+from nara.devstack import demo_month, testing
 from nara.devstack.browser import load_beside
 from nara.devstack.processes import free_port
 from nara.devstack.testing import scratch_schema
@@ -172,16 +173,9 @@ async def call(base: str, method: str, path: str, headers: dict, **kwargs) -> ht
         return await client.request(method, path, headers=headers, **kwargs)
 
 
-async def eventually(probe, what: str, timeout: float = 90):
+async def eventually(probe, what: str):
     """The first truthy answer of `probe`; events travel through Kafka, so the other services hear of them later."""
-    last = None
-    try:
-        async with asyncio.timeout(timeout):
-            while not (last := await probe()):
-                await asyncio.sleep(0.2)
-    except TimeoutError:
-        pytest.fail(f"{what}: never happened")
-    return last
+    return await testing.eventually(probe, what=what, within_seconds=90, every_seconds=0.2)
 
 
 async def clock_of(stack: Stack, contact_id: str, units=(FALKENBERG,), **wanted) -> dict | None:
@@ -363,7 +357,7 @@ async def _the_contacts_three_days(stack: Stack, steps, page: Page) -> None:
     # Tuesday and Wednesday nights pass with no time booked: the tier alerts, each once, on the national measure.
     for tier in (48, 24):
         stack.clock.set(deadline - timedelta(hours=tier) + timedelta(minutes=1))
-        await eventually(lambda: _alerted(stack, contact_id, unit, f"at_risk:{tier}"), f"the {tier} h alert")
+        await eventually(partial(_alerted, stack, contact_id, unit, f"at_risk:{tier}"), f"the {tier} h alert")
     assert await _alert_events(stack, contact_id) == [("se.nara.guarantee.at_risk.v1", "national")] * 2
 
     # Thursday 07:00: reception books the physiotherapist's first time, inside the guarantee.

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ def isolated_stack():
         del env[name]
 
     def command(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
+        return subprocess.run(  # noqa: S603 -- this interpreter and our own launcher, no input
             [sys.executable, "-m", "nara.devstack", *args], env=env, capture_output=True, text=True, timeout=300
         )
 
@@ -42,7 +43,7 @@ def assert_services_export_spans_to(zipkin: str, booking: str, monitor_pid: int)
     while "booking" not in httpx.get(f"{zipkin}/api/v2/services").json() and time.monotonic() < deadline:
         time.sleep(0.5)
     assert "booking" in httpx.get(f"{zipkin}/api/v2/services").json()
-    monitor_env = open(f"/proc/{monitor_pid}/environ", "rb").read().decode().split("\0")
+    monitor_env = Path(f"/proc/{monitor_pid}/environ").read_bytes().decode().split("\0")
     assert f"GUARANTEE_MONITOR_TRACE_URL_TEMPLATE={zipkin}/zipkin/traces/{{trace_id}}" in monitor_env
 
 
@@ -76,7 +77,7 @@ def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolate
     pids = [read_pid(layout.pid_of(name)) for name in ["kafka", "zipkin", "supervisord"]]
     pids += [stack.services.pid(spec) for spec in SERVICES]
     assert None not in pids
-    postgres_pid = int(open(f"{stack.postgres.record['data_dir']}/postmaster.pid").readline())
+    postgres_pid = int(Path(stack.postgres.record["data_dir"], "postmaster.pid").read_text().splitlines()[0])
 
     down = command("down")
     assert down.returncode == 0, down.stderr

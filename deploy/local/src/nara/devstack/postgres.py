@@ -167,7 +167,7 @@ class PostgresServer:
         if reachable:
             return preferred
         # The checkout sits below a folder the postgres user cannot enter (a private temp dir, say).
-        digest = hashlib.sha1(str(self.layout.state_dir).encode()).hexdigest()[:12]
+        digest = hashlib.sha1(str(self.layout.state_dir).encode(), usedforsecurity=False).hexdigest()[:12]
         fallback = Path("/var/lib/nara") / digest
         fallback.mkdir(parents=True, exist_ok=True)
         self._chown_to_server_user(fallback)

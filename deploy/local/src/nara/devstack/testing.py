@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .layout import REPO_ROOT, StackLayout
 from .postgres import SERVICE_DATABASES
 from .services import SERVICES
 from .stack import LocalStack
 from .zipkin import ZipkinServer
+
+Answer = TypeVar("Answer")
 
 # Benchmarks set NARA_TEST_STATE_DIR to a stack of their own: what they publish stays off the tests' topics.
 TEST_STATE_DIR = Path(os.environ.get("NARA_TEST_STATE_DIR", REPO_ROOT / ".state" / "test-stack"))
@@ -155,29 +159,45 @@ def service_process(
         f"{spec.env_prefix}PORT": str(port),
         **extra_env,
     }
-    log = open(log_dir / f"{service}.log", "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", spec.module, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{service} exited at start; see {log_dir / f'{service}.log'}")
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{service} did not become ready; see {log_dir / f'{service}.log'}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
+    with open(log_dir / f"{service}.log", "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", spec.module, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+            deadline = time.monotonic() + 90
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{service} exited at start; see {log_dir / f'{service}.log'}")
+                try:
+                    if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{service} did not become ready; see {log_dir / f'{service}.log'}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[Answer]], *, what: str, within_seconds: float = 60, every_seconds: float = 0.1
+) -> Answer:
+    """The first truthy answer of `probe`, asked every `every_seconds`; fails after `within_seconds`.
+
+    For state another process changes (a row, a Kafka offset, a service's answer): nothing in this process
+    could announce it, so asking again is the only way to see it."""
+    try:
+        async with asyncio.timeout(within_seconds):
+            while True:
+                if answer := await probe():
+                    return answer
+                await asyncio.sleep(every_seconds)
+    except TimeoutError:
+        raise AssertionError(f"{what}: not within {within_seconds:g} s") from None

@@ -11,7 +11,7 @@ import yaml
 from nara.shared import topics
 from nara.shared.events import EVENT_MODELS
 
-COMMITTED = Path(__file__).resolve().parents[1] / "asyncapi.yaml"
+COMMITTED = Path(__file__).resolve().parents[2] / "asyncapi.yaml"
 REGENERATE = "uv run faststream docs gen nara.shared.events.asyncapi:app --yaml --out shared/asyncapi.yaml"
 
 

@@ -247,27 +247,3 @@ async def test_an_error_that_may_pass_is_retried_and_parks_nothing(
 
     assert sorted(json.loads(m.value)["id"] for m in messages) == sorted(event_id for _, event_id, _ in written)
     assert await parked_rows(backbone_database) == []
-
-
-@pytest.mark.parametrize(
-    "error, reason",
-    [
-        ("MessageSizeTooLargeError", "too_large"),
-        ("RecordTooLargeError", "too_large"),
-        ("CorruptRecordException", "invalid_record"),
-        ("InvalidTopicError", "invalid_topic"),
-        ("KafkaTimeoutError", None),
-        ("KafkaConnectionError", None),
-        ("BrokerNotAvailableError", None),
-        ("NotLeaderForPartitionError", None),
-        ("TopicAuthorizationFailedError", None),
-        ("OutOfOrderSequenceNumber", None),
-        ("ProducerClosed", None),
-    ],
-)
-def test_only_a_refusal_of_the_event_itself_parks_it(error, reason):
-    import aiokafka.errors
-
-    from nara.shared.outbox.parking import refusal_reason
-
-    assert refusal_reason(getattr(aiokafka.errors, error)()) == reason

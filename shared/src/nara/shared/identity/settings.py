@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 DEV_KEY_FILE = Path(__file__).with_name("dev_key.pem")
 DEV_KEY_ALGORITHM = "EdDSA"
 
-_KEY_TYPES = {"EdDSA": Ed25519PublicKey, "RS256": RSAPublicKey}
+_KEY_TYPES: dict[str, type[Ed25519PublicKey] | type[RSAPublicKey]] = {"EdDSA": Ed25519PublicKey, "RS256": RSAPublicKey}
 
 
 class IdentityConfigurationError(RuntimeError):
@@ -85,7 +85,7 @@ def _configured_public_key(settings: IdentitySettings) -> Ed25519PublicKey | RSA
             pem = settings.jwt_public_key_file.read_bytes()
         except OSError as error:
             raise IdentityConfigurationError(f"NARA_JWT_PUBLIC_KEY_FILE cannot be read: {error}") from error
-    else:  # uses_development_key answered above; kept so that a key is never read from nothing
+    else:  # not reached: with neither set, the development key was returned above
         raise IdentityConfigurationError("set NARA_JWT_PUBLIC_KEY or NARA_JWT_PUBLIC_KEY_FILE")
     try:
         key = load_pem_public_key(pem)
@@ -93,7 +93,7 @@ def _configured_public_key(settings: IdentitySettings) -> Ed25519PublicKey | RSA
         raise IdentityConfigurationError(
             "the configured token key is not a PEM public key ('-----BEGIN PUBLIC KEY-----')"
         ) from error
-    if not isinstance(key, Ed25519PublicKey | RSAPublicKey) or not isinstance(key, _KEY_TYPES[settings.jwt_algorithm]):
+    if not isinstance(key, _KEY_TYPES[settings.jwt_algorithm]):
         raise IdentityConfigurationError(
             f"the configured token key does not fit NARA_JWT_ALGORITHM={settings.jwt_algorithm}"
         )

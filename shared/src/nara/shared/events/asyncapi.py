@@ -4,7 +4,7 @@
 #   uv run faststream docs gen nara.shared.events.asyncapi:app --yaml --out shared/asyncapi.yaml
 #
 # (`uv run python -m nara.shared.events.asyncapi shared/asyncapi.yaml` writes the same file.)
-# shared/tests/test_asyncapi_current.py fails while the file is stale.
+# shared/tests/unit/test_asyncapi_current.py fails while the file is stale.
 """The AsyncAPI description of Nära's Kafka topics, generated from the event models."""
 
 from __future__ import annotations

@@ -1,0 +1,245 @@
+"""The development staff login (it stands in for SITHS), one implementation for every staff app.
+
+The login is a staff JWT in an HttpOnly, SameSite=Strict cookie under the app's path, checked like a bearer token.
+A form's CSRF token is an HMAC of that session's token under the app's key, so it needs no storage and dies with
+the session; tokens are compared in constant time. The login form itself has no session yet: SameSite=Strict and a
+fixed-purpose token guard it. The app gives its roles, units, paths and its own login.html; the kit does the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+
+from nara.shared.identity import (
+    Caller,
+    IdentitySettings,
+    InvalidClaims,
+    identity_settings,
+    issue_dev_token,
+    request_time,
+)
+
+from .pages import PageKit, choices, see_other
+from .session import (
+    Form,
+    FormExpired,
+    LoginRequired,
+    csrf_token,
+    process_key,
+    read_form,
+    return_path,
+    same_token,
+    staff_caller,
+)
+from .session import login_location as login_path
+
+HSA_ID = re.compile(r"^SE[0-9]{10}-[A-Z0-9]{1,31}$")
+LOGIN_SESSION = "login"  # the login form's fixed "session", before there is one
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The person logged in: who (the token's caller), their token, and the CSRF token of their forms."""
+
+    caller: Caller
+    token: str  # forwarded as a bearer token when a page calls another service for them
+    csrf: str
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self.caller.units
+
+    @property
+    def role(self) -> str:
+        return str(self.caller.role)
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    """One app's staff login: where it lives, who may log in, and how the login page words its errors."""
+
+    home: str  # the app's start page and cookie path, e.g. "/ops"; the login is at {home}/logga-in
+    cookie: str  # e.g. "nara_ops"
+    key_variable: str  # the environment variable holding the CSRF key when several processes serve the app
+    units: Mapping[str, str]  # HSA-id -> name, the units one can choose
+    roles: Mapping[str, str]  # role -> Swedish label; with one role the login asks none
+    example_hsa_id: str
+    units_error: str = "Välj minst en enhet."
+    role_error: str = "Välj din roll."
+    template: str = "login.html"  # the app's own login page: see the package docstring for its context
+    max_form_bytes: int = 16_384
+    purpose: str = field(default="")  # the CSRF tokens' purpose; by default the cookie's name
+
+    def key(self, request: Request) -> bytes:
+        return process_key(request, f"{self.cookie}_key", os.environ.get(self.key_variable))
+
+    def csrf_for(self, request: Request, session: str) -> str:
+        return csrf_token(self.key(request), session, self.purpose or self.cookie)
+
+    def logged_in(self, request: Request, settings: IdentitySettings, now: datetime) -> Staff | None:
+        found = staff_caller(request, self.cookie, settings, now)
+        if found is None:
+            return None
+        caller, token = found
+        return Staff(caller, token, self.csrf_for(request, token))
+
+    async def optional_staff(
+        self,
+        request: Request,
+        settings: Annotated[IdentitySettings, Depends(identity_settings)],
+        now: Annotated[datetime, Depends(request_time)],
+    ) -> Staff | None:
+        """A dependency: the person logged in, or None."""
+        staff = self.logged_in(request, settings, now)
+        request.state.staff = staff  # the layout's header, and pages shown when something goes wrong later
+        return staff
+
+    async def current_staff(
+        self,
+        request: Request,
+        settings: Annotated[IdentitySettings, Depends(identity_settings)],
+        now: Annotated[datetime, Depends(request_time)],
+    ) -> Staff:
+        """A dependency: the person logged in; without a login the page route sends them to log in."""
+        staff = await self.optional_staff(request, settings, now)
+        if staff is None:
+            raise LoginRequired(return_path(request))
+        return staff
+
+    async def read_form(self, request: Request) -> Form:
+        return await read_form(request, self.max_form_bytes)
+
+    async def checked_form(self, request: Request, staff: Staff) -> Form:
+        """The form, if it carries this session's CSRF token; FormExpired (a Swedish page) otherwise."""
+        form = await self.read_form(request)
+        if not same_token(staff.csrf, form.get("csrf")):
+            raise FormExpired()
+        return form
+
+    def login_location(self, back_to: str | None) -> str:
+        return login_path(back_to, self.home)
+
+    def safe_path(self, candidate: str | None) -> str:
+        """Only a path inside the app, never another site (an open redirect)."""
+        if (
+            candidate
+            and (candidate == self.home or candidate.startswith((f"{self.home}/", f"{self.home}?")))
+            and "//" not in candidate
+            and "\\" not in candidate
+        ):
+            return candidate
+        return self.home
+
+    def router(self, kit: PageKit, route_class: type[APIRoute]) -> APIRouter:
+        """GET and POST {home}/logga-in and POST {home}/logga-ut, on the app's page route class."""
+        router = APIRouter(prefix=self.home, route_class=route_class, include_in_schema=False)
+
+        @router.get("/logga-in")
+        async def login_page(request: Request, nasta: str | None = None, utloggad: str | None = None) -> Response:
+            next_path = self.safe_path(nasta)
+            return self._login_form(kit, request, values={}, errors={}, next_path=next_path, logged_out=bool(utloggad))
+
+        @router.post("/logga-in")
+        async def log_in(request: Request) -> Response:
+            return await self._log_in(kit, request)
+
+        @router.post("/logga-ut")
+        # A default, not Annotated: the annotations are strings, and a local alias cannot be resolved from them.
+        async def log_out(request: Request, staff: Staff | None = Depends(self.optional_staff)) -> Response:
+            form = await self.read_form(request)
+            if staff is not None and not same_token(staff.csrf, form.get("csrf")):
+                return kit.problem_page(
+                    request, "Formuläret har gått ut", "Ladda om sidan och försök logga ut igen.", status_code=400
+                )
+            response = see_other(f"{self.home}/logga-in?utloggad=1")
+            response.delete_cookie(self.cookie, path=self.home, httponly=True, samesite="strict")
+            return response
+
+        return router
+
+    async def _log_in(self, kit: PageKit, request: Request) -> Response:
+        form = await self.read_form(request)
+        if not same_token(self.csrf_for(request, LOGIN_SESSION), form.get("csrf")):
+            return kit.problem_page(
+                request,
+                "Formuläret har gått ut",
+                "Ladda om inloggningssidan och försök igen.",
+                status_code=400,
+                action=(f"{self.home}/logga-in", "Till inloggningen"),
+            )
+        hsa_id = form.get("hsa-id").upper()
+        role = next(iter(self.roles)) if len(self.roles) == 1 else form.get("roll")
+        units = [unit for unit in self.units if unit in form.all("enheter")]
+        errors = {}
+        if not hsa_id:
+            errors["hsa-id"] = f"Skriv ditt HSA-id, till exempel {self.example_hsa_id}."
+        elif not HSA_ID.match(hsa_id):
+            errors["hsa-id"] = (
+                f"HSA-id ska börja med SE, tio siffror och ett bindestreck, till exempel {self.example_hsa_id}."
+            )
+        if role not in self.roles:
+            errors["roll"] = self.role_error
+        if not units:
+            errors["enheter"] = self.units_error
+        next_path = self.safe_path(form.get("nasta"))
+        values = {"hsa-id": form.get("hsa-id"), "roll": role, "enheter": units}
+        if errors:
+            return self._login_form(kit, request, values=values, errors=errors, next_path=next_path, status_code=422)
+        try:
+            token = issue_dev_token(role, hsa_id, units)
+        except PermissionError:
+            return kit.problem_page(
+                request,
+                "Inloggningen är avstängd",
+                "Utvecklingsinloggningen används inte i drift. Logga in med ditt SITHS-kort.",
+                status_code=403,
+                action=(f"{self.home}/logga-in", "Till inloggningen"),
+            )
+        except InvalidClaims:
+            errors = {"hsa-id": "Det gick inte att logga in med de uppgifterna. Kontrollera HSA-id."}
+            return self._login_form(
+                kit, request, values={**values, "hsa-id": hsa_id}, errors=errors, next_path=next_path, status_code=422
+            )
+        response = see_other(next_path)
+        response.set_cookie(
+            self.cookie, token, httponly=True, samesite="strict", path=self.home, secure=request.url.scheme == "https"
+        )
+        return response
+
+    def _login_form(
+        self,
+        kit: PageKit,
+        request: Request,
+        *,
+        values: Mapping[str, Any],
+        errors: Mapping[str, str],
+        next_path: str,
+        logged_out: bool = False,
+        status_code: int = 200,
+    ) -> Response:
+        order = ("hsa-id", "roll", "enheter")
+        return kit.render(
+            request,
+            self.template,
+            status_code=status_code,
+            title="Logga in",
+            staff=None,
+            errors=[(name, errors[name]) for name in order if name in errors],
+            field_errors=errors,
+            values={"hsa-id": "", "roll": None, "enheter": [], **values},
+            csrf=self.csrf_for(request, LOGIN_SESSION),
+            next_path=next_path,
+            logged_out=logged_out,
+            action=f"{self.home}/logga-in",
+            roles=choices(self.roles) if len(self.roles) > 1 else [],
+            units=choices(self.units),
+        )

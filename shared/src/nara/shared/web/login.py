@@ -169,16 +169,35 @@ class StaffLogin:
     async def _log_in(self, kit: PageKit, request: Request) -> Response:
         form = await self.read_form(request)
         if not same_token(self.csrf_for(request, LOGIN_SESSION), form.get("csrf")):
-            return kit.problem_page(
-                request,
-                "Formuläret har gått ut",
-                "Ladda om inloggningssidan och försök igen.",
-                status_code=400,
-                action=(f"{self.home}/logga-in", "Till inloggningen"),
+            return self._refused(
+                kit, request, "Formuläret har gått ut", "Ladda om inloggningssidan och försök igen.", 400
             )
         hsa_id = form.get("hsa-id").upper()
         role = next(iter(self.roles)) if len(self.roles) == 1 else form.get("roll")
         units = [unit for unit in self.units if unit in form.all("enheter")]
+        errors = self._errors(hsa_id, role, units)
+        next_path = self.safe_path(form.get("nasta"))
+        values = {"hsa-id": form.get("hsa-id"), "roll": role, "enheter": units}
+        if errors:
+            return self._login_form(kit, request, values=values, errors=errors, next_path=next_path, status_code=422)
+        try:
+            token = issue_dev_token(role, hsa_id, units)
+        except PermissionError:
+            sentence = "Utvecklingsinloggningen används inte i drift. Logga in med ditt SITHS-kort."
+            return self._refused(kit, request, "Inloggningen är avstängd", sentence, 403)
+        except InvalidClaims:
+            errors = {"hsa-id": "Det gick inte att logga in med de uppgifterna. Kontrollera HSA-id."}
+            return self._login_form(
+                kit, request, values={**values, "hsa-id": hsa_id}, errors=errors, next_path=next_path, status_code=422
+            )
+        response = see_other(next_path)
+        response.set_cookie(
+            self.cookie, token, httponly=True, samesite="strict", path=self.home, secure=request.url.scheme == "https"
+        )
+        return response
+
+    def _errors(self, hsa_id: str, role: str, units: list[str]) -> dict[str, str]:
+        """What is wrong with the login form's fields, by field, in Swedish."""
         errors = {}
         if not hsa_id:
             errors["hsa-id"] = f"Skriv ditt HSA-id, till exempel {self.example_hsa_id}."
@@ -190,30 +209,12 @@ class StaffLogin:
             errors["roll"] = self.role_error
         if not units:
             errors["enheter"] = self.units_error
-        next_path = self.safe_path(form.get("nasta"))
-        values = {"hsa-id": form.get("hsa-id"), "roll": role, "enheter": units}
-        if errors:
-            return self._login_form(kit, request, values=values, errors=errors, next_path=next_path, status_code=422)
-        try:
-            token = issue_dev_token(role, hsa_id, units)
-        except PermissionError:
-            return kit.problem_page(
-                request,
-                "Inloggningen är avstängd",
-                "Utvecklingsinloggningen används inte i drift. Logga in med ditt SITHS-kort.",
-                status_code=403,
-                action=(f"{self.home}/logga-in", "Till inloggningen"),
-            )
-        except InvalidClaims:
-            errors = {"hsa-id": "Det gick inte att logga in med de uppgifterna. Kontrollera HSA-id."}
-            return self._login_form(
-                kit, request, values={**values, "hsa-id": hsa_id}, errors=errors, next_path=next_path, status_code=422
-            )
-        response = see_other(next_path)
-        response.set_cookie(
-            self.cookie, token, httponly=True, samesite="strict", path=self.home, secure=request.url.scheme == "https"
-        )
-        return response
+        return errors
+
+    def _refused(self, kit: PageKit, request: Request, title: str, sentence: str, status_code: int) -> Response:
+        """A page saying why the login did not go through, with the way back to it."""
+        action = (f"{self.home}/logga-in", "Till inloggningen")
+        return kit.problem_page(request, title, sentence, status_code=status_code, action=action)
 
     def _login_form(
         self,

@@ -18,8 +18,8 @@ from nara.shared.events.vocabulary import ContactForm, Profession
 from nara.shared.identity import issue_dev_token
 from nara.shared.web import problems
 from nara.shared.web.labels import label
-from nara.shared.web.login import Staff, StaffLogin
-from nara.shared.web.pages import PageKit, Site
+from nara.shared.web.login import LoginSession, Staff, StaffLogin
+from nara.shared.web.pages import PageKit, Site, choices
 from nara.shared.web.routing import PageRoute
 from nara.shared.web.session import same_token
 from nara.shared.web.swedish import FILTERS
@@ -204,3 +204,44 @@ def test_the_shared_enums_have_swedish_labels():
     assert [label(status) for status in ClockStatus][:3] == ["I tid", "Risk", "Passerad"]
     assert label(None, "profession", "Ej triagerad") == "Ej triagerad"
     assert label("astronaut", "profession") == "astronaut"  # an unknown code shows as it is
+
+
+def test_the_macros_give_the_govuk_markup_the_apps_stylesheets_know():
+    kit = KIT.templates.env.get_template("kit/macros.html").module
+    options = choices({"reception": "Reception", "clinician": "Legitimerad <personal>"})
+    radios = str(kit.radios("roll", "Roll", options, checked="clinician", error="Välj din roll.", hint="En roll."))
+    assert (
+        '<div class="form-group form-group-error"><fieldset class="fieldset" aria-describedby="roll-hint roll-fel">'
+        in radios
+    )
+    assert 'id="roll" name="roll" type="radio" value="reception">' in radios  # the summary links to #roll
+    assert 'id="roll-2" name="roll" type="radio" value="clinician" checked>' in radios
+    assert "Legitimerad &lt;personal&gt;" in radios
+    select = str(kit.select("enhet", "Enhet", options, selected="clinician"))
+    assert (
+        '<option value="clinician" selected>' in select and '<select class="select" id="enhet" name="enhet">' in select
+    )
+    assert (
+        str(kit.button("Spara", kind="warning")) == '<button type="submit" class="button button-warning">Spara</button>'
+    )
+    assert str(kit.tag("Passerad", kind="breached", icon=True)) == (
+        '<strong class="tag tag-breached"><span class="tag-icon" aria-hidden="true"></span>Passerad</strong>'
+    )
+    rows = str(kit.summary_list([("Tid", "kl. 08:00"), ("Plats", "<b>")]))
+    assert '<dt class="summary-key">Tid</dt><dd class="summary-value">kl. 08:00</dd>' in rows and "&lt;b&gt;" in rows
+    pages = str(kit.pagination(next=("/console?sida=2", "Nästa sida")))
+    assert '<a class="pagination-link" rel="next" href="/console?sida=2">Nästa sida</a>' in pages
+
+
+def test_a_citizen_session_covers_the_whole_site_with_a_lax_cookie():
+    citizen = LoginSession(
+        home="", cookie="nara_session", key_variable="NARA_PROV_KEY", samesite="lax", accepts=lambda c: c.is_citizen
+    )
+    assert citizen.login_location("/mina-tider") == "/logga-in?nasta=/mina-tider"
+    assert citizen.safe_path("/mina-tider") == "/mina-tider" and citizen.safe_path("//elsewhere.test") == "/"
+    response = Response()
+    request = Request(
+        {"type": "http", "scheme": "http", "method": "GET", "path": "/", "headers": [], "query_string": b""}
+    )
+    citizen.set_login_cookie(request, response, "jwt")
+    assert "Path=/;" in response.headers["set-cookie"] and "SameSite=lax" in response.headers["set-cookie"]

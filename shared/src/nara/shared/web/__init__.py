@@ -3,7 +3,8 @@
 Modules
     pages     PageKit (an app's templates over the kit's), Site (what the layout shows), Choice, choices(),
               see_other(), SECURITY_HEADERS
-    login     StaffLogin (the development staff login standing in for SITHS), Staff, tokens_match()
+    login     LoginSession (who is logged in: cookie, CSRF, dependencies), StaffLogin (it plus the development
+              staff login standing in for SITHS), LoggedIn (alias Staff)
     routing   PageRoute (no login, an expired form, a bad address, a 4xx: each a Swedish page), InterruptibleRoute
     swedish   dates, times and numbers on Stockholm's clock; FILTERS, the templates' filters
     labels    Swedish words for the shared enums (Profession, ContactForm, ClockStatus, ...): label()
@@ -66,8 +67,9 @@ Logging in: LOGIN.router renders the app's own "login.html" with values ({"hsa-i
 field_errors, errors, csrf, next_path, logged_out, action, roles (choices, empty with one role) and units
 (choices); the monitor's ops/templates/login.html is one. The cookie is HttpOnly, SameSite=Strict, under home.
 CSRF: every form posts `csrf`; tokens are HMACs of the session under the app's key (the key_variable's value,
-else random per process) and are compared with hmac.compare_digest. A citizen app (booking) builds its
-dependency the same way from session.csrf_token and tokens_match, with its own cookie and login form.
+else random per process) and are compared with hmac.compare_digest (session.same_token). A citizen app (booking)
+uses LoginSession(home="", cookie="nara_session", key_variable=..., samesite="lax", accepts=lambda c:
+c.is_citizen) for its dependency, checked forms and cookie, and keeps its own personnummer login form.
 
 Swedish in one style: filters time (08:00), date (tisdag 24 november), date_time (tisdag 24 november kl. 08:00),
 time_span, last_day (a deadline's last day), month ('2026-11' as november 2026), decimal, percent (83,3 %),

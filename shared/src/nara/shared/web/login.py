@@ -1,6 +1,7 @@
-"""The development staff login (it stands in for SITHS), one implementation for every staff app.
+"""Who is logged in to a page, and the development staff login (it stands in for SITHS): one implementation.
 
-The login is a staff JWT in an HttpOnly, SameSite=Strict cookie under the app's path, checked like a bearer token.
+The login is a JWT in an HttpOnly cookie (SameSite=Strict for staff) under the app's path, checked like a bearer
+token.
 A form's CSRF token is an HMAC of that session's token under the app's key, so it needs no storage and dies with
 the session; tokens are compared in constant time. The login form itself has no session yet: SameSite=Strict and a
 fixed-purpose token guard it. The app gives its roles, units, paths and its own login.html; the kit does the rest.
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -33,12 +34,12 @@ from .session import (
     Form,
     FormExpired,
     LoginRequired,
+    cookie_caller,
     csrf_token,
     process_key,
     read_form,
     return_path,
     same_token,
-    staff_caller,
 )
 from .session import login_location as login_path
 
@@ -47,7 +48,7 @@ LOGIN_SESSION = "login"  # the login form's fixed "session", before there is one
 
 
 @dataclass(frozen=True)
-class Staff:
+class LoggedIn:
     """The person logged in: who (the token's caller), their token, and the CSRF token of their forms."""
 
     caller: Caller
@@ -63,21 +64,31 @@ class Staff:
         return str(self.caller.role)
 
 
-@dataclass(frozen=True)
-class StaffLogin:
-    """One app's staff login: where it lives, who may log in, and how the login page words its errors."""
+Staff = LoggedIn  # as staff pages name it
 
-    home: str  # the app's start page and cookie path, e.g. "/ops"; the login is at {home}/logga-in
+
+def is_staff(caller: Caller) -> bool:
+    return caller.is_staff
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoginSession:
+    """Who is logged in to one app, and their forms' CSRF tokens: a JWT in an HttpOnly cookie under `home`.
+
+    Staff apps use StaffLogin below, which adds the login form. A citizen app sets cookie, home="" (the whole
+    site), samesite="lax" and accepts=lambda caller: caller.is_citizen, and keeps its own login form."""
+
+    home: str  # the app's start page and cookie path, e.g. "/ops" ("" for the whole site); login at {home}/logga-in
     cookie: str  # e.g. "nara_ops"
     key_variable: str  # the environment variable holding the CSRF key when several processes serve the app
-    units: Mapping[str, str]  # HSA-id -> name, the units one can choose
-    roles: Mapping[str, str]  # role -> Swedish label; with one role the login asks none
-    example_hsa_id: str
-    units_error: str = "Välj minst en enhet."
-    role_error: str = "Välj din roll."
-    template: str = "login.html"  # the app's own login page: see the package docstring for its context
+    samesite: Literal["strict", "lax"] = "strict"
+    accepts: Callable[[Caller], bool] = is_staff
     max_form_bytes: int = 16_384
-    purpose: str = field(default="")  # the CSRF tokens' purpose; by default the cookie's name
+    purpose: str = ""  # the CSRF tokens' purpose; by default the cookie's name
+
+    @property
+    def start(self) -> str:
+        return self.home or "/"
 
     def key(self, request: Request) -> bytes:
         return process_key(request, f"{self.cookie}_key", os.environ.get(self.key_variable))
@@ -85,45 +96,58 @@ class StaffLogin:
     def csrf_for(self, request: Request, session: str) -> str:
         return csrf_token(self.key(request), session, self.purpose or self.cookie)
 
-    def logged_in(self, request: Request, settings: IdentitySettings, now: datetime) -> Staff | None:
-        found = staff_caller(request, self.cookie, settings, now)
+    def logged_in(self, request: Request, settings: IdentitySettings, now: datetime) -> LoggedIn | None:
+        found = cookie_caller(request, self.cookie, settings, now, self.accepts)
         if found is None:
             return None
         caller, token = found
-        return Staff(caller, token, self.csrf_for(request, token))
+        return LoggedIn(caller, token, self.csrf_for(request, token))
 
     async def optional_staff(
         self,
         request: Request,
         settings: Annotated[IdentitySettings, Depends(identity_settings)],
         now: Annotated[datetime, Depends(request_time)],
-    ) -> Staff | None:
+    ) -> LoggedIn | None:
         """A dependency: the person logged in, or None."""
-        staff = self.logged_in(request, settings, now)
-        request.state.staff = staff  # the layout's header, and pages shown when something goes wrong later
-        return staff
+        person = self.logged_in(request, settings, now)
+        request.state.staff = person  # the layout's header, and pages shown when something goes wrong later
+        return person
 
     async def current_staff(
         self,
         request: Request,
         settings: Annotated[IdentitySettings, Depends(identity_settings)],
         now: Annotated[datetime, Depends(request_time)],
-    ) -> Staff:
+    ) -> LoggedIn:
         """A dependency: the person logged in; without a login the page route sends them to log in."""
-        staff = await self.optional_staff(request, settings, now)
-        if staff is None:
+        person = await self.optional_staff(request, settings, now)
+        if person is None:
             raise LoginRequired(return_path(request))
-        return staff
+        return person
 
     async def read_form(self, request: Request) -> Form:
         return await read_form(request, self.max_form_bytes)
 
-    async def checked_form(self, request: Request, staff: Staff) -> Form:
+    async def checked_form(self, request: Request, person: LoggedIn) -> Form:
         """The form, if it carries this session's CSRF token; FormExpired (a Swedish page) otherwise."""
         form = await self.read_form(request)
-        if not same_token(staff.csrf, form.get("csrf")):
+        if not same_token(person.csrf, form.get("csrf")):
             raise FormExpired()
         return form
+
+    def set_login_cookie(self, request: Request, response: Response, token: str) -> None:
+        response.set_cookie(
+            self.cookie,
+            token,
+            httponly=True,
+            samesite=self.samesite,
+            path=self.start,
+            secure=request.url.scheme == "https",
+        )
+
+    def clear_login_cookie(self, response: Response) -> None:
+        response.delete_cookie(self.cookie, path=self.start, httponly=True, samesite=self.samesite)
 
     def login_location(self, back_to: str | None) -> str:
         return login_path(back_to, self.home)
@@ -132,12 +156,24 @@ class StaffLogin:
         """Only a path inside the app, never another site (an open redirect)."""
         if (
             candidate
-            and (candidate == self.home or candidate.startswith((f"{self.home}/", f"{self.home}?")))
+            and (candidate == self.start or candidate.startswith((f"{self.home}/", f"{self.home}?")))
             and "//" not in candidate
             and "\\" not in candidate
         ):
             return candidate
-        return self.home
+        return self.start
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffLogin(LoginSession):
+    """One staff app's development login: who may log in, and how its login page words the errors."""
+
+    units: Mapping[str, str]  # HSA-id -> name, the units one can choose
+    roles: Mapping[str, str]  # role -> Swedish label; with one role the login asks none
+    example_hsa_id: str
+    units_error: str = "Välj minst en enhet."
+    role_error: str = "Välj din roll."
+    template: str = "login.html"  # the app's own login page: see the package docstring for its context
 
     def router(self, kit: PageKit, route_class: type[APIRoute]) -> APIRouter:
         """GET and POST {home}/logga-in and POST {home}/logga-ut, on the app's page route class."""
@@ -161,7 +197,7 @@ class StaffLogin:
                     request, "Formuläret har gått ut", "Ladda om sidan och försök logga ut igen.", status_code=400
                 )
             response = see_other(f"{self.home}/logga-in?utloggad=1")
-            response.delete_cookie(self.cookie, path=self.home, httponly=True, samesite="strict")
+            self.clear_login_cookie(response)
             return response
 
         return router
@@ -191,9 +227,7 @@ class StaffLogin:
                 kit, request, values={**values, "hsa-id": hsa_id}, errors=errors, next_path=next_path, status_code=422
             )
         response = see_other(next_path)
-        response.set_cookie(
-            self.cookie, token, httponly=True, samesite="strict", path=self.home, secure=request.url.scheme == "https"
-        )
+        self.set_login_cookie(request, response, token)
         return response
 
     def _errors(self, hsa_id: str, role: str, units: list[str]) -> dict[str, str]:

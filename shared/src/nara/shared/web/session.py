@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import parse_qsl, quote
@@ -83,8 +84,14 @@ def unsign(key: bytes, purpose: str, value: str | None) -> dict[str, Any] | None
     return payload if isinstance(payload, dict) else None
 
 
-def staff_caller(request: Request, cookie: str, settings: IdentitySettings, now: datetime) -> tuple[Caller, str] | None:
-    """The staff member logged in with the cookie, and their token; None without a valid staff login."""
+def cookie_caller(
+    request: Request,
+    cookie: str,
+    settings: IdentitySettings,
+    now: datetime,
+    accepts: Callable[[Caller], bool] = lambda caller: caller.is_staff,
+) -> tuple[Caller, str] | None:
+    """Who is logged in with the cookie, and their token; None without a valid login of the kind accepted."""
     token = request.cookies.get(cookie)
     if not token:
         return None
@@ -92,9 +99,14 @@ def staff_caller(request: Request, cookie: str, settings: IdentitySettings, now:
         caller = verify_token(token, settings, now=now)
     except TokenError:
         return None
-    if not caller.is_staff:
+    if not accepts(caller):
         return None
     return caller, token
+
+
+def staff_caller(request: Request, cookie: str, settings: IdentitySettings, now: datetime) -> tuple[Caller, str] | None:
+    """Deprecated (the kit's LoginSession does it): the staff member logged in with the cookie, and their token."""
+    return cookie_caller(request, cookie, settings, now)
 
 
 def return_path(request: Request) -> str | None:

@@ -20,7 +20,7 @@ from nara.shared.events.vocabulary import (
     Urgency,
 )
 
-PROFESSIONS: Mapping[str, str] = {
+PROFESSIONS: dict[str, str] = {
     Profession.DOCTOR: "Läkare",
     Profession.NURSE: "Sjuksköterska",
     Profession.DISTRICT_NURSE: "Distriktssköterska",
@@ -32,7 +32,7 @@ PROFESSIONS: Mapping[str, str] = {
 }
 
 # How staff name the contact forms (besöksform).
-CONTACT_FORMS: Mapping[str, str] = {
+CONTACT_FORMS: dict[str, str] = {
     ContactForm.CLINIC: "Mottagningsbesök",
     ContactForm.HOME: "Hembesök",
     ContactForm.PHONE: "Telefon",
@@ -41,7 +41,7 @@ CONTACT_FORMS: Mapping[str, str] = {
 }
 
 # How a citizen reads the same forms on their booking.
-CONTACT_FORMS_FOR_CITIZENS: Mapping[str, str] = {
+CONTACT_FORMS_FOR_CITIZENS: dict[str, str] = {
     ContactForm.CLINIC: "Besök på vårdcentralen",
     ContactForm.HOME: "Hembesök",
     ContactForm.PHONE: "Telefonsamtal",
@@ -49,14 +49,14 @@ CONTACT_FORMS_FOR_CITIZENS: Mapping[str, str] = {
     ContactForm.CHAT_LETTER: "Chatt eller brev",
 }
 
-CLOSE_REASONS: Mapping[str, str] = {
+CLOSE_REASONS: dict[str, str] = {
     ContactCloseReason.SELF_CARE: "Egenvårdsråd",
     ContactCloseReason.WITHDRAWN: "Återkallad",
     ContactCloseReason.EMERGENCY_DEPARTMENT: "Hänvisad till akutmottagningen",
     ContactCloseReason.DUPLICATE: "Dubblett",
 }
 
-CARE_LEVELS: Mapping[str, str] = {
+CARE_LEVELS: dict[str, str] = {
     CareLevel.CALL_112: "Ring 112 nu",
     CareLevel.EMERGENCY_NOW: "Akutmottagning nu",
     CareLevel.WITHIN_HOURS: "Inom några timmar",
@@ -66,7 +66,7 @@ CARE_LEVELS: Mapping[str, str] = {
     CareLevel.SELF_CARE: "Egenvård",
 }
 
-URGENCIES: Mapping[str, str] = {
+URGENCIES: dict[str, str] = {
     Urgency.RED: "Röd",
     Urgency.ORANGE: "Orange",
     Urgency.YELLOW: "Gul",
@@ -74,7 +74,7 @@ URGENCIES: Mapping[str, str] = {
     Urgency.BLUE: "Blå",
 }
 
-CHANNELS: Mapping[str, str] = {
+CHANNELS: dict[str, str] = {
     Channel.WEB: "Webben",
     Channel.PHONE_1177: "Telefon via 1177",
     Channel.PHONE_UNIT: "Telefon",
@@ -84,14 +84,14 @@ CHANNELS: Mapping[str, str] = {
     Channel.EMERGENCY_DEPARTMENT: "Akutmottagningen",
 }
 
-LISTINGS: Mapping[str, str] = {
+LISTINGS: dict[str, str] = {
     ListingStatus.HERE: "Listad här",
     ListingStatus.ELSEWHERE: "Listad på en annan enhet",
     ListingStatus.UNKNOWN: "Listning okänd",
 }
 
 # In the order the pages list them.
-CLOCK_STATUSES: Mapping[str, str] = {
+CLOCK_STATUSES: dict[str, str] = {
     ClockStatus.ON_TRACK: "I tid",
     ClockStatus.AT_RISK: "Risk",
     ClockStatus.BREACHED: "Passerad",
@@ -100,7 +100,7 @@ CLOCK_STATUSES: Mapping[str, str] = {
     ClockStatus.PATIENT_CHOSEN_WAIT: "Patientvald väntan",
 }
 
-CLOCK_STATUS_HINTS: Mapping[str, str] = {
+CLOCK_STATUS_HINTS: dict[str, str] = {
     ClockStatus.ON_TRACK: "Tid bokad inom vårdgarantin",
     ClockStatus.AT_RISK: "Ingen bedömning och ingen tid inom gränsen",
     ClockStatus.BREACHED: "Gränsen har passerats utan bedömning",

@@ -161,9 +161,10 @@ async def world(monitor: str, kafka_bootstrap: str, ops):
         "on_track": "on_track",
     }
     for name, contact in c.items():
-        await ops.wait_until(lambda: ops.settled(monitor, contact, expected[name]), what=name)
+        status = expected[name]
+        await ops.wait_until(lambda contact=contact, status=status: ops.settled(monitor, contact, status), what=name)
     for contact in [*compliance_contacts, small]:
-        await ops.wait_until(lambda: ops.settled(monitor, contact, "assessed"))
+        await ops.wait_until(lambda contact=contact: ops.settled(monitor, contact, "assessed"))
     reasons = {
         "breached_long": "Ingen medicinsk bedömning inom vårdgarantin",
         "breached": "Ingen medicinsk bedömning inom vårdgarantin",

@@ -169,14 +169,16 @@ async def settled(base_url: str, contact: Contact, status: str) -> bool:
     return look is None or datetime.fromisoformat(look) > datetime.now(UTC)
 
 
-async def wait_until(predicate, timeout: float = 90, interval: float = 0.3, what: str = "condition"):
+async def wait_until(predicate, seconds: float = 90, interval: float = 0.3, what: str = "condition"):
+    """Poll the other process until the predicate holds; its answer, or AssertionError after `seconds`."""
     try:
-        async with asyncio.timeout(timeout):
-            while not (result := await predicate()):
+        async with asyncio.timeout(seconds):
+            while True:
+                if result := await predicate():
+                    return result
                 await asyncio.sleep(interval)
     except TimeoutError:
-        raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
-    return result
+        raise AssertionError(f"timed out after {seconds} s waiting for {what}") from None
 
 
 async def status_counts(base_url: str, units=(FYLLINGE,)) -> dict[str, int]:

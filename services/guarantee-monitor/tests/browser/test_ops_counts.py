@@ -15,7 +15,7 @@ async def agreeing_counts(page, ops, monitor):
         shown = await ops.page_counts(page)
         return shown if shown == await ops.status_counts(monitor) else None
 
-    return await ops.wait_until(agree, timeout=30, what="the page's counts to agree with the API")
+    return await ops.wait_until(agree, seconds=30, what="the page's counts to agree with the API")
 
 
 async def test_two_assessments_of_console_contacts_are_counted_on_ops_at_once(

@@ -29,7 +29,7 @@ async def test_the_downloaded_csv_matches_the_compliance_json(desk, ops, world, 
         await link.click()
     download = await download_info.value
     assert download.suggested_filename == "vardgaranti-uppfyllnad.csv"
-    content = Path(await download.path()).read_bytes()
+    content = await asyncio.to_thread(Path(await download.path()).read_bytes)
     text = content.decode("utf-8")
 
     report = (await ops.api_get(monitor, "/api/v1/compliance", **{"from": since})).json()

@@ -36,6 +36,7 @@ def create_app(settings: GuaranteeMonitorSettings | None = None, clock: Clock | 
         app.include_router(api.router)
         app.include_router(reports.router)
         app.include_router(ops.router)
+        ops.KIT.install(app)  # the 404 and 500 pages of page routes in the operations layout
         app.mount("/ops/static", StaticFiles(directory=ops.STATIC_DIR), name="ops-static")
 
         async def on_events(connection, events) -> None:

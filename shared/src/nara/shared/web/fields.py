@@ -14,7 +14,8 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 
 # The personnummer rule is the event contract's too, so it lives beside it; still importable from here.
-from nara.shared.free_text import PersonnummerInText, no_personnummer  # noqa: F401
+from nara.shared.free_text import PersonnummerInText as PersonnummerInText
+from nara.shared.free_text import no_personnummer as no_personnummer
 
 # An HSA-id: SE, the organisation number (10 digits), a dash and the holder's own part (units and staff alike).
 HSA_ID_PATTERN = r"^SE[0-9]{10}-[A-Za-z0-9]{1,31}$"

@@ -53,7 +53,11 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 
 def problem_body(
-    status: int, detail: str, code: str | None = None, errors: list[dict] | None = None, instance: str | None = None
+    status: int,
+    detail: str,
+    code: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    instance: str | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": f"urn:nara:problem:{code}" if code else "about:blank",
@@ -74,7 +78,7 @@ def problem(
     status: int,
     detail: str,
     code: str | None = None,
-    errors: list[dict] | None = None,
+    errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
     instance: str | None = None,
 ) -> JSONResponse:
@@ -110,30 +114,42 @@ _PAGE = (
     '<!doctype html><html lang="sv"><meta charset="utf-8"><title>{title}</title>'
     '<main><h1>{title}</h1><p>{detail}</p><p><a href="/">Till startsidan</a></p></main></html>'
 )
-_PAGE_DETAILS = {
+PAGE_DETAILS = {
     404: "Sidan finns inte. Kontrollera adressen eller börja om från startsidan.",
     405: "Sidan kan inte användas så. Börja om från startsidan.",
+    500: "Något gick fel hos oss, så det du gjorde kanske inte blev klart. Försök igen om en stund.",
 }
 
 
-async def _page_or_default(request: Request, error: StarletteHTTPException) -> Response:
-    """A page a person opened that does not exist answers in Swedish; anything else as FastAPI would."""
-    wants_page = "text/html" in request.headers.get("accept", "") and request.method in ("GET", "HEAD")
-    if wants_page and error.status_code in _PAGE_DETAILS:
-        title = TITLES[error.status_code]
-        return HTMLResponse(
-            _PAGE.format(title=title, detail=_PAGE_DETAILS[error.status_code]), status_code=error.status_code
-        )
-    return await http_exception_handler(request, error)
+def wants_page(request: Request, api_prefix: str = API_PREFIX) -> bool:
+    """A person's browser asking for a page (not an API path, and it takes HTML)."""
+    return not request.url.path.startswith(api_prefix) and "text/html" in request.headers.get("accept", "")
+
+
+def error_page(request: Request, status: int) -> HTMLResponse:
+    """The Swedish page for a status: in the app's layout when it has a page kit, else a plain page."""
+    title, detail = TITLES[status], PAGE_DETAILS[status]
+    kit = getattr(request.app.state, "page_kit", None)
+    if kit is not None:
+        response: HTMLResponse = kit.problem_page(request, title, detail, status_code=status)
+        return response
+    return HTMLResponse(_PAGE.format(title=title, detail=detail), status_code=status)
+
+
+PAGE_METHODS = ("GET", "HEAD")
 
 
 def install(app: FastAPI, api_prefix: str = API_PREFIX) -> None:
-    """HTTP errors and invalid requests on API paths answer as problem details; other paths keep their pages."""
+    """HTTP errors, invalid requests and unexpected errors on API paths answer as problem details; a page a
+    person opened answers a Swedish page (404, 405, 500); anything else as FastAPI would."""
 
     async def on_http_error(request: Request, error: Exception) -> Response:
-        assert isinstance(error, StarletteHTTPException)
+        if not isinstance(error, StarletteHTTPException):  # Starlette calls it for this type only
+            raise error
         if not request.url.path.startswith(api_prefix):
-            return await _page_or_default(request, error)
+            if wants_page(request, api_prefix) and error.status_code in PAGE_DETAILS and request.method in PAGE_METHODS:
+                return error_page(request, error.status_code)
+            return await http_exception_handler(request, error)
         detail = error.detail if isinstance(error.detail, str) else TITLES.get(error.status_code, "Det gick inte")
         return problem(
             error.status_code,
@@ -144,7 +160,8 @@ def install(app: FastAPI, api_prefix: str = API_PREFIX) -> None:
         )
 
     async def on_invalid_request(request: Request, error: Exception) -> Response:
-        assert isinstance(error, RequestValidationError)
+        if not isinstance(error, RequestValidationError):  # Starlette calls it for this type only
+            raise error
         if not request.url.path.startswith(api_prefix):
             return await request_validation_exception_handler(request, error)
         errors = field_errors(error)
@@ -154,5 +171,14 @@ def install(app: FastAPI, api_prefix: str = API_PREFIX) -> None:
             detail += f" {errors[0]['message']}"  # one wrong field: its own sentence is the one to act on
         return problem(422, detail, "invalid_request", errors, instance=request.url.path)
 
+    async def on_unexpected_error(request: Request, error: Exception) -> Response:
+        """A 500: a Swedish page for a person, problem details for a program; the error is still logged."""
+        if wants_page(request, api_prefix):
+            return error_page(request, 500)
+        return problem(
+            500, "Något gick fel hos oss. Försök igen om en stund.", "internal_error", instance=request.url.path
+        )
+
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_invalid_request)
+    app.add_exception_handler(Exception, on_unexpected_error)

@@ -1,7 +1,9 @@
 """Signed values for the pages: CSRF tokens, signed cookie payloads, login cookies and form bodies.
 
 A login is a JWT in an HttpOnly cookie, checked like a bearer token. A form's CSRF token is an HMAC
-of that session's token, so it needs no storage and dies with the session.
+of that session's token, so it needs no storage and dies with the session; tokens are compared in constant time.
+These are the primitives under the kit's login (nara.shared.web.login). Deprecated: an app building its own
+staff session from them (staff_caller, set_cookie, login_location, as the console does); use StaffLogin.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qsl, quote
 
 from fastapi import Request
@@ -55,18 +58,18 @@ def csrf_matches(key: bytes, session: str | None, submitted: str | None, purpose
 
 
 def same_token(expected: str, given: str) -> bool:
-    """A constant-time comparison of two tokens."""
-    return hmac.compare_digest(expected.encode(), given.encode())
+    """A constant-time comparison of two tokens (no timing tells how much of a guess matched); empty never does."""
+    return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
 
 
-def sign(key: bytes, purpose: str, payload: dict) -> str:
+def sign(key: bytes, purpose: str, payload: dict[str, Any]) -> str:
     """A JSON payload as 'body.mac', for a cookie the browser must not change."""
     body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
     mac = hmac.new(key, f"{purpose}|{body}".encode(), hashlib.sha256).hexdigest()
     return f"{body}.{mac}"
 
 
-def unsign(key: bytes, purpose: str, value: str | None) -> dict | None:
+def unsign(key: bytes, purpose: str, value: str | None) -> dict[str, Any] | None:
     """The payload if the signature holds, else None."""
     if not value or "." not in value:
         return None
@@ -81,8 +84,14 @@ def unsign(key: bytes, purpose: str, value: str | None) -> dict | None:
     return payload if isinstance(payload, dict) else None
 
 
-def staff_caller(request: Request, cookie: str, settings: IdentitySettings, now: datetime) -> tuple[Caller, str] | None:
-    """The staff member logged in with the cookie, and their token; None without a valid staff login."""
+def cookie_caller(
+    request: Request,
+    cookie: str,
+    settings: IdentitySettings,
+    now: datetime,
+    accepts: Callable[[Caller], bool] = lambda caller: caller.is_staff,
+) -> tuple[Caller, str] | None:
+    """Who is logged in with the cookie, and their token; None without a valid login of the kind accepted."""
     token = request.cookies.get(cookie)
     if not token:
         return None
@@ -90,9 +99,14 @@ def staff_caller(request: Request, cookie: str, settings: IdentitySettings, now:
         caller = verify_token(token, settings, now=now)
     except TokenError:
         return None
-    if not caller.is_staff:
+    if not accepts(caller):
         return None
     return caller, token
+
+
+def staff_caller(request: Request, cookie: str, settings: IdentitySettings, now: datetime) -> tuple[Caller, str] | None:
+    """Deprecated (the kit's LoginSession does it): the staff member logged in with the cookie, and their token."""
+    return cookie_caller(request, cookie, settings, now)
 
 
 def return_path(request: Request) -> str | None:

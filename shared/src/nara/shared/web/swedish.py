@@ -1,10 +1,19 @@
-"""Swedish dates, times and numbers as people read them, on Stockholm's calendar and wall clock."""
+"""Swedish dates, times and numbers as people read them, on Stockholm's calendar and wall clock.
+
+The page kit shows them in one style, as the Jinja filters in FILTERS: times 08:00, dates 'tisdag 24 november'.
+The '.' separator (09.05) that clock_time and date_time still default to is the unconverted pages' style,
+kept until they move to the kit.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from nara.shared.clock import to_stockholm
+
+from .labels import PROFESSIONS, label
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 MONTHS = (
@@ -29,17 +38,21 @@ UNITS = {
     "SE2321000115-E00000000013": "Vårdcentralen Fyllinge",
 }
 
-# Professions as staff pages show them, capitalised.
-PROFESSIONS = {
-    "doctor": "Läkare",
-    "nurse": "Sjuksköterska",
-    "district_nurse": "Distriktssköterska",
-    "physiotherapist": "Fysioterapeut",
-    "occupational_therapist": "Arbetsterapeut",
-    "psychologist": "Psykolog",
-    "counsellor": "Kurator",
-    "midwife": "Barnmorska",
-}
+__all__ = [
+    "FILTERS",
+    "MONTHS",
+    "PROFESSIONS",
+    "UNITS",
+    "WEEKDAYS",
+    "clock_time",
+    "date_text",
+    "date_time",
+    "decimal",
+    "last_day_before",
+    "month_name",
+    "percent",
+    "unit_name",
+]
 
 
 def unit_name(hsa_id: str | None) -> str:
@@ -58,9 +71,9 @@ def date_text(moment: datetime, *, weekday: bool = True, year: bool = False) -> 
     return f"{WEEKDAYS[local.weekday()]} {text}" if weekday else text
 
 
-def date_time(moment: datetime, *, year: bool = False) -> str:
-    """E.g. 'tisdag 24 november kl. 09.05'."""
-    return f"{date_text(moment, year=year)} kl. {clock_time(moment)}"
+def date_time(moment: datetime, *, year: bool = False, separator: str = ".") -> str:
+    """E.g. 'tisdag 24 november kl. 09.05' (or kl. 09:05 with separator ':')."""
+    return f"{date_text(moment, year=year)} kl. {clock_time(moment, separator)}"
 
 
 def last_day_before(deadline: datetime) -> str:
@@ -77,3 +90,36 @@ def month_name(month: str) -> str:
 def decimal(value: float, digits: int = 1) -> str:
     """A number with a decimal comma, e.g. 12,5."""
     return f"{value:.{digits}f}".replace(".", ",")
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share as a Swedish percentage, e.g. 0.8333 as 83,3 %; no share as a dash."""
+    return "–" if share is None else f"{decimal(share * 100, digits)} %"
+
+
+def _time(moment: datetime) -> str:
+    return clock_time(moment, ":")
+
+
+def _date_time(moment: datetime, year: bool = False) -> str:
+    return date_time(moment, year=year, separator=":")
+
+
+def _time_span(start: datetime, end: datetime) -> str:
+    return f"{_date_time(start)}–{_time(end)}"
+
+
+# The page kit's filters: {{ slot.start|time }} is 08:00, {{ contact.sought_at|date_time }} is
+# 'tisdag 24 november kl. 08:00', {{ deadline|last_day }} the guarantee's last day, {{ code|label("profession") }}.
+FILTERS: Mapping[str, Callable[..., Any]] = {
+    "time": _time,
+    "date": date_text,
+    "date_time": _date_time,
+    "time_span": _time_span,
+    "last_day": last_day_before,
+    "month": month_name,
+    "decimal": decimal,
+    "percent": percent,
+    "unit": unit_name,
+    "label": label,
+}

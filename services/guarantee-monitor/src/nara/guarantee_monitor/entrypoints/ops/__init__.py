@@ -1,13 +1,13 @@
-"""The operations page at /ops: server-rendered Swedish pages over the monitor's clocks and compliance."""
-
-from pathlib import Path
+"""The operations page at /ops: server-rendered Swedish pages over the monitor's clocks and compliance,
+on the shared page kit (nara.shared.web); this package keeps only its own pages."""
 
 from fastapi import APIRouter
 
-from . import login, overview
+from . import overview
+from .kit import KIT, LOGIN, STATIC_DIR, OpsRoute
 
-STATIC_DIR = Path(__file__).with_name("static")
+__all__ = ["KIT", "STATIC_DIR", "router"]
 
 router = APIRouter()
-for module in (login, overview):
-    router.include_router(module.router, include_in_schema=False)
+router.include_router(LOGIN.router(KIT, OpsRoute))
+router.include_router(overview.router, include_in_schema=False)

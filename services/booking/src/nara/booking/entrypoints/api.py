@@ -115,7 +115,7 @@ async def list_units(request: Request, _: CurrentCaller) -> list[dict[str, Any]]
 @router.get("/slots", responses=answers(403, 404, 409))
 async def list_free_slots(
     request: Request,
-    actor: CurrentRequester,
+    requester: CurrentRequester,
     now: Now,
     unit: HsaId,
     profession: Code | None = None,
@@ -136,10 +136,10 @@ async def list_free_slots(
             page_found = await free_slots(
                 uow,
                 query,
-                patient=None if actor.is_staff else actor.id,
-                by_staff=actor.is_staff,
+                patient=None if requester.is_staff else requester.id,
+                by_staff=requester.is_staff,
                 now=now,
-                units=actor.units,
+                units=requester.units,
             )
     except BookingRefused as refused:
         return refusal(refused)
@@ -148,19 +148,19 @@ async def list_free_slots(
 
 @router.post("/holds", status_code=201, responses=answers(403, 404, 409))
 async def hold_slot(
-    request: Request, body: HoldRequest, actor: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
+    request: Request, body: HoldRequest, requester: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     """Hold a slot for a few minutes while the person confirms; it lapses by itself."""
     policy = policy_of(request)
 
     async def action(uow: UnitOfWork) -> Hold:
-        return await use_cases.hold(uow, actor, body.slot_id, now, policy, body.contact_id)
+        return await use_cases.hold(uow, requester, body.slot_id, now, policy, body.contact_id)
 
     outcome = await run_once(
         unit_of_work(request),
         action,
         hold_view,
-        caller=actor.id,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "hold", **body.model_dump(mode="json")},
         now=now,
@@ -171,16 +171,16 @@ async def hold_slot(
 
 @router.post("/appointments", status_code=201, responses=answers(403, 404, 409, 503))
 async def book_appointment(
-    request: Request, body: BookRequest, actor: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
+    request: Request, body: BookRequest, requester: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     """Book a slot. Staff name the patient (tid i handen); citizens book for themselves or their child."""
-    actor, patient = await _patient_for(request, actor, body.patient)
+    requester, patient = await _patient_for(request, requester, body.patient)
     policy = policy_of(request)
 
     async def action(uow: UnitOfWork) -> AppointmentRecord:
         return await use_cases.book(
             uow,
-            actor,
+            requester,
             slot_id=body.slot_id,
             patient=patient,
             contact_id=body.contact_id,
@@ -193,7 +193,7 @@ async def book_appointment(
         unit_of_work(request),
         action,
         appointment_view,
-        caller=actor.id,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "book", **body.model_dump(mode="json")},
         now=now,
@@ -205,7 +205,7 @@ async def book_appointment(
 @router.get("/appointments", responses=answers(403, 503))
 async def list_appointments(
     request: Request,
-    actor: CurrentRequester,
+    requester: CurrentRequester,
     caller: CurrentCaller,
     now: Now,
     patient: Annotated[Personnummer | None, Query(description="A citizen's child (personnummer)")] = None,
@@ -213,14 +213,14 @@ async def list_appointments(
 ) -> list[dict[str, Any]]:
     """A citizen's own appointments (or, with `patient`, their child's), or the appointments at a staff member's
     units from today on (with `contact_id`, only that contact's); every one staff see is access-logged."""
-    whose = actor.id
-    if not actor.is_staff and patient:
-        _, whose = await child_of(request, actor, patient)
+    whose = requester.id
+    if not requester.is_staff and patient:
+        _, whose = await child_of(request, requester, patient)
     async with unit_of_work(request) as uow:
-        if not actor.is_staff:
+        if not requester.is_staff:
             return [appointment_view(a) for a in await uow.views.appointments_of_patient(whose)]
         today = datetime.combine(now.astimezone(STOCKHOLM).date(), datetime.min.time(), STOCKHOLM)
-        found = await uow.views.appointments_at_units(actor.units, since=today, contact_id=contact_id)
+        found = await uow.views.appointments_at_units(requester.units, since=today, contact_id=contact_id)
         for record in found:
             await record_staff_read(
                 uow.connection,
@@ -235,15 +235,15 @@ async def list_appointments(
 
 @router.get("/appointments/{appointment_id}", responses=answers(403, 404))
 async def get_appointment(
-    request: Request, appointment_id: uuid.UUID, actor: CurrentRequester, caller: CurrentCaller, now: Now
+    request: Request, appointment_id: uuid.UUID, requester: CurrentRequester, caller: CurrentCaller, now: Now
 ) -> JSONResponse:
     """One appointment with its rebooking history; another person's answers 404."""
-    actor = await with_wards(request, actor)
+    requester = await with_wards(request, requester)
     try:
         async with unit_of_work(request) as uow:
-            found = await use_cases.visible_appointment(uow, actor, appointment_id)
+            found = await use_cases.visible_appointment(uow, requester, appointment_id)
             history = [a for a in await uow.views.appointments_of_patient(found.patient) if a.lineage == found.lineage]
-            if actor.is_staff:
+            if requester.is_staff:
                 await record_staff_read(
                     uow.connection,
                     caller,
@@ -262,21 +262,21 @@ async def rebook_appointment(
     request: Request,
     appointment_id: uuid.UUID,
     body: RebookRequest,
-    actor: CurrentRequester,
+    requester: CurrentRequester,
     now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Move to another slot at the same unit, atomically."""
-    actor = await with_wards(request, actor)
+    requester = await with_wards(request, requester)
 
     async def action(uow: UnitOfWork) -> AppointmentRecord:
-        return await use_cases.rebook(uow, actor, appointment_id, new_slot_id=body.slot_id, now=now)
+        return await use_cases.rebook(uow, requester, appointment_id, new_slot_id=body.slot_id, now=now)
 
     outcome = await run_once(
         unit_of_work(request),
         action,
         appointment_view,
-        caller=actor.id,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "rebook", "id": str(appointment_id), **body.model_dump(mode="json")},
         now=now,
@@ -289,21 +289,21 @@ async def cancel_appointment(
     request: Request,
     appointment_id: uuid.UUID,
     body: CancelRequest,
-    actor: CurrentRequester,
+    requester: CurrentRequester,
     now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Cancel with a reason; citizens within the time type's notice, staff at any time."""
-    actor = await with_wards(request, actor)
+    requester = await with_wards(request, requester)
 
     async def action(uow: UnitOfWork) -> AppointmentRecord:
-        return await use_cases.cancel(uow, actor, appointment_id, reason=body.reason, now=now)
+        return await use_cases.cancel(uow, requester, appointment_id, reason=body.reason, now=now)
 
     outcome = await run_once(
         unit_of_work(request),
         action,
         appointment_view,
-        caller=actor.id,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "cancel", "id": str(appointment_id), **body.model_dump()},
         now=now,
@@ -316,20 +316,22 @@ async def complete_appointment(
     request: Request,
     appointment_id: uuid.UUID,
     body: CompleteRequest,
-    actor: CurrentRequester,
+    requester: CurrentRequester,
     now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Staff only: the visit took place, with whether a medical assessment was made."""
 
     async def action(uow: UnitOfWork) -> AppointmentRecord:
-        return await use_cases.complete(uow, actor, appointment_id, medical_assessment=body.medical_assessment, now=now)
+        return await use_cases.complete(
+            uow, requester, appointment_id, medical_assessment=body.medical_assessment, now=now
+        )
 
     outcome = await run_once(
         unit_of_work(request),
         action,
         appointment_view,
-        caller=actor.id,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "complete", "id": str(appointment_id), **body.model_dump()},
         now=now,
@@ -341,20 +343,20 @@ async def complete_appointment(
 async def record_no_show(
     request: Request,
     appointment_id: uuid.UUID,
-    actor: CurrentRequester,
+    requester: CurrentRequester,
     now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Staff only: the patient did not come."""
 
     async def action(uow: UnitOfWork) -> AppointmentRecord:
-        return await use_cases.no_show(uow, actor, appointment_id, now=now)
+        return await use_cases.no_show(uow, requester, appointment_id, now=now)
 
     outcome = await run_once(
         unit_of_work(request),
         action,
         appointment_view,
-        caller=actor.id,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "no_show", "id": str(appointment_id)},
         now=now,
@@ -362,15 +364,15 @@ async def record_no_show(
     return outcome.response()
 
 
-async def _patient_for(request: Request, actor: Requester, personnummer: str | None) -> tuple[Requester, str]:
-    if not actor.is_staff:
+async def _patient_for(request: Request, requester: Requester, personnummer: str | None) -> tuple[Requester, str]:
+    if not requester.is_staff:
         if personnummer is None:
-            return actor, actor.id
-        return await child_of(request, actor, personnummer)
+            return requester, requester.id
+        return await child_of(request, requester, personnummer)
     if not personnummer:
         raise HTTPException(422, "Ange patientens personnummer i fältet 'patient' (ÅÅÅÅMMDD-NNNN).")
     try:
         pseudonym: str = request.app.state.pseudonymiser.pseudonym(personnummer)
     except InvalidPersonnummer as invalid:
         raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
-    return actor, pseudonym
+    return requester, pseudonym

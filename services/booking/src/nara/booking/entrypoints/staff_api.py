@@ -36,35 +36,35 @@ class FixedCareContactRequest(PatientRequest):
 
 
 @router.post("/slots/{slot_id}/block", responses=answers(403, 404))
-async def block_slot(request: Request, slot_id: uuid.UUID, actor: CurrentRequester, now: Now) -> JSONResponse:
+async def block_slot(request: Request, slot_id: uuid.UUID, requester: CurrentRequester, now: Now) -> JSONResponse:
     """Staff: no new bookings on this slot; existing ones stay."""
-    return await _set_blocked(request, slot_id, actor, now, True)
+    return await _set_blocked(request, slot_id, requester, now, True)
 
 
 @router.post("/slots/{slot_id}/unblock", responses=answers(403, 404))
-async def unblock_slot(request: Request, slot_id: uuid.UUID, actor: CurrentRequester, now: Now) -> JSONResponse:
+async def unblock_slot(request: Request, slot_id: uuid.UUID, requester: CurrentRequester, now: Now) -> JSONResponse:
     """Staff: open a blocked slot again."""
-    return await _set_blocked(request, slot_id, actor, now, False)
+    return await _set_blocked(request, slot_id, requester, now, False)
 
 
 @router.put("/fixed-care-contacts", responses=answers(403, 404))
 async def record_fixed_care_contact(
-    request: Request, body: FixedCareContactRequest, actor: CurrentRequester, now: Now
+    request: Request, body: FixedCareContactRequest, requester: CurrentRequester, now: Now
 ) -> JSONResponse:
     """Staff: make a practitioner one of the patient's fixed care contacts (at most nine, plus one doctor);
     the answer lists those at the staff member's units."""
-    patient = _staff_patient(request, actor, body.patient)
+    patient = _staff_patient(request, requester, body.patient)
 
     async def action(uow: UnitOfWork) -> list[FixedCareContact]:
         return await schedule.record_fixed_care_contact(
-            uow, actor, patient=patient, practitioner=body.practitioner, fixed_doctor=body.fixed_doctor, now=now
+            uow, requester, patient=patient, practitioner=body.practitioner, fixed_doctor=body.fixed_doctor, now=now
         )
 
     outcome = await run_once(
         unit_of_work(request),
         action,
         fixed_care_contact_views,
-        caller=actor.id,
+        caller=requester.id,
         idempotency_key=None,
         request={},
         now=now,
@@ -74,10 +74,10 @@ async def record_fixed_care_contact(
 
 @router.post("/fixed-care-contacts/list", responses=answers(403))
 async def list_fixed_care_contacts(
-    request: Request, body: PatientRequest, actor: CurrentRequester, caller: CurrentCaller, now: Now
+    request: Request, body: PatientRequest, requester: CurrentRequester, caller: CurrentCaller, now: Now
 ) -> list[dict[str, Any]]:
     """Staff: a patient's fixed care contacts at the staff member's own units; the read is access-logged."""
-    patient = _staff_patient(request, actor, body.patient)
+    patient = _staff_patient(request, requester, body.patient)
     async with unit_of_work(request) as uow:
         await record_staff_read(
             uow.connection,
@@ -87,23 +87,23 @@ async def list_fixed_care_contacts(
             resource="fixed-care-contacts",
             at=now,
         )
-        return fixed_care_contact_views(await uow.views.fixed_care_contacts(patient, actor.units))
+        return fixed_care_contact_views(await uow.views.fixed_care_contacts(patient, requester.units))
 
 
 @router.post("/fixed-care-contacts/remove", responses=answers(403, 404))
 async def remove_fixed_care_contact(
-    request: Request, body: FixedCareContactRequest, actor: CurrentRequester, now: Now
+    request: Request, body: FixedCareContactRequest, requester: CurrentRequester, now: Now
 ) -> JSONResponse:
-    patient = _staff_patient(request, actor, body.patient)
+    patient = _staff_patient(request, requester, body.patient)
 
     async def action(uow: UnitOfWork) -> list[FixedCareContact]:
-        return await schedule.remove_fixed_care_contact(uow, actor, patient=patient, practitioner=body.practitioner)
+        return await schedule.remove_fixed_care_contact(uow, requester, patient=patient, practitioner=body.practitioner)
 
     outcome = await run_once(
         unit_of_work(request),
         action,
         fixed_care_contact_views,
-        caller=actor.id,
+        caller=requester.id,
         idempotency_key=None,
         request={},
         now=now,
@@ -112,19 +112,19 @@ async def remove_fixed_care_contact(
 
 
 async def _set_blocked(
-    request: Request, slot_id: uuid.UUID, actor: Requester, now: datetime, blocked: bool
+    request: Request, slot_id: uuid.UUID, requester: Requester, now: datetime, blocked: bool
 ) -> JSONResponse:
-    if not actor.is_staff:
+    if not requester.is_staff:
         raise HTTPException(403, "Bara personal kan spärra tider.")
 
     async def action(uow: UnitOfWork) -> dict[str, object]:
-        return await schedule.set_blocked(uow, actor, slot_id, blocked)
+        return await schedule.set_blocked(uow, requester, slot_id, blocked)
 
     outcome = await run_once(
         unit_of_work(request),
         action,
         lambda answer: answer,
-        caller=actor.id,
+        caller=requester.id,
         idempotency_key=None,
         request={},
         now=now,
@@ -132,8 +132,8 @@ async def _set_blocked(
     return outcome.response()
 
 
-def _staff_patient(request: Request, actor: Requester, personnummer: str) -> str:
-    if not actor.is_staff:
+def _staff_patient(request: Request, requester: Requester, personnummer: str) -> str:
+    if not requester.is_staff:
         raise HTTPException(403, "Bara personal kan ändra fasta vårdkontakter.")
     try:
         pseudonym: str = request.app.state.pseudonymiser.pseudonym(personnummer)

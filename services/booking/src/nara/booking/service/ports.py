@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from nara.shared.events.models import EventData
+from nara.shared.events.vocabulary import Actor
 
 from ..domain.appointment import AppointmentStatus, Hold
 from ..domain.rules import TriagedContact
@@ -27,7 +28,7 @@ class NewAppointment:
     patient: str
     unit: str
     contact_id: str | None
-    booked_by: str
+    booked_by: Actor  # the CHECK on appointments.booked_by (0002_appointments.sql) allows the same two
     booked_by_id: str
     reason: str | None
     earlier_time_offered_within_guarantee: bool

@@ -36,7 +36,9 @@ os.environ.setdefault("NARA_TEST_STATE_DIR", str(Path(__file__).resolve().parent
 
 from raw_http import RawHttpConnection
 
-from nara.booking.adapters import store
+from nara.booking.adapters import appointments as appointment_sql
+from nara.booking.adapters import slots as slot_sql
+from nara.booking.adapters.schedule import PostgresSchedule
 from nara.booking.demo import UNITS
 from nara.booking.service.schedule import generate_slots
 from nara.devstack.testing import real_infrastructure, scratch_schema, service_process
@@ -224,9 +226,12 @@ class CpuWindow:
         return self.busy / max(self.wall * (round(self.cores) or 1), 1e-9)
 
 
-async def settle(pids: set[int], timeout: float = 90.0) -> None:
+SETTLE_SECONDS = 90.0
+
+
+async def settle(pids: set[int]) -> None:
     """Wait until the service idles: its fresh consumer group first replays the contacts topic from the start."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + SETTLE_SECONDS
 
     def cpu() -> float:
         return sum((_stat(str(pid)) or (0, 0.0))[1] for pid in pids)
@@ -297,9 +302,8 @@ async def storm(
                 latencies.setdefault(status, []).append(elapsed)
                 if status == 201:
                     booked.append(slot_id)
-                elif status != 409 or json.loads(body).get("code") != "slot_taken":
-                    if len(odd) < 5:
-                        odd.append(f"{status} {body[:200].decode(errors='replace')}")
+                elif (status != 409 or json.loads(body).get("code") != "slot_taken") and len(odd) < 5:
+                    odd.append(f"{status} {body[:200].decode(errors='replace')}")
         finally:
             await connection.close()
 
@@ -326,7 +330,7 @@ async def ensure_slots(url: str, visible_needed: int, total_needed: int) -> None
             days += 28
             if days > 3 * 365:
                 raise RuntimeError(f"not enough slots even a few years ahead: {dict(counts)}")
-            await generate_slots(connection, today, today + timedelta(days=days))
+            await generate_slots(PostgresSchedule(connection), today, today + timedelta(days=days))
     finally:
         await connection.close()
 
@@ -425,11 +429,11 @@ def pgbench_scripts(concurrency: int, value_bytes: int) -> dict[str, str]:
     appointment_id = "md5(:idx::text)::uuid"
     value = f"convert_to(rpad(gen_random_uuid()::text, {value_bytes}, '.'), 'UTF8')"
     slot = as_pgbench(
-        store.SLOT_LOCKING_PATIENT_AT_UNIT,
-        {1: "(SELECT slot_id FROM bench_targets WHERE n = :idx)", 2: str(store.PATIENT_UNIT_LOCK_CLASS), 3: patient},
+        slot_sql.SLOT_LOCKING_PATIENT_AT_UNIT,
+        {1: "(SELECT slot_id FROM bench_targets WHERE n = :idx)", 2: str(slot_sql.PATIENT_UNIT_LOCK_CLASS), 3: patient},
     )
     book = as_pgbench(
-        store.BOOK,
+        appointment_sql.BOOK,
         {
             1: ":id",
             2: patient,
@@ -444,14 +448,23 @@ def pgbench_scripts(concurrency: int, value_bytes: int) -> dict[str, str]:
             11: "false",
             12: "NULL",
             13: ":web_limit",
-            14: str(KEY_LOCK_CLASS),
-            15: f"hashtext({patient})",
-            16: "gen_random_uuid()::text",
-            17: f"'{AppointmentBooked.topic}'",
-            18: patient,
-            19: f":idx % {SHARDS}",
-            20: value,
-            21: "'{}'",
+            # The event's OutboxRow.parameters follow the booking's own.
+            **{
+                appointment_sql.BOOK_PARAMETERS + n: expression
+                for n, expression in enumerate(
+                    [
+                        str(KEY_LOCK_CLASS),
+                        f"hashtext({patient})",
+                        "gen_random_uuid()::text",
+                        f"'{AppointmentBooked.topic}'",
+                        patient,
+                        f":idx % {SHARDS}",
+                        value,
+                        "'{}'",
+                    ],
+                    start=1,
+                )
+            },
         },
     )
     service = pick + f"BEGIN;\n{slot} \\gset\n{book} \\gset\nCOMMIT;\n"
@@ -514,7 +527,9 @@ def run_pgbench(url: str, name: str, script: str, concurrency: int, per_client: 
     ]
     try:
         with CpuWindow(owner_name="pgbench") as cpu:
-            process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            process = subprocess.Popen(  # noqa: S603 - pgbench, with arguments this script builds, no shell
+                command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
             cpu.owners = {process.pid}
             stdout, stderr = process.communicate()
     finally:
@@ -586,7 +601,13 @@ async def main(
                         listed[hot + warmup : needed],
                     )
 
-                    await storm(base_urls, "warm-up", list(zip(warmup_citizens, warm_slots)), concurrency, service_pids)
+                    await storm(
+                        base_urls,
+                        "warm-up",
+                        list(zip(warmup_citizens, warm_slots, strict=True)),
+                        concurrency,
+                        service_pids,
+                    )
                     few = await storm(
                         base_urls,
                         "few slots",
@@ -595,7 +616,11 @@ async def main(
                         service_pids,
                     )
                     many = await storm(
-                        base_urls, "many slots", list(zip(phase2_citizens, spread)), concurrency, service_pids
+                        base_urls,
+                        "many slots",
+                        list(zip(phase2_citizens, spread, strict=True)),
+                        concurrency,
+                        service_pids,
                     )
             service_log = (Path(logs) / "booking.log").read_text(errors="replace").splitlines()
 

@@ -15,7 +15,8 @@ from nara.shared.pseudonym import pseudonymiser_from_environment
 UNIT_FALKENBERG = "SE2321000115-E00000000011"
 UNIT_OSKARSTROM = "SE2321000115-E00000000012"
 UNIT_FYLLINGE = "SE2321000115-E00000000013"
-PAGES_SECRET = "booking-tests-pages-secret"  # BOOKING_PAGES_SECRET of `guarded_booking`, so a test can sign a flow
+# BOOKING_PAGES_SECRET of `guarded_booking`, so a test can sign a flow
+PAGES_SECRET = "booking-tests-pages-secret"  # noqa: S105 - a test fixture's own, guards nothing real
 
 
 def personnummer(serial: int, year: int = 1985) -> str:
@@ -76,7 +77,10 @@ class Booking:
             await connection.close()
 
 
-async def read_events_until(bootstrap: str, topic: str, wanted, timeout: float = 60) -> list:
+EVENTS_WAIT_SECONDS = 60
+
+
+async def read_events_until(bootstrap: str, topic: str, wanted) -> list:
     """Read a topic from its start until `wanted(events)` holds; returns the decoded events seen."""
     import asyncio
 
@@ -90,7 +94,7 @@ async def read_events_until(bootstrap: str, topic: str, wanted, timeout: float =
     await consumer.start()
     events, raw = [], []
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(EVENTS_WAIT_SECONDS):
             while not wanted(events):
                 batch = await consumer.getmany(timeout_ms=500)
                 for records in batch.values():

@@ -57,7 +57,7 @@ async def stub_triage():
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(stub, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers only this flag to wait on
         await asyncio.sleep(0.02)
     stub.state.searches = searches
     yield stub, f"http://127.0.0.1:{port}"

@@ -161,11 +161,11 @@ async def test_concurrent_rebooks_of_one_appointment_never_leave_two_active(book
 
 async def test_citizens_cancel_only_with_notice_and_staff_may_cancel_later(booking):
     pnr = personnummer(9)
-    soon = [
+    soon = next(
         s
         for s in await booking.free_slots(pnr, UNIT_FYLLINGE, profession="nurse", days_ahead=0, count=20)
         if s["time_type"]["code"] == "SSK_BESOK"
-    ][0]
+    )
     booked = (await booking.book(pnr, soon["id"])).json()
 
     by_citizen = await booking.client.post(

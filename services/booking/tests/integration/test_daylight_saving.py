@@ -5,6 +5,7 @@ from datetime import date, datetime
 import asyncpg
 from booking_support import UNIT_FALKENBERG, citizen, personnummer
 
+from nara.booking.adapters.schedule import PostgresSchedule
 from nara.booking.service.schedule import generate_slots
 from nara.shared.clock import STOCKHOLM
 
@@ -12,7 +13,9 @@ from nara.shared.clock import STOCKHOLM
 async def test_slots_around_the_spring_change_keep_their_local_time_and_move_in_utc(booking):
     connection = await asyncpg.connect(booking.database_url)
     try:
-        await generate_slots(connection, date(2027, 3, 22), date(2027, 4, 2))  # 28 March 2027 springs forward
+        await generate_slots(
+            PostgresSchedule(connection), date(2027, 3, 22), date(2027, 4, 2)
+        )  # 28 March 2027 springs forward
     finally:
         await connection.close()
 

@@ -20,7 +20,7 @@ from nara.shared.identity import reads_of_patient
 
 async def wait_for_contact(booking, contact_id: str, care_level: str) -> None:
     async with asyncio.timeout(60):
-        while not await booking.fetch(
+        while not await booking.fetch(  # noqa: ASYNC110 - the read model is polled: it offers nothing to wait on
             "SELECT 1 FROM contacts WHERE contact_id = $1 AND care_level = $2 AND sought_at IS NOT NULL",
             contact_id,
             care_level,
@@ -91,7 +91,7 @@ async def test_a_no_show_is_recorded_by_staff_and_announced(booking, kafka_boots
     finally:
         booking.clock.advance(-timedelta(days=10))
 
-    events, _ = await read_events_until(
+    _events, _ = await read_events_until(
         kafka_bootstrap,
         "nara.appointments.v1",
         lambda seen: any(

@@ -86,11 +86,12 @@ async def test_the_cancel_page_says_beside_the_field_that_a_personnummer_cannot_
     booking, pnr = guarded_booking, personnummer(1311)
     appointment = await _book_for(booking, pnr, days_ahead=5)
     path = f"/mina-tider/{appointment['id']}/avboka"
-    form = await booking.client.get(path, headers=_session(pnr))
+    session = _session(pnr)  # one login: a token issued a second later is another session, with another CSRF token
+    form = await booking.client.get(path, headers=session)
 
     answer = await booking.client.post(
         path,
-        headers=_session(pnr),
+        headers=session,
         data={
             "csrf": _hidden(form.text, "csrf"),
             "nyckel": _hidden(form.text, "nyckel"),

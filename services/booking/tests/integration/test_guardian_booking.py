@@ -40,11 +40,11 @@ async def booking_with_triage(infrastructure, triage_url):
             triage_url=triage_url,
         )
         app = create_app(settings, clock=clock)
-        async with app.router.lifespan_context(app):
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://booking", timeout=60
-            ) as client:
-                yield Booking(client, clock, url, group)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://booking", timeout=60) as client,
+        ):
+            yield Booking(client, clock, url, group)
 
 
 def a_child(serial: int) -> str:

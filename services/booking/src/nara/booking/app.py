@@ -14,9 +14,9 @@ from nara.shared.retention import keep_forgetting
 from nara.shared.service_app import build_service_app
 from nara.shared.topics import CONTACTS
 
+from .adapters import contact_projection
 from .demo import load_demo_data
 from .entrypoints import api, pages, staff_api
-from .service import contacts
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings
 
@@ -38,8 +38,8 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         app.include_router(pages.router)
         app.mount("/static/booking", StaticFiles(directory=pages.STATIC_DIR), name="booking-static")
         # In batches: a fresh consumer group reads the whole contact history, one transaction a poll.
-        IdempotentConsumer("booking-contacts", lambda: app.state.pool, contacts.HANDLERS).subscribe_batches(
-            broker, CONTACTS, group_id=settings.contacts_consumer_group, batch_handler=contacts.apply_batch
+        IdempotentConsumer("booking-contacts", lambda: app.state.pool, contact_projection.HANDLERS).subscribe_batches(
+            broker, CONTACTS, group_id=settings.contacts_consumer_group, batch_handler=contact_projection.apply_batch
         )
 
     async def on_database_ready(app: FastAPI) -> None:

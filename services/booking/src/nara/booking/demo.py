@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import asyncpg
 
 from nara.shared.clock import to_stockholm
 
+from .adapters.reference_data import PostgresReferenceData
+from .adapters.schedule import PostgresSchedule
 from .service.schedule import generate_slots
 
 WEEKDAYS = range(1, 6)
@@ -22,7 +24,7 @@ UNITS = [
 
 # code, Swedish name, profession, contact form, minutes, visible, web cancel, web rebook, notice hours,
 # reason required, capacity
-TIME_TYPES = [
+TIME_TYPES: list[tuple[str, str, str, str, int, bool, bool, bool, int, bool, int]] = [
     ("LAK_BESOK", "Läkarbesök", "doctor", "clinic", 20, False, True, True, 24, True, 1),
     ("LAK_VIDEO", "Videobesök hos läkare", "doctor", "video", 15, False, True, True, 24, True, 1),
     ("SSK_BESOK", "Sjuksköterskebesök", "nurse", "clinic", 20, True, True, True, 24, False, 1),
@@ -50,7 +52,7 @@ TIME_TYPES = [
 ]
 
 # Per unit: (suffix, name, profession, [(time type, weekdays, from, to)])
-STAFF = [
+STAFF: list[tuple[str, str, str, list[tuple[str, Iterable[int], str, str]]]] = [
     (
         "01",
         "Anna Lindqvist",
@@ -84,43 +86,18 @@ STAFF = [
 
 async def load_demo_data(connection: asyncpg.Connection, now: datetime, days: int = 14) -> int:
     """Idempotent: run at every start, it only adds what is missing, and keeps fourteen days of slots ahead."""
+    reference = PostgresReferenceData(connection)
     async with connection.transaction():
         for hsa_id, name, address in UNITS:
-            await connection.execute(
-                "INSERT INTO care_units (hsa_id, name, address, opening_hours) VALUES ($1, $2, $3, $4::jsonb) "
-                "ON CONFLICT DO NOTHING",
-                hsa_id,
-                name,
-                address,
-                json.dumps(OPENING_HOURS),
-            )
-        await connection.executemany(
-            """INSERT INTO time_types (code, name, profession, contact_form, length_minutes, visible,
-                   web_cancel_allowed, web_rebook_allowed, cancel_notice_minutes, rebook_notice_minutes,
-                   reason_required, capacity)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9 * 60, $9 * 60, $10, $11) ON CONFLICT DO NOTHING""",
-            TIME_TYPES,
-        )
+            await reference.add_care_unit(hsa_id, name, address, OPENING_HOURS)
+        await reference.add_time_types(TIME_TYPES)
         for unit_number, (unit, _, _) in enumerate(UNITS, start=1):
             for suffix, name, profession, hours in STAFF:
                 practitioner = f"SE2321000115-P000000{unit_number}{suffix}"
-                created = await connection.fetchval(
-                    "INSERT INTO practitioners (hsa_id, name, profession, unit) VALUES ($1, $2, $3, $4) "
-                    "ON CONFLICT DO NOTHING RETURNING true",
-                    practitioner,
-                    name,
-                    profession,
-                    unit,
-                )
-                if created:
-                    await connection.executemany(
-                        "INSERT INTO weekly_templates (practitioner, time_type, weekday, starts, ends) "
-                        "VALUES ($1, $2, $3, $4::text::time, $5::text::time)",
-                        [
-                            (practitioner, code, day, starts, ends)
-                            for code, weekdays, starts, ends in hours
-                            for day in weekdays
-                        ],
+                if await reference.add_practitioner(practitioner, name, profession, unit):
+                    await reference.add_weekly_templates(
+                        practitioner,
+                        [(code, day, starts, ends) for code, weekdays, starts, ends in hours for day in weekdays],
                     )
         today = to_stockholm(now).date()
-        return await generate_slots(connection, today, today + timedelta(days=days - 1))
+        return await generate_slots(PostgresSchedule(connection), today, today + timedelta(days=days - 1))

@@ -6,7 +6,9 @@ import asyncio
 import json
 import uuid
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 import asyncpg
 from opentelemetry import propagate
@@ -45,19 +47,18 @@ def serialised_insert(first_parameter: int = 1, *, for_each_row_of: str | None =
     """The outbox INSERT, taking the key's lock in its row source so the lock is held before the row's id is
     drawn: writers of one key are serialised until commit, so id order is commit order for a patient's events.
 
-    Its eight parameters (`outbox_parameters`) are numbered from `first_parameter`, so a use case can put it in
+    Its parameters are an OutboxRow's `parameters`, numbered from `first_parameter`, so an adapter can put it in
     a WITH of its own statement; `for_each_row_of` names a CTE there, and the event is written only if it has a row.
     """
-    n = [f"${first_parameter + i}" for i in range(8)]
+    n = [f"${first_parameter + i}" for i in range(OutboxRow.PARAMETER_COUNT)]
     source = f"{for_each_row_of}, " if for_each_row_of else ""
+    # Only $n placeholders and the name of a CTE in the caller's own statement go in: no value ever does.
     return (
-        f"INSERT INTO outbox (event_id, topic, message_key, shard, value, headers) "
+        f"INSERT INTO outbox (event_id, topic, message_key, shard, value, headers) "  # noqa: S608 - $n placeholders only, no values
         f"SELECT {n[2]}, {n[3]}, {n[4]}, {n[5]}, {n[6]}, {n[7]}::jsonb "
         f"FROM {source}(SELECT pg_advisory_xact_lock({n[0]}, {n[1]})) AS serialised"
     )
 
-
-INSERT_SERIALISED_PER_KEY = serialised_insert()
 
 # Many events in one statement: the rows come in key-lock order (so two such writers never wait on each
 # other in a cycle), every lock is taken before the sort hands rows on to draw their ids, and a key's events
@@ -80,39 +81,72 @@ def _key_lock_id(message_key: str) -> int:
     return zlib.crc32(message_key.encode()) - 2**31  # into int4's range
 
 
-def outbox_parameters(
-    *, event_id: str, topic: str, message_key: str, value: bytes, headers: dict[str, str] | None = None
-) -> tuple:
-    """serialised_insert's parameters for one event, with the current trace context in its headers.
+@dataclass(frozen=True)
+class OutboxRow:
+    """One event as the outbox stores it, with its key's lock: what `serialised_insert` writes.
     EventTooLarge if Kafka could not take it: every writer comes through here, so none can write one."""
-    size = len(value) + len(message_key.encode())
-    if size > MAX_EVENT_BYTES:
-        raise EventTooLarge(topic, size)
-    carried = dict(headers or {})
-    propagate.inject(carried)  # the request's trace continues in the relay
-    return (
-        KEY_LOCK_CLASS,
-        _key_lock_id(message_key),
-        event_id,
-        topic,
-        message_key,
-        shard_of(message_key),
-        value,
-        json.dumps(carried),
-    )
+
+    PARAMETER_COUNT: ClassVar[int] = 8
+
+    event_id: str
+    topic: str
+    message_key: str
+    value: bytes
+    headers: str  # JSON, with the trace context of the request that wrote it
+
+    def __post_init__(self) -> None:
+        size = len(self.value) + len(self.message_key.encode())
+        if size > MAX_EVENT_BYTES:
+            raise EventTooLarge(self.topic, size)
+
+    @classmethod
+    def of_message(
+        cls, *, event_id: str, topic: str, message_key: str, value: bytes, headers: dict[str, str] | None = None
+    ) -> OutboxRow:
+        carried = dict(headers or {})
+        propagate.inject(carried)  # the request's trace continues in the relay
+        return cls(event_id, topic, message_key, value, json.dumps(carried))
+
+    @classmethod
+    def of_event(
+        cls, data: EventData, *, source: str, subject: str, time: datetime, event_id: str | None = None
+    ) -> OutboxRow:
+        """A contract event, as a CloudEvent keyed by its subject (the patient pseudonym)."""
+        event_id = event_id or str(uuid.uuid4())
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        value = encode_event(
+            data, source=source, subject=subject, event_id=event_id, time=time, traceparent=carrier.get("traceparent")
+        )
+        return cls.of_message(event_id=event_id, topic=data.topic, message_key=subject, value=value)
+
+    @property
+    def lock_id(self) -> int:
+        return _key_lock_id(self.message_key)
+
+    @property
+    def parameters(self) -> tuple[int, int, str, str, str, int, bytes, str]:
+        """`serialised_insert`'s parameters, in its order."""
+        return (
+            KEY_LOCK_CLASS,
+            self.lock_id,
+            self.event_id,
+            self.topic,
+            self.message_key,
+            shard_of(self.message_key),
+            self.value,
+            self.headers,
+        )
 
 
-def event_parameters(
-    data: EventData, *, source: str, subject: str, time: datetime, event_id: str | None = None
-) -> tuple:
-    """serialised_insert's parameters for a contract event, a CloudEvent keyed by its subject (the pseudonym)."""
-    event_id = event_id or str(uuid.uuid4())
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)
-    value = encode_event(
-        data, source=source, subject=subject, event_id=event_id, time=time, traceparent=carrier.get("traceparent")
-    )
-    return outbox_parameters(event_id=event_id, topic=data.topic, message_key=subject, value=value)
+INSERT_SERIALISED_PER_KEY = serialised_insert()
+
+
+async def add_row_to_outbox(connection: asyncpg.Connection, row: OutboxRow) -> None:
+    """Queue one event; it is published only if the surrounding transaction commits."""
+    _ensure_in_transaction(connection)
+    await connection.execute(INSERT_SERIALISED_PER_KEY, *row.parameters)
+    wake_local_relays()
 
 
 async def add_to_outbox(
@@ -126,11 +160,8 @@ async def add_to_outbox(
 ) -> None:
     """Queue one event; it is published only if the surrounding transaction commits."""
     _ensure_in_transaction(connection)
-    await connection.execute(
-        INSERT_SERIALISED_PER_KEY,
-        *outbox_parameters(event_id=event_id, topic=topic, message_key=message_key, value=value, headers=headers),
-    )
-    wake_local_relays()
+    row = OutboxRow.of_message(event_id=event_id, topic=topic, message_key=message_key, value=value, headers=headers)
+    await add_row_to_outbox(connection, row)
 
 
 async def add_event_to_outbox(
@@ -144,10 +175,9 @@ async def add_event_to_outbox(
 ) -> str:
     """Queue a contract event as a CloudEvent keyed by its subject (the patient pseudonym); returns its id."""
     _ensure_in_transaction(connection)
-    parameters = event_parameters(data, source=source, subject=subject, time=time, event_id=event_id)
-    await connection.execute(INSERT_SERIALISED_PER_KEY, *parameters)
-    wake_local_relays()
-    return parameters[2]
+    row = OutboxRow.of_event(data, source=source, subject=subject, time=time, event_id=event_id)
+    await add_row_to_outbox(connection, row)
+    return row.event_id
 
 
 async def add_events_to_outbox(
@@ -165,15 +195,14 @@ async def add_events_to_outbox(
     if len(ids) != len(events):
         raise ValueError("one event id per event")
     rows = [
-        event_parameters(data, source=source, subject=subject, time=time, event_id=event_id)
-        for (data, source, subject, time), event_id in zip(events, ids)
+        OutboxRow.of_event(data, source=source, subject=subject, time=time, event_id=event_id)
+        for (data, source, subject, time), event_id in zip(events, ids, strict=True)
     ]
-    ordered = sorted(rows, key=lambda row: row[1])  # by key lock; stable, so a key's events keep their order
-    await connection.execute(
-        INSERT_MANY_SERIALISED, KEY_LOCK_CLASS, *(list(column) for column in list(zip(*ordered))[1:])
-    )
+    ordered = sorted(rows, key=lambda row: row.lock_id)  # stable, so a key's events keep their order
+    columns = list(zip(*(row.parameters for row in ordered), strict=True))[1:]  # the lock class is $1, once
+    await connection.execute(INSERT_MANY_SERIALISED, KEY_LOCK_CLASS, *(list(column) for column in columns))
     wake_local_relays()
-    return [row[2] for row in rows]
+    return [row.event_id for row in rows]
 
 
 def wake_local_relays() -> None:

@@ -131,11 +131,11 @@ class Decision:
     def red_flag_decided(self) -> bool:
         return self.deciding_kind in ("red_flag", "unanswered_red_flag")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
 
     @classmethod
-    def from_dict(cls, data: dict) -> Decision:
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
         return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
 
 
@@ -215,7 +215,7 @@ class TriageClient:
             token,
             {"patient": patient, "unit": unit, "channel": channel, "reason_code": reason_code, "listed_unit": unit},
         )
-        contact = body.get("contact") if isinstance(body.get("contact"), dict) else body
+        contact = _object_in(body, "contact")
         contact_id = contact.get("contact_id") or contact.get("id")
         if not contact_id:
             raise TriageUnavailable("the triage service registered a contact but gave no id")
@@ -225,7 +225,7 @@ class TriageClient:
         body = await self._call("POST", f"/api/v1/contacts/{contact_id}/triage", token, {"answers": answers})
         return _decision(body)
 
-    async def _call(self, method: str, path: str, token: str, payload: dict | None = None) -> dict:
+    async def _call(self, method: str, path: str, token: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
         try:
             async with httpx.AsyncClient(
                 base_url=self.base_url, transport=self._transport, timeout=self._timeout
@@ -249,14 +249,14 @@ class TriageClient:
         return body
 
 
-def _age_range(item: dict) -> tuple[int | None, int | None]:
+def _age_range(item: dict[str, Any]) -> tuple[int | None, int | None]:
     age = item.get("age")
     if isinstance(age, dict):
         return age.get("min"), age.get("max")
     return item.get("min_age"), item.get("max_age")
 
 
-def _reason(item: dict) -> ContactReason:
+def _reason(item: dict[str, Any]) -> ContactReason:
     low, high = _age_range(item)
     return ContactReason(
         str(item["code"]),
@@ -268,7 +268,7 @@ def _reason(item: dict) -> ContactReason:
     )
 
 
-def _question(item: dict) -> Question:
+def _question(item: dict[str, Any]) -> Question:
     options = [
         (str(o.get("value")), str(o.get("text") or o.get("label") or o.get("value")))
         for o in item.get("options") or []
@@ -292,11 +292,11 @@ def _question(item: dict) -> Question:
     )
 
 
-def _decision(body: dict) -> Decision:
-    data = body.get("decision") if isinstance(body.get("decision"), dict) else body
+def _decision(body: dict[str, Any]) -> Decision:
+    data = _object_in(body, "decision")
     fired = [r for r in data.get("rules_fired") or [] if isinstance(r, dict)]
     deciding = next((r for r in fired if r.get("deciding")), {})
-    turn = data.get("where_to_turn") if isinstance(data.get("where_to_turn"), dict) else {}
+    turn = _object_in(data, "where_to_turn", otherwise={})
     try:
         return Decision(
             urgency=str(data.get("urgency") or ""),
@@ -320,6 +320,12 @@ def _decision(body: dict) -> Decision:
         raise TriageUnavailable(f"the triage decision lacks {missing}") from None
 
 
+def _object_in(body: dict[str, Any], name: str, otherwise: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The object under `name`, or `otherwise` (the body itself): the triage service's answers nest or not."""
+    inner = body.get(name)
+    return inner if isinstance(inner, dict) else body if otherwise is None else otherwise
+
+
 def _query(params: dict[str, Any]) -> str:
     return f"?{urlencode(params)}" if params else ""
 
@@ -329,7 +335,7 @@ def _meets(answer: Any, expected: Any) -> bool:
     if isinstance(expected, bool):
         return answer is expected
     if isinstance(expected, str):
-        return answer == expected
+        return bool(answer == expected)
     if isinstance(expected, list):
         return answer in expected
     if isinstance(expected, dict) and isinstance(answer, int | float) and not isinstance(answer, bool):

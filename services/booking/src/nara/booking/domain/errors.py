@@ -1,12 +1,14 @@
-"""Why a booking action is refused, with a sentence in Swedish a citizen can act on."""
+"""Why a booking action is refused, with a sentence in Swedish a citizen can act on.
+
+The entrypoints decide how a refusal is answered (HTTP status, problem details, a page): see
+entrypoints/problems.py."""
 
 from __future__ import annotations
 
 
 class BookingRefused(Exception):
-    """Base: `code` for programs, `message` (Swedish) for people, `status` for HTTP."""
+    """Base: `code` for programs, `message` (Swedish) for people."""
 
-    status = 409
     code = "refused"
 
     def __init__(self, message: str):
@@ -15,40 +17,40 @@ class BookingRefused(Exception):
 
 
 class NotFound(BookingRefused):
-    status, code = 404, "not_found"
+    code = "not_found"
 
 
 class SlotTaken(BookingRefused):
-    status, code = 409, "slot_taken"
+    code = "slot_taken"
 
 
 class SlotNotBookable(BookingRefused):
-    status, code = 409, "slot_not_bookable"
+    code = "slot_not_bookable"
 
 
 class NoticeTooShort(BookingRefused):
-    status, code = 409, "notice_too_short"
+    code = "notice_too_short"
 
 
 class NotAllowedOnWeb(BookingRefused):
-    status, code = 403, "not_allowed_on_web"
+    code = "not_allowed_on_web"
 
 
 class TooManyBookings(BookingRefused):
-    status, code = 409, "too_many_bookings"
+    code = "too_many_bookings"
 
 
 class InvalidRequest(BookingRefused):
-    status, code = 422, "invalid_request"
+    code = "invalid_request"
 
 
 class ContactNotBookable(BookingRefused):
-    status, code = 409, "contact_not_bookable"
+    code = "contact_not_bookable"
 
 
 class AppointmentNotActive(BookingRefused):
-    status, code = 409, "appointment_not_active"
+    code = "appointment_not_active"
 
 
 class Forbidden(BookingRefused):
-    status, code = 403, "forbidden"
+    code = "forbidden"

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Literal
 
 from nara.shared.clock import STOCKHOLM, to_stockholm
+from nara.shared.events.vocabulary import CareLevel
 from nara.shared.free_text import PersonnummerInText
 from nara.shared.redaction import contains_personnummer
 
 from .errors import ContactNotBookable, InvalidRequest, NotAllowedOnWeb, NoticeTooShort, SlotNotBookable
 from .schedule import TimeType
 
-# Care levels that must not wait for a booked time: the pages show the triage's advice instead.
-NOT_WEB_BOOKABLE = {
-    "call_112": "Ring 112 nu. Ditt ärende kan inte vänta på en bokad tid.",
-    "emergency_now": "Sök vård på en akutmottagning nu. Ditt ärende kan inte vänta på en bokad tid.",
-    "within_hours": "Ring din vårdcentral eller 1177 nu, så får du hjälp inom några timmar.",
-    "self_care": "Du kan ta hand om dina besvär själv. Följ råden du fick, och hör av dig igen om det blir värre.",
+# Care levels that must not wait for a booked time, with the advice shown instead: the API's refusal, the
+# pages and their next step all say it in these words.
+NOT_WEB_BOOKABLE: dict[str, str] = {
+    CareLevel.CALL_112: "Ring 112 nu. Ditt ärende kan inte vänta på en bokad tid.",
+    CareLevel.EMERGENCY_NOW: "Sök vård på en akutmottagning nu. Ditt ärende kan inte vänta på en bokad tid.",
+    CareLevel.WITHIN_HOURS: "Ring din vårdcentral eller 1177 nu, så får du hjälp inom några timmar.",
+    CareLevel.SELF_CARE: "Du kan ta hand om dina besvär själv. Följ råden du fick, och hör av dig igen om det "
+    "blir värre.",
 }
+# Of those, the ones that cannot wait at all: their advice comes first, whatever else is booked.
+URGENT_LEVELS = frozenset({CareLevel.CALL_112, CareLevel.EMERGENCY_NOW, CareLevel.WITHIN_HOURS})
+WEB_BOOKABLE_LEVELS = frozenset({CareLevel.SAME_DAY, CareLevel.WITHIN_3_DAYS, CareLevel.PLANNED})
+
+NOT_TRIAGED = "Ärendet är inte bedömt än. Svara på frågorna först, så visar vi vilka tider som passar."
+CLOSED = "Ärendet är redan avslutat. Gör en ny bedömning om du fortfarande har besvär."
+CONTACT_NOT_KNOWN_YET = "Vi hittar inte din bedömning än. Vänta en stund och försök igen."
+# What a citizen may change on the web, each with its own notice.
+Change = Literal["cancel", "rebook"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ class TriagedContact:
 
 def latest_start_for(contact: TriagedContact, now: datetime) -> datetime | None:
     """The latest start a contact's care level allows: today for same_day, else no limit."""
-    if contact.care_level == "same_day":
+    if contact.care_level == CareLevel.SAME_DAY:
         tomorrow = to_stockholm(now).date() + timedelta(days=1)
         return datetime.combine(tomorrow, time(0), STOCKHOLM).astimezone(UTC)
     return None
@@ -60,20 +73,30 @@ def may_use_contact(contact: TriagedContact, patient: str | None, staff_units: t
     return staff_units is None or contact.seen_at_any(staff_units)
 
 
+def ensure_contact_may_search(contact: TriagedContact, *, by_staff: bool) -> None:
+    """A contact's times are shown once it is triaged and open; on the web, only for care that can wait."""
+    if not contact.triaged:
+        raise ContactNotBookable(NOT_TRIAGED)
+    if contact.closed:
+        raise ContactNotBookable(CLOSED)
+    if contact.care_level in NOT_WEB_BOOKABLE and not by_staff:  # staff book whatever the care level
+        raise ContactNotBookable(NOT_WEB_BOOKABLE[contact.care_level])
+
+
+def serves_profession(contact: TriagedContact, profession: str) -> bool:
+    """A triaged contact books its triaged profession or one of the alternatives."""
+    return profession in contact.professions
+
+
 def ensure_contact_may_book(
     contact: TriagedContact, patient: str, time_type: TimeType, slot_start: datetime, now: datetime
 ) -> None:
     if contact.patient is not None and contact.patient != patient:
         raise ContactNotBookable("Kontakten hör inte till dig.")
     if contact.closed:
-        raise ContactNotBookable("Ärendet är redan avslutat. Gör en ny bedömning om du fortfarande har besvär.")
-    if not contact.triaged:
-        raise ContactNotBookable(
-            "Ärendet är inte bedömt än. Svara på frågorna först, så visar vi vilka tider som passar."
-        )
-    if contact.care_level in NOT_WEB_BOOKABLE:
-        raise ContactNotBookable(NOT_WEB_BOOKABLE[contact.care_level])
-    if time_type.profession not in contact.professions:
+        raise ContactNotBookable(CLOSED)
+    ensure_contact_may_search(contact, by_staff=False)
+    if not serves_profession(contact, time_type.profession):
         raise ContactNotBookable(
             "Den här tiden är hos en yrkesgrupp som inte passar för ditt ärende. Välj en annan tid."
         )
@@ -82,11 +105,16 @@ def ensure_contact_may_book(
         raise ContactNotBookable("Ditt ärende behöver en tid i dag. Välj en tid i dag, eller ring din vårdcentral.")
 
 
+def ends_within_guarantee(deadline: datetime | None, slot_end: datetime) -> bool | None:
+    """Whether a time ends by the contact's guarantee deadline; None without a deadline to compare with."""
+    return None if deadline is None else slot_end <= deadline
+
+
 def ensure_time_type_open_to(time_type: TimeType, contact: TriagedContact | None, by_staff: bool) -> None:
     """Hidden time types are for staff, or for a triaged contact whose professions they serve."""
     if time_type.visible or by_staff:
         return
-    if contact is None or not contact.triaged or time_type.profession not in contact.professions:
+    if contact is None or not contact.triaged or not serves_profession(contact, time_type.profession):
         raise NotAllowedOnWeb("Den här tiden kan bara bokas efter en bedömning. Börja med att beskriva dina besvär.")
 
 
@@ -95,7 +123,7 @@ def ensure_bookable_now(slot_start: datetime, now: datetime) -> None:
         raise SlotNotBookable("Tiden har redan passerat. Välj en senare tid.")
 
 
-def ensure_citizen_may_change(action: str, time_type: TimeType, slot_start: datetime, now: datetime) -> None:
+def ensure_citizen_may_change(action: Change, time_type: TimeType, slot_start: datetime, now: datetime) -> None:
     """A citizen cancels or rebooks on the web only where the time type allows, and with its notice."""
     allowed, notice = (
         (time_type.web_cancel_allowed, time_type.cancel_notice)
@@ -124,7 +152,6 @@ def patient_chose_to_wait(contact: TriagedContact | None, slot_end: datetime, bo
     return bool(
         booked_by_patient
         and contact is not None
-        and contact.guarantee_deadline is not None
         and contact.offered_within_guarantee
-        and slot_end > contact.guarantee_deadline
+        and ends_within_guarantee(contact.guarantee_deadline, slot_end) is False
     )

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from nara.shared.clock import STOCKHOLM
+from nara.shared.events.vocabulary import ContactForm, Profession
 
-CONTACT_FORMS = ("clinic", "home", "phone", "video", "chat_letter")
+from .seats import Seats
+
 SLOT_NAMESPACE = uuid.UUID("0b6f3c55-4a0e-4d4f-9d39-6e61726162b0")
 
 
@@ -17,8 +19,8 @@ SLOT_NAMESPACE = uuid.UUID("0b6f3c55-4a0e-4d4f-9d39-6e61726162b0")
 class TimeType:
     code: str
     name: str
-    profession: str
-    contact_form: str
+    profession: Profession
+    contact_form: ContactForm  # the CHECK on time_types.contact_form (0001_schedule.sql) lists the same five
     length: timedelta
     visible: bool
     web_cancel_allowed: bool
@@ -31,6 +33,23 @@ class TimeType:
     @property
     def is_drop_in(self) -> bool:
         return self.capacity > 1
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One bookable time of a practitioner, with its seats, as booking and its pages show it."""
+
+    id: uuid.UUID
+    unit: str
+    practitioner: str
+    practitioner_name: str
+    time_type: TimeType
+    start_at: datetime
+    end_at: datetime
+    seats: Seats
+    blocked: bool
+    unit_name: str
+    unit_address: str
 
 
 @dataclass(frozen=True)
@@ -80,7 +99,7 @@ def slots_from_templates(
     Slots follow the wall clock: 08:00 is 08:00 on both sides of a daylight-saving change. A slot whose
     start or end falls in the hour the clock skips is left out.
     """
-    planned = []
+    planned: list[PlannedSlot] = []
     day = first_day
     while day <= last_day:
         for template in templates:

@@ -4,41 +4,47 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
-from nara.shared.clock import STOCKHOLM
-from nara.shared.identity import CurrentCaller, record_staff_read
+from nara.shared.clock import STOCKHOLM, Clock
+from nara.shared.identity import CurrentCaller, Role, record_staff_read
 from nara.shared.personnummer import InvalidPersonnummer
 from nara.shared.web.problems import problem_responses
 
+from ..domain.appointment import Hold
 from ..domain.errors import BookingRefused
 from ..service import appointments as use_cases
-from ..service.actors import Actor
-from ..service.records import appointments_at_units, appointments_of_patient
-from ..service.search import SlotQuery, care_units, free_slots
+from ..service.appointments import BookingPolicy
+from ..service.records import AppointmentRecord
+from ..service.requester import Requester
+from ..service.search import SlotQuery, free_slots
+from ..service.unit_of_work import UnitOfWork
 from .fields import Code, ContactId, HsaId, PageNumber, Personnummer, Reason, SearchMoment, SlotPageSize
 from .guardians import child_of, with_wards
-from .transactions import MAX_KEY_LENGTH, refusal, run_in_transaction
-from .views import appointment_view, slot_page_view
+from .problems import refusal
+from .transactions import MAX_KEY_LENGTH, run_once
+from .views import appointment_view, care_unit_view, hold_view, slot_page_view
+from .wiring import reads, unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["booking"])
-STAFF_ROLES = {"reception", "clinician", "admin"}
+# Staff who book, change and read appointments for patients (ops reads no patient's times).
+ROLES_THAT_BOOK_FOR_PATIENTS = frozenset({Role.RECEPTION, Role.CLINICIAN, Role.ADMIN})
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
         max_length=MAX_KEY_LENGTH,
-        description="A repeated request with the same key gets the first answer (for BOOKING_IDEMPOTENCY_RETENTION_HOURS, "
-        "7 days by default).",
+        description="A repeated request with the same key gets the first answer (for "
+        "BOOKING_IDEMPOTENCY_RETENTION_HOURS, 7 days by default).",
     ),
 ]
 
 
-def answers(*statuses: int) -> dict:
+def answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The problem statuses a route answers besides 400, 413 and 422 (every path's): always 401 without a login."""
     return problem_responses(401, *statuses)
 
@@ -76,38 +82,40 @@ class CompleteRequest(BaseModel):
 
 # Async, though they do not wait: FastAPI runs a plain def dependency in a worker thread, a hop per request.
 async def now_of(request: Request) -> datetime:
-    return request.app.state.clock.now()
+    clock: Clock = request.app.state.clock
+    return clock.now()
 
 
 Now = Annotated[datetime, Depends(now_of)]
 
 
-async def actor_of(request: Request, caller: CurrentCaller) -> Actor:
+async def requester_of(request: Request, caller: CurrentCaller) -> Requester:
     if caller.is_citizen:
-        return Actor("patient", request.app.state.pseudonymiser.pseudonym(caller.subject))
-    if caller.role in STAFF_ROLES:
-        return Actor("staff", caller.subject, tuple(caller.units))
+        return Requester.patient(request.app.state.pseudonymiser.pseudonym(caller.subject))
+    if caller.role in ROLES_THAT_BOOK_FOR_PATIENTS:
+        return Requester.staff(caller.subject, tuple(caller.units))
     raise HTTPException(403, "Den här rollen kan inte läsa eller ändra bokningar.")
 
 
-CurrentActor = Annotated[Actor, Depends(actor_of)]
+CurrentRequester = Annotated[Requester, Depends(requester_of)]
 
 
-def pool_of(request: Request):
-    return request.app.state.pool
+def policy_of(request: Request) -> BookingPolicy:
+    policy: BookingPolicy = request.app.state.policy
+    return policy
 
 
 @router.get("/units", responses=answers())
-async def list_units(request: Request, _: CurrentCaller) -> list[dict]:
+async def list_units(request: Request, _: CurrentCaller) -> list[dict[str, Any]]:
     """Care units: HSA-id, name, address and opening hours."""
-    async with pool_of(request).acquire() as connection:
-        return await care_units(connection)
+    async with reads(request) as read:
+        return [care_unit_view(unit) for unit in await read.views.care_units()]
 
 
 @router.get("/slots", responses=answers(403, 404, 409))
 async def list_free_slots(
     request: Request,
-    actor: CurrentActor,
+    requester: CurrentRequester,
     now: Now,
     unit: HsaId,
     profession: Code | None = None,
@@ -123,55 +131,56 @@ async def list_free_slots(
     query = SlotQuery(
         unit, start, date_to or start + timedelta(days=14), profession, contact_form, contact_id, page, page_size
     )
-    async with pool_of(request).acquire() as connection, connection.transaction():
-        try:
+    try:
+        async with unit_of_work(request) as uow:
             page_found = await free_slots(
-                connection,
+                uow,
                 query,
-                patient=None if actor.is_staff else actor.id,
-                by_staff=actor.is_staff,
+                patient=None if requester.is_staff else requester.id,
+                by_staff=requester.is_staff,
                 now=now,
-                units=actor.units,
+                units=requester.units,
             )
-        except BookingRefused as refused:
-            return refusal(refused)
+    except BookingRefused as refused:
+        return refusal(refused)
     return JSONResponse(slot_page_view(page_found))
 
 
 @router.post("/holds", status_code=201, responses=answers(403, 404, 409))
 async def hold_slot(
-    request: Request, body: HoldRequest, actor: CurrentActor, now: Now, idempotency_key: IdempotencyKey = None
+    request: Request, body: HoldRequest, requester: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     """Hold a slot for a few minutes while the person confirms; it lapses by itself."""
-    policy = request.app.state.policy
+    policy = policy_of(request)
 
-    async def action(connection):
-        held = await use_cases.hold(connection, actor, body.slot_id, now, policy, body.contact_id)
-        return {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
+    async def action(uow: UnitOfWork) -> Hold:
+        return await use_cases.hold(uow, requester, body.slot_id, now, policy, body.contact_id)
 
-    return await run_in_transaction(
-        pool_of(request),
+    outcome = await run_once(
+        unit_of_work(request),
         action,
-        caller=actor.id,
+        hold_view,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "hold", **body.model_dump(mode="json")},
         now=now,
         success_status=201,
     )
+    return outcome.response()
 
 
 @router.post("/appointments", status_code=201, responses=answers(403, 404, 409, 503))
 async def book_appointment(
-    request: Request, body: BookRequest, actor: CurrentActor, now: Now, idempotency_key: IdempotencyKey = None
+    request: Request, body: BookRequest, requester: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     """Book a slot. Staff name the patient (tid i handen); citizens book for themselves or their child."""
-    actor, patient = await _patient_for(request, actor, body.patient)
-    policy = request.app.state.policy
+    requester, patient = await _patient_for(request, requester, body.patient)
+    policy = policy_of(request)
 
-    async def action(connection):
-        booked = await use_cases.book(
-            connection,
-            actor,
+    async def action(uow: UnitOfWork) -> AppointmentRecord:
+        return await use_cases.book(
+            uow,
+            requester,
             slot_id=body.slot_id,
             patient=patient,
             contact_id=body.contact_id,
@@ -179,41 +188,42 @@ async def book_appointment(
             now=now,
             policy=policy,
         )
-        return appointment_view(booked)
 
-    return await run_in_transaction(
-        pool_of(request),
+    outcome = await run_once(
+        unit_of_work(request),
         action,
-        caller=actor.id,
+        appointment_view,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "book", **body.model_dump(mode="json")},
         now=now,
         success_status=201,
     )
+    return outcome.response()
 
 
 @router.get("/appointments", responses=answers(403, 503))
 async def list_appointments(
     request: Request,
-    actor: CurrentActor,
+    requester: CurrentRequester,
     caller: CurrentCaller,
     now: Now,
     patient: Annotated[Personnummer | None, Query(description="A citizen's child (personnummer)")] = None,
     contact_id: Annotated[ContactId | None, Query(description="Staff: only this contact's appointments")] = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """A citizen's own appointments (or, with `patient`, their child's), or the appointments at a staff member's
     units from today on (with `contact_id`, only that contact's); every one staff see is access-logged."""
-    whose = actor.id
-    if not actor.is_staff and patient:
-        _, whose = await child_of(request, actor, patient)
-    async with pool_of(request).acquire() as connection, connection.transaction():
-        if not actor.is_staff:
-            return [appointment_view(a) for a in await appointments_of_patient(connection, whose)]
+    whose = requester.id
+    if not requester.is_staff and patient:
+        _, whose = await child_of(request, requester, patient)
+    async with unit_of_work(request) as uow:
+        if not requester.is_staff:
+            return [appointment_view(a) for a in await uow.views.appointments_of_patient(whose)]
         today = datetime.combine(now.astimezone(STOCKHOLM).date(), datetime.min.time(), STOCKHOLM)
-        found = await appointments_at_units(connection, actor.units, since=today, contact_id=contact_id)
+        found = await uow.views.appointments_at_units(requester.units, since=today, contact_id=contact_id)
         for record in found:
             await record_staff_read(
-                connection,
+                uow.connection,
                 caller,
                 patient=record.patient,
                 action="list appointments",
@@ -225,25 +235,25 @@ async def list_appointments(
 
 @router.get("/appointments/{appointment_id}", responses=answers(403, 404))
 async def get_appointment(
-    request: Request, appointment_id: uuid.UUID, actor: CurrentActor, caller: CurrentCaller, now: Now
+    request: Request, appointment_id: uuid.UUID, requester: CurrentRequester, caller: CurrentCaller, now: Now
 ) -> JSONResponse:
     """One appointment with its rebooking history; another person's answers 404."""
-    actor = await with_wards(request, actor)
-    async with pool_of(request).acquire() as connection, connection.transaction():
-        try:
-            found = await use_cases.visible_appointment(connection, actor, appointment_id)
-        except BookingRefused as refused:
-            return refusal(refused)
-        history = [a for a in await appointments_of_patient(connection, found.patient) if a.lineage == found.lineage]
-        if actor.is_staff:
-            await record_staff_read(
-                connection,
-                caller,
-                patient=found.patient,
-                action="read appointment",
-                resource=f"appointment/{found.id}",
-                at=now,
-            )
+    requester = await with_wards(request, requester)
+    try:
+        async with unit_of_work(request) as uow:
+            found = await use_cases.visible_appointment(uow, requester, appointment_id)
+            history = [a for a in await uow.views.appointments_of_patient(found.patient) if a.lineage == found.lineage]
+            if requester.is_staff:
+                await record_staff_read(
+                    uow.connection,
+                    caller,
+                    patient=found.patient,
+                    action="read appointment",
+                    resource=f"appointment/{found.id}",
+                    at=now,
+                )
+    except BookingRefused as refused:
+        return refusal(refused)
     return JSONResponse(appointment_view(found, history))
 
 
@@ -252,26 +262,26 @@ async def rebook_appointment(
     request: Request,
     appointment_id: uuid.UUID,
     body: RebookRequest,
-    actor: CurrentActor,
+    requester: CurrentRequester,
     now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Move to another slot at the same unit, atomically."""
-    actor = await with_wards(request, actor)
+    requester = await with_wards(request, requester)
 
-    async def action(connection):
-        return appointment_view(
-            await use_cases.rebook(connection, actor, appointment_id, new_slot_id=body.slot_id, now=now)
-        )
+    async def action(uow: UnitOfWork) -> AppointmentRecord:
+        return await use_cases.rebook(uow, requester, appointment_id, new_slot_id=body.slot_id, now=now)
 
-    return await run_in_transaction(
-        pool_of(request),
+    outcome = await run_once(
+        unit_of_work(request),
         action,
-        caller=actor.id,
+        appointment_view,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "rebook", "id": str(appointment_id), **body.model_dump(mode="json")},
         now=now,
     )
+    return outcome.response()
 
 
 @router.post("/appointments/{appointment_id}/cancel", responses=answers(403, 404, 409))
@@ -279,24 +289,26 @@ async def cancel_appointment(
     request: Request,
     appointment_id: uuid.UUID,
     body: CancelRequest,
-    actor: CurrentActor,
+    requester: CurrentRequester,
     now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Cancel with a reason; citizens within the time type's notice, staff at any time."""
-    actor = await with_wards(request, actor)
+    requester = await with_wards(request, requester)
 
-    async def action(connection):
-        return appointment_view(await use_cases.cancel(connection, actor, appointment_id, reason=body.reason, now=now))
+    async def action(uow: UnitOfWork) -> AppointmentRecord:
+        return await use_cases.cancel(uow, requester, appointment_id, reason=body.reason, now=now)
 
-    return await run_in_transaction(
-        pool_of(request),
+    outcome = await run_once(
+        unit_of_work(request),
         action,
-        caller=actor.id,
+        appointment_view,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "cancel", "id": str(appointment_id), **body.model_dump()},
         now=now,
     )
+    return outcome.response()
 
 
 @router.post("/appointments/{appointment_id}/complete", responses=answers(403, 404, 409))
@@ -304,56 +316,63 @@ async def complete_appointment(
     request: Request,
     appointment_id: uuid.UUID,
     body: CompleteRequest,
-    actor: CurrentActor,
+    requester: CurrentRequester,
     now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Staff only: the visit took place, with whether a medical assessment was made."""
 
-    async def action(connection):
-        return appointment_view(
-            await use_cases.complete(
-                connection, actor, appointment_id, medical_assessment=body.medical_assessment, now=now
-            )
+    async def action(uow: UnitOfWork) -> AppointmentRecord:
+        return await use_cases.complete(
+            uow, requester, appointment_id, medical_assessment=body.medical_assessment, now=now
         )
 
-    return await run_in_transaction(
-        pool_of(request),
+    outcome = await run_once(
+        unit_of_work(request),
         action,
-        caller=actor.id,
+        appointment_view,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "complete", "id": str(appointment_id), **body.model_dump()},
         now=now,
     )
+    return outcome.response()
 
 
 @router.post("/appointments/{appointment_id}/no-show", responses=answers(403, 404, 409))
 async def record_no_show(
-    request: Request, appointment_id: uuid.UUID, actor: CurrentActor, now: Now, idempotency_key: IdempotencyKey = None
+    request: Request,
+    appointment_id: uuid.UUID,
+    requester: CurrentRequester,
+    now: Now,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Staff only: the patient did not come."""
 
-    async def action(connection):
-        return appointment_view(await use_cases.no_show(connection, actor, appointment_id, now=now))
+    async def action(uow: UnitOfWork) -> AppointmentRecord:
+        return await use_cases.no_show(uow, requester, appointment_id, now=now)
 
-    return await run_in_transaction(
-        pool_of(request),
+    outcome = await run_once(
+        unit_of_work(request),
         action,
-        caller=actor.id,
+        appointment_view,
+        caller=requester.id,
         idempotency_key=idempotency_key,
         request={"op": "no_show", "id": str(appointment_id)},
         now=now,
     )
+    return outcome.response()
 
 
-async def _patient_for(request: Request, actor: Actor, personnummer: str | None) -> tuple[Actor, str]:
-    if not actor.is_staff:
+async def _patient_for(request: Request, requester: Requester, personnummer: str | None) -> tuple[Requester, str]:
+    if not requester.is_staff:
         if personnummer is None:
-            return actor, actor.id
-        return await child_of(request, actor, personnummer)
+            return requester, requester.id
+        return await child_of(request, requester, personnummer)
     if not personnummer:
         raise HTTPException(422, "Ange patientens personnummer i fältet 'patient' (ÅÅÅÅMMDD-NNNN).")
     try:
-        return actor, request.app.state.pseudonymiser.pseudonym(personnummer)
+        pseudonym: str = request.app.state.pseudonymiser.pseudonym(personnummer)
     except InvalidPersonnummer as invalid:
         raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
+    return requester, pseudonym

@@ -8,14 +8,10 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 
 from nara.shared.clock import STOCKHOLM
-from nara.shared.web.fields import (  # noqa: F401 - re-exported for the routes
-    Code,
-    HsaId,
-    PageNumber,
-    no_control_characters,
-    no_personnummer,
-    within_calendar,
-)
+from nara.shared.free_text import no_personnummer
+from nara.shared.web.fields import Code, HsaId, PageNumber, no_control_characters, within_calendar
+
+__all__ = ["Code", "ContactId", "HsaId", "PageNumber", "Personnummer", "Reason", "SearchMoment", "SlotPageSize"]
 
 # A contact's id as the triage service gives it (a UUID today; the event contract says only "an identifier").
 ContactId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$")]

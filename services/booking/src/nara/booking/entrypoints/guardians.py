@@ -9,7 +9,7 @@ from fastapi import HTTPException, Request
 from nara.shared.personnummer import InvalidPersonnummer, normalise
 
 from ..adapters.triage_client import Child, TriageClient, TriageRefused, TriageUnavailable
-from ..service.actors import Actor
+from ..service.requester import Requester
 
 
 def _token(request: Request) -> str:
@@ -24,31 +24,31 @@ async def _children(request: Request) -> list[Child]:
         return []
 
 
-async def with_wards(request: Request, actor: Actor) -> Actor:
+async def with_wards(request: Request, requester: Requester) -> Requester:
     """A citizen with the children they may act for today; without the triage service, only themselves."""
-    if actor.is_staff:
-        return actor
+    if requester.is_staff:
+        return requester
     try:
         children = await _children(request)
     except TriageUnavailable:
-        return actor
+        return requester
     pseudonym = request.app.state.pseudonymiser.pseudonym
-    return replace(actor, wards=tuple(pseudonym(c.personnummer) for c in children))
+    return replace(requester, wards=tuple(pseudonym(c.personnummer) for c in children))
 
 
-async def child_of(request: Request, actor: Actor, personnummer: str) -> tuple[Actor, str]:
+async def child_of(request: Request, requester: Requester, personnummer: str) -> tuple[Requester, str]:
     """The citizen as guardian of this child (under 18), and the child's pseudonym; 403 if not their child."""
     try:
         wanted = normalise(personnummer)
     except InvalidPersonnummer as invalid:
         raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
     child = request.app.state.pseudonymiser.pseudonym(wanted)
-    if child == actor.id:
-        return actor, actor.id  # the citizen named themselves
+    if child == requester.id:
+        return requester, requester.id  # the citizen named themselves
     try:
         children = await _children(request)
     except TriageUnavailable:
         raise HTTPException(503, "Vi kan inte kontrollera vårdnaden just nu. Försök igen om en stund.") from None
-    if not any(child.personnummer == wanted for child in children):
+    if not any(known.personnummer == wanted for known in children):
         raise HTTPException(403, "Du kan bara boka och se tider för dig själv och för dina barn under 18 år.")
-    return replace(actor, wards=(child,)), child
+    return replace(requester, wards=(child,)), child

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -12,9 +14,14 @@ from nara.shared.identity import CurrentCaller, record_staff_read
 from nara.shared.personnummer import InvalidPersonnummer
 
 from ..service import schedule
-from .api import CurrentActor, Now, answers, pool_of
+from ..service.records import FixedCareContact
+from ..service.requester import Requester
+from ..service.unit_of_work import UnitOfWork
+from .api import CurrentRequester, Now, answers
 from .fields import HsaId, Personnummer
-from .transactions import run_in_transaction
+from .transactions import run_once
+from .views import fixed_care_contact_views
+from .wiring import unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 
@@ -29,85 +36,107 @@ class FixedCareContactRequest(PatientRequest):
 
 
 @router.post("/slots/{slot_id}/block", responses=answers(403, 404))
-async def block_slot(request: Request, slot_id: uuid.UUID, actor: CurrentActor, now: Now) -> JSONResponse:
+async def block_slot(request: Request, slot_id: uuid.UUID, requester: CurrentRequester, now: Now) -> JSONResponse:
     """Staff: no new bookings on this slot; existing ones stay."""
-    return await _set_blocked(request, slot_id, actor, now, True)
+    return await _set_blocked(request, slot_id, requester, now, True)
 
 
 @router.post("/slots/{slot_id}/unblock", responses=answers(403, 404))
-async def unblock_slot(request: Request, slot_id: uuid.UUID, actor: CurrentActor, now: Now) -> JSONResponse:
+async def unblock_slot(request: Request, slot_id: uuid.UUID, requester: CurrentRequester, now: Now) -> JSONResponse:
     """Staff: open a blocked slot again."""
-    return await _set_blocked(request, slot_id, actor, now, False)
+    return await _set_blocked(request, slot_id, requester, now, False)
 
 
 @router.put("/fixed-care-contacts", responses=answers(403, 404))
 async def record_fixed_care_contact(
-    request: Request, body: FixedCareContactRequest, actor: CurrentActor, now: Now
+    request: Request, body: FixedCareContactRequest, requester: CurrentRequester, now: Now
 ) -> JSONResponse:
     """Staff: make a practitioner one of the patient's fixed care contacts (at most nine, plus one doctor);
     the answer lists those at the staff member's units."""
-    patient = _staff_patient(request, actor, body.patient)
+    patient = _staff_patient(request, requester, body.patient)
 
-    async def action(connection):
+    async def action(uow: UnitOfWork) -> list[FixedCareContact]:
         return await schedule.record_fixed_care_contact(
-            connection, actor, patient=patient, practitioner=body.practitioner, fixed_doctor=body.fixed_doctor, now=now
+            uow, requester, patient=patient, practitioner=body.practitioner, fixed_doctor=body.fixed_doctor, now=now
         )
 
-    return await run_in_transaction(
-        pool_of(request), action, caller=actor.id, idempotency_key=None, request={}, now=now
+    outcome = await run_once(
+        unit_of_work(request),
+        action,
+        fixed_care_contact_views,
+        caller=requester.id,
+        idempotency_key=None,
+        request={},
+        now=now,
     )
+    return outcome.response()
 
 
 @router.post("/fixed-care-contacts/list", responses=answers(403))
 async def list_fixed_care_contacts(
-    request: Request, body: PatientRequest, actor: CurrentActor, caller: CurrentCaller, now: Now
-) -> list[dict]:
+    request: Request, body: PatientRequest, requester: CurrentRequester, caller: CurrentCaller, now: Now
+) -> list[dict[str, Any]]:
     """Staff: a patient's fixed care contacts at the staff member's own units; the read is access-logged."""
-    patient = _staff_patient(request, actor, body.patient)
-    async with pool_of(request).acquire() as connection, connection.transaction():
+    patient = _staff_patient(request, requester, body.patient)
+    async with unit_of_work(request) as uow:
         await record_staff_read(
-            connection,
+            uow.connection,
             caller,
             patient=patient,
             action="read fixed care contacts",
             resource="fixed-care-contacts",
             at=now,
         )
-        return await schedule.fixed_care_contacts(connection, patient, actor.units)
+        return fixed_care_contact_views(await uow.views.fixed_care_contacts(patient, requester.units))
 
 
 @router.post("/fixed-care-contacts/remove", responses=answers(403, 404))
 async def remove_fixed_care_contact(
-    request: Request, body: FixedCareContactRequest, actor: CurrentActor, now: Now
+    request: Request, body: FixedCareContactRequest, requester: CurrentRequester, now: Now
 ) -> JSONResponse:
-    patient = _staff_patient(request, actor, body.patient)
+    patient = _staff_patient(request, requester, body.patient)
 
-    async def action(connection):
-        return await schedule.remove_fixed_care_contact(
-            connection, actor, patient=patient, practitioner=body.practitioner
-        )
+    async def action(uow: UnitOfWork) -> list[FixedCareContact]:
+        return await schedule.remove_fixed_care_contact(uow, requester, patient=patient, practitioner=body.practitioner)
 
-    return await run_in_transaction(
-        pool_of(request), action, caller=actor.id, idempotency_key=None, request={}, now=now
+    outcome = await run_once(
+        unit_of_work(request),
+        action,
+        fixed_care_contact_views,
+        caller=requester.id,
+        idempotency_key=None,
+        request={},
+        now=now,
     )
+    return outcome.response()
 
 
-async def _set_blocked(request: Request, slot_id: uuid.UUID, actor, now, blocked: bool) -> JSONResponse:
-    if not actor.is_staff:
+async def _set_blocked(
+    request: Request, slot_id: uuid.UUID, requester: Requester, now: datetime, blocked: bool
+) -> JSONResponse:
+    if not requester.is_staff:
         raise HTTPException(403, "Bara personal kan spärra tider.")
 
-    async def action(connection):
-        return await schedule.set_blocked(connection, actor, slot_id, blocked)
+    async def action(uow: UnitOfWork) -> dict[str, object]:
+        return await schedule.set_blocked(uow, requester, slot_id, blocked)
 
-    return await run_in_transaction(
-        pool_of(request), action, caller=actor.id, idempotency_key=None, request={}, now=now
+    outcome = await run_once(
+        unit_of_work(request),
+        action,
+        lambda answer: answer,
+        caller=requester.id,
+        idempotency_key=None,
+        request={},
+        now=now,
     )
+    return outcome.response()
 
 
-def _staff_patient(request: Request, actor, personnummer: str) -> str:
-    if not actor.is_staff:
+def _staff_patient(request: Request, requester: Requester, personnummer: str) -> str:
+    if not requester.is_staff:
         raise HTTPException(403, "Bara personal kan ändra fasta vårdkontakter.")
     try:
-        return request.app.state.pseudonymiser.pseudonym(personnummer)
+        pseudonym: str = request.app.state.pseudonymiser.pseudonym(personnummer)
     except InvalidPersonnummer as invalid:
         raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
+    return pseudonym

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from nara.shared.clock import to_stockholm
 
-from ..service.records import AppointmentRecord
-from ..service.search import FreeSlot, SlotPage
+from ..domain.appointment import Hold
+from ..service.records import AppointmentRecord, CareUnit, FixedCareContact, FreeSlot, SlotPage
 
 
 def local(instant: datetime) -> str:
     return to_stockholm(instant).isoformat()
 
 
-def slot_view(slot: FreeSlot) -> dict:
+def slot_view(slot: FreeSlot) -> dict[str, Any]:
     return {
         "id": str(slot.id),
         "unit": slot.unit,
@@ -32,14 +34,14 @@ def slot_view(slot: FreeSlot) -> dict:
     }
 
 
-def slot_page_view(page: SlotPage) -> dict:
+def slot_page_view(page: SlotPage) -> dict[str, Any]:
     return {"slots": [slot_view(s) for s in page.slots], "page": page.page, "has_more": page.has_more}
 
 
-def appointment_view(record: AppointmentRecord, history: list[AppointmentRecord] | None = None) -> dict:
-    view = {
+def appointment_view(record: AppointmentRecord, history: list[AppointmentRecord] | None = None) -> dict[str, Any]:
+    view: dict[str, Any] = {
         "id": str(record.id),
-        "status": record.status,
+        "status": record.status.value,
         "unit": {"hsa_id": record.unit, "name": record.unit_name, "address": record.unit_address},
         "practitioner": {"hsa_id": record.practitioner, "name": record.practitioner_name},
         "profession": record.profession,
@@ -62,7 +64,7 @@ def appointment_view(record: AppointmentRecord, history: list[AppointmentRecord]
         view["history"] = [
             {
                 "id": str(h.id),
-                "status": h.status,
+                "status": h.status.value,
                 "start": h.start_at.isoformat(),
                 "start_local": local(h.start_at),
                 "created_at": h.created_at.isoformat(),
@@ -70,3 +72,15 @@ def appointment_view(record: AppointmentRecord, history: list[AppointmentRecord]
             for h in history
         ]
     return view
+
+
+def hold_view(held: Hold) -> dict[str, Any]:
+    return {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
+
+
+def care_unit_view(unit: CareUnit) -> dict[str, Any]:
+    return asdict(unit)
+
+
+def fixed_care_contact_views(contacts: list[FixedCareContact]) -> list[dict[str, Any]]:
+    return [asdict(contact) for contact in contacts]

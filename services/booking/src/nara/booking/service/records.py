@@ -1,21 +1,15 @@
-"""Appointments as the API and the pages show them."""
+"""Appointments and free slots as the API and the pages show them: what the read-side views return."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-import asyncpg
+from nara.shared.events.vocabulary import ContactForm, Profession
 
-APPOINTMENT_QUERY = """
-    SELECT a.*, s.start_at, s.end_at, s.practitioner, p.name AS practitioner_name, t.profession, t.contact_form,
-           t.name AS time_type_name, t.code AS time_type, u.name AS unit_name, u.address AS unit_address
-    FROM appointments a
-    JOIN slots s ON s.id = a.slot_id
-    JOIN time_types t ON t.code = s.time_type
-    JOIN practitioners p ON p.hsa_id = s.practitioner
-    JOIN care_units u ON u.hsa_id = a.unit"""
+from ..domain.appointment import AppointmentStatus
 
 
 @dataclass(frozen=True)
@@ -28,7 +22,7 @@ class AppointmentRecord:
     unit_name: str
     unit_address: str
     contact_id: str | None
-    status: str
+    status: AppointmentStatus
     booked_by: str
     reason: str | None
     earlier_time_offered_within_guarantee: bool
@@ -38,47 +32,59 @@ class AppointmentRecord:
     end_at: datetime
     practitioner: str
     practitioner_name: str
-    profession: str
-    contact_form: str
+    profession: Profession
+    contact_form: ContactForm
     time_type: str
     time_type_name: str
     ended_at: datetime | None
     end_reason: str | None
     medical_assessment: bool | None
 
-    @classmethod
-    def from_row(cls, row) -> AppointmentRecord:
-        return cls(**{field: row[field] for field in cls.__dataclass_fields__})
+    @property
+    def is_active(self) -> bool:
+        return self.status.is_active
+
+    def is_upcoming(self, now: datetime) -> bool:
+        """Still booked and not begun: what a citizen may still change."""
+        return self.is_active and self.start_at > now
 
 
-async def appointment(
-    connection: asyncpg.Connection, appointment_id: uuid.UUID, *, lock: bool = False
-) -> AppointmentRecord | None:
-    suffix = " FOR UPDATE OF a" if lock else ""
-    row = await connection.fetchrow(f"{APPOINTMENT_QUERY} WHERE a.id = $1{suffix}", appointment_id)
-    return AppointmentRecord.from_row(row) if row else None
+@dataclass(frozen=True)
+class FreeSlot:
+    id: uuid.UUID
+    unit: str
+    practitioner: str
+    practitioner_name: str
+    profession: str
+    contact_form: str
+    time_type: str
+    time_type_name: str
+    start_at: datetime
+    end_at: datetime
+    free_seats: int
+    within_guarantee: bool | None
+    fixed_care_contact: bool
 
 
-async def appointments_of_patient(connection: asyncpg.Connection, patient: str) -> list[AppointmentRecord]:
-    rows = await connection.fetch(f"{APPOINTMENT_QUERY} WHERE a.patient = $1 ORDER BY s.start_at", patient)
-    return [AppointmentRecord.from_row(row) for row in rows]
+@dataclass(frozen=True)
+class SlotPage:
+    slots: list[FreeSlot]
+    page: int
+    has_more: bool
 
 
-async def appointments_at_units(
-    connection: asyncpg.Connection,
-    units: tuple[str, ...],
-    *,
-    since: datetime,
-    limit: int = 200,
-    contact_id: str | None = None,
-) -> list[AppointmentRecord]:
-    """The appointments at these units from `since` on; with `contact_id`, only that contact's."""
-    rows = await connection.fetch(
-        f"""{APPOINTMENT_QUERY} WHERE a.unit = ANY($1::text[]) AND s.start_at >= $2
-            AND ($4::text IS NULL OR a.contact_id = $4) ORDER BY s.start_at LIMIT $3""",
-        list(units),
-        since,
-        limit,
-        contact_id,
-    )
-    return [AppointmentRecord.from_row(row) for row in rows]
+@dataclass(frozen=True)
+class CareUnit:
+    hsa_id: str
+    name: str
+    address: str
+    opening_hours: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class FixedCareContact:
+    practitioner: str
+    name: str
+    profession: str
+    unit: str
+    fixed_doctor: bool

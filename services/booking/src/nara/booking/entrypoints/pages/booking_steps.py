@@ -10,10 +10,13 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from ...adapters import store
 from ...service import appointments as use_cases
+from ...service.records import AppointmentRecord, CareUnit, SlotPage
 from ...service.search import SlotQuery, care_units, free_slots
+from ...service.unit_of_work import UnitOfWork
+from ..problems import status_of
 from ..views import appointment_view
+from ..wiring import reads
 from . import swedish
 from .common import PageRoute, attempt, attempt_once, free_text_error, now_of, show
 from .patient_steps import booking_for
@@ -30,8 +33,8 @@ REASON_LENGTH = 500  # as the API takes it
 
 
 async def contact_ready(request: Request, contact_id: str) -> bool:
-    async with request.app.state.pool.acquire() as connection:
-        contact = await store.contact(connection, contact_id)
+    async with reads(request) as read:
+        contact = await read.contacts.get(contact_id)
     return contact is not None and contact.triaged
 
 
@@ -93,10 +96,8 @@ async def _times_page(
 
     _, patient = await booking_for(request, citizen, flow)
 
-    async def search(connection):
-        return await free_slots(connection, query, patient=patient, by_staff=False, now=now), await care_units(
-            connection
-        )
+    async def search(uow: UnitOfWork) -> tuple[SlotPage, list[CareUnit]]:
+        return await free_slots(uow, query, patient=patient, by_staff=False, now=now), await care_units(uow)
 
     found, refused = await attempt(request, search)
     if refused is not None:
@@ -112,10 +113,10 @@ async def _times_page(
             body=body,
             flow=flow,
             active="book",
-            status_code=refused.status,
+            status_code=status_of(refused),
         )
     slots, units = found
-    unit_name = next((u["name"] for u in units if u["hsa_id"] == flow["unit"]), "")
+    unit_name = next((u.name for u in units if u.hsa_id == flow["unit"]), "")
     heading = fmt('<span class="caption">$unit</span><h1 class="heading-l">Välj en tid</h1>', unit=unit_name)
     if not slots.slots:
         body = fmt(
@@ -193,12 +194,12 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
     actor, patient = await booking_for(request, citizen, flow)
     held, refused = await attempt(
         request,
-        lambda connection: use_cases.hold(
-            connection, actor, slot_id, now_of(request), request.app.state.policy, flow["contact_id"], patient
+        lambda uow: use_cases.hold(
+            uow, actor, slot_id, now_of(request), request.app.state.policy, flow["contact_id"], patient
         ),
     )
     if refused is not None:
-        return await _times_page(request, citizen, flow, error=refused.message, status_code=refused.status)
+        return await _times_page(request, citizen, flow, error=refused.message, status_code=status_of(refused))
     flow["hold"] = {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
     response = RedirectResponse("/bekrafta", status_code=303)
     write_flow(request, response, citizen, flow)
@@ -215,12 +216,10 @@ async def _confirm_page(
     status_code: int = 200,
 ) -> Response:
     hold = flow["hold"]
-    async with request.app.state.pool.acquire() as connection:
-        slot = await store.slot(connection, uuid.UUID(hold["slot_id"]))
-        units = {u["hsa_id"]: u for u in await care_units(connection)}
+    async with reads(request) as read:
+        slot = await read.slots.slot(uuid.UUID(hold["slot_id"]))
     if slot is None:
         return RedirectResponse("/tider", status_code=303)
-    unit = units.get(slot.unit, {"name": slot.unit, "address": ""})
     expires = datetime.fromisoformat(hold["expires_at"])
     held_text = (
         f"Vi håller tiden åt dig till {swedish.clock(expires)}. Bekräfta innan dess."
@@ -244,8 +243,8 @@ async def _confirm_page(
     body = render(
         "confirm.html",
         when=swedish.when_span(slot.start_at, slot.end_at),
-        unit=unit["name"],
-        address=unit["address"],
+        unit=slot.unit_name,
+        address=slot.unit_address,
         practitioner=f"{slot.practitioner_name}, {swedish.profession(slot.time_type.profession)}",
         kind=f"{slot.time_type.name} ({swedish.contact_form(slot.time_type.contact_form).lower()})",
         held=held_text,
@@ -287,39 +286,39 @@ async def book(request: Request, citizen: CurrentCitizen) -> Response:
         )
     actor, patient = await booking_for(request, citizen, flow)
 
-    async def action(connection):
-        return appointment_view(
-            await use_cases.book(
-                connection,
-                actor,
-                slot_id=slot_id,
-                patient=patient,
-                contact_id=flow["contact_id"],
-                reason=reason,
-                now=now_of(request),
-                policy=request.app.state.policy,
-            )
+    async def action(uow: UnitOfWork) -> AppointmentRecord:
+        return await use_cases.book(
+            uow,
+            actor,
+            slot_id=slot_id,
+            patient=patient,
+            contact_id=flow["contact_id"],
+            reason=reason,
+            now=now_of(request),
+            policy=request.app.state.policy,
         )
 
     digest = hashlib.sha256((reason or "").encode()).hexdigest()[:16]
-    status, answer = await attempt_once(
+    outcome = await attempt_once(
         request,
         citizen,
         f"book:{flow['hold']['id']}:{digest}",
         {"op": "web-book", "slot_id": str(slot_id), "reason": reason},
         action,
+        appointment_view,
     )
-    if status < 400:
-        response = RedirectResponse(f"/mina-tider/{answer['id']}?klart=bokad", status_code=303)
+    if outcome.succeeded:
+        booked = outcome.result.id if outcome.result else outcome.body["id"]  # a repeat: the first answer
+        response: Response = RedirectResponse(f"/mina-tider/{booked}?klart=bokad", status_code=303)
         clear_flow(response)
         return response
-    message = answer.get("detail") or "Det gick inte att boka tiden. Försök igen."
-    if answer.get("code") in GONE:  # the time is gone: say so, and show the other times at once
+    message = outcome.message or "Det gick inte att boka tiden. Försök igen."
+    if outcome.code in GONE:  # the time is gone: say so, and show the other times at once
         flow.pop("hold", None)
-        response = await _times_page(request, citizen, flow, error=message, status_code=status)
+        response = await _times_page(request, citizen, flow, error=message, status_code=outcome.status)
         write_flow(request, response, citizen, flow)
         return response
-    field = "anledning" if answer.get("code") == "invalid_request" and "anledning" in form else None
+    field = "anledning" if outcome.code == "invalid_request" and "anledning" in form else None
     return await _confirm_page(
-        request, citizen, flow, reason=form.get("anledning"), error=(field, message), status_code=status
+        request, citizen, flow, reason=form.get("anledning"), error=(field, message), status_code=outcome.status
     )

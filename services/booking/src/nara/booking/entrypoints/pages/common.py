@@ -3,13 +3,11 @@ navigation and next step, and running a use case in a transaction."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import asyncpg
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,7 +17,9 @@ from nara.shared.web.routing import InterruptibleRoute
 
 from ...adapters.triage_client import TriageClient, TriageRefused, TriageUnavailable
 from ...domain.errors import BookingRefused
-from ..transactions import run_in_transaction
+from ...service.unit_of_work import UnitOfWork
+from ..transactions import Outcome, Result, run_once
+from ..wiring import unit_of_work
 from .next_step import next_step, static_step
 from .rendering import Safe, fmt, link_button, page, render
 from .session import Citizen, FormExpired, LoginRequired, login_location, read_flow, safe_local_path
@@ -170,12 +170,12 @@ def triage_unavailable_page(request: Request) -> HTMLResponse:
 
 
 async def attempt(
-    request: Request, action: Callable[[asyncpg.Connection], Awaitable[Any]]
+    request: Request, action: Callable[[UnitOfWork], Awaitable[Any]]
 ) -> tuple[Any, BookingRefused | None]:
-    """Run a use case in one transaction; a refusal rolls it back and is returned, not raised."""
+    """Run a use case in one unit of work; a refusal rolls it back and is returned, not raised."""
     try:
-        async with request.app.state.pool.acquire() as connection, connection.transaction():
-            return await action(connection), None
+        async with unit_of_work(request) as uow:
+            return await action(uow), None
     except BookingRefused as refused:
         return None, refused
 
@@ -184,16 +184,18 @@ async def attempt_once(
     request: Request,
     citizen: Citizen,
     key: str,
-    description: dict,
-    action: Callable[[asyncpg.Connection], Awaitable[Any]],
-) -> tuple[int, dict]:
-    """Like the API: a repeated submit with the same key gets the first answer, so a double click books once."""
-    response = await run_in_transaction(
-        request.app.state.pool,
+    description: dict[str, Any],
+    action: Callable[[UnitOfWork], Awaitable[Result]],
+    render: Callable[[Result], Any],
+) -> Outcome[Result]:
+    """Like the API: a repeated submit with the same key gets the first answer, so a double click books once.
+    `render` is what the record keeps for a repeat (the API's shape of the result)."""
+    return await run_once(
+        unit_of_work(request),
         action,
+        render,
         caller=citizen.pseudonym,
         idempotency_key=f"web:{key}",
         request=description,
         now=now_of(request),
     )
-    return response.status_code, json.loads(response.body)

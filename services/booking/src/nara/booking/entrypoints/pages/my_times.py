@@ -8,11 +8,13 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ...adapters import store
+from ...domain.appointment import AppointmentStatus
 from ...service import appointments as use_cases
-from ...service.records import AppointmentRecord, appointments_of_patient
+from ...service.records import AppointmentRecord
 from ...service.search import SlotQuery, free_slots
+from ...service.unit_of_work import UnitOfWork
 from ..views import appointment_view
+from ..wiring import reads
 from . import swedish
 from .common import PageRoute, attempt, attempt_once, free_text_error, now_of, problem_page, show
 from .next_step import cancel_text
@@ -83,15 +85,15 @@ def _card(record: AppointmentRecord, *, upcoming: bool, whose: str | None = None
 async def my_times(request: Request, citizen: CurrentCitizen, klart: str | None = None) -> HTMLResponse:
     now = now_of(request)
     family = await household(request, citizen)
-    async with request.app.state.pool.acquire() as connection:
+    async with reads(request) as read:
         records = [
             r
             for person in (citizen.pseudonym, *family.actor.wards)
-            for r in await appointments_of_patient(connection, person)
+            for r in await read.views.appointments_of_patient(person)
         ]
     records.sort(key=lambda r: r.start_at)
-    upcoming = [r for r in records if r.status == "booked" and r.start_at > now]
-    earlier = [r for r in records if r not in upcoming and r.status != "rebooked"]
+    upcoming = [r for r in records if r.is_upcoming(now)]
+    earlier = [r for r in records if r not in upcoming and r.status is not AppointmentStatus.REBOOKED]
     upcoming_html = (
         fmt(
             '<ul class="cards">$items</ul>',
@@ -147,14 +149,14 @@ async def one_time(
     if record is None:
         return _not_found(request)
     now = now_of(request)
-    async with request.app.state.pool.acquire() as connection:
-        slot = await store.slot(connection, record.slot_id)
+    async with reads(request) as read:
+        slot = await read.slots.slot(record.slot_id)
         history = [
             a
-            for a in await appointments_of_patient(connection, record.patient)
+            for a in await read.views.appointments_of_patient(record.patient)
             if a.lineage == record.lineage and a.id != record.id
         ]
-    changeable = record.status == "booked" and record.start_at > now
+    changeable = record.is_upcoming(now)
     actions = (
         fmt(
             '<p class="body">$cancel</p><div class="button-group">$rebook$cancel_button</div>',
@@ -272,7 +274,7 @@ async def rebook_form(
     record = await _appointment(request, citizen, appointment_id)
     if record is None:
         return _not_found(request)
-    if record.status != "booked":
+    if not record.is_active:
         return RedirectResponse(f"/mina-tider/{record.id}", status_code=303)
     page_number = int(sida) if sida and sida.isdigit() and 0 < int(sida) < 1000 else 1
     return await _rebook_page(request, citizen, record, page_number)
@@ -290,21 +292,21 @@ async def rebook(request: Request, citizen: CurrentCitizen, appointment_id: str)
         return await _rebook_page(request, citizen, record, error="Välj en ny tid.", status_code=400)
     actor = (await household(request, citizen)).actor
 
-    async def action(connection):
-        return appointment_view(
-            await use_cases.rebook(connection, actor, record.id, new_slot_id=new_slot, now=now_of(request))
-        )
+    async def action(uow: UnitOfWork) -> AppointmentRecord:
+        return await use_cases.rebook(uow, actor, record.id, new_slot_id=new_slot, now=now_of(request))
 
-    status, answer = await attempt_once(
+    outcome = await attempt_once(
         request,
         citizen,
         f"rebook:{form.get('nyckel') or uuid.uuid4()}",
         {"op": "web-rebook", "id": str(record.id), "slot_id": str(new_slot)},
         action,
+        appointment_view,
     )
-    if status < 400:
-        return RedirectResponse(f"/mina-tider/{answer['id']}?klart=ombokad", status_code=303)
-    return await _rebook_page(request, citizen, record, error=answer.get("detail"), status_code=status)
+    if outcome.succeeded:
+        moved = outcome.result.id if outcome.result else outcome.body["id"]  # a repeat: the first answer
+        return RedirectResponse(f"/mina-tider/{moved}?klart=ombokad", status_code=303)
+    return await _rebook_page(request, citizen, record, error=outcome.message, status_code=outcome.status)
 
 
 def _reason_options() -> list[Option]:
@@ -375,7 +377,7 @@ async def cancel_form(request: Request, citizen: CurrentCitizen, appointment_id:
     record = await _appointment(request, citizen, appointment_id)
     if record is None:
         return _not_found(request)
-    if record.status != "booked":
+    if not record.is_active:
         return RedirectResponse(f"/mina-tider/{record.id}", status_code=303)
     return await _cancel_page(request, citizen, record)
 
@@ -400,19 +402,18 @@ async def cancel(request: Request, citizen: CurrentCitizen, appointment_id: str)
     reason = f"{label}: {more}" if more else label
     actor = (await household(request, citizen)).actor
 
-    async def action(connection):
-        return appointment_view(
-            await use_cases.cancel(connection, actor, record.id, reason=reason, now=now_of(request))
-        )
+    async def action(uow: UnitOfWork) -> AppointmentRecord:
+        return await use_cases.cancel(uow, actor, record.id, reason=reason, now=now_of(request))
 
-    status, answer = await attempt_once(
+    outcome = await attempt_once(
         request,
         citizen,
         f"cancel:{form.get('nyckel') or uuid.uuid4()}",
         {"op": "web-cancel", "id": str(record.id), "reason": reason},
         action,
+        appointment_view,
     )
-    if status < 400:
+    if outcome.succeeded:
         return RedirectResponse("/mina-tider?klart=avbokad", status_code=303)
     return await _cancel_page(
         request,
@@ -420,6 +421,6 @@ async def cancel(request: Request, citizen: CurrentCitizen, appointment_id: str)
         record,
         chosen=chosen,
         more=more,
-        error=(None, answer.get("detail") or "Det gick inte att avboka tiden."),
-        status_code=status,
+        error=(None, outcome.message or "Det gick inte att avboka tiden."),
+        status_code=outcome.status,
     )

@@ -6,19 +6,14 @@ from datetime import datetime
 
 from fastapi import Request
 
-from ...adapters import store
+from ...domain import rules
 from ...domain.schedule import TimeType
-from ...service.records import AppointmentRecord, appointments_of_patient
+from ...service.records import AppointmentRecord
+from ..wiring import reads
 from . import swedish
 from .rendering import Safe, fmt, render
 
-# Care levels that cannot wait for a booked time: the advice is the next step, whatever else is booked.
-URGENT_STEPS = {
-    "call_112": "Ring 112 nu.",
-    "emergency_now": "Åk till närmaste akutmottagning nu. Ring 112 om det är bråttom.",
-    "within_hours": "Ring din vårdcentral eller 1177 nu, så får du hjälp inom några timmar.",
-}
-BOOKABLE_LEVELS = {"same_day", "within_3_days", "planned"}
+BOOKABLE_LEVELS = rules.WEB_BOOKABLE_LEVELS
 
 
 def static_step(text: str, *, link: tuple[str, str] | None = None, urgent: bool = False) -> Safe:
@@ -32,14 +27,12 @@ async def upcoming_appointment(
     request: Request, pseudonym: str, now: datetime
 ) -> tuple[AppointmentRecord, TimeType | None] | None:
     """The citizen's next booked time, with its time type (for the cancel notice)."""
-    async with request.app.state.pool.acquire() as connection:
-        booked = [
-            a for a in await appointments_of_patient(connection, pseudonym) if a.status == "booked" and a.start_at > now
-        ]
+    async with reads(request) as read:
+        booked = [a for a in await read.views.appointments_of_patient(pseudonym) if a.is_upcoming(now)]
         if not booked:
             return None
         first = min(booked, key=lambda a: a.start_at)
-        slot = await store.slot(connection, first.slot_id)
+        slot = await read.slots.slot(first.slot_id)
     return first, slot.time_type if slot else None
 
 
@@ -67,15 +60,15 @@ def cancel_text(record: AppointmentRecord, time_type: TimeType | None, now: date
 async def next_step(request: Request, pseudonym: str, flow: dict, now: datetime) -> Safe:
     decision = flow.get("decision") or {}
     level = decision.get("care_level")
-    if level in URGENT_STEPS:
+    if level in rules.URGENT_LEVELS:  # they cannot wait: the advice is the next step, whatever else is booked
         heading = decision.get("heading")
-        return static_step(f"{heading}." if heading else URGENT_STEPS[level], urgent=True)
+        return static_step(f"{heading}." if heading else rules.NOT_WEB_BOOKABLE[level], urgent=True)
     upcoming = await upcoming_appointment(request, pseudonym, now)
     if upcoming is not None:
         record, time_type = upcoming
         return static_step(appointment_step_text(record, time_type, now), link=("/mina-tider", "Se dina tider"))
-    if level == "self_care":
-        return static_step("Följ egenvårdsråden. Ring 1177 om du blir sämre.")
+    if level in rules.NOT_WEB_BOOKABLE:
+        return static_step(rules.NOT_WEB_BOOKABLE[level])
     if level in BOOKABLE_LEVELS:
         who = swedish.profession(decision.get("profession", ""))
         if flow.get("contact_id"):

@@ -15,7 +15,7 @@ from nara.shared.clock import to_stockholm
 
 from ...adapters.triage_client import Child, TriageUnavailable
 from ...domain.patient import PatientFacts
-from ...service.actors import Actor
+from ...service.requester import Requester
 from .common import NotYourChildAnyMore, PageRoute, now_of, show, triage
 from .rendering import Option, Safe, button, field_id, hidden, radios, render
 from .session import Citizen, CurrentCitizen, checked_form, read_flow, write_flow
@@ -56,7 +56,7 @@ def child_label(child: Child) -> str:
 class Household:
     """The citizen and the children they act for today: the actor the booking use cases check, and names."""
 
-    actor: Actor
+    actor: Requester
     names: dict[str, str]  # a child's pseudonym to the name shown ("Alva")
 
     def whose(self, pseudonym: str) -> str | None:
@@ -73,15 +73,15 @@ async def household(request: Request, citizen: Citizen) -> Household:
         children = []
     pseudonym = request.app.state.pseudonymiser.pseudonym
     names = {pseudonym(c.personnummer): c.name or "Ditt barn" for c in children}
-    return Household(Actor("patient", citizen.pseudonym, wards=tuple(names)), names)
+    return Household(Requester.patient(citizen.pseudonym, wards=tuple(names)), names)
 
 
-async def booking_for(request: Request, citizen: Citizen, flow: dict) -> tuple[Actor, str]:
+async def booking_for(request: Request, citizen: Citizen, flow: dict) -> tuple[Requester, str]:
     """The actor and the patient (pseudonym) a booking in this flow is made for, custody checked now."""
     patient = await patient_of(request, citizen, flow)
     pseudonym = request.app.state.pseudonymiser.pseudonym(patient.personnummer)
     wards = (pseudonym,) if patient.is_child else ()
-    return Actor("patient", citizen.pseudonym, wards=wards), pseudonym
+    return Requester.patient(citizen.pseudonym, wards=wards), pseudonym
 
 
 async def patient_of(request: Request, citizen: Citizen, flow: dict) -> Patient:

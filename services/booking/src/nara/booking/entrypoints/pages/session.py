@@ -17,7 +17,7 @@ from nara.shared.identity import IdentitySettings, TokenError, identity_settings
 from nara.shared.web import session as kit
 from nara.shared.web.session import FormExpired, LoginRequired, csrf_matches, csrf_token, form_pairs, sign, unsign
 
-from ...service.actors import Actor
+from ...service.requester import Requester
 
 __all__ = [
     "FLOW_COOKIE",
@@ -56,8 +56,8 @@ class Citizen:
     csrf: str
 
     @property
-    def actor(self) -> Actor:
-        return Actor("patient", self.pseudonym)
+    def actor(self) -> Requester:
+        return Requester.patient(self.pseudonym)
 
 
 def pages_key(request: Request) -> bytes:

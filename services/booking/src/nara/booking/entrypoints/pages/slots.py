@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...service.search import FreeSlot, SlotPage
+from ...service.records import FreeSlot, SlotPage
 from . import swedish
 from .rendering import Option, Safe, fmt, radios
 

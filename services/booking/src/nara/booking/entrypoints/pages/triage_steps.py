@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ...adapters.triage_client import Decision, ReasonQuestions, TriageRefused, TriageUnavailable
-from ...service.search import care_units
+from ..wiring import reads
 from . import swedish
 from .common import PageRoute, free_text_error, now_of, show, triage, triage_unavailable_page
 from .next_step import BOOKABLE_LEVELS
@@ -402,9 +402,9 @@ async def _units_page(
     general: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    async with request.app.state.pool.acquire() as connection:
-        units = await care_units(connection)
-    options = [Option(u["hsa_id"], u["name"], hint=u["address"]) for u in units]
+    async with reads(request) as read:
+        units = await read.views.care_units()
+    options = [Option(u.hsa_id, u.name, hint=u.address) for u in units]
     fields = radios(
         "vardcentral",
         "Vilken vårdcentral vill du gå till?",
@@ -443,8 +443,8 @@ async def choose_unit(request: Request, citizen: CurrentCitizen) -> Response:
     if (flow.get("decision") or {}).get("care_level") not in BOOKABLE_LEVELS:
         return RedirectResponse("/besvar", status_code=303)
     patient = await patient_of(request, citizen, flow)
-    async with request.app.state.pool.acquire() as connection:
-        known = {u["hsa_id"] for u in await care_units(connection)}
+    async with reads(request) as read:
+        known = {u.hsa_id for u in await read.views.care_units()}
     unit = form.get("vardcentral")
     if unit not in known:
         return await _units_page(request, citizen, flow, "Välj en vårdcentral.")

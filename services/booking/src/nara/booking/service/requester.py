@@ -1,20 +1,32 @@
-"""Who acts on a booking, as the use cases see it: a patient (by pseudonym) or staff (by HSA-id and units)."""
+"""Who asks for a booking action, as the use cases see it: a patient (by pseudonym) or staff (by HSA-id and units).
+
+Named apart from nara.shared.events.vocabulary.Actor, which is what an event says of them (`kind` here)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nara.shared.events.vocabulary import Actor
+
 
 @dataclass(frozen=True)
-class Actor:
-    kind: str  # "patient" or "staff"
+class Requester:
+    kind: Actor
     id: str  # the patient's pseudonym, or the staff member's HSA-id
     units: tuple[str, ...] = ()
     wards: tuple[str, ...] = ()  # a citizen's children under 18 (pseudonyms), as the triage service says today
 
+    @classmethod
+    def patient(cls, pseudonym: str, wards: tuple[str, ...] = ()) -> Requester:
+        return cls(Actor.PATIENT, pseudonym, wards=wards)
+
+    @classmethod
+    def staff(cls, hsa_id: str, units: tuple[str, ...]) -> Requester:
+        return cls(Actor.STAFF, hsa_id, units)
+
     @property
     def is_staff(self) -> bool:
-        return self.kind == "staff"
+        return self.kind is Actor.STAFF
 
     def may_act_for(self, patient: str) -> bool:
         """A citizen acts for themselves and for their children under 18."""

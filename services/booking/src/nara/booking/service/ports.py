@@ -1,0 +1,163 @@
+"""What the use cases need of storage, as protocols: the asyncpg adapters (nara.booking.adapters) implement them
+and the entrypoints hand them in, so nothing here knows SQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from nara.shared.events.models import EventData
+from nara.shared.events.vocabulary import Actor
+
+from ..domain.appointment import AppointmentStatus, Hold
+from ..domain.rules import TriagedContact
+from ..domain.schedule import PlannedSlot, Slot, TimeType, WeeklyTemplate
+from .records import AppointmentRecord, CareUnit, FixedCareContact, FreeSlot
+
+
+@dataclass(frozen=True)
+class NewAppointment:
+    """An appointment about to be written, seat included: a booking (replaces None) or a rebooking."""
+
+    id: uuid.UUID
+    lineage: uuid.UUID
+    slot_id: uuid.UUID
+    patient: str
+    unit: str
+    contact_id: str | None
+    booked_by: Actor  # the CHECK on appointments.booked_by (0002_appointments.sql) allows the same two
+    booked_by_id: str
+    reason: str | None
+    earlier_time_offered_within_guarantee: bool
+    replaces: uuid.UUID | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class BookingAttempt:
+    booked_at_unit: int  # the patient's future bookings at the unit before this one (0 when no limit applies)
+    seated: bool
+
+
+@dataclass(frozen=True)
+class SlotFilter:
+    """The free-slot search, with the domain's rules already applied to the contact (search.py)."""
+
+    unit: str
+    now: datetime
+    date_from: datetime
+    date_to: datetime
+    profession: str | None
+    contact_form: str | None
+    contact_professions: list[str] | None  # a triaged contact: only these, hidden time types included
+    latest_start: datetime | None
+    guarantee_deadline: datetime | None
+    patient: str | None  # whose fixed care contacts come first
+    by_staff: bool
+    limit: int
+    offset: int
+
+
+class Slots(Protocol):
+    async def slot(self, slot_id: uuid.UUID) -> Slot | None: ...
+
+    async def slot_locking_patient_at_unit(self, slot_id: uuid.UUID, patient: str) -> Slot | None:
+        """The slot, with one patient's bookings at its unit serialised until commit (the per-unit limit)."""
+
+    async def take_seat(self, slot_id: uuid.UUID, patient: str, now: datetime) -> bool:
+        """Seats.take under concurrency: False when the slot has no seat for the patient."""
+
+    async def release_seat(self, slot_id: uuid.UUID) -> None: ...
+
+    async def release_expired_holds(self, now: datetime) -> None: ...
+
+    async def drop_holds_of(self, patient: str) -> None: ...
+
+    async def add_hold(self, slot_id: uuid.UUID, patient: str, now: datetime, expires_at: datetime) -> Hold: ...
+
+    async def set_blocked(self, slot_id: uuid.UUID, blocked: bool) -> None: ...
+
+
+class Appointments(Protocol):
+    async def get(self, appointment_id: uuid.UUID, *, lock: bool = False) -> AppointmentRecord | None: ...
+
+    async def book(
+        self, appointment: NewAppointment, *, limit_at_unit: int | None, event: EventData, now: datetime
+    ) -> BookingAttempt:
+        """Seat, appointment and its event at once, unless the patient has `limit_at_unit` future bookings at
+        the unit or the slot has no seat; SlotTaken when the patient already has this slot."""
+
+    async def add(self, appointment: NewAppointment) -> None:
+        """An appointment whose seat is taken already; SlotTaken when the patient already has this slot."""
+
+    async def end(
+        self,
+        appointment_id: uuid.UUID,
+        status: AppointmentStatus,
+        *,
+        now: datetime,
+        by: str,
+        reason: str | None = None,
+        medical_assessment: bool | None = None,
+    ) -> None: ...
+
+
+class Contacts(Protocol):
+    async def get(self, contact_id: str) -> TriagedContact | None: ...
+
+    async def note_offer_within_guarantee(self, contact_id: str) -> None: ...
+
+
+class Schedule(Protocol):
+    async def time_types(self) -> dict[str, TimeType]: ...
+
+    async def weekly_templates(self, units: Sequence[str] | None) -> list[WeeklyTemplate]: ...
+
+    async def add_planned_slots(self, planned: list[PlannedSlot]) -> None:
+        """Slots that exist already (same practitioner and start) are left as they are."""
+
+    async def practitioner(self, hsa_id: str) -> tuple[str, str] | None:
+        """(unit, profession) of a practitioner, or None."""
+
+    async def lock_fixed_care_contacts_of(self, patient: str) -> None:
+        """Serialise changes to one patient's list until commit, so the limits hold under concurrency."""
+
+    async def record_fixed_care_contact(
+        self, patient: str, practitioner: str, *, fixed_doctor: bool, by: str, now: datetime
+    ) -> int:
+        """Record it (a fixed doctor replaces the earlier one); returns how many others the patient has."""
+
+    async def remove_fixed_care_contact(self, patient: str, practitioner: str) -> None: ...
+
+
+class Views(Protocol):
+    """The read side: what is shown, straight from the tables."""
+
+    async def free_slots(self, search: SlotFilter) -> list[FreeSlot]: ...
+
+    async def care_units(self) -> list[CareUnit]: ...
+
+    async def appointments_of_patient(self, patient: str) -> list[AppointmentRecord]: ...
+
+    async def appointments_at_units(
+        self, units: Sequence[str], *, since: datetime, limit: int = 200, contact_id: str | None = None
+    ) -> list[AppointmentRecord]: ...
+
+    async def fixed_care_contacts(self, patient: str, units: Sequence[str]) -> list[FixedCareContact]: ...
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    status: int
+    body: Any
+    request_hash: str
+
+
+class IdempotencyRecords(Protocol):
+    async def claim(self, caller: str, key: str, request_hash: str, now: datetime) -> StoredAnswer | None:
+        """Take the key (None), or the answer stored under it; a concurrent twin waits for the first to commit."""
+
+    async def record(self, caller: str, key: str, status: int, body: Any) -> None: ...

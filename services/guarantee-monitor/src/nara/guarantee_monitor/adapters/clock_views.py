@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
 from ..domain.clock_status import URGENT
 from ..domain.guarantee_clock import UNKNOWN
+from ..service.ports import Row
 
-Row = Mapping[str, Any]
 _URGENT = sorted(URGENT)
 
 LIST_CLOCKS = """

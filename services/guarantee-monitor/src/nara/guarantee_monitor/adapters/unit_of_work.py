@@ -59,10 +59,13 @@ class PostgresUnitOfWork(_Repositories):
         self._stack = AsyncExitStack()
 
     async def __aenter__(self) -> Self:
-        self._stack = AsyncExitStack()
-        connection = await self._stack.enter_async_context(self._pool().acquire())
-        await self._stack.enter_async_context(connection.transaction())
-        self._attach(connection)
+        # Entered in a stack of its own and handed over only when both are in: cancelled in between (the
+        # scheduler at shutdown), the connection goes back to the pool rather than holding its close up.
+        async with AsyncExitStack() as entering:
+            connection = await entering.enter_async_context(self._pool().acquire())
+            await entering.enter_async_context(connection.transaction())
+            self._attach(connection)
+            self._stack = entering.pop_all()
         return self
 
     async def __aexit__(

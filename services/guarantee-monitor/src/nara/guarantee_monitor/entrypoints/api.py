@@ -19,11 +19,11 @@ from nara.shared.care_guarantee import NATIONAL_DAYS, wait_days
 from nara.shared.identity import Caller, CurrentCaller
 from nara.shared.web.problems import problem_responses
 
-from ..adapters.clock_views import PostgresClockViews, Row
+from ..adapters.clock_views import PostgresClockViews
 from ..domain.facts import ContactFacts
 from ..domain.guarantee_clock import UNKNOWN, status_history
 from ..service.compliance import compliance, same_day_contact
-from ..service.ports import ReportViews
+from ..service.ports import ReportViews, Row
 from .params import Filter, ListingParam, StatusParam, UnitParam, own_unit
 
 # Besides 400, 413 and 422, which every path of every service documents.

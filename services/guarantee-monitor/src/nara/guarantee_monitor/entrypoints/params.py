@@ -48,11 +48,11 @@ def _month(value: str) -> str:
     return value
 
 
-# SKR's contact form groups, and the recorded forms they are made of.
-ContactForm = Literal["clinic", "home", "distance", "phone", "video", "chat_letter"]
+# SKR's contact form groups, and the recorded forms (the contract's ContactForm) they are made of.
+ContactFormOrGroup = Literal["clinic", "home", "distance", "phone", "video", "chat_letter"]
 StatusParam = Annotated[ClockStatus | None, one_of("status", ClockStatus)]
 ListingParam = Annotated[ListingStatus | None, one_of("listning", ListingStatus)]
-ContactFormParam = Annotated[ContactForm | None, one_of("kontaktform", ContactForm.__args__)]
+ContactFormParam = Annotated[ContactFormOrGroup | None, one_of("kontaktform", ContactFormOrGroup.__args__)]
 UnitParam = Annotated[HsaId | None, Query(description="A unit (HSA-id) the caller works at.")]
 ProfessionParam = Annotated[Code | None, Query(description="A profession code, e.g. nurse.")]
 From = Annotated[Moment | None, Query(alias="from", description="From this moment (with its offset), 2000-2100.")]

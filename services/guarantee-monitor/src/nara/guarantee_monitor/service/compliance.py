@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain.compliance import ComplianceRow, SameDayRow
-from ..domain.reporting import FORM_GROUPS, MINIMUM_GROUP
+from ..domain.reporting import MINIMUM_GROUP, SKR_FORM_GROUP
 from .ports import ReportViews
 
-__all__ = ["FORM_GROUPS", "MINIMUM_GROUP", "ComplianceRow", "SameDayRow", "compliance", "same_day_contact"]
+__all__ = ["MINIMUM_GROUP", "ComplianceRow", "SameDayRow", "compliance", "same_day_contact"]
 
 
 async def compliance(
@@ -27,7 +27,7 @@ async def compliance(
     """Rows per group, and totals over every group (hidden ones too), which add up to the clocks."""
     found = await views.compliance_groups(units, date_from, date_to, unit, profession)
     if contact_form:
-        found = [r for r in found if r.contact_form == FORM_GROUPS.get(contact_form, contact_form)]
+        found = [r for r in found if r.contact_form == SKR_FORM_GROUP.get(contact_form, contact_form)]
     totals = {
         "assessments": sum(r.assessments for r in found),
         "within_guarantee": sum(r.within_guarantee for r in found),

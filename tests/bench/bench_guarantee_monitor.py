@@ -45,8 +45,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from bench_booking import ITS_BACKENDS, KAFKA, LOADGEN, OTHER, PG_OTHER, UNATTRIBUTED, CpuWindow, background_load
 
+import nara.guarantee_monitor.adapters.unit_of_work as monitor_unit_of_work
 import nara.guarantee_monitor.app as monitor_app
-import nara.guarantee_monitor.service.clocks as monitor_clocks
+import nara.guarantee_monitor.service.clock_keeping as monitor_clocks
 import nara.guarantee_monitor.service.scheduler as monitor_scheduler
 import nara.shared.consumer as shared_consumer
 from nara.devstack.testing import real_infrastructure, scratch_schema
@@ -355,9 +356,9 @@ def instrument() -> None:
     original_apply_events = monitor_app.apply_events
     original_fire_due = monitor_scheduler.fire_due
     original_save = monitor_clocks.save_clocks
-    original_row = monitor_clocks._clock_row
+    original_row = monitor_clocks.clock_record
     original_commit = AIOKafkaConsumer.commit
-    original_outbox = monitor_clocks.add_events_to_outbox
+    original_outbox = monitor_unit_of_work.add_events_to_outbox
     original_publish = OutboxRelay.publish_pending
 
     def decode(raw):
@@ -376,10 +377,10 @@ def instrument() -> None:
             TIMINGS.batches += 1
             TIMINGS.records += len(readable)
 
-    async def apply_events(connection, events, policy, now):
+    async def apply_events(uow, events, policy, now):
         started = time.perf_counter()
         try:
-            return await original_apply_events(connection, events, policy, now)
+            return await original_apply_events(uow, events, policy, now)
         finally:
             TIMINGS.handler += time.perf_counter() - started
 
@@ -397,9 +398,9 @@ def instrument() -> None:
         finally:
             TIMINGS.rows += time.perf_counter() - started
 
-    async def fire_due(pool, policy, now, *args, **kwargs):
+    async def fire_due(start_unit_of_work, policy, now, *args, **kwargs):
         started = time.perf_counter()
-        looked = await original_fire_due(pool, policy, now, *args, **kwargs)
+        looked = await original_fire_due(start_unit_of_work, policy, now, *args, **kwargs)
         TIMINGS.fire_calls.append((started, time.perf_counter() - started, looked))
         return looked
 
@@ -431,9 +432,9 @@ def instrument() -> None:
     monitor_app.apply_events = apply_events
     monitor_scheduler.fire_due = fire_due
     monitor_clocks.save_clocks = save_clocks
-    monitor_clocks._clock_row = clock_row
+    monitor_clocks.clock_record = clock_row
     AIOKafkaConsumer.commit = commit
-    monitor_clocks.add_events_to_outbox = add_events_to_outbox
+    monitor_unit_of_work.add_events_to_outbox = add_events_to_outbox
     OutboxRelay.publish_pending = publish_pending
 
 
@@ -442,13 +443,13 @@ def point_monitor_at(contacts_topic: str, appointments_topic: str) -> None:
     contract = {contacts_topic: CONTACTS, appointments_topic: APPOINTMENTS}
     monitor_app.CONTACTS, monitor_app.APPOINTMENTS = contacts_topic, appointments_topic
     monitor_app.models_for_topic = lambda topic: models_for_topic(contract.get(topic, topic))
-    original = monitor_scheduler.ConsumerProgress
+    original = monitor_app.KafkaConsumerProgress
 
     class BenchProgress(original):
         def __init__(self, bootstrap_servers, group, topics=(contacts_topic, appointments_topic)):
             super().__init__(bootstrap_servers, group, topics)
 
-    monitor_scheduler.ConsumerProgress = BenchProgress
+    monitor_app.KafkaConsumerProgress = BenchProgress
 
 
 def _local_ports(pid: int) -> set[int]:

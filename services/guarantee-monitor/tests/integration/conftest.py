@@ -34,9 +34,12 @@ async def running_monitor(infrastructure, url: str, clock: SettableClock, group:
         **{"care_guarantee_policy": "", **settings_given},
     )
     app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://monitor") as client:
-            yield Monitor(app, client, clock, url)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://monitor") as client,
+    ):
+        yield Monitor(app, client, clock, url)
 
 
 @pytest.fixture

@@ -131,9 +131,10 @@ async def publish(bootstrap: str, contact: Contact, *events, repeat: int = 1) ->
     return ids
 
 
-async def wait_for(predicate, timeout: float = 60, interval: float = 0.1):
-    async with asyncio.timeout(timeout):
-        while not (result := await predicate()):
+async def wait_for(predicate, within: float = 60, interval: float = 0.1):
+    """Poll `predicate` until it holds; TimeoutError after `within` seconds."""
+    async with asyncio.timeout(within):
+        while not (result := await predicate()):  # noqa: ASYNC110  # polls the database or HTTP: no event to await
             await asyncio.sleep(interval)
     return result
 

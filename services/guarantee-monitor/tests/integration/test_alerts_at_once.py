@@ -21,7 +21,7 @@ async def alerts_of(monitor, contact):
 
 async def settled_alerts(monitor, contact, count=1):
     """The contact's alerts once there are `count`, and a second later (a duplicate would show by then)."""
-    await wait_for(lambda: _at_least(monitor, contact, count), timeout=30)
+    await wait_for(lambda: _at_least(monitor, contact, count), within=30)
     await asyncio.sleep(1)
     return await alerts_of(monitor, contact)
 

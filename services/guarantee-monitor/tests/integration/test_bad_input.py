@@ -92,7 +92,7 @@ def documented(monitor, path: str) -> set[int]:
     wanted = unquote(urlsplit(path).path).split("/")
     for template, operations in monitor.app.openapi()["paths"].items():
         parts = template.split("/")
-        if len(parts) == len(wanted) and all(p == w or p.startswith("{") for p, w in zip(parts, wanted)):
+        if len(parts) == len(wanted) and all(p == w or p.startswith("{") for p, w in zip(parts, wanted, strict=True)):
             return {int(status) for status in operations["get"]["responses"]}
     raise AssertionError(f"{path} is not in the OpenAPI")
 

@@ -68,7 +68,7 @@ async def test_a_contact_is_dropped_only_when_listed_at_another_unit_and_an_unkn
     assert all(c["listing_unknown"] for c in flagged.json())
 
     monitor.clock.set(NATIONAL_DEADLINE - timedelta(hours=48))
-    await wait_for(lambda: alert_keys(monitor, older_event), timeout=10)
+    await wait_for(lambda: alert_keys(monitor, older_event), within=10)
     assert await alert_keys(monitor, older_event) == ["at_risk:48"]  # on the clock like any covered contact
     assert await alert_keys(monitor, elsewhere) == []
 
@@ -110,9 +110,9 @@ async def test_a_regional_limit_is_a_second_measure_and_never_hides_the_national
     assert first["deadline"] == national["deadline"], "the clock's own deadline is the national one"
 
     monitor.clock.set(NATIONAL_DEADLINE)
-    await wait_for(lambda: view_with(monitor, kept_regional, "breached"), timeout=10)
+    await wait_for(lambda: view_with(monitor, kept_regional, "breached"), within=10)
     monitor.clock.set(REGIONAL_DEADLINE - timedelta(hours=48))
-    await wait_for(lambda: _has(monitor, waiting, "regional:at_risk:48"), timeout=10)
+    await wait_for(lambda: _has(monitor, waiting, "regional:at_risk:48"), within=10)
 
     assert "breached" in await alert_keys(monitor, kept_regional)
     assert not [k for k in await alert_keys(monitor, kept_regional) if k.startswith("regional:")]

@@ -1,4 +1,5 @@
-"""The guarantee monitor against real Kafka and PostgreSQL: order, duplicates, tiers, restarts, two instances, replay."""
+"""The guarantee monitor against real Kafka and PostgreSQL: order, duplicates, tiers, restarts, two instances,
+replay."""
 
 import asyncio
 import json
@@ -77,7 +78,7 @@ async def test_each_tier_fires_once_at_its_moment_and_reaches_kafka(monitor, kaf
     await asyncio.sleep(0.5)
     before_tier = await alert_keys(monitor, contact)
     monitor.clock.set(DEADLINE - timedelta(hours=48))
-    await wait_for(lambda: alert_keys(monitor, contact), timeout=5)
+    await wait_for(lambda: alert_keys(monitor, contact), within=5)
     monitor.clock.set(DEADLINE - timedelta(hours=47))
     await asyncio.sleep(0.5)
 
@@ -112,7 +113,7 @@ async def test_alerts_that_fell_due_while_the_monitor_was_down_fire_right_after_
 
     clock.set(DEADLINE + timedelta(hours=1))  # the service was down through every tier and the deadline
     async with running_monitor(infrastructure, monitor_schema, clock, group) as restarted:
-        keys = await wait_for(lambda: _keys_if(restarted, contact, 4), timeout=10)
+        keys = await wait_for(lambda: _keys_if(restarted, contact, 4), within=10)
         status = await clock_of(restarted, contact)
 
     assert keys == ["at_risk:48", "at_risk:24", "at_risk:8", "breached"]
@@ -173,23 +174,24 @@ async def test_replaying_both_topics_into_an_empty_database_gives_the_same_clock
     for contact in contacts:
         await wait_for(lambda contact=contact: clock_of(monitor, contact))
     monitor.clock.set(DEADLINE + timedelta(hours=2))
-    await wait_for(lambda: _scheduler_idle(monitor), timeout=120, interval=0.5)
+    await wait_for(lambda: _scheduler_idle(monitor), within=120, interval=0.5)
     live = await _everything(monitor)
     live_consumed = (await monitor.fetch("SELECT count(*) AS n FROM consumed_events"))[0]["n"]
 
     from nara.devstack.testing import scratch_schema
 
-    async with scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="replay") as url:
-        async with running_monitor(
-            infrastructure, url, SettableClock(monitor.clock.now()), f"replay-{uuid.uuid4().hex[:8]}"
-        ) as replay:
-            try:
-                await wait_for(lambda: _caught_up(replay, live_consumed), timeout=120, interval=0.5)
-            except TimeoutError:
-                got = await replay.fetch("SELECT count(*) AS n FROM consumed_events")
-                raise AssertionError(f"replay consumed {got[0]['n']} events, live {live_consumed}") from None
-            await wait_for(lambda: _scheduler_idle(replay), timeout=120, interval=0.5)
-            replayed = await _everything(replay, only={row[0] for row in live[0]})
+    replay_group = f"replay-{uuid.uuid4().hex[:8]}"
+    async with (
+        scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="replay") as url,
+        running_monitor(infrastructure, url, SettableClock(monitor.clock.now()), replay_group) as replay,
+    ):
+        try:
+            await wait_for(lambda: _caught_up(replay, live_consumed), within=120, interval=0.5)
+        except TimeoutError:
+            got = await replay.fetch("SELECT count(*) AS n FROM consumed_events")
+            raise AssertionError(f"replay consumed {got[0]['n']} events, live {live_consumed}") from None
+        await wait_for(lambda: _scheduler_idle(replay), within=120, interval=0.5)
+        replayed = await _everything(replay, only={row[0] for row in live[0]})
 
     # Every clock and alert the live monitor had, the replay rebuilt exactly. Only contacts published by tests
     # (ids 'c-...') are compared: other processes may still be adding events to theirs while the test runs.

@@ -76,8 +76,8 @@ async def reporting(infrastructure, monitor_schema, kafka_bootstrap):
             await publish(kafka_bootstrap, contact, contact.registered(at=contact.sought_at + timedelta(hours=2)))
         web = Contact(MARCH, unit=unit, channel="web")
         await publish(kafka_bootstrap, web, web.registered())
-        await wait_for(lambda: _clocks_at(monitor, unit, 31), timeout=60)
-        await wait_for(lambda: _booking_applied(monitor, women[22]), timeout=60)
+        await wait_for(lambda: _clocks_at(monitor, unit, 31), within=60)
+        await wait_for(lambda: _booking_applied(monitor, women[22]), within=60)
         yield monitor, unit
 
 

@@ -87,13 +87,13 @@ async def test_every_alert_is_one_event_id_across_instances_redeliveries_and_oth
                 repeat=3,
             )
         for contact in contacts:
-            await wait_for(lambda contact=contact: triaged(one, contact), timeout=120)
+            await wait_for(lambda contact=contact: triaged(one, contact), within=120)
         for moment in moments:  # both instances' schedulers race for every tier of every contact
             clock.set(moment)
-            await wait_for(lambda: idle(two), timeout=60)
+            await wait_for(lambda: idle(two), within=60)
         expected = CONTACTS * len(moments)
-        await wait_for(lambda: _reached(one, contacts, expected), timeout=60)
-        await wait_for(lambda: _reached(neighbour, contacts, expected), timeout=120)
+        await wait_for(lambda: _reached(one, contacts, expected), within=60)
+        await wait_for(lambda: _reached(neighbour, contacts, expected), within=120)
         ours, theirs = await alert_ids(two, contacts), await alert_ids(neighbour, contacts)
 
     events, _ = await read_events_until(

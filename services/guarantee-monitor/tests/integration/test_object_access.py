@@ -35,7 +35,7 @@ async def unit_a(monitor, kafka_bootstrap):
         late.booked("walk-late", START + timedelta(days=6), START + timedelta(minutes=20)),
     )
     await publish(kafka_bootstrap, assessed, assessed.registered(), assessed.assessed(START + timedelta(minutes=30)))
-    await wait_for(lambda: _ready(monitor, late, assessed), timeout=60)
+    await wait_for(lambda: _ready(monitor, late, assessed), within=60)
     alert_id = (await monitor.fetch("SELECT id FROM alerts WHERE contact_id = $1", late.id))[0]["id"]
     return unit, late, (unit, late.id, late.patient, assessed.id, assessed.patient), alert_id
 

@@ -66,7 +66,7 @@ async def test_an_assessment_recorded_a_few_minutes_ahead_is_counted_when_its_mi
     before = await page_counts(monitor, unit)
 
     monitor.clock.set(assessed_at + timedelta(seconds=30))
-    await wait_for(lambda: _all_in(monitor, [contact], "assessed"), timeout=10)
+    await wait_for(lambda: _all_in(monitor, [contact], "assessed"), within=10)
 
     assert (before["at_risk"], before["assessed"]) == (1, 0)  # not yet: the assessment's minute had not come
     assert (await page_counts(monitor, unit))["assessed"] == 1, "counted at once, not at the next tier"

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from nara.guarantee_monitor.domain.alerts import Alert
-from nara.guarantee_monitor.service.clocks import alert_event_id
+from nara.guarantee_monitor.service.clock_keeping import alert_event_id
 
 DEADLINE = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)
 

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from nara.guarantee_monitor.domain.alerts import alerts_until, next_alert_moment
-from nara.guarantee_monitor.domain.clock import state_at
 from nara.guarantee_monitor.domain.facts import ContactFacts
+from nara.guarantee_monitor.domain.guarantee_clock import state_at
 from nara.guarantee_monitor.domain.policy import GuaranteePolicy
 from nara.guarantee_monitor.domain.projection import apply
 from nara.shared.care_guarantee import PolicyError

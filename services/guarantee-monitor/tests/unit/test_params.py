@@ -5,8 +5,10 @@ import pytest
 from nara.guarantee_monitor.domain.reporting import month_bounds
 from nara.guarantee_monitor.settings import GuaranteeMonitorSettings
 
+FULLWIDTH_YEAR = "\uff12\uff10\uff12\uff16-11"  # digits that isdigit() accepts and int() reads, but are not ASCII
 
-@pytest.mark.parametrize("month", ["0001-01", "1999-12", "2100-01", "9999-12", "２０２６-11", "2026-13", "2026-1", ""])
+
+@pytest.mark.parametrize("month", ["0001-01", "1999-12", "2100-01", "9999-12", FULLWIDTH_YEAR, "2026-13", "2026-1", ""])
 def test_a_month_off_the_calendar_is_no_month(month):
     """Issue 13, finding 2: '0001-01' reached PostgreSQL and answered 500 (year 1 in Stockholm is year 0 in UTC)."""
     with pytest.raises(ValueError):

@@ -23,8 +23,11 @@ def local(*args) -> datetime:
     return datetime(*args, tzinfo=STOCKHOLM)
 
 
+SOUGHT = local(2026, 11, 2, 10)
+
+
 def assessed(
-    unit=FALKENBERG, days=1, sex="female", form="phone", sought=local(2026, 11, 2, 10), chose=False, profession="nurse"
+    unit=FALKENBERG, days=1, sex="female", form="phone", sought=SOUGHT, chose=False, profession="nurse"
 ) -> AssessedContact:
     return AssessedContact("p_x", unit, profession, form, sex, "18-64", sought, sought + timedelta(days=days), chose)
 

@@ -6,7 +6,9 @@ from nara.shared.settings import ServiceSettings
 
 
 class GuaranteeMonitorSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="GUARANTEE_MONITOR_", extra="ignore")
+    # validate_by_name: the field's own name is already among its aliases below; saying so lets mypy's pydantic
+    # plugin check the constructor's arguments.
+    model_config = SettingsConfigDict(env_prefix="GUARANTEE_MONITOR_", extra="ignore", validate_by_name=True)
 
     service_name: str = "guarantee-monitor"
     port: int = 8003
@@ -15,7 +17,9 @@ class GuaranteeMonitorSettings(ServiceSettings):
     # only when that is not set, and must agree with it when it is.
     policy_json: str = ""
     # The region's care guarantee policy, the same variable for every service.
-    care_guarantee_policy: str = Field("", validation_alias=AliasChoices(POLICY_VARIABLE, "care_guarantee_policy"))
+    care_guarantee_policy: str = Field(
+        default="", validation_alias=AliasChoices(POLICY_VARIABLE, "care_guarantee_policy")
+    )
     # The units reported on, by HSA-id: {"<hsa-id>": {"name": ..., "region_code": "13", "ownership":
     # "offentlig" | "privat"}}; empty means the three demo units of Region Halland.
     units_json: str = ""

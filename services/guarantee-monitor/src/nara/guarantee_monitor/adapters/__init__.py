@@ -1,1 +1,1 @@
-"""The guarantee monitor's adapters: all its SQL and I/O, injected into the service layer by the entrypoints."""
+"""The guarantee monitor's adapters: all its SQL and Kafka I/O, made in app.py and injected where needed."""

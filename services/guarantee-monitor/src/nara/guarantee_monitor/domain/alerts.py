@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from nara.shared.care_guarantee import MeasureKind
+from nara.shared.events.vocabulary import AlertLevel
 
-from .clock import RESOLVED, ClockState, MeasureState, limit_names, measure_at, state_at
+from .clock_status import AT_RISK, BREACHED, RESOLVED, SETTLED
 from .facts import ContactFacts
+from .guarantee_clock import ClockState, MeasureState, limit_names, measure_at, state_at
 from .policy import GuaranteePolicy
 
 PREFIXES = {MeasureKind.NATIONAL: "", MeasureKind.REGIONAL: "regional:"}
-FINAL = ("assessed", "not_covered", "breached")  # no tier or deadline ahead can change these
 CRITICAL_WITHIN = timedelta(hours=8)  # a sudden risk this close to the deadline is critical, else a warning
 
 
@@ -27,7 +28,7 @@ CRITICAL_WITHIN = timedelta(hours=8)  # a sudden risk this close to the deadline
 class Alert:
     key: str  # unique per contact: the same alert is never sent twice
     kind: str  # at_risk, breached or resolved
-    level: str
+    level: AlertLevel
     at: datetime  # the moment it is about: the tier's moment, the deadline, or the event that caused it
     deadline: datetime
     reason: str
@@ -61,23 +62,25 @@ def _measure_alerts(facts: ContactFacts, policy: GuaranteePolicy, now: datetime,
         if state is None:
             continue
         fired = []
-        if moment in tier_moments and moment < state.deadline and state.status == "at_risk":
+        if moment in tier_moments and moment < state.deadline and state.status == AT_RISK:
             hours = tier_moments[moment]
             fired.append(
                 Alert(f"at_risk:{hours}", "at_risk", policy.tier_level(hours), moment, state.deadline, state.reason)
             )
-        elif moment >= state.deadline and state.status == "breached" and not breached:
-            fired.append(Alert("breached", "breached", "critical", moment, state.deadline, state.reason))
+        elif moment >= state.deadline and state.status == BREACHED and not breached:
+            fired.append(Alert("breached", "breached", AlertLevel.CRITICAL, moment, state.deadline, state.reason))
             breached = True
         elif open_alert is not None and state.status in RESOLVED:
-            alerts.append(Alert(f"resolved:{open_alert.key}", "resolved", "info", moment, state.deadline, state.reason))
+            alerts.append(
+                Alert(f"resolved:{open_alert.key}", "resolved", AlertLevel.INFO, moment, state.deadline, state.reason)
+            )
             open_alert = None
-        if state.status == "at_risk" and moment < state.deadline:
+        if state.status == AT_RISK and moment < state.deadline:
             fired += [
                 Alert(
                     key,
                     "at_risk",
-                    "critical" if state.deadline - moment <= CRITICAL_WITHIN else "warning",
+                    AlertLevel.CRITICAL if state.deadline - moment <= CRITICAL_WITHIN else AlertLevel.WARNING,
                     moment,
                     state.deadline,
                     reason,
@@ -144,7 +147,7 @@ def next_alert_moment(
     state = state or state_at(facts, policy, now)
     upcoming = [moment for moment in facts.event_times() if moment > now]  # the registration's time too
     for measure in (state.national, state.regional) if state is not None else ():
-        if measure is not None and measure.status not in FINAL:
+        if measure is not None and measure.status not in SETTLED:
             upcoming += [
                 m for m in [measure.deadline - span for _, span in policy.tiers()] + [measure.deadline] if m > now
             ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class ContactFacts:
     def first_assessment(self) -> Assessment | None:
         return min(self.assessments, key=lambda a: a.at) if self.assessments else None
 
-    def with_booking(self, booking_id: str, **changes) -> ContactFacts:
+    def with_booking(self, booking_id: str, **changes: Any) -> ContactFacts:
         current = self.bookings.get(booking_id, Booking(booking_id))
         return replace(self, bookings={**self.bookings, booking_id: replace(current, **changes)})
 
@@ -102,7 +103,7 @@ class ContactFacts:
             times += [booking.booked_at, booking.ended_at]
         return sorted({t for t in times if t is not None})
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         # Written out rather than dataclasses.asdict, which deep-copies every value: this runs once per event.
         return {
             "contact_id": self.contact_id,
@@ -143,8 +144,8 @@ class ContactFacts:
         }
 
     @classmethod
-    def from_json(cls, raw: dict) -> ContactFacts:
-        def moment(value):
+    def from_json(cls, raw: dict[str, Any]) -> ContactFacts:
+        def moment(value: Any) -> Any:  # the JSON's ISO text, or already a datetime (or None) as given
             return datetime.fromisoformat(value) if isinstance(value, str) else value
 
         bookings = {

@@ -7,10 +7,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 from nara.shared.care_guarantee import CareGuaranteePolicy, Measure, PolicyError
+from nara.shared.events.vocabulary import AlertLevel
 
-LEVEL_BY_TIER = {48: "info", 24: "warning", 8: "critical"}
+LEVEL_BY_TIER = {48: AlertLevel.INFO, 24: AlertLevel.WARNING, 8: AlertLevel.CRITICAL}
 DEFAULT_TIERS = (48, 24, 8)
 
 
@@ -33,8 +35,10 @@ class GuaranteePolicy:
         return [(hours, timedelta(hours=hours)) for hours in sorted(self.alert_tiers_hours, reverse=True)]
 
     @staticmethod
-    def tier_level(hours: int) -> str:
-        return LEVEL_BY_TIER.get(hours, "critical" if hours <= 8 else "warning" if hours <= 24 else "info")
+    def tier_level(hours: int) -> AlertLevel:
+        if hours in LEVEL_BY_TIER:
+            return LEVEL_BY_TIER[hours]
+        return AlertLevel.CRITICAL if hours <= 8 else AlertLevel.WARNING if hours <= 24 else AlertLevel.INFO
 
     @classmethod
     def from_json(cls, own: str, shared: str = "") -> GuaranteePolicy:
@@ -59,7 +63,7 @@ class GuaranteePolicy:
         return cls(care, tuple(tiers))
 
 
-def _object(text: str) -> dict:
+def _object(text: str) -> dict[str, Any]:
     if not text or not text.strip():
         return {}
     try:

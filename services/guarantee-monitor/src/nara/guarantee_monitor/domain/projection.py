@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 from .facts import Assessment, ContactFacts, ListingResolution, Triage
 
 
-def contact_id_of(event_type: str, data) -> str | None:
+class _Dated(Protocol):
+    @property
+    def at(self) -> datetime: ...
+
+
+Fact = TypeVar("Fact", bound=_Dated)
+
+
+def contact_id_of(event_type: str, data: object) -> str | None:
     """The contact an event is about; appointments booked without a contact have no clock."""
-    return getattr(data, "contact_id", None)
+    contact_id = getattr(data, "contact_id", None)
+    return None if contact_id is None else str(contact_id)
 
 
-def apply(facts: ContactFacts, event_type: str, data, event_time: datetime) -> ContactFacts:
+# `data` is any contract event's data model (nara.shared.events.models), read by its fields: the domain imports no
+# event model, and an older event without a newer field reads as None (getattr).
+def apply(facts: ContactFacts, event_type: str, data: Any, event_time: datetime) -> ContactFacts:
     kind = event_type.removeprefix("se.nara.").removesuffix(".v1")
     if kind == "contact.registered":
         return replace(
@@ -69,9 +81,9 @@ def apply(facts: ContactFacts, event_type: str, data, event_time: datetime) -> C
     return facts
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _added(items: tuple, item) -> tuple:
+def _added(items: tuple[Fact, ...], item: Fact) -> tuple[Fact, ...]:
     return items if item in items else tuple(sorted((*items, item), key=lambda i: i.at))

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from nara.shared.care_guarantee import NATIONAL_DAYS, wait_days
 from nara.shared.clock import STOCKHOLM, to_stockholm
+from nara.shared.events.vocabulary import Channel, ContactForm
 
 from .facts import ContactFacts
 from .units import UnitInfo, unit_info
@@ -25,8 +26,16 @@ MINIMUM_GROUP = 20  # SKR publishes no group of fewer contacts
 EARLIEST_MONTH, LATEST_MONTH = "2000-01", "2099-12"
 ALL = "all"
 UNKNOWN = "unknown"
-PHONE_CHANNELS = frozenset({"phone_unit", "phone_1177"})
-FORM_GROUPS = {"clinic": "clinic", "home": "home", "phone": "distance", "video": "distance", "chat_letter": "distance"}
+PHONE_CHANNELS = frozenset({Channel.PHONE_UNIT, Channel.PHONE_1177})
+# SKR groups the contact forms: a visit at the clinic, at home, or at a distance.
+CLINIC, HOME, DISTANCE = "clinic", "home", "distance"
+SKR_FORM_GROUP: dict[str, str] = {
+    ContactForm.CLINIC: CLINIC,
+    ContactForm.HOME: HOME,
+    ContactForm.PHONE: DISTANCE,
+    ContactForm.VIDEO: DISTANCE,
+    ContactForm.CHAT_LETTER: DISTANCE,
+}
 SKR_COLUMNS = (
     "month",
     "region_code",
@@ -159,7 +168,7 @@ def skr_rows(month: str, contacts: Iterable[AssessedContact], units: dict[str, U
             continue
         key = (
             contact.profession,
-            FORM_GROUPS.get(contact.contact_form, contact.contact_form),
+            SKR_FORM_GROUP.get(contact.contact_form, contact.contact_form),
             contact.sex or UNKNOWN,
             contact.age_group or UNKNOWN,
         )

@@ -8,7 +8,9 @@ import io
 import json
 import re
 import uuid
-from typing import Annotated
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
@@ -17,9 +19,11 @@ from nara.shared.care_guarantee import NATIONAL_DAYS, wait_days
 from nara.shared.identity import Caller, CurrentCaller
 from nara.shared.web.problems import problem_responses
 
-from ..domain.clock import state_at
+from ..adapters.clock_views import PostgresClockViews
 from ..domain.facts import ContactFacts
+from ..domain.guarantee_clock import UNKNOWN, status_history
 from ..service.compliance import compliance, same_day_contact
+from ..service.ports import ReportViews, Row
 from .params import Filter, ListingParam, StatusParam, UnitParam, own_unit
 
 # Besides 400, 413 and 422, which every path of every service documents.
@@ -38,7 +42,22 @@ def staff_caller(caller: CurrentCaller) -> Caller:
 Staff = Annotated[Caller, Depends(staff_caller)]
 
 
-def clock_view(row, trace_url_template: str) -> dict:
+def clock_views(request: Request) -> PostgresClockViews:
+    """The read side of the clocks and alerts, made and injected by app.py."""
+    views: PostgresClockViews = request.app.state.clock_views
+    return views
+
+
+def report_views(request: Request) -> ReportViews:
+    views: ReportViews = request.app.state.report_views
+    return views
+
+
+Views = Annotated[PostgresClockViews, Depends(clock_views)]
+Reports = Annotated[ReportViews, Depends(report_views)]
+
+
+def clock_view(row: Row, trace_url_template: str) -> dict[str, Any]:
     """A clock as the API and /ops show it: the national measure's fields at the top (compliance and the national
     report read those), and both measures side by side under `measures`."""
     found = TRACEPARENT.match(row["last_traceparent"] or "")  # a producer's header: never trusted to be well formed
@@ -58,7 +77,7 @@ def clock_view(row, trace_url_template: str) -> dict:
         "unit": row["unit"],
         "listed_unit": row["listed_unit"],
         "listing": row["listing"],
-        "listing_unknown": row["listing"] == "unknown",
+        "listing_unknown": row["listing"] == UNKNOWN,
         "channel": row["channel"],
         "profession": row["profession"],
         "sex": row["sex"],
@@ -87,7 +106,9 @@ def clock_view(row, trace_url_template: str) -> dict:
     }
 
 
-def _measure(days, deadline, status, reason, now) -> dict:
+def _measure(
+    days: int | None, deadline: datetime | None, status: str | None, reason: str | None, now: datetime
+) -> dict[str, Any]:
     hours_left = round((deadline - now).total_seconds() / 3600, 1) if deadline is not None else None
     return {"days": days, "deadline": _iso(deadline), "hours_left": hours_left, "status": status, "reason": reason}
 
@@ -96,56 +117,50 @@ def _measure(days, deadline, status, reason, now) -> dict:
 async def list_clocks(
     request: Request,
     caller: Staff,
+    views: Views,
     status: StatusParam = None,
     unit: UnitParam = None,
     listing: ListingParam = None,
     open_only: Annotated[bool, Query(alias="open")] = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Contacts and their clocks; at-risk and breached ones most urgent first. `listing=unknown` gives the
     contacts whose listing staff have to resolve ("listning okänd"); `open=true` only contacts neither
     assessed nor closed (the console's queue)."""
     own_unit(caller, unit)
-    rows = await request.app.state.pool.fetch(
-        """SELECT *, $5::timestamptz AS now FROM clocks
-           WHERE status IS NOT NULL AND unit = ANY($1::text[]) AND ($2::text IS NULL OR status = $2)
-             AND ($3::text IS NULL OR unit = $3) AND ($6::text IS NULL OR listing = $6)
-             AND (NOT $7::boolean OR (assessed_at IS NULL AND closed_at IS NULL))
-           ORDER BY (status IN ('breached', 'at_risk')) DESC, deadline LIMIT $4""",
-        list(caller.units),
-        status,
-        unit,
-        limit,
+    rows = await views.clocks(
+        caller.units,
         request.app.state.clock.now(),
-        listing,
-        open_only,
+        status=status,
+        unit=unit,
+        listing=listing,
+        open_only=open_only,
+        limit=limit,
     )
     template = request.app.state.settings.trace_url_template
     return [clock_view(row, template) for row in rows]
 
 
 @router.get("/clocks/{contact_id}", responses=problem_responses(404))
-async def one_clock(request: Request, contact_id: uuid.UUID, caller: Staff) -> dict:
+async def one_clock(request: Request, contact_id: uuid.UUID, caller: Staff, views: Views) -> dict[str, Any]:
     """One clock, with the history of its status (the regional measure's beside it, where there is one). 404 for
     a contact the monitor has not heard of, or one at another unit."""
     now = request.app.state.clock.now()
     key = str(contact_id)  # triage's ids are UUIDs, stored as text in their canonical form
-    row = await request.app.state.pool.fetchrow(
-        "SELECT *, $2::timestamptz AS now FROM clocks WHERE contact_id = $1", key, now
-    )
+    row = await views.clock(key, now)
     if row is None or row["status"] is None or row["unit"] not in caller.units:
         raise HTTPException(404, "Vi hittar ingen sådan klocka på dina enheter.")
     facts = ContactFacts.from_json(json.loads(row["facts"]))
-    history, last = [], None
-    for moment in [m for m in facts.event_times() if m <= now]:
-        state = state_at(facts, request.app.state.policy, moment)
-        regional = state.regional.status if state is not None and state.regional is not None else None
-        if state is not None and (state.status, state.reason, regional) != last:
-            history.append(
-                {"at": moment.isoformat(), "status": state.status, "reason": state.reason, "regional_status": regional}
-            )
-            last = (state.status, state.reason, regional)
-    alerts = await request.app.state.pool.fetch("SELECT * FROM alerts WHERE contact_id = $1 ORDER BY at, id", key)
+    history = [
+        {
+            "at": change.at.isoformat(),
+            "status": change.status,
+            "reason": change.reason,
+            "regional_status": change.regional_status,
+        }
+        for change in status_history(facts, request.app.state.policy, now)
+    ]
+    alerts = await views.alerts_of(key)
     return {
         **clock_view(row, request.app.state.settings.trace_url_template),
         "history": history,
@@ -155,13 +170,11 @@ async def one_clock(request: Request, contact_id: uuid.UUID, caller: Staff) -> d
 
 @router.get("/alerts")
 async def list_alerts(
-    request: Request, caller: Staff, unit: UnitParam = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[dict]:
+    caller: Staff, views: Views, unit: UnitParam = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[dict[str, Any]]:
     """Alerts at the caller's units (or the one `unit` of theirs), newest first."""
     own_unit(caller, unit)
-    rows = await request.app.state.pool.fetch(
-        "SELECT * FROM alerts WHERE unit = ANY($1::text[]) ORDER BY id DESC LIMIT $2", _units(caller, unit), limit
-    )
+    rows = await views.newest_alerts(_units(caller, unit), limit)
     return [_alert_view(row) for row in rows]
 
 
@@ -198,23 +211,19 @@ async def alert_stream(
 ) -> StreamingResponse:
     """The alert stream; with `clock_changes`, also an event `clocks` (no id) whenever a clock of the caller's
     units changed, such as an assessment that raises no alert, so a page showing counts can refresh them."""
-    last_id = _last_event_id(request)
-    pool, units = request.app.state.pool, _units(caller, unit)
-    if last_id is None:  # a new client: from now on
-        last_id = await pool.fetchval("SELECT coalesce(max(id), 0) FROM alerts")
+    views, units = clock_views(request), _units(caller, unit)
+    resumed = _last_event_id(request)
+    last_id = resumed if resumed is not None else await views.newest_alert_id()  # a new client: from now on
 
-    async def events():
+    async def events() -> AsyncIterator[str]:
         nonlocal last_id
         yield "retry: 3000\n\n"
-        change = await latest_change(pool, units) if clock_changes else None
+        change = await views.latest_change(units) if clock_changes else None
         while not await request.is_disconnected():
-            rows = await pool.fetch(
-                "SELECT * FROM alerts WHERE id > $1 AND unit = ANY($2::text[]) ORDER BY id LIMIT 100", last_id, units
-            )
-            for row in rows:
+            for row in await views.alerts_after(last_id, units):
                 last_id = row["id"]
                 yield f"id: {row['id']}\nevent: {row['kind']}\ndata: {json.dumps(_alert_view(row))}\n\n"
-            if clock_changes and (latest := await latest_change(pool, units)) != change:
+            if clock_changes and (latest := await views.latest_change(units)) != change:
                 change = latest
                 yield f"event: clocks\ndata: {json.dumps({'change': change})}\n\n"
             await asyncio.sleep(0.5)
@@ -222,36 +231,26 @@ async def alert_stream(
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
 
-async def latest_change(pool, units: list[str]) -> int | None:
-    """The newest clock write at these units: one index probe per unit (clocks_unit_change)."""
-    return await pool.fetchval(
-        """SELECT max(latest.change) FROM unnest($1::text[]) AS wanted (unit),
-                  LATERAL (SELECT max(change) AS change FROM clocks WHERE clocks.unit = wanted.unit) AS latest""",
-        units,
-    )
-
-
 @router.get("/compliance")
 async def compliance_report(
-    request: Request,
     caller: Staff,
     filters: Filter,
+    reports: Reports,
     include_small_groups: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """The share of medical assessments within the national guarantee (3 days), per month, unit, profession and
     contact form; beside it the "0": the share of phone contacts given contact the same day, per unit and month.
     Groups under 20 are hidden as published; `include_small_groups` shows the caller's own units' small groups
     too, still marked `hidden` (they would be hidden when published)."""
     wanted = filters.checked_for(caller)
-    async with request.app.state.pool.acquire() as connection:
-        rows, totals = await compliance(connection, units=tuple(caller.units), **wanted)
-        same_day = await same_day_contact(
-            connection,
-            units=tuple(caller.units),
-            date_from=filters.date_from,
-            date_to=filters.date_to,
-            unit=filters.unit,
-        )
+    rows, totals = await compliance(reports, units=tuple(caller.units), **wanted)
+    same_day = await same_day_contact(
+        reports,
+        units=tuple(caller.units),
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        unit=filters.unit,
+    )
     return {
         "minimum_group": 20,
         "rows": [row.as_dict(include_small_groups) for row in rows],
@@ -268,8 +267,7 @@ async def compliance_report(
 async def compliance_csv(request: Request, caller: Staff, filters: Filter) -> Response:
     """The compliance rows as a CSV file; a hidden group's counts are blank."""
     wanted = filters.checked_for(caller)
-    async with request.app.state.pool.acquire() as connection:
-        rows, _ = await compliance(connection, units=tuple(caller.units), **wanted)
+    rows, _ = await compliance(report_views(request), units=tuple(caller.units), **wanted)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -307,7 +305,7 @@ async def compliance_csv(request: Request, caller: Staff, filters: Filter) -> Re
     )
 
 
-def _alert_view(row) -> dict:
+def _alert_view(row: Row) -> dict[str, Any]:
     return {
         "id": row["id"],
         "contact_id": row["contact_id"],
@@ -324,9 +322,9 @@ def _alert_view(row) -> dict:
     }
 
 
-def _iso(value) -> str | None:
+def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _blank(value) -> str:
+def _blank(value: object) -> str:
     return "" if value is None else str(value)

@@ -16,6 +16,8 @@ from fastapi import Depends, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BeforeValidator
 
+from nara.shared.care_guarantee import ClockStatus
+from nara.shared.events.vocabulary import ListingStatus
 from nara.shared.identity import Caller
 from nara.shared.web.fields import Code, HsaId, Moment
 
@@ -46,13 +48,11 @@ def _month(value: str) -> str:
     return value
 
 
-Status = Literal["on_track", "at_risk", "breached", "assessed", "not_covered", "patient_chosen_wait"]
-Listing = Literal["here", "elsewhere", "unknown"]
-# SKR's contact form groups, and the recorded forms they are made of.
-ContactForm = Literal["clinic", "home", "distance", "phone", "video", "chat_letter"]
-StatusParam = Annotated[Status | None, one_of("status", Status.__args__)]
-ListingParam = Annotated[Listing | None, one_of("listning", Listing.__args__)]
-ContactFormParam = Annotated[ContactForm | None, one_of("kontaktform", ContactForm.__args__)]
+# SKR's contact form groups, and the recorded forms (the contract's ContactForm) they are made of.
+ContactFormOrGroup = Literal["clinic", "home", "distance", "phone", "video", "chat_letter"]
+StatusParam = Annotated[ClockStatus | None, one_of("status", ClockStatus)]
+ListingParam = Annotated[ListingStatus | None, one_of("listning", ListingStatus)]
+ContactFormParam = Annotated[ContactFormOrGroup | None, one_of("kontaktform", ContactFormOrGroup.__args__)]
 UnitParam = Annotated[HsaId | None, Query(description="A unit (HSA-id) the caller works at.")]
 ProfessionParam = Annotated[Code | None, Query(description="A profession code, e.g. nurse.")]
 From = Annotated[Moment | None, Query(alias="from", description="From this moment (with its offset), 2000-2100.")]

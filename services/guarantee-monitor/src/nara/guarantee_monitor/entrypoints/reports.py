@@ -12,7 +12,7 @@ from nara.shared.identity.dependencies import require_roles
 from nara.shared.web.problems import problem_responses
 
 from ..service.reports import skr_csv, skr_records_csv, skr_report
-from .api import CSV
+from .api import CSV, Reports
 from .params import Month
 
 # 403 for other roles than operations and administrators; 422 for a month missing, unreadable or off the calendar.
@@ -29,7 +29,7 @@ def _csv(text: str, filename: str) -> Response:
 
 
 @router.get("/skr", response_class=Response, responses={200: {**CSV, "description": "One row per group"}})
-async def skr_groups(request: Request, caller: Reporter, month: Month) -> Response:
+async def skr_groups(request: Request, caller: Reporter, month: Month, views: Reports) -> Response:
     """CSV for SKR's model, one row per group of the caller's units: month, region_code, unit_hsa_id, unit_name,
     ownership, profession, contact_form (clinic, home, distance), sex, age_group, assessments, within_0_days,
     within_3_days, within_7_days (wait in calendar days, Europe/Stockholm), patient_chosen_wait, hidden.
@@ -38,18 +38,16 @@ async def skr_groups(request: Request, caller: Reporter, month: Month) -> Respon
     each unit's groups comes its total row (profession, contact_form, sex and age_group "all"), and last each
     region's total row (unit_hsa_id "all"); a hidden group's counts are its total less the published groups.
     """
-    async with request.app.state.pool.acquire() as connection:
-        rows = await skr_report(connection, tuple(caller.units), month, request.app.state.units)
+    rows = await skr_report(views, tuple(caller.units), month, request.app.state.units)
     return _csv(skr_csv(rows), f"vantetider-{month}.csv")
 
 
 @router.get(
     "/skr/records", response_class=Response, responses={200: {**CSV, "description": "One row per assessed contact"}}
 )
-async def skr_records(request: Request, caller: Reporter, month: Month) -> Response:
+async def skr_records(request: Request, caller: Reporter, month: Month, views: Reports) -> Response:
     """The de-identified record file behind the report, one row per assessed contact of the caller's units:
     month, region_code, unit_hsa_id, pseudonym, profession, contact_form (as recorded), sex, age_group,
     sought_date, assessment_date, wait_days, patient_chosen_wait. No personnummer, no contact id."""
-    async with request.app.state.pool.acquire() as connection:
-        text = await skr_records_csv(connection, tuple(caller.units), month, request.app.state.units)
+    text = await skr_records_csv(views, tuple(caller.units), month, request.app.state.units)
     return _csv(text, f"vantetider-poster-{month}.csv")

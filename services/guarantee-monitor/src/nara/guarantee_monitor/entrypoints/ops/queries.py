@@ -1,7 +1,7 @@
 """What the operations page reads: counts by status, the at-risk and breached clocks, and compliance.
 
-Like the REST API, this entrypoint reads the clocks table and the compliance use case directly, and
-shapes clocks with the API's own clock_view, so the page and the API never disagree.
+Like the REST API, it reads the clocks through the read-side views (adapters/clock_views.py) and the compliance
+use case, and shapes clocks with the API's own clock_view, so the page and the API never disagree.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fastapi import Request
 from nara.shared.clock import STOCKHOLM, to_stockholm
 
 from ...service.compliance import ComplianceRow, SameDayRow, compliance, same_day_contact
-from ..api import clock_view
+from ..api import clock_view, clock_views, report_views
 from .swedish import STATUSES
 
 LIST_LIMIT = 500
@@ -45,15 +45,8 @@ def units_shown(units: tuple[str, ...], chosen: str | None) -> list[str]:
 
 async def counts_by_status(request: Request, units: list[str]) -> StatusCounts:
     """The same clocks GET /api/v1/clocks lists (a registered contact at the units), counted."""
-    rows = await request.app.state.pool.fetch(
-        """SELECT status, count(*) AS n,
-                  count(*) FILTER (WHERE listing = 'unknown' AND assessed_at IS NULL AND closed_at IS NULL) AS unknown
-           FROM clocks
-           WHERE status IS NOT NULL AND unit = ANY($1::text[]) GROUP BY status""",
-        units,
-    )
-    found = {row["status"]: row["n"] for row in rows}
-    return StatusCounts({status: found.get(status, 0) for status in STATUSES}, sum(row["unknown"] for row in rows))
+    found, listing_unknown = await clock_views(request).counts_by_status(units)
+    return StatusCounts({status: found.get(status, 0) for status in STATUSES}, listing_unknown)
 
 
 URGENT = ("at_risk", "breached")
@@ -69,19 +62,9 @@ def urgent_hours(clock: dict) -> float | None:
 
 async def urgent_clocks(request: Request, units: list[str], now: datetime) -> Urgent:
     """Contacts at risk or breached by either measure, the least time left first (the longest overdue at the top)."""
-    rows = await request.app.state.pool.fetch(
-        """SELECT *, $2::timestamptz AS now, count(*) OVER () AS total FROM clocks
-           WHERE (status IN ('at_risk', 'breached') OR regional_status IN ('at_risk', 'breached'))
-             AND unit = ANY($1::text[])
-           ORDER BY CASE WHEN status IN ('at_risk', 'breached') THEN deadline ELSE regional_deadline END,
-                    sought_at, contact_id
-           LIMIT $3""",
-        units,
-        now,
-        LIST_LIMIT,
-    )
+    rows, total = await clock_views(request).urgent_clocks(units, now, LIST_LIMIT)
     template = request.app.state.settings.trace_url_template
-    return Urgent([clock_view(row, template) for row in rows], rows[0]["total"] if rows else 0)
+    return Urgent([clock_view(row, template) for row in rows], total)
 
 
 def compliance_period_start(now: datetime) -> datetime:
@@ -92,13 +75,17 @@ def compliance_period_start(now: datetime) -> datetime:
 
 
 async def compliance_rows(request: Request, units: list[str], since: datetime) -> list[ComplianceRow]:
-    async with request.app.state.pool.acquire() as connection:
-        rows, _ = await compliance(
-            connection, units=tuple(units), date_from=since, date_to=None, unit=None, profession=None, contact_form=None
-        )
+    rows, _ = await compliance(
+        report_views(request),
+        units=tuple(units),
+        date_from=since,
+        date_to=None,
+        unit=None,
+        profession=None,
+        contact_form=None,
+    )
     return rows
 
 
 async def same_day_rows(request: Request, units: list[str], since: datetime) -> list[SameDayRow]:
-    async with request.app.state.pool.acquire() as connection:
-        return await same_day_contact(connection, units=tuple(units), date_from=since, date_to=None, unit=None)
+    return await same_day_contact(report_views(request), units=tuple(units), date_from=since, date_to=None, unit=None)

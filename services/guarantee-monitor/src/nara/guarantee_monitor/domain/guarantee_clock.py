@@ -1,30 +1,44 @@
 """The guarantee clock: a contact's status at any moment, from facts alone, against each measure it is held to.
 
-Every covered contact has the national measure (a medical assessment within 3 calendar days). Where the region
+Every covered contact has the national measure: a medical assessment within 3 calendar days, the deadline being
+the end of calendar day 3 in Europe/Stockholm (the contact day is day 0). That rule is written once, in
+nara.shared.care_guarantee (`guarantee_deadline`), and `measure_at` below asks it. Where the region
 has a limit for the triaged profession (Region Halland: physiotherapist 7 days), a regional measure runs beside
 it with its own deadline and status; it never replaces the national one, so it can never hide a national breach.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 
-from nara.shared.care_guarantee import LISTED_ELSEWHERE_REASON, NATIONAL_DAYS, MeasureKind, guarantee_deadline
+from nara.shared.care_guarantee import (
+    LISTED_ELSEWHERE_REASON,
+    NATIONAL_DAYS,
+    ClockStatus,
+    MeasureKind,
+    guarantee_deadline,
+)
 from nara.shared.clock import to_stockholm
+from nara.shared.events.vocabulary import ContactCloseReason, ListingStatus
 
+from .clock_status import ASSESSED, AT_RISK, BREACHED, NOT_COVERED, ON_TRACK, PATIENT_CHOSEN_WAIT
 from .facts import Booking, ContactFacts
 from .policy import GuaranteePolicy
 
-RESOLVED = {"assessed", "on_track", "not_covered", "patient_chosen_wait"}
-CLOSE_REASONS = {
-    "self_care": "Avslutad med egenvårdsråd",
-    "withdrawn": "Återkallad av patienten",
-    "emergency_department": "Hänvisad till akutmottagning",
-    "duplicate": "Dubblett",
-}
-HERE, ELSEWHERE, UNKNOWN = "here", "elsewhere", "unknown"
-LISTED_ELSEWHERE = LISTED_ELSEWHERE_REASON  # the console says the same
+# The clock's reason for a contact closed without an assessment. These are status reasons, stored with the clock
+# and carried by the alert events like every other reason below, not labels of a page's choices.
+CLOSED_REASONS: Mapping[str, str] = MappingProxyType(
+    {
+        ContactCloseReason.SELF_CARE: "Avslutad med egenvårdsråd",
+        ContactCloseReason.WITHDRAWN: "Återkallad av patienten",
+        ContactCloseReason.EMERGENCY_DEPARTMENT: "Hänvisad till akutmottagning",
+        ContactCloseReason.DUPLICATE: "Dubblett",
+    }
+)
+HERE, ELSEWHERE, UNKNOWN = ListingStatus.HERE, ListingStatus.ELSEWHERE, ListingStatus.UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -33,7 +47,7 @@ class MeasureState:
 
     kind: MeasureKind
     days: int
-    status: str
+    status: ClockStatus
     reason: str
     deadline: datetime
 
@@ -43,11 +57,11 @@ class ClockState:
     """The national measure's status, reason and deadline (compliance and the national report read these),
     the regional measure beside it where there is one, and where the patient is listed."""
 
-    status: str
+    status: ClockStatus
     reason: str
     deadline: datetime
     regional: MeasureState | None = None
-    listing: str = HERE
+    listing: ListingStatus = HERE
 
     @property
     def national(self) -> MeasureState:
@@ -61,15 +75,15 @@ class ClockState:
         return self.listing == UNKNOWN
 
 
-def listing_of(facts: ContactFacts, moment: datetime | None = None) -> str:
+def listing_of(facts: ContactFacts, moment: datetime | None = None) -> ListingStatus:
     """here, elsewhere or unknown, as known at `moment` (now when None): staff may resolve an unknown listing
     later. Older events say only the listed unit: none known means unknown, which is covered and flagged,
     since a contact is never dropped from the guarantee for lack of data."""
     resolved = facts.listing_resolution_at(moment)
     if resolved is not None and resolved.listing in (HERE, ELSEWHERE):
-        return resolved.listing
+        return ListingStatus(resolved.listing)
     if facts.listing in (HERE, ELSEWHERE, UNKNOWN):
-        return facts.listing
+        return ListingStatus(facts.listing)
     if facts.listed_unit is None:
         return UNKNOWN
     return HERE if facts.listed_unit == facts.unit else ELSEWHERE
@@ -96,6 +110,7 @@ def measure_at(
     if facts.sought_at is None or facts.registered_at is None or facts.registered_at > moment:
         return None
     if kind is MeasureKind.NATIONAL:
+        # The end of calendar day 3 (Stockholm): the shared policy is the one place that works it out.
         days, deadline = NATIONAL_DAYS, policy.care.national_deadline(facts.sought_at)
     else:  # asked for at every moment the alerts look at, so only this measure is worked out
         triage = facts.triage_at(moment)
@@ -117,28 +132,28 @@ def limit_names(kind: MeasureKind, days: int) -> tuple[str, str]:
 
 def _status_against(
     facts: ContactFacts, moment: datetime, deadline: datetime, within: str, limit: str
-) -> tuple[str, str]:
+) -> tuple[ClockStatus, str]:
     """Status and reason against one deadline; `within` and `limit` name it in the reasons people read."""
     triage = facts.triage_at(moment)
     if triage is not None and not triage.guarantee_applies:
-        return "not_covered", "Triaget: vårdgarantin gäller inte (t.ex. återbesök eller egenvård)"
+        return NOT_COVERED, "Triaget: vårdgarantin gäller inte (t.ex. återbesök eller egenvård)"
     if listing_of(facts, moment) == ELSEWHERE:
-        return "not_covered", LISTED_ELSEWHERE
+        return NOT_COVERED, LISTED_ELSEWHERE_REASON  # the console says the same
     assessment = facts.assessment_at(moment)
     if facts.closed_at is not None and facts.closed_at <= moment and assessment is None:
-        return "not_covered", CLOSE_REASONS.get(facts.close_reason or "", "Avslutad")
+        return NOT_COVERED, CLOSED_REASONS.get(facts.close_reason or "", "Avslutad")
     if assessment is not None:
-        return "assessed", f"Medicinsk bedömning gjord {to_stockholm(assessment.at).strftime('%Y-%m-%d %H:%M')}"
+        return ASSESSED, f"Medicinsk bedömning gjord {to_stockholm(assessment.at).strftime('%Y-%m-%d %H:%M')}"
     active = [b for b in facts.bookings.values() if b.active_at(moment)]
     if any(b.end is not None and b.end <= deadline for b in active):
-        return "on_track", f"Tid bokad inom {within}"
+        return ON_TRACK, f"Tid bokad inom {within}"
     if any(b.earlier_offered for b in active):
-        return "patient_chosen_wait", "Patienten valde en senare tid än de som erbjöds"
+        return PATIENT_CHOSEN_WAIT, "Patienten valde en senare tid än de som erbjöds"
     if moment >= deadline:
-        return "breached", f"Ingen medicinsk bedömning inom {within}"
+        return BREACHED, f"Ingen medicinsk bedömning inom {within}"
     if active:
-        return "at_risk", f"Bokad tid ligger efter {limit}"
-    return "at_risk", _why_no_time(facts, moment)
+        return AT_RISK, f"Bokad tid ligger efter {limit}"
+    return AT_RISK, _why_no_time(facts, moment)
 
 
 def listed_unit_of(facts: ContactFacts, moment: datetime | None = None) -> str | None:
@@ -148,8 +163,8 @@ def listed_unit_of(facts: ContactFacts, moment: datetime | None = None) -> str |
 
 def booking_in_force(facts: ContactFacts, moment: datetime) -> Booking | None:
     """The booked time the clock counts: the earliest active one; None when nothing is booked."""
-    active = [b for b in facts.bookings.values() if b.active_at(moment) and b.start is not None]
-    return min(active, key=lambda b: b.start) if active else None
+    active = [(b.start, b) for b in facts.bookings.values() if b.active_at(moment) and b.start is not None]
+    return min(active, key=lambda pair: pair[0])[1] if active else None
 
 
 def _why_no_time(facts: ContactFacts, moment: datetime) -> str:
@@ -160,3 +175,28 @@ def _why_no_time(facts: ContactFacts, moment: datetime) -> str:
             last.end_kind or "", "Ingen tid bokad"
         )
     return "Ingen tid bokad och ingen bedömning gjord"
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A moment the clock's status or reason changed (the regional measure's status beside it)."""
+
+    at: datetime
+    status: ClockStatus
+    reason: str
+    regional_status: ClockStatus | None
+
+
+def status_history(facts: ContactFacts, policy: GuaranteePolicy, now: datetime) -> list[StatusChange]:
+    """The clock's story up to `now`: its state after each event, where it changed."""
+    history: list[StatusChange] = []
+    last = None
+    for moment in [m for m in facts.event_times() if m <= now]:
+        state = state_at(facts, policy, moment)
+        if state is None:
+            continue
+        regional = state.regional.status if state.regional is not None else None
+        if (state.status, state.reason, regional) != last:
+            history.append(StatusChange(moment, state.status, state.reason, regional))
+            last = (state.status, state.reason, regional)
+    return history

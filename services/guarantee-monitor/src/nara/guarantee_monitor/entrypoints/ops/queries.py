@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from fastapi import Request
 
+from nara.shared.care_guarantee import ClockStatus
 from nara.shared.clock import STOCKHOLM, to_stockholm
 
 from ...service.compliance import ComplianceRow, SameDayRow, compliance, same_day_contact
@@ -25,7 +27,7 @@ COMPLIANCE_MONTHS = 12
 class Urgent:
     """The at-risk and breached clocks, most urgent first, and how many there are in all."""
 
-    clocks: list[dict]
+    clocks: list[dict[str, Any]]  # the API's clock_view: the page shows exactly what GET /api/v1/clocks answers
     total: int
 
 
@@ -49,15 +51,17 @@ async def counts_by_status(request: Request, units: list[str]) -> StatusCounts:
     return StatusCounts({status: found.get(status, 0) for status in STATUSES}, listing_unknown)
 
 
-URGENT = ("at_risk", "breached")
+URGENT = (ClockStatus.AT_RISK, ClockStatus.BREACHED)
 
 
-def urgent_hours(clock: dict) -> float | None:
+def urgent_hours(clock: dict[str, Any]) -> float | None:
     """Hours left on the measure that makes the contact urgent: the national one, else the region's."""
     regional = clock["measures"]["regional"]
     if clock["status"] not in URGENT and regional is not None and regional["status"] in URGENT:
-        return regional["hours_left"]
-    return clock["hours_left"]
+        hours: float | None = regional["hours_left"]
+    else:
+        hours = clock["hours_left"]
+    return hours
 
 
 async def urgent_clocks(request: Request, units: list[str], now: datetime) -> Urgent:

@@ -77,10 +77,7 @@ class Booking:
             await connection.close()
 
 
-EVENTS_WAIT_SECONDS = 60
-
-
-async def read_events_until(bootstrap: str, topic: str, wanted) -> list:
+async def read_events_until(bootstrap: str, topic: str, wanted, within_seconds: float = 60) -> list:
     """Read a topic from its start until `wanted(events)` holds; returns the decoded events seen."""
     import asyncio
 
@@ -94,7 +91,7 @@ async def read_events_until(bootstrap: str, topic: str, wanted) -> list:
     await consumer.start()
     events, raw = [], []
     try:
-        async with asyncio.timeout(EVENTS_WAIT_SECONDS):
+        async with asyncio.timeout(within_seconds):
             while not wanted(events):
                 batch = await consumer.getmany(timeout_ms=500)
                 for records in batch.values():

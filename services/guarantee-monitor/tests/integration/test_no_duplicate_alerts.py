@@ -97,7 +97,10 @@ async def test_every_alert_is_one_event_id_across_instances_redeliveries_and_oth
         ours, theirs = await alert_ids(two, contacts), await alert_ids(neighbour, contacts)
 
     events, _ = await read_events_until(
-        kafka_bootstrap, GUARANTEE_ALERTS, lambda seen: set(ours) | set(theirs) <= {e.id for e in seen}, timeout=120
+        kafka_bootstrap,
+        GUARANTEE_ALERTS,
+        lambda seen: set(ours) | set(theirs) <= {e.id for e in seen},
+        within_seconds=120,
     )
     ids_per_alert, messages_per_alert = defaultdict(set), Counter()
     mine = {c.id for c in contacts}

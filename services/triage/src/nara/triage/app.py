@@ -19,6 +19,7 @@ from .demo import load_demo_data
 from .domain.registry import GuidelineRegistry
 from .entrypoints import api, console, listings_api
 from .service.listings import MAX_IMPORT_BYTES
+from .service.unit_of_work import UnitsOfWork
 from .settings import TriageSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
@@ -46,7 +47,8 @@ def create_app(
 
     async def on_database_ready(app: FastAPI) -> None:
         # The use cases' units of work, on the pool the app has just opened; routes reach them through app.state.
-        app.state.units = PostgresUnitsOfWork(app.state.pool)
+        units: UnitsOfWork = PostgresUnitsOfWork(app.state.pool)  # typed: the adapter must fit the service's port
+        app.state.units = units
         if settings.load_demo_data:
             async with app.state.pool.acquire() as connection:
                 await load_demo_data(connection, app.state.clock.now())

@@ -109,8 +109,9 @@ CLINICIAN = Caller(Role.CLINICIAN, "SE2321000131-P000000000002", (UNIT,))
 
 async def test_an_assessment_stops_the_clock_once_and_is_announced_with_the_shared_vocabulary():
     contact = stored_contact("triaged")
-    async with unit_of_work(contact) as uow:
-        view = await contacts.record_assessment(
+
+    async def assess(uow: InMemoryUnitOfWork) -> dict:
+        return await contacts.record_assessment(
             uow,
             CLINICIAN,
             contact["id"],
@@ -120,17 +121,11 @@ async def test_an_assessment_stops_the_clock_once_and_is_announced_with_the_shar
             now=NOW,
             policy=CareGuaranteePolicy(),
         )
+
+    async with unit_of_work(contact) as uow:
+        view = await assess(uow)
         with pytest.raises(WrongState):
-            await contacts.record_assessment(
-                uow,
-                CLINICIAN,
-                contact["id"],
-                assessed_at=NOW,
-                profession="nurse",
-                contact_form="phone",
-                now=NOW,
-                policy=CareGuaranteePolicy(),
-            )
+            await assess(uow)
     assert view["status"] == "assessed"
     [event] = uow.announced
     assert isinstance(event, ContactAssessed)

@@ -166,10 +166,11 @@ class PostgresContactViews:
     async def waiting_for_listing(self, patients: Sequence[str]) -> list[Row]:
         rows: list[Row] = await self._connection.fetch(
             """SELECT id, patient, unit FROM contacts
-               WHERE listing = 'unknown' AND patient = ANY($1::text[]) AND status = ANY($2::text[])
+               WHERE listing = $3 AND patient = ANY($1::text[]) AND status = ANY($2::text[])
                ORDER BY sought_at FOR UPDATE""",
             list(patients),
             [s.value for s in OPEN_STATUSES],
+            ListingStatus.UNKNOWN.value,
         )
         return rows
 

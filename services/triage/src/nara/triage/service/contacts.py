@@ -138,7 +138,8 @@ async def triage(
         guideline_decision = registry.evaluate(code, answers, patient_facts(contact, now), contact["channel"], now)
     except TriageInputError as wrong:
         raise InvalidRequest(str(wrong)) from wrong
-    final, lowered = guideline_decision, tuple[str, ...]()
+    final = guideline_decision
+    lowered: tuple[str, ...] = ()  # the red flags an override went below
     if wanted:
         try:
             overridden = apply_override(

@@ -145,16 +145,16 @@ class PostgresContactViews:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
 
-    async def queue(self, unit: str, status: ContactStatus | None) -> list[Row]:
+    async def queue(self, unit: str, status: ContactStatus | None) -> Sequence[Row]:
         statuses = [status.value] if status else [s.value for s in OPEN_STATUSES]
-        rows: list[Row] = await self._connection.fetch(
+        rows: Sequence[Row] = await self._connection.fetch(
             f"""{CONTACT_QUERY} WHERE c.unit = $1 AND c.status = ANY($2::text[]) ORDER BY c.sought_at LIMIT 500""",
             unit,
             statuses,
         )
         return rows
 
-    async def triage_history(self, contact_id: uuid.UUID) -> list[Row]:
+    async def triage_history(self, contact_id: uuid.UUID) -> Sequence[Row]:
         """Each triage of the contact, the first first, its answers and decisions as JSON values."""
         rows = await self._connection.fetch(
             "SELECT decided_at, decided_by, answers, guideline_decision, final_decision, override_reason, "
@@ -163,8 +163,8 @@ class PostgresContactViews:
         )
         return [{**row, **{column: json.loads(row[column]) for column in _JSON_COLUMNS}} for row in rows]
 
-    async def waiting_for_listing(self, patients: Sequence[str]) -> list[Row]:
-        rows: list[Row] = await self._connection.fetch(
+    async def waiting_for_listing(self, patients: Sequence[str]) -> Sequence[Row]:
+        rows: Sequence[Row] = await self._connection.fetch(
             """SELECT id, patient, unit FROM contacts
                WHERE listing = $3 AND patient = ANY($1::text[]) AND status = ANY($2::text[])
                ORDER BY sought_at FOR UPDATE""",

@@ -20,8 +20,12 @@ from ..domain.engine import Decision
 from ..domain.guardianship import Ward
 from ..domain.listing import Listing, ListingSource
 
-# A stored row as the views give it: a contact with its patient's personnummer and birth date, a listing, ...
-Row = Mapping[str, Any]
+
+class Row(Protocol):
+    """A stored row as the views give it (a contact with its patient's personnummer and birth date, a listing):
+    its columns by name. asyncpg's Record is one, and so is a dict."""
+
+    def __getitem__(self, column: str, /) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,12 @@ class Contacts(Protocol):
 
 
 class ContactViews(Protocol):
-    async def queue(self, unit: str, status: ContactStatus | None) -> list[Row]:
+    async def queue(self, unit: str, status: ContactStatus | None) -> Sequence[Row]:
         """A unit's contacts in one status, or still waiting for an assessment, the earliest sought first."""
 
-    async def triage_history(self, contact_id: uuid.UUID) -> list[Row]: ...
+    async def triage_history(self, contact_id: uuid.UUID) -> Sequence[Row]: ...
 
-    async def waiting_for_listing(self, patients: Sequence[str]) -> list[Row]:
+    async def waiting_for_listing(self, patients: Sequence[str]) -> Sequence[Row]:
         """Contacts registered while their patient's listing was unknown and not yet assessed or closed (locked)."""
 
     async def has_contact_at(self, patient: str, units: Sequence[str]) -> bool: ...

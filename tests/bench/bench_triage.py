@@ -32,7 +32,7 @@ from nara.devstack.testing import real_infrastructure, scratch_schema, service_p
 from nara.shared.events.vocabulary import Channel
 from nara.shared.identity import issue_dev_token
 from nara.triage.domain.conditions import Sex
-from nara.triage.domain.loading import load_guidelines
+from nara.triage.adapters.guideline_files import GuidelineFolder, load_guidelines
 from nara.triage.domain.patient import PatientFacts
 from nara.triage.domain.questions import ChoiceQuestion, NumberQuestion
 from nara.triage.domain.registry import GuidelineRegistry
@@ -199,7 +199,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def main(args) -> None:
-    registry = GuidelineRegistry(GUIDELINES)
+    registry = GuidelineRegistry(GuidelineFolder(GUIDELINES))
     version = registry.current().version
     cases = checked(registry, make_cases(args.cases, args.seed))
     reasons = len({case["reason_code"] for case in cases})

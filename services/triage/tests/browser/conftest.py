@@ -15,7 +15,7 @@ import yaml
 
 from nara.devstack.browser import load_beside
 from nara.devstack.testing import Infrastructure, scratch_schema, service_process
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER
+from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER
 
 HERE = Path(__file__).resolve().parent
 DESKTOP = {"width": 1280, "height": 800}

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from playwright.async_api import expect
 
 from nara.shared.clock import STOCKHOLM
-from nara.triage.domain.loading import load_guidelines
+from nara.triage.adapters.guideline_files import load_guidelines
 
 STREP_ANSWERS = {
     "airway": "Nej",

@@ -17,8 +17,10 @@ async def triage(infrastructure):
     async with scratch_schema(infrastructure.database_urls["triage"], prefix="triage") as url:
         settings = TriageSettings(database_url=url, kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers)
         app = create_app(settings, clock=clock)
-        async with app.router.lifespan_context(app):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://triage") as client:
-                client.clock = clock
-                client.database_url = url
-                yield client
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://triage") as client,
+        ):
+            client.clock = clock
+            client.database_url = url
+            yield client

@@ -171,6 +171,8 @@ async def test_closing_with_self_care_advice_is_announced_and_ends_the_contact(t
     )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert again.status_code == 409 and unknown.status_code == 422
+    closed_events = [e for e in events if e.type == "se.nara.contact.closed.v1" and e.data.contact_id == contact["id"]]
+    assert [e.data.reason for e in closed_events] == ["self_care"]  # the close as asked, with its reason
 
 
 async def test_bad_input_gets_a_clear_error_not_a_500(triage):

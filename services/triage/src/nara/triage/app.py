@@ -13,10 +13,13 @@ from nara.shared.pseudonym import pseudonymiser_from_environment
 from nara.shared.retention import keep_forgetting
 from nara.shared.service_app import build_service_app
 
+from .adapters.guideline_files import GuidelineFolder
+from .adapters.unit_of_work import PostgresUnitsOfWork
 from .demo import load_demo_data
 from .domain.registry import GuidelineRegistry
 from .entrypoints import api, console, listings_api
 from .service.listings import MAX_IMPORT_BYTES
+from .service.unit_of_work import UnitsOfWork
 from .settings import TriageSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
@@ -26,7 +29,9 @@ def create_app(
     settings: TriageSettings | None = None, clock: Clock | None = None, policy: CareGuaranteePolicy | None = None
 ) -> FastAPI:
     settings = settings or TriageSettings()
-    guidelines = GuidelineRegistry(settings.guidelines_dir)  # refuses to start on guidelines that do not lint clean
+    guidelines = GuidelineRegistry(
+        GuidelineFolder(settings.guidelines_dir)
+    )  # refuses to start on guidelines that do not lint clean
     # The one care guarantee policy every service asks (NARA_CARE_GUARANTEE_POLICY); a bad one stops the start.
     policy = policy or CareGuaranteePolicy.from_environment()
 
@@ -41,6 +46,9 @@ def create_app(
         app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")
 
     async def on_database_ready(app: FastAPI) -> None:
+        # The use cases' units of work, on the pool the app has just opened; routes reach them through app.state.
+        units: UnitsOfWork = PostgresUnitsOfWork(app.state.pool)  # typed: the adapter must fit the service's port
+        app.state.units = units
         if settings.load_demo_data:
             async with app.state.pool.acquire() as connection:
                 await load_demo_data(connection, app.state.clock.now())

@@ -9,7 +9,7 @@ import asyncpg
 
 from nara.shared.clock import to_stockholm
 
-from .adapters import guardianships
+from .adapters.guardianships import PostgresGuardianships
 
 DEMO_GUARDIAN = "191212121212"
 
@@ -32,4 +32,4 @@ def demo_children(today: date) -> list[tuple[str, str]]:
 
 async def load_demo_data(connection: asyncpg.Connection, now: datetime) -> None:
     rows = [(DEMO_GUARDIAN, child, name) for child, name in demo_children(to_stockholm(now).date())]
-    await guardianships.replace_demo(connection, rows, now)
+    await PostgresGuardianships(connection).replace_demo(rows, now)

@@ -6,8 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from nara.triage.domain.linter import check_guidelines
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER
+from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER, check_guidelines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -20,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     folder = parser.parse_args(argv).folder
     guidelines, findings = check_guidelines(folder)
-    if findings:
+    if findings or guidelines is None:
         for finding in findings:
             print(finding)
         print(f"\n{folder}: {len(findings)} finding(s); this guideline set must not be used.")

@@ -39,41 +39,46 @@ class BookingClient:
 
     async def free_slots(
         self, *, unit: str, profession: str | None, contact_id: str | None, page_size: int = 6
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """The earliest free slots at a unit, within the guarantee first."""
         params = {"unit": unit, "page_size": str(page_size)}
         if profession:
             params["profession"] = profession
         if contact_id:
             params["contact_id"] = contact_id
-        return (await self._call("GET", "/api/v1/slots", params=params))["slots"]
+        slots: list[dict[str, Any]] = (await self._call("GET", "/api/v1/slots", params=params))["slots"]
+        return slots
 
     async def book(
         self, *, slot_id: str, contact_id: str, patient: str, reason: str | None, idempotency_key: str
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Book a slot for the patient (personnummer); a repeated key gets the first answer back."""
         body = {"slot_id": slot_id, "contact_id": contact_id, "patient": patient, "reason": reason or None}
-        return await self._call("POST", "/api/v1/appointments", json=body, headers={"Idempotency-Key": idempotency_key})
+        booked: dict[str, Any] = await self._call(
+            "POST", "/api/v1/appointments", json=body, headers={"Idempotency-Key": idempotency_key}
+        )
+        return booked
 
-    async def appointment(self, appointment_id: str) -> dict:
-        return await self._call("GET", f"/api/v1/appointments/{appointment_id}")
+    async def appointment(self, appointment_id: str) -> dict[str, Any]:
+        appointment: dict[str, Any] = await self._call("GET", f"/api/v1/appointments/{appointment_id}")
+        return appointment
 
-    async def future_appointments_of_contact(self, contact_id: str, now: datetime) -> list[dict]:
+    async def future_appointments_of_contact(self, contact_id: str, now: datetime) -> list[dict[str, Any]]:
         """The contact's booked times still ahead, earliest first (a second booking needs a confirmation)."""
         found = await self._call("GET", "/api/v1/appointments", params={"contact_id": contact_id})
         if not isinstance(found, list):
             raise BookingUnavailable("GET /api/v1/appointments: not a list")
         # Filtered here too: a booking service that lists every appointment at the units gives the same answer.
         ahead = [
-            a
+            (start, a)
             for a in found
             if isinstance(a, dict)
             and a.get("contact_id") == contact_id
             and a.get("status") == "booked"
-            and _start(a) is not None
-            and _start(a) > now
+            and (start := _start(a)) is not None
+            and start > now
         ]
-        return sorted(ahead, key=_start)
+        return [a for _, a in sorted(ahead, key=lambda pair: pair[0])]
 
     async def _call(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
         try:
@@ -96,7 +101,7 @@ class BookingClient:
         return body
 
 
-def _start(appointment: dict) -> datetime | None:
+def _start(appointment: dict[str, Any]) -> datetime | None:
     try:
         return datetime.fromisoformat(appointment["start"])
     except (KeyError, TypeError, ValueError):

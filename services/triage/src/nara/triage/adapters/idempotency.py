@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
+
+from ..service.unit_of_work import Claim
 
 MAX_KEY_LENGTH = 200
 # Visible ASCII only: a key is stored, compared and logged, so no spaces, control characters or lookalikes.
@@ -29,49 +30,43 @@ def key_problem(key: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Claim:
-    """Taking a key: it is ours to answer (`fresh`), or it holds an earlier answer, or it was used for another
-    request (`reused`)."""
-
-    fresh: bool
-    reused: bool = False
-    status: int | None = None
-    body: Any = None
-
-
-def request_hash(request: dict) -> str:
+def request_hash(request: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
 
 
-async def claim(connection: asyncpg.Connection, caller: str, key: str, fingerprint: str, now: datetime) -> Claim:
-    """Take the key inside the request's transaction. A concurrent twin waits on the row until the first commits,
-    then finds its answer."""
-    taken = await connection.fetchval(
-        """INSERT INTO idempotent_requests (caller, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT DO NOTHING RETURNING true""",
-        caller,
-        key,
-        fingerprint,
-        now,
-    )
-    if taken:
-        return Claim(fresh=True)
-    row = await connection.fetchrow(
-        "SELECT request_hash, status_code, response FROM idempotent_requests WHERE caller = $1 AND key = $2",
-        caller,
-        key,
-    )
-    if row["request_hash"] != fingerprint:
-        return Claim(fresh=False, reused=True)
-    return Claim(fresh=False, status=row["status_code"], body=json.loads(row["response"]))
+class PostgresIdempotencyRecords:
+    """Idempotency-Key records in the request's own transaction."""
 
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
 
-async def remember(connection: asyncpg.Connection, caller: str, key: str, status: int, body: Any) -> None:
-    await connection.execute(
-        "UPDATE idempotent_requests SET status_code = $3, response = $4::jsonb WHERE caller = $1 AND key = $2",
-        caller,
-        key,
-        status,
-        json.dumps(body),
-    )
+    async def claim(self, caller: str, key: str, fingerprint: str, now: datetime) -> Claim:
+        """Take the key inside the request's transaction. A concurrent twin waits on the row until the first commits,
+        then finds its answer."""
+        taken = await self._connection.fetchval(
+            """INSERT INTO idempotent_requests (caller, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+               ON CONFLICT DO NOTHING RETURNING true""",
+            caller,
+            key,
+            fingerprint,
+            now,
+        )
+        if taken:
+            return Claim(fresh=True)
+        row = await self._connection.fetchrow(
+            "SELECT request_hash, status_code, response FROM idempotent_requests WHERE caller = $1 AND key = $2",
+            caller,
+            key,
+        )
+        if row is None or row["request_hash"] != fingerprint:  # None: the key was forgotten meanwhile
+            return Claim(fresh=False, reused=True)
+        return Claim(fresh=False, status=row["status_code"], body=json.loads(row["response"]))
+
+    async def remember(self, caller: str, key: str, status: int, body: Any) -> None:
+        await self._connection.execute(
+            "UPDATE idempotent_requests SET status_code = $3, response = $4::jsonb WHERE caller = $1 AND key = $2",
+            caller,
+            key,
+            status,
+            json.dumps(body),
+        )

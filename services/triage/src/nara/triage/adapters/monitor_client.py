@@ -14,8 +14,9 @@ from typing import Any
 
 import httpx
 
+from nara.shared.care_guarantee import ClockStatus
+
 DEFAULT_TIMEOUT_SECONDS = 1.5  # the queue refreshes every 10 s: a slow monitor must not hold the page up
-CLOCK_STATUSES = {"on_track", "at_risk", "breached", "assessed", "not_covered", "patient_chosen_wait"}
 
 
 class MonitorUnavailable(Exception):
@@ -30,7 +31,7 @@ class Measure:
     days: int | None
     deadline: datetime | None
     hours_left: float | None
-    status: str | None
+    status: ClockStatus | None
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Clock:
     """One contact's clock as the monitor has it."""
 
     contact_id: str
-    status: str
+    status: ClockStatus
     deadline: datetime | None
     hours_left: float | None
     reason: str | None
@@ -96,15 +97,15 @@ class _NotFound(Exception):
     pass
 
 
-def read_clock(item: dict) -> Clock | None:
+def read_clock(item: dict[str, Any]) -> Clock | None:
     """A clock from the monitor's JSON; the fields beyond the contract's first ones are read when present."""
     contact_id, status = item.get("contact_id"), item.get("status")
-    if not isinstance(contact_id, str) or status not in CLOCK_STATUSES:
+    if not isinstance(contact_id, str) or status not in set(ClockStatus):
         return None
-    booking = item.get("booking") if isinstance(item.get("booking"), dict) else {}
+    booking: dict[str, Any] = item["booking"] if isinstance(item.get("booking"), dict) else {}
     return Clock(
         contact_id=contact_id,
-        status=status,
+        status=ClockStatus(status),
         deadline=_time(item.get("deadline")),
         hours_left=_number(item.get("hours_left")),
         reason=item.get("reason") if isinstance(item.get("reason"), str) else None,
@@ -124,14 +125,14 @@ def _measures(raw: Any) -> tuple[Measure, ...]:
     return ()
 
 
-def _measure(item: dict, kind: str) -> Measure:
+def _measure(item: dict[str, Any], kind: str) -> Measure:
     days = item.get("days")
     return Measure(
         kind=kind,
         days=days if isinstance(days, int) else None,
         deadline=_time(item.get("deadline")),
         hours_left=_number(item.get("hours_left")),
-        status=item.get("status") if item.get("status") in CLOCK_STATUSES else None,
+        status=ClockStatus(item["status"]) if item.get("status") in set(ClockStatus) else None,
     )
 
 

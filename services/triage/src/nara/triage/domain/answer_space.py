@@ -44,14 +44,14 @@ class ValueClass:
 
 
 def conditions_of(reason: ContactReason) -> list[RedFlagCondition]:
-    return [outcome.when for outcome in (*reason.all_red_flags, *reason.rules)]
+    return [flag.when for flag in reason.all_red_flags] + [rule.when for rule in reason.rules]
 
 
 def question_classes(question: Any, conditions: Iterable[RedFlagCondition]) -> list[ValueClass]:
     """The answer classes of one question, "unanswered" first."""
     classes = [ValueClass(UNANSWERED, f"{question.id}=unanswered")]
     if isinstance(question, YesNoQuestion):
-        return classes + [ValueClass(True, f"{question.id}=yes"), ValueClass(False, f"{question.id}=no")]
+        return [*classes, ValueClass(True, f"{question.id}=yes"), ValueClass(False, f"{question.id}=no")]
     if isinstance(question, ChoiceQuestion):
         return classes + [ValueClass(value, f"{question.id}={value}") for value in question.values]
     return classes + _number_classes(question, conditions)
@@ -198,7 +198,7 @@ def example_answers(reason: ContactReason, condition: RedFlagCondition) -> tuple
     answers: dict[str, Any] = {}
     for question_id, spec in condition.answers.items():
         question = reason.question(question_id)
-        if question.age is not None:
+        if question is not None and question.age is not None:
             ages.append(question.age.min)
         check = compile_answer_check(spec)
         answers[question_id] = next(

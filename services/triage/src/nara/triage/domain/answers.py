@@ -24,7 +24,7 @@ def checked_channel(channel: Channel | str) -> Channel:
 
 
 def checked_patient(reason: ContactReason, patient: PatientFacts | int) -> PatientFacts:
-    facts = patient if isinstance(patient, PatientFacts) else PatientFacts(patient)  # type: ignore[arg-type]
+    facts = patient if isinstance(patient, PatientFacts) else PatientFacts(patient)
     age = facts.age
     if type(age) is not int or not 0 <= age <= MAX_AGE:
         raise TriageInputError(f"age must be a whole number of years from 0 to {MAX_AGE}, got {age!r}")
@@ -69,8 +69,7 @@ def _answer_problem(reason: ContactReason, question_id: str, value: Any, patient
     if question is None:
         known = ", ".join(q.id for q in reason.compiled.asked) or "none"
         return f"not a question of this reason (its questions are: {known})"
-    if not question.applies_to(patient.age):
-        assert question.age is not None
+    if question.age is not None and not question.applies_to(patient.age):
         return f"is only asked at ages {question.age.label()}, not at {patient.age}"
     return value_problem(question, value)
 

@@ -216,9 +216,7 @@ def patient_facts_match(condition: RedFlagCondition, situation: Situation, *, ca
         if not (months.overlaps(low, high) if cautious else months.covers(low, high)):
             return False
     sex = condition.sex
-    if sex is not None and situation.sex != sex and not (cautious and situation.sex is None):
-        return False
-    return True
+    return sex is None or situation.sex == sex or (cautious and situation.sex is None)
 
 
 def compile_condition(condition: RedFlagCondition, *, cautious: bool) -> Matcher:

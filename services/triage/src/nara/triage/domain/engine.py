@@ -17,7 +17,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from nara.shared.clock import to_stockholm
-from nara.shared.events.models import RuleFired
 from nara.shared.events.vocabulary import CareLevel, Channel, Profession, Urgency
 
 from .answers import checked_answers, checked_channel, checked_patient
@@ -48,11 +47,16 @@ __all__ = [
 ]
 
 
-class FiredRule(RuleFired):
-    """A red flag or rule that fired, with the text a person reads, its level and the sources behind it."""
+class FiredRule(BaseModel):
+    """A red flag or rule that fired, with the text a person reads, its level and the sources behind it.
+    (contact.triaged.v1 carries it as the event contract's RuleFired; the service maps one to the other.)"""
 
-    kind: FiredKind
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    text: str
     deciding: bool = False  # the one whose care level, profession and advice the decision took
+    kind: FiredKind
     urgency: Urgency
     care_level: CareLevel
     sources: tuple[str, ...] = ()
@@ -148,7 +152,7 @@ def evaluate(
     deciding = min(
         fired, key=lambda c: (CARE_LEVEL_RANK[c[0].care_level], URGENCY_RANK[c[0].urgency], _KIND_ORDER[c[1]])
     )
-    outcome, kind, _ = deciding
+    outcome = deciding[0]
     urgency = min((c[0].urgency for c in fired), key=URGENCY_RANK.__getitem__)
     turn = where_to_turn(
         outcome.care_level, situation.channel, local, guidelines.office_hours, about_child=facts.answered_by_guardian

@@ -191,7 +191,8 @@ class ContactReason(FrozenModel):
         """Merge the shared questions and cross-cutting red flags in; called once by the guideline set."""
         by_id: dict[str, AnyQuestion] = {q.id: q for q in shared}
         by_id.update({q.id: q for q in self.questions})
-        referenced = {q for outcome in (*self.red_flags, *self.rules) for q in outcome.when.answers}
+        conditions: list[RedFlagCondition] = [flag.when for flag in self.red_flags] + [rule.when for rule in self.rules]
+        referenced = {q for condition in conditions for q in condition.answers}
         referenced |= {q for question in self.questions for q in (question.asked_if or {})}
         listed = set(self.risk_factors) | referenced | {q.id for q in shared if q.ask == "always"}
         sometimes = {q.id: q.always_at for q in shared if q.always_at is not None and q.id not in listed}
@@ -239,10 +240,10 @@ class ContactReason(FrozenModel):
     @property
     def compiled(self) -> CompiledReason:
         # Read from pydantic's private store directly: the engine asks for it many times a decision.
-        compiled = self.__pydantic_private__["_compiled"]  # type: ignore[index]  # pydantic keeps it a dict
+        compiled: CompiledReason | None = self.__pydantic_private__["_compiled"]  # type: ignore[index]  # pydantic keeps it a dict
         if compiled is None:  # a reason read alone, outside a guideline set
             self.compile_with((), ())
-            compiled = self.__pydantic_private__["_compiled"]  # type: ignore[index]
+            return self.compiled  # compile_with has just set it
         return compiled
 
     def question(self, question_id: str) -> AnyQuestion | None:

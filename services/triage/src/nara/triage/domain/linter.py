@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from nara.shared.events.vocabulary import CareLevel, Profession
@@ -25,24 +24,19 @@ from .answer_space import (
 from .conditions import RuleCondition
 from .content_checks import content_findings, cross_cutting_findings
 from .findings import Finding, FindingKind
-from .guidelines import ContactReason, GuidelineSet, Rule
-from .loading import CHANGELOG_FILE, GuidelineLoadError, LoadProblem, load_guidelines
+from .guidelines import ContactReason, GuidelineSet, Outcome, Rule
+from .loading import CHANGELOG_FILE, GuidelineFiles, GuidelineLoadError, LoadProblem, build_guidelines
 
 MAX_UNCOVERED_EXAMPLES = 3
 
 
-def lint_guidelines(folder: str | Path) -> list[Finding]:
-    """Every finding for the guideline folder; an empty list means it may be used."""
-    return check_guidelines(folder)[1]
-
-
-def check_guidelines(folder: str | Path) -> tuple[GuidelineSet | None, list[Finding]]:
-    """Load and lint a folder: the set (None if it cannot be loaded) and its findings."""
+def check_guideline_files(files: GuidelineFiles) -> tuple[GuidelineSet | None, list[Finding]]:
+    """Build and lint a folder's files: the set (None if it cannot be built) and its findings."""
     try:
-        guidelines = load_guidelines(folder)
+        guidelines = build_guidelines(files)
     except GuidelineLoadError as error:
         return None, [_schema_finding(problem) for problem in error.problems]
-    return guidelines, _changelog_findings(Path(folder), guidelines.version) + lint_guideline_set(guidelines)
+    return guidelines, _changelog_findings(files.changelog, guidelines.version) + lint_guideline_set(guidelines)
 
 
 def lint_guideline_set(guidelines: GuidelineSet) -> list[Finding]:
@@ -72,9 +66,7 @@ def _schema_finding(problem: LoadProblem) -> Finding:
     return Finding(kind, problem.file, problem.path, message)
 
 
-def _changelog_findings(folder: Path, version: str) -> list[Finding]:
-    path = folder / CHANGELOG_FILE
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+def _changelog_findings(text: str, version: str) -> list[Finding]:
     heading = re.compile(rf"^#+\s.*(?<![\w.]){re.escape(version)}(?![\w.])", re.MULTILINE)
     if heading.search(text):
         return []
@@ -104,7 +96,7 @@ def _outcome_findings(reason: ContactReason, guidelines: GuidelineSet, file: str
                     " are impossible or outside the reason's",
                 )
             )
-    outcomes = [(f"red_flags[{i}]", flag) for i, flag in enumerate(reason.red_flags)]
+    outcomes: list[tuple[str, Outcome]] = [(f"red_flags[{i}]", flag) for i, flag in enumerate(reason.red_flags)]
     outcomes += [(f"rules[{i}]", rule) for i, rule in enumerate(reason.rules)]
     for path, outcome in outcomes:
         for source in outcome.sources if outcome in reason.rules else ():  # red flags: content_checks
@@ -127,7 +119,8 @@ def _outcome_findings(reason: ContactReason, guidelines: GuidelineSet, file: str
                     f"{outcome.id!r} {why_not}; set guarantee_applies: false or send the patient sooner",
                 )
             )
-    for path, flag in outcomes[: len(reason.red_flags)]:
+    for index, flag in enumerate(reason.red_flags):
+        path = f"red_flags[{index}]"
         why = unsatisfiable_reason(reason, flag.when)
         if why:
             findings.append(
@@ -255,7 +248,8 @@ def _explore(walk: _Walk, depth: int, alive: list[Rule], path: list[str]) -> Non
     name, classes = walk.dimensions[depth]
     for value_class in classes:
         narrowed = [rule for rule in alive if _allows(rule.when, name, value_class.value)]
-        # ("@..." names are facts, never a question id.) A channel, time or sex split that no rule makes would only add noise to the examples.
+        # ("@..." names are facts, never a question id.) A channel, time or sex split that no rule makes would only
+        # add noise to the examples.
         label = [] if len(classes) == 1 and name in ("@channel", "@time", "@sex") else [value_class.label]
         _explore(walk, depth + 1, narrowed, path + label)
 
@@ -344,6 +338,8 @@ def _overlap(reason: ContactReason, first: RuleCondition, second: RuleCondition)
         labels = [f"age {low}", f"channel {channels[0].value}", f"time {clock(minutes[0])}"]
         for question_id in sorted(set(first.answers) | set(second.answers)):
             question = reason.question(question_id)
+            if question is None:  # the schema checks refuse an unknown question before this is reached
+                break
             shared = [
                 c
                 for c in question_classes(question, both)

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol
 
 from nara.shared.personnummer import InvalidPersonnummer, normalise
 
@@ -67,7 +68,7 @@ class RowError:
     column: str | None
     message: str  # Swedish, without the personnummer
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"row": self.line, "column": self.column, "message": self.message}
 
 
@@ -143,7 +144,15 @@ def read_listing_file(text: str, today: date) -> ListingFile:
     return ListingFile(rows, errors)
 
 
-def _rows(reader, errors: list[RowError]) -> Iterator[list[str]]:
+class _CsvReader(Protocol):
+    """What csv.reader gives: rows, and the line it has read up to."""
+
+    line_num: int
+
+    def __next__(self) -> list[str]: ...
+
+
+def _rows(reader: _CsvReader, errors: list[RowError]) -> Iterator[list[str]]:
     """The rows the reader can read; a row it cannot (a field over the csv module's limit, a quote that never
     ends) is an error of its own line, and the rest of the file is not read: where it ends is anybody's guess."""
     while True:
@@ -245,9 +254,8 @@ def _row(
                 else "datumet går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2024-03-01."
             )
             problems.append(RowError(line, "listed_from", f"Rad {line}: {message}"))
-    if problems:
+    if problems or personnummer is None or unit is None or listed_from is None:  # each None has its problem
         return None, problems
-    assert personnummer is not None and unit is not None and listed_from is not None
     return ListingRow(line, personnummer, unit, listed_from), []
 
 

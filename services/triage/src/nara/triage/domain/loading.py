@@ -1,4 +1,4 @@
-"""Reading a guideline folder: the YAML files, validated into a GuidelineSet, or every problem found.
+"""Building a guideline set from its files' plain data (the adapter reads and parses them), or every problem found.
 
 A folder holds `guidelines.yaml` (version, title, sources, shared questions, cross-cutting red
 flags), `CHANGELOG.md`, and `reasons/*.yaml` with one contact reason per file (or `reasons: [...]`
@@ -8,15 +8,12 @@ to group a few).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from .guidelines import ContactReason, GuidelineHeader, GuidelineSet
 
-SHIPPED_GUIDELINES_FOLDER = Path(__file__).resolve().parents[4] / "guidelines"
 HEADER_FILE = "guidelines.yaml"
 CHANGELOG_FILE = "CHANGELOG.md"
 REASONS_FOLDER = "reasons"
@@ -34,6 +31,30 @@ class LoadProblem:
     given: Any = None
 
 
+@dataclass(frozen=True)
+class GuidelineFile:
+    """One file as read: its path in the folder, its parsed content, or why it could not be read."""
+
+    relative: str
+    data: Any
+    problem: LoadProblem | None = None
+
+
+@dataclass(frozen=True)
+class GuidelineFiles:
+    """A guideline folder as read: the header, the reason and source files, and the changelog's text."""
+
+    header: GuidelineFile
+    reasons: tuple[GuidelineFile, ...]
+    sources: tuple[GuidelineFile, ...] = ()
+    changelog: str = ""
+    unreadable_folder: LoadProblem | None = None  # the folder itself is missing: nothing else to say
+
+    @classmethod
+    def unreadable(cls, problem: LoadProblem) -> GuidelineFiles:
+        return cls(header=GuidelineFile(HEADER_FILE, None), reasons=(), unreadable_folder=problem)
+
+
 class GuidelineLoadError(Exception):
     """The guideline files cannot be read as a guideline set; `problems` says where and why."""
 
@@ -41,25 +62,6 @@ class GuidelineLoadError(Exception):
         self.problems = problems
         lines = [f"{p.file}: {p.path}: {p.message}" if p.path else f"{p.file}: {p.message}" for p in problems]
         super().__init__("the guideline set cannot be loaded:\n" + "\n".join(lines))
-
-
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when installed
-    """A safe loader that refuses repeated keys, which plain YAML would silently overwrite."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while reading a mapping", node.start_mark, f"found the key {key!r} twice", key_node.start_mark
-            )
-        seen.add(key)
-    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _format_path(location: tuple[Any, ...]) -> str:
@@ -88,45 +90,34 @@ def _problems_from(error: ValidationError, file: str, prefix: str = "") -> list[
     return problems
 
 
-def _read_yaml(path: Path, relative: str) -> tuple[Any, list[LoadProblem]]:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader), []
-    except yaml.YAMLError as error:
-        return None, [LoadProblem(relative, "", f"not valid YAML: {error}")]
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [LoadProblem(relative, "", f"cannot be read: {error}")]
-
-
-def _load_reasons(folder: Path) -> tuple[list[tuple[str, ContactReason]], list[LoadProblem]]:
+def _built_reasons(files: tuple[GuidelineFile, ...]) -> tuple[list[tuple[str, ContactReason]], list[LoadProblem]]:
     found: list[tuple[str, ContactReason]] = []
     problems: list[LoadProblem] = []
-    files = sorted((folder / REASONS_FOLDER).glob("*.yaml")) if (folder / REASONS_FOLDER).is_dir() else []
     if not files:
         problems.append(LoadProblem(f"{REASONS_FOLDER}/", "", "no contact reason files (*.yaml) found"))
-    for path in files:
-        relative = path.relative_to(folder).as_posix()
-        data, read_problems = _read_yaml(path, relative)
-        problems += read_problems
-        if read_problems:
+    for file in files:
+        if file.problem is not None:
+            problems.append(file.problem)
             continue
+        data = file.data
         grouped = isinstance(data, dict) and set(data) == {"reasons"} and isinstance(data["reasons"], list)
         for index, item in enumerate(data["reasons"] if grouped else [data]):
             prefix = f"reasons[{index}]." if grouped else ""
             try:
-                found.append((relative, ContactReason.model_validate(item)))
+                found.append((file.relative, ContactReason.model_validate(item)))
             except ValidationError as error:
-                problems += _problems_from(error, relative, prefix)
+                problems += _problems_from(error, file.relative, prefix)
     return found, problems
 
 
-def load_guidelines(folder: str | Path) -> GuidelineSet:
-    """Read and validate a guideline folder; raise GuidelineLoadError naming each file and path."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise GuidelineLoadError([LoadProblem(str(folder), "", "no such guideline folder")])
-    header_data, problems = _read_yaml(folder / HEADER_FILE, HEADER_FILE)
+def build_guidelines(files: GuidelineFiles) -> GuidelineSet:
+    """Validate a guideline folder's parsed files into a set; raise GuidelineLoadError naming each file and path."""
+    if files.unreadable_folder is not None:
+        raise GuidelineLoadError([files.unreadable_folder])
+    header_data = files.header.data
+    problems = [files.header.problem] if files.header.problem is not None else []
     if not problems and isinstance(header_data, dict):
-        more, source_problems = _more_sources(folder, set(header_data.get("sources") or {}))
+        more, source_problems = _more_sources(files.sources, set(header_data.get("sources") or {}))
         problems += source_problems
         header_data = {**header_data, "sources": {**(header_data.get("sources") or {}), **more}}
     header: GuidelineHeader | None = None
@@ -135,7 +126,7 @@ def load_guidelines(folder: str | Path) -> GuidelineSet:
             header = GuidelineHeader.model_validate(header_data)
         except ValidationError as error:
             problems += _problems_from(error, HEADER_FILE)
-    reasons, reason_problems = _load_reasons(folder)
+    reasons, reason_problems = _built_reasons(files.reasons)
     problems += reason_problems
     problems += _repeated_ids(reasons)
     if header is not None:
@@ -149,21 +140,19 @@ def load_guidelines(folder: str | Path) -> GuidelineSet:
     )
 
 
-def _more_sources(folder: Path, known: set[str]) -> tuple[dict[str, Any], list[LoadProblem]]:
+def _more_sources(files: tuple[GuidelineFile, ...], known: set[str]) -> tuple[dict[str, Any], list[LoadProblem]]:
     found: dict[str, Any] = {}
     problems: list[LoadProblem] = []
-    for path in sorted((folder / SOURCES_FOLDER).glob("*.yaml")) if (folder / SOURCES_FOLDER).is_dir() else []:
-        relative = path.relative_to(folder).as_posix()
-        data, read_problems = _read_yaml(path, relative)
-        problems += read_problems
-        if read_problems:
+    for file in files:
+        if file.problem is not None:
+            problems.append(file.problem)
             continue
-        if not isinstance(data, dict):
-            problems.append(LoadProblem(relative, "", "a sources file maps ids to {name, url}"))
+        if not isinstance(file.data, dict):
+            problems.append(LoadProblem(file.relative, "", "a sources file maps ids to {name, url}"))
             continue
-        for source_id, source in data.items():
+        for source_id, source in file.data.items():
             if source_id in known or source_id in found:
-                problems.append(LoadProblem(relative, str(source_id), f"source {source_id!r} is listed twice"))
+                problems.append(LoadProblem(file.relative, str(source_id), f"source {source_id!r} is listed twice"))
             found[str(source_id)] = source
     return found, problems
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from .conditions import Sex
 from .guidelines import ContactReason, GuidelineSet
@@ -63,7 +64,7 @@ def search_reasons(
     return found
 
 
-def _order(age: int | None):
+def _order(age: int | None) -> Callable[[ContactReason], tuple[bool, str]]:
     """Alphabetical; for a child, the reasons written for children ("… hos barn") first."""
 
     def key(reason: ContactReason) -> tuple[bool, str]:

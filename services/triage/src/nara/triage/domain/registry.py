@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from nara.shared.events.vocabulary import Channel
 
 from .engine import Decision, evaluate
 from .findings import Finding, FindingKind
 from .guidelines import GuidelineSet
-from .linter import check_guidelines
+from .linter import check_guideline_files
+from .loading import GuidelineFiles
 from .patient import PatientFacts
+
+
+class GuidelineSource(Protocol):
+    """Where the guidelines are read from (a folder, in adapters/guideline_files.py); str() names it."""
+
+    def digest(self) -> str | None:
+        """A digest of every file, to see whether anything changed; None if it cannot be read."""
+
+    def read(self) -> GuidelineFiles:
+        """Every file, parsed."""
 
 
 class GuidelinesRejected(Exception):
     """A guideline folder has findings, so it cannot be put in force."""
 
-    def __init__(self, folder: Path, findings: list[Finding]) -> None:
+    def __init__(self, folder: GuidelineSource, findings: list[Finding]) -> None:
         self.findings = findings
         listed = "\n".join(f"  {finding}" for finding in findings)
         super().__init__(f"the guidelines in {folder} are not fit for use ({len(findings)} findings):\n{listed}")
@@ -42,10 +51,10 @@ class ReloadResult:
 class GuidelineRegistry:
     """Holds one guideline version in force; decisions read it once, so a reload never splits one."""
 
-    def __init__(self, folder: str | Path) -> None:
-        self.folder = Path(folder)
-        digest = folder_digest(self.folder)  # before the check: a file changed meanwhile is read again next time
-        guidelines, findings = check_guidelines(self.folder)
+    def __init__(self, folder: GuidelineSource) -> None:
+        self.folder = folder
+        digest = folder.digest()  # before the check: a file changed meanwhile is read again next time
+        guidelines, findings = check_guideline_files(folder.read())
         if findings or guidelines is None:
             raise GuidelinesRejected(self.folder, findings)
         self._current = guidelines
@@ -62,12 +71,12 @@ class GuidelineRegistry:
         with self._reload_lock:
             before = self._current
             # Linting takes seconds: a folder whose files are byte for byte the ones checked before is not read again.
-            digest = folder_digest(self.folder)
+            digest = self.folder.digest()
             if digest is not None and digest == self._digest:
                 return ReloadResult(True, False, before.version, before.version)
             if digest is not None and self._refused and self._refused[0] == digest:
                 return ReloadResult(False, False, before.version, before.version, self._refused[1])
-            candidate, findings = check_guidelines(self.folder)
+            candidate, findings = check_guideline_files(self.folder.read())
             if candidate is not None and not findings and candidate.version == before.version and candidate != before:
                 findings = [
                     Finding(
@@ -97,15 +106,3 @@ class GuidelineRegistry:
     ) -> Decision:
         """Triage with the version in force; the decision names that version."""
         return evaluate(self._current, reason_code, answers, patient, channel, at)
-
-
-def folder_digest(folder: Path) -> str | None:
-    """A digest of every file's name and bytes under the folder; None if it cannot be read (the linter says why)."""
-    digest = hashlib.sha256()
-    try:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(f"{path.relative_to(folder)}\0{path.stat().st_size}\0".encode())
-            digest.update(path.read_bytes())
-    except OSError:
-        return None
-    return digest.hexdigest()

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from nara.shared.care_guarantee import CareGuaranteePolicy
-from nara.shared.identity import CurrentCaller
+from nara.shared.identity import Caller, CurrentCaller
 from nara.shared.web.fields import Code, LongText, Moment
 
 from ..adapters.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
@@ -20,11 +20,13 @@ from ..domain.conditions import Sex
 from ..domain.engine import TriageInputError
 from ..domain.patient import PatientFacts, Respondent
 from ..domain.reason_search import search_reasons
+from ..domain.registry import GuidelineRegistry
 from ..service import contacts, guardianships
 from ..service.decision_metrics import count_decision
+from ..service.unit_of_work import UnitOfWork
 from .fields import Answers, ChildName, PersonnummerInput, SearchText, UnitId
 from .problems import CHANGE, READ, problem, problem_responses
-from .transactions import respond, respond_once
+from .transactions import now_of, respond, respond_once
 
 router = APIRouter(prefix="/api/v1", tags=["triage"])
 # The key's form is documented here and checked by the idempotency layer, which answers in Swedish.
@@ -113,11 +115,12 @@ class CloseRequest(BaseModel):
 
 
 def _now(request: Request) -> datetime:
-    return request.app.state.clock.now()
+    return now_of(request)
 
 
-def _registry(request: Request):
-    return request.app.state.guidelines
+def _registry(request: Request) -> GuidelineRegistry:
+    registry: GuidelineRegistry = request.app.state.guidelines
+    return registry
 
 
 @router.get("/guidelines", responses=problem_responses(*READ))
@@ -127,7 +130,7 @@ async def guidelines_in_force(
     q: SearchText | None = None,
     age: int | None = Query(None, ge=0, le=130),
     sex: Sex | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The guideline version in force and its contact reasons; `q` searches titles and synonyms (best first),
     `age` and `sex` keep only the reasons for that patient."""
     current = _registry(request).current()
@@ -158,7 +161,7 @@ async def reason_questions(
     age_months: int | None = Query(None, ge=0, le=1571),
     sex: Sex | None = None,
     respondent: Respondent | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The questions of one contact reason, red-flag questions first. Given the patient (`age`, and `age_months`,
     `sex` and `respondent` when known) only the questions that patient is asked, in the words for whoever answers."""
     current = _registry(request).current()
@@ -181,7 +184,7 @@ async def reason_questions(
     }
 
 
-def _question_view(question: Any, patient: PatientFacts | None, red_flag: bool, shared: bool) -> dict:
+def _question_view(question: Any, patient: PatientFacts | None, red_flag: bool, shared: bool) -> dict[str, Any]:
     view = question.model_dump(mode="json", exclude={"ask", "always_at"})
     if patient is not None:
         view["text"] = question.text_for(patient)
@@ -191,7 +194,7 @@ def _question_view(question: Any, patient: PatientFacts | None, red_flag: bool, 
 
 
 @router.post("/triage/evaluate", responses=problem_responses(*READ))
-async def evaluate(request: Request, body: EvaluateRequest, _: CurrentCaller) -> dict:
+async def evaluate(request: Request, body: EvaluateRequest, _: CurrentCaller) -> dict[str, Any]:
     """A decision with no record kept, for the web-booking flow."""
     patient = PatientFacts(body.age, body.age_months, body.sex, body.respondent)
     try:
@@ -266,8 +269,8 @@ async def my_children(request: Request, caller: CurrentCaller) -> JSONResponse:
     return await respond(request, 200, lambda c: _children(c, caller, _now(request)))
 
 
-async def _children(connection, caller, now) -> dict:
-    return {"children": await guardianships.children(connection, caller, now)}
+async def _children(uow: UnitOfWork, caller: Caller, now: datetime) -> dict[str, Any]:
+    return {"children": await guardianships.children(uow, caller, now)}
 
 
 @router.post("/contacts", status_code=201, responses=problem_responses(401, 403, 422))
@@ -396,4 +399,5 @@ async def close_contact(
 
 
 def _policy(request: Request) -> CareGuaranteePolicy:
-    return request.app.state.policy
+    policy: CareGuaranteePolicy = request.app.state.policy
+    return policy

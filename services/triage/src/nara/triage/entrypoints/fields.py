@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StringConstraints
 
-from nara.shared.web.fields import HSA_ID_PATTERN, SHORT_TEXT, Code, single_line
-from nara.shared.web.fields import no_personnummer as _no_personnummer
+from nara.shared.free_text import no_personnummer as _no_personnummer
+from nara.shared.web.fields import HSA_ID_PATTERN, LONG_TEXT, SHORT_TEXT, Code, no_control_characters, single_line
 
 from ..domain.listing import ListingProblem, checked_unit
 from ..domain.questions import CODE_PATTERN as QUESTION_ID_PATTERN
+from ..domain.refusals import InvalidRequest
 
 
 def _unit(value: Any) -> Any:
@@ -48,5 +49,20 @@ AnswerValue = (
     | None
 )
 Answers = Annotated[dict[QuestionId, AnswerValue], Field(max_length=200)]
+
+
+def check_override_reason(reason: str) -> None:
+    """An override reason typed in a form: short and plain, as the API's LongText has it (the use case refuses a
+    personnummer in it, whoever sends it)."""
+    reason = reason.strip()
+    if len(reason) > LONG_TEXT:
+        raise InvalidRequest(
+            f"Motiveringen är för lång: högst {LONG_TEXT} tecken. Skriv det viktigaste.", "invalid_override_reason"
+        )
+    try:
+        no_control_characters(reason)
+    except ValueError as wrong:
+        raise InvalidRequest(str(wrong), "invalid_override_reason") from None
+
 
 __all__ = ["AnswerValue", "Answers", "ChildName", "Code", "PersonnummerInput", "QuestionId", "SearchText", "UnitId"]

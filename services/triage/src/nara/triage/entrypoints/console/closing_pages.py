@@ -12,7 +12,9 @@ from fastapi.responses import Response
 from nara.shared.clock import STOCKHOLM, to_stockholm
 
 from ...domain.contacts import ContactRefused
+from ...domain.refusals import NotPermitted
 from ...service import contacts
+from ..problems import status_of
 from .common import ConsoleRoute, in_transaction, now_of, page, policy_of, problem_page, see_other
 from .contact_pages import CLOSE_FIRST, latest_triage, open_contact
 from .html import EMPTY, Choice, button, fmt, form, join, link_button, radios, text_input
@@ -194,8 +196,9 @@ async def record_assessment(request: Request, contact_id: uuid.UUID, staff: Curr
             )
             return see_other(f"/console/kontakter/{contact_id}?klart=bedomd")
         except ContactRefused as refused:
-            errors = [("behorighet" if refused.status == 403 and staff.role != "clinician" else None, refused.message)]
-            status = refused.status
+            not_permitted = isinstance(refused, NotPermitted) and staff.role != "clinician"
+            errors = [("behorighet" if not_permitted else None, refused.message)]
+            status = status_of(refused)
     else:
         status = 422
     return _assessment_form(request, staff, contact, values, errors, status_code=status)
@@ -274,5 +277,5 @@ async def close(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) ->
             ),
         )
     except ContactRefused as refused:
-        return _close_form(request, staff, contact, reason, [(None, refused.message)], refused.status)
+        return _close_form(request, staff, contact, reason, [(None, refused.message)], status_of(refused))
     return see_other(f"/console/kontakter/{contact_id}?klart=avslutad")

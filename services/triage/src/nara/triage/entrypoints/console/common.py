@@ -21,6 +21,9 @@ from ...adapters.booking_client import BookingClient, BookingRefused, BookingUna
 from ...adapters.monitor_client import Clock, MonitorClient, MonitorUnavailable
 from ...domain.contacts import ContactRefused
 from ...domain.engine import GuidelineGapError
+from ...service.unit_of_work import UnitOfWork
+from ..problems import status_of
+from ..transactions import units_of
 from .html import EMPTY, Safe, error_summary, fmt, join, link_button, render
 from .session import FormExpired, LoginRequired, Staff, login_location
 from .swedish import ROLES, unit_name
@@ -147,7 +150,7 @@ class ConsoleRoute(InterruptibleRoute):
             log.warning("booking service unavailable", extra={"failure": str(error)})
             return booking_unavailable_page(request)
         if isinstance(error, ContactRefused):
-            return problem_page(request, "Det gick inte", error.message, status_code=error.status)
+            return problem_page(request, "Det gick inte", error.message, status_code=status_of(error))
         if isinstance(error, GuidelineGapError):
             log.exception("guidelines do not cover a case")
             return problem_page(
@@ -164,10 +167,10 @@ class ConsoleRoute(InterruptibleRoute):
         return None
 
 
-async def in_transaction(request: Request, action: Callable[[Any], Awaitable[Any]]) -> Any:
-    """Run one use case in its own transaction; a ContactRefused rolls it back and propagates."""
-    async with request.app.state.pool.acquire() as connection, connection.transaction():
-        return await action(connection)
+async def in_transaction(request: Request, action: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+    """Run one use case in its own unit of work; a ContactRefused rolls it back and propagates."""
+    async with units_of(request).start() as uow:
+        return await action(uow)
 
 
 def now_of(request: Request) -> datetime:

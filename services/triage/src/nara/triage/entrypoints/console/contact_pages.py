@@ -16,8 +16,11 @@ from ...domain.contacts import REASON_PROBLEMS, ContactRefused
 from ...domain.engine import RED_FLAG_KINDS
 from ...domain.overrides import OverrideProblem
 from ...domain.patient import PatientFacts, Respondent, birth_date_of_personnummer, sex_of_personnummer
+from ...domain.refusals import WrongState
 from ...service import contacts
-from ..transactions import idempotency_caller, run_once
+from ..fields import check_override_reason
+from ..problems import status_of
+from ..transactions import idempotency_caller, run_once, units_of
 from .common import (
     ConsoleRoute,
     future_bookings,
@@ -192,7 +195,7 @@ async def register(request: Request, staff: CurrentStaff) -> Response:
             "console": True,
         }
         status, answer = await run_once(
-            request.app.state.pool,
+            units_of(request),
             lambda c: contacts.register(
                 c,
                 staff.caller,
@@ -447,7 +450,7 @@ def _override_form(
 async def triaged_contact(request: Request, staff: Staff, contact_id: uuid.UUID) -> dict:
     contact = await open_contact(request, staff, contact_id)
     if latest_triage(contact) is None:
-        raise ContactRefused(409, "Kontakten är inte triagerad än. Ställ frågorna först.")
+        raise WrongState("Kontakten är inte triagerad än. Ställ frågorna först.")
     return contact
 
 
@@ -469,6 +472,7 @@ async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff)
         "confirm_lowering_red_flag": values["bekrafta"] == "ja",
     }
     try:
+        check_override_reason(values["motivering"] or "")
         await in_transaction(
             request,
             lambda c: contacts.triage(
@@ -491,7 +495,7 @@ async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff)
             contact,
             values,
             [(_override_field(refused, values), refused.message)],
-            status_code=refused.status,
+            status_code=status_of(refused),
             ask_confirmation=needs_confirmation,
         )
     return see_other(f"/console/kontakter/{contact_id}?klart=avvikelse")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ...domain.contacts import ContactRefused
+from ...domain.refusals import NotPermitted
 from ...service import listings
 from .common import ConsoleRoute, in_transaction, now_of, page, see_other
 from .contact_pages import open_contact
@@ -121,7 +122,7 @@ async def record_listing(request: Request, contact_id: uuid.UUID, staff: Current
             )
             return see_other(f"/console/kontakter/{contact_id}?klart=listning")
         except ContactRefused as refused:
-            if refused.status == 403:
+            if isinstance(refused, NotPermitted):
                 raise
             field = {"invalid_unit": "hsa" if values["var"] == OTHER else "var", "invalid_listed_from": "fran"}.get(
                 refused.code or ""

@@ -6,11 +6,14 @@ The page works without JavaScript (a refresh link); console.js fetches /console/
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...adapters.monitor_client import Clock
 from ...service import contacts
+from ...service.unit_of_work import UnitOfWork
 from .common import (
     SECURITY_HEADERS,
     ConsoleRoute,
@@ -38,10 +41,10 @@ async def _queue(request: Request, staff: Staff, unit: str | None) -> tuple[list
     units = [unit] if unit in staff.units else list(staff.units)
     now, policy = now_of(request), policy_of(request)
 
-    async def load(connection):
+    async def load(uow: UnitOfWork) -> list[dict[str, Any]]:
         found = []
         for each in units:
-            found += await contacts.queue(connection, staff.caller, unit=each, status=None, now=now, policy=policy)
+            found += await contacts.queue(uow, staff.caller, unit=each, status=None, now=now, policy=policy)
         return found
 
     found = await in_transaction(request, load)

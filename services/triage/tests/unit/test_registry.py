@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from nara.shared.clock import STOCKHOLM
+from nara.triage.adapters.guideline_files import GuidelineFolder
 from nara.triage.domain.linter import FindingKind
 from nara.triage.domain.patient import PatientFacts
 from nara.triage.domain.registry import GuidelineRegistry, GuidelinesRejected
@@ -51,13 +52,13 @@ def change_a_rule(folder: Path) -> None:
 
 
 def test_the_registry_starts_with_the_folder_in_force(folder: Path):
-    registry = GuidelineRegistry(folder)
+    registry = GuidelineRegistry(GuidelineFolder(folder))
     assert registry.current().version == "2026.12.1"
     assert registry.evaluate("cough", SHORT_COUGH, ADULT, "web", AT).care_level == "self_care"
 
 
 def test_a_new_valid_version_is_picked_up_without_a_restart(folder: Path):
-    registry = GuidelineRegistry(folder)
+    registry = GuidelineRegistry(GuidelineFolder(folder))
     before = registry.evaluate("cough", SHORT_COUGH, ADULT, "web", AT)
     change_a_rule(folder)
     new_version(folder, "2026.12.2")
@@ -74,7 +75,7 @@ def test_a_new_valid_version_is_picked_up_without_a_restart(folder: Path):
 
 
 def test_a_broken_version_is_refused_and_the_old_one_stays(folder: Path):
-    registry = GuidelineRegistry(folder)
+    registry = GuidelineRegistry(GuidelineFolder(folder))
     in_force = registry.current()
     reason = folder / "reasons" / "cough.yaml"
     reason.write_text(reason.read_text().replace("profession: nurse", "profession: chiropractor", 1))
@@ -87,7 +88,7 @@ def test_a_broken_version_is_refused_and_the_old_one_stays(folder: Path):
 
 
 def test_a_version_without_a_changelog_entry_is_refused(folder: Path):
-    registry = GuidelineRegistry(folder)
+    registry = GuidelineRegistry(GuidelineFolder(folder))
     change_a_rule(folder)
     new_version(folder, "2026.12.2", changelog=False)
     result = registry.reload()
@@ -97,7 +98,7 @@ def test_a_version_without_a_changelog_entry_is_refused(folder: Path):
 
 
 def test_changed_rules_under_the_same_version_are_refused(folder: Path):
-    registry = GuidelineRegistry(folder)
+    registry = GuidelineRegistry(GuidelineFolder(folder))
     change_a_rule(folder)
     result = registry.reload()
     assert not result.accepted
@@ -106,7 +107,7 @@ def test_changed_rules_under_the_same_version_are_refused(folder: Path):
 
 
 def test_reloading_an_unchanged_folder_changes_nothing(folder: Path):
-    registry = GuidelineRegistry(folder)
+    registry = GuidelineRegistry(GuidelineFolder(folder))
     in_force = registry.current()
     result = registry.reload()
     assert (result.accepted, result.changed, result.findings) == (True, False, ())
@@ -116,12 +117,12 @@ def test_reloading_an_unchanged_folder_changes_nothing(folder: Path):
 def test_a_registry_will_not_start_on_broken_guidelines():
     broken = Path(__file__).parent / "broken_guidelines" / "uncovered_answers"
     with pytest.raises(GuidelinesRejected, match=r"uncovered_answers\]") as refused:
-        GuidelineRegistry(broken)
+        GuidelineRegistry(GuidelineFolder(broken))
     assert [f.kind for f in refused.value.findings] == [FindingKind.UNCOVERED_ANSWERS]
 
 
 def test_decisions_during_a_reload_use_one_whole_version(folder: Path):
-    registry = GuidelineRegistry(folder)
+    registry = GuidelineRegistry(GuidelineFolder(folder))
     change_a_rule(folder)
     new_version(folder, "2026.12.2")
     seen: set[tuple[str, str]] = set()
@@ -148,10 +149,10 @@ def test_a_folder_read_before_is_not_linted_again(folder: Path, monkeypatch):
     same as last time, accepted or refused, are not read again; a changed file is."""
     import nara.triage.domain.registry as registry_module
 
-    registry = GuidelineRegistry(folder)
+    registry = GuidelineRegistry(GuidelineFolder(folder))
     linted = []
-    real_check = registry_module.check_guidelines
-    monkeypatch.setattr(registry_module, "check_guidelines", lambda f: linted.append(f) or real_check(f))
+    real_check = registry_module.check_guideline_files
+    monkeypatch.setattr(registry_module, "check_guideline_files", lambda f: linted.append(f) or real_check(f))
 
     unchanged = registry.reload()
     change_a_rule(folder)  # without a new version: refused

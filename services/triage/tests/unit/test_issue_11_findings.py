@@ -10,10 +10,9 @@ import pytest
 
 from nara.shared.clock import STOCKHOLM
 from nara.shared.events.vocabulary import CareLevel
+from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER, lint_guidelines, load_guidelines
 from nara.triage.domain.conditions import Sex
 from nara.triage.domain.engine import CARE_LEVEL_RANK, evaluate
-from nara.triage.domain.linter import lint_guidelines
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.patient import PatientFacts
 from nara.triage.domain.reason_search import search_reasons
 

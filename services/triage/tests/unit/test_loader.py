@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, GuidelineLoadError, load_guidelines
+from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER, load_guidelines
+from nara.triage.domain.loading import GuidelineLoadError
 
 REASON = textwrap.dedent("""\
     code: {code}

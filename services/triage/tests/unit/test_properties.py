@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from nara.shared.clock import STOCKHOLM
 from nara.shared.events.vocabulary import Channel
+from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.answer_space import reason_age_span, unsatisfiable_reason
 from nara.triage.domain.conditions import NumberRange, Sex
 from nara.triage.domain.engine import CARE_LEVEL_RANK, URGENCY_RANK, evaluate
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.patient import PatientFacts
 from nara.triage.domain.questions import ChoiceQuestion, YesNoQuestion
 

@@ -1,4 +1,4 @@
-"""The engine on a small guideline set of its own (tests/engine_guidelines): how it decides and explains, what it
+"""The engine on a small guideline set of its own (tests/unit/engine_guidelines): how it decides and explains, what it
 assumes about the patient and the hour, unanswered red flags, the shared questions and where it sends people."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from nara.shared.clock import STOCKHOLM
+from nara.triage.adapters.guideline_files import load_guidelines
 from nara.triage.domain.conditions import Sex
 from nara.triage.domain.engine import InvalidAnswerError, TriageInputError, UnknownReasonError, evaluate
-from nara.triage.domain.loading import load_guidelines
 from nara.triage.domain.patient import PatientFacts, Respondent
 
 GUIDELINES = load_guidelines(Path(__file__).parent / "engine_guidelines")

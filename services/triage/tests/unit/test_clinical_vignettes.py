@@ -1,4 +1,4 @@
-"""Clinical vignettes (tests/vignettes/*.yaml): cases written from public sources by reviewers who did not
+"""Clinical vignettes (tests/unit/vignettes/*.yaml): cases written from public sources by reviewers who did not
 write the rules, each with the care levels its source allows, the professions that fit, and the source."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import yaml
 
 from nara.shared.clock import STOCKHOLM
 from nara.shared.events.vocabulary import CareLevel, Channel
+from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.conditions import Sex
 from nara.triage.domain.engine import CARE_LEVEL_RANK, evaluate
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.patient import PatientFacts
 
 GUIDELINES = load_guidelines(SHIPPED_GUIDELINES_FOLDER)

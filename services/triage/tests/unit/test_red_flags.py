@@ -10,9 +10,9 @@ import pytest
 
 from nara.shared.clock import STOCKHOLM
 from nara.shared.events.vocabulary import CareLevel, Channel
+from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.conditions import Sex
 from nara.triage.domain.engine import CARE_LEVEL_RANK, evaluate
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.patient import PatientFacts
 
 GUIDELINES = load_guidelines(SHIPPED_GUIDELINES_FOLDER)

@@ -19,12 +19,12 @@ import pytest
 
 from nara.shared.clock import STOCKHOLM
 from nara.shared.events.vocabulary import CareLevel, Channel
+from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.answer_space import example_answers
 from nara.triage.domain.conditions import Sex
 from nara.triage.domain.content_checks import LEVELS_OF_COLOUR
 from nara.triage.domain.engine import CARE_LEVEL_RANK, URGENCY_RANK, Decision, evaluate
 from nara.triage.domain.guidelines import ContactReason, RedFlag
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.patient import PatientFacts
 
 GUIDELINES = load_guidelines(SHIPPED_GUIDELINES_FOLDER)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from nara.shared.clock import STOCKHOLM
+from nara.triage.adapters.guideline_files import load_guidelines
 from nara.triage.domain.conditions import Sex
 from nara.triage.domain.engine import evaluate
-from nara.triage.domain.loading import load_guidelines
 from nara.triage.domain.overrides import Override, OverrideProblem, OverrideRefused, apply_override
 from nara.triage.domain.patient import PatientFacts
 

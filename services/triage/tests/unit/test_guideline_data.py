@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlparse
 
 from nara.shared.events.vocabulary import CareLevel, Profession
-from nara.triage.domain.loading import SHIPPED_GUIDELINES_FOLDER, load_guidelines
+from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER, load_guidelines
 from nara.triage.domain.patient import PatientFacts, Respondent
 from nara.triage.domain.questions import SECOND_PERSON, ChoiceQuestion, NumberQuestion, YesNoQuestion
 from nara.triage.domain.reason_search import search_reasons

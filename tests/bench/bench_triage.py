@@ -31,8 +31,8 @@ from bench_booking import ITS_BACKENDS, LOADGEN, OTHER, UNATTRIBUTED, UNDER_TEST
 from nara.devstack.testing import real_infrastructure, scratch_schema, service_process
 from nara.shared.events.vocabulary import Channel
 from nara.shared.identity import issue_dev_token
-from nara.triage.domain.conditions import Sex
 from nara.triage.adapters.guideline_files import GuidelineFolder, load_guidelines
+from nara.triage.domain.conditions import Sex
 from nara.triage.domain.patient import PatientFacts
 from nara.triage.domain.questions import ChoiceQuestion, NumberQuestion
 from nara.triage.domain.registry import GuidelineRegistry

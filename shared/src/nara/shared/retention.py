@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 
 import asyncpg
 from fastapi import FastAPI
+
+# A task the service frame runs beside the app for its whole life; a coroutine, so it can be a task.
+BackgroundTask = Callable[[FastAPI], Coroutine[None, None, None]]
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ def keep_forgetting(
     retention: timedelta,
     now: Callable[[FastAPI], datetime],
     every_seconds: float = EVERY_SECONDS,
-) -> Callable[[FastAPI], Awaitable[None]]:
+) -> BackgroundTask:
     """A service background task: every `every_seconds`, forget the rows older than `retention`, in batches
     (small transactions, so requests and consumers are never held up for long)."""
 

@@ -20,7 +20,7 @@ from .http_metrics import HttpMetricsMiddleware
 from .identity import settings_from_environment
 from .migrations import SHARED_MIGRATIONS, apply_migrations
 from .outbox import OutboxRelay
-from .retention import keep_forgetting
+from .retention import BackgroundTask, keep_forgetting
 from .settings import ServiceSettings
 from .telemetry import instrument_http, kafka_middlewares, setup_tracing
 from .web import problems
@@ -37,7 +37,7 @@ def build_service_app(
     migrations_dir: Path,
     add_routes: Callable[[FastAPI, KafkaBroker], None] = lambda app, broker: None,
     on_database_ready: Callable[[FastAPI], Awaitable[None]] | None = None,
-    background: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
+    background: Sequence[BackgroundTask] = (),
     larger_bodies: Mapping[str, int] | None = None,
 ) -> FastAPI:
     """One service process. Start-up: pool and migrations, outbox relay, Kafka; shutdown in reverse."""

@@ -1,0 +1,63 @@
+"""The booking hot path stays at four database round trips: BEGIN, the slot with the patient's lock, the one
+statement that takes the seat and writes the appointment and its event, COMMIT (see services/booking/README.md).
+Counted with asyncpg's query logger on the pool the requests use; its statement cache is warm, as in service."""
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+import httpx
+import pytest
+from booking_support import UNIT_FALKENBERG, Booking, personnummer
+
+from nara.booking.app import create_app
+from nara.booking.settings import BookingSettings
+from nara.devstack.testing import scratch_schema
+from nara.shared.clock import STOCKHOLM, SettableClock
+
+
+@pytest.fixture(scope="module")
+async def counted(infrastructure):
+    """An in-process booking service whose request pool reports every statement it sends, in order."""
+    clock = SettableClock(datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM))
+    statements: list[str] = []
+
+    async def report_statements(connection: asyncpg.Connection) -> None:
+        connection.add_query_logger(lambda logged: statements.append(logged.query))
+
+    async with scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as url:
+        settings = BookingSettings(
+            database_url=url,
+            kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            load_demo_data=True,
+            contacts_consumer_group=f"booking-contacts-{uuid.uuid4().hex[:8]}",
+        )
+        app = create_app(settings, clock=clock)
+        async with app.router.lifespan_context(app):
+            own_pool = app.state.pool
+            app.state.pool = await asyncpg.create_pool(url, min_size=1, max_size=1, init=report_statements)
+            try:
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://booking", timeout=60) as client:
+                    yield Booking(client, clock, url, settings.contacts_consumer_group), statements
+            finally:
+                await app.state.pool.close()
+                app.state.pool = own_pool
+
+
+async def test_a_web_booking_is_four_round_trips(counted):
+    booking, statements = counted
+    first, second = personnummer(8101), personnummer(8102)
+    slots = await booking.free_slots(first, UNIT_FALKENBERG, profession="nurse", count=2)
+    await booking.book(first, slots[0]["id"])  # the connection's statement cache is warm after this one
+
+    statements.clear()
+    booked = await booking.book(second, slots[1]["id"])
+
+    assert booked.status_code == 201, booked.text
+    commit = next(i for i, sql in enumerate(statements) if sql.strip().upper().startswith("COMMIT"))
+    transaction, after = statements[: commit + 1], statements[commit + 1 :]
+    assert len(transaction) == 4, transaction
+    assert transaction[0].strip().upper().startswith("BEGIN")
+    # Only asyncpg's own reset when the pool takes the connection back (pg_advisory_unlock_all; RESET ALL).
+    assert all("pg_advisory_unlock_all" in sql for sql in after), after

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Request
@@ -10,7 +11,7 @@ from ...adapters import store
 from ...domain.schedule import TimeType
 from ...service.records import AppointmentRecord, appointments_of_patient
 from . import swedish
-from .rendering import Safe, fmt, render
+from .session import Flow
 
 # Care levels that cannot wait for a booked time: the advice is the next step, whatever else is booked.
 URGENT_STEPS = {
@@ -21,11 +22,13 @@ URGENT_STEPS = {
 BOOKABLE_LEVELS = {"same_day", "within_3_days", "planned"}
 
 
-def static_step(text: str, *, link: tuple[str, str] | None = None, urgent: bool = False) -> Safe:
-    more = fmt('<p><a href="$href">$label</a></p>', href=link[0], label=link[1]) if link else Safe("")
-    return render(
-        "next_step.html", text=text, more=more, urgent_class=Safe(" next-step-urgent") if urgent else Safe("")
-    )
+@dataclass(frozen=True)
+class NextStep:
+    """The sentence in the "Ditt nästa steg" box, a link on (href, words) and whether it cannot wait."""
+
+    text: str
+    link: tuple[str, str] | None = None
+    urgent: bool = False
 
 
 async def upcoming_appointment(
@@ -64,23 +67,23 @@ def cancel_text(record: AppointmentRecord, time_type: TimeType | None, now: date
     return f"Avboka senast {swedish.when(latest)} om du inte kan komma."
 
 
-async def next_step(request: Request, pseudonym: str, flow: dict, now: datetime) -> Safe:
+async def next_step(request: Request, pseudonym: str, flow: Flow, now: datetime) -> NextStep:
     decision = flow.get("decision") or {}
     level = decision.get("care_level")
     if level in URGENT_STEPS:
         heading = decision.get("heading")
-        return static_step(f"{heading}." if heading else URGENT_STEPS[level], urgent=True)
+        return NextStep(f"{heading}." if heading else URGENT_STEPS[level], urgent=True)
     upcoming = await upcoming_appointment(request, pseudonym, now)
     if upcoming is not None:
         record, time_type = upcoming
-        return static_step(appointment_step_text(record, time_type, now), link=("/mina-tider", "Se dina tider"))
+        return NextStep(appointment_step_text(record, time_type, now), link=("/mina-tider", "Se dina tider"))
     if level == "self_care":
-        return static_step("Följ egenvårdsråden. Ring 1177 om du blir sämre.")
+        return NextStep("Följ egenvårdsråden. Ring 1177 om du blir sämre.")
     if level in BOOKABLE_LEVELS:
         who = swedish.profession(decision.get("profession", ""))
         if flow.get("contact_id"):
-            return static_step("Välj en tid som passar dig, och bekräfta den.")
-        return static_step(f"Välj vårdcentral, och sedan en tid hos {who}.")
+            return NextStep("Välj en tid som passar dig, och bekräfta den.")
+        return NextStep(f"Välj vårdcentral, och sedan en tid hos {who}.")
     if flow.get("reason"):
-        return static_step("Svara på frågorna, så får du veta vart du ska vända dig.")
-    return static_step("Beskriv dina besvär så hjälper vi dig vidare.", link=("/besvar", "Beskriv dina besvär"))
+        return NextStep("Svara på frågorna, så får du veta vart du ska vända dig.")
+    return NextStep("Beskriv dina besvär så hjälper vi dig vidare.", link=("/besvar", "Beskriv dina besvär"))

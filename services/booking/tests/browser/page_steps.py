@@ -11,10 +11,10 @@ from playwright.async_api import Page, expect
 from nara.devstack.browser import axe_results, serious
 
 MAX_REASONS_TRIED = 12
-PAGES_SECRET = "browser-tests-pages-secret"  # BOOKING_PAGES_SECRET of the test's booking process
+PAGES_SECRET = "browser-tests-pages-secret"  # noqa: S105 - a test process's own key, BOOKING_PAGES_SECRET there
 
 
-ADMIN_TOKEN = "SE2321000115-P000000001"
+ADMIN_HSA_ID = "SE2321000115-P000000001"
 
 
 def born(days_ago: int, serial: int) -> str:
@@ -33,7 +33,7 @@ async def tell_custody(triage_url: str, parent: str, child: str, name: str) -> N
 
     from nara.shared.identity import issue_dev_token
 
-    token = issue_dev_token("admin", ADMIN_TOKEN, units=["SE2321000115-E00000000011"])
+    token = issue_dev_token("admin", ADMIN_HSA_ID, units=["SE2321000115-E00000000011"])
     async with httpx.AsyncClient(base_url=triage_url) as client:
         response = await client.post(
             "/api/v1/guardianships",

@@ -304,3 +304,15 @@ async def test_the_waiting_page_shows_the_times_by_itself_once_the_contact_arriv
         await connection.close()
     await expect(page.get_by_role("heading", name="Välj en tid")).to_be_visible(timeout=10_000)
     assert await page.locator("input[name=tid]").count() > 0
+
+
+async def test_an_address_that_does_not_exist_is_a_swedish_page_in_the_booking_layout(phone, citizen, helpers):
+    page = phone
+    await helpers.log_in(page, citizen)
+    response = await page.goto("/finns-inte")
+    assert response.status == 404
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Finns inte")
+    await expect(page.locator("main")).to_contain_text("Sidan finns inte.")
+    await expect(page).to_have_title("Finns inte – Nära webbtidbok")
+    await expect(page.locator(".header-service")).to_have_text("Nära webbtidbok")
+    await expect(page.get_by_role("button", name="Till startsidan")).to_have_attribute("href", "/")

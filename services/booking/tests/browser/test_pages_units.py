@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
+from markupsafe import Markup
 
 from nara.booking.adapters.triage_client import TriageClient, TriageRefused, TriageUnavailable
 from nara.booking.domain.patient import PatientFacts
-from nara.booking.entrypoints.pages import swedish
-from nara.booking.entrypoints.pages.rendering import Option, Safe, fmt, radios
+from nara.booking.entrypoints.pages import KIT, swedish
 from nara.booking.entrypoints.pages.session import csrf_matches, csrf_token, safe_local_path, sign, unsign
+from nara.shared.web.pages import Choice
 
 KEY = b"k" * 32
 
@@ -72,7 +73,7 @@ def test_signed_state_is_read_back_and_tampering_is_noticed():
     value = sign(KEY, "flow", {"contact_id": "c-1"})
     assert unsign(KEY, "flow", value) == {"contact_id": "c-1"}
     assert unsign(KEY, "other-purpose", value) is None
-    body, mac = value.rsplit(".", 1)
+    _body, mac = value.rsplit(".", 1)
     forged = sign(b"x" * 32, "flow", {"contact_id": "c-2"}).rsplit(".", 1)[0]
     assert unsign(KEY, "flow", f"{forged}.{mac}") is None
     assert unsign(KEY, "flow", "garbage") is None
@@ -86,9 +87,10 @@ def test_redirects_after_login_stay_on_this_site():
 
 
 def test_text_from_elsewhere_is_escaped_in_pages():
-    html = radios("orsak", "Vad gäller ditt besök?", [Option("x", '<script>alert("x")</script>')])
+    template = '{% import "fields.html" as fields %}{{ fields.radios("orsak", "Vad gäller ditt besök?", options) }}'
+    html = KIT.templates.env.from_string(template).render(options=[Choice("x", '<script>alert("x")</script>')])
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert fmt("<p>$a</p>", a=Safe("<b>ok</b>")) == "<p><b>ok</b></p>"
+    assert KIT.templates.env.from_string("<p>{{ a }}</p>").render(a=Markup("<b>ok</b>")) == "<p><b>ok</b></p>"
 
 
 def _client(handler) -> TriageClient:

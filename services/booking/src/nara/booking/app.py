@@ -36,6 +36,7 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         app.include_router(api.router)
         app.include_router(staff_api.router)
         app.include_router(pages.router)
+        pages.KIT.install(app)  # a 404 or 500 of a page in the citizens' layout
         app.mount("/static/booking", StaticFiles(directory=pages.STATIC_DIR), name="booking-static")
         # In batches: a fresh consumer group reads the whole contact history, one transaction a poll.
         IdempotentConsumer("booking-contacts", lambda: app.state.pool, contact_projection.HANDLERS).subscribe_batches(

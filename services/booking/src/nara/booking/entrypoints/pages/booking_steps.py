@@ -8,7 +8,9 @@ import uuid
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from nara.shared.web.pages import see_other
 
 from ...service import appointments as use_cases
 from ...service.records import AppointmentRecord, CareUnit, SlotPage
@@ -18,13 +20,13 @@ from ..problems import status_of
 from ..views import appointment_view
 from ..wiring import reads
 from . import swedish
-from .common import PageRoute, attempt, attempt_once, free_text_error, now_of, show
+from .common import attempt, attempt_once, free_text_error
+from .kit import BookingRoute, now_of, show
 from .patient_steps import booking_for
-from .rendering import Safe, button, fmt, hidden, link_button, render, textarea
-from .session import Citizen, CurrentCitizen, checked_form, clear_flow, read_flow, write_flow
-from .slots import PAGE_SIZE, pagination, slot_choices
+from .session import Citizen, CurrentCitizen, Flow, checked_form, clear_flow, read_flow, write_flow
+from .slots import PAGE_SIZE, page_number, slot_choices
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 CONTACT_WAIT = timedelta(seconds=12)  # how long the read model may take to learn a new contact from Kafka
 WAIT_PER_REQUEST = 3.0
 SEARCH_DAYS = 14
@@ -47,39 +49,48 @@ async def _wait_for_contact(request: Request, contact_id: str, seconds: float) -
     return True
 
 
-def _still_arriving(request: Request, flow: dict) -> bool:
+def _still_arriving(request: Request, flow: Flow) -> bool:
     """Whether the contact was registered so lately that the read model may not have it yet."""
     registered = datetime.fromisoformat(flow.get("registered_at") or now_of(request).isoformat())
     return now_of(request) - registered < CONTACT_WAIT
 
 
-async def _waiting_page(request: Request, citizen: Citizen, flow: dict) -> HTMLResponse:
+async def _waiting_page(request: Request, citizen: Citizen, flow: Flow) -> HTMLResponse:
     if _still_arriving(request, flow):
-        body = render(
+        response = await show(
+            request,
+            citizen,
             "waiting.html",
+            title="Vi hämtar tider",
+            flow=flow,
+            active="book",
             heading="Vi hämtar tider…",
             text="Vi hämtar de tider som passar ditt ärende. Det tar bara några sekunder.",
-            again=link_button("/tider", "Visa tiderna", secondary=True),
+            again="Visa tiderna",
+            again_kind="secondary",
         )
-        response = await show(request, citizen, title="Vi hämtar tider", body=body, flow=flow, active="book")
         response.headers["Refresh"] = "2"  # without JavaScript the page asks again by itself, for a few seconds
         return response
-    body = render(
+    return await show(
+        request,
+        citizen,
         "waiting.html",
+        title="Det tar längre tid än vanligt",
+        flow=flow,
+        active="book",
+        status_code=503,
         heading="Det tar längre tid än vanligt",
         text="Vi kunde inte hämta tiderna för ditt ärende just nu. Ditt ärende är registrerat. "
         "Försök igen om en stund.",
-        again=link_button("/tider", "Försök igen"),
-    )
-    return await show(
-        request, citizen, title="Det tar längre tid än vanligt", body=body, flow=flow, active="book", status_code=503
+        again="Försök igen",
+        again_kind="",
     )
 
 
 async def _times_page(
     request: Request,
     citizen: Citizen,
-    flow: dict,
+    flow: Flow,
     page_number: int = 1,
     error: str | None = None,
     status_code: int = 200,
@@ -101,76 +112,45 @@ async def _times_page(
 
     found, refused = await attempt(request, search)
     if refused is not None:
-        body = fmt(
-            '<h1 class="heading-l">Du kan inte boka en tid här</h1><p class="body">$message</p>$again',
-            message=refused.message,
-            again=link_button("/besvar", "Börja om"),
-        )
         return await show(
             request,
             citizen,
+            "times.html",
             title="Du kan inte boka en tid här",
-            body=body,
             flow=flow,
             active="book",
             status_code=status_of(refused),
+            refused=refused.message,
         )
     slots, units = found
-    unit_name = next((u.name for u in units if u.hsa_id == flow["unit"]), "")
-    heading = fmt('<span class="caption">$unit</span><h1 class="heading-l">Välj en tid</h1>', unit=unit_name)
-    if not slots.slots:
-        body = fmt(
-            '$heading<p class="body">Det finns inga lediga tider som passar ditt ärende de närmaste '
-            "$days dagarna. Ring vårdcentralen, så hjälper de dig.</p>$more",
-            heading=heading,
-            days=str(SEARCH_DAYS),
-            more=pagination("/tider", slots),
-        )
-        return await show(
-            request,
-            citizen,
-            title="Välj en tid",
-            body=body,
-            flow=flow,
-            active="book",
-            errors=[(None, error)] if error else [],
-            status_code=status_code,
-        )
-    body = render(
-        "form_page.html",
-        heading=heading,
-        intro=Safe(""),
-        action="/tider",
-        csrf=hidden("csrf", citizen.csrf),
-        fields=slot_choices(slots, error=error, legend="Lediga tider"),
-        buttons=button("Fortsätt"),
-        after=pagination("/tider", slots),
-    )
+    choices = slot_choices(slots)
     return await show(
         request,
         citizen,
+        "times.html",
         title="Välj en tid",
-        body=body,
         flow=flow,
         active="book",
-        errors=[("tid", error)] if error else [],
+        errors=[("tid" if choices else None, error)] if error else [],
         status_code=status_code,
+        refused=None,
+        unit_name=next((u.name for u in units if u.hsa_id == flow["unit"]), ""),
+        slots=slots,
+        choices=choices,
+        error=error,
+        days=SEARCH_DAYS,
     )
-
-
-def _page_number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 1000 else 1
 
 
 @router.get("/tider")
 async def times(request: Request, citizen: CurrentCitizen, sida: str | None = None) -> Response:
     flow = read_flow(request, citizen)
     if not flow.get("contact_id"):
-        return RedirectResponse("/vardcentral" if flow.get("decision") else "/besvar", status_code=303)
+        return see_other("/vardcentral" if flow.get("decision") else "/besvar")
     wait = WAIT_PER_REQUEST if _still_arriving(request, flow) else 0.0
     if not await _wait_for_contact(request, flow["contact_id"], wait):
         return await _waiting_page(request, citizen, flow)
-    return await _times_page(request, citizen, flow, _page_number(sida))
+    return await _times_page(request, citizen, flow, page_number(sida))
 
 
 @router.get("/tider/status")
@@ -186,7 +166,7 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
     form = await checked_form(request, citizen)
     flow = read_flow(request, citizen)
     if not flow.get("contact_id"):
-        return RedirectResponse("/besvar", status_code=303)
+        return see_other("/besvar")
     try:
         slot_id = uuid.UUID(form.get("tid", ""))
     except ValueError:
@@ -201,7 +181,7 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
     if refused is not None:
         return await _times_page(request, citizen, flow, error=refused.message, status_code=status_of(refused))
     flow["hold"] = {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
-    response = RedirectResponse("/bekrafta", status_code=303)
+    response = see_other("/bekrafta")
     write_flow(request, response, citizen, flow)
     return response
 
@@ -209,7 +189,7 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
 async def _confirm_page(
     request: Request,
     citizen: Citizen,
-    flow: dict,
+    flow: Flow,
     *,
     reason: str | None = None,
     error: tuple[str | None, str] | None = None,
@@ -219,48 +199,28 @@ async def _confirm_page(
     async with reads(request) as read:
         slot = await read.slots.slot(uuid.UUID(hold["slot_id"]))
     if slot is None:
-        return RedirectResponse("/tider", status_code=303)
+        return see_other("/tider")
     expires = datetime.fromisoformat(hold["expires_at"])
-    held_text = (
+    held = (
         f"Vi håller tiden åt dig till {swedish.clock(expires)}. Bekräfta innan dess."
         if expires > now_of(request)
         else f"Vi höll tiden åt dig till {swedish.clock(expires)}. Någon annan kan ha bokat den, "
         "men du kan försöka bekräfta den."
     )
-    reason_field = (
-        textarea(
-            "anledning",
-            "Vad gäller besöket?",
-            value=reason if reason is not None else flow.get("reason_title", ""),
-            hint="Det behövs för den här tiden. Skriv kort, till exempel ”Hosta sedan två veckor”, och inget "
-            "personnummer.",
-            required=True,
-            error=error[1] if error and error[0] == "anledning" else None,
-        )
-        if slot.time_type.reason_required
-        else Safe("")
-    )
-    body = render(
-        "confirm.html",
-        when=swedish.when_span(slot.start_at, slot.end_at),
-        unit=slot.unit_name,
-        address=slot.unit_address,
-        practitioner=f"{slot.practitioner_name}, {swedish.profession(slot.time_type.profession)}",
-        kind=f"{slot.time_type.name} ({swedish.contact_form(slot.time_type.contact_form).lower()})",
-        held=held_text,
-        csrf=hidden("csrf", citizen.csrf),
-        reason=reason_field,
-        button=button("Bekräfta bokningen"),
-    )
     return await show(
         request,
         citizen,
+        "confirm.html",
         title="Bekräfta din tid",
-        body=body,
         flow=flow,
         active="book",
         errors=[error] if error else [],
         status_code=status_code,
+        slot=slot,
+        held=held,
+        reason_required=slot.time_type.reason_required,
+        reason=reason if reason is not None else flow.get("reason_title", ""),
+        reason_error=error[1] if error and error[0] == "anledning" else None,
     )
 
 
@@ -268,7 +228,7 @@ async def _confirm_page(
 async def confirm(request: Request, citizen: CurrentCitizen) -> Response:
     flow = read_flow(request, citizen)
     if not flow.get("hold"):
-        return RedirectResponse("/tider" if flow.get("contact_id") else "/besvar", status_code=303)
+        return see_other("/tider" if flow.get("contact_id") else "/besvar")
     return await _confirm_page(request, citizen, flow)
 
 
@@ -277,7 +237,7 @@ async def book(request: Request, citizen: CurrentCitizen) -> Response:
     form = await checked_form(request, citizen)
     flow = read_flow(request, citizen)
     if not flow.get("hold"):
-        return RedirectResponse("/tider" if flow.get("contact_id") else "/besvar", status_code=303)
+        return see_other("/tider" if flow.get("contact_id") else "/besvar")
     slot_id, reason = uuid.UUID(flow["hold"]["slot_id"]), (form.get("anledning") or "").strip() or None
     wrong = free_text_error(reason or "", REASON_LENGTH)
     if wrong is not None:
@@ -309,15 +269,15 @@ async def book(request: Request, citizen: CurrentCitizen) -> Response:
     )
     if outcome.succeeded:
         booked = outcome.result.id if outcome.result else outcome.body["id"]  # a repeat: the first answer
-        response: Response = RedirectResponse(f"/mina-tider/{booked}?klart=bokad", status_code=303)
+        response = see_other(f"/mina-tider/{booked}?klart=bokad")
         clear_flow(response)
         return response
     message = outcome.message or "Det gick inte att boka tiden. Försök igen."
     if outcome.code in GONE:  # the time is gone: say so, and show the other times at once
         flow.pop("hold", None)
-        response = await _times_page(request, citizen, flow, error=message, status_code=outcome.status)
-        write_flow(request, response, citizen, flow)
-        return response
+        other_times = await _times_page(request, citizen, flow, error=message, status_code=outcome.status)
+        write_flow(request, other_times, citizen, flow)
+        return other_times
     field = "anledning" if outcome.code == "invalid_request" and "anledning" in form else None
     return await _confirm_page(
         request, citizen, flow, reason=form.get("anledning"), error=(field, message), status_code=outcome.status

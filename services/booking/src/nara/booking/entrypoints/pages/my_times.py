@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
+
+from nara.shared.web.pages import choices, see_other
 
 from ...domain.appointment import AppointmentStatus
 from ...service import appointments as use_cases
@@ -15,15 +18,14 @@ from ...service.search import SlotQuery, free_slots
 from ...service.unit_of_work import UnitOfWork
 from ..views import appointment_view
 from ..wiring import reads
-from . import swedish
-from .common import PageRoute, attempt, attempt_once, free_text_error, now_of, problem_page, show
+from .common import attempt, attempt_once, free_text_error
+from .kit import BookingRoute, now_of, problem_page, show
 from .next_step import cancel_text
 from .patient_steps import household
-from .rendering import Option, Safe, button, field_id, fmt, hidden, join, link_button, radios, render, textarea
 from .session import Citizen, CurrentCitizen, checked_form
-from .slots import PAGE_SIZE, pagination, slot_choices
+from .slots import PAGE_SIZE, page_number, slot_choices
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 DONE = {"bokad": "Din tid är bokad", "ombokad": "Din tid är flyttad", "avbokad": "Tiden är avbokad"}
 CANCEL_REASONS = [
     ("battre", "Jag mår bättre"),
@@ -35,50 +37,12 @@ SEARCH_DAYS = 14
 MORE_LENGTH = 400  # with the chosen reason's label it stays within the API's 500
 
 
-def _success(done: str | None) -> Safe:
-    if done not in DONE:
-        return Safe("")
-    return fmt('<div class="success-banner" role="status"><p class="success-title">$text</p></div>', text=DONE[done])
+@dataclass(frozen=True)
+class Card:
+    """One time on "Mina tider"; `whose` is the child's name for a child's time."""
 
-
-def _summary(record: AppointmentRecord) -> Safe:
-    return render(
-        "appointment_summary.html",
-        when=swedish.when_span(record.start_at, record.end_at),
-        unit=record.unit_name,
-        address=record.unit_address,
-        status=swedish.status(record.status),
-        practitioner=f"{record.practitioner_name}, {swedish.profession(record.profession)}",
-        kind=f"{record.time_type_name} ({swedish.contact_form(record.contact_form).lower()})",
-    )
-
-
-def _card(record: AppointmentRecord, *, upcoming: bool, whose: str | None = None) -> Safe:
-    moment = swedish.when(record.start_at)
-    for_child = fmt('<p><strong class="tag">$name</strong></p>', name=f"För {whose}") if whose else Safe("")
-    actions = (
-        fmt(
-            '<p class="card-actions"><a href="/mina-tider/$id">Visa, omboka eller avboka<span '
-            'class="visually-hidden"> tiden $moment</span></a></p>',
-            id=str(record.id),
-            moment=moment,
-        )
-        if upcoming
-        else Safe("")
-    )
-    return fmt(
-        '<li class="card"><h3 class="heading-s">$moment</h3>$child<p>$kind hos $who</p><p>$unit</p>'
-        "$status$actions</li>",
-        child=for_child,
-        moment=moment,
-        kind=record.time_type_name,
-        who=record.practitioner_name,
-        unit=record.unit_name,
-        status=Safe("")
-        if upcoming
-        else fmt('<p><strong class="tag tag-grey">$s</strong></p>', s=swedish.status(record.status)),
-        actions=actions,
-    )
+    record: AppointmentRecord
+    whose: str | None
 
 
 @router.get("/mina-tider")
@@ -94,30 +58,16 @@ async def my_times(request: Request, citizen: CurrentCitizen, klart: str | None 
     records.sort(key=lambda r: r.start_at)
     upcoming = [r for r in records if r.is_upcoming(now)]
     earlier = [r for r in records if r not in upcoming and r.status is not AppointmentStatus.REBOOKED]
-    upcoming_html = (
-        fmt(
-            '<ul class="cards">$items</ul>',
-            items=join(_card(r, upcoming=True, whose=family.whose(r.patient)) for r in upcoming),
-        )
-        if upcoming
-        else fmt(
-            '<p class="body">Du har inga bokade tider.</p>$book', book=link_button("/besvar", "Beskriv dina besvär")
-        )
+    return await show(
+        request,
+        citizen,
+        "my_times.html",
+        title="Mina tider",
+        active="mine",
+        done=DONE.get(klart or ""),
+        upcoming=[Card(r, family.whose(r.patient)) for r in upcoming],
+        earlier=[Card(r, family.whose(r.patient)) for r in reversed(earlier)],
     )
-    earlier_html = (
-        fmt(
-            '<h2 class="heading-m">Tidigare och avbokade tider</h2><ul class="cards">$items</ul>',
-            items=join(_card(r, upcoming=False, whose=family.whose(r.patient)) for r in reversed(earlier)),
-        )
-        if earlier
-        else Safe("")
-    )
-    body = fmt(
-        '<h1 class="heading-l">Mina tider</h1><h2 class="heading-m">Kommande tider</h2>$upcoming$earlier',
-        upcoming=upcoming_html,
-        earlier=earlier_html,
-    )
-    return await show(request, citizen, title="Mina tider", body=body, active="mine", banner=_success(klart))
 
 
 async def _appointment(request: Request, citizen: Citizen, appointment_id: str) -> AppointmentRecord | None:
@@ -157,36 +107,17 @@ async def one_time(
             if a.lineage == record.lineage and a.id != record.id
         ]
     changeable = record.is_upcoming(now)
-    actions = (
-        fmt(
-            '<p class="body">$cancel</p><div class="button-group">$rebook$cancel_button</div>',
-            cancel=cancel_text(record, slot.time_type if slot else None, now),
-            rebook=link_button(f"/mina-tider/{record.id}/omboka", "Omboka"),
-            cancel_button=link_button(f"/mina-tider/{record.id}/avboka", "Avboka", secondary=True),
-        )
-        if changeable
-        else Safe("")
+    return await show(
+        request,
+        citizen,
+        "appointment.html",
+        title="Din tid",
+        active="mine",
+        done=DONE.get(klart or ""),
+        record=record,
+        cancel_text=cancel_text(record, slot.time_type if slot else None, now) if changeable else None,
+        history=history,
     )
-    earlier = (
-        fmt(
-            '<h2 class="heading-m">Tidigare tider för samma besök</h2><ul class="list">$items</ul>',
-            items=join(
-                fmt("<li>$when: $status</li>", when=swedish.when(a.start_at), status=swedish.status(a.status))
-                for a in history
-            ),
-        )
-        if history
-        else Safe("")
-    )
-    body = fmt(
-        '<span class="caption">Mina tider</span><h1 class="heading-l">$title</h1>$summary$actions'
-        '$earlier<p class="body"><a href="/mina-tider">Alla dina tider</a></p>',
-        title=swedish.when(record.start_at),
-        summary=_summary(record),
-        actions=actions,
-        earlier=earlier,
-    )
-    return await show(request, citizen, title="Din tid", body=body, active="mine", banner=_success(klart))
 
 
 async def _rebook_page(
@@ -210,60 +141,27 @@ async def _rebook_page(
     found, refused = await attempt(
         request, lambda c: free_slots(c, query, patient=record.patient, by_staff=False, now=now)
     )
-    base = f"/mina-tider/{record.id}/omboka"
-    heading = fmt(
-        '<span class="caption">Omboka</span><h1 class="heading-l">Välj en ny tid</h1>'
-        '<div class="inset"><p>Din tid nu: $when, $unit. Den gamla tiden släpps först när den nya är '
-        "bokad.</p></div>",
-        when=swedish.when(record.start_at),
-        unit=record.unit_name,
+    text = (
+        refused.message
+        if refused
+        else "Det finns inga andra lediga tider de närmaste två veckorna. "
+        "Ring vårdcentralen om du behöver en annan tid."
     )
-    if refused is not None or not found.slots:
-        text = (
-            refused.message
-            if refused
-            else "Det finns inga andra lediga tider de närmaste två veckorna. "
-            "Ring vårdcentralen om du behöver en annan tid."
-        )
-        body = fmt(
-            '$heading<p class="body">$text</p>$more<p class="body"><a href="/mina-tider/$id">Behåll din tid</a></p>',
-            heading=heading,
-            text=text,
-            id=str(record.id),
-            more=pagination(base, found) if found else Safe(""),
-        )
-        return await show(
-            request,
-            citizen,
-            title="Välj en ny tid",
-            body=body,
-            active="mine",
-            errors=[(None, error)] if error else [],
-            status_code=status_code,
-        )
-    body = render(
-        "form_page.html",
-        heading=heading,
-        intro=Safe(""),
-        action=base,
-        csrf=join([hidden("csrf", citizen.csrf), hidden("nyckel", str(uuid.uuid4()))]),
-        fields=slot_choices(found, error=error, legend="Lediga tider"),
-        buttons=button("Flytta min tid"),
-        after=join(
-            [
-                pagination(base, found),
-                fmt('<p class="body"><a href="/mina-tider/$id">Behåll din tid</a></p>', id=str(record.id)),
-            ]
-        ),
-    )
+    options = slot_choices(found) if refused is None else []
     return await show(
         request,
         citizen,
+        "rebook.html",
         title="Välj en ny tid",
-        body=body,
         active="mine",
-        errors=[(field_id("tid"), error)] if error else [],
+        errors=[("tid" if options else None, error)] if error else [],
         status_code=status_code,
+        record=record,
+        slots=found,
+        choices=options,
+        error=error,
+        text=text,
+        key=str(uuid.uuid4()),
     )
 
 
@@ -275,9 +173,8 @@ async def rebook_form(
     if record is None:
         return _not_found(request)
     if not record.is_active:
-        return RedirectResponse(f"/mina-tider/{record.id}", status_code=303)
-    page_number = int(sida) if sida and sida.isdigit() and 0 < int(sida) < 1000 else 1
-    return await _rebook_page(request, citizen, record, page_number)
+        return see_other(f"/mina-tider/{record.id}")
+    return await _rebook_page(request, citizen, record, page_number(sida))
 
 
 @router.post("/mina-tider/{appointment_id}/omboka")
@@ -305,12 +202,8 @@ async def rebook(request: Request, citizen: CurrentCitizen, appointment_id: str)
     )
     if outcome.succeeded:
         moved = outcome.result.id if outcome.result else outcome.body["id"]  # a repeat: the first answer
-        return RedirectResponse(f"/mina-tider/{moved}?klart=ombokad", status_code=303)
+        return see_other(f"/mina-tider/{moved}?klart=ombokad")
     return await _rebook_page(request, citizen, record, error=outcome.message, status_code=outcome.status)
-
-
-def _reason_options() -> list[Option]:
-    return [Option(value, label) for value, label in CANCEL_REASONS]
 
 
 async def _cancel_page(
@@ -323,52 +216,22 @@ async def _cancel_page(
     error: tuple[str | None, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    fields = join(
-        [
-            radios(
-                "orsak",
-                "Varför avbokar du?",
-                _reason_options(),
-                checked=chosen,
-                error=error[1] if error and error[0] == "orsak" else None,
-            ),
-            textarea(
-                "mer",
-                "Berätta gärna mer (frivilligt)",
-                value=more,
-                hint="Skriv inte personnummer eller andra uppgifter som visar vem du är.",
-                error=error[1] if error and error[0] == "mer" else None,
-            ),
-        ]
-    )
-    heading = fmt(
-        '<span class="caption">Avboka</span><h1 class="heading-l">Vill du avboka tiden?</h1>$summary',
-        summary=_summary(record),
-    )
-    body = render(
-        "form_page.html",
-        heading=heading,
-        intro=Safe(""),
-        action=f"/mina-tider/{record.id}/avboka",
-        csrf=join([hidden("csrf", citizen.csrf), hidden("nyckel", str(uuid.uuid4()))]),
-        fields=fields,
-        buttons=join(
-            [
-                button("Avboka tiden", warning=True),
-                fmt('<a class="link-inline" href="/mina-tider/$id">Behåll tiden</a>', id=str(record.id)),
-            ]
-        ),
-        after=Safe(""),
-    )
-    anchor = field_id(error[0]) if error and error[0] in ("orsak", "mer") else None
+    field = error[0] if error and error[0] in ("orsak", "mer") else None
     return await show(
         request,
         citizen,
+        "cancel.html",
         title="Avboka tiden",
-        body=body,
         active="mine",
-        errors=[(anchor, error[1])] if error else [],
+        errors=[(field, error[1])] if error else [],
         status_code=status_code,
+        record=record,
+        reasons=choices(CANCEL_REASONS),
+        chosen=chosen,
+        more=more,
+        reason_error=error[1] if error and field == "orsak" else None,
+        more_error=error[1] if error and field == "mer" else None,
+        key=str(uuid.uuid4()),
     )
 
 
@@ -378,7 +241,7 @@ async def cancel_form(request: Request, citizen: CurrentCitizen, appointment_id:
     if record is None:
         return _not_found(request)
     if not record.is_active:
-        return RedirectResponse(f"/mina-tider/{record.id}", status_code=303)
+        return see_other(f"/mina-tider/{record.id}")
     return await _cancel_page(request, citizen, record)
 
 
@@ -414,7 +277,7 @@ async def cancel(request: Request, citizen: CurrentCitizen, appointment_id: str)
         appointment_view,
     )
     if outcome.succeeded:
-        return RedirectResponse("/mina-tider?klart=avbokad", status_code=303)
+        return see_other("/mina-tider?klart=avbokad")
     return await _cancel_page(
         request,
         citizen,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Request
@@ -11,16 +12,18 @@ from ...domain.schedule import TimeType
 from ...service.records import AppointmentRecord
 from ..wiring import reads
 from . import swedish
-from .rendering import Safe, fmt, render
+from .session import Flow
 
 BOOKABLE_LEVELS = rules.WEB_BOOKABLE_LEVELS
 
 
-def static_step(text: str, *, link: tuple[str, str] | None = None, urgent: bool = False) -> Safe:
-    more = fmt('<p><a href="$href">$label</a></p>', href=link[0], label=link[1]) if link else Safe("")
-    return render(
-        "next_step.html", text=text, more=more, urgent_class=Safe(" next-step-urgent") if urgent else Safe("")
-    )
+@dataclass(frozen=True)
+class NextStep:
+    """The sentence in the "Ditt nästa steg" box, a link on (href, words) and whether it cannot wait."""
+
+    text: str
+    link: tuple[str, str] | None = None
+    urgent: bool = False
 
 
 async def upcoming_appointment(
@@ -57,23 +60,23 @@ def cancel_text(record: AppointmentRecord, time_type: TimeType | None, now: date
     return f"Avboka senast {swedish.when(latest)} om du inte kan komma."
 
 
-async def next_step(request: Request, pseudonym: str, flow: dict, now: datetime) -> Safe:
+async def next_step(request: Request, pseudonym: str, flow: Flow, now: datetime) -> NextStep:
     decision = flow.get("decision") or {}
     level = decision.get("care_level")
     if level in rules.URGENT_LEVELS:  # they cannot wait: the advice is the next step, whatever else is booked
         heading = decision.get("heading")
-        return static_step(f"{heading}." if heading else rules.NOT_WEB_BOOKABLE[level], urgent=True)
+        return NextStep(f"{heading}." if heading else rules.NOT_WEB_BOOKABLE[level], urgent=True)
     upcoming = await upcoming_appointment(request, pseudonym, now)
     if upcoming is not None:
         record, time_type = upcoming
-        return static_step(appointment_step_text(record, time_type, now), link=("/mina-tider", "Se dina tider"))
+        return NextStep(appointment_step_text(record, time_type, now), link=("/mina-tider", "Se dina tider"))
     if level in rules.NOT_WEB_BOOKABLE:
-        return static_step(rules.NOT_WEB_BOOKABLE[level])
+        return NextStep(rules.NOT_WEB_BOOKABLE[level])
     if level in BOOKABLE_LEVELS:
         who = swedish.profession(decision.get("profession", ""))
         if flow.get("contact_id"):
-            return static_step("Välj en tid som passar dig, och bekräfta den.")
-        return static_step(f"Välj vårdcentral, och sedan en tid hos {who}.")
+            return NextStep("Välj en tid som passar dig, och bekräfta den.")
+        return NextStep(f"Välj vårdcentral, och sedan en tid hos {who}.")
     if flow.get("reason"):
-        return static_step("Svara på frågorna, så får du veta vart du ska vända dig.")
-    return static_step("Beskriv dina besvär så hjälper vi dig vidare.", link=("/besvar", "Beskriv dina besvär"))
+        return NextStep("Svara på frågorna, så får du veta vart du ska vända dig.")
+    return NextStep("Beskriv dina besvär så hjälper vi dig vidare.", link=("/besvar", "Beskriv dina besvär"))

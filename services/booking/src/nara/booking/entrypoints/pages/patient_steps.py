@@ -9,18 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from nara.shared.clock import to_stockholm
+from nara.shared.web.pages import Choice, see_other
 
 from ...adapters.triage_client import Child, TriageUnavailable
 from ...domain.patient import PatientFacts
 from ...service.requester import Requester
-from .common import NotYourChildAnyMore, PageRoute, now_of, show, triage
-from .rendering import Option, Safe, button, field_id, hidden, radios, render
-from .session import Citizen, CurrentCitizen, checked_form, read_flow, write_flow
+from .common import triage
+from .kit import BookingRoute, NotYourChildAnyMore, now_of, show
+from .session import Citizen, CurrentCitizen, Flow, checked_form, read_flow, write_flow
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 MYSELF = "jag"
 
 
@@ -76,7 +77,7 @@ async def household(request: Request, citizen: Citizen) -> Household:
     return Household(Requester.patient(citizen.pseudonym, wards=tuple(names)), names)
 
 
-async def booking_for(request: Request, citizen: Citizen, flow: dict) -> tuple[Requester, str]:
+async def booking_for(request: Request, citizen: Citizen, flow: Flow) -> tuple[Requester, str]:
     """The actor and the patient (pseudonym) a booking in this flow is made for, custody checked now."""
     patient = await patient_of(request, citizen, flow)
     pseudonym = request.app.state.pseudonymiser.pseudonym(patient.personnummer)
@@ -84,7 +85,7 @@ async def booking_for(request: Request, citizen: Citizen, flow: dict) -> tuple[R
     return Requester.patient(citizen.pseudonym, wards=wards), pseudonym
 
 
-async def patient_of(request: Request, citizen: Citizen, flow: dict) -> Patient:
+async def patient_of(request: Request, citizen: Citizen, flow: Flow) -> Patient:
     """Whom this flow is for; a child only while the triage service still says the citizen is their guardian."""
     today = to_stockholm(now_of(request)).date()
     wanted = flow.get("patient")
@@ -97,40 +98,23 @@ async def patient_of(request: Request, citizen: Citizen, flow: dict) -> Patient:
 
 
 async def _who_page(
-    request: Request, citizen: Citizen, flow: dict, children: list[Child], error: str | None = None
+    request: Request, citizen: Citizen, flow: Flow, children: list[Child], error: str | None = None
 ) -> HTMLResponse:
-    options = [Option(MYSELF, "Mig själv")] + [
-        Option(c.personnummer, child_label(c), hint="Ditt barn") for c in children
+    options = [Choice(MYSELF, "Mig själv")] + [
+        Choice(c.personnummer, child_label(c), hint="Ditt barn") for c in children
     ]
-    chosen = flow.get("patient") or (MYSELF if flow.get("patient_chosen") else None)
-    fields = radios(
-        "vem",
-        "Vem gäller besöket?",
-        options,
-        checked=chosen,
-        error=error,
-        legend_as_heading=True,
-        hint="Du kan söka vård för dig själv och för dina barn under 18 år.",
-    )
-    body = render(
-        "form_page.html",
-        heading=Safe(""),
-        intro=Safe(""),
-        action="/besvar/vem",
-        csrf=hidden("csrf", citizen.csrf),
-        fields=fields,
-        buttons=button("Fortsätt"),
-        after=Safe(""),
-    )
     return await show(
         request,
         citizen,
+        "who.html",
         title="Vem gäller besöket?",
-        body=body,
         flow=flow,
         active="book",
-        errors=[(field_id("vem"), error)] if error else [],
+        errors=[("vem", error)] if error else [],
         status_code=400 if error else 200,
+        options=options,
+        chosen=flow.get("patient") or (MYSELF if flow.get("patient_chosen") else None),
+        error=error,
     )
 
 
@@ -138,7 +122,7 @@ async def _who_page(
 async def who(request: Request, citizen: CurrentCitizen) -> Response:
     children = await triage(request).children(citizen.token)
     if not children:
-        return RedirectResponse("/besvar", status_code=303)
+        return see_other("/besvar")
     return await _who_page(request, citizen, read_flow(request, citizen), children)
 
 
@@ -153,6 +137,6 @@ async def choose_who(request: Request, citizen: CurrentCitizen) -> Response:
     patient = None if chosen == MYSELF else chosen
     if patient != flow.get("patient") or not flow.get("patient_chosen"):
         flow = {"patient": patient, "patient_chosen": True}  # another person: start their own flow
-    response = RedirectResponse("/besvar", status_code=303)
+    response = see_other("/besvar")
     write_flow(request, response, citizen, flow)
     return response

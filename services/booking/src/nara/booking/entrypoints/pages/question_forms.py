@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nara.shared.web.pages import Choice
+
 from ...adapters.triage_client import Question
-from .rendering import Option, Safe, join, radios, text_input
+from .session import Flow
 
 YES, NO, DONT_KNOW = "ja", "nej", "vet"
 
@@ -25,10 +27,10 @@ class Answers:
     shared: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, flow: dict) -> Answers:
+    def of(cls, flow: Flow) -> Answers:
         return cls(dict(flow.get("answers") or {}), set(flow.get("unknown") or []), set(flow.get("shared") or []))
 
-    def store(self, flow: dict) -> None:
+    def store(self, flow: Flow) -> None:
         flow["answers"], flow["unknown"], flow["shared"] = self.given, sorted(self.unknown), sorted(self.shared)
 
     def settled(self, question: Question) -> bool:
@@ -103,7 +105,23 @@ def _example(question: Question) -> str:
     return f"{int(low) + 1}" if question.integer else f"{low + 1:g}".replace(".", ",")
 
 
-def question_field(question: Question, answers: Answers, raw: str | None, error: str | None) -> Safe:
+@dataclass(frozen=True)
+class QuestionField:
+    """One question as the page shows it (templates/questions.html): a number with its unit, or radios."""
+
+    name: str
+    label: str
+    number: bool
+    error: str | None
+    value: str = ""  # a number as typed or given before
+    hint: str = ""
+    inputmode: str = "decimal"
+    suffix: str = ""
+    options: tuple[Choice, ...] = ()
+    checked: str | None = None
+
+
+def question_field(question: Question, answers: Answers, raw: str | None, error: str | None) -> QuestionField:
     """One question as a GOV.UK field; `raw` is what was just typed, so nothing is ever cleared."""
     name = f"svar-{question.id}"
     known = answers.given.get(question.id)
@@ -115,15 +133,15 @@ def question_field(question: Question, answers: Answers, raw: str | None, error:
         if question.red_flag:
             hint = f"{hint} Lämna tomt om du inte vet.".strip()
         value = raw if raw is not None else ("" if known is None else f"{known:g}".replace(".", ","))
-        return text_input(
+        return QuestionField(
             name,
             question.text,
-            value=value,
+            number=True,
             error=error,
+            value=value,
             hint=hint,
             inputmode="numeric" if question.integer else "decimal",
-            width="5",
-            suffix=question.unit,
+            suffix=question.unit or "",
         )
     if raw is not None:
         checked: str | None = raw or None
@@ -134,19 +152,19 @@ def question_field(question: Question, answers: Answers, raw: str | None, error:
     else:
         checked = None if known is None else (YES if known else NO)
     options = (
-        [Option(value, text) for value, text in question.options]
+        [Choice(value, text) for value, text in question.options]
         if question.kind == "choice"
-        else [Option(YES, "Ja"), Option(NO, "Nej")]
+        else [Choice(YES, "Ja"), Choice(NO, "Nej")]
     )
     if question.red_flag:
-        options.append(Option(DONT_KNOW, "Vet inte"))
-    return radios(name, question.text, options, checked=checked, error=error)
+        options.append(Choice(DONT_KNOW, "Vet inte"))
+    return QuestionField(name, question.text, number=False, error=error, options=tuple(options), checked=checked)
 
 
 def question_fields(
     questions: list[Question], answers: Answers, raw: dict[str, str] | None, errors: dict[str, str]
-) -> Safe:
-    return join(
+) -> list[QuestionField]:
+    return [
         question_field(q, answers, None if raw is None else raw.get(f"svar-{q.id}", ""), errors.get(q.id))
         for q in questions
-    )
+    ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -25,6 +25,7 @@ __all__ = [
     "SESSION_COOKIE",
     "Citizen",
     "CurrentCitizen",
+    "Flow",
     "FormExpired",
     "LoginRequired",
     "checked_form",
@@ -46,6 +47,8 @@ SESSION_COOKIE = "nara_session"
 FLOW_COOKIE = "nara_flow"
 LOGIN_COOKIE = "nara_login"
 MAX_FORM_BYTES = 16_384
+
+Flow = dict[str, Any]  # the booking flow so far, as JSON in a signed cookie
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def set_cookie(request: Request, response: Response, name: str, value: str) -> N
     kit.set_cookie(request, response, name, value)
 
 
-def read_flow(request: Request, citizen: Citizen) -> dict:
+def read_flow(request: Request, citizen: Citizen) -> Flow:
     """This citizen's booking flow so far: reason, answers, decision, unit, contact and hold."""
     flow = unsign(pages_key(request), "flow", request.cookies.get(FLOW_COOKIE))
     if not flow or flow.get("who") != citizen.pseudonym:
@@ -118,7 +121,7 @@ def read_flow(request: Request, citizen: Citizen) -> dict:
     return flow
 
 
-def write_flow(request: Request, response: Response, citizen: Citizen, flow: dict) -> None:
+def write_flow(request: Request, response: Response, citizen: Citizen, flow: Flow) -> None:
     set_cookie(request, response, FLOW_COOKIE, sign(pages_key(request), "flow", {**flow, "who": citizen.pseudonym}))
 
 

@@ -1,16 +1,27 @@
-"""The list of free times as a radio group, shared by booking and rebooking."""
+"""The free times as radio options, shared by booking and rebooking (templates/fields.html shows them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from nara.shared.web.pages import Choice
+
 from ...service.records import FreeSlot, SlotPage
 from . import swedish
-from .rendering import Option, Safe, fmt, radios
 
 PAGE_SIZE = 10
 WITHIN_GUARANTEE = "Inom vårdgarantin"
 
 
-def slot_option(slot: FreeSlot) -> Option:
+@dataclass(frozen=True)
+class SlotChoice(Choice):
+    """A free time as a radio: `data` is its start (for scripts and tests), and whether it is within the guarantee."""
+
+    data: str = ""
+    within_guarantee: bool = False
+
+
+def slot_choice(slot: FreeSlot) -> SlotChoice:
     tags = ([WITHIN_GUARANTEE] if slot.within_guarantee else []) + (
         ["Din fasta vårdkontakt"] if slot.fixed_care_contact else []
     )
@@ -18,41 +29,20 @@ def slot_option(slot: FreeSlot) -> Option:
         f"{slot.time_type_name} hos {slot.practitioner_name}, {swedish.profession(slot.profession)}. "
         f"{swedish.contact_form(slot.contact_form)}."
     )
-    return Option(
+    return SlotChoice(
         str(slot.id),
         swedish.when_span(slot.start_at, slot.end_at),
         hint=hint,
         tag=" · ".join(tags),
         data=slot.start_at.isoformat(),
+        within_guarantee=bool(slot.within_guarantee),
     )
 
 
-def slot_choices(page: SlotPage, *, error: str | None, legend: str) -> Safe:
-    any_within = any(slot.within_guarantee for slot in page.slots)
-    hint = "Tider inom vårdgarantin visas först och är märkta." if any_within else ""
-    return radios("tid", legend, [slot_option(s) for s in page.slots], error=error, hint=hint)
+def slot_choices(page: SlotPage) -> list[SlotChoice]:
+    return [slot_choice(slot) for slot in page.slots]
 
 
-def pagination(base: str, page: SlotPage) -> Safe:
-    if page.page <= 1 and not page.has_more:
-        return Safe("")
-    links = []
-    if page.page > 1:
-        links.append(
-            fmt(
-                '<li><a class="pagination-link" href="$href" rel="prev">Tidigare i listan</a></li>',
-                href=f"{base}?sida={page.page - 1}",
-            )
-        )
-    if page.has_more:
-        links.append(
-            fmt(
-                '<li><a class="pagination-link" href="$href" rel="next">Fler tider</a></li>',
-                href=f"{base}?sida={page.page + 1}",
-            )
-        )
-    return fmt(
-        '<nav class="pagination" aria-label="Fler tider"><p class="hint">Sida $n</p><ul>$links</ul></nav>',
-        n=str(page.page),
-        links=Safe("".join(links)),
-    )
+def page_number(raw: str | None) -> int:
+    """The ?sida= of a list of times; anything odd is the first page."""
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 1000 else 1

@@ -1,29 +1,17 @@
-"""What the pages say in Swedish: dates and times in Stockholm, professions, contact forms, statuses."""
+"""What the citizens' pages say in Swedish beyond the kit's words: sentences with times, appointment statuses,
+lists of professions and what is wrong with a typed personnummer.
+
+Times, professions and contact forms come from the kit (nara.shared.web), so every app says them alike.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from nara.shared.personnummer import InvalidPersonnummer, normalise
-from nara.shared.web.swedish import clock_time, date_text
+from nara.shared.web.labels import label
+from nara.shared.web.swedish import FILTERS, date_text
 
-PROFESSIONS = {
-    "doctor": "läkare",
-    "nurse": "sjuksköterska",
-    "district_nurse": "distriktssköterska",
-    "physiotherapist": "fysioterapeut",
-    "occupational_therapist": "arbetsterapeut",
-    "psychologist": "psykolog",
-    "counsellor": "kurator",
-    "midwife": "barnmorska",
-}
-CONTACT_FORMS = {
-    "clinic": "Besök på vårdcentralen",
-    "home": "Hembesök",
-    "phone": "Telefonsamtal",
-    "video": "Videobesök",
-    "chat_letter": "Chatt eller brev",
-}
 STATUSES = {
     "booked": "Bokad",
     "rebooked": "Flyttad till en annan tid",
@@ -39,26 +27,30 @@ def day(instant: datetime) -> str:
 
 
 def clock(instant: datetime) -> str:
-    """'kl. 08:00', on Stockholm's wall clock."""
-    return f"kl. {clock_time(instant, ':')}"
+    """'kl. 08:00', on Stockholm's wall clock (the kit's time)."""
+    return f"kl. {FILTERS['time'](instant)}"
 
 
 def when(instant: datetime) -> str:
-    """'tisdag 24 november kl. 08:00'."""
-    return f"{day(instant)} {clock(instant)}"
+    """'tisdag 24 november kl. 08:00', the kit's date_time."""
+    text: str = FILTERS["date_time"](instant)
+    return text
 
 
 def when_span(start: datetime, end: datetime) -> str:
-    """'tisdag 24 november kl. 08:00–08:20'."""
-    return f"{when(start)}–{clock_time(end, ':')}"
+    """'tisdag 24 november kl. 08:00–08:20', the kit's time_span."""
+    text: str = FILTERS["time_span"](start, end)
+    return text
 
 
 def profession(code: str) -> str:
-    return PROFESSIONS.get(code, code)
+    """A profession inside a sentence, e.g. 'sjuksköterska' (the kit's label, lowered)."""
+    return label(code, "profession", missing="").lower()
 
 
 def contact_form(code: str) -> str:
-    return CONTACT_FORMS.get(code, code)
+    """How a citizen reads a contact form, e.g. 'Besök på vårdcentralen'."""
+    return label(code, "contact_form_for_citizens", missing="")
 
 
 def status(code: str) -> str:

@@ -6,47 +6,29 @@ A red flag answered yes decides at once: the advice page comes before any other 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from typing import Any
 
-from ...adapters.triage_client import Decision, ReasonQuestions, TriageRefused, TriageUnavailable
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from nara.shared.web.pages import Choice, see_other
+
+from ...adapters.triage_client import Decision, Question, ReasonQuestions, TriageRefused, TriageUnavailable
 from ..wiring import reads
 from . import swedish
-from .common import PageRoute, free_text_error, now_of, show, triage, triage_unavailable_page
+from .common import free_text_error, triage
+from .kit import BookingRoute, now_of, show, triage_unavailable_page
 from .next_step import BOOKABLE_LEVELS
 from .patient_steps import Patient, patient_of
 from .question_forms import Answers, asked_now, next_questions, question_fields, read_answer
-from .rendering import Option, Safe, button, field_id, fmt, hidden, join, link_button, radios, render, text_input
-from .session import Citizen, CurrentCitizen, checked_form, read_flow, write_flow
+from .session import Citizen, CurrentCitizen, Flow, checked_form, read_flow, write_flow
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 NOTHING_FITS = "other"
 MAX_SEARCH = 100
 
 
-def _form(
-    citizen: Citizen,
-    *,
-    action: str,
-    heading: Safe,
-    fields: Safe,
-    intro: Safe = Safe(""),
-    buttons: Safe | None = None,
-    after: Safe = Safe(""),
-) -> Safe:
-    return render(
-        "form_page.html",
-        heading=heading,
-        intro=intro,
-        action=action,
-        csrf=hidden("csrf", citizen.csrf),
-        fields=fields,
-        buttons=buttons or button("Fortsätt"),
-        after=after,
-    )
-
-
-def compact(decision: Decision) -> dict:
+def compact(decision: Decision) -> dict[str, Any]:
     """What later pages need of a decision; the texts are fetched again, so the signed cookie stays small."""
     return {
         "care_level": decision.care_level,
@@ -68,7 +50,7 @@ def _for_whom(patient: Patient) -> str:
 
 
 async def _reasons_page(
-    request: Request, citizen: Citizen, flow: dict, *, query: str = "", error: str | None = None
+    request: Request, citizen: Citizen, flow: Flow, *, query: str = "", error: str | None = None
 ) -> HTMLResponse:
     patient = await patient_of(request, citizen, flow)
     typed, query = query, query[:MAX_SEARCH]
@@ -78,27 +60,15 @@ async def _reasons_page(
         citizen.token, query=query, age=patient.facts.age, sex=patient.facts.sex
     )
     found = [r for r in guidelines.reasons if r.code != NOTHING_FITS]
-    options = [Option(r.code, r.title_for(patient.is_child)) for r in found]
+    options = [Choice(r.code, r.title_for(patient.is_child)) for r in found]
     options.append(
-        Option(
+        Choice(
             NOTHING_FITS,
             "Inget av detta passar",
             hint="Du får svara på några korta frågor, och sedan bedömer en sjuksköterska besvären.",
         )
     )
     title = f"Vad gäller besöket{_for_whom(patient)}?"
-    search = fmt(
-        '<form method="get" action="/besvar" class="search" role="search">$field$button</form>',
-        field=text_input(
-            "sok",
-            "Sök bland besvären",
-            value=typed,
-            width="20",
-            error=search_error,
-            hint="Skriv ett ord, till exempel ”feber”, ”yrsel” eller ”ont i magen”.",
-        ),
-        button=button("Sök", secondary=True),
-    )
     shown = (
         (
             f"{len(found)} besvär passar ”{query}”."
@@ -108,39 +78,33 @@ async def _reasons_page(
         if query
         else ""
     )
-    fields = radios("orsak", "Välj det som stämmer bäst", options, checked=flow.get("reason"), error=error, hint=shown)
-    body = join(
-        [
-            fmt('<h1 class="heading-l">$title</h1>', title=title),
-            search,
-            _form(citizen, action="/besvar", heading=Safe(""), fields=fields, after=when_child_switch(flow)),
-        ]
-    )
-    errors = [(field_id("orsak"), error)] if error else []
+    errors = [("orsak", error)] if error else []
     errors += [("sok", search_error)] if search_error else []
     return await show(
         request,
         citizen,
+        "reasons.html",
         title=title,
-        body=body,
         flow=flow,
         active="book",
         errors=errors,
         status_code=400 if errors else 200,
+        heading=title,
+        typed=typed,
+        search_error=search_error,
+        options=options,
+        chosen=flow.get("reason"),
+        error=error,
+        shown=shown,
+        may_switch=bool(flow.get("patient_chosen")),
     )
-
-
-def when_child_switch(flow: dict) -> Safe:
-    if not flow.get("patient_chosen"):
-        return Safe("")
-    return fmt('<p class="body"><a href="/besvar/vem">Byt vem besöket gäller</a></p>')
 
 
 @router.get("/besvar")
 async def reasons(request: Request, citizen: CurrentCitizen, sok: str | None = None) -> Response:
     flow = read_flow(request, citizen)
     if not flow.get("patient_chosen") and await triage(request).children(citizen.token):
-        return RedirectResponse("/besvar/vem", status_code=303)
+        return see_other("/besvar/vem")
     return await _reasons_page(request, citizen, flow, query=(sok or "").strip())
 
 
@@ -156,10 +120,10 @@ async def choose_reason(request: Request, citizen: CurrentCitizen) -> Response:
         return await _reasons_page(request, citizen, flow, error="Välj vad besöket gäller.")
     if chosen.code != flow.get("reason"):
         # A new reason keeps the answers shared between reasons (risk factors are asked once per contact).
-        kept = {k: flow[k] for k in ("patient", "patient_chosen") if k in flow}
+        kept: Flow = {k: flow[k] for k in ("patient", "patient_chosen") if k in flow}
         flow = {**kept, "reason": chosen.code, "reason_title": chosen.title}
         Answers.of(read_flow(request, citizen)).only_shared().store(flow)
-    response = RedirectResponse("/besvar/fragor", status_code=303)
+    response = see_other("/besvar/fragor")
     write_flow(request, response, citizen, flow)
     return response
 
@@ -170,11 +134,11 @@ async def choose_reason(request: Request, citizen: CurrentCitizen) -> Response:
 async def _questions_page(
     request: Request,
     citizen: Citizen,
-    flow: dict,
+    flow: Flow,
     patient: Patient,
-    questions: list,
+    questions: list[Question],
     *,
-    raw: dict | None = None,
+    raw: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     general: str | None = None,
 ) -> HTMLResponse:
@@ -191,33 +155,22 @@ async def _questions_page(
         )
     else:
         caption, intro = "Frågor om besvären", "Svara på frågorna, så får du råd om vart du ska vända dig."
-    heading = fmt(
-        '<span class="caption">$caption</span><h1 class="heading-l">$title</h1>',
-        caption=caption,
-        title=f"{flow.get('reason_title') or 'Dina besvär'}{_for_whom(patient)}",
-    )
-    fields = join(
-        [hidden("fragor", ",".join(q.id for q in questions)), question_fields(questions, answers, raw, errors)]
-    )
-    body = _form(
-        citizen,
-        action="/besvar/fragor",
-        heading=heading,
-        intro=fmt('<p class="body">$t</p>', t=intro),
-        fields=fields,
-        after=fmt('<p class="body"><a href="/besvar">Välj andra besvär</a></p>'),
-    )
-    summary = [(field_id(f"svar-{q.id}"), errors[q.id]) for q in questions if q.id in errors]
+    summary: list[tuple[str | None, str]] = [(f"svar-{q.id}", errors[q.id]) for q in questions if q.id in errors]
     summary += [(None, general)] if general else []
     page = await show(
         request,
         citizen,
+        "questions.html",
         title=str(flow.get("reason_title") or "Frågor"),
-        body=body,
         flow=flow,
         active="book",
         errors=summary,
         status_code=400 if summary else 200,
+        caption=caption,
+        heading=f"{flow.get('reason_title') or 'Dina besvär'}{_for_whom(patient)}",
+        intro=intro,
+        question_ids=",".join(q.id for q in questions),
+        question_fields=question_fields(questions, answers, raw, errors),
     )
     if red_flags:
         page.headers["X-Nara-Question-Page"] = "red-flags"  # for tests and monitoring: which kind of page this is
@@ -225,7 +178,7 @@ async def _questions_page(
 
 
 async def _evaluate(
-    request: Request, citizen: Citizen, flow: dict, patient: Patient, reason: ReasonQuestions | None = None
+    request: Request, citizen: Citizen, flow: Flow, patient: Patient, reason: ReasonQuestions | None = None
 ) -> Decision:
     client = triage(request)
     reason = reason or await client.reason(citizen.token, flow["reason"], patient.facts)
@@ -237,9 +190,9 @@ async def _evaluate(
     )
 
 
-def _to_advice(request: Request, citizen: Citizen, flow: dict, decision: Decision) -> Response:
+def _to_advice(request: Request, citizen: Citizen, flow: Flow, decision: Decision) -> Response:
     flow["decision"] = compact(decision)
-    response = RedirectResponse("/besvar/rad", status_code=303)
+    response = see_other("/besvar/rad")
     write_flow(request, response, citizen, flow)
     return response
 
@@ -248,7 +201,7 @@ def _to_advice(request: Request, citizen: Citizen, flow: dict, decision: Decisio
 async def questions(request: Request, citizen: CurrentCitizen, alla: str | None = None) -> Response:
     flow = read_flow(request, citizen)
     if not flow.get("reason"):
-        return RedirectResponse("/besvar", status_code=303)
+        return see_other("/besvar")
     patient = await patient_of(request, citizen, flow)
     reason = await triage(request).reason(citizen.token, flow["reason"], patient.facts)
     answers = Answers.of(flow)
@@ -263,7 +216,7 @@ async def answer_questions(request: Request, citizen: CurrentCitizen) -> Respons
     form = await checked_form(request, citizen)
     flow = read_flow(request, citizen)
     if not flow.get("reason"):
-        return RedirectResponse("/besvar", status_code=303)
+        return see_other("/besvar")
     patient = await patient_of(request, citizen, flow)
     reason = await triage(request).reason(citizen.token, flow["reason"], patient.facts)
     on_page = set((form.get("fragor") or "").split(","))
@@ -288,7 +241,7 @@ async def answer_questions(request: Request, citizen: CurrentCitizen) -> Respons
             return page
         following = next_questions(reason.questions, answers)
         if following:
-            response = RedirectResponse("/besvar/fragor", status_code=303)
+            response = see_other("/besvar/fragor")
             write_flow(request, response, citizen, flow)
             return response
         return _to_advice(request, citizen, flow, await _evaluate(request, citizen, flow, patient, reason))
@@ -318,21 +271,24 @@ async def answer_questions(request: Request, citizen: CurrentCitizen) -> Respons
 async def advice(request: Request, citizen: CurrentCitizen) -> Response:
     flow = read_flow(request, citizen)
     if not flow.get("decision") or not flow.get("reason"):
-        return RedirectResponse("/besvar/fragor" if flow.get("reason") else "/besvar", status_code=303)
+        return see_other("/besvar/fragor" if flow.get("reason") else "/besvar")
     patient = await patient_of(request, citizen, flow)
     decision = await _evaluate(request, citizen, flow, patient)
-    body = advice_body(decision, patient, bool(flow.get("contact_id")))
-    return await show(request, citizen, title=decision.heading or "Råd", body=body, flow=flow, active="book")
-
-
-def advice_body(decision: Decision, patient: Patient, registered: bool) -> Safe:
-    level = decision.care_level
-    advice_text = join(
-        [
-            fmt('<p class="body">$t</p>', t=decision.care_advice) if decision.care_advice else Safe(""),
-            _unanswered_note(decision),
-        ]
+    return await show(
+        request,
+        citizen,
+        "advice.html",
+        title=decision.heading or "Råd",
+        flow=flow,
+        active="book",
+        **advice_words(decision, patient, bool(flow.get("contact_id"))),
     )
+
+
+def advice_words(decision: Decision, patient: Patient, registered: bool) -> dict[str, Any]:
+    """What the advice page says: its heading and lead, and where to book when a time can be booked."""
+    level = decision.care_level
+    book: tuple[str, str] | None = None
     if level in BOOKABLE_LEVELS:
         who = swedish.profession(decision.profession)
         others = [swedish.profession(p) for p in decision.alternatives]
@@ -342,53 +298,21 @@ def advice_body(decision: Decision, patient: Patient, registered: bool) -> Safe:
             lead += f" Det går också bra med {swedish.either_or(others)}."
         if decision.guarantee_applies:
             lead += " Vårdgarantin gäller: en medicinsk bedömning inom 3 dagar."
-        actions = link_button(
-            "/tider" if registered else "/vardcentral", "Välj tid" if registered else "Välj vårdcentral"
-        )
+        book = ("/tider", "Välj tid") if registered else ("/vardcentral", "Välj vårdcentral")
     else:
         heading, lead = decision.heading or "Ring 1177", decision.turn_text
         if lead.rstrip(".") == heading:
             lead = ""
-        other = fmt('<a class="link-inline" href="/besvar">Beskriv andra besvär</a>')
-        actions = (
-            fmt(
-                '<a class="button button-warning" href="tel:$phone">Ring $phone</a>$other',
-                phone=decision.phone,
-                other=other,
-            )
-            if decision.phone
-            else other
-        )
-    reasons = join(
-        fmt(
-            "<li$cls>$text$mark</li>",
-            text=text,
-            cls=Safe(' class="deciding"') if text == decision.deciding_text else Safe(""),
-            mark=fmt(' <strong class="tag">Avgjorde</strong>') if text == decision.deciding_text else Safe(""),
-        )
-        for text in decision.rules_fired
-    )
-    return render(
-        "advice.html",
-        level=level,
-        heading=heading,
-        lead=fmt('<p class="lead">$t</p>', t=lead) if lead else Safe(""),
-        advice=advice_text,
-        actions=actions,
-        reasons=reasons,
-        version=decision.guideline_version,
-    )
-
-
-def _unanswered_note(decision: Decision) -> Safe:
     # Only when an open red flag decided: after a red flag answered yes the other questions were never asked.
-    if not decision.unanswered_red_flags or decision.deciding_kind != "unanswered_red_flag":
-        return Safe("")
-    return fmt(
-        '<div class="notice" role="note"><p>Du svarade ”Vet inte” på en fråga om varningstecken. Därför '
-        'behöver du bedömas snart. <a href="/besvar/fragor?alla=1">Ändra dina svar</a> om du vet mer nu.'
-        "</p></div>"
-    )
+    unanswered = bool(decision.unanswered_red_flags) and decision.deciding_kind == "unanswered_red_flag"
+    return {
+        "level": level,
+        "heading": heading,
+        "lead": lead,
+        "decision": decision,
+        "unanswered": unanswered,
+        "book": book,
+    }
 
 
 # --- the unit, which registers and triages the contact ---
@@ -397,34 +321,27 @@ def _unanswered_note(decision: Decision) -> Safe:
 async def _units_page(
     request: Request,
     citizen: Citizen,
-    flow: dict,
+    flow: Flow,
     error: str | None = None,
     general: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     async with reads(request) as read:
         units = await read.views.care_units()
-    options = [Option(u.hsa_id, u.name, hint=u.address) for u in units]
-    fields = radios(
-        "vardcentral",
-        "Vilken vårdcentral vill du gå till?",
-        options,
-        checked=flow.get("unit"),
-        error=error,
-        legend_as_heading=True,
-        hint="Välj den vårdcentral där du är listad. Då gäller vårdgarantin.",
-    )
-    body = _form(citizen, action="/vardcentral", heading=Safe(""), fields=fields)
-    errors = [(field_id("vardcentral"), error)] if error else [(None, general)] if general else []
+    options = [Choice(u.hsa_id, u.name, hint=u.address) for u in units]
+    errors = [("vardcentral", error)] if error else [(None, general)] if general else []
     return await show(
         request,
         citizen,
+        "units.html",
         title="Välj vårdcentral",
-        body=body,
         flow=flow,
         active="book",
         errors=errors,
         status_code=400 if error else status_code,
+        options=options,
+        chosen=flow.get("unit"),
+        error=error,
     )
 
 
@@ -432,7 +349,7 @@ async def _units_page(
 async def units(request: Request, citizen: CurrentCitizen) -> Response:
     flow = read_flow(request, citizen)
     if (flow.get("decision") or {}).get("care_level") not in BOOKABLE_LEVELS:
-        return RedirectResponse("/besvar/rad" if flow.get("decision") else "/besvar", status_code=303)
+        return see_other("/besvar/rad" if flow.get("decision") else "/besvar")
     return await _units_page(request, citizen, flow)
 
 
@@ -441,12 +358,12 @@ async def choose_unit(request: Request, citizen: CurrentCitizen) -> Response:
     form = await checked_form(request, citizen)
     flow = read_flow(request, citizen)
     if (flow.get("decision") or {}).get("care_level") not in BOOKABLE_LEVELS:
-        return RedirectResponse("/besvar", status_code=303)
+        return see_other("/besvar")
     patient = await patient_of(request, citizen, flow)
     async with reads(request) as read:
         known = {u.hsa_id for u in await read.views.care_units()}
     unit = form.get("vardcentral")
-    if unit not in known:
+    if unit is None or unit not in known:
         return await _units_page(request, citizen, flow, "Välj en vårdcentral.")
     client = triage(request)
     try:
@@ -460,9 +377,9 @@ async def choose_unit(request: Request, citizen: CurrentCitizen) -> Response:
             citizen.token, flow["contact_id"], Answers.of(flow).for_questions(reason.questions)
         )
     except TriageUnavailable:
-        response = triage_unavailable_page(request)
-        write_flow(request, response, citizen, flow)  # a registered contact is kept, and not registered twice
-        return response
+        unavailable = triage_unavailable_page(request)
+        write_flow(request, unavailable, citizen, flow)  # a registered contact is kept, and not registered twice
+        return unavailable
     except TriageRefused as refused:
         if refused.status == 401:
             raise
@@ -478,6 +395,6 @@ async def choose_unit(request: Request, citizen: CurrentCitizen) -> Response:
         )
     flow["decision"] = compact(decision)
     bookable = decision.care_level in BOOKABLE_LEVELS
-    response = RedirectResponse("/tider" if bookable else "/besvar/rad", status_code=303)
+    response = see_other("/tider" if bookable else "/besvar/rad")
     write_flow(request, response, citizen, flow)
     return response

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from nara.shared.care_guarantee import ClockStatus
 from nara.shared.web.labels import label
 from nara.shared.web.swedish import last_day_before
 
@@ -40,8 +41,10 @@ class ShownGuarantee:
 
 def shown_guarantee(contact: dict[str, Any], clock: Clock | None) -> ShownGuarantee:
     """The monitor's truth when it has the contact's clock; triage's own computation otherwise."""
-    if contact["status"] == "assessed" or (clock is not None and clock.status == "assessed"):
-        return ShownGuarantee("done", "Bedömd", "Medicinsk bedömning är gjord.", None, None, clock is not None)
+    if contact["status"] == "assessed" or (clock is not None and clock.status == ClockStatus.ASSESSED):
+        return ShownGuarantee(
+            "done", label(ClockStatus.ASSESSED), "Medicinsk bedömning är gjord.", None, None, clock is not None
+        )
     if contact["status"] == "closed":
         return ShownGuarantee("done", "Avslutad", "Kontakten är avslutad.", None, None, False)
     if clock is not None:
@@ -55,21 +58,26 @@ def _from_clock(contact: dict[str, Any], clock: Clock) -> ShownGuarantee:
     last_day = last_day_before(deadline)
     booked = clock.booked_start
     regional = _regional_text(contact, clock)
-    if clock.status == "not_covered":
+    if clock.status == ClockStatus.NOT_COVERED:
         return ShownGuarantee(
-            "not-covered", "Omfattas inte", clock.reason or "Vårdgarantin gäller inte.", None, booked, True
+            "not-covered",
+            label(ClockStatus.NOT_COVERED),
+            clock.reason or "Vårdgarantin gäller inte.",
+            None,
+            booked,
+            True,
         )
-    if clock.status == "patient_chosen_wait":
+    if clock.status == ClockStatus.PATIENT_CHOSEN_WAIT:
         when_text = f": {moment_text(booked)}" if booked else ""
         return ShownGuarantee(
             "chosen-wait",
-            "Patientvald väntan",
+            label(ClockStatus.PATIENT_CHOSEN_WAIT),
             f"Patienten valde en senare tid än de som erbjöds{when_text}.",
             hours,
             booked,
             True,
         )
-    if clock.status == "on_track" and booked is not None:
+    if clock.status == ClockStatus.ON_TRACK and booked is not None:
         return ShownGuarantee(
             "booked",
             "Bokad",
@@ -78,17 +86,17 @@ def _from_clock(contact: dict[str, Any], clock: Clock) -> ShownGuarantee:
             booked,
             True,
         )
-    if clock.status == "breached":
+    if clock.status == ClockStatus.BREACHED:
         booked_text = f" Bokad {moment_text(booked)}." if booked else ""
         return ShownGuarantee(
             "breached",
-            "Passerad",
+            label(ClockStatus.BREACHED),
             f"Vårdgarantin passerades för {hours_text(hours)} sedan (sista dag {last_day}).{booked_text}",
             hours,
             booked,
             True,
         )
-    if clock.status == "at_risk" and booked is not None:
+    if clock.status == ClockStatus.AT_RISK and booked is not None:
         return ShownGuarantee(
             "at-risk",
             "Bokad efter gränsen",
@@ -99,7 +107,7 @@ def _from_clock(contact: dict[str, Any], clock: Clock) -> ShownGuarantee:
             booked,
             True,
         )
-    if clock.status == "at_risk":
+    if clock.status == ClockStatus.AT_RISK:
         # The monitor counts every contact with no time booked as at risk; with a day or more left, say that.
         short = "Bråttom" if hours < AT_RISK_HOURS else "Ej bokad"
         return ShownGuarantee(
@@ -111,19 +119,29 @@ def _from_clock(contact: dict[str, Any], clock: Clock) -> ShownGuarantee:
             True,
         )
     return ShownGuarantee(
-        "on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}", hours, None, True
+        "on-track",
+        label(ClockStatus.ON_TRACK),
+        f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
+        hours,
+        None,
+        True,
     )
 
 
 def _own(contact: dict[str, Any]) -> ShownGuarantee:
     if contact["guarantee_applies"] is False:
         return ShownGuarantee(
-            "not-covered", "Omfattas inte", "Vårdgarantin gäller inte enligt triagebeslutet.", None, None, False
+            "not-covered",
+            label(ClockStatus.NOT_COVERED),
+            "Vårdgarantin gäller inte enligt triagebeslutet.",
+            None,
+            None,
+            False,
         )
     if contact.get("not_covered_reason"):
         return ShownGuarantee(
             "not-covered",
-            "Omfattas inte",
+            label(ClockStatus.NOT_COVERED),
             f"{contact['not_covered_reason']}: vårdgarantin gäller där patienten är listad.",
             None,
             None,
@@ -135,7 +153,7 @@ def _own(contact: dict[str, Any]) -> ShownGuarantee:
     if hours <= 0:
         return ShownGuarantee(
             "breached",
-            "Passerad",
+            label(ClockStatus.BREACHED),
             f"Vårdgarantin passerades för {hours_text(hours)} sedan (sista dag {last_day}).",
             hours,
             None,
@@ -146,7 +164,12 @@ def _own(contact: dict[str, Any]) -> ShownGuarantee:
             "at-risk", "Bråttom", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}", hours, None, False
         )
     return ShownGuarantee(
-        "on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}", hours, None, False
+        "on-track",
+        label(ClockStatus.ON_TRACK),
+        f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
+        hours,
+        None,
+        False,
     )
 
 
@@ -159,7 +182,7 @@ def _regional_text(contact: dict[str, Any], clock: Clock | None = None) -> str:
     profession = label(contact["profession"], "profession").lower()
     passed = (
         " (passerad)"
-        if clock is not None and clock.regional is not None and clock.regional.status == "breached"
+        if clock is not None and clock.regional is not None and clock.regional.status == ClockStatus.BREACHED
         else ""
     )
     return (

@@ -9,8 +9,6 @@ from nara.shared.web.swedish import clock_time, date_time
 
 ROLES = {"reception": "Reception", "clinician": "Legitimerad personal", "ops": "Drift", "admin": "Administratör"}
 
-URGENCY_ORDER = ["red", "orange", "yellow", "green", "blue"]
-
 # The channels reception registers itself: a phone call or someone at the desk (label, hint).
 REGISTER_CHANNELS = {
     Channel.PHONE_UNIT: ("Telefonsamtal", "Patienten ringde vårdcentralen."),

@@ -9,17 +9,21 @@ from typing import Any
 
 from markupsafe import Markup
 
-from nara.shared.events.vocabulary import ContactCloseReason
+from nara.shared.events.vocabulary import CareLevel, ContactCloseReason, Urgency
 
 from ...adapters.monitor_client import Clock
 from .guarantee import Meter, ShownGuarantee, meter, shown_guarantee, status_text
 from .kit import fragment
-from .swedish import CLOSE_ACTIONS, URGENCY_ORDER
+from .swedish import CLOSE_ACTIONS
 
 __all__ = ["QueueRow", "next_steps", "queue_rows", "queue_table", "status_text", "unanswered_questions"]
 
 # Care levels whose natural next step is closing the contact, and with which reason.
-CLOSE_FIRST = {"self_care": "self_care", "call_112": "emergency_department", "emergency_now": "emergency_department"}
+CLOSE_FIRST = {
+    CareLevel.SELF_CARE: ContactCloseReason.SELF_CARE,
+    CareLevel.CALL_112: ContactCloseReason.EMERGENCY_DEPARTMENT,
+    CareLevel.EMERGENCY_NOW: ContactCloseReason.EMERGENCY_DEPARTMENT,
+}
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ class QueueRow:
 def queue_order(contact: dict[str, Any], shown: ShownGuarantee) -> tuple[int, float, str]:
     """Most urgent first: red and orange, then untriaged with yellow, then the rest; least time left within each
     (by the monitor's clock where it has one)."""
-    rank = URGENCY_ORDER.index(contact["urgency"]) if contact["urgency"] in URGENCY_ORDER else 2
+    urgency = contact["urgency"]
+    rank = list(Urgency).index(Urgency(urgency)) if urgency in list(Urgency) else 2
     hours = shown.hours_left if shown.hours_left is not None else contact["guarantee_hours_left"]
     return rank, hours, contact["sought_at"]
 
@@ -85,7 +90,7 @@ def next_steps(contact: dict[str, Any], decision: dict[str, Any] | None, booked:
         (f"{base}/fragor", "Ändra svaren", "secondary"),
     ]
     if close_reason:
-        first, rest = (f"{base}/avsluta", CLOSE_ACTIONS[ContactCloseReason(close_reason)]), [assess, book]
+        first, rest = (f"{base}/avsluta", CLOSE_ACTIONS[close_reason]), [assess, book]
     elif booked:
         first, rest = assess, [book, close]
     else:

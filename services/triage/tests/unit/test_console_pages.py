@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from nara.shared.identity import Caller, issue_dev_token
 from nara.shared.web.login import Staff
 from nara.triage.entrypoints import console
-from nara.triage.entrypoints.console.kit import KIT
+from nara.triage.entrypoints.console.kit import KIT, fragment
 
 FALKENBERG = "SE2321000115-E00000000011"
 RECEPTIONIST = "SE2321000115-P000000301"
@@ -127,3 +127,48 @@ def test_the_done_banner_shows_only_the_consoles_own_sentences():
     assert "hej" not in other and "data-banner" not in other
     assert "Uppdaterad kl. <span data-queue-time>09:05</span>" in done  # the kit's one style of time
     assert 'data-monitor="silent"' in done and "Inga öppna kontakter just nu." in done
+
+
+def test_the_decision_panel_shows_an_emergency_the_rules_and_the_questions_left_unanswered():
+    entry = {
+        "decision": {
+            "care_level": "call_112",
+            "urgency": "red",
+            "profession": "doctor",
+            "alternatives": ["doctor", "nurse"],
+            "guarantee_applies": False,
+            "guideline_version": "2026.12.1",
+            "advice": "Ring 112 & vänta <inte>.",
+            "rules_fired": [{"kind": "red_flag", "text": "Andnöd", "deciding": True, "sources": ["NICE", "1177"]}],
+            "unanswered_red_flags": ["breath"],
+            "unanswered_questions": ["breath", "fever"],
+            "assumed_time": "2026-11-24T19:30:00+00:00",
+            "office_hours": False,
+        },
+        "override_reason": None,
+        "decided_by": RECEPTIONIST,
+        "decided_at": "2026-11-24T19:30:00+00:00",
+    }
+
+    html = str(fragment("decision_panel", entry, ["Svårt att andas?"], ["Feber?"]))
+
+    assert "Akut: Ring 112 nu" in html and "Ring 112 &amp; vänta &lt;inte&gt;." in html
+    assert "Läkare (alternativ: Sjuksköterska)" in html
+    assert '<strong class="tag tag-flag">Varningstecken</strong> <span class="rule-text">Andnöd</span>' in html
+    assert "Avgjorde" in html and "Källa: NICE; 1177" in html
+    assert (
+        'data-unanswered-red-flags="breath"' in html
+        and "Obesvarade varningstecken (1):</strong> Svårt att andas?" in html
+    )
+    assert "Andra obesvarade frågor (1): Feber?." in html
+    assert "tisdag 24 november kl. 20:30 (utanför vårdcentralens öppettid)" in html
+
+
+def test_a_patient_listed_elsewhere_is_named_with_the_reason_the_guarantee_applies_there():
+    contact = {"id": CONTACT, "listing": "elsewhere", "listed_unit": FALKENBERG, "status": "open"}
+
+    html = str(fragment("listing_text", {**contact, "not_covered_reason": "Listad på en annan vårdcentral"}))
+    unknown = str(fragment("listing_text", {**contact, "listing": "unknown", "listed_unit": None}))
+
+    assert html.startswith("Vårdcentralen Falkenberg") and "(Listad på en annan vårdcentral: vårdgarantin" in html
+    assert "Listning okänd" in unknown and f"/console/kontakter/{CONTACT}/listning" in unknown

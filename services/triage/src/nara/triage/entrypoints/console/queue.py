@@ -1,6 +1,6 @@
 """The live queue: open contacts at the staff member's units, the most urgent first.
 
-The page works without JavaScript (a refresh link); console.js fetches /console/ko-lista every
+The page works without JavaScript (a refresh link); console.js loads /console/ko-lista every
 10 seconds and swaps the list in, announcing what changed through a polite live region.
 """
 

@@ -36,10 +36,11 @@ SITE = Site(
     html_class="no-js",
 )
 # The login's roles and units with a line under each (the kit's login gives only their names).
-LOGIN_ROLES = [
-    Choice("reception", "Reception", "Registrerar, triagerar, bokar och avslutar kontakter."),
-    Choice("clinician", "Legitimerad personal", "Som reception, och registrerar dessutom medicinska bedömningar."),
-]
+ROLE_HINTS = {
+    "reception": "Registrerar, triagerar, bokar och avslutar kontakter.",
+    "clinician": "Som reception, och registrerar dessutom medicinska bedömningar.",
+}
+LOGIN_ROLES = [Choice(role, ROLES[role], hint) for role, hint in ROLE_HINTS.items()]
 LOGIN_UNITS = [Choice(hsa_id, name, hsa_id) for hsa_id, name in UNITS.items()]
 
 KIT = PageKit(
@@ -57,8 +58,8 @@ KIT = PageKit(
 
 
 def fragment(macro: str, *args: object) -> Markup:
-    """One of parts.html's macros rendered on its own: the queue's list and a guarantee meter, for console.js
-    and for tests of what a row shows."""
+    """One of parts.html's macros rendered on its own, for markup a page's Python hands on (a free time's tag)
+    and for tests of what a queue row, a meter or a decision shows."""
     parts = KIT.templates.env.get_template("parts.html").module
     rendered: Markup = getattr(parts, macro)(*args)  # a macro of an autoescaping environment answers Markup
     return rendered
@@ -70,7 +71,7 @@ LOGIN = StaffLogin(
     purpose="console-csrf",
     key_variable="TRIAGE_CONSOLE_SECRET",
     units=UNITS,
-    roles={"reception": "Reception", "clinician": "Legitimerad personal"},
+    roles={role: ROLES[role] for role in ROLE_HINTS},
     example_hsa_id="SE2321000115-P000000101",
     units_error="Välj minst en enhet du arbetar på.",
     role_error="Välj din roll: reception eller legitimerad personal.",

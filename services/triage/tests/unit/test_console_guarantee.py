@@ -74,7 +74,7 @@ def test_a_same_day_web_triage_with_the_patients_own_booking_shows_the_booked_ti
     shown = shown_guarantee(contact(), booked)
 
     assert shown.state == "booked" and shown.short == "Bokad" and shown.from_monitor
-    assert "måndag 23 november kl. 15.00" in shown.sentence and "timmar kvar" not in shown.sentence
+    assert "måndag 23 november kl. 15:00" in shown.sentence and "timmar kvar" not in shown.sentence
     assert status_text(contact(), shown).startswith("Bokad måndag 23 november")
     assert 'data-source="monitor"' in str(guarantee_meter(contact(), shown))
 
@@ -100,7 +100,7 @@ def test_the_monitor_counts_a_contact_without_a_time_as_at_risk_and_the_console_
 
     assert (unbooked.state, unbooked.short) == ("at-risk", "Ej bokad") and "80 timmar kvar" in unbooked.sentence
     assert soon.short == "Bråttom"
-    assert late.short == "Bokad efter gränsen" and "måndag 30 november kl. 09.00" in late.sentence
+    assert late.short == "Bokad efter gränsen" and "måndag 30 november kl. 09:00" in late.sentence
 
 
 def test_the_monitors_regional_measure_is_read_beside_the_national_one():

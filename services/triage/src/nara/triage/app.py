@@ -43,6 +43,7 @@ def create_app(
         app.include_router(api.router)
         app.include_router(listings_api.router)
         app.include_router(console.router)
+        console.KIT.install(app)  # the 404 and 500 pages of page routes in the console's layout
         app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")
 
     async def on_database_ready(app: FastAPI) -> None:

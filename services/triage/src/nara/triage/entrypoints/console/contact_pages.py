@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import replace
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from nara.shared.clock import to_stockholm
 from nara.shared.personnummer import is_valid
+from nara.shared.web.labels import TABLES, URGENCIES, label
+from nara.shared.web.login import Staff
+from nara.shared.web.pages import Choice, choices, see_other
+from nara.shared.web.swedish import unit_name
 
 from ...domain.contacts import REASON_PROBLEMS, ContactRefused
 from ...domain.engine import RED_FLAG_KINDS
@@ -21,62 +26,24 @@ from ...service import contacts
 from ..fields import check_override_reason
 from ..problems import status_of
 from ..transactions import idempotency_caller, run_once, units_of
-from .common import (
-    ConsoleRoute,
-    future_bookings,
-    in_transaction,
-    monitor_clock,
-    monitor_note,
-    now_of,
-    page,
-    policy_of,
-    see_other,
-)
-from .guarantee import shown_guarantee
-from .html import (
-    EMPTY,
-    Choice,
-    Safe,
-    button,
-    checkboxes,
-    fmt,
-    form,
-    hidden,
-    join,
-    link_button,
-    radios,
-    select,
-    text_input,
-    textarea,
-    when,
-)
-from .session import CurrentStaff, Staff, checked_form
-from .swedish import (
-    CARE_LEVELS,
-    CLOSE_REASONS,
-    PROFESSIONS,
-    REGISTER_CHANNELS,
-    URGENCIES,
-    date_time,
-    label,
-    parse_time,
-    unit_name,
-)
-from .views import contact_summary, decision_panel, personnummer_text, slot_label
+from .common import future_bookings, in_transaction, monitor_clock, now_of, policy_of
+from .guarantee import meter, shown_guarantee, status_text
+from .kit import KIT, LOGIN, ConsoleRoute, CurrentStaff, form_page
+from .swedish import REGISTER_CHANNELS, parse_time, personnummer_text
+from .views import next_steps, unanswered_questions
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute)
-# Care levels whose natural next step is closing the contact, and with which reason.
-CLOSE_FIRST = {"self_care": "self_care", "call_112": "emergency_department", "emergency_now": "emergency_department"}
 
 
-async def open_contact(request: Request, staff: Staff, contact_id: uuid.UUID) -> dict:
+async def open_contact(request: Request, staff: Staff, contact_id: uuid.UUID) -> dict[str, Any]:
     """One contact with its triage history; the use case logs the read."""
-    return await in_transaction(
+    contact: dict[str, Any] = await in_transaction(
         request, lambda c: contacts.open_contact(c, staff.caller, contact_id, now_of(request), policy_of(request))
     )
+    return contact
 
 
-def facts_of(request: Request, contact: dict) -> PatientFacts:
+def facts_of(request: Request, contact: dict[str, Any]) -> PatientFacts:
     """Age, age in months and sex from the personnummer; a guardian answered for a child they registered."""
     return PatientFacts.born(
         birth_date_of_personnummer(contact["personnummer"]),
@@ -86,7 +53,7 @@ def facts_of(request: Request, contact: dict) -> PatientFacts:
     )
 
 
-def age_of(request: Request, contact: dict) -> int:
+def age_of(request: Request, contact: dict[str, Any]) -> int:
     return facts_of(request, contact).age
 
 
@@ -95,7 +62,7 @@ def reason_title(request: Request, code: str | None) -> str:
     return reason.title if reason else "Ej vald"
 
 
-def latest_triage(contact: dict) -> dict | None:
+def latest_triage(contact: dict[str, Any]) -> dict[str, Any] | None:
     return contact["triage_history"][-1] if contact["triage_history"] else None
 
 
@@ -108,58 +75,23 @@ def reason_options(request: Request) -> list[Choice]:
 
 
 def _register_form(
-    request: Request, staff: Staff, values: dict, errors: dict[str, str], status_code: int = 200
+    request: Request, staff: Staff, values: dict[str, str], errors: dict[str, str], status_code: int = 200
 ) -> Response:
-    units = [Choice(u, unit_name(u)) for u in staff.units]
-    channels = [Choice(code, text, hint) for code, (text, hint) in REGISTER_CHANNELS.items()]
-    content = join(
-        [
-            text_input(
-                "personnummer",
-                "Patientens personnummer",
-                value=values.get("personnummer", ""),
-                error=errors.get("personnummer"),
-                hint="12 siffror: ÅÅÅÅMMDD-NNNN.",
-                width="20",
-                inputmode="numeric",
-                spellcheck=False,
-            ),
-            radios(
-                "kanal", "Hur sökte patienten vård?", channels, checked=values.get("kanal"), error=errors.get("kanal")
-            ),
-            radios(
-                "enhet",
-                "Enhet",
-                units,
-                checked=values.get("enhet") or (staff.units[0] if len(units) == 1 else None),
-                error=errors.get("enhet"),
-            ),
-            select(
-                "orsak",
-                "Vad gäller kontakten?",
-                reason_options(request),
-                selected=values.get("orsak", ""),
-                error=errors.get("orsak"),
-                hint="Du kan skriva början av ordet för att hoppa i listan.",
-            ),
-            hidden("nyckel", values.get("nyckel") or str(uuid.uuid4())),  # a form sent twice registers one contact
-            button("Registrera kontakt"),
-        ]
-    )
-    body = fmt(
-        '<h1 class="heading-l">Ny kontakt</h1><p class="body">Registrera ett telefonsamtal eller ett besök i '
-        "receptionen. Vårdgarantins klocka startar nu. Var patienten är listad hämtas från "
-        "listningsregistret; är listningen okänd visas det på kontakten, så att du kan registrera den.</p>"
-        "$form",
-        form=form("/console/kontakter/ny", staff.csrf, content),
-    )
-    ordered = [
-        (f, errors[f]) if f != "_" else (None, errors[f])
-        for f in ("personnummer", "kanal", "enhet", "orsak", "_")
-        if f in errors
-    ]
-    return page(
-        request, title="Ny kontakt", body=body, staff=staff, active="ny", errors=ordered, status_code=status_code
+    order = ("personnummer", "kanal", "enhet", "orsak", "_")
+    return KIT.render(
+        request,
+        "register.html",
+        status_code=status_code,
+        title="Ny kontakt",
+        active="ny",
+        errors=[(None if name == "_" else name, errors[name]) for name in order if name in errors],
+        field_errors=errors,
+        values=values,
+        key=values.get("nyckel") or str(uuid.uuid4()),  # a form sent twice registers one contact
+        channels=[Choice(code, text, hint) for code, (text, hint) in REGISTER_CHANNELS.items()],
+        units=choices({unit: unit_name(unit) for unit in staff.units}),
+        unit=values.get("enhet") or (staff.units[0] if len(staff.units) == 1 else None),
+        reasons=reason_options(request),
     )
 
 
@@ -170,7 +102,7 @@ async def register_page(request: Request, staff: CurrentStaff) -> Response:
 
 @router.post("/kontakter/ny")
 async def register(request: Request, staff: CurrentStaff) -> Response:
-    submitted = await checked_form(request, staff)
+    submitted = await LOGIN.checked_form(request, staff)
     values = {name: submitted.get(name) for name in ("personnummer", "kanal", "enhet", "orsak", "nyckel")}
     errors = {}
     if not values["personnummer"]:
@@ -225,81 +157,6 @@ async def register(request: Request, staff: CurrentStaff) -> Response:
 # --- The contact and its decision -------------------------------------------------------------------------------
 
 
-def _actions(contact: dict, decision: dict | None, booked: bool) -> Safe:
-    base = f"/console/kontakter/{contact['id']}"
-    if contact["status"] in ("assessed", "closed"):
-        return fmt("<p>$back</p>", back=link_button("/console", "Till kön", kind="secondary"))
-    if decision is None:
-        items = [
-            link_button(f"{base}/fragor", "Ställ frågorna"),
-            link_button(f"{base}/avsluta", "Avsluta kontakten", kind="secondary"),
-        ]
-    else:
-        # Where the decision sends the patient decides the first step; the others stay one Tab away. With a time
-        # already booked, the next step is the assessment, and another time is booked only on purpose.
-        close_reason = CLOSE_FIRST.get(decision["care_level"])
-        book_text = "Boka en tid till" if booked else "Boka tid åt patienten"
-        change = [
-            link_button(f"{base}/avvikelse", "Avvik från riktlinjerna", kind="secondary"),
-            link_button(f"{base}/fragor", "Ändra svaren", kind="secondary"),
-        ]
-        if close_reason:
-            items = [
-                link_button(f"{base}/avsluta", CLOSE_REASONS[close_reason][2]),
-                *change,
-                link_button(f"{base}/bedomning", "Registrera medicinsk bedömning", kind="secondary"),
-                link_button(f"{base}/boka", book_text, kind="secondary"),
-            ]
-        elif booked:
-            items = [
-                link_button(f"{base}/bedomning", "Registrera medicinsk bedömning"),
-                *change,
-                link_button(f"{base}/boka", book_text, kind="secondary"),
-                link_button(f"{base}/avsluta", "Avsluta kontakten", kind="secondary"),
-            ]
-        else:
-            items = [
-                link_button(f"{base}/boka", book_text),
-                *change,
-                link_button(f"{base}/bedomning", "Registrera medicinsk bedömning", kind="secondary"),
-                link_button(f"{base}/avsluta", "Avsluta kontakten", kind="secondary"),
-            ]
-    return fmt(
-        '<h2 class="heading-m">Nästa steg</h2><ul class="actions">$items</ul>',
-        items=join(fmt("<li>$a</li>", a=item) for item in items),
-    )
-
-
-def bookings_list(booked: list[dict]) -> Safe:
-    """The contact's times ahead, as booking has them."""
-    return join(
-        fmt(
-            '<li data-booked="$id">$when, $who</li>',
-            id=a["id"],
-            when=slot_label(a),
-            who=f"{a['practitioner']['name']} ({label(PROFESSIONS, a['profession']).lower()})",
-        )
-        for a in booked
-    )
-
-
-def _history(contact: dict) -> Safe:
-    if len(contact["triage_history"]) < 2:
-        return EMPTY
-    items = join(
-        fmt(
-            "<li>$at: $level, $prof$override ($who)</li>",
-            at=date_time(parse_time(h["decided_at"])),
-            level=label(CARE_LEVELS, h["decision"]["care_level"]),
-            prof=label(PROFESSIONS, h["decision"]["profession"]),
-            who=h["decided_by"],
-            override=when(h["override_reason"], " – avvikelse"),
-        )
-        for h in reversed(contact["triage_history"])
-    )
-    return fmt('<h2 class="heading-m">Tidigare beslut</h2><ul class="list">$items</ul>', items=items)
-
-
 @router.get("/kontakter/{contact_id}")
 async def contact_page(
     request: Request, contact_id: uuid.UUID, staff: CurrentStaff, klart: str | None = None
@@ -316,152 +173,90 @@ async def contact_page(
     shown = shown_guarantee(contact, clock)
     if shown.booked_start is None and booked:  # booking knows of it before the monitor has heard
         shown = replace(shown, booked_start=parse_time(booked[0]["start"]))
-    booked_html = when(
-        booked,
-        fmt(
-            '<h2 class="heading-m">Bokade tider</h2><ul class="list" data-bookings>$items</ul>',
-            items=bookings_list(booked or []),
-        ),
-    )
     title = f"{reason_title(request, contact['reason_code'])}, {personnummer_text(contact['personnummer'])}"
-    body = fmt(
-        '<span class="caption">Kontakt</span><h1 class="heading-l">$title</h1>$note$summary$booked$decision'
-        "$actions$history",
+    flag_texts, other_texts = unanswered_questions(entry["decision"], texts) if entry else ([], [])
+    return KIT.render(
+        request,
+        "contact.html",
         title=title,
-        note=monitor_note(answered),
-        summary=contact_summary(
-            contact, reason_title(request, contact["reason_code"]), age_of(request, contact), shown
-        ),
-        booked=booked_html,
-        decision=decision_panel(entry, texts) if entry else fmt('<p class="body">Kontakten är inte triagerad än.</p>'),
-        actions=_actions(contact, entry["decision"] if entry else None, bool(booked or shown.booked_start)),
-        history=_history(contact),
+        done=klart,
+        contact=contact,
+        monitor_answered=answered,
+        reason_title=reason_title(request, contact["reason_code"]),
+        age=age_of(request, contact),
+        meter=meter(contact, shown),
+        status=status_text(contact, shown),
+        booked=booked or [],
+        entry=entry,
+        flag_texts=flag_texts,
+        other_texts=other_texts,
+        steps=next_steps(contact, entry["decision"] if entry else None, bool(booked or shown.booked_start)),
     )
-    return page(request, title=title, body=body, staff=staff, done=klart)
 
 
-async def _nothing() -> list[dict]:
+async def _nothing() -> list[dict[str, Any]]:
     return []
 
 
 # --- Override ---------------------------------------------------------------------------------------------------
 
 
-def _red_flag_warning(guideline_decision: dict) -> Safe:
-    flags = [r for r in guideline_decision.get("rules_fired") or [] if r.get("kind") in RED_FLAG_KINDS]
-    if not flags:
-        return EMPTY
-    items = join(
-        fmt("<li>$text ($level)</li>", text=f["text"], level=label(CARE_LEVELS, f["care_level"])) for f in flags
-    )
-    return fmt(
-        '<div class="inset inset-warning" id="varningstecken"><h2 class="heading-s">Varningstecken i beslutet'
-        '</h2><ul class="list">$items</ul><p class="body">Att sänka beslutet under ett varningstecken kräver '
-        "rollen legitimerad vårdpersonal (clinician), en motivering och en extra bekräftelse. Det loggas och "
-        "syns på kontakten.</p></div>",
-        items=items,
-    )
+def _keeping(current: str, table: str) -> list[Choice]:
+    """The options of one part of the decision: keep it as the guideline says, or change it to another."""
+    others = {code: text for code, text in TABLES[table].items() if code != current}
+    return [Choice("", f"Behåll: {label(current, table)}"), *choices(others)]
 
 
 def _override_form(
     request: Request,
-    staff: Staff,
-    contact: dict,
-    values: dict,
+    contact: dict[str, Any],
+    values: dict[str, str],
     errors: list[tuple[str | None, str]],
     status_code: int = 200,
     ask_confirmation: bool = False,
 ) -> Response:
-    entry = latest_triage(contact)
+    entry = decided(contact)
     decision = entry["guideline_decision"] if entry.get("guideline_decision") else entry["decision"]
-    field_errors = dict(e for e in errors if e[0])
-
-    def keep(table: dict, code: str) -> list[Choice]:
-        return [Choice("", f"Behåll: {label(table, code)}")] + [Choice(k, label(table, k)) for k in table if k != code]
-
-    confirmation = when(
-        ask_confirmation,
-        checkboxes(
-            "bekrafta",
-            fmt("<strong>Bekräfta att du sänker ett varningstecken</strong>"),
-            [Choice("ja", "Jag har själv bedömt varningstecknet och tar ansvar för att sänka beslutet.")],
-            checked=["ja"] if values.get("bekrafta") == "ja" else [],
-            error=field_errors.get("bekrafta"),
-        ),
-    )
-    content = join(
-        [
-            fmt(
-                '<fieldset class="fieldset"><legend class="legend legend-m">Vad ändrar du?</legend>'
-                '<div class="hint">Ändra minst en sak. Det som inte ändras behåller riktlinjernas beslut. Råd, '
-                "yrkesgrupp och vårdgaranti räknas om efter den nya nivån.</div>$a$b$c</fieldset>",
-                a=select(
-                    "vardniva",
-                    "Vårdnivå",
-                    keep(CARE_LEVELS, decision["care_level"]),
-                    selected=values.get("vardniva", ""),
-                    error=field_errors.get("vardniva"),
-                ),
-                b=select(
-                    "bradska",
-                    "Brådska",
-                    [Choice("", f"Följer vårdnivån (nu: {label(URGENCIES, decision['urgency'])})")]
-                    + [Choice(k, label(URGENCIES, k)) for k in URGENCIES],
-                    selected=values.get("bradska", ""),
-                    error=field_errors.get("bradska"),
-                ),
-                c=select(
-                    "yrkesgrupp",
-                    "Yrkesgrupp",
-                    keep(PROFESSIONS, decision["profession"]),
-                    selected=values.get("yrkesgrupp", ""),
-                ),
-            ),
-            textarea(
-                "motivering",
-                "Motivering (krävs)",
-                value=values.get("motivering", ""),
-                error=field_errors.get("motivering"),
-                hint="Skriv varför du avviker från riktlinjerna. Motiveringen sparas och granskas. Skriv inte "
-                "personnummer eller namn.",
-            ),
-            confirmation,
-            button("Spara avvikelsen"),
-        ]
-    )
-    base = f"/console/kontakter/{contact['id']}"
-    body = fmt(
-        '<span class="caption">$who</span><h1 class="heading-l">Avvik från riktlinjerna</h1>'
-        '<p class="body">Riktlinjerna säger <strong>$level</strong> hos <strong>$prof</strong> (brådska $urg).'
-        '</p>$warning$form<p><a class="link" href="$base">Avbryt och gå tillbaka till kontakten</a></p>',
-        who=personnummer_text(contact["personnummer"]),
-        level=label(CARE_LEVELS, decision["care_level"]),
-        prof=label(PROFESSIONS, decision["profession"]),
-        urg=label(URGENCIES, decision["urgency"]),
-        warning=_red_flag_warning(decision),
-        form=form(f"{base}/avvikelse", staff.csrf, content),
-        base=base,
-    )
-    return page(
-        request, title="Avvik från riktlinjerna", body=body, staff=staff, errors=errors, status_code=status_code
+    red_flags = [rule for rule in decision.get("rules_fired") or [] if rule.get("kind") in RED_FLAG_KINDS]
+    return form_page(
+        request,
+        "override.html",
+        status_code=status_code,
+        title="Avvik från riktlinjerna",
+        errors=errors,
+        values=values,
+        contact=contact,
+        decision=decision,
+        red_flags=red_flags,
+        care_levels=_keeping(decision["care_level"], "care_level"),
+        urgencies=[Choice("", f"Följer vårdnivån (nu: {label(decision['urgency'], 'urgency')})"), *choices(URGENCIES)],
+        professions=_keeping(decision["profession"], "profession"),
+        ask_confirmation=ask_confirmation,
     )
 
 
-async def triaged_contact(request: Request, staff: Staff, contact_id: uuid.UUID) -> dict:
-    contact = await open_contact(request, staff, contact_id)
-    if latest_triage(contact) is None:
+def decided(contact: dict[str, Any]) -> dict[str, Any]:
+    """The latest triage of a contact that must have one."""
+    entry = latest_triage(contact)
+    if entry is None:
         raise WrongState("Kontakten är inte triagerad än. Ställ frågorna först.")
+    return entry
+
+
+async def triaged_contact(request: Request, staff: Staff, contact_id: uuid.UUID) -> dict[str, Any]:
+    contact = await open_contact(request, staff, contact_id)
+    decided(contact)
     return contact
 
 
 @router.get("/kontakter/{contact_id}/avvikelse")
 async def override_page(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -> Response:
-    return _override_form(request, staff, await triaged_contact(request, staff, contact_id), {}, [])
+    return _override_form(request, await triaged_contact(request, staff, contact_id), {}, [])
 
 
 @router.post("/kontakter/{contact_id}/avvikelse")
 async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -> Response:
-    submitted = await checked_form(request, staff)
+    submitted = await LOGIN.checked_form(request, staff)
     contact = await triaged_contact(request, staff, contact_id)
     values = {name: submitted.get(name) for name in ("vardniva", "bradska", "yrkesgrupp", "motivering", "bekrafta")}
     change = {
@@ -480,7 +275,7 @@ async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff)
                 staff.caller,
                 request.app.state.guidelines,
                 contact_id,
-                answers=latest_triage(contact)["answers"],
+                answers=decided(contact)["answers"],
                 reason_code=contact["reason_code"],
                 override=change,
                 now=now_of(request),
@@ -491,7 +286,6 @@ async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff)
         needs_confirmation = refused.code == OverrideProblem.NEEDS_CONFIRMATION
         return _override_form(
             request,
-            staff,
             contact,
             values,
             [(_override_field(refused, values), refused.message)],
@@ -501,12 +295,11 @@ async def override(request: Request, contact_id: uuid.UUID, staff: CurrentStaff)
     return see_other(f"/console/kontakter/{contact_id}?klart=avvikelse")
 
 
-def _override_field(refused: ContactRefused, values: dict) -> str | None:
+def _override_field(refused: ContactRefused, values: dict[str, str]) -> str | None:
     """The use case says what is wrong; this is the field the person must change."""
     if not values["motivering"] or refused.code in REASON_PROBLEMS:
         return "motivering"
     if not any((values["vardniva"], values["bradska"], values["yrkesgrupp"])):
         return "vardniva"
-    return {OverrideProblem.NEEDS_CONFIRMATION: "bekrafta", OverrideProblem.COLOUR_DOES_NOT_FIT: "bradska"}.get(
-        refused.code
-    )
+    fields = {OverrideProblem.NEEDS_CONFIRMATION: "bekrafta", OverrideProblem.COLOUR_DOES_NOT_FIT: "bradska"}
+    return fields.get(OverrideProblem(refused.code)) if refused.code in fields else None

@@ -10,14 +10,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from nara.shared.care_guarantee import ClockStatus
+from nara.shared.web.labels import label
+from nara.shared.web.swedish import last_day_before
 
 from ...adapters.monitor_client import Clock
-from ...domain.listing import UNKNOWN_FLAG
-from .html import EMPTY, Safe, fmt, when
-from .swedish import PROFESSIONS, date_time, hours_text, label, last_day_before, parse_time
+from .kit import fragment
+from .swedish import STATUSES, hours_text, moment_text, parse_time
 
 AT_RISK_HOURS = 24  # triage's own view only: under a day left is "Bråttom"; the monitor owns the alerts
-OWN_COMPUTATION = "Enligt triagens egen beräkning."
 
 
 @dataclass(frozen=True)
@@ -34,10 +39,12 @@ class ShownGuarantee:
         return self.state in ("on-track", "booked", "at-risk", "breached")
 
 
-def shown_guarantee(contact: dict, clock: Clock | None) -> ShownGuarantee:
+def shown_guarantee(contact: dict[str, Any], clock: Clock | None) -> ShownGuarantee:
     """The monitor's truth when it has the contact's clock; triage's own computation otherwise."""
-    if contact["status"] == "assessed" or (clock is not None and clock.status == "assessed"):
-        return ShownGuarantee("done", "Bedömd", "Medicinsk bedömning är gjord.", None, None, clock is not None)
+    if contact["status"] == "assessed" or (clock is not None and clock.status == ClockStatus.ASSESSED):
+        return ShownGuarantee(
+            "done", label(ClockStatus.ASSESSED), "Medicinsk bedömning är gjord.", None, None, clock is not None
+        )
     if contact["status"] == "closed":
         return ShownGuarantee("done", "Avslutad", "Kontakten är avslutad.", None, None, False)
     if clock is not None:
@@ -45,57 +52,62 @@ def shown_guarantee(contact: dict, clock: Clock | None) -> ShownGuarantee:
     return _own(contact)
 
 
-def _from_clock(contact: dict, clock: Clock) -> ShownGuarantee:
+def _from_clock(contact: dict[str, Any], clock: Clock) -> ShownGuarantee:
     hours = clock.hours_left if clock.hours_left is not None else contact["guarantee_hours_left"]
     deadline = clock.deadline or parse_time(contact["guarantee_deadline"])
     last_day = last_day_before(deadline)
     booked = clock.booked_start
     regional = _regional_text(contact, clock)
-    if clock.status == "not_covered":
+    if clock.status == ClockStatus.NOT_COVERED:
         return ShownGuarantee(
-            "not-covered", "Omfattas inte", clock.reason or "Vårdgarantin gäller inte.", None, booked, True
+            "not-covered",
+            label(ClockStatus.NOT_COVERED),
+            clock.reason or "Vårdgarantin gäller inte.",
+            None,
+            booked,
+            True,
         )
-    if clock.status == "patient_chosen_wait":
-        when_text = f": {date_time(booked)}" if booked else ""
+    if clock.status == ClockStatus.PATIENT_CHOSEN_WAIT:
+        when_text = f": {moment_text(booked)}" if booked else ""
         return ShownGuarantee(
             "chosen-wait",
-            "Patientvald väntan",
+            label(ClockStatus.PATIENT_CHOSEN_WAIT),
             f"Patienten valde en senare tid än de som erbjöds{when_text}.",
             hours,
             booked,
             True,
         )
-    if clock.status == "on_track" and booked is not None:
+    if clock.status == ClockStatus.ON_TRACK and booked is not None:
         return ShownGuarantee(
             "booked",
             "Bokad",
-            f"Bokad {date_time(booked)}, inom vårdgarantin (senast {last_day}).{regional}",
+            f"Bokad {moment_text(booked)}, inom vårdgarantin (senast {last_day}).{regional}",
             hours,
             booked,
             True,
         )
-    if clock.status == "breached":
-        booked_text = f" Bokad {date_time(booked)}." if booked else ""
+    if clock.status == ClockStatus.BREACHED:
+        booked_text = f" Bokad {moment_text(booked)}." if booked else ""
         return ShownGuarantee(
             "breached",
-            "Passerad",
+            label(ClockStatus.BREACHED),
             f"Vårdgarantin passerades för {hours_text(hours)} sedan (sista dag {last_day}).{booked_text}",
             hours,
             booked,
             True,
         )
-    if clock.status == "at_risk" and booked is not None:
+    if clock.status == ClockStatus.AT_RISK and booked is not None:
         return ShownGuarantee(
             "at-risk",
             "Bokad efter gränsen",
-            f"Bokad {date_time(booked)}, efter vårdgarantins "
+            f"Bokad {moment_text(booked)}, efter vårdgarantins "
             f"gräns. {hours_text(hours)} kvar, bedöm senast "
             f"{last_day}.{regional}",
             hours,
             booked,
             True,
         )
-    if clock.status == "at_risk":
+    if clock.status == ClockStatus.AT_RISK:
         # The monitor counts every contact with no time booked as at risk; with a day or more left, say that.
         short = "Bråttom" if hours < AT_RISK_HOURS else "Ej bokad"
         return ShownGuarantee(
@@ -107,19 +119,29 @@ def _from_clock(contact: dict, clock: Clock) -> ShownGuarantee:
             True,
         )
     return ShownGuarantee(
-        "on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}", hours, None, True
+        "on-track",
+        label(ClockStatus.ON_TRACK),
+        f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
+        hours,
+        None,
+        True,
     )
 
 
-def _own(contact: dict) -> ShownGuarantee:
+def _own(contact: dict[str, Any]) -> ShownGuarantee:
     if contact["guarantee_applies"] is False:
         return ShownGuarantee(
-            "not-covered", "Omfattas inte", "Vårdgarantin gäller inte enligt triagebeslutet.", None, None, False
+            "not-covered",
+            label(ClockStatus.NOT_COVERED),
+            "Vårdgarantin gäller inte enligt triagebeslutet.",
+            None,
+            None,
+            False,
         )
     if contact.get("not_covered_reason"):
         return ShownGuarantee(
             "not-covered",
-            "Omfattas inte",
+            label(ClockStatus.NOT_COVERED),
             f"{contact['not_covered_reason']}: vårdgarantin gäller där patienten är listad.",
             None,
             None,
@@ -131,7 +153,7 @@ def _own(contact: dict) -> ShownGuarantee:
     if hours <= 0:
         return ShownGuarantee(
             "breached",
-            "Passerad",
+            label(ClockStatus.BREACHED),
             f"Vårdgarantin passerades för {hours_text(hours)} sedan (sista dag {last_day}).",
             hours,
             None,
@@ -142,20 +164,25 @@ def _own(contact: dict) -> ShownGuarantee:
             "at-risk", "Bråttom", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}", hours, None, False
         )
     return ShownGuarantee(
-        "on-track", "I tid", f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}", hours, None, False
+        "on-track",
+        label(ClockStatus.ON_TRACK),
+        f"{hours_text(hours)} kvar, bedöm senast {last_day}.{regional}",
+        hours,
+        None,
+        False,
     )
 
 
-def _regional_text(contact: dict, clock: Clock | None = None) -> str:
+def _regional_text(contact: dict[str, Any], clock: Clock | None = None) -> str:
     """The region's own limit for the triaged profession, beside the national one (same policy in every service);
     passed, when the monitor's clock says so."""
     regional = next((m for m in contact.get("guarantee_measures") or [] if m["kind"] == "regional"), None)
     if regional is None:
         return ""
-    profession = label(PROFESSIONS, contact["profession"]).lower()
+    profession = label(contact["profession"], "profession").lower()
     passed = (
         " (passerad)"
-        if clock is not None and clock.regional is not None and clock.regional.status == "breached"
+        if clock is not None and clock.regional is not None and clock.regional.status == ClockStatus.BREACHED
         else ""
     )
     return (
@@ -164,36 +191,35 @@ def _regional_text(contact: dict, clock: Clock | None = None) -> str:
     )
 
 
-def guarantee_meter(contact: dict, shown: ShownGuarantee, *, with_listing: bool = True) -> Safe:
-    """Text first, then a bar of the share of the guarantee left; the bar is decoration for the text."""
-    bar = EMPTY
+@dataclass(frozen=True)
+class Meter:
+    """What a guarantee meter shows: the words, the bar's tenths left (None: no bar), and the unknown listing."""
+
+    shown: ShownGuarantee
+    tenth: int | None
+    unknown_listing: bool
+
+
+def meter(contact: dict[str, Any], shown: ShownGuarantee) -> Meter:
+    tenth = None
     if shown.counting and shown.state != "booked" and shown.hours_left is not None:
-        total = (parse_time(contact["guarantee_deadline"]) - parse_time(contact["sought_at"])).total_seconds() / 3600
+        sought, deadline = parse_time(contact["sought_at"]), parse_time(contact["guarantee_deadline"])
+        total = (deadline - sought).total_seconds() / 3600
         share = max(0.0, min(1.0, shown.hours_left / total)) if total > 0 else 0.0
-        bar = fmt(
-            '<span class="meter" aria-hidden="true"><span class="meter-fill fill-$tenth"></span></span>',
-            tenth=math.ceil(share * 10),
-        )
-    source = when(
-        not shown.from_monitor and shown.state != "done",
-        fmt('<span class="guarantee-source hint">$text</span>', text=OWN_COMPUTATION),
-    )
-    return fmt(
-        '<div class="guarantee guarantee-$state" data-guarantee="$state" data-source="$origin">'
-        '<strong class="guarantee-label"><span class="guarantee-icon" aria-hidden="true"></span>$short</strong> '
-        '<span class="guarantee-text">$sentence</span>$source$bar$listing</div>',
-        state=shown.state,
-        origin="monitor" if shown.from_monitor else "triage",
-        short=shown.short,
-        sentence=shown.sentence,
-        source=source,
-        bar=bar,
-        listing=listing_tag(contact) if with_listing else EMPTY,
-    )
+        tenth = math.ceil(share * 10)
+    # Covered while staff find out where the patient is listed.
+    unknown = contact.get("listing") == "unknown" and contact["status"] not in ("assessed", "closed")
+    return Meter(shown, tenth, unknown)
 
 
-def listing_tag(contact: dict) -> Safe:
-    """'Listning okänd': the contact is covered while staff find out where the patient is listed."""
-    if contact.get("listing") != "unknown" or contact["status"] in ("assessed", "closed"):
-        return EMPTY
-    return fmt('<strong class="tag tag-listing" data-listing="unknown">$flag</strong>', flag=UNKNOWN_FLAG)
+def guarantee_meter(contact: dict[str, Any], shown: ShownGuarantee, *, with_listing: bool = True) -> Markup:
+    """Text first, then a bar of the share of the guarantee left; the bar is decoration for the text."""
+    return fragment("guarantee_meter", meter(contact, shown), with_listing)
+
+
+def status_text(contact: dict[str, Any], shown: ShownGuarantee) -> str:
+    """The contact's status; a triaged contact with a time booked says so, with the time (the monitor's clock)."""
+    if contact["status"] == "triaged" and shown.booked_start is not None:
+        return f"Bokad {moment_text(shown.booked_start)}"
+    status: str = contact["status"]
+    return STATUSES.get(status, status)

@@ -3,27 +3,45 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from nara.shared.web.pages import Choice, see_other
+
 from ...domain.contacts import ContactRefused
 from ...domain.guidelines import ContactReason
 from ...domain.patient import PatientFacts
-from ...domain.questions import ChoiceQuestion, NumberQuestion
+from ...domain.questions import AnyQuestion, ChoiceQuestion, NumberQuestion
 from ...service import contacts
-from .common import ConsoleRoute, in_transaction, now_of, page, policy_of, problem_page, see_other
+from .common import in_transaction, now_of, policy_of
 from .contact_pages import facts_of, latest_triage, open_contact, reason_options
-from .html import EMPTY, Choice, Safe, button, fmt, form, hidden, join, radios, select, text_input
-from .session import CurrentStaff, Staff, checked_form
-from .views import personnummer_text
+from .kit import KIT, LOGIN, ConsoleRoute, CurrentStaff
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute)
 YES_NO = [Choice("ja", "Ja"), Choice("nej", "Nej")]
 
 
-def ordered_questions(reason: ContactReason, patient: PatientFacts) -> tuple[list, list]:
+@dataclass(frozen=True)
+class QuestionField:
+    """One question as the form asks it: a number typed in, or radios (yes/no inline, or the options)."""
+
+    id: str
+    name: str  # the form field, q-<id>
+    text: str
+    red_flag: bool
+    follow_up: bool  # asked only after an earlier answer: the page says so
+    value: str
+    error: str | None
+    number_hint: str | None  # a number question's range; None for radios
+    inputmode: str
+    options: list[Choice]
+    inline: bool
+
+
+def ordered_questions(reason: ContactReason, patient: PatientFacts) -> tuple[list[AnyQuestion], list[AnyQuestion]]:
     """(red-flag questions, the others) this patient is asked, each in the guideline's order; follow-ups
     (asked only after an earlier answer) are shown too, and say so."""
     compiled = reason.compiled
@@ -36,63 +54,34 @@ def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _question(question, red_flag: bool, value: str, error: str | None, patient: PatientFacts) -> Safe:
-    name = f"q-{question.id}"
-    marker = fmt('<strong class="tag tag-flag">Varningstecken</strong> ') if red_flag else EMPTY
-    follow_up = (
-        fmt(' <span class="hint">(följdfråga: ställ den bara om den passar svaret ovan)</span>')
-        if question.asked_if
-        else EMPTY
-    )
-    legend = fmt(
-        '$marker<span class="question-text">$text</span>$follow',
-        marker=marker,
-        text=question.text_for(patient),
-        follow=follow_up,
-    )
-    data = fmt(' data-question="$id" data-red-flag="$flag"', id=question.id, flag="true" if red_flag else "false")
+def _field(
+    question: AnyQuestion, red_flag: bool, value: str, error: str | None, patient: PatientFacts
+) -> QuestionField:
+    number_hint, inputmode, options = None, "", YES_NO
     if isinstance(question, NumberQuestion):
-        hint = (
+        number_hint = (
             f"Ett {'heltal' if question.integer else 'tal'} från {_number(question.min)} till "
             f"{_number(question.max)} {question.unit}."
         )
-        field = text_input(
-            name,
-            legend,
-            value=value,
-            error=error,
-            hint=hint,
-            width="5",
-            inputmode="numeric" if question.integer else "decimal",
-        )
-        return fmt(
-            '<div class="question$flag"$data>$field</div>',
-            flag=" question-red-flag" if red_flag else "",
-            data=data,
-            field=field,
-        )
-    options = (
-        [Choice(o.value, o.text_for(patient)) for o in question.options]
-        if isinstance(question, ChoiceQuestion)
-        else YES_NO
-    )
-    return fmt(
-        '<div class="question$flag"$data>$group</div>',
-        flag=" question-red-flag" if red_flag else "",
-        data=data,
-        group=radios(
-            name,
-            legend,
-            options,
-            checked=value or None,
-            error=error,
-            inline=not isinstance(question, ChoiceQuestion),
-            legend_class="legend-s",
-        ),
+        inputmode = "numeric" if question.integer else "decimal"
+    elif isinstance(question, ChoiceQuestion):
+        options = [Choice(option.value, option.text_for(patient)) for option in question.options]
+    return QuestionField(
+        id=question.id,
+        name=f"q-{question.id}",
+        text=question.text_for(patient),
+        red_flag=red_flag,
+        follow_up=bool(question.asked_if),
+        value=value,
+        error=error,
+        number_hint=number_hint,
+        inputmode=inputmode,
+        options=options,
+        inline=not isinstance(question, ChoiceQuestion),
     )
 
 
-def _answer_value(question, answer: Any) -> str:
+def _answer_value(answer: Any) -> str:
     """A stored answer as the form shows it."""
     if answer is None:
         return ""
@@ -134,27 +123,21 @@ def parse_answers(
     return answers, errors
 
 
-def _choose_reason(request: Request, staff: Staff, contact: dict, message: str, status_code: int = 200) -> Response:
-    chooser = fmt(
-        '<form method="get" action="/console/kontakter/$id/fragor" novalidate>$select$submit</form>',
-        id=contact["id"],
-        select=select("orsak", "Vad gäller kontakten?", reason_options(request)),
-        submit=button("Visa frågorna"),
-    )
-    body = fmt(
-        '<span class="caption">$who</span><h1 class="heading-l">Välj kontaktorsak</h1><p class="body">$message'
-        "</p>$chooser",
-        who=personnummer_text(contact["personnummer"]),
+def _choose_reason(request: Request, contact: dict[str, Any], message: str, status_code: int = 200) -> Response:
+    return KIT.render(
+        request,
+        "choose_reason.html",
+        status_code=status_code,
+        title="Välj kontaktorsak",
+        contact=contact,
         message=message,
-        chooser=chooser,
+        reasons=reason_options(request),
     )
-    return page(request, title="Välj kontaktorsak", body=body, staff=staff, status_code=status_code)
 
 
 def _questions_page(
     request: Request,
-    staff: Staff,
-    contact: dict,
+    contact: dict[str, Any],
     reason: ContactReason,
     values: dict[str, str],
     errors: list[tuple[str | None, str]],
@@ -162,61 +145,28 @@ def _questions_page(
     status_code: int = 200,
 ) -> Response:
     patient = facts_of(request, contact)
-    age = patient.age
     flagged, others = ordered_questions(reason, patient)
     by_field = {anchor: message for anchor, message in errors if anchor}
 
-    def group(questions, red_flag: bool) -> Safe:
-        return join(_question(q, red_flag, values.get(q.id, ""), by_field.get(f"q-{q.id}"), patient) for q in questions)
+    def fields(questions: list[AnyQuestion], red_flag: bool) -> list[QuestionField]:
+        return [_field(q, red_flag, values.get(q.id, ""), by_field.get(f"q-{q.id}"), patient) for q in questions]
 
-    sections = (
-        fmt(
-            '<section class="red-flags" aria-labelledby="varningstecken-rubrik"><h2 class="heading-m" '
-            'id="varningstecken-rubrik"><span class="flag-icon" aria-hidden="true">!</span>Varningstecken – fråga först'
-            '</h2><p class="body">Ett ja här kan betyda att patienten behöver akut vård.</p>$flagged</section>',
-            flagged=group(flagged, True),
-        )
-        if flagged
-        else EMPTY
-    )
-    content = join(
-        [
-            hidden("orsak", reason.code),
-            sections,
-            fmt(
-                '<section aria-labelledby="ovriga-rubrik"><h2 class="heading-m" id="ovriga-rubrik">'
-                "Övriga frågor</h2>$others</section>",
-                others=group(others, False),
-            )
-            if others
-            else EMPTY,
-            button("Triagera"),
-        ]
-    )
-    base = f"/console/kontakter/{contact['id']}"
-    body = fmt(
-        '<span class="caption">$who, $age år</span><h1 class="heading-l">Frågor: $title</h1>'
-        '<p class="body">Ställ frågorna i ordning. Ett obesvarat varningstecken räknas som okänt och ger minst '
-        "den nivå som riktlinjerna anger för okänt, så ställ alla frågor du kan. "
-        '<a class="link" href="$base/fragor?orsak=">Byt kontaktorsak</a></p>$form',
-        who=personnummer_text(contact["personnummer"]),
-        age=age,
-        title=reason.title,
-        base=base,
-        form=form(f"{base}/fragor", staff.csrf, content),
-    )
-    return page(
+    return KIT.render(
         request,
+        "questions.html",
+        status_code=status_code,
         title=f"Frågor: {reason.title}",
-        body=body,
-        staff=staff,
         errors=errors,
         done=done,
-        status_code=status_code,
+        contact=contact,
+        age=patient.age,
+        reason=reason,
+        flagged=fields(flagged, True),
+        others=fields(others, False),
     )
 
 
-def _reason_for(request: Request, contact: dict, orsak: str | None) -> ContactReason | None:
+def _reason_for(request: Request, contact: dict[str, Any], orsak: str | None) -> ContactReason | None:
     code = contact["reason_code"] if orsak is None else orsak
     return request.app.state.guidelines.current().reason(code) if code else None
 
@@ -227,7 +177,7 @@ async def questions_page(
 ) -> Response:
     contact = await open_contact(request, staff, contact_id)
     if contact["status"] in ("assessed", "closed"):
-        return problem_page(
+        return KIT.problem_page(
             request,
             "Kontakten kan inte triageras",
             "Kontakten är redan bedömd eller avslutad.",
@@ -236,12 +186,11 @@ async def questions_page(
         )
     reason = _reason_for(request, contact, orsak)
     if reason is None:
-        return _choose_reason(request, staff, contact, "Välj vad kontakten gäller, så visas frågorna.")
+        return _choose_reason(request, contact, "Välj vad kontakten gäller, så visas frågorna.")
     patient = facts_of(request, contact)
     if not reason.applies_to(patient.age, patient.sex):
         return _choose_reason(
             request,
-            staff,
             contact,
             f"”{reason.title}” gäller inte patientens ålder. Välj en annan kontaktorsak.",
             status_code=422,
@@ -253,20 +202,20 @@ async def questions_page(
         shared = {q.id for q in request.app.state.guidelines.current().shared_questions}
         same_reason = reason.code == contact["reason_code"]
         values = {
-            q.id: _answer_value(q, previous["answers"].get(q.id))
+            q.id: _answer_value(previous["answers"].get(q.id))
             for q in reason.compiled.asked
             if same_reason or q.id in shared
         }
-    return _questions_page(request, staff, contact, reason, values, [], done=klart)
+    return _questions_page(request, contact, reason, values, [], done=klart)
 
 
 @router.post("/kontakter/{contact_id}/fragor")
 async def triage(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -> Response:
-    submitted = await checked_form(request, staff)
+    submitted = await LOGIN.checked_form(request, staff)
     contact = await open_contact(request, staff, contact_id)
     reason = _reason_for(request, contact, submitted.get("orsak"))
     if reason is None:
-        return _choose_reason(request, staff, contact, "Välj vad kontakten gäller, så visas frågorna.", 422)
+        return _choose_reason(request, contact, "Välj vad kontakten gäller, så visas frågorna.", 422)
     raw = submitted.with_prefix("q-")
     answers, problems = parse_answers(reason, facts_of(request, contact), raw)
     errors: list[tuple[str | None, str]] = [(f"q-{q}", message) for q, message in problems.items()]
@@ -289,4 +238,4 @@ async def triage(request: Request, contact_id: uuid.UUID, staff: CurrentStaff) -
             return see_other(f"/console/kontakter/{contact_id}?klart=triagerad")
         except ContactRefused as refused:
             errors = [(None, refused.message)]
-    return _questions_page(request, staff, contact, reason, raw, errors, status_code=422)
+    return _questions_page(request, contact, reason, raw, errors, status_code=422)

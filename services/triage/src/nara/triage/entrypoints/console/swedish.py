@@ -1,95 +1,54 @@
-"""The words and time formats people read in the console: Swedish labels for the contract's codes."""
+"""The console's own words: what the shared labels (nara.shared.web.labels) do not cover, and its time helpers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from nara.shared.web.swedish import PROFESSIONS, UNITS, clock_time, date_text, date_time, last_day_before, unit_name
-
-__all__ = [
-    "CARE_LEVELS",
-    "CHANNELS",
-    "CLOSE_REASONS",
-    "CONTACT_FORMS",
-    "PROFESSIONS",
-    "REGISTER_CHANNELS",
-    "ROLES",
-    "STATUSES",
-    "UNITS",
-    "URGENCIES",
-    "URGENCY_ORDER",
-    "age_text",
-    "clock_time",
-    "date_text",
-    "date_time",
-    "hours_text",
-    "label",
-    "last_day_before",
-    "parse_time",
-    "unit_name",
-]
+from nara.shared.events.vocabulary import Channel, ContactCloseReason
+from nara.shared.web.swedish import clock_time, date_time
 
 ROLES = {"reception": "Reception", "clinician": "Legitimerad personal", "ops": "Drift", "admin": "Administratör"}
 
-CARE_LEVELS = {
-    "call_112": "Ring 112 nu",
-    "emergency_now": "Akutmottagning nu",
-    "within_hours": "Inom några timmar",
-    "same_day": "Samma dag",
-    "within_3_days": "Inom 3 dagar",
-    "planned": "Planerad vård",
-    "self_care": "Egenvård",
-}
-
-URGENCIES = {"red": "Röd", "orange": "Orange", "yellow": "Gul", "green": "Grön", "blue": "Blå"}
-URGENCY_ORDER = ["red", "orange", "yellow", "green", "blue"]
-
-CHANNELS = {
-    "web": "Webben",
-    "phone_1177": "Telefon via 1177",
-    "phone_unit": "Telefon",
-    "reception": "Receptionen",
-    "walk_in": "Besök utan tid",
-    "e_service": "E-tjänst",
-    "emergency_department": "Akutmottagningen",
-}
-
-# The channels reception registers itself: a phone call or someone at the desk.
+# The channels reception registers itself: a phone call or someone at the desk (label, hint).
 REGISTER_CHANNELS = {
-    "phone_unit": ("Telefonsamtal", "Patienten ringde vårdcentralen."),
-    "walk_in": ("Besök utan tid (walk-in)", "Patienten kom till receptionen utan bokad tid."),
+    Channel.PHONE_UNIT: ("Telefonsamtal", "Patienten ringde vårdcentralen."),
+    Channel.WALK_IN: ("Besök utan tid (walk-in)", "Patienten kom till receptionen utan bokad tid."),
 }
 
-CONTACT_FORMS = {
-    "clinic": "Mottagningsbesök",
-    "home": "Hembesök",
-    "phone": "Telefon",
-    "video": "Video",
-    "chat_letter": "Chatt eller brev",
+# Why each close reason fits (the hint under its radio), and the action that closes with it.
+CLOSE_HINTS = {
+    ContactCloseReason.SELF_CARE: "Patienten har fått råd och tar hand om besvären själv.",
+    ContactCloseReason.WITHDRAWN: "Patienten behöver inte längre hjälp.",
+    ContactCloseReason.EMERGENCY_DEPARTMENT: "Patienten ska söka akut vård nu.",
+    ContactCloseReason.DUPLICATE: "Samma besvär är redan registrerat i en annan kontakt.",
 }
-
-# code: (label, hint, the action that closes with it)
-CLOSE_REASONS = {
-    "self_care": ("Egenvårdsråd", "Patienten har fått råd och tar hand om besvären själv.", "Avsluta med egenvårdsråd"),
-    "withdrawn": ("Återkallad", "Patienten behöver inte längre hjälp.", "Avsluta kontakten"),
-    "emergency_department": (
-        "Hänvisad till akutmottagningen",
-        "Patienten ska söka akut vård nu.",
-        "Avsluta: hänvisad till akuten",
-    ),
-    "duplicate": ("Dubblett", "Samma besvär är redan registrerat i en annan kontakt.", "Avsluta kontakten"),
+CLOSE_ACTIONS = {
+    ContactCloseReason.SELF_CARE: "Avsluta med egenvårdsråd",
+    ContactCloseReason.WITHDRAWN: "Avsluta kontakten",
+    ContactCloseReason.EMERGENCY_DEPARTMENT: "Avsluta: hänvisad till akuten",
+    ContactCloseReason.DUPLICATE: "Avsluta kontakten",
 }
 
 STATUSES = {"open": "Ej triagerad", "triaged": "Triagerad", "assessed": "Bedömd", "closed": "Avslutad"}
 
+# Fixed messages shown after an action (?klart=...), so no text from the address reaches the page.
+DONE = {
+    "registrerad": "Kontakten är registrerad. Ställ frågorna nedan.",
+    "triagerad": "Kontakten är triagerad. Beslutet och skälen står nedan.",
+    "avvikelse": "Avvikelsen är sparad med din motivering.",
+    "bedomd": "Den medicinska bedömningen är registrerad. Vårdgarantins klocka har stannat.",
+    "avslutad": "Kontakten är avslutad.",
+    "listning": "Listningen är sparad i listningsregistret.",
+}
 
-def label(table: dict, code: str | None, fallback: str = "–") -> str:
-    value = table.get(code or "", code or fallback)
-    return value[0] if isinstance(value, tuple) else value
+
+def parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
 
 
-def parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def moment_text(moment: datetime) -> str:
+    """E.g. 'tisdag 24 november kl. 09:05', in the kit's one style, for sentences built before a template."""
+    return date_time(moment, separator=":")
 
 
 def hours_text(hours: float) -> str:
@@ -97,5 +56,11 @@ def hours_text(hours: float) -> str:
     return f"{whole} timme" if whole == 1 else f"{whole} timmar"
 
 
-def age_text(years: int) -> str:
-    return f"{years} år"
+def personnummer_text(normalised: str) -> str:
+    """ÅÅÅÅMMDDNNNN as ÅÅÅÅMMDD-NNNN."""
+    return f"{normalised[:8]}-{normalised[8:]}" if len(normalised) == 12 else normalised
+
+
+def slot_label(slot: dict[str, str]) -> str:
+    """A slot's or an appointment's time, e.g. 'tisdag 24 november kl. 09:00–09:20'."""
+    return f"{moment_text(parse_time(slot['start']))}–{clock_time(parse_time(slot['end']), ':')}"

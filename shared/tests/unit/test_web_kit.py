@@ -1,33 +1,14 @@
-"""The shared page kit: escaping, CSRF tokens, signed values and Swedish dates."""
+"""The page kit's primitives: CSRF tokens, signed values, login addresses and Swedish dates (escaping and the
+macros are in test_page_kit.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from nara.shared.web.html import EMPTY, Safe, button, error_summary, escape, fmt, join, when
 from nara.shared.web.session import csrf_matches, csrf_token, login_location, same_token, sign, unsign
 from nara.shared.web.swedish import clock_time, date_text, date_time, decimal, last_day_before, month_name
 
 KEY = b"k" * 32
-
-
-def test_values_are_escaped_unless_safe():
-    assert escape('<a href="x">&') == "&lt;a href=&quot;x&quot;&gt;&amp;"
-    assert escape(None) == ""
-    assert fmt("<p>$x</p>", x="<b>") == "<p>&lt;b&gt;</p>"
-    assert fmt("<p>$x</p>", x=Safe("<b>")) == "<p><b></p>"
-    assert join(["<", Safe("<i>")]) == "&lt;<i>"
-    assert when(False, "x") == EMPTY
-
-
-def test_form_helpers_keep_their_markup():
-    assert button("Spara", kind="secondary") == (
-        '<button type="submit" class="button button-secondary" data-prevent-double-click>Spara</button>'
-    )
-    assert button("Spara", guard_double_click=False) == '<button type="submit" class="button">Spara</button>'
-    assert 'href="#namn"' in error_summary([("namn", "Skriv <namn>")])
-    assert "Skriv &lt;namn&gt;" in error_summary([(None, "Skriv <namn>")])
-    assert error_summary([]) == ""
 
 
 def test_csrf_token_verifies_only_its_own_session_and_purpose():

@@ -11,7 +11,6 @@ Modules
     problems  RFC 9457 problem details for /api; the Swedish 404, 405 and 500 pages of page routes
     session   primitives under the login: CSRF tokens, signed cookie values, Form, read_form
     fields, limits   input shapes and the request floor (unchanged)
-    html      deprecated: the string.Template pages, until booking's and triage's pages move to the kit
 
 Setting up an app (see the monitor's entrypoints/ops/kit.py for a whole one)::
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from html import escape as escape_html
 from typing import Any
 from urllib.parse import unquote_plus
 
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .html import escape
 from .problems import API_PREFIX, problem
 
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
@@ -93,7 +93,7 @@ class RequestLimits:
         else:
             response = HTMLResponse(
                 '<!doctype html><html lang="sv"><meta charset="utf-8"><title>Det gick inte</title>'
-                f"<main><h1>Det gick inte</h1><p>{escape(refused.detail)}</p>"
+                f"<main><h1>Det gick inte</h1><p>{escape_html(refused.detail)}</p>"
                 '<p><a href="javascript:history.back()">Gå tillbaka</a></p></main></html>',
                 status_code=refused.status,
             )

@@ -2,8 +2,8 @@
 
 A login is a JWT in an HttpOnly cookie, checked like a bearer token. A form's CSRF token is an HMAC
 of that session's token, so it needs no storage and dies with the session; tokens are compared in constant time.
-These are the primitives under the kit's login (nara.shared.web.login). Deprecated: an app building its own
-staff session from them (staff_caller, set_cookie, login_location, as the console does); use StaffLogin.
+These are the primitives under the kit's login (nara.shared.web.login): staff apps use StaffLogin; the citizens'
+booking pages build their personnummer login on the same primitives.
 """
 
 from __future__ import annotations
@@ -102,11 +102,6 @@ def cookie_caller(
     if not accepts(caller):
         return None
     return caller, token
-
-
-def staff_caller(request: Request, cookie: str, settings: IdentitySettings, now: datetime) -> tuple[Caller, str] | None:
-    """Deprecated (the kit's LoginSession does it): the staff member logged in with the cookie, and their token."""
-    return cookie_caller(request, cookie, settings, now)
 
 
 def return_path(request: Request) -> str | None:

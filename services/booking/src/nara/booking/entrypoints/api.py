@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
@@ -29,6 +30,8 @@ from .problems import refusal
 from .transactions import MAX_KEY_LENGTH, run_once
 from .views import appointment_view, care_unit_view, hold_view, slot_page_view
 from .wiring import reads, unit_of_work
+
+Result = TypeVar("Result")
 
 router = APIRouter(prefix="/api/v1", tags=["booking"])
 # Staff who book, change and read appointments for patients (ops reads no patient's times).
@@ -156,17 +159,16 @@ async def hold_slot(
     async def action(uow: UnitOfWork) -> Hold:
         return await use_cases.hold(uow, requester, body.slot_id, now, policy, body.contact_id)
 
-    outcome = await run_once(
-        unit_of_work(request),
+    return await _answer_once(
+        request,
+        requester,
         action,
         hold_view,
-        caller=requester.id,
-        idempotency_key=idempotency_key,
-        request={"op": "hold", **body.model_dump(mode="json")},
-        now=now,
-        success_status=201,
+        {"op": "hold", **body.model_dump(mode="json")},
+        now,
+        idempotency_key,
+        created=True,
     )
-    return outcome.response()
 
 
 @router.post("/appointments", status_code=201, responses=answers(403, 404, 409, 503))
@@ -189,17 +191,16 @@ async def book_appointment(
             policy=policy,
         )
 
-    outcome = await run_once(
-        unit_of_work(request),
+    return await _answer_once(
+        request,
+        requester,
         action,
         appointment_view,
-        caller=requester.id,
-        idempotency_key=idempotency_key,
-        request={"op": "book", **body.model_dump(mode="json")},
-        now=now,
-        success_status=201,
+        {"op": "book", **body.model_dump(mode="json")},
+        now,
+        idempotency_key,
+        created=True,
     )
-    return outcome.response()
 
 
 @router.get("/appointments", responses=answers(403, 503))
@@ -272,16 +273,15 @@ async def rebook_appointment(
     async def action(uow: UnitOfWork) -> AppointmentRecord:
         return await use_cases.rebook(uow, requester, appointment_id, new_slot_id=body.slot_id, now=now)
 
-    outcome = await run_once(
-        unit_of_work(request),
+    return await _answer_once(
+        request,
+        requester,
         action,
         appointment_view,
-        caller=requester.id,
-        idempotency_key=idempotency_key,
-        request={"op": "rebook", "id": str(appointment_id), **body.model_dump(mode="json")},
-        now=now,
+        {"op": "rebook", "id": str(appointment_id), **body.model_dump(mode="json")},
+        now,
+        idempotency_key,
     )
-    return outcome.response()
 
 
 @router.post("/appointments/{appointment_id}/cancel", responses=answers(403, 404, 409))
@@ -299,16 +299,15 @@ async def cancel_appointment(
     async def action(uow: UnitOfWork) -> AppointmentRecord:
         return await use_cases.cancel(uow, requester, appointment_id, reason=body.reason, now=now)
 
-    outcome = await run_once(
-        unit_of_work(request),
+    return await _answer_once(
+        request,
+        requester,
         action,
         appointment_view,
-        caller=requester.id,
-        idempotency_key=idempotency_key,
-        request={"op": "cancel", "id": str(appointment_id), **body.model_dump()},
-        now=now,
+        {"op": "cancel", "id": str(appointment_id), **body.model_dump()},
+        now,
+        idempotency_key,
     )
-    return outcome.response()
 
 
 @router.post("/appointments/{appointment_id}/complete", responses=answers(403, 404, 409))
@@ -327,16 +326,15 @@ async def complete_appointment(
             uow, requester, appointment_id, medical_assessment=body.medical_assessment, now=now
         )
 
-    outcome = await run_once(
-        unit_of_work(request),
+    return await _answer_once(
+        request,
+        requester,
         action,
         appointment_view,
-        caller=requester.id,
-        idempotency_key=idempotency_key,
-        request={"op": "complete", "id": str(appointment_id), **body.model_dump()},
-        now=now,
+        {"op": "complete", "id": str(appointment_id), **body.model_dump()},
+        now,
+        idempotency_key,
     )
-    return outcome.response()
 
 
 @router.post("/appointments/{appointment_id}/no-show", responses=answers(403, 404, 409))
@@ -352,14 +350,32 @@ async def record_no_show(
     async def action(uow: UnitOfWork) -> AppointmentRecord:
         return await use_cases.no_show(uow, requester, appointment_id, now=now)
 
+    return await _answer_once(
+        request, requester, action, appointment_view, {"op": "no_show", "id": str(appointment_id)}, now, idempotency_key
+    )
+
+
+async def _answer_once(
+    request: Request,
+    requester: Requester,
+    action: Callable[[UnitOfWork], Awaitable[Result]],
+    render: Callable[[Result], dict[str, Any]],
+    described: dict[str, Any],
+    now: datetime,
+    idempotency_key: str | None,
+    *,
+    created: bool = False,
+) -> JSONResponse:
+    """Run a change once in its unit of work and answer it; `described` is what an Idempotency-Key is bound to."""
     outcome = await run_once(
         unit_of_work(request),
         action,
-        appointment_view,
+        render,
         caller=requester.id,
         idempotency_key=idempotency_key,
-        request={"op": "no_show", "id": str(appointment_id)},
+        request=described,
         now=now,
+        success_status=201 if created else 200,
     )
     return outcome.response()
 

@@ -1,4 +1,4 @@
-"""A week across the spring daylight-saving change, through the database and the API."""
+"""Weeks across both daylight-saving changes, through the database and the API."""
 
 from datetime import date, datetime
 
@@ -39,3 +39,32 @@ async def test_slots_around_the_spring_change_keep_their_local_time_and_move_in_
     assert monday[0]["start_local"] == "2027-03-29T08:00:00+02:00" and monday[0]["start"] == "2027-03-29T06:00:00+00:00"
     assert [s["start_local"][11:16] for s in friday] == [s["start_local"][11:16] for s in monday]
     assert not [s for s in slots if s["start_local"][:10] in ("2027-03-27", "2027-03-28")]  # a weekend
+
+
+async def test_slots_around_the_autumn_change_keep_their_local_time_and_move_in_utc(booking):
+    connection = await asyncpg.connect(booking.database_url)
+    try:
+        # 31 October 2027 falls back: Friday the 29th is summer time, Monday 1 November winter time.
+        await generate_slots(PostgresSchedule(connection), date(2027, 10, 25), date(2027, 11, 5))
+    finally:
+        await connection.close()
+
+    response = await booking.client.get(
+        "/api/v1/slots",
+        headers=citizen(personnummer(201)),
+        params={
+            "unit": UNIT_FALKENBERG,
+            "profession": "nurse",
+            "contact_form": "clinic",
+            "page_size": 100,
+            "from": datetime(2027, 10, 29, tzinfo=STOCKHOLM).isoformat(),
+            "to": datetime(2027, 11, 2, tzinfo=STOCKHOLM).isoformat(),
+        },
+    )
+    slots = response.json()["slots"]
+    friday = [s for s in slots if s["start_local"].startswith("2027-10-29")]
+    monday = [s for s in slots if s["start_local"].startswith("2027-11-01")]
+
+    assert friday[0]["start_local"] == "2027-10-29T08:00:00+02:00" and friday[0]["start"] == "2027-10-29T06:00:00+00:00"
+    assert monday[0]["start_local"] == "2027-11-01T08:00:00+01:00" and monday[0]["start"] == "2027-11-01T07:00:00+00:00"
+    assert [s["start_local"][11:16] for s in friday] == [s["start_local"][11:16] for s in monday]

@@ -1,6 +1,7 @@
 """Slots from weekly templates, in Stockholm wall-clock time, across daylight-saving changes."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 
 from nara.booking.domain.schedule import TimeType, WeeklyTemplate, slot_id, slots_from_templates
 from nara.shared.clock import STOCKHOLM
@@ -67,6 +68,36 @@ def test_the_hour_the_clock_skips_gets_no_slot():
     # 02:00 does not exist that night: the 01:00 slot would end in it, the 02:00 one start in it.
     assert local_starts == ["03:00"]
     assert slots[0].end_at - slots[0].start_at == timedelta(hours=1)
+
+
+def test_the_hour_the_clock_repeats_gives_slots_as_long_as_their_time_type():
+    # 25 October 2026: at 03:00 summer time the clock goes back to 02:00, so 02:00-03:00 happens twice.
+    slots = slots_from_templates(
+        [template(7, "01:00", "04:00", "NATT")], {"NATT": NIGHT}, date(2026, 10, 25), date(2026, 10, 25)
+    )
+
+    assert all(s.end_at - s.start_at == timedelta(hours=1) for s in slots)
+    assert [s.start_at for s in slots] == [datetime(2026, 10, 24, hour, tzinfo=UTC) for hour in (23,)] + [
+        datetime(2026, 10, 25, hour, tzinfo=UTC) for hour in (0, 1, 2)
+    ]
+    assert [s.start_at.astimezone(STOCKHOLM).strftime("%H:%M%z") for s in slots] == [
+        "01:00+0200",
+        "02:00+0200",
+        "02:00+0100",
+        "03:00+0100",
+    ]
+    assert len({s.id for s in slots}) == 4  # the two 02:00 slots are different times
+
+
+def test_half_hour_slots_through_the_repeated_hour_neither_overlap_nor_stretch():
+    slots = slots_from_templates(
+        [template(7, "01:30", "03:30", "SSK")], {"SSK": VISIT}, date(2026, 10, 25), date(2026, 10, 25)
+    )
+
+    assert all(s.end_at - s.start_at == timedelta(minutes=30) for s in slots)
+    assert all(earlier.end_at == later.start_at for earlier, later in pairwise(slots))
+    assert slots[0].start_at == datetime(2026, 10, 24, 23, 30, tzinfo=UTC)
+    assert slots[-1].end_at == datetime(2026, 10, 25, 2, 30, tzinfo=UTC)  # 03:30 winter time
 
 
 def test_generating_the_same_days_twice_gives_the_same_slot_ids():

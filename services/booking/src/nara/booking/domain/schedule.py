@@ -76,11 +76,22 @@ class PlannedSlot:
 
 
 def local_instant(day: date, wall_clock: time) -> datetime | None:
-    """The UTC instant of a Stockholm wall-clock time, or None when the clock skips it (spring forward)."""
+    """The UTC instant of a Stockholm wall-clock time, or None when the clock skips it (spring forward).
+    In the hour the clock repeats (autumn), the first of the two."""
     candidate = datetime.combine(day, wall_clock, STOCKHOLM)
     if candidate.astimezone(UTC).astimezone(STOCKHOLM).replace(tzinfo=None) != candidate.replace(tzinfo=None):
         return None
     return candidate.astimezone(UTC)
+
+
+def local_instants(day: date, wall_clock: time) -> list[datetime]:
+    """Every UTC instant a Stockholm wall-clock time stands for: none in the hour the clock skips (spring), two in
+    the hour it repeats (autumn: 02:30 happens first in summer time, then again an hour later in winter time)."""
+    first = local_instant(day, wall_clock)
+    if first is None:
+        return []
+    second = datetime.combine(day, wall_clock, STOCKHOLM).replace(fold=1).astimezone(UTC)
+    return [first] if second == first else [first, second]
 
 
 def slot_id(practitioner: str, start_at: datetime) -> uuid.UUID:
@@ -97,25 +108,31 @@ def slots_from_templates(
     """Every slot the templates give from first_day to last_day inclusive, each as long as its time type.
 
     Slots follow the wall clock: 08:00 is 08:00 on both sides of a daylight-saving change. A slot whose
-    start or end falls in the hour the clock skips is left out.
+    start or end falls in the hour the clock skips is left out; a slot is always as long as its time type, so in
+    the hour the clock repeats each wall-clock start gives two slots, one in summer and one in winter time.
     """
     planned: list[PlannedSlot] = []
     day = first_day
     while day <= last_day:
         for template in templates:
-            if template.weekday != day.isoweekday():
-                continue
-            time_type = time_types[template.time_type]
-            wall = datetime.combine(day, template.starts)
-            end_of_hours = datetime.combine(day, template.ends)
-            while wall + time_type.length <= end_of_hours:
-                start_at = local_instant(day, wall.time())
-                end_at = (
-                    local_instant(day, (wall + time_type.length).time())
-                    if (wall + time_type.length).date() == day
-                    else None
-                )
-                if start_at is not None and end_at is not None and end_at > start_at:
+            if template.weekday == day.isoweekday():
+                planned.extend(_template_slots(template, time_types[template.time_type], day))
+        day += timedelta(days=1)
+    return planned
+
+
+def _template_slots(template: WeeklyTemplate, time_type: TimeType, day: date) -> list[PlannedSlot]:
+    planned: list[PlannedSlot] = []
+    # The hours close at the later reading of a repeated hour: they last as long as the wall clock says.
+    closes = max(datetime.combine(day, template.ends, STOCKHOLM).replace(fold=fold).astimezone(UTC) for fold in (0, 1))
+    wall = datetime.combine(day, template.starts)
+    while wall + time_type.length <= datetime.combine(day, template.ends):
+        wall_end = wall + time_type.length
+        # The end is measured in real time (a 1-hour type is 1 hour), and must exist on the wall clock too.
+        if wall_end.date() == day and local_instant(day, wall_end.time()) is not None:
+            for start_at in local_instants(day, wall.time()):
+                end_at = start_at + time_type.length
+                if end_at <= closes:
                     planned.append(
                         PlannedSlot(
                             slot_id(template.practitioner, start_at),
@@ -127,6 +144,5 @@ def slots_from_templates(
                             time_type.capacity,
                         )
                     )
-                wall += time_type.length
-        day += timedelta(days=1)
-    return planned
+        wall = wall_end
+    return sorted(planned, key=lambda slot: slot.start_at)  # the repeated hour's second pass, in time order

@@ -16,6 +16,7 @@ from nara.shared.topics import CONTACTS
 
 from .adapters import contact_projection
 from .demo import load_demo_data
+from .domain.holidays import HolidayCalendar
 from .entrypoints import api, pages, staff_api
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings
@@ -46,7 +47,8 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
     async def on_database_ready(app: FastAPI) -> None:
         if settings.load_demo_data:
             async with app.state.pool.acquire() as connection:
-                await load_demo_data(connection, app.state.clock.now())
+                holidays = HolidayCalendar(settings.closed_holiday_eves)
+                await load_demo_data(connection, app.state.clock.now(), holidays=holidays)
 
     forget_old_idempotency_keys = keep_forgetting(
         "idempotent_requests",

@@ -11,6 +11,7 @@ from nara.shared.clock import to_stockholm
 
 from .adapters.reference_data import PostgresReferenceData
 from .adapters.schedule import PostgresSchedule
+from .domain.holidays import HolidayCalendar
 from .service.schedule import generate_slots
 
 WEEKDAYS = range(1, 6)
@@ -84,7 +85,9 @@ STAFF: list[tuple[str, str, str, list[tuple[str, Iterable[int], str, str]]]] = [
 ]
 
 
-async def load_demo_data(connection: asyncpg.Connection, now: datetime, days: int = 14) -> int:
+async def load_demo_data(
+    connection: asyncpg.Connection, now: datetime, days: int = 14, holidays: HolidayCalendar | None = None
+) -> int:
     """Idempotent: run at every start, it only adds what is missing, and keeps fourteen days of slots ahead."""
     reference = PostgresReferenceData(connection)
     async with connection.transaction():
@@ -100,4 +103,5 @@ async def load_demo_data(connection: asyncpg.Connection, now: datetime, days: in
                         [(code, day, starts, ends) for code, weekdays, starts, ends in hours for day in weekdays],
                     )
         today = to_stockholm(now).date()
-        return await generate_slots(PostgresSchedule(connection), today, today + timedelta(days=days - 1))
+        last_day = today + timedelta(days=days - 1)
+        return await generate_slots(PostgresSchedule(connection), today, last_day, holidays=holidays)

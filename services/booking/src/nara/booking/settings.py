@@ -1,7 +1,9 @@
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from nara.shared.settings import ServiceSettings
+
+from .domain.holidays import DEFAULT_CLOSED_EVES, EVES
 
 
 class BookingSettings(ServiceSettings):
@@ -18,3 +20,13 @@ class BookingSettings(ServiceSettings):
     triage_url: str = "http://127.0.0.1:8002"  # the triage service, for the citizens' pages
     # Signs the pages' CSRF tokens and flow cookie; set it when several booking processes serve the pages.
     pages_secret: SecretStr | None = None
+    # The eves the region's units are closed on, beside every public holiday (domain/holidays.py, EVES).
+    closed_holiday_eves: frozenset[str] = DEFAULT_CLOSED_EVES
+
+    @field_validator("closed_holiday_eves")
+    @classmethod
+    def _known_eves(cls, eves: frozenset[str]) -> frozenset[str]:
+        unknown = sorted(eves - set(EVES))
+        if unknown:
+            raise ValueError(f"unknown eves {unknown}; known are {list(EVES)}")
+        return eves

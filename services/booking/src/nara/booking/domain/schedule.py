@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -104,8 +104,10 @@ def slots_from_templates(
     time_types: Mapping[str, TimeType],
     first_day: date,
     last_day: date,
+    closed_days: Container[date] = frozenset(),
 ) -> list[PlannedSlot]:
-    """Every slot the templates give from first_day to last_day inclusive, each as long as its time type.
+    """Every slot the templates give from first_day to last_day inclusive, each as long as its time type; none
+    on the closed days (public holidays and the eves the region closes on: domain/holidays.py).
 
     Slots follow the wall clock: 08:00 is 08:00 on both sides of a daylight-saving change. A slot whose
     start or end falls in the hour the clock skips is left out; a slot is always as long as its time type, so in
@@ -115,7 +117,7 @@ def slots_from_templates(
     day = first_day
     while day <= last_day:
         for template in templates:
-            if template.weekday == day.isoweekday():
+            if template.weekday == day.isoweekday() and day not in closed_days:
                 planned.extend(_template_slots(template, time_types[template.time_type], day))
         day += timedelta(days=1)
     return planned

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from nara.shared.events.vocabulary import Profession
 
 from ..domain.errors import Forbidden, InvalidRequest, NotFound
+from ..domain.holidays import HolidayCalendar
 from ..domain.schedule import slots_from_templates
 from .ports import Schedule
 from .records import FixedCareContact
@@ -18,12 +19,18 @@ MAX_FIXED_CARE_CONTACTS = 9  # plus one fixed doctor contact (patientkontrakt)
 
 
 async def generate_slots(
-    schedule: Schedule, first_day: date, last_day: date, units: tuple[str, ...] | None = None
+    schedule: Schedule,
+    first_day: date,
+    last_day: date,
+    units: tuple[str, ...] | None = None,
+    holidays: HolidayCalendar | None = None,
 ) -> int:
-    """Create the slots the weekly templates give for these days; existing ones are kept. Returns how many exist."""
+    """Create the slots the weekly templates give for these days, none on a holiday; existing ones are kept.
+    Returns how many the templates give."""
     time_types = await schedule.time_types()
     templates = await schedule.weekly_templates(list(units) if units else None)
-    planned = slots_from_templates(templates, time_types, first_day, last_day)
+    closed = (holidays or HolidayCalendar()).closed_days(first_day, last_day)
+    planned = slots_from_templates(templates, time_types, first_day, last_day, closed)
     await schedule.add_planned_slots(planned)
     return len(planned)
 

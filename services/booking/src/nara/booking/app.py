@@ -16,8 +16,7 @@ from nara.shared.topics import CONTACTS
 
 from .adapters import contact_projection
 from .demo import load_demo_data
-from .domain.holidays import HolidayCalendar
-from .entrypoints import api, pages, staff_api
+from .entrypoints import api, pages, slot_horizon, staff_api
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings
 
@@ -47,8 +46,8 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
     async def on_database_ready(app: FastAPI) -> None:
         if settings.load_demo_data:
             async with app.state.pool.acquire() as connection:
-                holidays = HolidayCalendar(settings.closed_holiday_eves)
-                await load_demo_data(connection, app.state.clock.now(), holidays=holidays)
+                await load_demo_data(connection)
+        await slot_horizon.roll_once(app, settings)  # bookable at once; then the background keeps it rolling
 
     forget_old_idempotency_keys = keep_forgetting(
         "idempotent_requests",
@@ -63,5 +62,5 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         migrations_dir=MIGRATIONS,
         add_routes=add_routes,
         on_database_ready=on_database_ready,
-        background=(forget_old_idempotency_keys,),
+        background=(forget_old_idempotency_keys, slot_horizon.keep_slots_ahead(settings)),
     )

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 
 import asyncpg
 
-from nara.shared.clock import to_stockholm
-
 from .adapters.reference_data import PostgresReferenceData
-from .adapters.schedule import PostgresSchedule
-from .domain.holidays import HolidayCalendar
-from .service.schedule import generate_slots
 
 WEEKDAYS = range(1, 6)
 OPENING_HOURS = [{"weekday": d, "opens": "08:00", "closes": "17:00"} for d in WEEKDAYS]
@@ -85,10 +79,9 @@ STAFF: list[tuple[str, str, str, list[tuple[str, Iterable[int], str, str]]]] = [
 ]
 
 
-async def load_demo_data(
-    connection: asyncpg.Connection, now: datetime, days: int = 14, holidays: HolidayCalendar | None = None
-) -> int:
-    """Idempotent: run at every start, it only adds what is missing, and keeps fourteen days of slots ahead."""
+async def load_demo_data(connection: asyncpg.Connection) -> None:
+    """Idempotent: run at every start, it only adds what is missing. The slots come from the templates, as
+    everywhere: the service keeps them generated ahead (service/schedule.py, roll_slots_forward)."""
     reference = PostgresReferenceData(connection)
     async with connection.transaction():
         for hsa_id, name, address in UNITS:
@@ -102,6 +95,3 @@ async def load_demo_data(
                         practitioner,
                         [(code, day, starts, ends) for code, weekdays, starts, ends in hours for day in weekdays],
                     )
-        today = to_stockholm(now).date()
-        last_day = today + timedelta(days=days - 1)
-        return await generate_slots(PostgresSchedule(connection), today, last_day, holidays=holidays)

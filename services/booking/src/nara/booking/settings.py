@@ -16,7 +16,10 @@ class BookingSettings(ServiceSettings):
     contacts_consumer_group: str = "booking-contacts"
     # A repeated request with the same Idempotency-Key gets the first answer for this long; then the key is free.
     idempotency_retention_hours: int = Field(168, ge=1)
-    load_demo_data: bool = False  # './nara run' sets it: three Halland units and fourteen days of slots
+    load_demo_data: bool = False  # './nara run' sets it: three Halland units, their staff and weekly templates
+    # Slots are kept generated from the weekly templates this many days ahead (8 weeks), checked this often.
+    slot_horizon_days: int = Field(56, ge=1, le=400)
+    slot_horizon_every_seconds: float = Field(3600, gt=0)
     triage_url: str = "http://127.0.0.1:8002"  # the triage service, for the citizens' pages
     # Signs the pages' CSRF tokens and flow cookie; set it when several booking processes serve the pages.
     pages_secret: SecretStr | None = None

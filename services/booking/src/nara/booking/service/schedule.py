@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from nara.shared.events.vocabulary import Profession
 
@@ -33,6 +33,15 @@ async def generate_slots(
     planned = slots_from_templates(templates, time_types, first_day, last_day, closed)
     await schedule.add_planned_slots(planned)
     return len(planned)
+
+
+async def roll_slots_forward(
+    schedule: Schedule, today: date, horizon_days: int, holidays: HolidayCalendar | None = None
+) -> int:
+    """Keep the slots of the next `horizon_days` days, today included, generated from the templates. Safe to run
+    any number of times and from several instances at once: a slot's id is stable and the primary key (and the
+    UNIQUE (practitioner, start_at) in migrations/0001_schedule.sql) keep each slot once."""
+    return await generate_slots(schedule, today, today + timedelta(days=horizon_days - 1), holidays=holidays)
 
 
 async def set_blocked(uow: UnitOfWork, requester: Requester, slot_id: uuid.UUID, blocked: bool) -> dict[str, object]:

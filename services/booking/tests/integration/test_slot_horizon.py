@@ -1,0 +1,103 @@
+"""Slots roll forward by themselves (issue 15): a new practitioner's template gives bookable slots without a
+restart, and passes run at once from several instances never make a slot twice."""
+
+import asyncio
+import uuid
+from datetime import date, datetime, time, timedelta
+
+import asyncpg
+import httpx
+import pytest
+from booking_support import UNIT_FYLLINGE, Booking, personnummer
+
+from nara.booking.adapters.reference_data import PostgresReferenceData
+from nara.booking.adapters.schedule import PostgresSchedule
+from nara.booking.app import create_app
+from nara.booking.domain.holidays import HolidayCalendar
+from nara.booking.domain.schedule import slots_from_templates
+from nara.booking.service.schedule import roll_slots_forward
+from nara.booking.settings import BookingSettings
+from nara.devstack.testing import eventually, scratch_schema
+from nara.shared.clock import STOCKHOLM, SettableClock
+
+NEW_NURSE = "SE2321000115-P000000999"
+
+
+@pytest.fixture(scope="module")
+async def rolling(infrastructure):
+    """A booking service with the demo data whose slot horizon is checked twice a second."""
+    clock = SettableClock(datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM))
+    async with scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as url:
+        settings = BookingSettings(
+            database_url=url,
+            kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            load_demo_data=True,
+            contacts_consumer_group=f"booking-contacts-{uuid.uuid4().hex[:8]}",
+            slot_horizon_every_seconds=0.5,
+        )
+        app = create_app(settings, clock=clock)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://booking", timeout=60) as client:
+                yield Booking(client, clock, url, settings.contacts_consumer_group)
+
+
+async def test_the_slots_reach_eight_weeks_ahead_from_the_start(rolling):
+    [row] = await rolling.fetch("SELECT max(start_at) AS last FROM slots")
+
+    last_day = row["last"].astimezone(STOCKHOLM).date()
+    assert date(2027, 1, 14) <= last_day <= date(2027, 1, 17)  # 23 Nov 2026 + 56 days, the last weekday
+
+
+async def test_a_new_practitioners_template_is_bookable_without_a_restart(rolling):
+    connection = await asyncpg.connect(rolling.database_url)
+    try:
+        reference = PostgresReferenceData(connection)
+        await reference.add_practitioner(NEW_NURSE, "Nya Sjuksköterskan", "nurse", UNIT_FYLLINGE)
+        await reference.add_weekly_templates(NEW_NURSE, [("SSK_BESOK", 3, "16:00", "17:00")])  # Wednesdays
+    finally:
+        await connection.close()
+
+    mine = await eventually(
+        lambda: rolling.fetch("SELECT id FROM slots WHERE practitioner = $1", NEW_NURSE),
+        what="the new practitioner's slots, from the background pass",
+        within_seconds=30,
+    )
+    booked = await rolling.book(personnummer(8201), str(mine[0]["id"]))
+
+    assert booked.status_code == 201, booked.text
+    assert booked.json()["practitioner"]["hsa_id"] == NEW_NURSE
+
+
+async def test_passes_at_once_from_several_instances_make_each_slot_once(rolling):
+    today, horizon = date(2027, 3, 1), 21  # beyond what the service has rolled
+    connections = [await asyncpg.connect(rolling.database_url) for _ in range(4)]
+    try:
+
+        async def one_pass(connection: asyncpg.Connection) -> int:
+            async with connection.transaction():
+                return await roll_slots_forward(PostgresSchedule(connection), today, horizon)
+
+        counts = await asyncio.gather(*(one_pass(c) for c in connections))
+        await asyncio.gather(*(one_pass(c) for c in connections))  # and again: nothing new
+        schedule = PostgresSchedule(connections[0])
+        planned = slots_from_templates(
+            await schedule.weekly_templates(None),
+            await schedule.time_types(),
+            today,
+            today + timedelta(days=horizon - 1),
+            HolidayCalendar().closed_days(today, today + timedelta(days=horizon - 1)),
+        )
+        start = datetime.combine(today, time(0), STOCKHOLM)
+        [row] = await connections[0].fetch(
+            "SELECT count(*) AS n, count(DISTINCT (practitioner, start_at)) AS distinct_starts FROM slots "
+            "WHERE start_at >= $1 AND start_at < $2",
+            start,
+            start + timedelta(days=horizon),
+        )
+    finally:
+        for connection in connections:
+            await connection.close()
+
+    assert set(counts) == {len(planned)}
+    assert row["n"] == row["distinct_starts"] == len(planned) > 0

@@ -101,3 +101,28 @@ async def test_passes_at_once_from_several_instances_make_each_slot_once(rolling
 
     assert set(counts) == {len(planned)}
     assert row["n"] == row["distinct_starts"] == len(planned) > 0
+
+
+async def test_instances_adding_the_same_slots_in_opposite_orders_do_not_deadlock(rolling):
+    first, last = date(2027, 9, 6), date(2027, 9, 24)
+    connections = [await asyncpg.connect(rolling.database_url) for _ in range(2)]
+    try:
+        schedule = PostgresSchedule(connections[0])
+        planned = slots_from_templates(await schedule.weekly_templates(None), await schedule.time_types(), first, last)
+
+        async def add(connection: asyncpg.Connection, slots: list) -> None:
+            async with connection.transaction():
+                await PostgresSchedule(connection).add_planned_slots(slots)
+
+        # Each waits on the rows the other holds, unless both insert in one order.
+        await asyncio.gather(add(connections[0], planned), add(connections[1], planned[::-1]))
+        [row] = await connections[0].fetch(
+            "SELECT count(*) AS n FROM slots WHERE start_at >= $1 AND start_at < $2",
+            datetime.combine(first, time(0), STOCKHOLM),
+            datetime.combine(last + timedelta(days=1), time(0), STOCKHOLM),
+        )
+    finally:
+        for connection in connections:
+            await connection.close()
+
+    assert row["n"] == len(planned) > 1000

@@ -34,7 +34,12 @@ class PostgresSchedule:
         await self._connection.executemany(
             """INSERT INTO slots (id, unit, practitioner, time_type, start_at, end_at, capacity)
                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
-            [(s.id, s.unit, s.practitioner, s.time_type, s.start_at, s.end_at, s.capacity) for s in planned],
+            # In one order everywhere (by id): instances inserting the same slots at once wait for each other in
+            # turn, never for each other both ways (a deadlock).
+            [
+                (s.id, s.unit, s.practitioner, s.time_type, s.start_at, s.end_at, s.capacity)
+                for s in sorted(planned, key=lambda slot: slot.id)
+            ],
         )
 
     async def practitioner(self, hsa_id: str) -> tuple[str, str] | None:

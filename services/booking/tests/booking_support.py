@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import asyncpg
 import httpx
 
-from nara.shared.clock import SettableClock
+from nara.booking.app import create_app
+from nara.booking.settings import BookingSettings
+from nara.devstack.testing import Infrastructure, scratch_schema
+from nara.shared.clock import STOCKHOLM, SettableClock
 from nara.shared.identity import issue_dev_token
 from nara.shared.pseudonym import pseudonymiser_from_environment
 
@@ -45,6 +52,7 @@ class Booking:
     clock: SettableClock
     database_url: str
     contacts_group: str
+    app: Any = None  # the FastAPI app, for a test that swaps a part of it
 
     async def free_slots(
         self,
@@ -170,3 +178,31 @@ STREP_THROAT_ANSWERS = {
     "tonsil_coating": True,
     "days": 2,
 }
+
+
+# A Monday morning in Stockholm: the demo's templates give slots from here, eight weeks ahead.
+MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM)
+
+
+@asynccontextmanager
+async def in_process_booking(
+    infrastructure: Infrastructure, *, prefix: str = "booking", now: datetime = MONDAY_MORNING, **settings: Any
+) -> AsyncIterator[Booking]:
+    """A booking service in this process, with the demo data and a settable clock, on a schema of its own of the
+    real database; `settings` are BookingSettings fields beside those."""
+    clock = SettableClock(now)
+    group = f"booking-contacts-{uuid.uuid4().hex[:8]}"
+    async with scratch_schema(infrastructure.database_urls["booking"], prefix=prefix) as url:
+        configured = BookingSettings(
+            database_url=url,
+            kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            load_demo_data=True,
+            contacts_consumer_group=group,
+            **settings,
+        )
+        app = create_app(configured, clock=clock)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://booking", timeout=60) as client,
+        ):
+            yield Booking(client, clock, url, group, app)

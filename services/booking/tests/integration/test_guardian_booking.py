@@ -3,17 +3,14 @@ on every call, so a stranger cannot book for someone else's child and an ended c
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 import httpx
 import pytest
-from booking_support import UNIT_FALKENBERG, Booking, citizen, personnummer
+from booking_support import UNIT_FALKENBERG, citizen, in_process_booking, personnummer
 
-from nara.booking.app import create_app
-from nara.booking.settings import BookingSettings
 from nara.devstack.testing import scratch_schema, service_process
-from nara.shared.clock import STOCKHOLM, SettableClock
+from nara.shared.clock import STOCKHOLM
 from nara.shared.identity import issue_dev_token
 from nara.triage.demo import personnummer_for
 
@@ -29,22 +26,9 @@ async def triage_url(infrastructure, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 async def booking_with_triage(infrastructure, triage_url):
-    clock = SettableClock(datetime.now(STOCKHOLM).replace(microsecond=0))
-    group = f"booking-guardians-{uuid.uuid4().hex[:8]}"
-    async with scratch_schema(infrastructure.database_urls["booking"], prefix="guardbook") as url:
-        settings = BookingSettings(
-            database_url=url,
-            kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-            load_demo_data=True,
-            contacts_consumer_group=group,
-            triage_url=triage_url,
-        )
-        app = create_app(settings, clock=clock)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://booking", timeout=60) as client,
-        ):
-            yield Booking(client, clock, url, group)
+    now = datetime.now(STOCKHOLM).replace(microsecond=0)
+    async with in_process_booking(infrastructure, prefix="guardbook", now=now, triage_url=triage_url) as booking:
+        yield booking
 
 
 def a_child(serial: int) -> str:

@@ -5,19 +5,11 @@ Only the request's own statements count: the contacts consumer shares the pool a
 published, so the logger keeps what runs in the context of the request being counted."""
 
 import asyncio
-import uuid
 from contextvars import ContextVar
-from datetime import datetime
 
 import asyncpg
-import httpx
 import pytest
-from booking_support import UNIT_FALKENBERG, Booking, personnummer
-
-from nara.booking.app import create_app
-from nara.booking.settings import BookingSettings
-from nara.devstack.testing import scratch_schema
-from nara.shared.clock import STOCKHOLM, SettableClock
+from booking_support import UNIT_FALKENBERG, in_process_booking, personnummer
 
 # asyncpg calls a query logger with the context of the code that sent the query: set in the test, seen there.
 COUNTED: ContextVar[list[str] | None] = ContextVar("counted", default=None)
@@ -32,29 +24,20 @@ def count_statement(logged: asyncpg.connection.LoggedQuery) -> None:
 @pytest.fixture(scope="module")
 async def counted(infrastructure):
     """An in-process booking service whose request pool reports the statements a counted request sends."""
-    clock = SettableClock(datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM))
 
     async def report_statements(connection: asyncpg.Connection) -> None:
         connection.add_query_logger(count_statement)
 
-    async with scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as url:
-        settings = BookingSettings(
-            database_url=url,
-            kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-            load_demo_data=True,
-            contacts_consumer_group=f"booking-contacts-{uuid.uuid4().hex[:8]}",
+    async with in_process_booking(infrastructure) as booking:
+        own_pool = booking.app.state.pool
+        booking.app.state.pool = await asyncpg.create_pool(
+            booking.database_url, min_size=1, max_size=1, init=report_statements
         )
-        app = create_app(settings, clock=clock)
-        async with app.router.lifespan_context(app):
-            own_pool = app.state.pool
-            app.state.pool = await asyncpg.create_pool(url, min_size=1, max_size=1, init=report_statements)
-            try:
-                transport = httpx.ASGITransport(app=app)
-                async with httpx.AsyncClient(transport=transport, base_url="http://booking", timeout=60) as client:
-                    yield Booking(client, clock, url, settings.contacts_consumer_group)
-            finally:
-                await app.state.pool.close()
-                app.state.pool = own_pool
+        try:
+            yield booking
+        finally:
+            await booking.app.state.pool.close()
+            booking.app.state.pool = own_pool
 
 
 async def test_a_web_booking_is_four_round_trips(counted):

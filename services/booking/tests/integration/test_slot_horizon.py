@@ -2,23 +2,19 @@
 restart, and passes run at once from several instances never make a slot twice."""
 
 import asyncio
-import uuid
 from datetime import date, datetime, time, timedelta
 
 import asyncpg
-import httpx
 import pytest
-from booking_support import UNIT_FYLLINGE, Booking, personnummer
+from booking_support import UNIT_FYLLINGE, in_process_booking, personnummer
 
 from nara.booking.adapters.reference_data import PostgresReferenceData
 from nara.booking.adapters.schedule import PostgresSchedule
-from nara.booking.app import create_app
 from nara.booking.domain.holidays import HolidayCalendar
 from nara.booking.domain.schedule import slots_from_templates
 from nara.booking.service.schedule import roll_slots_forward
-from nara.booking.settings import BookingSettings
-from nara.devstack.testing import eventually, scratch_schema
-from nara.shared.clock import STOCKHOLM, SettableClock
+from nara.devstack.testing import eventually
+from nara.shared.clock import STOCKHOLM
 
 NEW_NURSE = "SE2321000115-P000000999"
 
@@ -26,20 +22,8 @@ NEW_NURSE = "SE2321000115-P000000999"
 @pytest.fixture(scope="module")
 async def rolling(infrastructure):
     """A booking service with the demo data whose slot horizon is checked twice a second."""
-    clock = SettableClock(datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM))
-    async with scratch_schema(infrastructure.database_urls["booking"], prefix="booking") as url:
-        settings = BookingSettings(
-            database_url=url,
-            kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-            load_demo_data=True,
-            contacts_consumer_group=f"booking-contacts-{uuid.uuid4().hex[:8]}",
-            slot_horizon_every_seconds=0.5,
-        )
-        app = create_app(settings, clock=clock)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://booking", timeout=60) as client:
-                yield Booking(client, clock, url, settings.contacts_consumer_group)
+    async with in_process_booking(infrastructure, slot_horizon_every_seconds=0.5) as booking:
+        yield booking
 
 
 async def test_the_slots_reach_eight_weeks_ahead_from_the_start(rolling):

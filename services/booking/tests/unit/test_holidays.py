@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from nara.booking.domain.holidays import HolidayCalendar, eves, public_holidays
-from nara.booking.domain.schedule import TimeType, WeeklyTemplate, slots_from_templates
+from nara.booking.domain.schedule import BookingChannel, TimeType, WeeklyTemplate, slots_from_templates
 
 
 def test_the_moving_holidays_of_2026_and_2027():
@@ -59,7 +59,7 @@ def test_the_region_chooses_its_closed_eves_and_every_holiday_is_closed():
 
 def test_no_slot_on_a_closed_day():
     visit = TimeType(
-        "SSK", "Sjuksköterskebesök", "nurse", "clinic", timedelta(minutes=30), True, True, True,
+        "SSK", "Sjuksköterskebesök", "nurse", "clinic", timedelta(minutes=30), BookingChannel.WEB, True, True,
         timedelta(hours=24), timedelta(hours=24), False,
     )  # fmt: skip
     weekdays = [WeeklyTemplate("P1", "U1", "SSK", day, time(8), time(9)) for day in range(1, 6)]

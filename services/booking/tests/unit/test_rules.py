@@ -12,7 +12,7 @@ from nara.booking.domain.errors import (
     NoticeTooShort,
     SlotNotBookable,
 )
-from nara.booking.domain.schedule import TimeType
+from nara.booking.domain.schedule import BookingChannel, TimeType
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 DOCTOR = TimeType(
@@ -21,7 +21,7 @@ DOCTOR = TimeType(
     "doctor",
     "clinic",
     timedelta(minutes=20),
-    False,
+    BookingChannel.TRIAGED,
     True,
     True,
     timedelta(hours=24),
@@ -34,7 +34,7 @@ NO_WEB_CHANGES = TimeType(
     "district_nurse",
     "home",
     timedelta(minutes=45),
-    True,
+    BookingChannel.WEB,
     False,
     False,
     timedelta(0),

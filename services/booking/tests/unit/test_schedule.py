@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 
-from nara.booking.domain.schedule import TimeType, WeeklyTemplate, slot_id, slots_from_templates
+from nara.booking.domain.schedule import BookingChannel, TimeType, WeeklyTemplate, slot_id, slots_from_templates
 from nara.shared.clock import STOCKHOLM
 
 VISIT = TimeType(
@@ -12,7 +12,7 @@ VISIT = TimeType(
     "nurse",
     "clinic",
     timedelta(minutes=30),
-    True,
+    BookingChannel.WEB,
     True,
     True,
     timedelta(hours=24),
@@ -20,7 +20,17 @@ VISIT = TimeType(
     False,
 )
 NIGHT = TimeType(
-    "NATT", "Nattjour", "nurse", "phone", timedelta(hours=1), True, True, True, timedelta(0), timedelta(0), False
+    "NATT",
+    "Nattjour",
+    "nurse",
+    "phone",
+    timedelta(hours=1),
+    BookingChannel.WEB,
+    True,
+    True,
+    timedelta(0),
+    timedelta(0),
+    False,
 )
 
 
@@ -109,7 +119,7 @@ def test_generating_the_same_days_twice_gives_the_same_slot_ids():
     )
 
     assert [s.id for s in first] == [s.id for s in second]
-    assert len(first) == 4 and first[0].id == slot_id("P1", first[0].start_at)
+    assert len(first) == 4 and first[0].id == slot_id("P1", first[0].start_at, first[0].time_type, first[0].end_at)
 
 
 def test_a_drop_in_time_type_gives_slots_with_its_capacity():
@@ -119,7 +129,7 @@ def test_a_drop_in_time_type_gives_slots_with_its_capacity():
         "district_nurse",
         "clinic",
         timedelta(minutes=30),
-        True,
+        BookingChannel.WEB,
         True,
         False,
         timedelta(hours=2),

@@ -16,7 +16,7 @@ from nara.shared.topics import CONTACTS
 
 from .adapters import contact_projection
 from .demo import load_demo_data
-from .entrypoints import api, pages, slot_horizon, staff_api
+from .entrypoints import api, day_book_api, hours_api, pages, setup_api, slot_horizon, staff_api
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings
 
@@ -35,6 +35,8 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         )
         app.include_router(api.router)
         app.include_router(staff_api.router)
+        for schedule_api in (setup_api, hours_api, day_book_api):
+            app.include_router(schedule_api.router)
         app.include_router(pages.router)
         pages.KIT.install(app)  # a 404 or 500 of a page in the citizens' layout
         app.mount("/static/booking", StaticFiles(directory=pages.STATIC_DIR), name="booking-static")

@@ -14,11 +14,12 @@ class Role(StrEnum):
     CITIZEN = "citizen"
     RECEPTION = "reception"
     CLINICIAN = "clinician"
+    SCHEDULER = "scheduler"  # runs a unit's schedule: practitioners, time types, templates, closures
     OPS = "ops"
     ADMIN = "admin"
 
 
-STAFF_ROLES = frozenset({Role.RECEPTION, Role.CLINICIAN, Role.OPS, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.RECEPTION, Role.CLINICIAN, Role.SCHEDULER, Role.OPS, Role.ADMIN})
 
 
 class InvalidClaims(ValueError):

@@ -28,10 +28,12 @@ class PostgresReferenceData:
         """Rows of (code, name, profession, contact form, minutes, visible, web cancel, web rebook, notice hours,
         reason required, capacity)."""
         await self._connection.executemany(
-            """INSERT INTO time_types (code, name, profession, contact_form, length_minutes, visible,
+            """INSERT INTO time_types (code, name, profession, contact_form, length_minutes, booking_channel,
                    web_cancel_allowed, web_rebook_allowed, cancel_notice_minutes, rebook_notice_minutes,
                    reason_required, capacity)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9 * 60, $9 * 60, $10, $11) ON CONFLICT DO NOTHING""",
+               VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN 'web' ELSE 'triaged' END, $7, $8, $9 * 60, $9 * 60,
+                       $10, $11)
+               ON CONFLICT DO NOTHING""",
             list(time_types),
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from nara.shared.events.vocabulary import ContactForm, Profession
 
-from ..domain.schedule import Slot, TimeType
+from ..domain.schedule import BookingChannel, Slot, TimeType
 from ..domain.seats import Seats
 
 Row = Mapping[str, Any]  # an asyncpg Record, or a dict of one
@@ -21,18 +21,22 @@ def time_type_from(row: Row) -> TimeType:
         profession=Profession(row["profession"]),
         contact_form=ContactForm(row["contact_form"]),
         length=timedelta(minutes=row["length_minutes"]),
-        visible=row["visible"],
+        booking_channel=BookingChannel(row["booking_channel"]),
         web_cancel_allowed=row["web_cancel_allowed"],
         web_rebook_allowed=row["web_rebook_allowed"],
         cancel_notice=timedelta(minutes=row["cancel_notice_minutes"]),
         rebook_notice=timedelta(minutes=row["rebook_notice_minutes"]),
         reason_required=row["reason_required"],
         capacity=row["capacity"],
+        medical_assessment=row["medical_assessment"],
+        unit=row["time_type_unit"] if "time_type_unit" in row else row["unit"],
     )
 
 
 SLOT_COLUMNS = """s.id, s.unit, s.practitioner, p.name AS practitioner_name, s.start_at, s.end_at, s.capacity,
-                  s.reserved, s.blocked, t.code, t.name, t.profession, t.contact_form, t.length_minutes, t.visible,
+                  s.reserved, s.blocked OR s.withdrawn_at IS NOT NULL AS blocked, t.code, t.name, t.profession,
+                  t.contact_form, t.length_minutes, t.booking_channel, t.medical_assessment,
+                  t.unit AS time_type_unit,
                   t.web_cancel_allowed, t.web_rebook_allowed, t.cancel_notice_minutes, t.rebook_notice_minutes,
                   t.reason_required, t.capacity AS type_capacity, u.name AS unit_name, u.address AS unit_address"""
 SLOT_FROM = """slots s JOIN time_types t ON t.code = s.time_type JOIN practitioners p ON p.hsa_id = s.practitioner

@@ -33,7 +33,7 @@ def seat_ctes(also_required: str = "true") -> str:
     seated AS (
         UPDATE slots SET reserved = reserved - (SELECT count(*) FROM lapsed)
                                   + CASE WHEN EXISTS (SELECT FROM own_hold) THEN 0 ELSE 1 END
-        WHERE id = $1 AND NOT blocked AND start_at > $3 AND ({also_required})
+        WHERE id = $1 AND NOT blocked AND withdrawn_at IS NULL AND start_at > $3 AND ({also_required})
           AND (EXISTS (SELECT FROM own_hold) OR reserved - (SELECT count(*) FROM lapsed) < capacity)
         RETURNING id)"""  # noqa: S608 - the caller's constant condition only, no values
 

@@ -17,8 +17,11 @@ from nara.shared.outbox.writer import OutboxRow, add_row_to_outbox
 
 from .appointments import SOURCE, PostgresAppointments
 from .contacts import PostgresContacts
+from .day_book import PostgresDayBooks
+from .hours import PostgresHours
 from .idempotency import PostgresIdempotencyRecords
 from .schedule import PostgresSchedule
+from .setup import PostgresScheduleSetup
 from .slots import PostgresSlots
 from .views import PostgresViews
 
@@ -42,6 +45,9 @@ class PostgresUnitOfWork:
         self.appointments = PostgresAppointments(self.connection)
         self.contacts = PostgresContacts(self.connection)
         self.schedule = PostgresSchedule(self.connection)
+        self.setup = PostgresScheduleSetup(self.connection)
+        self.hours = PostgresHours(self.connection)
+        self.day_books = PostgresDayBooks(self.connection)
         self.views = PostgresViews(self.connection)
         self.idempotency = PostgresIdempotencyRecords(self.connection)
         return self

@@ -20,7 +20,9 @@ from .appointments import APPOINTMENT_QUERY, record_from
 #   reserved < capacity                 Seats.has_free_seat (domain/seats.py)
 #   profession = ANY(contact's)         rules.serves_profession
 #   start_at < latest                   rules.latest_start_for
-#   visible OR staff OR the contact's   rules.ensure_time_type_open_to
+#   web OR staff OR triaged for the     rules.ensure_time_type_open_to
+#   contact's professions
+#   withdrawn_at IS NULL                a slot the schedule no longer gives takes no new booking
 #   end_at <= deadline                  rules.ends_within_guarantee (only the order; the value shown is the rule's)
 FREE_SLOTS = """
     SELECT s.id, s.unit, s.practitioner, p.name AS practitioner_name, t.profession, t.contact_form,
@@ -31,13 +33,14 @@ FREE_SLOTS = """
     JOIN time_types t ON t.code = s.time_type
     JOIN practitioners p ON p.hsa_id = s.practitioner
     LEFT JOIN fixed_care_contacts f ON f.practitioner = s.practitioner AND f.patient = $10
-    WHERE s.unit = $1 AND NOT s.blocked AND s.reserved < s.capacity
+    WHERE s.unit = $1 AND NOT s.blocked AND s.withdrawn_at IS NULL AND s.reserved < s.capacity
       AND s.start_at > $2 AND s.start_at >= $3 AND s.start_at < $4
       AND ($5::text IS NULL OR t.profession = $5)
       AND ($6::text IS NULL OR t.contact_form = $6)
       AND ($7::text[] IS NULL OR t.profession = ANY($7))
       AND ($8::timestamptz IS NULL OR s.start_at < $8)
-      AND (t.visible OR $11 OR ($7::text[] IS NOT NULL AND t.profession = ANY($7)))
+      AND (t.booking_channel = 'web' OR $11
+           OR (t.booking_channel = 'triaged' AND $7::text[] IS NOT NULL AND t.profession = ANY($7)))
     ORDER BY within_guarantee DESC, fixed DESC, s.start_at, p.name
     LIMIT $12 OFFSET $13"""
 

@@ -111,9 +111,12 @@ def ends_within_guarantee(deadline: datetime | None, slot_end: datetime) -> bool
 
 
 def ensure_time_type_open_to(time_type: TimeType, contact: TriagedContact | None, by_staff: bool) -> None:
-    """Hidden time types are for staff, or for a triaged contact whose professions they serve."""
+    """Hidden time types are for staff, or for a triaged contact whose professions they serve; staff-only time
+    types for staff alone."""
     if time_type.visible or by_staff:
         return
+    if time_type.staff_only:
+        raise NotAllowedOnWeb("Den här tiden bokas bara av personalen. Kontakta din vårdcentral.")
     if contact is None or not contact.triaged or not serves_profession(contact, time_type.profession):
         raise NotAllowedOnWeb("Den här tiden kan bara bokas efter en bedömning. Börja med att beskriva dina besvär.")
 

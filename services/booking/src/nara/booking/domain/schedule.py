@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 
 from nara.shared.clock import STOCKHOLM
 from nara.shared.events.vocabulary import ContactForm, Profession
@@ -15,6 +16,14 @@ from .seats import Seats
 SLOT_NAMESPACE = uuid.UUID("0b6f3c55-4a0e-4d4f-9d39-6e61726162b0")
 
 
+class BookingChannel(StrEnum):
+    """Who may book a time type (the CHECK on time_types.booking_channel, 0005_clinic_schedule.sql)."""
+
+    WEB = "web"  # anyone on the web
+    TRIAGED = "triaged"  # on the web only for a triaged contact allowed its profession; staff always
+    STAFF = "staff"  # staff only
+
+
 @dataclass(frozen=True)
 class TimeType:
     code: str
@@ -22,13 +31,24 @@ class TimeType:
     profession: Profession
     contact_form: ContactForm  # the CHECK on time_types.contact_form (0001_schedule.sql) lists the same five
     length: timedelta
-    visible: bool
+    booking_channel: BookingChannel
     web_cancel_allowed: bool
     web_rebook_allowed: bool
     cancel_notice: timedelta
     rebook_notice: timedelta
     reason_required: bool
     capacity: int = 1
+    medical_assessment: bool = False
+    unit: str | None = None  # None: the region's, shared by every unit
+
+    @property
+    def visible(self) -> bool:
+        """Shown to every citizen on the web (not only to a triaged contact)."""
+        return self.booking_channel is BookingChannel.WEB
+
+    @property
+    def staff_only(self) -> bool:
+        return self.booking_channel is BookingChannel.STAFF
 
     @property
     def is_drop_in(self) -> bool:
@@ -62,6 +82,32 @@ class WeeklyTemplate:
     weekday: int  # ISO, Monday is 1
     starts: time
     ends: time
+    valid_from: date | None = None  # None: since always; the practitioner's active days narrow it
+    valid_to: date | None = None  # inclusive; None: until further notice
+
+    def applies_on(self, day: date) -> bool:
+        return (
+            day.isoweekday() == self.weekday
+            and (self.valid_from is None or day >= self.valid_from)
+            and (self.valid_to is None or day <= self.valid_to)
+        )
+
+
+@dataclass(frozen=True)
+class Closure:
+    """The unit closed (practitioner None) or one practitioner away, on whole Stockholm days, both inclusive."""
+
+    unit: str
+    practitioner: str | None
+    first_day: date
+    last_day: date
+
+    def closes(self, template: WeeklyTemplate, day: date) -> bool:
+        return (
+            self.first_day <= day <= self.last_day
+            and template.unit == self.unit
+            and (self.practitioner is None or self.practitioner == template.practitioner)
+        )
 
 
 @dataclass(frozen=True)
@@ -94,9 +140,11 @@ def local_instants(day: date, wall_clock: time) -> list[datetime]:
     return [first] if second == first else [first, second]
 
 
-def slot_id(practitioner: str, start_at: datetime) -> uuid.UUID:
-    """Stable per practitioner and start, so generating the same week twice creates nothing new."""
-    return uuid.uuid5(SLOT_NAMESPACE, f"{practitioner}|{start_at.astimezone(UTC).isoformat()}")
+def slot_id(practitioner: str, start_at: datetime, time_type: str, end_at: datetime) -> uuid.UUID:
+    """Stable per practitioner, start, time type and end, so generating the same week twice creates nothing new,
+    and a changed template's slot at the same start is a new slot beside the withdrawn one."""
+    key = f"{practitioner}|{start_at.astimezone(UTC).isoformat()}|{time_type}|{end_at.astimezone(UTC).isoformat()}"
+    return uuid.uuid5(SLOT_NAMESPACE, key)
 
 
 def slots_from_templates(
@@ -105,9 +153,11 @@ def slots_from_templates(
     first_day: date,
     last_day: date,
     closed_days: Container[date] = frozenset(),
+    closures: Sequence[Closure] = (),
 ) -> list[PlannedSlot]:
     """Every slot the templates give from first_day to last_day inclusive, each as long as its time type; none
-    on the closed days (public holidays and the eves the region closes on: domain/holidays.py).
+    on the closed days (public holidays and the eves the region closes on: domain/holidays.py), none outside a
+    template's valid days, none where a closure or absence says so.
 
     Slots follow the wall clock: 08:00 is 08:00 on both sides of a daylight-saving change. A slot whose
     start or end falls in the hour the clock skips is left out; a slot is always as long as its time type, so in
@@ -117,7 +167,11 @@ def slots_from_templates(
     day = first_day
     while day <= last_day:
         for template in templates:
-            if template.weekday == day.isoweekday() and day not in closed_days:
+            if (
+                template.applies_on(day)
+                and day not in closed_days
+                and not any(closure.closes(template, day) for closure in closures)
+            ):
                 planned.extend(_template_slots(template, time_types[template.time_type], day))
         day += timedelta(days=1)
     return planned
@@ -137,7 +191,7 @@ def _template_slots(template: WeeklyTemplate, time_type: TimeType, day: date) ->
                 if end_at <= closes:
                     planned.append(
                         PlannedSlot(
-                            slot_id(template.practitioner, start_at),
+                            slot_id(template.practitioner, start_at, time_type.code, end_at),
                             template.unit,
                             template.practitioner,
                             time_type.code,

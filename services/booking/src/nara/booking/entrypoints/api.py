@@ -35,7 +35,9 @@ Result = TypeVar("Result")
 
 router = APIRouter(prefix="/api/v1", tags=["booking"])
 # Staff who book, change and read appointments for patients (ops reads no patient's times).
-ROLES_THAT_BOOK_FOR_PATIENTS = frozenset({Role.RECEPTION, Role.CLINICIAN, Role.ADMIN})
+ROLES_THAT_BOOK_FOR_PATIENTS = frozenset({Role.RECEPTION, Role.CLINICIAN, Role.SCHEDULER, Role.ADMIN})
+# Staff who set up a unit's schedule (practitioners, time types, templates, closures) at their own units.
+ROLES_THAT_PLAN_SCHEDULES = frozenset({Role.SCHEDULER, Role.ADMIN})
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -96,11 +98,24 @@ async def requester_of(request: Request, caller: CurrentCaller) -> Requester:
     if caller.is_citizen:
         return Requester.patient(request.app.state.pseudonymiser.pseudonym(caller.subject))
     if caller.role in ROLES_THAT_BOOK_FOR_PATIENTS:
-        return Requester.staff(caller.subject, tuple(caller.units))
+        return Requester.staff(
+            caller.subject,
+            tuple(caller.units),
+            plans_schedule=caller.role in ROLES_THAT_PLAN_SCHEDULES,
+            region_admin=caller.role is Role.ADMIN,
+        )
     raise HTTPException(403, "Den här rollen kan inte läsa eller ändra bokningar.")
 
 
+async def planner_of(requester: Annotated[Requester, Depends(requester_of)]) -> Requester:
+    """Staff who may change a unit's schedule set-up; which units is the use case's check (Requester.may_plan)."""
+    if not requester.plans_schedule:
+        raise HTTPException(403, "Bara schemaläggare kan ändra enhetens schema. Be enhetens schemaläggare om hjälp.")
+    return requester
+
+
 CurrentRequester = Annotated[Requester, Depends(requester_of)]
+CurrentPlanner = Annotated[Requester, Depends(planner_of)]
 
 
 def policy_of(request: Request) -> BookingPolicy:

@@ -133,6 +133,19 @@ class Schedule(Protocol):
     async def remove_fixed_care_contact(self, patient: str, practitioner: str) -> None: ...
 
 
+class ScheduleSetup(Protocol):
+    """Care units, practitioners and time types as staff set them up (service/setup.py; adapters/setup.py)."""
+
+
+class Hours(Protocol):
+    """Weekly templates, closures and absences, and the slots a change withdraws (service/hours.py;
+    adapters/hours.py)."""
+
+
+class DayBooks(Protocol):
+    """The day's book: every time of a day with its state (service/day_book.py; adapters/day_book.py)."""
+
+
 class Views(Protocol):
     """The read side: what is shown, straight from the tables."""
 

@@ -10,7 +10,7 @@ from typing import Protocol, Self
 
 from nara.shared.events.models import EventData
 
-from .ports import Appointments, Contacts, IdempotencyRecords, Schedule, Slots, Views
+from .ports import Appointments, Contacts, DayBooks, Hours, IdempotencyRecords, Schedule, ScheduleSetup, Slots, Views
 
 
 class UnitOfWork(Protocol):
@@ -26,6 +26,15 @@ class UnitOfWork(Protocol):
 
     @property
     def schedule(self) -> Schedule: ...
+
+    @property
+    def setup(self) -> ScheduleSetup: ...
+
+    @property
+    def hours(self) -> Hours: ...
+
+    @property
+    def day_books(self) -> DayBooks: ...
 
     @property
     def views(self) -> Views: ...

@@ -1,0 +1,1 @@
+"""Setting up a unit: care units (admin), practitioners and time types (the unit's scheduler)."""

@@ -11,8 +11,10 @@ from typing import Any, Protocol
 
 from nara.shared.events.models import EventData
 from nara.shared.events.vocabulary import Actor
+from nara.shared.identity.caller import Caller
 
 from ..domain.appointment import AppointmentStatus, Hold
+from ..domain.day_book import DayBookPractitioner, DayBookSlot
 from ..domain.rules import TriagedContact
 from ..domain.schedule import PlannedSlot, Slot, TimeType, WeeklyTemplate
 from .records import AppointmentRecord, CareUnit, FixedCareContact, FreeSlot
@@ -144,6 +146,27 @@ class Hours(Protocol):
 
 class DayBooks(Protocol):
     """The day's book: every time of a day with its state (service/day_book.py; adapters/day_book.py)."""
+
+    async def unit_name(self, unit: str) -> str | None:
+        """The care unit's name, or None when there is no such unit."""
+
+    async def practitioners(self, unit: str) -> list[DayBookPractitioner]:
+        """Every practitioner of the unit, active or not, by name."""
+
+    async def slots(
+        self,
+        unit: str,
+        practitioners: Sequence[str],
+        *,
+        starting_from: datetime,
+        starting_before: datetime,
+        now: datetime,
+    ) -> list[DayBookSlot]:
+        """These practitioners' slots at the unit that start in the interval, withdrawn ones too, in time order;
+        each with its appointments (all but those moved away by a rebooking) and its holds live at `now`."""
+
+    async def log_reads(self, reader: Caller, patients: Sequence[str], *, resource: str, at: datetime) -> None:
+        """One access-log row per patient shown (patientdatalagen), in the read's own transaction."""
 
 
 class Views(Protocol):

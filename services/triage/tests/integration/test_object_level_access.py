@@ -83,9 +83,13 @@ OPERATIONS: dict[tuple[str, str], Callable[[A], Call] | None] = {
         content=f"personnummer;enhet;listad från\n{a.citizen};{UNIT_B};2024-01-01\n".encode(),
         content_type="text/csv",
     ),
+    ("POST", "/api/v1/patients/identities"): lambda a: Call(
+        "POST", "/api/v1/patients/identities", json={"pseudonyms": [pseudonym(a.citizen)]}
+    ),
 }
-# A citizen's own children: answered (200) for any citizen, with only their own.
-OWN_DATA_ONLY = {("GET", "/api/v1/guardianships/mine")}
+# A citizen's own children: answered (200) for any citizen, with only their own; the identities of patients:
+# answered for care staff with only their own units' patients.
+OWN_DATA_ONLY = {("GET", "/api/v1/guardianships/mine"), ("POST", "/api/v1/patients/identities")}
 
 
 def strangers() -> dict[str, dict[str, str]]:
@@ -169,4 +173,4 @@ async def test_no_stranger_reaches_unit_as_or_citizen_as_data_on_any_operation(t
     children = (await triage.get("/api/v1/guardianships/mine", headers=token("citizen", a.citizen))).json()
     assert contact["status"] == "triaged" and len(contact["triage_history"]) == 1
     assert listing["unit"] == UNIT_A and [c["name"] for c in children["children"]] == ["Barnet"]
-    assert walked == 13 * len(strangers())
+    assert walked == 14 * len(strangers())

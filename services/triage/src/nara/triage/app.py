@@ -17,7 +17,7 @@ from .adapters.guideline_files import GuidelineFolder
 from .adapters.unit_of_work import PostgresUnitsOfWork
 from .demo import load_demo_data
 from .domain.registry import GuidelineRegistry
-from .entrypoints import api, console, listings_api
+from .entrypoints import api, console, identities_api, listings_api
 from .service.listings import MAX_IMPORT_BYTES
 from .service.unit_of_work import UnitsOfWork
 from .settings import TriageSettings
@@ -42,6 +42,7 @@ def create_app(
         app.state.policy = policy
         app.include_router(api.router)
         app.include_router(listings_api.router)
+        app.include_router(identities_api.router)
         app.include_router(console.router)
         console.KIT.install(app)  # the 404 and 500 pages of page routes in the console's layout
         app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")

@@ -40,6 +40,19 @@ class PostgresPatients:
             [p[2] for p in patients],
         )
 
+    async def identities(self, pseudonyms: Sequence[str], units: Sequence[str]) -> Sequence[Row]:
+        rows: Sequence[Row] = await self._connection.fetch(
+            """SELECT p.pseudonym, p.personnummer,
+                      EXISTS (SELECT FROM listings l WHERE l.patient = p.pseudonym AND l.unit = ANY($2::text[]))
+                          AS listed_here,
+                      EXISTS (SELECT FROM contacts c WHERE c.patient = p.pseudonym AND c.unit = ANY($2::text[]))
+                          AS contact_here
+               FROM patients p WHERE p.pseudonym = ANY($1::text[]) ORDER BY p.pseudonym""",
+            list(pseudonyms),
+            list(units),
+        )
+        return rows
+
 
 class PostgresContacts:
     def __init__(self, connection: asyncpg.Connection) -> None:

@@ -60,6 +60,10 @@ class Patients(Protocol):
     async def ensure(self, patients: Sequence[tuple[str, str, date]]) -> None:
         """(pseudonym, personnummer, birth date) of each patient, added if new."""
 
+    async def identities(self, pseudonyms: Sequence[str], units: Sequence[str]) -> Sequence[Row]:
+        """Each pseudonym known here: its personnummer, whether it is listed at one of `units` (listed_here) and
+        whether it has a contact at one of them (contact_here); unknown ones are left out."""
+
 
 class Contacts(Protocol):
     async def add(self, contact: NewContact) -> None: ...

@@ -225,6 +225,20 @@ class TriageClient:
         body = await self._call("POST", f"/api/v1/contacts/{contact_id}/triage", token, {"answers": answers})
         return _decision(body)
 
+    async def identities(self, token: str, pseudonyms: list[str], *, purpose: str) -> dict[str, str]:
+        """The personnummer (12 digits) of each pseudonym the staff member may see; the triage service access-logs
+        each one it answers, for `purpose` (what they are shown in). Unknown pseudonyms are absent."""
+        if not pseudonyms:
+            return {}
+        body = await self._call(
+            "POST", "/api/v1/patients/identities", token, {"pseudonyms": pseudonyms, "purpose": purpose}
+        )
+        return {
+            str(item["pseudonym"]): str(item["personnummer"])
+            for item in body.get("identities") or []
+            if isinstance(item, dict) and item.get("pseudonym") and item.get("personnummer")
+        }
+
     async def _call(self, method: str, path: str, token: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
         try:
             async with httpx.AsyncClient(

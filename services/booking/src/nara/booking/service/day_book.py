@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,6 +11,9 @@ from nara.shared.identity.caller import Caller
 
 from ..domain.day_book import DayBook, DayBookSlot, PractitionersDay, day_bounds
 from ..domain.errors import Forbidden, NotFound
+from ..domain.schedule import Slot
+from .appointments import visible_appointment
+from .records import AppointmentRecord
 from .requester import Requester
 from .unit_of_work import UnitOfWork
 
@@ -71,3 +75,22 @@ async def read_day_book(
 
 def resource_of(book: DayBook) -> str:
     return f"day-book/{book.unit}/{book.day.isoformat()}"
+
+
+async def slot_at_own_unit(uow: UnitOfWork, requester: Requester, slot_id: uuid.UUID) -> Slot:
+    """A time at one of the staff member's units, for an action on it; NotFound otherwise, never a hint."""
+    slot = await uow.slots.slot(slot_id)
+    if slot is None or not requester.is_staff or slot.unit not in requester.units:
+        raise NotFound("Vi hittar inte den tiden på dina enheter.")
+    return slot
+
+
+async def appointment_at_own_unit(
+    uow: UnitOfWork, requester: Requester, appointment_id: uuid.UUID
+) -> tuple[AppointmentRecord, Slot]:
+    """An appointment at one of the staff member's units with its time (whose type says whether a visit is a
+    medical assessment); NotFound otherwise."""
+    found = await visible_appointment(uow, requester, appointment_id)
+    if not requester.is_staff:
+        raise NotFound("Vi hittar ingen sådan tid.")
+    return found, await slot_at_own_unit(uow, requester, found.slot_id)

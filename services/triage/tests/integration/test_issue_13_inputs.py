@@ -455,6 +455,7 @@ DOCUMENTED = {
     ("GET", "/api/v1/listings"): {401, 404, 422},
     ("PUT", "/api/v1/listings"): {401, 403, 422},
     ("POST", "/api/v1/listings/import"): {401, 403, 413, 415, 422},
+    ("POST", "/api/v1/patients/identities"): {401, 403, 422},
 }
 
 

@@ -42,7 +42,10 @@ async def test_a_file_adds_the_practitioners_and_read_again_changes_nothing(book
 
 async def test_swedish_excel_with_semicolons_and_a_byte_order_mark_is_read_and_updates_what_is_there(booking):
     await import_csv(booking, "hsa_id,namn,yrke,aktiv_fran\nSE2321000115-P000000611,Gamla Namnet,Läkare,\n")
-    excel = "\ufeffHSA_ID;Namn;Yrke;Aktiv_från;Aktiv_till\r\nSE2321000115-P000000611;Åsa Öberg;distriktssköterska;2027-02-01;\r\n"
+    excel = (
+        "\ufeffHSA_ID;Namn;Yrke;Aktiv_från;Aktiv_till\r\n"
+        "SE2321000115-P000000611;Åsa Öberg;distriktssköterska;2027-02-01;\r\n"
+    )
 
     read = await import_csv(booking, excel.encode("utf-8"))
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from nara.shared.events.vocabulary import Profession
 from nara.shared.free_text import PersonnummerInText, no_personnummer
@@ -49,7 +51,7 @@ def parse_practitioners(text: str, unit: str) -> list[ImportedPractitioner]:
     found: list[ImportedPractitioner] = []
     errors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    for row in _rows(reader):
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
@@ -80,6 +82,17 @@ def parse_practitioners(text: str, unit: str) -> list[ImportedPractitioner]:
     if errors:
         raise invalid_rows(errors)
     return found
+
+
+def _rows(reader: Any) -> Iterator[list[str]]:
+    """The reader's rows; a field it cannot read (longer than csv's field limit) ends the file as a bad line."""
+    try:
+        yield from reader
+    except csv.Error:
+        raise InvalidRows(
+            f"Rad {reader.line_num + 1} går inte att läsa som CSV. Kontrollera citattecknen.",
+            [(reader.line_num + 1, "Raden går inte att läsa som CSV.")],
+        ) from None
 
 
 def invalid_rows(errors: list[tuple[int, str]]) -> InvalidRows:

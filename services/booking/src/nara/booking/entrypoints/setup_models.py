@@ -32,21 +32,31 @@ TimeTypeCode = Annotated[
     StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,31}$"),
     Field(description="Upper case letters, digits and _, unique in the region", examples=["SSK_BESOK"]),
 ]
+WallClock = Annotated[
+    str,
+    StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+    Field(description="Stockholm wall clock, HH:MM", examples=["08:00"]),
+]
 NOTICE_HOURS = LONGEST_NOTICE // timedelta(hours=1)
 
 
 class OpeningHoursModel(BaseModel):
     weekday: int = Field(ge=1, le=7, description="ISO weekday: Monday is 1")
-    opens: time = Field(description="Stockholm wall clock, HH:MM")
-    closes: time = Field(description="Stockholm wall clock, HH:MM; after `opens`")
+    opens: WallClock
+    closes: WallClock = Field(description="Stockholm wall clock, HH:MM; after `opens`")
 
     @model_validator(mode="after")
     def closes_after_opening(self) -> Self:
-        if self.opens.tzinfo is not None or self.closes.tzinfo is not None:
-            raise ValueError("Ange öppettiderna utan tidszon, som klockan i Sverige: 08:00.")
-        if self.closes <= self.opens:
+        if self.closes <= self.opens:  # HH:MM strings order as the times do
             raise ValueError("Stängningstiden måste vara senare än öppningstiden.")
         return self
+
+    def hours(self) -> OpeningHours:
+        return OpeningHours(self.weekday, time.fromisoformat(self.opens), time.fromisoformat(self.closes))
+
+    @classmethod
+    def of(cls, hours: OpeningHours) -> OpeningHoursModel:
+        return cls(weekday=hours.weekday, opens=hours.opens.strftime("%H:%M"), closes=hours.closes.strftime("%H:%M"))
 
 
 class CareUnitChange(BaseModel):
@@ -65,18 +75,12 @@ class CareUnitChange(BaseModel):
         return hours
 
     def details(self, hsa_id: str) -> CareUnitDetails:
-        hours = tuple(OpeningHours(h.weekday, h.opens, h.closes) for h in sorted(self.opening_hours, key=_weekday))
+        hours = tuple(h.hours() for h in sorted(self.opening_hours, key=_weekday))
         return CareUnitDetails(hsa_id, self.name, self.address, self.phone, hours)
 
 
 class CareUnitRequest(CareUnitChange):
     hsa_id: HsaId
-
-
-class OpeningHoursAnswer(BaseModel):
-    weekday: int
-    opens: time
-    closes: time
 
 
 class CareUnitAnswer(BaseModel):
@@ -86,7 +90,7 @@ class CareUnitAnswer(BaseModel):
     name: str
     address: str
     phone: str
-    opening_hours: list[OpeningHoursAnswer]
+    opening_hours: list[OpeningHoursModel]
 
     @classmethod
     def of(cls, unit: CareUnitDetails) -> CareUnitAnswer:
@@ -95,9 +99,7 @@ class CareUnitAnswer(BaseModel):
             name=unit.name,
             address=unit.address,
             phone=unit.phone,
-            opening_hours=[
-                OpeningHoursAnswer(weekday=h.weekday, opens=h.opens, closes=h.closes) for h in unit.opening_hours
-            ],
+            opening_hours=[OpeningHoursModel.of(h) for h in unit.opening_hours],
         )
 
 

@@ -37,8 +37,8 @@ _WALL_CLOCK = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 def validated(
     model: type[Model], data: Mapping[str, Any], messages: Mapping[str, str], whole_form_field: str | None = None
 ) -> tuple[Model | None, Errors]:
-    """The form as the model, or one Swedish error per wrong field: our validators' own sentence, else the field's
-    sentence in `messages` (pydantic's own are English). An error of the whole form goes to `whole_form_field`."""
+    """The form as the model, or one Swedish error per wrong field in the order of `messages`: our validators' own
+    sentence, else the field's in `messages` (pydantic's are English); the whole form's goes to `whole_form_field`."""
     try:
         return model.model_validate(dict(data)), []
     except ValidationError as invalid:
@@ -51,7 +51,8 @@ def validated(
             seen.add(field)
             own = str(item["msg"]).removeprefix("Value error, ") if item["type"] == "value_error" else None
             errors.append((field, own or messages.get(field or "", "Kontrollera uppgiften.")))
-        return None, errors
+        in_page_order = list(messages)  # the summary lists the errors in the order the fields come
+        return None, sorted(errors, key=lambda e: in_page_order.index(e[0]) if e[0] in in_page_order else 99)
 
 
 def ensure_plans(desk: Desk) -> None:

@@ -48,9 +48,9 @@ MESSAGES = {
     "length_minutes": "Skriv längden i minuter: 5 till 480, i steg om 5.",
     "contact_form": "Välj kontaktsätt.",
     "booking_channel": "Välj vem som får boka tiden.",
+    "capacity": "Skriv antal platser, 1 till 50.",
     "cancel_notice_hours": "Skriv antal timmar, 0 till 720.",
     "rebook_notice_hours": "Skriv antal timmar, 0 till 720.",
-    "capacity": "Skriv antal platser, 1 till 50.",
 }
 DONE = {"ny": "Tidtypen är tillagd.", "andrad": "Tidtypen är sparad. Tider som läggs ut från och med nu följer den."}
 

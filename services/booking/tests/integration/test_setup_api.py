@@ -158,7 +158,8 @@ async def test_practitioners_are_the_units_own_to_change(booking):
         f"{url}/SE2321000115-P000000799", headers=SCHEDULER_FALKENBERG, json={"name": "X", "profession": "doctor"}
     )
     of_unknown_unit = await booking.client.get(
-        "/api/v1/care-units/SE2321000115-E00000000096/practitioners", headers=ADMIN
+        "/api/v1/care-units/SE2321000115-E00000000096/practitioners",
+        headers=staff(["SE2321000115-E00000000096"], role="scheduler"),
     )
 
     assert by_other_scheduler.status_code == 403

@@ -1,5 +1,6 @@
-"""A scheduler sets up a unit with the keyboard alone: logs in, adds a practitioner and a time type, meeting the
-error summary on the way; axe-core finds nothing on any page, at 1280 and 390 px (screenshots in /tmp)."""
+"""A scheduler sets up a unit with the keyboard alone: logs in, adds a practitioner and a time type, meets the
+error summary on the way, and opens the unit's details; axe-core finds nothing on any page, at 1280 and 390 px
+(screenshots in /tmp/schema-*.png)."""
 
 from __future__ import annotations
 
@@ -129,3 +130,14 @@ async def test_a_scheduler_adds_a_practitioner_and_a_time_type_with_the_keyboard
     await expect(row.locator("th")).to_have_text("Drop-in med tangentbord, ändra")
     await expect(row).to_contain_text("Drop-in, 6 platser")
     await expect(row).to_contain_text("15 min")
+
+    # The unit's page: its details and opening hours, as a form for its scheduler.
+    await tab_to(page, "nav a[href^='/personal/schema/enhet']")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="Vårdcentralen Falkenberg")).to_be_visible()
+    await checked(page, "enhet")
+    await type_into(page, "#closes-1", "7:00")
+    await tab_to(page, "main form button")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#closes-1-fel")).to_contain_text("Måndag: stängningstiden måste vara senare")
+    await checked(page, "enhet-fel")

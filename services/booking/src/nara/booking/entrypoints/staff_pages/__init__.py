@@ -3,12 +3,12 @@ over the same use cases as the API. One module per page; each has its own router
 
 from fastapi import APIRouter
 
-from . import day_book, day_book_actions, start
+from . import day_book, day_book_actions, practitioners, start, time_types, units
 from .kit import KIT, LOGIN, STYLES, StaffRoute
 
 __all__ = ["KIT", "STYLES", "router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(LOGIN.router(KIT, StaffRoute))
-for module in (start, day_book, day_book_actions):
+for module in (start, day_book, day_book_actions, units, practitioners, time_types):
     router.include_router(module.router)

@@ -15,6 +15,7 @@ import httpx
 from ..domain.patient import PatientFacts
 
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
+IDENTITIES_PER_CALL = 200  # the most the triage service answers at once
 
 
 class TriageUnavailable(Exception):
@@ -228,16 +229,20 @@ class TriageClient:
     async def identities(self, token: str, pseudonyms: list[str], *, purpose: str) -> dict[str, str]:
         """The personnummer (12 digits) of each pseudonym the staff member may see; the triage service access-logs
         each one it answers, for `purpose` (what they are shown in). Unknown pseudonyms are absent."""
-        if not pseudonyms:
-            return {}
-        body = await self._call(
-            "POST", "/api/v1/patients/identities", token, {"pseudonyms": pseudonyms, "purpose": purpose}
-        )
-        return {
-            str(item["pseudonym"]): str(item["personnummer"])
-            for item in body.get("identities") or []
-            if isinstance(item, dict) and item.get("pseudonym") and item.get("personnummer")
-        }
+        found: dict[str, str] = {}
+        for first in range(0, len(pseudonyms), IDENTITIES_PER_CALL):
+            body = await self._call(
+                "POST",
+                "/api/v1/patients/identities",
+                token,
+                {"pseudonyms": pseudonyms[first : first + IDENTITIES_PER_CALL], "purpose": purpose},
+            )
+            found.update(
+                (str(item["pseudonym"]), str(item["personnummer"]))
+                for item in body.get("identities") or []
+                if isinstance(item, dict) and item.get("pseudonym") and item.get("personnummer")
+            )
+        return found
 
     async def _call(self, method: str, path: str, token: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
         try:

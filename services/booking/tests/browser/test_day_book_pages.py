@@ -171,8 +171,7 @@ async def test_reception_books_on_behalf_and_registers_a_visit_with_the_keyboard
         await no_accessibility_problem(page, "dagbok efter åtgärderna")
 
         await page.screenshot(path="/tmp/day-book-390.png", full_page=True)
-        # The book itself fits the phone (the shared navigation above it is the staff layout's).
-        wide = await page.evaluate("""() => [...document.querySelectorAll('main *')]
+        wide = await page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
             .map(e => e.tagName + '.' + e.className).slice(0, 8)""")
         assert wide == [], f"wider than the phone: {wide}"

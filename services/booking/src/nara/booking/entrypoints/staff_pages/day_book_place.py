@@ -20,7 +20,7 @@ HSA_ID = re.compile(HSA_ID_PATTERN)
 # What a finished action says on the book it returns to (the address carries the code, never the text).
 DONE = {
     "bokad": "Tiden är bokad.",
-    "avbokad": "Tiden är avbokad. Patienten får ett meddelande om avbokningen.",
+    "avbokad": "Tiden är avbokad.",
     "genomford": "Besöket är registrerat som genomfört.",
     "uteblev": "Besöket är registrerat: patienten kom inte.",
     "sparrad": "Tiden är spärrad. Ingen kan boka den förrän den öppnas igen.",

@@ -1,8 +1,424 @@
 """Schedulers' API for a unit's hours: weekly templates, closures and absences, the bookings to move, CSV
-import of templates."""
+import of templates, and the public holidays as computed. Every change regenerates the unit's slots at once."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+
+from nara.shared.clock import to_stockholm
+from nara.shared.identity import CurrentCaller, record_staff_read
+from nara.shared.web.fields import CalendarDate, ShortText
+from nara.shared.web.problems import answer, problem_body
+
+from ..domain.errors import BookingRefused
+from ..domain.hours import ImportRefused, StoredClosure, StoredTemplate, WithdrawalReason, weekday_name
+from ..domain.schedule import Closure, WeeklyTemplate
+from ..service import hours
+from ..service.hours import HolidayDay, Horizon, Regeneration
+from ..service.ports import DisplacedBooking
+from ..service.unit_of_work import UnitOfWork
+from .api import CurrentPlanner, CurrentRequester, Now, answers
+from .fields import HsaId
+from .problems import refusal
+from .slot_horizon import horizon_of
+from .transactions import run_once
+from .wiring import unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["schedule"])
+Result = TypeVar("Result")
+MAX_IMPORT_BYTES = 1_000_000
+
+
+def whole_minutes(value: time) -> time:
+    if value.tzinfo is not None or value.second or value.microsecond:
+        raise ValueError("Ange tiden som TT:MM i svensk tid, utan sekunder och tidszon.")
+    return value
+
+
+WallClock = Annotated[time, AfterValidator(whole_minutes), Field(examples=["08:00"])]
+TimeTypeCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")]
+Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: Monday is 1, Sunday 7")]
+Reason = Annotated[ShortText, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class TemplateRequest(BaseModel):
+    practitioner: HsaId
+    weekday: Weekday
+    start: WallClock = Field(description="Europe/Stockholm wall clock, HH:MM")
+    end: WallClock = Field(description="Europe/Stockholm wall clock, HH:MM; after start")
+    time_type: TimeTypeCode
+    valid_from: CalendarDate | None = Field(None, description="First day (inclusive); empty: since always")
+    valid_to: CalendarDate | None = Field(None, description="Last day (inclusive); empty: until further notice")
+
+    def template(self, unit: str) -> WeeklyTemplate:
+        return WeeklyTemplate(
+            self.practitioner,
+            unit,
+            self.time_type,
+            self.weekday,
+            self.start,
+            self.end,
+            self.valid_from,
+            self.valid_to,
+        )
+
+
+class TemplateView(BaseModel):
+    id: int
+    practitioner: str
+    weekday: int
+    weekday_name: str
+    start: str
+    end: str
+    time_type: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+class ClosureRequest(BaseModel):
+    practitioner: HsaId | None = Field(None, description="A practitioner away; empty: the whole unit closed")
+    first_day: CalendarDate
+    last_day: CalendarDate | None = Field(None, description="Inclusive; empty: the first day only")
+    reason: Reason = Field(description="Why, in a few words (no personnummer), e.g. 'Utbildningsdag'")
+
+
+class ClosureView(BaseModel):
+    id: uuid.UUID
+    kind: Literal["unit_closed", "practitioner_away"]
+    practitioner: str | None
+    first_day: date
+    last_day: date
+    reason: str
+    created_by: str
+    created_at: datetime
+
+
+class ChangeView(BaseModel):
+    """What a change did to the unit's slots."""
+
+    created_slots: int
+    withdrawn_slots: int
+    reinstated_slots: int
+    displaced_bookings: int = Field(description="Booked times the change took away: listed to move")
+
+
+class ClosureCreated(ClosureView):
+    change: ChangeView
+
+
+class ImportView(BaseModel):
+    added: int
+    already_there: int
+
+
+class HolidayView(BaseModel):
+    date: date
+    name: str
+    kind: Literal["public_holiday", "eve"]
+    closed: bool = Field(description="The region's units are closed (BOOKING_CLOSED_HOLIDAY_EVES for the eves)")
+
+
+class PractitionerRef(BaseModel):
+    hsa_id: str
+    name: str
+
+
+class TimeTypeRef(BaseModel):
+    code: str
+    name: str
+
+
+class BookingToMoveView(BaseModel):
+    appointment_id: uuid.UUID
+    lineage: uuid.UUID
+    contact_id: str | None
+    unit: str
+    practitioner: PractitionerRef
+    time_type: TimeTypeRef
+    start: datetime
+    end: datetime
+    withdrawn_reason: str
+    withdrawn_reason_text: str
+
+
+@router.get("/care-units/{unit}/templates", responses=answers(403), response_model=list[TemplateView])
+async def list_templates(
+    request: Request, unit: HsaId, requester: CurrentRequester, practitioner: HsaId | None = None
+) -> Any:
+    """The unit's weekly templates (one practitioner's with `practitioner`), by practitioner, weekday and time."""
+    return await _read(request, lambda uow: hours.list_templates(uow, requester, unit, practitioner), _templates)
+
+
+@router.post(
+    "/care-units/{unit}/templates", status_code=201, responses=answers(403, 404, 409), response_model=TemplateView
+)
+async def add_template(
+    request: Request, unit: HsaId, body: TemplateRequest, requester: CurrentPlanner, now: Now
+) -> Any:
+    """A practitioner's weekly hours; the slots are bookable at once. 409 when it overlaps their other hours."""
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.add_template(uow, requester, body.template(unit), now, horizon),
+        template_view,
+        201,
+    )
+
+
+@router.put("/care-units/{unit}/templates/{template_id}", responses=answers(403, 404, 409), response_model=TemplateView)
+async def change_template(
+    request: Request, unit: HsaId, template_id: int, body: TemplateRequest, requester: CurrentPlanner, now: Now
+) -> Any:
+    """Change weekly hours: times the new hours no longer give are withdrawn; bookings on them stay, to move."""
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.change_template(uow, requester, template_id, body.template(unit), now, horizon),
+        template_view,
+    )
+
+
+@router.delete("/care-units/{unit}/templates/{template_id}", responses=answers(403, 404), response_model=ChangeView)
+async def remove_template(request: Request, unit: HsaId, template_id: int, requester: CurrentPlanner, now: Now) -> Any:
+    """Remove weekly hours: their future free times are withdrawn; bookings on them stay, to move."""
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.remove_template(uow, requester, unit, template_id, now, horizon),
+        change_view,
+    )
+
+
+@router.post(
+    "/care-units/{unit}/templates/import",
+    responses=answers(403, 413),
+    response_model=ImportView,
+    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def import_templates(request: Request, unit: HsaId, requester: CurrentPlanner, now: Now) -> Any:
+    """Weekly templates from CSV (header: behandlare;veckodag;start;slut;tidtyp;giltig_fran;giltig_till; ';' or
+    ','; UTF-8). All or nothing: 422 lists every bad line. The same file again adds nothing."""
+    raw = await request.body()
+    if len(raw) > MAX_IMPORT_BYTES:
+        return answer(413, problem_body(413, "Filen är för stor (högst 1 MB). Dela upp den.", "too_large"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return answer(
+            422, problem_body(422, "Filen är inte UTF-8. Spara den som CSV UTF-8 och försök igen.", "encoding")
+        )
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.import_templates(uow, requester, unit, text, now, horizon),
+        lambda counts: ImportView(added=counts[0], already_there=counts[1]).model_dump(),
+    )
+
+
+@router.get("/care-units/{unit}/closures", responses=answers(403), response_model=list[ClosureView])
+async def list_closures(request: Request, unit: HsaId, requester: CurrentRequester, now: Now) -> Any:
+    """Closures of the unit and practitioners' absences that have not ended."""
+    return await _read(
+        request,
+        lambda uow: hours.list_closures(uow, requester, unit, now),
+        lambda found: [closure_view(c) for c in found],
+    )
+
+
+@router.post("/care-units/{unit}/closures", status_code=201, responses=answers(403, 404), response_model=ClosureCreated)
+async def add_closure(request: Request, unit: HsaId, body: ClosureRequest, requester: CurrentPlanner, now: Now) -> Any:
+    """Close the unit (no practitioner) or record a practitioner away, on whole days. Free times on those days
+    are withdrawn; booked ones stay and are listed to move (appointments-to-move)."""
+    closure = Closure(unit, body.practitioner, body.first_day, body.last_day or body.first_day)
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.add_closure(uow, requester, closure, body.reason, now, horizon),
+        lambda done: {**closure_view(done[0]), "change": change_view(done[1])},
+        201,
+    )
+
+
+@router.delete("/care-units/{unit}/closures/{closure_id}", responses=answers(403, 404), response_model=ChangeView)
+async def remove_closure(
+    request: Request, unit: HsaId, closure_id: uuid.UUID, requester: CurrentPlanner, now: Now
+) -> Any:
+    """Open the days again: the withdrawn times come back."""
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.remove_closure(uow, requester, unit, closure_id, now, horizon),
+        change_view,
+    )
+
+
+@router.get("/holidays", responses=answers(), response_model=list[HolidayView])
+async def list_holidays(
+    request: Request,
+    requester: CurrentRequester,
+    now: Now,
+    year: Annotated[int | None, Query(ge=2000, le=2099, description="Default: the coming 12 months")] = None,
+) -> Any:
+    """Swedish public holidays and eves, computed, with whether the region's units close on each."""
+    calendar = _horizon(request).holidays
+    if year is None:
+        today = to_stockholm(now).date()
+        found = hours.holidays_between(today, today.replace(year=today.year + 1), calendar)
+    else:
+        found = hours.holidays_between(date(year, 1, 1), date(year, 12, 31), calendar)
+    return [holiday_view(day) for day in found]
+
+
+@router.get("/care-units/{unit}/appointments-to-move", responses=answers(403), response_model=list[BookingToMoveView])
+async def list_bookings_to_move(
+    request: Request, unit: HsaId, requester: CurrentRequester, caller: CurrentCaller, now: Now
+) -> Any:
+    """Booked appointments whose time a change withdrew, earliest first: move them with
+    POST /api/v1/appointments/{id}/rebook (or cancel), which tells the patient. Every one shown is access-logged."""
+    try:
+        async with unit_of_work(request) as uow:
+            found = await hours.bookings_to_move(uow, requester, unit, now)
+            for booking in found:
+                await record_staff_read(
+                    uow.connection,
+                    caller,
+                    patient=booking.patient,
+                    action="list bookings to move",
+                    resource=f"appointment/{booking.appointment_id}",
+                    at=now,
+                )
+    except BookingRefused as refused:
+        return refusal(refused)
+    return [booking_to_move_view(booking) for booking in found]
+
+
+# --- views --------------------------------------------------------------------------------------------------------
+
+
+def template_view(stored: StoredTemplate) -> dict[str, Any]:
+    template = stored.template
+    return TemplateView(
+        id=stored.id,
+        practitioner=template.practitioner,
+        weekday=template.weekday,
+        weekday_name=weekday_name(template.weekday),
+        start=f"{template.starts:%H:%M}",
+        end=f"{template.ends:%H:%M}",
+        time_type=template.time_type,
+        valid_from=template.valid_from,
+        valid_to=template.valid_to,
+    ).model_dump(mode="json")
+
+
+def _templates(found: list[StoredTemplate]) -> list[dict[str, Any]]:
+    return [template_view(stored) for stored in found]
+
+
+def closure_view(stored: StoredClosure) -> dict[str, Any]:
+    closure = stored.closure
+    return ClosureView(
+        id=stored.id,
+        kind="unit_closed" if closure.practitioner is None else "practitioner_away",
+        practitioner=closure.practitioner,
+        first_day=closure.first_day,
+        last_day=closure.last_day,
+        reason=stored.reason,
+        created_by=stored.created_by,
+        created_at=stored.created_at,
+    ).model_dump(mode="json")
+
+
+def change_view(done: Regeneration) -> dict[str, Any]:
+    return ChangeView(
+        created_slots=done.created,
+        withdrawn_slots=done.withdrawn,
+        reinstated_slots=done.reinstated,
+        displaced_bookings=len(done.displaced),
+    ).model_dump()
+
+
+def holiday_view(day: HolidayDay) -> dict[str, Any]:
+    kind: Literal["public_holiday", "eve"] = "public_holiday" if day.public_holiday else "eve"
+    return HolidayView(date=day.day, name=day.name, kind=kind, closed=day.closed).model_dump(mode="json")
+
+
+def booking_to_move_view(booking: DisplacedBooking) -> dict[str, Any]:
+    return BookingToMoveView(
+        appointment_id=booking.appointment_id,
+        lineage=booking.lineage,
+        contact_id=booking.contact_id,
+        unit=booking.unit,
+        practitioner=PractitionerRef(hsa_id=booking.practitioner, name=booking.practitioner_name),
+        time_type=TimeTypeRef(code=booking.time_type, name=booking.time_type_name),
+        start=booking.start_at,
+        end=booking.end_at,
+        withdrawn_reason=booking.withdrawn_reason,
+        withdrawn_reason_text=withdrawn_reason_text(booking.withdrawn_reason),
+    ).model_dump(mode="json")
+
+
+def withdrawn_reason_text(code: str) -> str:
+    try:
+        return WithdrawalReason(code).swedish
+    except ValueError:
+        return "Tiden finns inte längre i schemat"
+
+
+# --- plumbing -----------------------------------------------------------------------------------------------------
+
+
+def _horizon(request: Request) -> Horizon:
+    return horizon_of(request.app.state.settings)
+
+
+async def _read(
+    request: Request, action: Callable[[UnitOfWork], Awaitable[Result]], render: Callable[[Result], Any]
+) -> Any:
+    try:
+        async with unit_of_work(request) as uow:
+            return render(await action(uow))
+    except BookingRefused as refused:
+        return refusal(refused)
+
+
+async def _write(
+    request: Request,
+    caller: str,
+    now: datetime,
+    action: Callable[[UnitOfWork], Awaitable[Result]],
+    render: Callable[[Result], Any],
+    success_status: int = 200,
+) -> JSONResponse:
+    outcome = await run_once(
+        unit_of_work(request),
+        action,
+        render,
+        caller=caller,
+        idempotency_key=None,
+        request={},
+        now=now,
+        success_status=success_status,
+    )
+    if isinstance(outcome.refused, ImportRefused):
+        errors = [{"field": problem.split(":", 1)[0], "message": problem} for problem in outcome.refused.problems]
+        return answer(422, problem_body(422, outcome.refused.message, outcome.refused.code, errors))
+    return outcome.response()

@@ -28,7 +28,13 @@ def test_a_displaced_appointment_leaves_the_guarantee_clock_as_it_was():
         ContactFacts("c1"),
         ContactRegistered.event_type,
         ContactRegistered(
-            contact_id="c1", patient="p_1", unit=UNIT, listed_unit=UNIT, channel="web", sought_at=SOUGHT, reason_code="x"
+            contact_id="c1",
+            patient="p_1",
+            unit=UNIT,
+            listed_unit=UNIT,
+            channel="web",
+            sought_at=SOUGHT,
+            reason_code="x",
         ),
         SOUGHT,
     )

@@ -45,7 +45,15 @@ def whole_minutes(value: time) -> time:
 WallClock = Annotated[time, AfterValidator(whole_minutes), Field(examples=["08:00"])]
 TimeTypeCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")]
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: Monday is 1, Sunday 7")]
-Reason = Annotated[ShortText, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+def not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("Skriv en anledning, med några ord.")
+    return text.strip()
+
+
+Reason = Annotated[ShortText, AfterValidator(not_blank)]
 
 
 class TemplateRequest(BaseModel):

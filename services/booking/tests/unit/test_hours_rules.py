@@ -106,12 +106,13 @@ def test_a_closure_must_be_in_order_not_past_and_at_most_a_year():
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
-def planned(start: datetime) -> PlannedSlot:
-    return PlannedSlot(uuid.uuid5(uuid.NAMESPACE_URL, start.isoformat()), UNIT, NURSE.hsa_id, "X", start, start, 1)
+def planned(start: datetime, minutes: int = 15) -> PlannedSlot:
+    end = start + timedelta(minutes=minutes)
+    return PlannedSlot(uuid.uuid5(uuid.NAMESPACE_URL, start.isoformat()), UNIT, NURSE.hsa_id, "X", start, end, 1)
 
 
-def existing(slot: PlannedSlot, withdrawn: bool = False) -> ExistingSlot:
-    return ExistingSlot(slot.id, slot.practitioner, slot.start_at, withdrawn)
+def existing(slot: PlannedSlot, withdrawn: bool = False, slot_id: uuid.UUID | None = None) -> ExistingSlot:
+    return ExistingSlot(slot_id or slot.id, slot.practitioner, slot.time_type, slot.start_at, slot.end_at, withdrawn)
 
 
 def test_reconciling_creates_withdraws_and_reinstates_only_in_the_future():
@@ -128,6 +129,25 @@ def test_reconciling_creates_withdraws_and_reinstates_only_in_the_future():
     assert change.reinstate == [back.id]
 
 
+def test_a_slot_under_an_older_id_with_the_same_time_is_the_same_slot():
+    slot = planned(NOW + timedelta(hours=1))
+    older = existing(slot, slot_id=uuid.uuid4())
+
+    change = reconcile([slot], [older], NOW)
+
+    assert (change.create, change.withdraw, change.reinstate) == ([], {}, [])
+
+
+def test_a_longer_time_at_the_same_start_withdraws_the_old_and_creates_the_new():
+    old, new = planned(NOW + timedelta(hours=1)), planned(NOW + timedelta(hours=1), minutes=30)
+    new = PlannedSlot(uuid.uuid4(), new.unit, new.practitioner, new.time_type, new.start_at, new.end_at, 1)
+
+    change = reconcile([new], [existing(old)], NOW)
+
+    assert change.create == [new]
+    assert list(change.withdraw) == [old.id]
+
+
 def test_reconciling_what_matches_changes_nothing():
     slots = [planned(NOW + timedelta(hours=h)) for h in (1, 2)]
 
@@ -138,7 +158,8 @@ def test_reconciling_what_matches_changes_nothing():
 
 def test_the_reason_a_slot_was_withdrawn():
     day = date(2026, 12, 2)
-    slot = ExistingSlot(uuid.uuid4(), NURSE.hsa_id, datetime.combine(day, time(9), STOCKHOLM), False)
+    start = datetime.combine(day, time(9), STOCKHOLM)
+    slot = ExistingSlot(uuid.uuid4(), NURSE.hsa_id, "X", start, start + timedelta(minutes=15), False)
     away = Closure(UNIT, NURSE.hsa_id, day, day)
     closed = Closure(UNIT, None, day, day)
     elsewhere = Closure("SE2321000115-E00000000012", None, day, day)

@@ -123,13 +123,18 @@ class PostgresHours:
 
     async def slots_between(self, unit: str, after: datetime, before: datetime) -> list[ExistingSlot]:
         rows = await self._connection.fetch(
-            """SELECT id, practitioner, start_at, withdrawn_at IS NOT NULL AS withdrawn FROM slots
+            """SELECT id, practitioner, time_type, start_at, end_at, withdrawn_at IS NOT NULL AS withdrawn FROM slots
                WHERE unit = $1 AND start_at > $2 AND start_at < $3""",
             unit,
             after,
             before,
         )
-        return [ExistingSlot(row["id"], row["practitioner"], row["start_at"], row["withdrawn"]) for row in rows]
+        return [
+            ExistingSlot(
+                row["id"], row["practitioner"], row["time_type"], row["start_at"], row["end_at"], row["withdrawn"]
+            )
+            for row in rows
+        ]
 
     async def withdraw_slots(self, reasons: dict[uuid.UUID, WithdrawalReason], now: datetime) -> list[uuid.UUID]:
         if not reasons:

@@ -80,8 +80,17 @@ class PractitionerAtUnit:
 class ExistingSlot:
     id: uuid.UUID
     practitioner: str
+    time_type: str
     start_at: datetime
+    end_at: datetime
     withdrawn: bool
+
+    @property
+    def key(self) -> SlotKey:
+        return (self.practitioner, self.time_type, self.start_at, self.end_at)
+
+
+SlotKey = tuple[str, str, datetime, datetime]  # what makes a slot the same time: not its id, which may be older
 
 
 @dataclass(frozen=True)
@@ -164,19 +173,30 @@ def reconcile(
     reason_for: Mapping[uuid.UUID, WithdrawalReason] | None = None,
 ) -> Reconciliation:
     """Planned slots that do not exist are created; future live slots the plan no longer gives are withdrawn;
-    future withdrawn slots the plan gives again are made live. `existing` covers the planned days."""
-    planned_ids = {slot.id for slot in planned}
-    known = {slot.id for slot in existing}
+    future withdrawn slots the plan gives again are made live. A slot is the same when its practitioner, time type,
+    start and end are (slots made under an older id scheme count too). `existing` covers the planned days."""
+    wanted = {_key(slot) for slot in planned}
+    known = {slot.key for slot in existing}
+    live = {slot.key for slot in existing if not slot.withdrawn}
+    withdrawn_by_key: dict[SlotKey, ExistingSlot] = {}
+    for slot in existing:
+        if slot.withdrawn and slot.start_at > now:
+            withdrawn_by_key.setdefault(slot.key, slot)
     reasons = reason_for or {}
+    reinstate = [withdrawn_by_key[key] for key in wanted - live if key in withdrawn_by_key]
     return Reconciliation(
-        create=[slot for slot in planned if slot.id not in known],
+        create=[slot for slot in planned if _key(slot) not in known],
         withdraw={
             slot.id: reasons.get(slot.id, WithdrawalReason.SCHEDULE_CHANGED)
             for slot in existing
-            if not slot.withdrawn and slot.start_at > now and slot.id not in planned_ids
+            if not slot.withdrawn and slot.start_at > now and slot.key not in wanted
         },
-        reinstate=[slot.id for slot in existing if slot.withdrawn and slot.start_at > now and slot.id in planned_ids],
+        reinstate=sorted(slot.id for slot in reinstate),
     )
+
+
+def _key(slot: PlannedSlot) -> SlotKey:
+    return (slot.practitioner, slot.time_type, slot.start_at, slot.end_at)
 
 
 def why_withdrawn(

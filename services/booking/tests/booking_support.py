@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -206,3 +207,23 @@ async def in_process_booking(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://booking", timeout=60) as client,
         ):
             yield Booking(client, clock, url, group, app)
+
+
+def hidden_field(html: str, name: str) -> str:
+    """The value of a page's hidden input, e.g. its CSRF token."""
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no hidden field {name!r} on the page"
+    return found.group(1)
+
+
+async def log_in_to_schedule(
+    client: httpx.AsyncClient, role: str, units: list[str], hsa_id: str = "SE2321000115-P000000901"
+) -> httpx.Response:
+    """Log in to the staff's schedule pages (/personal/schema) through the development login form; the client
+    keeps the login cookie. Answers the login's response (303 to the start page when it worked)."""
+    form = await client.get("/personal/schema/logga-in")
+    assert form.status_code == 200, form.text
+    return await client.post(
+        "/personal/schema/logga-in",
+        data={"csrf": hidden_field(form.text, "csrf"), "hsa-id": hsa_id, "roll": role, "enheter": units},
+    )

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from nara.shared.identity import Caller, issue_dev_token
 from nara.shared.web.login import Staff
+from nara.shared.web.pages import Choice
 from nara.triage.entrypoints import console
 from nara.triage.entrypoints.console.kit import KIT, fragment
 
@@ -87,6 +88,7 @@ def test_the_login_page_shows_roles_and_units_with_their_hints_and_the_logout_ba
         next_path="/console",
         logged_out=True,
         action="/console/logga-in",
+        units=[Choice(FALKENBERG, "Vårdcentralen Falkenberg", FALKENBERG)],  # as StaffLogin gives them
     )
 
     assert "Du är utloggad." in html and 'role="alert"' in html

@@ -13,10 +13,11 @@ from nara.shared.pseudonym import pseudonymiser_from_environment
 from nara.shared.retention import keep_forgetting
 from nara.shared.service_app import build_service_app
 from nara.shared.topics import CONTACTS
+from nara.shared.web.pages import STAFF_STYLES_DIR
 
 from .adapters import contact_projection
 from .demo import load_demo_data
-from .entrypoints import api, day_book_api, hours_api, pages, setup_api, slot_horizon, staff_api
+from .entrypoints import api, day_book_api, hours_api, pages, setup_api, slot_horizon, staff_api, staff_pages
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings
 
@@ -38,6 +39,8 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         for schedule_api in (setup_api, hours_api, day_book_api):
             app.include_router(schedule_api.router)
         app.include_router(pages.router)
+        app.include_router(staff_pages.router)
+        app.mount(staff_pages.STYLES, StaticFiles(directory=STAFF_STYLES_DIR), name="schema-kit")
         pages.KIT.install(app)  # a 404 or 500 of a page in the citizens' layout
         app.mount("/static/booking", StaticFiles(directory=pages.STATIC_DIR), name="booking-static")
         # In batches: a fresh consumer group reads the whole contact history, one transaction a poll.

@@ -23,6 +23,10 @@ class BookingSettings(ServiceSettings):
     triage_url: str = "http://127.0.0.1:8002"  # the triage service, for the citizens' pages
     # Signs the pages' CSRF tokens and flow cookie; set it when several booking processes serve the pages.
     pages_secret: SecretStr | None = None
+    # The region's own HSA-id and name: the unit a region administrator logs in at to add care units, since every
+    # staff login names a unit and a region starting from nothing has no care unit yet.
+    region_hsa_id: str = Field("SE2321000115-E00000000001", pattern=r"^SE[0-9]{10}-[A-Z0-9]{1,31}$")
+    region_name: str = "Region Halland, regionkontoret"
     # The eves the region's units are closed on, beside every public holiday (domain/holidays.py, EVES).
     closed_holiday_eves: frozenset[str] = DEFAULT_CLOSED_EVES
 

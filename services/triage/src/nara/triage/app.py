@@ -12,6 +12,7 @@ from nara.shared.clock import Clock, SystemClock
 from nara.shared.pseudonym import pseudonymiser_from_environment
 from nara.shared.retention import keep_forgetting
 from nara.shared.service_app import build_service_app
+from nara.shared.web.pages import STAFF_STYLES_DIR
 
 from .adapters.guideline_files import GuidelineFolder
 from .adapters.unit_of_work import PostgresUnitsOfWork
@@ -45,6 +46,7 @@ def create_app(
         app.include_router(console.router)
         console.KIT.install(app)  # the 404 and 500 pages of page routes in the console's layout
         app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")
+        app.mount("/console/kit", StaticFiles(directory=STAFF_STYLES_DIR), name="console-kit")
 
     async def on_database_ready(app: FastAPI) -> None:
         # The use cases' units of work, on the pool the app has just opened; routes reach them through app.state.

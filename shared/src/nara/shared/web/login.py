@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -29,7 +29,7 @@ from nara.shared.identity import (
     request_time,
 )
 
-from .pages import PageKit, choices, see_other
+from .pages import Choice, PageKit, choices, see_other
 from .session import (
     Form,
     FormExpired,
@@ -169,6 +169,9 @@ class StaffLogin(LoginSession):
     """One staff app's development login: who may log in, and how its login page words the errors."""
 
     units: Mapping[str, str]  # HSA-id -> name, the units one can choose
+    # Where the units come from when they change while running (booking's care units, added through its pages);
+    # `units` is then only the fallback while the source cannot answer.
+    unit_source: Callable[[Request], Awaitable[Mapping[str, str]]] | None = None
     roles: Mapping[str, str]  # role -> Swedish label; with one role the login asks none
     example_hsa_id: str
     units_error: str = "Välj minst en enhet."
@@ -182,7 +185,10 @@ class StaffLogin(LoginSession):
         @router.get("/logga-in")
         async def login_page(request: Request, nasta: str | None = None, utloggad: str | None = None) -> Response:
             next_path = self.safe_path(nasta)
-            return self._login_form(kit, request, values={}, errors={}, next_path=next_path, logged_out=bool(utloggad))
+            units = await self.current_units(request)
+            return self._login_form(
+                kit, request, units, values={}, errors={}, next_path=next_path, logged_out=bool(utloggad)
+            )
 
         @router.post("/logga-in")
         async def log_in(request: Request) -> Response:
@@ -202,20 +208,26 @@ class StaffLogin(LoginSession):
 
         return router
 
+    async def current_units(self, request: Request) -> Mapping[str, str]:
+        return await self.unit_source(request) if self.unit_source else self.units
+
     async def _log_in(self, kit: PageKit, request: Request) -> Response:
         form = await self.read_form(request)
+        known_units = await self.current_units(request)
         if not same_token(self.csrf_for(request, LOGIN_SESSION), form.get("csrf")):
             return self._refused(
                 kit, request, "Formuläret har gått ut", "Ladda om inloggningssidan och försök igen.", 400
             )
         hsa_id = form.get("hsa-id").upper()
         role = next(iter(self.roles)) if len(self.roles) == 1 else form.get("roll")
-        units = [unit for unit in self.units if unit in form.all("enheter")]
+        units = [unit for unit in known_units if unit in form.all("enheter")]
         errors = self._errors(hsa_id, role, units)
         next_path = self.safe_path(form.get("nasta"))
         values = {"hsa-id": form.get("hsa-id"), "roll": role, "enheter": units}
         if errors:
-            return self._login_form(kit, request, values=values, errors=errors, next_path=next_path, status_code=422)
+            return self._login_form(
+                kit, request, known_units, values=values, errors=errors, next_path=next_path, status_code=422
+            )
         try:
             token = issue_dev_token(role, hsa_id, units)
         except PermissionError:
@@ -224,7 +236,13 @@ class StaffLogin(LoginSession):
         except InvalidClaims:
             errors = {"hsa-id": "Det gick inte att logga in med de uppgifterna. Kontrollera HSA-id."}
             return self._login_form(
-                kit, request, values={**values, "hsa-id": hsa_id}, errors=errors, next_path=next_path, status_code=422
+                kit,
+                request,
+                known_units,
+                values={**values, "hsa-id": hsa_id},
+                errors=errors,
+                next_path=next_path,
+                status_code=422,
             )
         response = see_other(next_path)
         self.set_login_cookie(request, response, token)
@@ -254,6 +272,7 @@ class StaffLogin(LoginSession):
         self,
         kit: PageKit,
         request: Request,
+        units: Mapping[str, str],
         *,
         values: Mapping[str, Any],
         errors: Mapping[str, str],
@@ -276,5 +295,5 @@ class StaffLogin(LoginSession):
             logged_out=logged_out,
             action=f"{self.home}/logga-in",
             roles=choices(self.roles) if len(self.roles) > 1 else [],
-            units=choices(self.units),
+            units=[Choice(hsa_id, name, hsa_id) for hsa_id, name in units.items()],  # the HSA-id under each name
         )

@@ -39,6 +39,9 @@ class Choice:
     tag: str = ""
 
 
+STAFF_STYLES_DIR = Path(__file__).parent / "static"  # staff.css, the staff apps' one stylesheet
+
+
 @dataclass(frozen=True)
 class Site:
     """What the kit's layout shows around every page of one app."""
@@ -99,8 +102,10 @@ class PageKit:
         **context: Any,
     ) -> HTMLResponse:
         """A whole page (or a fragment) with the security headers; the layout finds the logged-in person in
-        request.state.staff, which the login's dependencies set."""
-        context.setdefault("errors", [])
+        request.state.staff, which the login's dependencies set. `errors` are (field, message) pairs: each in the
+        error summary, and one with a field beside it too (field_errors, unless the caller gives them)."""
+        context["errors"] = errors = list(context.get("errors", []))
+        context.setdefault("field_errors", {field: message for field, message in errors if field})
         context.setdefault("staff", getattr(request.state, "staff", None))
         return self.templates.TemplateResponse(
             request,

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
 from nara.shared.clock import STOCKHOLM, Clock
-from nara.shared.identity import CurrentCaller, Role, record_staff_read
+from nara.shared.identity import CurrentCaller, record_staff_read
 from nara.shared.personnummer import InvalidPersonnummer
 from nara.shared.web.problems import problem_responses
 
@@ -27,6 +27,7 @@ from ..service.unit_of_work import UnitOfWork
 from .fields import Code, ContactId, HsaId, PageNumber, Personnummer, Reason, SearchMoment, SlotPageSize
 from .guardians import child_of, with_wards
 from .problems import refusal
+from .staff_roles import staff_requester
 from .transactions import MAX_KEY_LENGTH, run_once
 from .views import appointment_view, care_unit_view, hold_view, slot_page_view
 from .wiring import reads, unit_of_work
@@ -34,10 +35,6 @@ from .wiring import reads, unit_of_work
 Result = TypeVar("Result")
 
 router = APIRouter(prefix="/api/v1", tags=["booking"])
-# Staff who book, change and read appointments for patients (ops reads no patient's times).
-ROLES_THAT_BOOK_FOR_PATIENTS = frozenset({Role.RECEPTION, Role.CLINICIAN, Role.SCHEDULER, Role.ADMIN})
-# Staff who set up a unit's schedule (practitioners, time types, templates, closures) at their own units.
-ROLES_THAT_PLAN_SCHEDULES = frozenset({Role.SCHEDULER, Role.ADMIN})
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -97,13 +94,9 @@ Now = Annotated[datetime, Depends(now_of)]
 async def requester_of(request: Request, caller: CurrentCaller) -> Requester:
     if caller.is_citizen:
         return Requester.patient(request.app.state.pseudonymiser.pseudonym(caller.subject))
-    if caller.role in ROLES_THAT_BOOK_FOR_PATIENTS:
-        return Requester.staff(
-            caller.subject,
-            tuple(caller.units),
-            plans_schedule=caller.role in ROLES_THAT_PLAN_SCHEDULES,
-            region_admin=caller.role is Role.ADMIN,
-        )
+    staff = staff_requester(caller)
+    if staff is not None:
+        return staff
     raise HTTPException(403, "Den här rollen kan inte läsa eller ändra bokningar.")
 
 

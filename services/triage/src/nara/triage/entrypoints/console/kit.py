@@ -32,7 +32,7 @@ SITE = Site(
     product="triagekonsol",
     home="/console",
     home_link="Till kön",
-    stylesheets=["/console/static/console.css"],
+    stylesheets=["/console/kit/staff.css"],
     scripts=["/console/static/console.js"],
     html_class="no-js",
 )
@@ -42,7 +42,6 @@ ROLE_HINTS = {
     "clinician": "Som reception, och registrerar dessutom medicinska bedömningar.",
 }
 LOGIN_ROLES = [Choice(role, ROLES[role], hint) for role, hint in ROLE_HINTS.items()]
-LOGIN_UNITS = [Choice(hsa_id, name, hsa_id) for hsa_id, name in UNITS.items()]
 
 KIT = PageKit(
     HERE / "templates",
@@ -53,7 +52,6 @@ KIT = PageKit(
         "ROLES": ROLES,
         "DONE": DONE,
         "LOGIN_ROLES": LOGIN_ROLES,
-        "LOGIN_UNITS": LOGIN_UNITS,
     },
 )
 
@@ -98,7 +96,6 @@ def form_page(
         status_code=status_code,
         title=title,
         errors=errors,
-        field_errors={anchor: message for anchor, message in errors if anchor},
         **context,
     )
 

@@ -59,6 +59,12 @@ class PostgresHours:
         )
         return PractitionerAtUnit(row["hsa_id"], row["name"], row["profession"], row["unit"]) if row else None
 
+    async def practitioners(self, unit: str) -> list[PractitionerAtUnit]:
+        rows = await self._connection.fetch(
+            "SELECT hsa_id, name, profession, unit FROM practitioners WHERE unit = $1 ORDER BY name, hsa_id", unit
+        )
+        return [PractitionerAtUnit(row["hsa_id"], row["name"], row["profession"], row["unit"]) for row in rows]
+
     async def templates(self, unit: str, practitioner: str | None = None) -> list[StoredTemplate]:
         rows = await self._connection.fetch(
             TEMPLATES + " WHERE p.unit = $1 AND ($2::text IS NULL OR w.practitioner = $2)"

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
@@ -44,6 +44,7 @@ def whole_minutes(value: time) -> time:
 
 WallClock = Annotated[time, AfterValidator(whole_minutes), Field(examples=["08:00"])]
 TimeTypeCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")]
+TemplateId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: Monday is 1, Sunday 7")]
 
 
@@ -184,7 +185,7 @@ async def add_template(
 
 @router.put("/care-units/{unit}/templates/{template_id}", responses=answers(403, 404, 409), response_model=TemplateView)
 async def change_template(
-    request: Request, unit: HsaId, template_id: int, body: TemplateRequest, requester: CurrentPlanner, now: Now
+    request: Request, unit: HsaId, template_id: TemplateId, body: TemplateRequest, requester: CurrentPlanner, now: Now
 ) -> Any:
     """Change weekly hours: times the new hours no longer give are withdrawn; bookings on them stay, to move."""
     horizon = _horizon(request)
@@ -198,7 +199,9 @@ async def change_template(
 
 
 @router.delete("/care-units/{unit}/templates/{template_id}", responses=answers(403, 404), response_model=ChangeView)
-async def remove_template(request: Request, unit: HsaId, template_id: int, requester: CurrentPlanner, now: Now) -> Any:
+async def remove_template(
+    request: Request, unit: HsaId, template_id: TemplateId, requester: CurrentPlanner, now: Now
+) -> Any:
     """Remove weekly hours: their future free times are withdrawn; bookings on them stay, to move."""
     horizon = _horizon(request)
     return await _write(

@@ -30,7 +30,7 @@ from ..domain.hours import (
     reconcile,
     why_withdrawn,
 )
-from ..domain.schedule import Closure, WeeklyTemplate, slots_from_templates
+from ..domain.schedule import Closure, TimeType, WeeklyTemplate, slots_from_templates
 from ..domain.template_csv import parse_templates
 from .ports import DisplacedBooking
 from .requester import Requester
@@ -104,6 +104,24 @@ def _displaced_event(booking: DisplacedBooking) -> AppointmentDisplaced:
 
 
 # --- weekly templates ---------------------------------------------------------------------------------------------
+
+
+async def practitioners(uow: UnitOfWork, requester: Requester, unit: str) -> list[PractitionerAtUnit]:
+    _ensure_reads(requester, unit)
+    return await uow.hours.practitioners(unit)
+
+
+async def time_types_for(uow: UnitOfWork, requester: Requester, practitioner: PractitionerAtUnit) -> list[TimeType]:
+    """The time types a practitioner's template may use: the unit's own or the region's, of their profession."""
+    _ensure_reads(requester, practitioner.unit)
+    return sorted(
+        (
+            t
+            for t in (await uow.schedule.time_types()).values()
+            if t.unit in (None, practitioner.unit) and t.profession == practitioner.profession
+        ),
+        key=lambda t: t.name,
+    )
 
 
 async def list_templates(

@@ -167,6 +167,9 @@ class Hours(Protocol):
 
     async def practitioner(self, hsa_id: str) -> PractitionerAtUnit | None: ...
 
+    async def practitioners(self, unit: str) -> list[PractitionerAtUnit]:
+        """The unit's practitioners by name."""
+
     async def templates(self, unit: str, practitioner: str | None = None) -> list[StoredTemplate]: ...
 
     async def template(self, template_id: int) -> StoredTemplate | None: ...

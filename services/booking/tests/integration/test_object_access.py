@@ -24,7 +24,12 @@ OTHERS = {
     "citizen B": citizen(CITIZEN_B),
 }
 # Lists: they answer 200 with the caller's own (or nobody's) data. Care units are public.
-LISTS = {("GET", "/api/v1/units"), ("GET", "/api/v1/appointments"), ("POST", "/api/v1/fixed-care-contacts/list")}
+LISTS = {
+    ("GET", "/api/v1/units"),
+    ("GET", "/api/v1/appointments"),
+    ("POST", "/api/v1/fixed-care-contacts/list"),
+    ("GET", "/api/v1/holidays"),  # the region's public holidays, computed: nobody's data
+}
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +80,14 @@ def _values(a: dict) -> dict:
         "reason": "Genomgång",
         "medical_assessment": True,
         "fixed_doctor": False,
+        # a unit's hours (hours_api.py): A's first weekly template, and a closure or absence at A
+        "template_id": 1,
+        "closure_id": str(uuid.uuid4()),
+        "weekday": 1,
+        "start": "08:00",
+        "end": "09:00",
+        "time_type": "SSK_BESOK",
+        "first_day": "2027-01-04",
     }
 
 

@@ -233,3 +233,15 @@ def test_a_template_valid_across_a_daylight_saving_change_keeps_its_wall_clock(v
     assert all(s.time() == time(8) for s in starts)
     assert [s.utcoffset() for s in starts] == offsets
     assert all(s.end_at - s.start_at == timedelta(minutes=15) for s in slots)
+
+
+def test_a_csv_that_is_not_text_is_refused_in_swedish_not_with_an_error():
+    _, nul = parse_templates(
+        "behandlare;veckodag;start;slut;tidtyp\nSE2321000115-P000000103;1\x00;08:00;09:00;X\n", UNIT
+    )
+    _, quote = parse_templates(
+        'behandlare;veckodag;start;slut;tidtyp\n"SE2321000115-P000000103;1;08:00;09:00;X\n', UNIT
+    )
+
+    assert nul and "CSV UTF-8" in nul[0][1]
+    assert quote  # an unclosed quote: a line to correct, never an exception

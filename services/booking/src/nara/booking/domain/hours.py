@@ -5,7 +5,7 @@ brought in line with the slots the schedule gives (created, withdrawn, or made l
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -170,7 +170,7 @@ def reconcile(
     planned: Sequence[PlannedSlot],
     existing: Sequence[ExistingSlot],
     now: datetime,
-    reason_for: Mapping[uuid.UUID, WithdrawalReason] | None = None,
+    reason_for: Callable[[ExistingSlot], WithdrawalReason] | None = None,
 ) -> Reconciliation:
     """Planned slots that do not exist are created; future live slots the plan no longer gives are withdrawn;
     future withdrawn slots the plan gives again are made live. A slot is the same when its practitioner, time type,
@@ -182,12 +182,11 @@ def reconcile(
     for slot in existing:
         if slot.withdrawn and slot.start_at > now:
             withdrawn_by_key.setdefault(slot.key, slot)
-    reasons = reason_for or {}
     reinstate = [withdrawn_by_key[key] for key in wanted - live if key in withdrawn_by_key]
     return Reconciliation(
         create=[slot for slot in planned if _key(slot) not in known],
         withdraw={
-            slot.id: reasons.get(slot.id, WithdrawalReason.SCHEDULE_CHANGED)
+            slot.id: reason_for(slot) if reason_for else WithdrawalReason.SCHEDULE_CHANGED
             for slot in existing
             if not slot.withdrawn and slot.start_at > now and slot.key not in wanted
         },

@@ -29,13 +29,18 @@ Problem = tuple[int, str]  # (line number, what is wrong)
 def parse_templates(text: str, unit: str) -> tuple[list[tuple[int, WeeklyTemplate]], list[Problem]]:
     """The file's templates for the unit, by line number, and the lines that could not be read."""
     text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        return [], [(1, "Filen innehåller tecken som inte hör hemma i en textfil. Spara den som CSV UTF-8.")]
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         return [], [(1, "Filen är tom. Första raden ska vara rubrikerna " + ";".join(COLUMNS) + ".")]
     if len(lines) > MAX_LINES + 1:
         return [], [(MAX_LINES + 2, f"Filen har fler än {MAX_LINES} rader. Dela upp den.")]
     separator = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    rows = list(csv.reader(lines, delimiter=separator))
+    try:
+        rows = list(csv.reader(lines, delimiter=separator))
+    except csv.Error as unreadable:
+        return [], [(1, f"Filen går inte att läsa som CSV ({unreadable}). Spara den som CSV UTF-8.")]
     header = [_header_name(cell) for cell in rows[0]]
     missing = [column for column in COLUMNS if column not in header and column not in OPTIONAL]
     if missing:

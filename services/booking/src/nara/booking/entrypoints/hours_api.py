@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time
-from typing import Annotated, Any, Literal, TypeVar
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -18,14 +18,28 @@ from nara.shared.web.fields import CalendarDate, ShortText
 from nara.shared.web.problems import answer, problem_body
 
 from ..domain.errors import BookingRefused
-from ..domain.hours import ImportRefused, StoredClosure, StoredTemplate, WithdrawalReason, weekday_name
+from ..domain.hours import ImportRefused
 from ..domain.schedule import Closure, WeeklyTemplate
 from ..service import hours
-from ..service.hours import HolidayDay, Horizon, Regeneration
-from ..service.ports import DisplacedBooking
+from ..service.hours import Horizon
 from ..service.unit_of_work import UnitOfWork
 from .api import CurrentPlanner, CurrentRequester, Now, answers
 from .fields import HsaId
+from .hours_views import (
+    BookingToMoveView,
+    ChangeView,
+    ClosureCreated,
+    ClosureView,
+    HolidayView,
+    ImportView,
+    TemplateView,
+    booking_to_move_view,
+    change_view,
+    closure_view,
+    holiday_view,
+    template_view,
+    template_views,
+)
 from .problems import refusal
 from .slot_horizon import horizon_of
 from .transactions import run_once
@@ -79,18 +93,6 @@ class TemplateRequest(BaseModel):
         )
 
 
-class TemplateView(BaseModel):
-    id: int
-    practitioner: str
-    weekday: int
-    weekday_name: str
-    start: str
-    end: str
-    time_type: str
-    valid_from: date | None
-    valid_to: date | None
-
-
 class ClosureRequest(BaseModel):
     practitioner: HsaId | None = Field(None, description="A practitioner away; empty: the whole unit closed")
     first_day: CalendarDate
@@ -98,71 +100,12 @@ class ClosureRequest(BaseModel):
     reason: Reason = Field(description="Why, in a few words (no personnummer), e.g. 'Utbildningsdag'")
 
 
-class ClosureView(BaseModel):
-    id: uuid.UUID
-    kind: Literal["unit_closed", "practitioner_away"]
-    practitioner: str | None
-    first_day: date
-    last_day: date
-    reason: str
-    created_by: str
-    created_at: datetime
-
-
-class ChangeView(BaseModel):
-    """What a change did to the unit's slots."""
-
-    created_slots: int
-    withdrawn_slots: int
-    reinstated_slots: int
-    displaced_bookings: int = Field(description="Booked times the change took away: listed to move")
-
-
-class ClosureCreated(ClosureView):
-    change: ChangeView
-
-
-class ImportView(BaseModel):
-    added: int
-    already_there: int
-
-
-class HolidayView(BaseModel):
-    date: date
-    name: str
-    kind: Literal["public_holiday", "eve"]
-    closed: bool = Field(description="The region's units are closed (BOOKING_CLOSED_HOLIDAY_EVES for the eves)")
-
-
-class PractitionerRef(BaseModel):
-    hsa_id: str
-    name: str
-
-
-class TimeTypeRef(BaseModel):
-    code: str
-    name: str
-
-
-class BookingToMoveView(BaseModel):
-    appointment_id: uuid.UUID
-    lineage: uuid.UUID
-    contact_id: str | None
-    unit: str
-    practitioner: PractitionerRef
-    time_type: TimeTypeRef
-    start: datetime
-    end: datetime
-    withdrawn_reason: str
-    withdrawn_reason_text: str
-
-
 @router.get("/care-units/{unit}/templates", responses=answers(403), response_model=list[TemplateView])
 async def list_templates(
     request: Request, unit: HsaId, requester: CurrentRequester, practitioner: HsaId | None = None
 ) -> Any:
     """The unit's weekly templates (one practitioner's with `practitioner`), by practitioner, weekday and time."""
-    return await _read(request, lambda uow: hours.list_templates(uow, requester, unit, practitioner), _templates)
+    return await _read(request, lambda uow: hours.list_templates(uow, requester, unit, practitioner), template_views)
 
 
 @router.post(
@@ -282,7 +225,7 @@ async def remove_closure(
     )
 
 
-@router.get("/holidays", responses=answers(), response_model=list[HolidayView])
+@router.get("/holidays", responses=answers(403), response_model=list[HolidayView])
 async def list_holidays(
     request: Request,
     requester: CurrentRequester,
@@ -293,7 +236,7 @@ async def list_holidays(
     calendar = _horizon(request).holidays
     if year is None:
         today = to_stockholm(now).date()
-        found = hours.holidays_between(today, today.replace(year=today.year + 1), calendar)
+        found = hours.holidays_between(today, today + timedelta(days=365), calendar)
     else:
         found = hours.holidays_between(date(year, 1, 1), date(year, 12, 31), calendar)
     return [holiday_view(day) for day in found]
@@ -320,78 +263,6 @@ async def list_bookings_to_move(
     except BookingRefused as refused:
         return refusal(refused)
     return [booking_to_move_view(booking) for booking in found]
-
-
-# --- views --------------------------------------------------------------------------------------------------------
-
-
-def template_view(stored: StoredTemplate) -> dict[str, Any]:
-    template = stored.template
-    return TemplateView(
-        id=stored.id,
-        practitioner=template.practitioner,
-        weekday=template.weekday,
-        weekday_name=weekday_name(template.weekday),
-        start=f"{template.starts:%H:%M}",
-        end=f"{template.ends:%H:%M}",
-        time_type=template.time_type,
-        valid_from=template.valid_from,
-        valid_to=template.valid_to,
-    ).model_dump(mode="json")
-
-
-def _templates(found: list[StoredTemplate]) -> list[dict[str, Any]]:
-    return [template_view(stored) for stored in found]
-
-
-def closure_view(stored: StoredClosure) -> dict[str, Any]:
-    closure = stored.closure
-    return ClosureView(
-        id=stored.id,
-        kind="unit_closed" if closure.practitioner is None else "practitioner_away",
-        practitioner=closure.practitioner,
-        first_day=closure.first_day,
-        last_day=closure.last_day,
-        reason=stored.reason,
-        created_by=stored.created_by,
-        created_at=stored.created_at,
-    ).model_dump(mode="json")
-
-
-def change_view(done: Regeneration) -> dict[str, Any]:
-    return ChangeView(
-        created_slots=done.created,
-        withdrawn_slots=done.withdrawn,
-        reinstated_slots=done.reinstated,
-        displaced_bookings=len(done.displaced),
-    ).model_dump()
-
-
-def holiday_view(day: HolidayDay) -> dict[str, Any]:
-    kind: Literal["public_holiday", "eve"] = "public_holiday" if day.public_holiday else "eve"
-    return HolidayView(date=day.day, name=day.name, kind=kind, closed=day.closed).model_dump(mode="json")
-
-
-def booking_to_move_view(booking: DisplacedBooking) -> dict[str, Any]:
-    return BookingToMoveView(
-        appointment_id=booking.appointment_id,
-        lineage=booking.lineage,
-        contact_id=booking.contact_id,
-        unit=booking.unit,
-        practitioner=PractitionerRef(hsa_id=booking.practitioner, name=booking.practitioner_name),
-        time_type=TimeTypeRef(code=booking.time_type, name=booking.time_type_name),
-        start=booking.start_at,
-        end=booking.end_at,
-        withdrawn_reason=booking.withdrawn_reason,
-        withdrawn_reason_text=withdrawn_reason_text(booking.withdrawn_reason),
-    ).model_dump(mode="json")
-
-
-def withdrawn_reason_text(code: str) -> str:
-    try:
-        return WithdrawalReason(code).swedish
-    except ValueError:
-        return "Tiden finns inte längre i schemat"
 
 
 # --- plumbing -----------------------------------------------------------------------------------------------------

@@ -76,8 +76,7 @@ async def regenerate_unit(uow: UnitOfWork, unit: str, now: datetime, horizon: Ho
         closures,
     )
     existing = await uow.hours.slots_between(unit, day_start(today), day_start(last_day + timedelta(days=1)))
-    reasons = {slot.id: why_withdrawn(slot, unit, closed_days, closures) for slot in existing}
-    change = reconcile(planned, existing, now, reasons)
+    change = reconcile(planned, existing, now, lambda slot: why_withdrawn(slot, unit, closed_days, closures))
     withdrawn = await uow.hours.withdraw_slots(change.withdraw, now)
     await uow.hours.reinstate_slots(change.reinstate)
     await uow.schedule.add_planned_slots(change.create)

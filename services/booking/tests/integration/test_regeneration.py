@@ -312,3 +312,25 @@ async def test_a_closure_at_another_unit_leaves_this_ones_list_alone(booking):
     listed = await to_move(booking, staff([UNIT_OSKARSTROM]), UNIT_OSKARSTROM)
 
     assert all(b["unit"] == UNIT_OSKARSTROM for b in listed)
+
+
+async def test_a_live_hold_on_a_withdrawn_time_is_dropped_and_its_seat_given_back(booking):
+    day = date(2026, 12, 8)  # a Tuesday
+    pnr = personnummer(7071)
+    slot_id = await live_slot(booking, NURSE, at(day, 11, 20))
+    held = await booking.client.post("/api/v1/holds", json={"slot_id": slot_id}, headers=citizen(pnr))
+    assert held.status_code == 201, held.text
+
+    away = await booking.client.post(
+        f"/api/v1/care-units/{UNIT_FALKENBERG}/closures",
+        json={"practitioner": NURSE, "first_day": day.isoformat(), "reason": "Ledig"},
+        headers=SCHEDULER,
+    )
+
+    assert away.status_code == 201, away.text
+    assert away.json()["change"]["displaced_bookings"] == 0  # a hold is not a booking: nothing to move
+    [slot] = await booking.fetch("SELECT reserved, withdrawn_at FROM slots WHERE id = $1::uuid", slot_id)
+    assert slot["withdrawn_at"] is not None and slot["reserved"] == 0
+    assert not await booking.fetch("SELECT 1 FROM holds WHERE slot_id = $1::uuid", slot_id)
+    booked = await booking.book(pnr, slot_id)
+    assert booked.status_code == 409

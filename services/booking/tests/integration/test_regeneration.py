@@ -126,7 +126,13 @@ async def test_a_closure_on_a_booked_day_keeps_the_booking_lists_it_and_announce
     assert event.subject == event.data.patient == pseudonym(pnr)
     assert (event.data.unit, event.data.reason, event.data.lineage) == (UNIT_FALKENBERG, "unit_closed", booked["id"])
     assert pnr not in b"".join(r.value for r in raw).decode()
-    # The same regeneration again, and the horizon job, announce nothing new.
+    # The same closure again, the same regeneration again and the horizon job announce nothing new.
+    again = await booking.client.post(
+        f"/api/v1/care-units/{UNIT_FALKENBERG}/closures",
+        json={"first_day": day.isoformat(), "reason": "Personaldag"},
+        headers=SCHEDULER,
+    )
+    assert again.status_code == 201 and again.json()["change"]["displaced_bookings"] == 0
     await roll(booking)
     await roll(booking)
     assert await displaced_in_outbox(booking, booked["id"]) == 1
@@ -334,3 +340,20 @@ async def test_a_live_hold_on_a_withdrawn_time_is_dropped_and_its_seat_given_bac
     assert not await booking.fetch("SELECT 1 FROM holds WHERE slot_id = $1::uuid", slot_id)
     booked = await booking.book(pnr, slot_id)
     assert booked.status_code == 409
+
+
+async def test_a_practitioner_who_stops_has_no_times_after_their_last_day(booking):
+    last_day = date(2026, 12, 16)  # a Wednesday
+    pnr = personnummer(7081)
+    after = await book(booking, pnr, PHYSIO, at(date(2026, 12, 18), 9, 30))
+    await booking.fetch("UPDATE practitioners SET active_to = $2 WHERE hsa_id = $1", PHYSIO, last_day)
+
+    await roll(booking)  # what the lead's set-up pages call (regenerate_unit) after such a change
+
+    assert all(s["withdrawn_at"] is None for s in await slots_on(booking, PHYSIO, last_day))
+    later = await slots_on(booking, PHYSIO, date(2026, 12, 17))
+    assert later and all(s["withdrawn_reason"] == "schedule_changed" for s in later)
+    assert after["id"] in [b["appointment_id"] for b in await to_move(booking)]
+    await booking.fetch("UPDATE practitioners SET active_to = NULL WHERE hsa_id = $1", PHYSIO)
+    await roll(booking)
+    assert all(s["withdrawn_at"] is None for s in await slots_on(booking, PHYSIO, date(2026, 12, 17)))

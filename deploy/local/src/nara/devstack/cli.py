@@ -13,6 +13,8 @@ from .stack import LocalStack, wait_for_no_leftovers
 
 COMPONENTS = ["postgres", "kafka", "zipkin", *(spec.name for spec in SERVICES), "supervisord"]
 PAGES = {"booking": "/", "triage": "/console", "guarantee-monitor": "/ops"}
+# Further pages a service serves, printed under it: (path, what it is).
+MORE_PAGES = {"booking": [("/personal/schema", "the clinic's schedule and day's book (staff)")]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +72,8 @@ def _run(stack: LocalStack, args) -> int:
     for spec in SERVICES:
         url = stack.services.url(spec)
         print(f"  {spec.name:<18} {url}{PAGES[spec.name]}   API docs {url}/docs")
+        for path, what in MORE_PAGES.get(spec.name, []):
+            print(f"  {'':<18} {url}{path}   {what}")
     if stack.zipkin.is_running():
         print(f"  {'traces (Zipkin)':<18} {stack.zipkin.ui_url}   (Zipkin {stack.zipkin.version()}, kept in memory)")
     print("\nLogs: ./nara logs <component>    Stop: ./nara down")

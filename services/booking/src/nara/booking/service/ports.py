@@ -16,6 +16,7 @@ from ..domain.appointment import AppointmentStatus, Hold
 from ..domain.hours import ExistingSlot, PractitionerAtUnit, StoredClosure, StoredTemplate, WithdrawalReason
 from ..domain.rules import TriagedContact
 from ..domain.schedule import PlannedSlot, Slot, TimeType, WeeklyTemplate
+from ..domain.unit_setup import CareUnitDetails, Practitioner
 from .records import AppointmentRecord, CareUnit, FixedCareContact, FreeSlot
 
 
@@ -136,6 +137,36 @@ class Schedule(Protocol):
 
 class ScheduleSetup(Protocol):
     """Care units, practitioners and time types as staff set them up (service/setup.py; adapters/setup.py)."""
+
+    async def care_units(self, hsa_ids: Sequence[str] | None) -> list[CareUnitDetails]:
+        """These units (None: every unit), by name."""
+
+    async def care_unit(self, hsa_id: str) -> CareUnitDetails | None: ...
+
+    async def add_care_unit(self, unit: CareUnitDetails) -> bool:
+        """False when the HSA-id is taken."""
+
+    async def change_care_unit(self, unit: CareUnitDetails) -> None: ...
+
+    async def practitioners(self, unit: str) -> list[Practitioner]: ...
+
+    async def practitioner(self, hsa_id: str) -> Practitioner | None: ...
+
+    async def add_practitioner(self, practitioner: Practitioner) -> bool:
+        """False when the HSA-id is taken, here or at another unit."""
+
+    async def save_practitioners(self, practitioners: Sequence[Practitioner]) -> tuple[int, list[str]]:
+        """Add or update each at its unit: (how many were new, the HSA-ids left alone as taken at another unit)."""
+
+    async def time_types_for(self, unit: str) -> list[TimeType]:
+        """The unit's own time types and the region's."""
+
+    async def time_type(self, code: str) -> TimeType | None: ...
+
+    async def add_time_type(self, time_type: TimeType) -> bool:
+        """False when the code is taken (codes are unique in the region)."""
+
+    async def change_time_type(self, time_type: TimeType) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -58,13 +58,16 @@ async def tab_to(page: Page, wanted) -> dict:
 
 
 async def no_violations(page: Page, name: str) -> None:
-    """axe-core finds no WCAG 2.1 A/AA violation at all, at both widths; and the page is photographed at both."""
+    """axe-core finds no WCAG 2.1 A/AA violation at all, at both widths, nothing scrolls sideways (WCAG 1.4.10
+    reflow), and the page is photographed at both."""
     for label, viewport in (("1280", DESKTOP), ("390", PHONE)):
         await page.set_viewport_size(viewport)
         results = await axe_results(page)
         found = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results["violations"]]
         assert found == [], f"axe on {name} at {label} px: {found}"
         assert results["passes"], f"axe checked nothing on {name}"
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{name} scrolls sideways at {label} px ({width} px wide)"
         await page.screenshot(path=str(SHOTS / f"hours-{name}-{label}.png"), full_page=True)
     await page.set_viewport_size(DESKTOP)
 

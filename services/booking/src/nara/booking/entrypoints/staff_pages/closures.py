@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from nara.shared.clock import to_stockholm
+from nara.shared.web.labels import label
 from nara.shared.web.pages import Choice, see_other
 
 from ...domain.errors import BookingRefused
@@ -102,6 +103,9 @@ async def _page(
             Choice(WHOLE_UNIT, "Hela enheten är stängd"),
             Choice(ONE_PRACTITIONER, "En behandlare är borta", "Till exempel ledighet, kurs eller sjukdom."),
         ],
-        practitioners=[Choice("", "Välj behandlare"), *(Choice(p.hsa_id, f"{p.name} ({p.hsa_id})") for p in staff)],
+        practitioners=[
+            Choice("", "Välj behandlare"),
+            *(Choice(p.hsa_id, f"{p.name}, {label(p.profession, 'profession').lower()}") for p in staff),
+        ],
         values=values,
     )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from nara.shared.web.fields import HSA_ID_PATTERN
+from nara.shared.web.labels import label
 from nara.shared.web.pages import Choice, see_other
 
 from ...domain.errors import BookingRefused, NotFound
@@ -162,7 +163,7 @@ async def _week_page(
         errors=errors,
         status_code=status_code,
         done=done,
-        practitioners=[Choice(p.hsa_id, f"{p.name} ({p.hsa_id})") for p in staff],
+        practitioners=[Choice(p.hsa_id, f"{p.name}, {label(p.profession, 'profession').lower()}") for p in staff],
         chosen=chosen,
         week=week,
         time_types=[Choice("", "Välj tidtyp"), *time_types],

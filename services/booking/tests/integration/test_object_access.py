@@ -29,6 +29,7 @@ LISTS = {
     ("GET", "/api/v1/appointments"),
     ("POST", "/api/v1/fixed-care-contacts/list"),
     ("GET", "/api/v1/care-units"),
+    ("GET", "/api/v1/holidays"),  # the region's public holidays, computed: nobody's data
 }
 # The region's own, no unit's: an administrator adds care units and the region's time types (who may: test_setup_api).
 REGION_WIDE = {("POST", "/api/v1/care-units"), ("POST", "/api/v1/time-types"), ("PUT", "/api/v1/time-types/{code}")}
@@ -91,6 +92,14 @@ def _values(a: dict) -> dict:
         "length_minutes": 20,
         "contact_form": "clinic",
         "booking_channel": "web",
+        # a unit's hours (hours_api.py): A's first weekly template, and a closure or absence at A
+        "template_id": 1,
+        "closure_id": str(uuid.uuid4()),
+        "weekday": 1,
+        "start": "08:00",
+        "end": "09:00",
+        "time_type": "SSK_BESOK",
+        "first_day": "2027-01-04",
     }
 
 

@@ -10,8 +10,10 @@ from booking_support import UNIT_FYLLINGE, in_process_booking, personnummer
 
 from nara.booking.adapters.reference_data import PostgresReferenceData
 from nara.booking.adapters.schedule import PostgresSchedule
+from nara.booking.adapters.unit_of_work import PostgresUnitOfWork
 from nara.booking.domain.holidays import HolidayCalendar
 from nara.booking.domain.schedule import slots_from_templates
+from nara.booking.service.hours import Horizon
 from nara.booking.service.schedule import roll_slots_forward
 from nara.devstack.testing import eventually
 from nara.shared.clock import STOCKHOLM
@@ -56,14 +58,15 @@ async def test_a_new_practitioners_template_is_bookable_without_a_restart(rollin
 async def test_passes_at_once_from_several_instances_make_each_slot_once(rolling):
     today, horizon = date(2027, 3, 1), 21  # beyond what the service has rolled
     connections = [await asyncpg.connect(rolling.database_url) for _ in range(4)]
+    pools = [await asyncpg.create_pool(rolling.database_url, min_size=1, max_size=2) for _ in range(4)]
     try:
+        now = datetime.combine(today, time(0), STOCKHOLM)
 
-        async def one_pass(connection: asyncpg.Connection) -> int:
-            async with connection.transaction():
-                return await roll_slots_forward(PostgresSchedule(connection), today, horizon)
+        async def one_pass(pool: asyncpg.Pool) -> int:  # an instance of its own: its own pool
+            return await roll_slots_forward(lambda: PostgresUnitOfWork(pool), now, Horizon(horizon))
 
-        counts = await asyncio.gather(*(one_pass(c) for c in connections))
-        await asyncio.gather(*(one_pass(c) for c in connections))  # and again: nothing new
+        counts = await asyncio.gather(*(one_pass(p) for p in pools))
+        await asyncio.gather(*(one_pass(p) for p in pools))  # and again: nothing new
         schedule = PostgresSchedule(connections[0])
         planned = slots_from_templates(
             await schedule.weekly_templates(None),
@@ -82,6 +85,8 @@ async def test_passes_at_once_from_several_instances_make_each_slot_once(rolling
     finally:
         for connection in connections:
             await connection.close()
+        for pool in pools:
+            await pool.close()
 
     assert set(counts) == {len(planned)}
     assert row["n"] == row["distinct_starts"] == len(planned) > 0

@@ -221,6 +221,33 @@ class AppointmentNoShow(EventData):
     at: UtcDatetime
 
 
+class AppointmentDisplaced(EventData):
+    """A change to the unit's schedule (a closure, an absence, a changed template) took the booked time away.
+    The appointment stays booked until staff move or cancel it, which tells the patient as usual."""
+
+    event_type: ClassVar[str] = "se.nara.appointment.displaced.v1"
+    topic: ClassVar[str] = topics.APPOINTMENTS
+
+    appointment_id: Identifier
+    lineage: Identifier = Field(description="The first booking's id, carried through every rebooking.")
+    contact_id: Identifier | None
+    patient: Pseudonym
+    unit: HsaId
+    practitioner: HsaId
+    start: UtcDatetime
+    end: UtcDatetime
+    reason: Literal["unit_closed", "practitioner_away", "holiday", "schedule_changed"] = Field(
+        description="Why the time was withdrawn: the unit closed, the practitioner away, a public holiday or a"
+        " closed eve, or the weekly hours changed."
+    )
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> AppointmentDisplaced:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
 # --- nara.guarantee-alerts.v1 (producer: guarantee-monitor) ---
 
 
@@ -274,6 +301,7 @@ CONTRACT_EVENT_MODELS: tuple[type[EventData], ...] = (
     AppointmentCancelled,
     AppointmentCompleted,
     AppointmentNoShow,
+    AppointmentDisplaced,
     GuaranteeAtRisk,
     GuaranteeBreached,
     GuaranteeResolved,

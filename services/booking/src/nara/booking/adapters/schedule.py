@@ -20,13 +20,27 @@ class PostgresSchedule:
         return {row["code"]: time_type_from(row) for row in rows}
 
     async def weekly_templates(self, units: Sequence[str] | None) -> list[WeeklyTemplate]:
+        # A template gives slots only on the days it is valid and its practitioner is active: the later of the two
+        # starts and the earlier of the two ends (GREATEST and LEAST pass over a NULL, "always").
         rows = await self._connection.fetch(
-            """SELECT w.*, p.unit FROM weekly_templates w JOIN practitioners p ON p.hsa_id = w.practitioner
-               WHERE $1::text[] IS NULL OR p.unit = ANY($1::text[])""",
+            """SELECT w.practitioner, p.unit, w.time_type, w.weekday, w.starts, w.ends,
+                      GREATEST(w.valid_from, p.active_from) AS valid_from, LEAST(w.valid_to, p.active_to) AS valid_to
+               FROM weekly_templates w JOIN practitioners p ON p.hsa_id = w.practitioner
+               WHERE $1::text[] IS NULL OR p.unit = ANY($1::text[])
+               ORDER BY w.id""",
             list(units) if units is not None else None,
         )
         return [
-            WeeklyTemplate(r["practitioner"], r["unit"], r["time_type"], r["weekday"], r["starts"], r["ends"])
+            WeeklyTemplate(
+                r["practitioner"],
+                r["unit"],
+                r["time_type"],
+                r["weekday"],
+                r["starts"],
+                r["ends"],
+                r["valid_from"],
+                r["valid_to"],
+            )
             for r in rows
         ]
 

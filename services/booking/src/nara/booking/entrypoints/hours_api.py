@@ -1,8 +1,306 @@
 """Schedulers' API for a unit's hours: weekly templates, closures and absences, the bookings to move, CSV
-import of templates."""
+import of templates, and the public holidays as computed. Every change regenerates the unit's slots at once."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+
+from nara.shared.clock import to_stockholm
+from nara.shared.identity import CurrentCaller, record_staff_read
+from nara.shared.web.fields import CalendarDate, ShortText
+from nara.shared.web.problems import answer, problem_body
+
+from ..domain.errors import BookingRefused
+from ..domain.hours import ImportRefused
+from ..domain.schedule import Closure, WeeklyTemplate
+from ..service import hours
+from ..service.hours import Horizon
+from ..service.unit_of_work import UnitOfWork
+from .api import CurrentPlanner, CurrentRequester, Now, answers
+from .fields import HsaId
+from .hours_views import (
+    BookingToMoveView,
+    ChangeView,
+    ClosureCreated,
+    ClosureView,
+    HolidayView,
+    ImportView,
+    TemplateView,
+    booking_to_move_view,
+    change_view,
+    closure_view,
+    holiday_view,
+    template_view,
+    template_views,
+)
+from .problems import refusal
+from .slot_horizon import horizon_of
+from .transactions import run_once
+from .wiring import unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["schedule"])
+Result = TypeVar("Result")
+MAX_IMPORT_BYTES = 1_000_000
+
+
+def whole_minutes(value: time) -> time:
+    if value.tzinfo is not None or value.second or value.microsecond:
+        raise ValueError("Ange tiden som TT:MM i svensk tid, utan sekunder och tidszon.")
+    return value
+
+
+WallClock = Annotated[time, AfterValidator(whole_minutes), Field(examples=["08:00"])]
+TimeTypeCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")]
+TemplateId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: Monday is 1, Sunday 7")]
+
+
+def not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("Skriv en anledning, med några ord.")
+    return text.strip()
+
+
+Reason = Annotated[ShortText, AfterValidator(not_blank)]
+
+
+class TemplateRequest(BaseModel):
+    practitioner: HsaId
+    weekday: Weekday
+    start: WallClock = Field(description="Europe/Stockholm wall clock, HH:MM")
+    end: WallClock = Field(description="Europe/Stockholm wall clock, HH:MM; after start")
+    time_type: TimeTypeCode
+    valid_from: CalendarDate | None = Field(None, description="First day (inclusive); empty: since always")
+    valid_to: CalendarDate | None = Field(None, description="Last day (inclusive); empty: until further notice")
+
+    def template(self, unit: str) -> WeeklyTemplate:
+        return WeeklyTemplate(
+            self.practitioner,
+            unit,
+            self.time_type,
+            self.weekday,
+            self.start,
+            self.end,
+            self.valid_from,
+            self.valid_to,
+        )
+
+
+class ClosureRequest(BaseModel):
+    practitioner: HsaId | None = Field(None, description="A practitioner away; empty: the whole unit closed")
+    first_day: CalendarDate
+    last_day: CalendarDate | None = Field(None, description="Inclusive; empty: the first day only")
+    reason: Reason = Field(description="Why, in a few words (no personnummer), e.g. 'Utbildningsdag'")
+
+
+@router.get("/care-units/{unit}/templates", responses=answers(403), response_model=list[TemplateView])
+async def list_templates(
+    request: Request, unit: HsaId, requester: CurrentRequester, practitioner: HsaId | None = None
+) -> Any:
+    """The unit's weekly templates (one practitioner's with `practitioner`), by practitioner, weekday and time."""
+    return await _read(request, lambda uow: hours.list_templates(uow, requester, unit, practitioner), template_views)
+
+
+@router.post(
+    "/care-units/{unit}/templates", status_code=201, responses=answers(403, 404, 409), response_model=TemplateView
+)
+async def add_template(
+    request: Request, unit: HsaId, body: TemplateRequest, requester: CurrentPlanner, now: Now
+) -> Any:
+    """A practitioner's weekly hours; the slots are bookable at once. 409 when it overlaps their other hours."""
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.add_template(uow, requester, body.template(unit), now, horizon),
+        template_view,
+        201,
+    )
+
+
+@router.put("/care-units/{unit}/templates/{template_id}", responses=answers(403, 404, 409), response_model=TemplateView)
+async def change_template(
+    request: Request, unit: HsaId, template_id: TemplateId, body: TemplateRequest, requester: CurrentPlanner, now: Now
+) -> Any:
+    """Change weekly hours: times the new hours no longer give are withdrawn; bookings on them stay, to move."""
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.change_template(uow, requester, template_id, body.template(unit), now, horizon),
+        template_view,
+    )
+
+
+@router.delete("/care-units/{unit}/templates/{template_id}", responses=answers(403, 404), response_model=ChangeView)
+async def remove_template(
+    request: Request, unit: HsaId, template_id: TemplateId, requester: CurrentPlanner, now: Now
+) -> Any:
+    """Remove weekly hours: their future free times are withdrawn; bookings on them stay, to move."""
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.remove_template(uow, requester, unit, template_id, now, horizon),
+        change_view,
+    )
+
+
+@router.post(
+    "/care-units/{unit}/templates/import",
+    responses=answers(403, 413),
+    response_model=ImportView,
+    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def import_templates(request: Request, unit: HsaId, requester: CurrentPlanner, now: Now) -> Any:
+    """Weekly templates from CSV (header: behandlare;veckodag;start;slut;tidtyp;giltig_fran;giltig_till; ';' or
+    ','; UTF-8). All or nothing: 422 lists every bad line. The same file again adds nothing."""
+    raw = await request.body()
+    if len(raw) > MAX_IMPORT_BYTES:
+        return answer(413, problem_body(413, "Filen är för stor (högst 1 MB). Dela upp den.", "too_large"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return answer(
+            422, problem_body(422, "Filen är inte UTF-8. Spara den som CSV UTF-8 och försök igen.", "encoding")
+        )
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.import_templates(uow, requester, unit, text, now, horizon),
+        lambda counts: ImportView(added=counts[0], already_there=counts[1]).model_dump(),
+    )
+
+
+@router.get("/care-units/{unit}/closures", responses=answers(403), response_model=list[ClosureView])
+async def list_closures(request: Request, unit: HsaId, requester: CurrentRequester, now: Now) -> Any:
+    """Closures of the unit and practitioners' absences that have not ended."""
+    return await _read(
+        request,
+        lambda uow: hours.list_closures(uow, requester, unit, now),
+        lambda found: [closure_view(c) for c in found],
+    )
+
+
+@router.post("/care-units/{unit}/closures", status_code=201, responses=answers(403, 404), response_model=ClosureCreated)
+async def add_closure(request: Request, unit: HsaId, body: ClosureRequest, requester: CurrentPlanner, now: Now) -> Any:
+    """Close the unit (no practitioner) or record a practitioner away, on whole days. Free times on those days
+    are withdrawn; booked ones stay and are listed to move (appointments-to-move)."""
+    closure = Closure(unit, body.practitioner, body.first_day, body.last_day or body.first_day)
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.add_closure(uow, requester, closure, body.reason, now, horizon),
+        lambda done: {**closure_view(done[0]), "change": change_view(done[1])},
+        201,
+    )
+
+
+@router.delete("/care-units/{unit}/closures/{closure_id}", responses=answers(403, 404), response_model=ChangeView)
+async def remove_closure(
+    request: Request, unit: HsaId, closure_id: uuid.UUID, requester: CurrentPlanner, now: Now
+) -> Any:
+    """Open the days again: the withdrawn times come back."""
+    horizon = _horizon(request)
+    return await _write(
+        request,
+        requester.id,
+        now,
+        lambda uow: hours.remove_closure(uow, requester, unit, closure_id, now, horizon),
+        change_view,
+    )
+
+
+@router.get("/holidays", responses=answers(403), response_model=list[HolidayView])
+async def list_holidays(
+    request: Request,
+    requester: CurrentRequester,
+    now: Now,
+    year: Annotated[int | None, Query(ge=2000, le=2099, description="Default: the coming 12 months")] = None,
+) -> Any:
+    """Swedish public holidays and eves, computed, with whether the region's units close on each."""
+    calendar = _horizon(request).holidays
+    if year is None:
+        today = to_stockholm(now).date()
+        found = hours.holidays_between(today, today + timedelta(days=365), calendar)
+    else:
+        found = hours.holidays_between(date(year, 1, 1), date(year, 12, 31), calendar)
+    return [holiday_view(day) for day in found]
+
+
+@router.get("/care-units/{unit}/appointments-to-move", responses=answers(403), response_model=list[BookingToMoveView])
+async def list_bookings_to_move(
+    request: Request, unit: HsaId, requester: CurrentRequester, caller: CurrentCaller, now: Now
+) -> Any:
+    """Booked appointments whose time a change withdrew, earliest first: move them with
+    POST /api/v1/appointments/{id}/rebook (or cancel), which tells the patient. Every one shown is access-logged."""
+    try:
+        async with unit_of_work(request) as uow:
+            found = await hours.bookings_to_move(uow, requester, unit, now)
+            for booking in found:
+                await record_staff_read(
+                    uow.connection,
+                    caller,
+                    patient=booking.patient,
+                    action="list bookings to move",
+                    resource=f"appointment/{booking.appointment_id}",
+                    at=now,
+                )
+    except BookingRefused as refused:
+        return refusal(refused)
+    return [booking_to_move_view(booking) for booking in found]
+
+
+# --- plumbing -----------------------------------------------------------------------------------------------------
+
+
+def _horizon(request: Request) -> Horizon:
+    return horizon_of(request.app.state.settings)
+
+
+async def _read(
+    request: Request, action: Callable[[UnitOfWork], Awaitable[Result]], render: Callable[[Result], Any]
+) -> Any:
+    try:
+        async with unit_of_work(request) as uow:
+            return render(await action(uow))
+    except BookingRefused as refused:
+        return refusal(refused)
+
+
+async def _write(
+    request: Request,
+    caller: str,
+    now: datetime,
+    action: Callable[[UnitOfWork], Awaitable[Result]],
+    render: Callable[[Result], Any],
+    success_status: int = 200,
+) -> JSONResponse:
+    outcome = await run_once(
+        unit_of_work(request),
+        action,
+        render,
+        caller=caller,
+        idempotency_key=None,
+        request={},
+        now=now,
+        success_status=success_status,
+    )
+    if isinstance(outcome.refused, ImportRefused):
+        errors = [{"field": problem.split(":", 1)[0], "message": problem} for problem in outcome.refused.problems]
+        return answer(422, problem_body(422, outcome.refused.message, outcome.refused.code, errors))
+    return outcome.response()

@@ -1,6 +1,7 @@
 """Slots roll forward by themselves: at start and then every `slot_horizon_every_seconds`, the slots of the next
-`slot_horizon_days` days are generated from the weekly templates, so no restart is needed for a new week or a new
-template. Every instance runs it; the pass is idempotent (service/schedule.py, roll_slots_forward)."""
+`slot_horizon_days` days are made to match the weekly templates, closures and holidays, so no restart is needed for
+a new week or a new template. Every instance runs it; the pass is idempotent (service/schedule.py,
+roll_slots_forward)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import logging
 import asyncpg
 from fastapi import FastAPI
 
-from nara.shared.clock import to_stockholm
 from nara.shared.retention import BackgroundTask
 
-from ..adapters.schedule import PostgresSchedule
+from ..adapters.unit_of_work import PostgresUnitOfWork
 from ..domain.holidays import HolidayCalendar
+from ..service.hours import Horizon
 from ..service.schedule import roll_slots_forward
 from ..settings import BookingSettings
 
@@ -22,11 +23,14 @@ log = logging.getLogger(__name__)
 
 
 async def roll_once(app: FastAPI, settings: BookingSettings) -> int:
-    """One pass, in one transaction: how many slots the templates give for the horizon."""
-    holidays = HolidayCalendar(settings.closed_holiday_eves)
-    today = to_stockholm(app.state.clock.now()).date()
-    async with app.state.pool.acquire() as connection, connection.transaction():
-        return await roll_slots_forward(PostgresSchedule(connection), today, settings.slot_horizon_days, holidays)
+    """One pass, a transaction per unit: how many slots the schedules give for the horizon."""
+    return await roll_slots_forward(
+        lambda: PostgresUnitOfWork(app.state.pool), app.state.clock.now(), horizon_of(settings)
+    )
+
+
+def horizon_of(settings: BookingSettings) -> Horizon:
+    return Horizon(settings.slot_horizon_days, HolidayCalendar(settings.closed_holiday_eves))
 
 
 def keep_slots_ahead(settings: BookingSettings) -> BackgroundTask:

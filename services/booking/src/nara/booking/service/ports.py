@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from nara.shared.events.models import EventData
@@ -15,6 +15,7 @@ from nara.shared.identity.caller import Caller
 
 from ..domain.appointment import AppointmentStatus, Hold
 from ..domain.day_book import DayBookPractitioner, DayBookSlot
+from ..domain.hours import ExistingSlot, PractitionerAtUnit, StoredClosure, StoredTemplate, WithdrawalReason
 from ..domain.rules import TriagedContact
 from ..domain.schedule import PlannedSlot, Slot, TimeType, WeeklyTemplate
 from ..domain.unit_setup import CareUnitDetails, Practitioner
@@ -170,9 +171,68 @@ class ScheduleSetup(Protocol):
     async def change_time_type(self, time_type: TimeType) -> None: ...
 
 
+@dataclass(frozen=True)
+class DisplacedBooking:
+    """A booked appointment whose slot a change withdrew: staff move it, the patient keeps it until then."""
+
+    appointment_id: uuid.UUID
+    lineage: uuid.UUID
+    contact_id: str | None
+    patient: str
+    unit: str
+    practitioner: str
+    practitioner_name: str
+    time_type: str
+    time_type_name: str
+    start_at: datetime
+    end_at: datetime
+    withdrawn_reason: str
+
+
 class Hours(Protocol):
     """Weekly templates, closures and absences, and the slots a change withdraws (service/hours.py;
     adapters/hours.py)."""
+
+    async def lock_unit(self, unit: str) -> None:
+        """Serialise changes to one unit's hours and slots until commit (changes and the horizon job alike)."""
+
+    async def units(self) -> list[str]: ...
+
+    async def practitioner(self, hsa_id: str) -> PractitionerAtUnit | None: ...
+
+    async def practitioners(self, unit: str) -> list[PractitionerAtUnit]:
+        """The unit's practitioners by name."""
+
+    async def templates(self, unit: str, practitioner: str | None = None) -> list[StoredTemplate]: ...
+
+    async def template(self, template_id: int) -> StoredTemplate | None: ...
+
+    async def add_template(self, template: WeeklyTemplate) -> int: ...
+
+    async def change_template(self, template_id: int, template: WeeklyTemplate) -> None: ...
+
+    async def remove_template(self, template_id: int) -> None: ...
+
+    async def closures(self, unit: str, *, ending_from: date) -> list[StoredClosure]: ...
+
+    async def closure(self, closure_id: uuid.UUID) -> StoredClosure | None: ...
+
+    async def add_closure(self, closure: StoredClosure) -> None: ...
+
+    async def remove_closure(self, closure_id: uuid.UUID) -> None: ...
+
+    async def slots_between(self, unit: str, after: datetime, before: datetime) -> list[ExistingSlot]:
+        """The unit's slots, live and withdrawn, starting after `after` and before `before`."""
+
+    async def withdraw_slots(self, reasons: dict[uuid.UUID, WithdrawalReason], now: datetime) -> list[uuid.UUID]:
+        """Withdraw the live ones among them (their live holds dropped); returns those withdrawn now."""
+
+    async def reinstate_slots(self, slot_ids: Sequence[uuid.UUID]) -> None: ...
+
+    async def bookings_on(self, slot_ids: Sequence[uuid.UUID]) -> list[DisplacedBooking]: ...
+
+    async def bookings_to_move(self, unit: str, now: datetime) -> list[DisplacedBooking]:
+        """Booked appointments on withdrawn slots that have not ended, earliest first."""
 
 
 class DayBooks(Protocol):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime
 
 from nara.shared.events.vocabulary import Profession
 
 from ..domain.errors import Forbidden, InvalidRequest, NotFound
 from ..domain.holidays import HolidayCalendar
 from ..domain.schedule import slots_from_templates
+from .hours import Horizon, regenerate_unit
 from .ports import Schedule
 from .records import FixedCareContact
 from .requester import Requester
@@ -35,13 +37,18 @@ async def generate_slots(
     return len(planned)
 
 
-async def roll_slots_forward(
-    schedule: Schedule, today: date, horizon_days: int, holidays: HolidayCalendar | None = None
-) -> int:
-    """Keep the slots of the next `horizon_days` days, today included, generated from the templates. Safe to run
-    any number of times and from several instances at once: a slot's id is stable and the primary key (and the
-    UNIQUE (practitioner, start_at) in migrations/0001_schedule.sql) keep each slot once."""
-    return await generate_slots(schedule, today, today + timedelta(days=horizon_days - 1), holidays=holidays)
+async def roll_slots_forward(start_unit_of_work: Callable[[], UnitOfWork], now: datetime, horizon: Horizon) -> int:
+    """Keep every unit's slots of the next `horizon.days` days, today included, matching its schedule
+    (hours.regenerate_unit: created, withdrawn, live again). One unit of work per unit, each under its unit's
+    lock, so a pass never holds two units at once: safe to run any number of times and from several instances at
+    once (the second finds nothing to do). Returns how many slots the schedules give."""
+    async with start_unit_of_work() as uow:
+        units = await uow.hours.units()
+    planned = 0
+    for unit in units:
+        async with start_unit_of_work() as uow:
+            planned += (await regenerate_unit(uow, unit, now, horizon)).planned
+    return planned
 
 
 async def set_blocked(uow: UnitOfWork, requester: Requester, slot_id: uuid.UUID, blocked: bool) -> dict[str, object]:

@@ -72,6 +72,8 @@ def apply(facts: ContactFacts, event_type: str, data: Any, event_time: datetime)
         return facts.with_booking(data.appointment_id, ended_at=event_time, end_kind="cancelled")
     if kind == "appointment.no_show":
         return facts.with_booking(data.appointment_id, ended_at=data.at, end_kind="no_show")
+    if kind == "appointment.displaced":  # the booking stands until staff move or cancel it, which has its own event
+        return facts
     if kind == "appointment.completed":
         updated = facts.with_booking(data.appointment_id, ended_at=data.at, end_kind="completed")
         if data.medical_assessment:

@@ -48,7 +48,7 @@ from nara.shared.identity import issue_dev_token
 from nara.shared.outbox.writer import KEY_LOCK_CLASS, SHARDS
 from nara.shared.pseudonym import pseudonymiser_from_environment
 
-UNIT_IDS = [unit for unit, _, _ in UNITS]
+UNIT_IDS = [unit for unit, *_ in UNITS]
 WEB_LIMIT = 1_000_000  # the per-unit limit is checked on every booking, and never reached here
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -50,8 +50,7 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
 
     async def on_database_ready(app: FastAPI) -> None:
         if settings.load_demo_data:
-            async with app.state.pool.acquire() as connection:
-                await load_demo_data(connection)
+            await load_demo_data(app, settings.region_hsa_id)
         await slot_horizon.roll_once(app, settings)  # bookable at once; then the background keeps it rolling
 
     forget_old_idempotency_keys = keep_forgetting(

@@ -127,6 +127,14 @@ class PostgresScheduleSetup:
             *_time_type_values(time_type),
         )
 
+    async def units_using_time_type(self, code: str) -> list[str]:
+        rows = await self._connection.fetch(
+            """SELECT DISTINCT p.unit FROM weekly_templates w JOIN practitioners p ON p.hsa_id = w.practitioner
+               WHERE w.time_type = $1 ORDER BY p.unit""",
+            code,
+        )
+        return [row["unit"] for row in rows]
+
 
 def _care_unit(row: Row) -> CareUnitDetails:
     hours = row["opening_hours"]

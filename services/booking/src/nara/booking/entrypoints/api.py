@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
-from nara.shared.clock import STOCKHOLM, Clock
+from nara.shared.clock import STOCKHOLM
 from nara.shared.identity import CurrentCaller, record_staff_read
 from nara.shared.personnummer import InvalidPersonnummer
 from nara.shared.web.problems import problem_responses
@@ -30,7 +30,7 @@ from .problems import refusal
 from .staff_roles import staff_requester
 from .transactions import MAX_KEY_LENGTH, run_once
 from .views import appointment_view, care_unit_view, hold_view, slot_page_view
-from .wiring import reads, unit_of_work
+from .wiring import now_of, reads, unit_of_work
 
 Result = TypeVar("Result")
 
@@ -83,12 +83,11 @@ class CompleteRequest(BaseModel):
 
 
 # Async, though they do not wait: FastAPI runs a plain def dependency in a worker thread, a hop per request.
-async def now_of(request: Request) -> datetime:
-    clock: Clock = request.app.state.clock
-    return clock.now()
+async def now_of_request(request: Request) -> datetime:
+    return now_of(request)
 
 
-Now = Annotated[datetime, Depends(now_of)]
+Now = Annotated[datetime, Depends(now_of_request)]
 
 
 async def requester_of(request: Request, caller: CurrentCaller) -> Requester:

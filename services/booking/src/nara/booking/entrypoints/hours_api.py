@@ -21,7 +21,6 @@ from ..domain.errors import BookingRefused
 from ..domain.hours import ImportRefused
 from ..domain.schedule import Closure, WeeklyTemplate
 from ..service import hours
-from ..service.hours import Horizon
 from ..service.unit_of_work import UnitOfWork
 from .api import CurrentPlanner, CurrentRequester, Now, answers
 from .fields import HsaId
@@ -41,9 +40,8 @@ from .hours_views import (
     template_views,
 )
 from .problems import refusal
-from .slot_horizon import horizon_of
 from .transactions import run_once
-from .wiring import unit_of_work
+from .wiring import horizon, unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["schedule"])
 Result = TypeVar("Result")
@@ -115,12 +113,12 @@ async def add_template(
     request: Request, unit: HsaId, body: TemplateRequest, requester: CurrentPlanner, now: Now
 ) -> Any:
     """A practitioner's weekly hours; the slots are bookable at once. 409 when it overlaps their other hours."""
-    horizon = _horizon(request)
+    regenerate_ahead = horizon(request)
     return await _write(
         request,
         requester.id,
         now,
-        lambda uow: hours.add_template(uow, requester, body.template(unit), now, horizon),
+        lambda uow: hours.add_template(uow, requester, body.template(unit), now, regenerate_ahead),
         template_view,
         201,
     )
@@ -131,12 +129,12 @@ async def change_template(
     request: Request, unit: HsaId, template_id: TemplateId, body: TemplateRequest, requester: CurrentPlanner, now: Now
 ) -> Any:
     """Change weekly hours: times the new hours no longer give are withdrawn; bookings on them stay, to move."""
-    horizon = _horizon(request)
+    regenerate_ahead = horizon(request)
     return await _write(
         request,
         requester.id,
         now,
-        lambda uow: hours.change_template(uow, requester, template_id, body.template(unit), now, horizon),
+        lambda uow: hours.change_template(uow, requester, template_id, body.template(unit), now, regenerate_ahead),
         template_view,
     )
 
@@ -146,12 +144,12 @@ async def remove_template(
     request: Request, unit: HsaId, template_id: TemplateId, requester: CurrentPlanner, now: Now
 ) -> Any:
     """Remove weekly hours: their future free times are withdrawn; bookings on them stay, to move."""
-    horizon = _horizon(request)
+    regenerate_ahead = horizon(request)
     return await _write(
         request,
         requester.id,
         now,
-        lambda uow: hours.remove_template(uow, requester, unit, template_id, now, horizon),
+        lambda uow: hours.remove_template(uow, requester, unit, template_id, now, regenerate_ahead),
         change_view,
     )
 
@@ -174,12 +172,12 @@ async def import_templates(request: Request, unit: HsaId, requester: CurrentPlan
         return answer(
             422, problem_body(422, "Filen är inte UTF-8. Spara den som CSV UTF-8 och försök igen.", "encoding")
         )
-    horizon = _horizon(request)
+    regenerate_ahead = horizon(request)
     return await _write(
         request,
         requester.id,
         now,
-        lambda uow: hours.import_templates(uow, requester, unit, text, now, horizon),
+        lambda uow: hours.import_templates(uow, requester, unit, text, now, regenerate_ahead),
         lambda counts: ImportView(added=counts[0], already_there=counts[1]).model_dump(),
     )
 
@@ -199,12 +197,12 @@ async def add_closure(request: Request, unit: HsaId, body: ClosureRequest, reque
     """Close the unit (no practitioner) or record a practitioner away, on whole days. Free times on those days
     are withdrawn; booked ones stay and are listed to move (appointments-to-move)."""
     closure = Closure(unit, body.practitioner, body.first_day, body.last_day or body.first_day)
-    horizon = _horizon(request)
+    regenerate_ahead = horizon(request)
     return await _write(
         request,
         requester.id,
         now,
-        lambda uow: hours.add_closure(uow, requester, closure, body.reason, now, horizon),
+        lambda uow: hours.add_closure(uow, requester, closure, body.reason, now, regenerate_ahead),
         lambda done: {**closure_view(done[0]), "change": change_view(done[1])},
         201,
     )
@@ -215,12 +213,12 @@ async def remove_closure(
     request: Request, unit: HsaId, closure_id: uuid.UUID, requester: CurrentPlanner, now: Now
 ) -> Any:
     """Open the days again: the withdrawn times come back."""
-    horizon = _horizon(request)
+    regenerate_ahead = horizon(request)
     return await _write(
         request,
         requester.id,
         now,
-        lambda uow: hours.remove_closure(uow, requester, unit, closure_id, now, horizon),
+        lambda uow: hours.remove_closure(uow, requester, unit, closure_id, now, regenerate_ahead),
         change_view,
     )
 
@@ -233,7 +231,7 @@ async def list_holidays(
     year: Annotated[int | None, Query(ge=2000, le=2099, description="Default: the coming 12 months")] = None,
 ) -> Any:
     """Swedish public holidays and eves, computed, with whether the region's units close on each."""
-    calendar = _horizon(request).holidays
+    calendar = horizon(request).holidays
     if year is None:
         today = to_stockholm(now).date()
         found = hours.holidays_between(today, today + timedelta(days=365), calendar)
@@ -266,10 +264,6 @@ async def list_bookings_to_move(
 
 
 # --- plumbing -----------------------------------------------------------------------------------------------------
-
-
-def _horizon(request: Request) -> Horizon:
-    return horizon_of(request.app.state.settings)
 
 
 async def _read(

@@ -37,7 +37,7 @@ from .setup_models import (
     TimeTypeRequest,
 )
 from .transactions import run_once
-from .wiring import unit_of_work
+from .wiring import horizon, unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["schedule set-up"])
 Result = TypeVar("Result")
@@ -140,7 +140,7 @@ async def change_practitioner(
     return await _change(
         request,
         planner,
-        lambda uow: setup.change_practitioner(uow, planner, body.practitioner(hsa_id, unit)),
+        lambda uow: setup.change_practitioner(uow, planner, body.practitioner(hsa_id, unit), now, horizon(request)),
         PractitionerAnswer.of,
         body,
         now,
@@ -169,7 +169,7 @@ async def import_practitioners(request: Request, unit: HsaId, planner: CurrentPl
     return await _change(
         request,
         planner,
-        lambda uow: setup.import_practitioners(uow, planner, unit, text),
+        lambda uow: setup.import_practitioners(uow, planner, unit, text, now, horizon(request)),
         lambda count: ImportAnswer(added=count.added, updated=count.updated),
         None,
         now,
@@ -215,7 +215,7 @@ async def change_unit_time_type(
     return await _change(
         request,
         planner,
-        lambda uow: setup.change_time_type(uow, planner, body.time_type(code, unit)),
+        lambda uow: setup.change_time_type(uow, planner, body.time_type(code, unit), now, horizon(request)),
         TimeTypeAnswer.of,
         body,
         now,
@@ -247,7 +247,7 @@ async def change_region_time_type(
     return await _change(
         request,
         planner,
-        lambda uow: setup.change_time_type(uow, planner, body.time_type(code, None)),
+        lambda uow: setup.change_time_type(uow, planner, body.time_type(code, None), now, horizon(request)),
         TimeTypeAnswer.of,
         body,
         now,

@@ -170,6 +170,9 @@ class ScheduleSetup(Protocol):
 
     async def change_time_type(self, time_type: TimeType) -> None: ...
 
+    async def units_using_time_type(self, code: str) -> list[str]:
+        """The units whose weekly templates use the time type, in HSA-id order."""
+
 
 @dataclass(frozen=True)
 class DisplacedBooking:

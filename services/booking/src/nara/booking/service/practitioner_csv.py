@@ -1,7 +1,8 @@
 """Practitioners from a CSV file, for a unit moving from another system: every bad line is named, or none is used.
 
-Columns, with a header row: hsa_id, namn, yrke (the Swedish word or the code), aktiv_fran, aktiv_till (may be
-left out). Swedish Excel writes ';' and a byte-order mark; both separators and both encodings are read.
+Columns, with a header row: hsa_id, namn, yrke (the Swedish word or the code), and, either of them may be left out,
+aktiv_fran and aktiv_till. Swedish Excel writes ';' and a byte-order mark; both separators and both encodings are
+read.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from ..domain.errors import InvalidRequest
 from ..domain.unit_setup import InvalidRows, Practitioner, check_active_days
 
 MOST_ROWS = 2000
-REQUIRED_COLUMNS = ("hsa_id", "namn", "yrke", "aktiv_fran")
-OPTIONAL_COLUMNS = ("aktiv_till",)
+REQUIRED_COLUMNS = ("hsa_id", "namn", "yrke")
+OPTIONAL_COLUMNS = ("aktiv_fran", "aktiv_till")  # empty or left out: since always, until further notice
 # What a person may write in yrke: the Swedish word in any case, or the code.
 PROFESSION_WORDS: dict[str, Profession] = {
     **{word.lower(): Profession(code) for code, word in PROFESSIONS.items()},

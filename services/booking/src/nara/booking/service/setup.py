@@ -3,13 +3,15 @@
 Staff read the set-up of their own units; a scheduler or admin changes it there (Requester.may_plan); only an
 admin adds a unit or changes the region's time types, which every unit may use.
 
-A changed time type, or a practitioner's changed active days, reach only slots generated afterwards: the
-regeneration of a unit's future slots is service/hours.py's.
+A changed time type, or a practitioner's changed active days, take effect at once: the unit's future slots are
+regenerated in the same unit of work (service/hours.py, regenerate_unit), so a booking on a time that goes away
+is kept and listed for staff to move.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..domain.errors import Forbidden, NotFound
 from ..domain.schedule import TimeType
@@ -21,6 +23,7 @@ from ..domain.unit_setup import (
     check_opening_hours,
     check_time_type,
 )
+from .hours import Horizon, regenerate_unit
 from .practitioner_csv import invalid_rows, parse_practitioners
 from .requester import Requester
 from .unit_of_work import UnitOfWork
@@ -84,17 +87,23 @@ async def add_practitioner(uow: UnitOfWork, requester: Requester, practitioner: 
     return practitioner
 
 
-async def change_practitioner(uow: UnitOfWork, requester: Requester, practitioner: Practitioner) -> Practitioner:
+async def change_practitioner(
+    uow: UnitOfWork, requester: Requester, practitioner: Practitioner, now: datetime, horizon: Horizon
+) -> Practitioner:
+    """Change a practitioner's name, profession or active days; their times from now on follow at once."""
     _ensure_plans(requester, practitioner.unit)
     existing = await uow.setup.practitioner(practitioner.hsa_id)
     if existing is None or existing.unit != practitioner.unit:
         raise NotFound("Vi hittar ingen behandlare med det HSA-id:t på enheten.")
     check_active_days(practitioner.active_from, practitioner.active_to)
     await uow.setup.save_practitioners([practitioner])
+    await regenerate_unit(uow, practitioner.unit, now, horizon)
     return practitioner
 
 
-async def import_practitioners(uow: UnitOfWork, requester: Requester, unit: str, csv_text: str) -> ImportCount:
+async def import_practitioners(
+    uow: UnitOfWork, requester: Requester, unit: str, csv_text: str, now: datetime, horizon: Horizon
+) -> ImportCount:
     """All the file's practitioners, or none: a practitioner already at the unit is updated, so reading the same
     file again changes nothing; InvalidRows names every line that cannot be used."""
     _ensure_plans(requester, unit)
@@ -109,6 +118,7 @@ async def import_practitioners(uow: UnitOfWork, requester: Requester, unit: str,
                 if row.practitioner.hsa_id in set(taken)
             ]
         )
+    await regenerate_unit(uow, unit, now, horizon)  # active days may have changed
     return ImportCount(added=added, updated=len(rows) - added)
 
 
@@ -130,9 +140,11 @@ async def add_time_type(uow: UnitOfWork, requester: Requester, time_type: TimeTy
     return time_type
 
 
-async def change_time_type(uow: UnitOfWork, requester: Requester, time_type: TimeType) -> TimeType:
-    """Change a time type where it belongs (time_type.unit: the unit's own, None: the region's). Slots already
-    generated keep their length; what hours regenerates afterwards follows the change."""
+async def change_time_type(
+    uow: UnitOfWork, requester: Requester, time_type: TimeType, now: datetime, horizon: Horizon
+) -> TimeType:
+    """Change a time type where it belongs (time_type.unit: the unit's own, None: the region's). The future slots
+    of every unit that uses it follow at once; a booked one that no longer fits stays, to be moved."""
     _ensure_owns(requester, time_type.unit)
     existing = await uow.setup.time_type(time_type.code)
     if existing is None or existing.unit != time_type.unit:
@@ -141,6 +153,9 @@ async def change_time_type(uow: UnitOfWork, requester: Requester, time_type: Tim
         raise NotFound(f"Vi hittar ingen tidtyp {time_type.code} här.")
     check_time_type(time_type)
     await uow.setup.change_time_type(time_type)
+    units = [time_type.unit] if time_type.unit else await uow.setup.units_using_time_type(time_type.code)
+    for unit in units:  # in HSA-id order, so two changes lock the units in the same order
+        await regenerate_unit(uow, unit, now, horizon)
     return time_type
 
 

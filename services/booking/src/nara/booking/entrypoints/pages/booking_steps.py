@@ -18,10 +18,10 @@ from ...service.search import SlotQuery, care_units, free_slots
 from ...service.unit_of_work import UnitOfWork
 from ..problems import status_of
 from ..views import appointment_view
-from ..wiring import reads
+from ..wiring import now_of, reads
 from . import swedish
 from .common import attempt, attempt_once, free_text_error
-from .kit import BookingRoute, now_of, show
+from .kit import BookingRoute, show
 from .patient_steps import booking_for
 from .session import Citizen, CurrentCitizen, Flow, checked_form, clear_flow, read_flow, write_flow
 from .slots import PAGE_SIZE, page_number, slot_choices

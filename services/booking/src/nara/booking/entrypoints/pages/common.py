@@ -14,8 +14,7 @@ from ...adapters.triage_client import TriageClient
 from ...domain.errors import BookingRefused
 from ...service.unit_of_work import UnitOfWork
 from ..transactions import Outcome, Result, run_once
-from ..wiring import unit_of_work
-from .kit import now_of
+from ..wiring import now_of, unit_of_work
 from .session import Citizen
 
 

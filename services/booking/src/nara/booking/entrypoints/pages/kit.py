@@ -7,7 +7,6 @@ page that cannot go on (no triage, not the child's guardian any more, an expired
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ from nara.shared.web.pages import PageKit, Site, see_other
 from nara.shared.web.routing import PageRoute
 
 from ...adapters.triage_client import TriageRefused, TriageUnavailable
+from ..wiring import now_of
 from . import swedish
 from .next_step import NextStep, next_step
 from .session import Citizen, Flow, FormExpired, login_location, read_flow, safe_local_path
@@ -89,11 +89,6 @@ class BookingRoute(PageRoute):
                 status_code=404,
             )
         return super().answer(request, error)
-
-
-def now_of(request: Request) -> datetime:
-    now: datetime = request.app.state.clock.now()
-    return now
 
 
 async def show(

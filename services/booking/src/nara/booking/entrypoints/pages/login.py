@@ -13,8 +13,9 @@ from nara.shared.identity import issue_dev_token, settings_from_environment
 from nara.shared.personnummer import normalise
 from nara.shared.web.pages import see_other
 
+from ..wiring import now_of
 from . import swedish
-from .kit import BookingRoute, now_of, render, show
+from .kit import BookingRoute, render, show
 from .next_step import NextStep
 from .session import (
     FLOW_COOKIE,

@@ -17,9 +17,9 @@ from ...service.records import AppointmentRecord
 from ...service.search import SlotQuery, free_slots
 from ...service.unit_of_work import UnitOfWork
 from ..views import appointment_view
-from ..wiring import reads
+from ..wiring import now_of, reads
 from .common import attempt, attempt_once, free_text_error
-from .kit import BookingRoute, now_of, problem_page, show
+from .kit import BookingRoute, problem_page, show
 from .next_step import cancel_text
 from .patient_steps import household
 from .session import Citizen, CurrentCitizen, checked_form

@@ -17,8 +17,9 @@ from nara.shared.web.pages import Choice, see_other
 from ...adapters.triage_client import Child, TriageUnavailable
 from ...domain.patient import PatientFacts
 from ...service.requester import Requester
+from ..wiring import now_of
 from .common import triage
-from .kit import BookingRoute, NotYourChildAnyMore, now_of, show
+from .kit import BookingRoute, NotYourChildAnyMore, show
 from .session import Citizen, CurrentCitizen, Flow, checked_form, read_flow, write_flow
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)

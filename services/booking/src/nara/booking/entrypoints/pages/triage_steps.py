@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 from nara.shared.web.pages import Choice, see_other
 
 from ...adapters.triage_client import Decision, Question, ReasonQuestions, TriageRefused, TriageUnavailable
-from ..wiring import reads
+from ..wiring import now_of, reads
 from . import swedish
 from .common import free_text_error, triage
-from .kit import BookingRoute, now_of, show, triage_unavailable_page
+from .kit import BookingRoute, show, triage_unavailable_page
 from .next_step import BOOKABLE_LEVELS
 from .patient_steps import Patient, patient_of
 from .question_forms import Answers, asked_now, next_questions, question_fields, read_answer

@@ -19,8 +19,8 @@ from ...domain.errors import BookingRefused
 from ...domain.schedule import Closure
 from ...service import hours
 from ..problems import status_of
-from ..wiring import unit_of_work
-from .hours_common import Errors, calendar_day, horizon, now_of
+from ..wiring import horizon, now_of, unit_of_work
+from .hours_common import Errors, calendar_day
 from .kit import HOME, LOGIN, CurrentDesk, Desk, StaffRoute, page
 
 router = APIRouter(prefix=HOME, route_class=StaffRoute, include_in_schema=False)

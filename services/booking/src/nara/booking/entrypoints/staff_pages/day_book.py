@@ -17,8 +17,8 @@ from nara.shared.web.swedish import date_text
 from ...adapters.triage_client import TriageClient, TriageRefused, TriageUnavailable
 from ...domain.day_book import DayBook
 from ...service.day_book import DayBookQuery, read_day_book, resource_of
-from ..wiring import unit_of_work
-from .day_book_place import DONE, now_of, read_place
+from ..wiring import now_of, unit_of_work
+from .day_book_place import DONE, read_place
 from .day_book_rows import tables_of
 from .kit import HOME, CurrentDesk, StaffRoute, page
 

@@ -23,8 +23,8 @@ from ...service.records import AppointmentRecord
 from ...service.schedule import set_blocked
 from ...service.unit_of_work import UnitOfWork
 from ..transactions import run_once
-from ..wiring import unit_of_work
-from .day_book_place import Place, now_of, read_place
+from ..wiring import now_of, unit_of_work
+from .day_book_place import Place, read_place
 from .kit import HOME, KIT, LOGIN, CurrentDesk, Desk, StaffRoute, page
 
 router = APIRouter(prefix=f"{HOME}/dagbok", route_class=StaffRoute, include_in_schema=False)

@@ -9,9 +9,7 @@ from datetime import date, datetime
 from typing import Protocol
 from urllib.parse import urlencode
 
-from fastapi import Request
-
-from nara.shared.clock import Clock, to_stockholm
+from nara.shared.clock import to_stockholm
 from nara.shared.events.vocabulary import Profession
 from nara.shared.web.fields import HSA_ID_PATTERN
 
@@ -85,9 +83,3 @@ def read_place(values: Values, unit: str, now: datetime) -> tuple[Place, list[tu
         errors.append(("yrke", "Välj en yrkesgrupp i listan."))
         profession = None
     return Place(unit, day, practitioner, profession), errors
-
-
-def now_of(request: Request) -> datetime:
-    """The injected clock's now (app.state.clock)."""
-    clock: Clock = request.app.state.clock
-    return clock.now()

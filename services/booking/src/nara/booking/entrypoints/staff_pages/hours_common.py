@@ -4,29 +4,13 @@ values or Swedish errors, and the horizon a change regenerates."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
-
-from fastapi import Request
-
-from nara.shared.clock import Clock
+from datetime import date, time
 
 from ...domain.hours import WEEKDAY_NAMES
-from ...service.hours import Horizon
-from ..slot_horizon import horizon_of
 
 Errors = list[tuple[str | None, str]]
 WALL_CLOCK = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 WEEKDAYS = [(str(number), name.capitalize()) for number, name in enumerate(WEEKDAY_NAMES, start=1)]
-
-
-def now_of(request: Request) -> datetime:
-    """The injected clock (app.state.clock), as the API's Now."""
-    clock: Clock = request.app.state.clock
-    return clock.now()
-
-
-def horizon(request: Request) -> Horizon:
-    return horizon_of(request.app.state.settings)
 
 
 def wall_clock(value: str, field: str, label: str, errors: Errors) -> time | None:

@@ -14,7 +14,7 @@ from ...domain.unit_setup import AlreadyExists, InvalidRows, Practitioner
 from ...service import setup
 from ..fields import HsaId
 from ..setup_models import PractitionerChange, PractitionerRequest
-from ..wiring import unit_of_work
+from ..wiring import horizon, now_of, unit_of_work
 from .kit import HOME, LOGIN, CurrentDesk, Desk, StaffRoute, page
 from .setup_forms import Errors, ensure_plans, optional, validated
 
@@ -88,7 +88,9 @@ async def import_practitioners(request: Request, desk: CurrentDesk) -> Response:
     else:
         try:
             async with unit_of_work(request) as uow:
-                count = await setup.import_practitioners(uow, desk.requester, desk.unit, text)
+                count = await setup.import_practitioners(
+                    uow, desk.requester, desk.unit, text, now_of(request), horizon(request)
+                )
             return see_other(desk.link("/behandlare", klart=f"import-{count.added}-{count.updated}"))
         except InvalidRows as bad:
             errors.append(("fil", bad.message))
@@ -120,7 +122,9 @@ async def change_practitioner(request: Request, desk: CurrentDesk, hsa_id: HsaId
     if change is not None:
         try:
             async with unit_of_work(request) as uow:
-                await setup.change_practitioner(uow, desk.requester, change.practitioner(hsa_id, desk.unit))
+                await setup.change_practitioner(
+                    uow, desk.requester, change.practitioner(hsa_id, desk.unit), now_of(request), horizon(request)
+                )
             return see_other(desk.link("/behandlare", klart="andrad"))
         except InvalidRequest as refused:
             errors.append(("active_to", refused.message))

@@ -19,8 +19,8 @@ from ...domain.schedule import WeeklyTemplate
 from ...service import hours
 from ...service.unit_of_work import UnitOfWork
 from ..problems import status_of
-from ..wiring import unit_of_work
-from .hours_common import WEEKDAYS, Errors, calendar_day, horizon, now_of, wall_clock
+from ..wiring import horizon, now_of, unit_of_work
+from .hours_common import WEEKDAYS, Errors, calendar_day, wall_clock
 from .kit import HOME, LOGIN, CurrentDesk, Desk, StaffRoute, page
 
 router = APIRouter(prefix=HOME, route_class=StaffRoute, include_in_schema=False)

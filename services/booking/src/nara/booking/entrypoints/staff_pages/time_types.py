@@ -16,7 +16,7 @@ from ...domain.schedule import TimeType
 from ...domain.unit_setup import AlreadyExists
 from ...service import setup
 from ..setup_models import TimeTypeAnswer, TimeTypeChange, TimeTypeRequest
-from ..wiring import unit_of_work
+from ..wiring import horizon, now_of, unit_of_work
 from .kit import HOME, LOGIN, CurrentDesk, Desk, StaffRoute, page
 from .setup_forms import BOOKING_CHANNEL_LABELS, BOOKING_CHANNELS, Errors, ensure_plans, validated
 
@@ -117,7 +117,9 @@ async def change_time_type(request: Request, desk: CurrentDesk, code: Code) -> R
     change, errors = validated(TimeTypeChange, _data(values, rules), MESSAGES)
     if change is not None:
         async with unit_of_work(request) as uow:
-            await setup.change_time_type(uow, desk.requester, change.time_type(code, time_type.unit))
+            await setup.change_time_type(
+                uow, desk.requester, change.time_type(code, time_type.unit), now_of(request), horizon(request)
+            )
         return see_other(desk.link("/tidtyper", klart="andrad"))
     return _form(request, desk, time_type, values, rules, errors, status_code=422)
 

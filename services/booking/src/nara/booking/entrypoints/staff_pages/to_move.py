@@ -25,8 +25,8 @@ from ...service.ports import DisplacedBooking
 from ...service.search import SlotQuery, free_slots
 from ...service.unit_of_work import UnitOfWork
 from ..problems import status_of
-from ..wiring import unit_of_work
-from .hours_common import Errors, now_of
+from ..wiring import now_of, unit_of_work
+from .hours_common import Errors
 from .kit import HOME, LOGIN, CurrentDesk, Desk, StaffRoute, page
 
 router = APIRouter(prefix=HOME, route_class=StaffRoute, include_in_schema=False)

@@ -83,8 +83,8 @@ async def test_a_scheduler_adds_weekly_hours_with_the_keyboard(scheduler_page):
     await expect(page.locator(".error-summary")).to_be_visible()
     await no_violations(page, "veckoschema-fel")
 
-    await tab_to(page, lambda f: f["name"] == "veckodag")
-    await page.keyboard.press("End")  # Söndag: Maria has no Sunday hours
+    await tab_to(page, lambda f: f["name"] == "veckodag" and f["id"] == "veckodag-7")
+    await page.keyboard.press("Space")  # Söndag: Maria has no Sunday hours
     await tab_to(page, lambda f: f["name"] == "start")
     await page.keyboard.type("09:00")
     await page.keyboard.press("Tab")

@@ -17,6 +17,7 @@ from booking_support import (
 from nara.shared.clock import STOCKHOLM
 
 NURSE = "SE2321000115-P000000103"
+PHYSIO = "SE2321000115-P000000105"  # Johan Berg: FYS_BESOK weekdays 08:00-16:00
 BASE = "/personal/schema"
 Q = {"enhet": UNIT_FALKENBERG}
 
@@ -69,6 +70,24 @@ async def test_a_scheduler_adds_hours_with_the_form_and_the_slots_exist_at_once(
     assert "Passet är sparat" in shown.text and "09:00–10:00" in shown.text
     saturday = datetime.combine(date(2026, 11, 28), time(9), STOCKHOLM)
     assert await booking.fetch("SELECT 1 FROM slots WHERE practitioner = $1 AND start_at = $2", NURSE, saturday)
+
+
+async def test_the_same_hours_on_several_weekdays_are_one_form_all_or_none(scheduler, booking):
+    token = await csrf(scheduler)
+    form = {"csrf": token, "behandlare": PHYSIO, "start": "17:00", "slut": "18:30", "tidtyp": "FYS_BESOK"}
+
+    added = await scheduler.post(f"{BASE}/mallar", params=Q, data=form | {"veckodag": ["2", "4"]})
+    overlapping = await scheduler.post(f"{BASE}/mallar", params=Q, data=form | {"veckodag": ["3", "4"]})
+    none_chosen = await scheduler.post(f"{BASE}/mallar", params=Q, data=form)
+
+    assert added.status_code == 303, added.text
+    rows = await booking.fetch(
+        "SELECT weekday FROM weekly_templates WHERE practitioner = $1 AND starts = '17:00' ORDER BY weekday", PHYSIO
+    )
+    assert [row["weekday"] for row in rows] == [2, 4]  # Wednesday's was refused with Thursday's overlap
+    assert overlapping.status_code == 409 and "överlappar" in overlapping.text
+    assert none_chosen.status_code == 422 and "Välj minst en veckodag." in none_chosen.text
+    assert none_chosen.text.count("Välj veckodag.") == 0
 
 
 async def test_a_bad_form_shows_each_error_in_the_summary_and_beside_its_field(scheduler):

@@ -134,12 +134,23 @@ async def add_template(
     uow: UnitOfWork, requester: Requester, template: WeeklyTemplate, now: datetime, horizon: Horizon
 ) -> StoredTemplate:
     """A practitioner's new weekly hours; bookable at once (the slots are generated in this unit of work)."""
-    _ensure_plans(requester, template.unit)
-    await uow.hours.lock_unit(template.unit)
-    await _check(uow, template, exclude=None)
-    template_id = await uow.hours.add_template(template)
-    await regenerate_unit(uow, template.unit, now, horizon)
-    return StoredTemplate(template_id, template)
+    [stored] = await add_templates(uow, requester, [template], now, horizon)
+    return stored
+
+
+async def add_templates(
+    uow: UnitOfWork, requester: Requester, templates: list[WeeklyTemplate], now: datetime, horizon: Horizon
+) -> list[StoredTemplate]:
+    """Several weekly hours at once (the same hours on several weekdays), all or none; one regeneration."""
+    stored = []
+    for template in templates:
+        _ensure_plans(requester, template.unit)
+        await uow.hours.lock_unit(template.unit)
+        await _check(uow, template, exclude=None)
+        stored.append(StoredTemplate(await uow.hours.add_template(template), template))
+    for unit in sorted({template.unit for template in templates}):
+        await regenerate_unit(uow, unit, now, horizon)
+    return stored
 
 
 async def change_template(

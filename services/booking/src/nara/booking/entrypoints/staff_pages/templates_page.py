@@ -46,19 +46,28 @@ async def week(
 
 @router.post("/mallar")
 async def add(request: Request, desk: CurrentDesk) -> Response:
+    """The same hours on each weekday ticked (veckodag, several values), all or none."""
     form = await LOGIN.checked_form(request, desk.staff)
     values = {name: str(form.get(name) or "") for name in ("behandlare", *FIELDS)}
+    weekdays = form.all("veckodag")
     errors: Errors = []
-    template = _template(desk, values, errors)
-    if template is None:
-        return await _week_page(request, desk, values["behandlare"], values, errors, status_code=422)
+    if not weekdays:
+        errors.append(("veckodag", "Välj minst en veckodag."))
+    templates = [_template(desk, values | {"veckodag": day}, errors) for day in weekdays or [""]]
+    chosen = {"veckodagar": ",".join(weekdays)}
+    if errors:
+        return await _week_page(request, desk, values["behandlare"], values | chosen, errors, status_code=422)
     try:
         async with unit_of_work(request) as uow:
-            await hours.add_template(uow, desk.requester, template, now_of(request), horizon(request))
+            await hours.add_templates(
+                uow, desk.requester, [t for t in templates if t], now_of(request), horizon(request)
+            )
     except BookingRefused as refused:
         errors.append((_field_of(refused), refused.message))
-        return await _week_page(request, desk, values["behandlare"], values, errors, status_code=status_of(refused))
-    return see_other(desk.link("/mallar", behandlare=template.practitioner, klart="sparat"))
+        return await _week_page(
+            request, desk, values["behandlare"], values | chosen, errors, status_code=status_of(refused)
+        )
+    return see_other(desk.link("/mallar", behandlare=values["behandlare"].strip(), klart="sparat"))
 
 
 @router.get("/mallar/{template_id:int}")
@@ -168,7 +177,7 @@ async def _week_page(
         week=week,
         time_types=[Choice("", "Välj tidtyp"), *time_types],
         time_type_names=names,
-        weekdays=[Choice("", "Välj veckodag"), *(Choice(value, label) for value, label in WEEKDAYS)],
+        weekdays=[Choice(value, label) for value, label in WEEKDAYS],
         values=values,
         to_move=to_move,
     )
@@ -210,7 +219,8 @@ def _template(desk: Desk, values: dict[str, str], errors: Errors) -> WeeklyTempl
     if not practitioner:
         errors.append(("behandlare", "Välj behandlare."))
     weekday = values["veckodag"]
-    if weekday not in {value for value, _ in WEEKDAYS}:
+    no_weekday_yet = not any(field == "veckodag" for field, _ in errors)
+    if weekday not in {value for value, _ in WEEKDAYS} and no_weekday_yet:
         errors.append(("veckodag", "Välj veckodag."))
     starts = wall_clock(values["start"], "start", "starttiden", errors)
     ends = wall_clock(values["slut"], "slut", "sluttiden", errors)

@@ -8,6 +8,7 @@ import pytest
 from nara.booking.domain.appointment import AppointmentStatus
 from nara.booking.domain.day_book import BookingOnSlot, DayBookPractitioner, DayBookSlot, SlotState, day_bounds
 from nara.booking.domain.schedule import BookingChannel, TimeType
+from nara.booking.entrypoints.staff_pages.day_book_rows import slot_row
 from nara.shared.clock import STOCKHOLM
 from nara.shared.events.vocabulary import ContactForm, Profession
 
@@ -108,3 +109,11 @@ def test_a_stockholm_day_is_23_or_25_hours_long_when_the_clock_changes(day, hour
 
     assert ends - starts == timedelta(hours=hours)
     assert starts.astimezone(STOCKHOLM).hour == 0
+
+
+def test_a_free_time_that_has_begun_reads_as_passed_with_nothing_to_do():
+    free = slot()
+    before, after = slot_row(free, {}, START - timedelta(minutes=1)), slot_row(free, {}, START)
+
+    assert (before.state, before.may_block, before.may_book) == ("Ledig", True, True)
+    assert (after.state, after.may_block, after.may_book) == ("Passerad", False, False)

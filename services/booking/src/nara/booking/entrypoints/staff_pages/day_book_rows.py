@@ -26,6 +26,7 @@ STATUSES = {
     AppointmentStatus.CANCELLED: "Avbokad",
     AppointmentStatus.REBOOKED: "Flyttad",
 }
+PASSED = ("Passerad", "untriaged")  # a free time that has begun: nobody can book or need block it any more
 UNKNOWN_PATIENT = "Personnummer okänt"
 
 
@@ -74,14 +75,15 @@ def tables_of(book: DayBook, identities: dict[str, str], now: datetime) -> list[
             day.practitioner.hsa_id,
             day.practitioner.name,
             day.practitioner.profession,
-            tuple(_row(slot, identities, now) for slot in day.slots),
+            tuple(slot_row(slot, identities, now) for slot in day.slots),
         )
         for day in book.practitioners
     ]
 
 
-def _row(slot: DayBookSlot, identities: dict[str, str], now: datetime) -> SlotRow:
-    state, kind = STATES[slot.state]
+def slot_row(slot: DayBookSlot, identities: dict[str, str], now: datetime) -> SlotRow:
+    passed = slot.state is SlotState.FREE and slot.start_at <= now
+    state, kind = PASSED if passed else STATES[slot.state]
     to_move = {b.appointment_id for b in slot.to_move}
     places = f"{slot.free_seats} av {slot.capacity} platser lediga" if slot.capacity > 1 else ""
     return SlotRow(
@@ -95,7 +97,7 @@ def _row(slot: DayBookSlot, identities: dict[str, str], now: datetime) -> SlotRo
         withdrawn_reason=slot.withdrawn_reason,
         bookings=tuple(_booking(b, slot, identities, now, b.appointment_id in to_move) for b in slot.bookings),
         may_book=slot.may_book(now),
-        may_block=slot.may_block(),
+        may_block=slot.may_block() and not passed,
         may_unblock=slot.may_unblock(),
     )
 

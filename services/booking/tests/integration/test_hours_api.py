@@ -15,7 +15,6 @@ from booking_support import (
     staff,
 )
 
-from nara.booking.adapters.reference_data import PostgresReferenceData
 from nara.shared.clock import STOCKHOLM
 
 SCHEDULER = staff([UNIT_FALKENBERG], role="scheduler", hsa_id="SE2321000115-P000000950")
@@ -32,11 +31,12 @@ async def booking(infrastructure):
 
 
 async def new_practitioner(booking, hsa_id: str, profession: str, unit: str = UNIT_FALKENBERG) -> None:
-    connection = await asyncpg.connect(booking.database_url)
-    try:
-        await PostgresReferenceData(connection).add_practitioner(hsa_id, "Ny Behandlare", profession, unit)
-    finally:
-        await connection.close()
+    await booking.fetch(
+        "INSERT INTO practitioners (hsa_id, name, profession, unit) VALUES ($1, 'Ny Behandlare', $2, $3)",
+        hsa_id,
+        profession,
+        unit,
+    )
 
 
 def templates(unit: str = UNIT_FALKENBERG) -> str:

@@ -8,7 +8,6 @@ import asyncpg
 import pytest
 from booking_support import UNIT_FYLLINGE, in_process_booking, personnummer
 
-from nara.booking.adapters.reference_data import PostgresReferenceData
 from nara.booking.adapters.schedule import PostgresSchedule
 from nara.booking.adapters.unit_of_work import PostgresUnitOfWork
 from nara.booking.domain.holidays import HolidayCalendar
@@ -36,13 +35,17 @@ async def test_the_slots_reach_eight_weeks_ahead_from_the_start(rolling):
 
 
 async def test_a_new_practitioners_template_is_bookable_without_a_restart(rolling):
-    connection = await asyncpg.connect(rolling.database_url)
-    try:
-        reference = PostgresReferenceData(connection)
-        await reference.add_practitioner(NEW_NURSE, "Nya Sjuksköterskan", "nurse", UNIT_FYLLINGE)
-        await reference.add_weekly_templates(NEW_NURSE, [("SSK_BESOK", 3, "16:00", "17:00")])  # Wednesdays
-    finally:
-        await connection.close()
+    # Straight into the tables, past the API (which would make the slots at once): the background pass must.
+    await rolling.fetch(
+        "INSERT INTO practitioners (hsa_id, name, profession, unit) VALUES ($1, 'Nya Sjuksköterskan', 'nurse', $2)",
+        NEW_NURSE,
+        UNIT_FYLLINGE,
+    )
+    await rolling.fetch(
+        "INSERT INTO weekly_templates (practitioner, time_type, weekday, starts, ends) "
+        "VALUES ($1, 'SSK_BESOK', 3, '16:00', '17:00')",  # Wednesdays
+        NEW_NURSE,
+    )
 
     mine = await eventually(
         lambda: rolling.fetch("SELECT id FROM slots WHERE practitioner = $1", NEW_NURSE),

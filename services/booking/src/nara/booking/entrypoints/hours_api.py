@@ -23,6 +23,7 @@ from ..domain.schedule import Closure, WeeklyTemplate
 from ..service import hours
 from ..service.unit_of_work import UnitOfWork
 from .api import CurrentPlanner, CurrentRequester, Now, answers
+from .csv_upload import csv_request_body, csv_text
 from .fields import HsaId
 from .hours_views import (
     BookingToMoveView,
@@ -45,7 +46,6 @@ from .wiring import horizon, unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["schedule"])
 Result = TypeVar("Result")
-MAX_IMPORT_BYTES = 1_000_000
 
 
 def whole_minutes(value: time) -> time:
@@ -156,22 +156,19 @@ async def remove_template(
 
 @router.post(
     "/care-units/{unit}/templates/import",
-    responses=answers(403, 413),
+    responses=answers(403, 413, 415),
     response_model=ImportView,
-    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra=csv_request_body(
+        "behandlare;veckodag;start;slut;tidtyp;giltig_fran;giltig_till\n"
+        "SE2321000115-P000000101;måndag;08:00;12:00;LAK_BESOK;;\n"
+    ),
 )
 async def import_templates(request: Request, unit: HsaId, requester: CurrentPlanner, now: Now) -> Any:
     """Weekly templates from CSV (header: behandlare;veckodag;start;slut;tidtyp;giltig_fran;giltig_till; ';' or
     ','; UTF-8). All or nothing: 422 lists every bad line. The same file again adds nothing."""
-    raw = await request.body()
-    if len(raw) > MAX_IMPORT_BYTES:
-        return answer(413, problem_body(413, "Filen är för stor (högst 1 MB). Dela upp den.", "too_large"))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return answer(
-            422, problem_body(422, "Filen är inte UTF-8. Spara den som CSV UTF-8 och försök igen.", "encoding")
-        )
+    text = await csv_text(request)
+    if isinstance(text, JSONResponse):
+        return text
     regenerate_ahead = horizon(request)
     return await _write(
         request,

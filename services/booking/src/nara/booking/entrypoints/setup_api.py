@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -21,6 +21,7 @@ from ..service import setup
 from ..service.requester import Requester
 from ..service.unit_of_work import UnitOfWork
 from .api import CurrentPlanner, CurrentRequester, IdempotencyKey, Now, answers
+from .csv_upload import csv_request_body, csv_text
 from .fields import HsaId
 from .problems import refusal
 from .setup_models import (
@@ -41,18 +42,9 @@ from .wiring import horizon, unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["schedule set-up"])
 Result = TypeVar("Result")
-CSV_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "text/csv": {
-                "schema": {"type": "string"},
-                "example": "hsa_id;namn;yrke;aktiv_fran;aktiv_till\n"
-                "SE2321000115-P000000101;Anna Lindqvist;Läkare;2027-01-01;\n",
-            }
-        },
-    }
-}
+CSV_BODY = csv_request_body(
+    "hsa_id;namn;yrke;aktiv_fran;aktiv_till\nSE2321000115-P000000101;Anna Lindqvist;Läkare;2027-01-01;\n"
+)
 
 
 @router.get("/care-units", response_model=list[CareUnitAnswer], responses=answers(403))
@@ -150,22 +142,16 @@ async def change_practitioner(
 @router.post(
     "/care-units/{unit}/practitioners/import",
     response_model=ImportAnswer,
-    responses=answers(403, 404, 415),
+    responses=answers(403, 404, 413, 415),
     openapi_extra=CSV_BODY,
 )
 async def import_practitioners(request: Request, unit: HsaId, planner: CurrentPlanner, now: Now) -> JSONResponse:
     """Scheduler at the unit: practitioners from a CSV file (header hsa_id, namn, yrke, aktiv_fran, aktiv_till;
     ';' or ','; UTF-8, with or without BOM). All or nothing: a 422 lists every bad line; one already at the unit
     is updated, so the same file read twice changes nothing."""
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media_type and not (media_type.startswith("text/") or media_type == "application/octet-stream"):
-        return problem(415, "Skicka filen som text/csv.", "unsupported_media_type", instance=request.url.path)
-    try:
-        text = (await request.body()).decode("utf-8")
-    except UnicodeDecodeError:
-        return problem(
-            422, "Filen går inte att läsa som UTF-8. Spara den som CSV UTF-8 och försök igen.", "invalid_request"
-        )
+    text = await csv_text(request)
+    if isinstance(text, JSONResponse):
+        return text
     return await _change(
         request,
         planner,

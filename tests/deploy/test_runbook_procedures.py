@@ -218,12 +218,14 @@ async def _patients_in_every_service(urls: dict, known: dict[str, str], booked_o
         )
     await connection.close()
     connection = await asyncpg.connect(urls["booking"])
-    await connection.execute("INSERT INTO care_units VALUES ('U1', 'Vårdcentralen', 'Gatan 1')")
-    await connection.execute("INSERT INTO practitioners VALUES ('P1', 'Sjuksköterska', 'nurse', 'U1')")
+    await connection.execute("INSERT INTO care_units (hsa_id, name, address) VALUES ('U1', 'Vårdcentralen', 'Gatan 1')")
     await connection.execute(
-        """INSERT INTO time_types (code, name, profession, contact_form, length_minutes, visible,
+        "INSERT INTO practitioners (hsa_id, name, profession, unit) VALUES ('P1', 'Sjuksköterska', 'nurse', 'U1')"
+    )
+    await connection.execute(
+        """INSERT INTO time_types (code, name, profession, contact_form, length_minutes, booking_channel,
                                    web_cancel_allowed, web_rebook_allowed)
-           VALUES ('T', 'Besök', 'nurse', 'clinic', 15, true, true, true)"""
+           VALUES ('T', 'Besök', 'nurse', 'clinic', 15, 'web', true, true)"""
     )
     for hour, patient in enumerate([first, booked_only], start=1):
         slot, appointment = uuid.uuid4(), uuid.uuid4()

@@ -320,9 +320,9 @@ async def ensure_slots(url: str, visible_needed: int, total_needed: int) -> None
         days = 14
         while True:
             counts = await connection.fetchrow(
-                """SELECT count(*) FILTER (WHERE t.visible) AS visible, count(*) AS total
+                """SELECT count(*) FILTER (WHERE t.booking_channel = 'web') AS visible, count(*) AS total
                    FROM slots s JOIN time_types t ON t.code = s.time_type
-                   WHERE s.capacity = 1 AND s.reserved = 0 AND NOT s.blocked
+                   WHERE s.capacity = 1 AND s.reserved = 0 AND NOT s.blocked AND s.withdrawn_at IS NULL
                      AND s.start_at > now() + interval '1 day'"""
             )
             if counts["visible"] >= visible_needed and counts["total"] >= total_needed:

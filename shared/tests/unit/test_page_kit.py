@@ -245,3 +245,44 @@ def test_a_citizen_session_covers_the_whole_site_with_a_lax_cookie():
     )
     citizen.set_login_cookie(request, response, "jwt")
     assert "Path=/;" in response.headers["set-cookie"] and "SameSite=lax" in response.headers["set-cookie"]
+
+
+def _app_with_units_from(source) -> TestClient:
+    login = StaffLogin(
+        home="/prov",
+        cookie="nara_prov",
+        key_variable="NARA_PROV_SECRET",
+        units={UNIT: "Vårdcentralen Fyllinge"},
+        unit_source=source,
+        roles={"ops": "drift"},
+        example_hsa_id=HSA_ID,
+    )
+    app = FastAPI()
+    app.include_router(login.router(KIT, ProvRoute))
+    return TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+
+
+def test_the_login_offers_the_units_its_source_gives_and_logs_in_to_one_of_them():
+    added = "SE2321000115-E00000000077"
+
+    async def units(request: Request) -> dict[str, str]:
+        return {added: "Vårdcentralen Getinge"}
+
+    browser = _app_with_units_from(units)
+    form = browser.get("/prov/logga-in")
+    answer = browser.post(
+        "/prov/logga-in", data={"csrf": csrf_of(form.text), "hsa-id": HSA_ID, "enheter": [added, UNIT]}
+    )
+
+    assert "Vårdcentralen Getinge" in form.text and "Vårdcentralen Fyllinge" not in form.text
+    assert answer.status_code == 303
+    assert browser.cookies.get("nara_prov")  # logged in, to the source's unit only (a unit not offered is dropped)
+
+
+def test_when_the_units_source_fails_the_login_still_works_with_the_fixed_list():
+    async def broken(request: Request) -> dict[str, str]:
+        raise ConnectionError("the database does not answer")
+
+    form = _app_with_units_from(broken).get("/prov/logga-in")
+
+    assert form.status_code == 200 and "Vårdcentralen Fyllinge" in form.text

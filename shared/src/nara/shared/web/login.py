@@ -9,6 +9,7 @@ fixed-purpose token guard it. The app gives its roles, units, paths and its own 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -43,6 +44,7 @@ from .session import (
 )
 from .session import login_location as login_path
 
+log = logging.getLogger(__name__)
 HSA_ID = re.compile(r"^SE[0-9]{10}-[A-Z0-9]{1,31}$")
 LOGIN_SESSION = "login"  # the login form's fixed "session", before there is one
 
@@ -209,7 +211,14 @@ class StaffLogin(LoginSession):
         return router
 
     async def current_units(self, request: Request) -> Mapping[str, str]:
-        return await self.unit_source(request) if self.unit_source else self.units
+        """The units one may choose now: the source's, or `units` while it cannot answer (the login still works)."""
+        if self.unit_source is None:
+            return self.units
+        try:
+            return await self.unit_source(request)
+        except Exception as failure:  # whatever the source is (a database), a login page rather than a 500
+            log.warning("the login's units could not be read; showing the fixed list", extra={"failure": str(failure)})
+            return self.units
 
     async def _log_in(self, kit: PageKit, request: Request) -> Response:
         form = await self.read_form(request)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-# Staff who meet or book patients; operations staff follow alerts and figures, never a person.
-CARE_ROLES = frozenset({"reception", "clinician", "scheduler"})
+# Staff who meet or book patients, and the administrator who works at a unit like them; operations staff follow
+# alerts and figures, never a person.
+CARE_ROLES = frozenset({"reception", "clinician", "scheduler", "admin"})
 
 
 def may_see_identity(role: str, *, listed_at_own_unit: bool, has_contact_at_own_unit: bool) -> bool:
-    """An admin sees any; care staff a patient listed at one of their units or with a contact there."""
-    if role == "admin":
-        return True
+    """Care staff, an administrator too (least privilege: no role sees the whole region's patients), see a patient
+    listed at one of their units or with a contact there."""
     return role in CARE_ROLES and (listed_at_own_unit or has_contact_at_own_unit)
 
 
 def may_ask_for_identities(role: str) -> bool:
-    return role == "admin" or role in CARE_ROLES
+    return role in CARE_ROLES

@@ -61,7 +61,7 @@ class IdentitiesAnswer(BaseModel):
 @router.post("/identities", response_model=IdentitiesAnswer, responses=problem_responses(401, 403, 422))
 async def patient_identities(request: Request, body: IdentitiesRequest, caller: CurrentCaller) -> JSONResponse:
     """Care staff (not operations, not citizens): the personnummer behind each pseudonym of a patient listed at
-    or with a contact at their units (an admin: any known here); others are left out, and every patient answered
+    or with a contact at their units; others are left out, and every patient answered
     is access-logged."""
     return await respond(
         request,

@@ -117,3 +117,11 @@ def test_a_free_time_that_has_begun_reads_as_passed_with_nothing_to_do():
 
     assert (before.state, before.may_block, before.may_book) == ("Ledig", True, True)
     assert (after.state, after.may_block, after.may_book) == ("Passerad", False, False)
+
+
+def test_a_booked_time_that_has_begun_can_no_longer_be_blocked():
+    booked = slot(AppointmentStatus.COMPLETED)
+
+    row = slot_row(booked, {}, START + timedelta(minutes=5))
+
+    assert (row.state, row.may_block) == ("Bokad", False)

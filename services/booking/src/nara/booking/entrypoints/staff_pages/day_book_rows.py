@@ -82,8 +82,8 @@ def tables_of(book: DayBook, identities: dict[str, str], now: datetime) -> list[
 
 
 def slot_row(slot: DayBookSlot, identities: dict[str, str], now: datetime) -> SlotRow:
-    passed = slot.state is SlotState.FREE and slot.start_at <= now
-    state, kind = PASSED if passed else STATES[slot.state]
+    begun = slot.start_at <= now  # a time that has begun is not blocked any more: nothing new can be booked on it
+    state, kind = PASSED if begun and slot.state is SlotState.FREE else STATES[slot.state]
     to_move = {b.appointment_id for b in slot.to_move}
     places = f"{slot.free_seats} av {slot.capacity} platser lediga" if slot.capacity > 1 else ""
     return SlotRow(
@@ -97,7 +97,7 @@ def slot_row(slot: DayBookSlot, identities: dict[str, str], now: datetime) -> Sl
         withdrawn_reason=slot.withdrawn_reason,
         bookings=tuple(_booking(b, slot, identities, now, b.appointment_id in to_move) for b in slot.bookings),
         may_book=slot.may_book(now),
-        may_block=slot.may_block() and not passed,
+        may_block=slot.may_block() and not begun,
         may_unblock=slot.may_unblock(),
     )
 

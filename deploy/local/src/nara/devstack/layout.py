@@ -11,6 +11,9 @@ REPO_ROOT = Path(__file__).resolve().parents[5]
 KAFKA_POM = REPO_ROOT / "deploy" / "local" / "kafka" / "pom.xml"
 KAFKA_LOG4J = REPO_ROOT / "deploy" / "local" / "kafka" / "log4j2.properties"
 ZIPKIN_POM = REPO_ROOT / "deploy" / "local" / "zipkin" / "pom.xml"
+KEYCLOAK_POM = REPO_ROOT / "deploy" / "local" / "keycloak" / "pom.xml"
+# The realm `nara`: the same file for ./nara run, the tests and docker-compose.
+KEYCLOAK_REALM = REPO_ROOT / "deploy" / "keycloak" / "nara-realm.json"
 
 
 @dataclass(frozen=True)

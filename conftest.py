@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from nara.devstack.testing import Infrastructure, real_infrastructure, scratch_schema
+from nara.devstack.testing import identity_provider as identity_provider  # the real Keycloak, on demand
 
 # A test's stage follows from its folder: unit/ (no servers, seconds), browser/ (Chromium: e2e), anything else
 # talks to the real PostgreSQL and Kafka (integration). './nara test' runs the unit stage first and stops early.

@@ -73,15 +73,21 @@ def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolate
     assert httpx.get(f"{zipkin}/health").status_code == 200
     assert_services_export_spans_to(zipkin, urls["booking"], stack.services.pid(SERVICES[2]))
     assert "Serving HTTP" in command("logs", "zipkin").stdout
+    keycloak = stack.keycloak
+    assert keycloak.account_console_url in run.stdout and f"realm at {keycloak.issuer}" in status
+    assert httpx.get(keycloak.discovery_url).json()["issuer"] == keycloak.issuer
+    booking_env = Path(f"/proc/{stack.services.pid(SERVICES[0])}/environ").read_bytes().decode().split("\0")
+    assert f"NARA_OIDC_ISSUER={keycloak.issuer}" in booking_env
+    assert "Realm 'nara' imported" in command("logs", "keycloak").stdout
 
-    pids = [read_pid(layout.pid_of(name)) for name in ["kafka", "zipkin", "supervisord"]]
+    pids = [read_pid(layout.pid_of(name)) for name in ["kafka", "zipkin", "keycloak", "supervisord"]]
     pids += [stack.services.pid(spec) for spec in SERVICES]
     assert None not in pids
     postgres_pid = int(Path(stack.postgres.record["data_dir"], "postmaster.pid").read_text().splitlines()[0])
 
     down = command("down")
     assert down.returncode == 0, down.stderr
-    assert "Stopped: booking, triage, guarantee-monitor, zipkin, kafka, postgres." in down.stdout
+    assert "Stopped: booking, triage, guarantee-monitor, zipkin, keycloak, kafka, postgres." in down.stdout
     assert [pid for pid in [*pids, postgres_pid] if is_alive(pid)] == []
     assert LocalStack(layout).leftover_processes() == []
     for name in urls:
@@ -91,7 +97,9 @@ def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolate
 
 def test_readiness_fails_when_kafka_is_gone_and_recovers_when_it_returns(isolated_stack):
     layout, command = isolated_stack
-    assert command("run", "--no-zipkin").returncode == 0
+    run = command("run", "--no-zipkin", "--no-idp")
+    assert run.returncode == 0, run.stderr
+    assert "the pages use the development login" in run.stdout
     stack = LocalStack(layout)
     booking = stack.services.url(SERVICES[0])
 

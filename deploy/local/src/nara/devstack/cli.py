@@ -8,10 +8,11 @@ import sys
 import time
 
 from .errors import StackError
+from .keycloak import ADMIN_PASSWORD, ADMIN_USER, REALM
 from .services import SERVICES
 from .stack import LocalStack, wait_for_no_leftovers
 
-COMPONENTS = ["postgres", "kafka", "zipkin", *(spec.name for spec in SERVICES), "supervisord"]
+COMPONENTS = ["postgres", "kafka", "zipkin", "keycloak", *(spec.name for spec in SERVICES), "supervisord"]
 PAGES = {"booking": "/", "triage": "/console", "guarantee-monitor": "/ops"}
 # Further pages a service serves, printed under it: (path, what it is).
 MORE_PAGES = {"booking": [("/personal/schema", "the clinic's schedule and day's book (staff)")]}
@@ -26,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-zipkin",
         action="store_true",
         help="leave the trace viewer out (saves memory and start-up); the services then export no spans",
+    )
+    run.add_argument(
+        "--no-idp",
+        action="store_true",
+        help="leave Keycloak (the identity provider, needs Java 21+) out; the pages keep the development login",
     )
     commands.add_parser("status", help="what runs, where")
     logs = commands.add_parser("logs", help="show a component's log")
@@ -67,7 +73,7 @@ def _run(stack: LocalStack, args) -> int:
     started_at = time.monotonic()
     stack.up()
     _print_infrastructure(stack)
-    stack.start_services(zipkin=not args.no_zipkin)
+    stack.start_services(zipkin=not args.no_zipkin, identity_provider=not args.no_idp)
     print(f"\nNära is running ({time.monotonic() - started_at:.1f} s):")
     for spec in SERVICES:
         url = stack.services.url(spec)
@@ -76,6 +82,7 @@ def _run(stack: LocalStack, args) -> int:
             print(f"  {'':<18} {url}{path}   {what}")
     if stack.zipkin.is_running():
         print(f"  {'traces (Zipkin)':<18} {stack.zipkin.ui_url}   (Zipkin {stack.zipkin.version()}, kept in memory)")
+    _print_identity_provider(stack, skipped=args.no_idp)
     print("\nLogs: ./nara logs <component>    Stop: ./nara down")
     print("A service that dies is restarted by supervisord; ./nara status counts the restarts.")
     return 0
@@ -120,6 +127,22 @@ def _env(stack: LocalStack, _args) -> int:
     for name, value in stack.environment().items():
         print(f"export {name}='{value}'")
     return 0
+
+
+def _print_identity_provider(stack: LocalStack, *, skipped: bool) -> None:
+    keycloak = stack.keycloak
+    if skipped or not keycloak.is_running():
+        print("\nNo identity provider (--no-idp): the pages use the development login, no password asked.")
+        return
+    if keycloak.started_in is not None:
+        kind = "first start, with Keycloak's build step" if keycloak.cold_start else "warm start"
+        took = f"started in {keycloak.started_in:.1f} s, {kind}"
+    else:
+        took = "already running"
+    print(f"\nIdentity provider: Keycloak {keycloak.version()} ({took}), realm '{REALM}', dev-only passwords")
+    print(f"  {'issuer':<18} {keycloak.issuer}")
+    print(f"  {'account console':<18} {keycloak.account_console_url}   (test users in README, password nara-dev)")
+    print(f"  {'admin console':<18} {keycloak.admin_console_url}   ({ADMIN_USER} / {ADMIN_PASSWORD})")
 
 
 def _print_infrastructure(stack: LocalStack) -> None:

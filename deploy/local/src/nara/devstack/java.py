@@ -36,7 +36,7 @@ def find_java_home(minimum: int, *, java_home: str | None, jvm_folder: Path = JV
 
 
 def require_java_home(minimum: int, *, needed_by: str) -> str:
-    found = find_java_home(minimum, java_home=os.environ.get("JAVA_HOME"))
+    found = find_java_home(minimum, java_home=os.environ.get("JAVA_HOME"), jvm_folder=JVM_FOLDER)
     if found is None:
         raise StackError(
             f"{needed_by} needs Java {minimum} or newer, and neither JAVA_HOME nor {JVM_FOLDER} has one. "

@@ -29,6 +29,9 @@ ADMIN_PASSWORD = "nara-keycloak-dev"  # noqa: S105 - a local development default
 WRITTEN_PARTS = ("bin", "conf", "lib/quarkus", "lib/quarkus-run.jar")
 SHARED_PARTS = ("lib/lib", "lib/app", "themes", "providers", "version.txt")
 BUILT_MARKER = ".built"
+# Keycloak's build output for the options below, kept beside the distribution after the first build on this
+# machine: a new stack starts from it warm. Keycloak checks the options it was built with, and rebuilds if they differ.
+BUILD_TEMPLATE = "built-quarkus"
 
 
 def fetch_keycloak(layout: StackLayout) -> Path:
@@ -73,8 +76,9 @@ def prepare_home(distribution: Path, home: Path) -> Path:
         return home
     shutil.rmtree(home, ignore_errors=True)
     (home / "lib").mkdir(parents=True)
+    template = distribution.parent / BUILD_TEMPLATE
     for part in WRITTEN_PARTS:
-        source = distribution / part
+        source = template if part == "lib/quarkus" and template.is_dir() else distribution / part
         if source.is_dir():
             shutil.copytree(source, home / part)
         else:
@@ -82,7 +86,22 @@ def prepare_home(distribution: Path, home: Path) -> Path:
     for part in SHARED_PARTS:
         (home / part).symlink_to(distribution / part)
     (home / ".distribution").write_text(str(distribution))
+    if template.is_dir():
+        (home / BUILT_MARKER).touch()
     return home
+
+
+def keep_build(home: Path, distribution: Path) -> None:
+    """Keep a home's build output as the template for later stacks, unless one is kept already."""
+    template = distribution.parent / BUILD_TEMPLATE
+    if template.exists():
+        return
+    staging = distribution.parent / f"{BUILD_TEMPLATE}.{os.getpid()}"
+    shutil.copytree(home / "lib" / "quarkus", staging)
+    try:
+        staging.rename(template)
+    except OSError:  # another stack kept its build first
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def keycloak_command(home: Path, port: int) -> list[str]:
@@ -118,6 +137,9 @@ class KeycloakServer:
         self.layout = layout
         self.record = record.setdefault("keycloak", {})
         self.pid_file = layout.pid_of("keycloak")
+        # Set by a start in this command: seconds until the realm answered, and whether Keycloak built first.
+        self.started_in: float | None = None
+        self.cold_start = False
 
     @property
     def home(self) -> Path:
@@ -143,6 +165,11 @@ class KeycloakServer:
     def admin_console_url(self) -> str:
         return f"{self.url}/admin/master/console/"
 
+    def service_environment(self) -> dict[str, str]:
+        """Points the services' token checks (nara.shared.identity) at this realm; the audience `nara-api` is
+        their default. The development tokens stay accepted outside production."""
+        return {"NARA_OIDC_ISSUER": self.issuer}
+
     def is_running(self) -> bool:
         return read_pid(self.pid_file) is not None
 
@@ -160,7 +187,7 @@ class KeycloakServer:
         shutil.copy2(KEYCLOAK_REALM, home / "data" / "import" / KEYCLOAK_REALM.name)
         if "port" not in self.record or port_is_open(self.record["port"]):
             self.record["port"] = choose_port(DEFAULT_PORT)
-        self.record["cold_start"] = not (home / BUILT_MARKER).exists()
+        self.cold_start = not (home / BUILT_MARKER).exists()
         started_at = time.monotonic()
         start_detached(
             keycloak_command(home, self.record["port"]),
@@ -170,8 +197,9 @@ class KeycloakServer:
         )
         wait_until(self._serves_realm, timeout=300, interval=0.5, what="Keycloak")
         (home / BUILT_MARKER).touch()
-        self.record["start_seconds"] = round(time.monotonic() - started_at, 1)
-        return self.record["start_seconds"]
+        keep_build(home, distribution)
+        self.started_in = time.monotonic() - started_at
+        return self.started_in
 
     def stop(self) -> bool:
         return stop_group(self.pid_file, grace_seconds=20)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .kafka import KafkaBroker
+from .keycloak import KeycloakServer
 from .layout import StackLayout
 from .postgres import PostgresServer
 from .processes import port_is_open
@@ -24,6 +25,7 @@ class LocalStack:
         self.postgres = PostgresServer(self.layout, self.record)
         self.kafka = KafkaBroker(self.layout, self.record)
         self.zipkin = ZipkinServer(self.layout, self.record)
+        self.keycloak = KeycloakServer(self.layout, self.record)
         self.services = ServiceProcesses(self.layout, self.record)
 
     @contextmanager
@@ -45,14 +47,24 @@ class LocalStack:
             self.kafka.start()
             return True
 
-    def start_services(self, *, zipkin: bool = True) -> None:
-        """Zipkin first, so that the services export their spans to it from their first request."""
+    def start_services(self, *, zipkin: bool = True, identity_provider: bool = True) -> None:
+        """Zipkin and Keycloak first, so that the services export their spans and find the provider's keys from
+        their first request."""
         with self._exclusive():
             environment = self.environment()
             if zipkin:
                 self.zipkin.start()
                 environment.update(self.zipkin.service_environment())
+            if identity_provider:
+                self.keycloak.start()
+                environment.update(self.keycloak.service_environment())
             self.services.start_all(environment)
+
+    def start_identity_provider(self) -> KeycloakServer:
+        """Keycloak alone, e.g. for the tests that log in; does nothing when it runs."""
+        with self._exclusive():
+            self.keycloak.start()
+            return self.keycloak
 
     def environment(self) -> dict[str, str]:
         return infrastructure_environment(self)
@@ -62,6 +74,8 @@ class LocalStack:
             stopped = self.services.stop_all()
             if self.zipkin.stop():
                 stopped.append("zipkin")
+            if self.keycloak.stop():
+                stopped.append("keycloak")
             if self.kafka.stop():
                 stopped.append("kafka")
             if self.postgres.stop():
@@ -86,6 +100,7 @@ class LocalStack:
             "postgres": self._describe(self.postgres.is_running(), self.record.get("postgres", {}).get("port")),
             "kafka": self._describe(self.kafka.is_running(), self.record.get("kafka", {}).get("port")),
             "zipkin": f"running, traces at {self.zipkin.ui_url}" if self.zipkin.is_running() else "stopped",
+            "keycloak": f"running, realm at {self.keycloak.issuer}" if self.keycloak.is_running() else "stopped",
         }
         for spec in SERVICES:
             report[spec.name] = self.services.describe(spec)
@@ -98,7 +113,7 @@ class LocalStack:
 
     def leftover_processes(self) -> list[str]:
         """Anything of this stack still running or listening; empty after a clean 'down'."""
-        leftovers = [name for name in ("postgres", "kafka", "zipkin") if getattr(self, name).is_running()]
+        leftovers = [name for name in ("postgres", "kafka", "zipkin", "keycloak") if getattr(self, name).is_running()]
         leftovers += [spec.name for spec in SERVICES if self.services.is_running(spec)]
         leftovers += ["supervisord"] if self.services.supervisor.is_running() else []
         ports = [
@@ -106,6 +121,7 @@ class LocalStack:
             self.record.get("kafka", {}).get("port"),
             self.record.get("kafka", {}).get("controller_port"),
             self.record.get("zipkin", {}).get("port"),
+            self.record.get("keycloak", {}).get("port"),
             *self.record.get("services", {}).values(),
         ]
         leftovers += [f"port {port}" for port in ports if port and port_is_open(port)]

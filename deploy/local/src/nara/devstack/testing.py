@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
+
+from .keycloak import REALM
 from .layout import REPO_ROOT, StackLayout
 from .postgres import SERVICE_DATABASES
 from .services import SERVICES
@@ -136,6 +139,50 @@ def zipkin_server(state_dir: Path) -> Iterator[ZipkinServer]:
         yield server
     finally:
         server.stop()
+
+
+@dataclass(frozen=True)
+class IdentityProvider:
+    """A Keycloak serving the realm `nara` from deploy/keycloak/nara-realm.json."""
+
+    url: str
+    origin: str
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.url}/realms/{REALM}"
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+
+@contextmanager
+def keycloak_server() -> Iterator[IdentityProvider]:
+    """NARA_TEST_KEYCLOAK_URL's Keycloak (e.g. docker-compose's), else the test stack's own: started when it does
+    not run, and then stopped afterwards. Its home stays in the test stack's folder, so only the first start on
+    a machine pays Keycloak's build step."""
+    explicit = os.environ.get("NARA_TEST_KEYCLOAK_URL")
+    if explicit:
+        yield IdentityProvider(explicit.rstrip("/"), origin="environment")
+        return
+    stack = LocalStack(StackLayout(TEST_STATE_DIR, StackLayout.default().cache_dir))
+    started_here = not stack.keycloak.is_running()
+    stack.start_identity_provider()
+    try:
+        yield IdentityProvider(stack.keycloak.url, origin="launcher")
+    finally:
+        if started_here:  # leave a Keycloak someone else started running
+            stack.keycloak.stop()
+
+
+@pytest.fixture(scope="session")
+def identity_provider() -> Iterator[IdentityProvider]:
+    """The real Keycloak, started once per test session and only when a test asks for it."""
+    if os.environ.get("NARA_UNIT_STAGE"):
+        pytest.fail("a unit test asked for Keycloak: it belongs in an integration/ folder")
+    with keycloak_server() as provider:
+        yield provider
 
 
 @contextmanager

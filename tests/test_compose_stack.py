@@ -238,3 +238,20 @@ def test_the_readme_docker_section_names_every_address_compose_publishes():
         assert f"{port}:{port}" in services[name]["ports"], name
         assert f"http://localhost:{port}" in section, name
     assert "docker compose down" in section
+
+
+def test_compose_runs_keycloak_with_the_realm_of_the_local_stack_and_the_services_trust_it():
+    from nara.devstack.layout import KEYCLOAK_REALM
+
+    services = compose()["services"]
+    keycloak = services["keycloak"]
+
+    assert "--import-realm" in keycloak["command"]
+    assert bind_mounts(keycloak) == {f"/opt/keycloak/data/import/{KEYCLOAK_REALM.name}": KEYCLOAK_REALM}
+    assert "8080:8080" in keycloak["ports"]
+    issuer = f"{keycloak['environment']['KC_HOSTNAME']}/realms/nara"
+    for name in SERVICES:
+        environment = services[name]["environment"]
+        assert environment["NARA_OIDC_ISSUER"] == issuer, name
+        assert environment["NARA_OIDC_JWKS_URL"].startswith("http://keycloak:8080/realms/nara/"), name
+        assert services[name]["depends_on"]["keycloak"] == {"condition": "service_healthy"}, name

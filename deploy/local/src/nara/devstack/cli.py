@@ -131,7 +131,10 @@ def _env(stack: LocalStack, _args) -> int:
 
 def _print_identity_provider(stack: LocalStack, *, skipped: bool) -> None:
     keycloak = stack.keycloak
-    if skipped or not keycloak.is_running():
+    if skipped and keycloak.is_running():
+        print(f"\n--no-idp, but the Keycloak of an earlier run still runs ({keycloak.issuer}); './nara down' stops it.")
+        return
+    if not keycloak.is_running():
         print("\nNo identity provider (--no-idp): the pages use the development login, no password asked.")
         return
     if keycloak.started_in is not None:

@@ -140,6 +140,7 @@ class KeycloakServer:
         # Set by a start in this command: seconds until the realm answered, and whether Keycloak built first.
         self.started_in: float | None = None
         self.cold_start = False
+        self._launched_at: float | None = None
 
     @property
     def home(self) -> Path:
@@ -176,11 +177,16 @@ class KeycloakServer:
     def start(self) -> float | None:
         """Start Keycloak and wait for the realm's discovery document; returns the seconds that took, or None
         when it already ran. The first start in a home includes Keycloak's build step."""
+        self.launch()
+        return self.wait()
+
+    def launch(self) -> None:
+        """Start the process without waiting, so the stack can start the services meanwhile (see `wait`)."""
         java_home = require_java_home(MIN_JAVA, needed_by="Keycloak")
         distribution = fetch_keycloak(self.layout)
         self.record["distribution"] = str(distribution)
         if self.is_running():
-            return None
+            return
         home = prepare_home(distribution, self.home)
         # The realm is copied at every start, so the server always runs the repository's file.
         (home / "data" / "import").mkdir(parents=True, exist_ok=True)
@@ -188,17 +194,23 @@ class KeycloakServer:
         if "port" not in self.record or port_is_open(self.record["port"]):
             self.record["port"] = choose_port(DEFAULT_PORT)
         self.cold_start = not (home / BUILT_MARKER).exists()
-        started_at = time.monotonic()
+        self._launched_at = time.monotonic()
         start_detached(
             keycloak_command(home, self.record["port"]),
             env=keycloak_environment(java_home),
             log_file=self.layout.log_of("keycloak"),
             pid_file=self.pid_file,
         )
+
+    def wait(self) -> float | None:
+        """Wait for the realm after `launch`; the seconds since the launch, or None when it ran before."""
+        if self._launched_at is None:
+            return None
         wait_until(self._serves_realm, timeout=300, interval=0.5, what="Keycloak")
-        (home / BUILT_MARKER).touch()
-        keep_build(home, distribution)
-        self.started_in = time.monotonic() - started_at
+        (self.home / BUILT_MARKER).touch()
+        keep_build(self.home, Path(self.record["distribution"]))
+        self.started_in = time.monotonic() - self._launched_at
+        self._launched_at = None
         return self.started_in
 
     def stop(self) -> bool:

@@ -48,17 +48,20 @@ class LocalStack:
             return True
 
     def start_services(self, *, zipkin: bool = True, identity_provider: bool = True) -> None:
-        """Zipkin and Keycloak first, so that the services export their spans and find the provider's keys from
-        their first request."""
+        """Zipkin first, so that the services export their spans from their first request. Keycloak starts
+        meanwhile (its address is known at launch) and is waited for last: it is the slowest to come up, and the
+        services fetch its keys only when a token arrives."""
         with self._exclusive():
             environment = self.environment()
+            if identity_provider:
+                self.keycloak.launch()
+                environment.update(self.keycloak.service_environment())
             if zipkin:
                 self.zipkin.start()
                 environment.update(self.zipkin.service_environment())
-            if identity_provider:
-                self.keycloak.start()
-                environment.update(self.keycloak.service_environment())
             self.services.start_all(environment)
+            if identity_provider:
+                self.keycloak.wait()
 
     def start_identity_provider(self) -> KeycloakServer:
         """Keycloak alone, e.g. for the tests that log in; does nothing when it runs."""

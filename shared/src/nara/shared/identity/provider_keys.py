@@ -59,7 +59,11 @@ class ProviderKeys:
         except PyJWKClientConnectionError as error:
             raise ProviderUnavailable(f"the key set at {client.uri} cannot be fetched: {error}") from error
         except PyJWKClientError as error:
+            if "Unable to find a signing key" not in str(error):
+                raise ProviderUnavailable(f"the key set at {client.uri} cannot be used: {error}") from error
             raise UnknownSigningKey(str(error)) from error
+        except jwt.PyJWTError as error:  # a key set whose keys cannot be read (PyJWKSetError, PyJWKError)
+            raise ProviderUnavailable(f"the key set at {client.uri} cannot be used: {error}") from error
 
     def _jwks_client(self) -> PyJWKClient:
         with self._lock:

@@ -59,7 +59,7 @@ class Provider:
         payload = {
             "iss": self.issuer,
             "aud": ["nara-api", "account"],
-            "azp": "nara-console",
+            "azp": "nara-staff",
             "sub": str(uuid.uuid4()),
             "iat": int(now.timestamp()),
             "exp": int((now + timedelta(minutes=5)).timestamp()),

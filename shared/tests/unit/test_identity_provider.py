@@ -75,6 +75,12 @@ def test_a_citizens_token_gives_the_citizen_by_the_personnummer_claim(nara, sett
     assert caller == Caller(Role.CITIZEN, "191212121212")
 
 
+def test_a_token_of_the_citizens_client_needs_no_role_only_the_personnummer(nara, settings):
+    token = nara.token(azp="nara-citizen", personnummer=CITIZEN)
+
+    assert verify_token(token, settings) == Caller(Role.CITIZEN, "191212121212")
+
+
 def test_a_staff_token_gives_the_hsa_id_role_and_units(nara, settings):
     caller = verify_token(staff(nara, units=[UNIT, OTHER_UNIT], roles=["clinician"]), settings)
 

@@ -1,9 +1,11 @@
 """The one mapping from an identity provider's claims to a Caller; claim names differ between providers.
 
-A token's roles claim may list several roles, and roles Nära does not know (a provider adds its own, such as
-Keycloak's offline_access); those are ignored. A Caller has one role: the first of the token's Nära roles in the
-precedence of the client the token was issued to (`azp`) when the mapping names that client, else in the
-global precedence. A staff role wins over citizen; a token with no Nära role is refused.
+A token issued to a citizens' client (`azp`) is a citizen's, by the personnummer claim: a citizens' login
+(BankID, Freja eID) proves who someone is, not a role. Any other token needs a Nära role in its roles claim,
+which may list several, and roles Nära does not know (a provider adds its own, such as Keycloak's
+offline_access); those are ignored. A Caller has one role: the first of the token's Nära roles in the precedence
+of its client when the mapping names that client, else in the global precedence. A staff role wins over
+citizen; a token with no Nära role is refused.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from typing import Any
 
 from .caller import STAFF_ROLES, Caller, InvalidClaims, Role
 
-# The everyday role before the administrative one: administrative power only when the token carries nothing
-# else, or when the app's client asks for it first (client_precedence).
-DEFAULT_PRECEDENCE = (Role.CLINICIAN, Role.RECEPTION, Role.SCHEDULER, Role.OPS, Role.ADMIN, Role.CITIZEN)
+# The broadest role first: an admin may do what a scheduler may and more, a scheduler books like reception and
+# plans too, and ops (reports, no patient data) is the narrowest. A clinician who is also an admin acts as admin
+# unless their app's client asks for clinician first (client_precedence).
+DEFAULT_PRECEDENCE = (Role.ADMIN, Role.CLINICIAN, Role.SCHEDULER, Role.RECEPTION, Role.OPS, Role.CITIZEN)
+DEFAULT_CITIZEN_CLIENTS = frozenset({"nara-citizen"})
 
 
 class NoNaraRole(ValueError):
@@ -33,6 +37,7 @@ class ClaimMapping:
     units: str = "units"
     precedence: tuple[Role, ...] = DEFAULT_PRECEDENCE
     client_precedence: Mapping[str, tuple[Role, ...]] = field(default_factory=dict)
+    citizen_clients: frozenset[str] = DEFAULT_CITIZEN_CLIENTS
 
     def caller(self, claims: Mapping[str, Any]) -> Caller:
         """The caller the claims describe; NoNaraRole, or InvalidClaims (in Swedish) saying which claim is wrong."""
@@ -42,8 +47,10 @@ class ClaimMapping:
         return self._caller(role, self._text(claims, self.hsa_id, "HSA-id"), self._values(claims, self.units))
 
     def role(self, claims: Mapping[str, Any]) -> Role:
-        named = set(self._values(claims, self.roles))
         client = claims.get("azp")
+        if client in self.citizen_clients:
+            return Role.CITIZEN  # whatever roles the person holds elsewhere: in the citizens' app they are a patient
+        named = set(self._values(claims, self.roles))
         order = self.client_precedence.get(client, self.precedence) if isinstance(client, str) else self.precedence
         held = [role for role in order if role.value in named]
         staff = [role for role in held if role in STAFF_ROLES]

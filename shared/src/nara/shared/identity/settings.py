@@ -16,7 +16,7 @@ from pydantic import PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .caller import InvalidClaims, Role, parse_role
-from .claims import DEFAULT_PRECEDENCE, ClaimMapping
+from .claims import DEFAULT_CITIZEN_CLIENTS, DEFAULT_PRECEDENCE, ClaimMapping
 from .provider_keys import KeySource, ProviderKeys
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class IdentitySettings(BaseSettings):
     oidc_claim_units: str = "units"
     oidc_role_precedence: Annotated[tuple[str, ...], NoDecode] = tuple(role.value for role in DEFAULT_PRECEDENCE)
     oidc_client_roles: dict[str, list[str]] = {}
+    oidc_citizen_clients: Annotated[tuple[str, ...], NoDecode] = tuple(sorted(DEFAULT_CITIZEN_CLIENTS))
 
     _public_key: Ed25519PublicKey | RSAPublicKey = PrivateAttr()
     _provider_keys: ProviderKeys | None = PrivateAttr(default=None)
@@ -90,7 +91,7 @@ class IdentitySettings(BaseSettings):
     def claim_mapping(self) -> ClaimMapping:
         return self._claim_mapping
 
-    @field_validator("oidc_audience", "oidc_algorithms", "oidc_role_precedence", mode="before")
+    @field_validator("oidc_audience", "oidc_algorithms", "oidc_role_precedence", "oidc_citizen_clients", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -157,6 +158,7 @@ def _claim_mapping(settings: IdentitySettings) -> ClaimMapping:
             units=settings.oidc_claim_units,
             precedence=_roles(settings.oidc_role_precedence),
             client_precedence={client: _roles(roles) for client, roles in settings.oidc_client_roles.items()},
+            citizen_clients=frozenset(settings.oidc_citizen_clients),
         )
     except InvalidClaims as error:
         raise IdentityConfigurationError(

@@ -37,6 +37,7 @@ from nara.shared.identity import (
     require_roles,
     verify_token,
 )
+from nara.shared.identity.settings import read_identity_settings
 from nara.shared.web import problems
 
 CITIZEN = "19121212-1212"
@@ -348,3 +349,15 @@ async def test_over_http_a_good_token_passes_and_refusals_are_swedish_problems(a
 def jwt_claims(provider: Any) -> dict:
     return {"iss": provider.issuer, "aud": "nara-api", "hsa_id": NURSE, "roles": ["admin"], "units": [UNIT],
             "iat": int(time.time()), "exp": int(time.time()) + 300}  # fmt: skip
+
+
+def test_the_settings_may_come_from_files_as_a_mounted_secret_gives_them(nara, monkeypatch, tmp_path):
+    (tmp_path / "NARA_OIDC_ISSUER").write_text(nara.issuer)
+    (tmp_path / "NARA_OIDC_AUDIENCE").write_text("nara-booking,nara-api")
+    monkeypatch.setenv("NARA_SETTINGS_DIR", str(tmp_path))
+    monkeypatch.setenv("NARA_ENVIRONMENT", "production")
+
+    settings = read_identity_settings()
+
+    assert settings.oidc_issuer == nara.issuer and settings.oidc_audience == ("nara-booking", "nara-api")
+    assert verify_token(staff(nara, aud="nara-booking"), settings).subject == NURSE

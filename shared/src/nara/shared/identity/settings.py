@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -36,7 +37,7 @@ class IdentityConfigurationError(RuntimeError):
 
 
 class IdentitySettings(BaseSettings):
-    """Read from NARA_JWT_* and NARA_ENVIRONMENT; the key is loaded and checked when the settings are made."""
+    """Read from NARA_OIDC_*, NARA_JWT_* and NARA_ENVIRONMENT; checked when made (the provider is asked later)."""
 
     model_config = SettingsConfigDict(env_prefix="NARA_", extra="ignore")
 
@@ -222,11 +223,18 @@ def development_private_key() -> Ed25519PrivateKey:
 def _warn_development_key_once() -> None:
     log.warning(
         "no token key configured: accepting tokens signed with the committed DEVELOPMENT key; "
-        "never run like this with real patients (set NARA_JWT_PUBLIC_KEY)"
+        "never run like this with real patients (set NARA_OIDC_ISSUER to the identity provider)"
     )
+
+
+def read_identity_settings() -> IdentitySettings:
+    """From the environment, then from files named like the settings in NARA_SETTINGS_DIR (a Kubernetes Secret
+    or ConfigMap mounted as a folder); the environment wins."""
+    folder = os.environ.get("NARA_SETTINGS_DIR", "").strip()
+    return IdentitySettings(_secrets_dir=folder or None)
 
 
 @cache
 def settings_from_environment() -> IdentitySettings:
     """The process's identity settings, read once."""
-    return IdentitySettings()
+    return read_identity_settings()

@@ -243,6 +243,22 @@ def test_a_provider_that_cannot_be_reached_is_unavailable_not_a_bad_token_and_is
     assert nara.fetches == {"discovery": 1}
 
 
+def test_a_provider_gone_down_is_asked_once_per_cooldown_and_the_fresh_cached_keys_still_work(nara, signing_key):
+    settings = settings_for(nara, oidc_jwks_cooldown_seconds=1.0)
+    assert verify_token(staff(nara), settings).subject == NURSE
+    time.sleep(1.1)  # past the cooldown of that first fetch
+    nara.available = False
+    rotated_in = signing_key.rsa()
+
+    for _ in range(10):
+        with pytest.raises(ProviderUnreachable):
+            verify_token(staff(nara, key=rotated_in), settings)
+    known = verify_token(staff(nara), settings)
+
+    assert nara.fetches["jwks"] == 2  # the first fetch, and one failed refetch for the ten
+    assert known.subject == NURSE
+
+
 def test_development_tokens_are_accepted_beside_the_provider_outside_production_only(nara, monkeypatch):
     development = settings_for(nara)
     assert verify_token(issue_dev_token("citizen", CITIZEN, settings=development), development).is_citizen

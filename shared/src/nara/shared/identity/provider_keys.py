@@ -46,7 +46,7 @@ class ProviderKeys:
         self.source = source
         self._lock = threading.Lock()
         self._client: PyJWKClient | None = None
-        self._discovery_failed_at: float | None = None
+        self._failed_at: float | None = None
 
     def signing_key(self, token: str) -> PyJWK:
         """The key the token says it was signed with; UnknownSigningKey or ProviderUnavailable otherwise."""
@@ -54,9 +54,12 @@ class ProviderKeys:
         if not isinstance(kid, str) or not kid:
             raise UnknownSigningKey("the token names no key ('kid')")
         client = self._jwks_client()
+        if self._failed_recently():
+            return self._cached_key(client, kid)
         try:
             return client.get_signing_key(kid)
         except PyJWKClientConnectionError as error:
+            self._failed_at = time.monotonic()
             raise ProviderUnavailable(f"the key set at {client.uri} cannot be fetched: {error}") from error
         except PyJWKClientError as error:
             if "Unable to find a signing key" not in str(error):
@@ -78,15 +81,28 @@ class ProviderKeys:
                 )
             return self._client
 
+    def _failed_recently(self) -> bool:
+        # A provider that is down is not asked again on every request (each would wait for the timeout) until
+        # the cooldown has passed; PyJWKClient's own cooldown counts from its last successful fetch only.
+        failed_at = self._failed_at
+        return failed_at is not None and time.monotonic() - failed_at < self.source.cooldown_seconds
+
+    @staticmethod
+    def _cached_key(client: PyJWKClient, kid: str) -> PyJWK:
+        """While the provider is down: a key of the still-fresh cached set, or ProviderUnavailable."""
+        cached = client.jwk_set_cache.get() if client.jwk_set_cache is not None else None
+        for key in cached.keys if cached is not None else []:
+            if key.key_id == kid:
+                return key
+        raise ProviderUnavailable("the provider's keys could not be fetched a moment ago")
+
     def _discovered_jwks_url(self) -> str:
-        # A provider that is down must not be asked on every request either.
-        failed_at = self._discovery_failed_at
-        if failed_at is not None and time.monotonic() - failed_at < self.source.cooldown_seconds:
+        if self._failed_recently():
             raise ProviderUnavailable("the provider's discovery document could not be fetched a moment ago")
         try:
             document = _fetch_json(self.source.issuer.rstrip("/") + DISCOVERY_PATH, self.source.timeout_seconds)
         except ProviderUnavailable:
-            self._discovery_failed_at = time.monotonic()
+            self._failed_at = time.monotonic()
             raise
         # OpenID Connect Discovery 1.0, section 4.3: the document must name the issuer it was fetched for.
         if document.get("issuer") != self.source.issuer:

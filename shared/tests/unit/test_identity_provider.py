@@ -177,7 +177,7 @@ def test_a_token_without_a_nara_role_is_refused(nara, settings):
     ("claims", "reason"),
     [
         ({"hsa_id": None}, "saknar HSA-id"),
-        ({"units": []}, "HSA-id och enheter"),
+        ({"units": []}, "HSA-id och minst en enhet"),
         ({"units": [UNIT, 7]}, "lista av texter"),
         ({"roles": ["citizen"], "personnummer": "19121212-1213"}, "inte ett giltigt"),
         ({"roles": ["citizen"]}, "saknar personnumret"),

@@ -47,11 +47,11 @@ class ClaimMapping:
         return self._caller(role, self._text(claims, self.hsa_id, "HSA-id"), self._values(claims, self.units))
 
     def role(self, claims: Mapping[str, Any]) -> Role:
-        client = claims.get("azp")
+        client = claims.get("azp") if isinstance(claims.get("azp"), str) else None
         if client in self.citizen_clients:
             return Role.CITIZEN  # whatever roles the person holds elsewhere: in the citizens' app they are a patient
         named = set(self._values(claims, self.roles))
-        order = self.client_precedence.get(client, self.precedence) if isinstance(client, str) else self.precedence
+        order = self.client_precedence.get(client, self.precedence) if client else self.precedence
         held = [role for role in order if role.value in named]
         staff = [role for role in held if role in STAFF_ROLES]
         if staff:
@@ -64,12 +64,12 @@ class ClaimMapping:
     def _caller(role: Role, subject: str, units: tuple[str, ...]) -> Caller:
         try:
             return Caller.of(role, subject, units)
-        except InvalidClaims as error:
+        except InvalidClaims:
             if role is Role.CITIZEN:
                 raise InvalidClaims(
                     "personnumret i token är inte ett giltigt person- eller samordningsnummer"
                 ) from None
-            raise InvalidClaims(f"token för rollen {role} måste ange HSA-id och enheter ({error})") from None
+            raise InvalidClaims(f"token för rollen {role} måste ange HSA-id och minst en enhet") from None
 
     def _text(self, claims: Mapping[str, Any], name: str, what: str) -> str:
         value = _claim(claims, name)

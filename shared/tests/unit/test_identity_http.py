@@ -98,7 +98,7 @@ async def test_an_expired_token_is_401_telling_the_person_to_log_in_again(client
 
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
-    assert response.json() == {"detail": "The token has expired; log in again."}
+    assert response.json() == {"detail": "Token har gått ut; logga in igen."}
 
 
 async def test_a_token_signed_by_another_key_is_401(client):
@@ -119,7 +119,7 @@ async def test_a_token_signed_by_another_key_is_401(client):
 
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert "signature" in response.json()["detail"]
+    assert "Signaturen" in response.json()["detail"]
 
 
 async def test_a_token_for_the_default_audience_is_401_under_the_overridden_settings(client):
@@ -133,7 +133,7 @@ async def test_a_token_for_the_default_audience_is_401_under_the_overridden_sett
 async def test_a_garbage_token_is_401_not_500(client):
     response = await client.get("/me", headers=bearer("not-a-jwt"))
 
-    assert response.status_code == 401 and "not a readable JWT" in response.json()["detail"]
+    assert response.status_code == 401 and "går inte att läsa som en JWT" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(("role", "subject", "units"), [("citizen", CITIZEN, ()), ("ops", NURSE, (UNIT,))])
@@ -141,7 +141,7 @@ async def test_the_wrong_role_is_403_naming_the_roles_needed(client, settings, r
     response = await client.get("/reception-desk", headers=bearer(token_for(settings, role, subject, units)))
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "This action needs one of the roles: reception, clinician."}
+    assert response.json() == {"detail": "Det här kräver någon av rollerna: reception, clinician."}
 
 
 async def test_the_right_role_gets_through_with_the_callers_data(client, settings):
@@ -159,7 +159,7 @@ async def test_staff_reach_their_own_unit_and_get_403_at_another(client, setting
     other = await client.get(f"/units/{OTHER_UNIT}/queue", headers=bearer(token))
 
     assert own.status_code == 200 and own.json() == {"unit": UNIT, "subject": NURSE}
-    assert other.status_code == 403 and f"You do not work at unit {OTHER_UNIT}" in other.json()["detail"]
+    assert other.status_code == 403 and f"Du arbetar inte på enheten {OTHER_UNIT}" in other.json()["detail"]
 
 
 async def test_a_concealing_unit_route_answers_404_for_other_units_and_citizens(client, settings):
@@ -179,7 +179,7 @@ async def test_the_injected_request_time_decides_expiry(settings):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://nara.test") as client:
         response = await client.get("/me", headers=bearer(token))
 
-    assert response.status_code == 401 and "expired" in response.json()["detail"]
+    assert response.status_code == 401 and "gått ut" in response.json()["detail"]
 
 
 def test_a_misspelt_role_fails_when_the_route_is_defined():

@@ -96,14 +96,14 @@ def test_an_expired_token_is_refused_after_the_leeway_only(settings):
     expiry = NOW + timedelta(minutes=10)
 
     assert verify_token(token, settings, now=expiry + timedelta(seconds=29)).is_citizen
-    with pytest.raises(ExpiredToken, match=r"The token has expired; log in again\."):
+    with pytest.raises(ExpiredToken, match=r"Token har gått ut; logga in igen\."):
         verify_token(token, settings, now=expiry + timedelta(seconds=30))
 
 
 def test_a_token_signed_with_another_key_is_refused(settings):
     forged = signed(staff_claims(role="admin"), key=ed25519.Ed25519PrivateKey.generate())
 
-    with pytest.raises(BadSignature, match="signature"):
+    with pytest.raises(BadSignature, match="Signaturen"):
         verify_token(forged, settings, now=NOW)
 
 
@@ -111,7 +111,7 @@ def test_a_token_that_picks_another_algorithm_is_refused(settings):
     # The classic forgery: HMAC "signed" with the public key, hoping the checker uses it as the secret.
     forged = jwt.encode(staff_claims(role="admin"), "the public key as a shared secret", algorithm="HS256")
 
-    with pytest.raises(BadSignature, match="EdDSA"):
+    with pytest.raises(BadSignature, match="inte signerad med EdDSA"):
         verify_token(forged, settings, now=NOW)
 
 
@@ -148,7 +148,7 @@ def test_no_token_is_a_missing_token(settings, token):
 
 @pytest.mark.parametrize("token", ["garbage", "a.b.c", "Bearer xyz"])
 def test_a_garbage_token_is_malformed(settings, token):
-    with pytest.raises(MalformedToken, match="not a readable JWT"):
+    with pytest.raises(MalformedToken, match="går inte att läsa som en JWT"):
         verify_token(token, settings, now=NOW)
 
 
@@ -280,14 +280,14 @@ def test_the_cli_refuses_in_production(monkeypatch, capsys):
 @pytest.mark.parametrize(
     ("claims", "reason"),
     [
-        (staff_claims(exp=1e300), "longer than Nära allows"),
-        (staff_claims(exp=int((NOW + timedelta(days=30)).timestamp())), "longer than Nära allows"),
+        (staff_claims(exp=1e300), "längre än Nära tillåter"),
+        (staff_claims(exp=int((NOW + timedelta(days=30)).timestamp())), "längre än Nära tillåter"),
         (
             {k: v for k, v in staff_claims(exp=int((NOW + timedelta(days=2)).timestamp())).items() if k != "iat"},
-            "longer than Nära allows",
+            "längre än Nära tillåter",
         ),
-        (staff_claims(iat=int((NOW - timedelta(days=3)).timestamp())), "longer than Nära allows"),
-        (staff_claims(nbf=int((NOW + timedelta(hours=2)).timestamp())), "never valid"),
+        (staff_claims(iat=int((NOW - timedelta(days=3)).timestamp())), "längre än Nära tillåter"),
+        (staff_claims(nbf=int((NOW + timedelta(hours=2)).timestamp())), "aldrig giltig"),
     ],
 )
 def test_a_token_that_lives_too_long_or_never_is_refused_whatever_its_signature(settings, claims, reason):

@@ -1,4 +1,5 @@
-"""Identity: who calls (JWT to Caller), what they may do (FastAPI dependencies), and the staff access log.
+"""Identity: who calls (the identity provider's access token, through one claim mapping, to a Caller), what
+they may do (FastAPI dependencies), and the staff access log.
 
 dev_key.pem is a DEVELOPMENT-ONLY key, committed so local runs need no set-up; production refuses it.
 """
@@ -11,6 +12,7 @@ from .access_log import (
     record_staff_read,
 )
 from .caller import STAFF_ROLES, Caller, InvalidClaims, Role, parse_role
+from .claims import ClaimMapping, NoNaraRole
 from .dependencies import (
     CurrentCaller,
     current_caller,
@@ -27,6 +29,8 @@ from .tokens import (
     ExpiredToken,
     MalformedToken,
     MissingToken,
+    NoRole,
+    ProviderUnreachable,
     TokenError,
     TokenNotYetValid,
     WrongAudience,
@@ -40,6 +44,7 @@ __all__ = [
     "AccessLogRefused",
     "BadSignature",
     "Caller",
+    "ClaimMapping",
     "ClaimsDoNotFit",
     "CurrentCaller",
     "ExpiredToken",
@@ -48,6 +53,9 @@ __all__ = [
     "InvalidClaims",
     "MalformedToken",
     "MissingToken",
+    "NoNaraRole",
+    "NoRole",
+    "ProviderUnreachable",
     "Role",
     "StaffRead",
     "TokenError",

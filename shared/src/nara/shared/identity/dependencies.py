@@ -7,14 +7,18 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .caller import Caller, InvalidClaims, Role, parse_role
 from .settings import IdentitySettings, settings_from_environment
-from .tokens import MissingToken, TokenError, verify_token
+from .tokens import NEEDS_LOGIN, MissingToken, NoRole, ProviderUnreachable, TokenError, verify_token
 
 # auto_error=False: we answer a missing token ourselves, with the same 401 shape as a bad one.
-_bearer = HTTPBearer(auto_error=False, description="A Nära JWT: citizen (personnummer) or staff (HSA-id, units).")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="The identity provider's access token (or, outside production, a development token).",
+)
 
 
 # Async, though they do not wait: FastAPI runs a plain def dependency in a worker thread, a hop per request.
@@ -28,7 +32,11 @@ async def request_time() -> datetime:
     return datetime.now(UTC)
 
 
-def _unauthorized(error: TokenError) -> HTTPException:
+def _refused(error: TokenError) -> HTTPException:
+    if isinstance(error, NoRole):
+        return HTTPException(status.HTTP_403_FORBIDDEN, detail=error.detail)
+    if isinstance(error, ProviderUnreachable):
+        return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=error.detail, headers={"Retry-After": "30"})
     # RFC 6750: a missing token gets a bare challenge, a rejected one says invalid_token.
     challenge = "Bearer" if isinstance(error, MissingToken) else 'Bearer error="invalid_token"'
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=error.detail, headers={"WWW-Authenticate": challenge})
@@ -39,13 +47,17 @@ async def current_caller(
     settings: Annotated[IdentitySettings, Depends(identity_settings)],
     now: Annotated[datetime, Depends(request_time)],
 ) -> Caller:
-    """The caller the bearer token proves; 401 with WWW-Authenticate when there is none or it is invalid."""
+    """The caller the bearer token proves; 401 with WWW-Authenticate when there is none or it is invalid, 403 for
+    a person with no role in Nära, 503 when the identity provider's keys cannot be fetched."""
     if credentials is None:
-        raise _unauthorized(MissingToken("This needs a login: send the header 'Authorization: Bearer <token>'."))
+        raise _refused(MissingToken(NEEDS_LOGIN))
     try:
+        if settings.uses_provider:
+            # The provider's keys are fetched now and then, with blocking I/O: off the event loop.
+            return await run_in_threadpool(verify_token, credentials.credentials, settings, now)
         return verify_token(credentials.credentials, settings, now=now)
     except TokenError as error:
-        raise _unauthorized(error) from None
+        raise _refused(error) from None
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
@@ -63,7 +75,7 @@ def require_roles(*roles: Role | str) -> Callable[..., Coroutine[Any, Any, Calle
     async def caller_with_role(caller: CurrentCaller) -> Caller:
         if caller.role not in allowed:
             raise HTTPException(
-                status.HTTP_403_FORBIDDEN, detail=f"This action needs one of the roles: {', '.join(allowed)}."
+                status.HTTP_403_FORBIDDEN, detail=f"Det här kräver någon av rollerna: {', '.join(allowed)}."
             )
         return caller
 
@@ -75,12 +87,12 @@ def ensure_staff_of(caller: Caller, unit: str, *, conceal: bool = False) -> None
     if caller.works_at(unit):
         return
     if conceal:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Nothing found at unit {unit}.")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Inget hittades på enheten {unit}.")
     if not caller.is_staff:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="This action is for staff of the unit.")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="Det här är till för enhetens personal.")
     raise HTTPException(
         status.HTTP_403_FORBIDDEN,
-        detail=f"You do not work at unit {unit}; your token lists: {', '.join(caller.units)}.",
+        detail=f"Du arbetar inte på enheten {unit}; din inloggning gäller: {', '.join(caller.units)}.",
     )
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pydantic import ValidationError
 
 from .caller import InvalidClaims, Role
-from .settings import IdentityConfigurationError, IdentitySettings
+from .settings import IdentityConfigurationError, read_identity_settings
 from .tokens import issue_dev_token
 
 EXAMPLES = """examples:
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     level = settings_log.level
     settings_log.setLevel(logging.ERROR)
     try:
-        settings = IdentitySettings()
+        settings = read_identity_settings()
     except (IdentityConfigurationError, ValidationError) as error:
         parser.error(f"the identity settings in the environment are not usable: {error}")
     finally:

@@ -19,19 +19,7 @@ FALKENBERG, OSKARSTROM, FYLLINGE = (f"SE2321000115-E0000000001{n}" for n in (1, 
 
 
 def token_response(provider: IdentityProvider, client_id: str, username: str, password: str) -> httpx.Response:
-    """The password grant: the dev realm allows it so that API tests and scripts get real tokens."""
-    return httpx.post(
-        f"{provider.issuer}/protocol/openid-connect/token",
-        data={
-            "grant_type": "password",
-            "client_id": client_id,
-            "client_secret": CLIENTS[client_id]["secret"],
-            "username": username,
-            "password": password,
-            "scope": "openid",
-        },
-        timeout=30,
-    )
+    return provider.password_grant(client_id, username, password)
 
 
 def verified_claims(provider: IdentityProvider, token: str, audience: str) -> dict:

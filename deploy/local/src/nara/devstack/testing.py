@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import subprocess
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import httpx
 import pytest
 
 from .keycloak import REALM
-from .layout import REPO_ROOT, StackLayout
+from .layout import KEYCLOAK_REALM, REPO_ROOT, StackLayout
 from .postgres import SERVICE_DATABASES
 from .services import SERVICES
 from .stack import LocalStack
@@ -155,6 +157,25 @@ class IdentityProvider:
     @property
     def discovery_url(self) -> str:
         return f"{self.issuer}/.well-known/openid-configuration"
+
+    def password_grant(self, client_id: str, username: str, password: str | None = None) -> httpx.Response:
+        """The token endpoint's answer for a test user (the realm file's password unless given): the development
+        realm allows the password grant so that API tests and scripts get real tokens."""
+        realm = json.loads(KEYCLOAK_REALM.read_text())
+        secrets = {client["clientId"]: client.get("secret", "") for client in realm["clients"]}
+        passwords = {user["username"]: user["credentials"][0]["value"] for user in realm["users"]}
+        return httpx.post(
+            f"{self.issuer}/protocol/openid-connect/token",
+            data={
+                "grant_type": "password",
+                "client_id": client_id,
+                "client_secret": secrets[client_id],
+                "username": username,
+                "password": passwords[username] if password is None else password,
+                "scope": "openid",
+            },
+            timeout=30,
+        )
 
 
 @contextmanager

@@ -78,7 +78,7 @@ def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolate
     assert httpx.get(keycloak.discovery_url).json()["issuer"] == keycloak.issuer
     booking_env = Path(f"/proc/{stack.services.pid(SERVICES[0])}/environ").read_bytes().decode().split("\0")
     assert f"NARA_OIDC_ISSUER={keycloak.issuer}" in booking_env
-    assert "Realm 'nara' imported" in command("logs", "keycloak").stdout
+    assert _eventually_in_log(command, "keycloak", "Realm 'nara' imported")  # its log is written behind
 
     pids = [read_pid(layout.pid_of(name)) for name in ["kafka", "zipkin", "keycloak", "supervisord"]]
     pids += [stack.services.pid(spec) for spec in SERVICES]
@@ -113,3 +113,14 @@ def test_readiness_fails_when_kafka_is_gone_and_recovers_when_it_returns(isolate
     assert not_ready.status_code == 503
     assert not_ready.json()["checks"] == {"database": "ok", "kafka": "failing"}
     assert ready.status_code == 200
+
+
+def _eventually_in_log(command, component: str, line: str, within_seconds: float = 60) -> bool:
+    """Whether `line` shows up in the component's log within the time: a JVM writes its log with a delay, so a
+    server can answer before its log says so."""
+    deadline = time.monotonic() + within_seconds
+    while time.monotonic() < deadline:
+        if line in command("logs", component).stdout:
+            return True
+        time.sleep(1)
+    return False

@@ -134,7 +134,7 @@ class ProviderLogin:
             started=now,
             seen=now,
         )
-        response = _go_on(pending.back_to)
+        response = _go_on(pending.back_to, "Du är inloggad.")
         response.set_cookie(
             self.cookie,
             sign(self.key(request), "oidc-session", {"id": session_id}),
@@ -181,7 +181,11 @@ class ProviderLogin:
         at_provider = None
         if session is not None:
             at_provider = await oidc.logout_url(client, session.id_token, after)
-        response = see_other(at_provider or f"{self.home}/logga-in?utloggad=1")
+        # A page that moves on, not a redirect: the pages' CSP (form-action 'self') stops a form's redirect to the
+        # provider.
+        response = (
+            _go_on(at_provider, "Du loggas ut.") if at_provider else see_other(f"{self.home}/logga-in?utloggad=1")
+        )
         response.delete_cookie(self.cookie, path=self.path, httponly=True, samesite=self.samesite)
         return response
 
@@ -196,12 +200,13 @@ class ProviderLogin:
         return caller
 
 
-def _go_on(back_to: str) -> Response:
-    """A page that moves on to `back_to` from this site, so a SameSite=Strict cookie set here is sent with it
-    (a redirect straight from the provider's answer would count as a navigation from another site)."""
-    target = html.escape(back_to, quote=True)
+def _go_on(address: str, sentence: str) -> Response:
+    """A page that moves on to `address` at once. After the login, so that a SameSite=Strict cookie set here is
+    sent with the next page (a redirect straight from the provider's answer counts as coming from another site)."""
+    target = html.escape(address, quote=True)
     body = (
         f'<!doctype html><html lang="sv"><head><meta http-equiv="refresh" content="0;url={target}">'
-        f'<title>Inloggad</title></head><body><p>Du är inloggad. <a href="{target}">Fortsätt</a></p></body></html>'
+        f"<title>{html.escape(sentence)}</title></head>"
+        f'<body><p>{html.escape(sentence)} <a href="{target}">Fortsätt</a></p></body></html>'
     )
     return HTMLResponse(body, headers={"Cache-Control": "no-store"})

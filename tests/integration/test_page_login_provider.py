@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -20,7 +21,7 @@ from fastapi.responses import PlainTextResponse, Response
 from fastapi.testclient import TestClient
 
 from nara.devstack.testing import IdentityProvider
-from nara.shared.identity import IdentitySettings, identity_settings
+from nara.shared.identity import IdentitySettings, identity_settings, request_time
 from nara.shared.web import problems
 from nara.shared.web.login import Staff, StaffLogin
 from nara.shared.web.pages import PageKit, Site
@@ -50,7 +51,7 @@ def make_app(provider: IdentityProvider) -> FastAPI:
 
     @pages.get("/rapport")
     async def report(request: Request, staff: Annotated[Staff, Depends(LOGIN.current_staff)]) -> Response:
-        return PlainTextResponse(f"{staff.name}|{staff.role}|{','.join(staff.units)}|{staff.csrf}")
+        return PlainTextResponse(f"{staff.name}|{staff.role}|{','.join(staff.units)}|{staff.csrf}|{staff.token}")
 
     app = FastAPI()
     app.include_router(LOGIN.router(KIT, OpsRoute))
@@ -136,7 +137,7 @@ def test_staff_log_in_come_back_to_the_page_and_log_out_at_the_provider_too(app_
 
         page = app_browser.get("/ops/rapport")
         assert page.status_code == 200, page.text
-        name, role, units, csrf = page.text.split("|")
+        name, role, units, csrf, _ = page.text.split("|")
         assert (name, role) == ("Olle Drift", "ops")
         assert "SE2321000115-E00000000011" in units
 
@@ -190,3 +191,46 @@ def test_a_callback_without_a_started_login_is_refused(app_browser):
 
     assert answer.status_code == 400
     assert "Inloggningen hade gått ut eller startades inte här" in answer.text
+
+
+def later(app_browser: TestClient, by: timedelta) -> None:
+    """The app's clock moved on (the provider's stays real)."""
+    app_browser.app.dependency_overrides[request_time] = lambda: datetime.now(UTC) + by  # type: ignore[attr-defined]
+
+
+def logged_in_as_ops(app_browser: TestClient, provider_browser: httpx.Client) -> str:
+    back = log_in_at_provider(provider_browser, to_provider(app_browser), "ops")
+    assert app_browser.get(path_of(back)).status_code == 200
+    return app_browser.get("/ops/rapport").text.split("|")[4]
+
+
+def test_an_access_token_about_to_run_out_is_refreshed_at_the_provider(app_browser):
+    with provider_client() as provider_browser:
+        first = logged_in_as_ops(app_browser, provider_browser)
+        later(app_browser, timedelta(seconds=280))  # Keycloak's access tokens live 300 s in the realm
+
+        page = app_browser.get("/ops/rapport")
+
+    assert page.status_code == 200, page.text
+    assert page.text.split("|")[4] != first
+
+
+def test_a_session_ends_after_the_idle_time(app_browser):
+    with provider_client() as provider_browser:
+        logged_in_as_ops(app_browser, provider_browser)
+        later(app_browser, timedelta(minutes=31))
+
+        assert app_browser.get("/ops/rapport").status_code == 303
+
+
+def test_a_logout_at_the_provider_ends_the_session_here_at_the_next_refresh(app_browser, identity_provider):
+    with provider_client() as provider_browser:
+        logged_in_as_ops(app_browser, provider_browser)
+        ended = provider_browser.get(f"{identity_provider.issuer}/protocol/openid-connect/logout")
+        assert ended.status_code == 200  # Keycloak asks to confirm a logout without id_token_hint
+        action = urljoin(str(ended.url), html.unescape(re.search(r'<form[^>]*action="([^"]+)"', ended.text).group(1)))
+        fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', ended.text))
+        assert provider_browser.post(action, data={**fields, "confirmLogout": "Logga ut"}).status_code in (200, 302)
+        later(app_browser, timedelta(seconds=280))
+
+        assert app_browser.get("/ops/rapport").status_code == 303

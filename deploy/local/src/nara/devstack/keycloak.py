@@ -168,8 +168,15 @@ class KeycloakServer:
 
     def service_environment(self) -> dict[str, str]:
         """Points the services' token checks (nara.shared.identity) at this realm; the audience `nara-api` is
-        their default. The development tokens stay accepted outside production."""
-        return {"NARA_OIDC_ISSUER": self.issuer}
+        their default. The development tokens stay accepted outside production. The pages' clients (dev-only
+        secrets from the realm file) make the pages log in through Keycloak (nara.shared.web.oidc)."""
+        return {
+            "NARA_OIDC_ISSUER": self.issuer,
+            "NARA_STAFF_OIDC_CLIENT_ID": "nara-staff",
+            "NARA_STAFF_OIDC_CLIENT_SECRET": "nara-staff-dev-secret",
+            "NARA_CITIZEN_OIDC_CLIENT_ID": "nara-citizen",
+            "NARA_CITIZEN_OIDC_CLIENT_SECRET": "nara-citizen-dev-secret",
+        }
 
     def is_running(self) -> bool:
         return read_pid(self.pid_file) is not None

@@ -30,6 +30,8 @@ from nara.shared.identity import (
     request_time,
 )
 
+from . import oidc
+from .oidc_login import ProviderLogin
 from .pages import Choice, PageKit, choices, see_other
 from .session import (
     Form,
@@ -56,6 +58,7 @@ class LoggedIn:
     caller: Caller
     token: str  # forwarded as a bearer token when a page calls another service for them
     csrf: str
+    name: str = ""  # from the provider's ID token; the development login has none
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -87,6 +90,19 @@ class LoginSession:
     accepts: Callable[[Caller], bool] = is_staff
     max_form_bytes: int = 16_384
     purpose: str = ""  # the CSRF tokens' purpose; by default the cookie's name
+    # With NARA_OIDC_ISSUER and {client_prefix}_CLIENT_ID set, the login goes through the identity provider.
+    client_prefix: str = "NARA_STAFF_OIDC"
+
+    @property
+    def provider(self) -> ProviderLogin:
+        return ProviderLogin(
+            home=self.home,
+            cookie=self.cookie,
+            client_prefix=self.client_prefix,
+            key=self.key,
+            accepts=self.accepts,
+            samesite=self.samesite,
+        )
 
     @property
     def start(self) -> str:
@@ -112,9 +128,20 @@ class LoginSession:
         now: Annotated[datetime, Depends(request_time)],
     ) -> LoggedIn | None:
         """A dependency: the person logged in, or None."""
-        person = self.logged_in(request, settings, now)
+        person = await self._provider_person(request, settings, now)
+        if person is None and self.provider.client(settings) is None:
+            person = self.logged_in(request, settings, now)
         request.state.staff = person  # the layout's header, and pages shown when something goes wrong later
         return person
+
+    async def _provider_person(self, request: Request, settings: IdentitySettings, now: datetime) -> LoggedIn | None:
+        client = self.provider.client(settings)
+        if client is None:
+            return None
+        session = await self.provider.current(request, client, settings, now)
+        if session is None:
+            return None
+        return LoggedIn(session.caller, session.access_token, self.csrf_for(request, session.id), session.name)
 
     async def current_staff(
         self,
@@ -185,12 +212,36 @@ class StaffLogin(LoginSession):
         router = APIRouter(prefix=self.home, route_class=route_class, include_in_schema=False)
 
         @router.get("/logga-in")
-        async def login_page(request: Request, nasta: str | None = None, utloggad: str | None = None) -> Response:
+        async def login_page(
+            request: Request,
+            settings: IdentitySettings = Depends(identity_settings),
+            nasta: str | None = None,
+            utloggad: str | None = None,
+        ) -> Response:
             next_path = self.safe_path(nasta)
+            client = self.provider.client(settings)
+            if client is not None:
+                if utloggad:
+                    sentence = "Du har loggat ut från Nära och från inloggningstjänsten."
+                    return kit.problem_page(
+                        request, "Du är utloggad", sentence, status_code=200, action=(self.start, "Logga in igen")
+                    )
+                return await self._provider_call(kit, request, self.provider.begin(request, client, next_path))
             units = await self.current_units(request)
             return self._login_form(
                 kit, request, units, values={}, errors={}, next_path=next_path, logged_out=bool(utloggad)
             )
+
+        @router.get("/logga-in/klar")
+        async def provider_answer(
+            request: Request,
+            settings: IdentitySettings = Depends(identity_settings),
+            now: datetime = Depends(request_time),
+        ) -> Response:
+            client = self.provider.client(settings)
+            if client is None:
+                return see_other(f"{self.home}/logga-in")
+            return await self._provider_call(kit, request, self.provider.finish(request, client, settings, now))
 
         @router.post("/logga-in")
         async def log_in(request: Request) -> Response:
@@ -198,17 +249,31 @@ class StaffLogin(LoginSession):
 
         @router.post("/logga-ut")
         # A default, not Annotated: the annotations are strings, and a local alias cannot be resolved from them.
-        async def log_out(request: Request, staff: Staff | None = Depends(self.optional_staff)) -> Response:
+        async def log_out(
+            request: Request,
+            staff: Staff | None = Depends(self.optional_staff),
+            settings: IdentitySettings = Depends(identity_settings),
+        ) -> Response:
             form = await self.read_form(request)
             if staff is not None and not same_token(staff.csrf, form.get("csrf")):
                 return kit.problem_page(
                     request, "Formuläret har gått ut", "Ladda om sidan och försök logga ut igen.", status_code=400
                 )
+            client = self.provider.client(settings)
+            if client is not None:
+                return await self.provider.end(request, client)
             response = see_other(f"{self.home}/logga-in?utloggad=1")
             self.clear_login_cookie(response)
             return response
 
         return router
+
+    async def _provider_call(self, kit: PageKit, request: Request, step: Awaitable[Response]) -> Response:
+        """A step of the provider's login, or a Swedish page saying why it did not go through."""
+        try:
+            return await step
+        except oidc.LoginFailed as failure:
+            return self._refused(kit, request, "Inloggningen gick inte igenom", failure.sentence, 400)
 
     async def current_units(self, request: Request) -> Mapping[str, str]:
         """The units one may choose now: the source's, or `units` while it cannot answer (the login still works)."""

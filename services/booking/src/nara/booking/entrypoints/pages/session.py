@@ -1,6 +1,8 @@
 """Who is logged in on the pages, the CSRF tokens of their forms, and the booking flow's signed state.
 
-The login is the citizen's JWT in an HttpOnly, SameSite=Lax cookie, checked like a bearer token.
+The login is the citizen's JWT in an HttpOnly, SameSite=Lax cookie, checked like a bearer token; with the
+identity provider configured (NARA_OIDC_ISSUER and NARA_CITIZEN_OIDC_CLIENT_ID), the cookie names a
+server-side session of the kit's OpenID Connect login (nara.shared.web.oidc_login) instead.
 Every form that changes something carries an HMAC of that session in a hidden field.
 """
 
@@ -13,15 +15,33 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from nara.shared.identity import IdentitySettings, TokenError, identity_settings, request_time, verify_token
+from nara.shared.identity import (
+    Caller,
+    IdentitySettings,
+    TokenError,
+    identity_settings,
+    request_time,
+    verify_token,
+)
 from nara.shared.web import session as kit
-from nara.shared.web.session import FormExpired, LoginRequired, csrf_matches, csrf_token, form_pairs, sign, unsign
+from nara.shared.web.oidc_login import ProviderLogin
+from nara.shared.web.session import (
+    FormExpired,
+    LoginRequired,
+    csrf_matches,
+    csrf_token,
+    form_pairs,
+    same_token,
+    sign,
+    unsign,
+)
 
 from ...service.requester import Requester
 
 __all__ = [
     "FLOW_COOKIE",
     "LOGIN_COOKIE",
+    "PROVIDER_LOGIN",
     "SESSION_COOKIE",
     "Citizen",
     "CurrentCitizen",
@@ -57,6 +77,7 @@ class Citizen:
     pseudonym: str
     token: str  # the citizen's own JWT, forwarded to the triage service
     csrf: str
+    name: str = ""  # from the provider's ID token, for the header; the development login has none
 
     @property
     def actor(self) -> Requester:
@@ -69,13 +90,38 @@ def pages_key(request: Request) -> bytes:
     return kit.process_key(request, "pages_key", configured.get_secret_value() if configured else None)
 
 
+def is_citizen(caller: Caller) -> bool:
+    return caller.is_citizen
+
+
+PROVIDER_LOGIN = ProviderLogin(
+    home="",
+    cookie=SESSION_COOKIE,
+    client_prefix="NARA_CITIZEN_OIDC",
+    key=pages_key,
+    accepts=is_citizen,
+    samesite="lax",
+)
+
+
 async def current_citizen(
     request: Request,
     settings: Annotated[IdentitySettings, Depends(identity_settings)],
     now: Annotated[datetime, Depends(request_time)],
 ) -> Citizen:
-    token = request.cookies.get(SESSION_COOKIE)
     back_to = request.url.path if request.method == "GET" else None
+    client = PROVIDER_LOGIN.client(settings)
+    if client is not None:
+        session = await PROVIDER_LOGIN.current(request, client, settings, now)
+        if session is None:
+            raise LoginRequired(back_to)
+        subject = session.caller.subject
+        pseudonym = request.app.state.pseudonymiser.pseudonym(subject)
+        csrf = csrf_token(pages_key(request), session.id)
+        citizen = Citizen(subject, pseudonym, session.access_token, csrf, session.name)
+        request.state.citizen = citizen
+        return citizen
+    token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise LoginRequired(back_to)
     try:
@@ -104,7 +150,7 @@ async def form_data(request: Request) -> dict[str, str]:
 async def checked_form(request: Request, citizen: Citizen) -> dict[str, str]:
     """The form, if it carries this session's CSRF token; FormExpired otherwise."""
     form = await form_data(request)
-    if not csrf_matches(pages_key(request), citizen.token, form.get("csrf")):
+    if not same_token(citizen.csrf, form.get("csrf", "")):
         raise FormExpired()
     return form
 

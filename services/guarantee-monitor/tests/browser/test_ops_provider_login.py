@@ -1,0 +1,56 @@
+"""Ops log in to the operations page through the real Keycloak's own login page (issue 16), in Chromium: a
+guarantee-monitor process told the issuer and the staff client (NARA_OIDC_ISSUER, NARA_STAFF_OIDC_CLIENT_*)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.async_api import expect
+
+from nara.devstack.testing import IdentityProvider, scratch_schema, service_process
+
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="module")
+async def ops_with_provider(infrastructure, identity_provider: IdentityProvider, tmp_path_factory):
+    async with scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="opsidp") as url:
+        env = {
+            "GUARANTEE_MONITOR_CONSUMER_GROUP": f"ops-idp-{uuid.uuid4().hex[:8]}",
+            "NARA_OIDC_ISSUER": identity_provider.issuer,
+            "NARA_STAFF_OIDC_CLIENT_ID": "nara-staff",
+            "NARA_STAFF_OIDC_CLIENT_SECRET": "nara-staff-dev-secret",
+        }
+        with service_process("guarantee-monitor", infrastructure, url, env, tmp_path_factory.mktemp("logs")) as base:
+            yield base
+
+
+async def test_ops_log_in_at_the_provider_open_the_list_and_log_out_there_too(
+    browser, ops_with_provider, identity_provider
+):
+    context = await browser.new_context(viewport=DESKTOP, locale="sv-SE", base_url=ops_with_provider)
+    page = await context.new_page()
+    try:
+        await page.goto("/ops")
+        assert page.url.startswith(identity_provider.issuer), "the page sends a person not logged in to Keycloak"
+        await page.locator("#username").fill("ops")
+        await page.locator("#password").fill("nara-dev")
+        await page.locator("#kc-login").click()
+
+        await page.wait_for_url(f"{ops_with_provider}/ops")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Vårdgarantin på dina enheter")
+        await expect(page.locator(".header-who")).to_contain_text("Olle Drift")
+        await expect(page.locator(".header-units")).to_contain_text("Fyllinge")
+        listed = await page.request.get("/ops/lista")  # the same login, from the page's own session
+        assert listed.status == 200
+
+        await page.get_by_role("button", name="Logga ut").click()
+        await page.wait_for_url(f"{ops_with_provider}/ops/logga-in?utloggad=1")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Du är utloggad")
+
+        await page.goto("/ops")  # Keycloak's session is over too: it asks for the password again
+        assert page.url.startswith(identity_provider.issuer)
+        await expect(page.locator("#password")).to_be_visible()
+    finally:
+        await context.close()

@@ -1,0 +1,56 @@
+"""Reception logs in to the console through the real Keycloak's own login page (issue 16), in Chromium: a triage
+process told the issuer and the staff client (NARA_OIDC_ISSUER, NARA_STAFF_OIDC_CLIENT_ID/_SECRET)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import expect
+
+from nara.devstack.processes import free_port
+from nara.devstack.testing import IdentityProvider, scratch_schema, service_process
+
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="module")
+async def console_with_provider(infrastructure, identity_provider: IdentityProvider, tmp_path_factory):
+    async with scratch_schema(infrastructure.database_urls["triage"], prefix="consoleidp") as url:
+        env = {
+            "TRIAGE_BOOKING_URL": f"http://127.0.0.1:{free_port()}",  # this test books nothing
+            "TRIAGE_GUARANTEE_MONITOR_URL": f"http://127.0.0.1:{free_port()}",
+            "NARA_OIDC_ISSUER": identity_provider.issuer,
+            "NARA_STAFF_OIDC_CLIENT_ID": "nara-staff",
+            "NARA_STAFF_OIDC_CLIENT_SECRET": "nara-staff-dev-secret",
+        }
+        with service_process("triage", infrastructure, url, env, tmp_path_factory.mktemp("logs")) as base:
+            yield base
+
+
+async def test_reception_logs_in_at_the_provider_opens_a_new_contact_and_logs_out_there_too(
+    browser, console_with_provider, identity_provider
+):
+    context = await browser.new_context(viewport=DESKTOP, locale="sv-SE", base_url=console_with_provider)
+    page = await context.new_page()
+    try:
+        await page.goto("/console")
+        assert page.url.startswith(identity_provider.issuer), "the console sends a person not logged in to Keycloak"
+        await page.locator("#username").fill("reception")
+        await page.locator("#password").fill("nara-dev")
+        await page.locator("#kc-login").click()
+
+        await page.wait_for_url(f"{console_with_provider}/console")
+        await expect(page.locator(".header-who")).to_contain_text("Anna Reception")
+        await expect(page.locator(".header-units")).to_contain_text("Falkenberg")
+        await page.get_by_role("link", name="Ny kontakt").click()
+        await page.wait_for_url(f"{console_with_provider}/console/kontakter/ny")
+        await expect(page.get_by_label("Personnummer")).to_be_visible()
+
+        await page.get_by_role("button", name="Logga ut").click()
+        await page.wait_for_url(f"{console_with_provider}/console/logga-in?utloggad=1")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Du är utloggad")
+
+        await page.goto("/console")  # Keycloak's session is over too: it asks for the password again
+        assert page.url.startswith(identity_provider.issuer)
+        await expect(page.locator("#password")).to_be_visible()
+    finally:
+        await context.close()

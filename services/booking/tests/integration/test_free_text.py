@@ -10,7 +10,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from booking_support import PAGES_SECRET, UNIT_FALKENBERG, citizen, personnummer, pseudonym, staff
+from booking_support import PAGES_SECRET, UNIT_FALKENBERG, citizen, hidden_field, personnummer, pseudonym, staff
 
 from nara.shared.identity import issue_dev_token
 from nara.shared.web.session import sign
@@ -77,10 +77,6 @@ def _session(pnr: str) -> dict[str, str]:
     return {"Cookie": f"nara_session={issue_dev_token('citizen', pnr)}"}
 
 
-def _hidden(html: str, name: str) -> str:
-    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
-
-
 async def test_the_cancel_page_says_beside_the_field_that_a_personnummer_cannot_be_written(guarded_booking):
     """Finding 3, on the page: a citizen's "Berätta gärna mer" went into the cancelled event's reason."""
     booking, pnr = guarded_booking, personnummer(1311)
@@ -93,8 +89,8 @@ async def test_the_cancel_page_says_beside_the_field_that_a_personnummer_cannot_
         path,
         headers=session,
         data={
-            "csrf": _hidden(form.text, "csrf"),
-            "nyckel": _hidden(form.text, "nyckel"),
+            "csrf": hidden_field(form.text, "csrf"),
+            "nyckel": hidden_field(form.text, "nyckel"),
             "orsak": "annat",
             "mer": f"Ring mig hellre, mitt nummer är {pnr}",
         },
@@ -132,7 +128,7 @@ async def test_the_confirm_page_refuses_a_personnummer_in_what_the_visit_is_abou
     answer = await booking.client.post(
         "/bekrafta",
         headers={"Cookie": cookies},
-        data={"csrf": _hidden(form.text, "csrf"), "anledning": f"Hosta. Mitt personnummer: {pnr}"},
+        data={"csrf": hidden_field(form.text, "csrf"), "anledning": f"Hosta. Mitt personnummer: {pnr}"},
     )
 
     assert form.status_code == 200 and 'name="anledning"' in form.text

@@ -25,9 +25,12 @@ from .settings import ServiceSettings
 from .telemetry import instrument_http, kafka_middlewares, setup_tracing
 from .web import problems
 from .web.limits import RequestLimits
+from .web.page_session_settings import page_session_timeouts
 from .web.problems import problem_responses
 
 log = logging.getLogger(__name__)
+
+PAGE_SESSIONS_EVERY = 300.0  # ended sessions are refused when read, so forgetting them is only housekeeping
 
 
 def build_service_app(
@@ -42,6 +45,7 @@ def build_service_app(
 ) -> FastAPI:
     """One service process. Start-up: pool and migrations, outbox relay, Kafka; shutdown in reverse."""
     settings_from_environment()  # a production deploy without its token key fails here, not at the first request
+    page_session_timeouts()  # and one with page session timeouts that do not hold, too
     tracing = setup_tracing(settings.service_name)
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
@@ -75,7 +79,7 @@ def build_service_app(
                 await broker.start()
                 tasks = [
                     asyncio.create_task(run(app), name=getattr(run, "__name__", "background"))
-                    for run in (*background, forget_consumed_events)
+                    for run in (*background, forget_consumed_events, forget_ended_page_sessions)
                 ]
                 try:
                     yield
@@ -96,6 +100,10 @@ def build_service_app(
         timedelta(hours=settings.consumed_events_retention_hours),
         now=lambda _: datetime.now(UTC),
     )  # consumed_at is the database's own now()
+    # A session nobody came back to: its row says when it ends (ends_at); a read refuses it before then anyway.
+    forget_ended_page_sessions = keep_forgetting(
+        "page_sessions", "ends_at", timedelta(0), now=lambda _: datetime.now(UTC), every_seconds=PAGE_SESSIONS_EVERY
+    )
     app = FastAPI(title=title, lifespan=lifespan, responses=problem_responses(400, 413, 422))
     app.state.settings = settings
     app.state.broker = broker

@@ -10,7 +10,6 @@ fixed-purpose token guard it. The app gives its roles, units, paths and its own 
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -29,9 +28,11 @@ from nara.shared.identity import (
     issue_dev_token,
     request_time,
 )
+from nara.shared.identity.settings import read_identity_settings
 
 from . import oidc
 from .oidc_login import ProviderLogin
+from .page_session_settings import require_signing_key
 from .pages import Choice, PageKit, choices, see_other
 from .session import (
     Form,
@@ -85,7 +86,9 @@ class LoginSession:
 
     home: str  # the app's start page and cookie path, e.g. "/ops" ("" for the whole site); login at {home}/logga-in
     cookie: str  # e.g. "nara_ops"
-    key_variable: str  # the environment variable holding the CSRF key when several processes serve the app
+    # The setting (environment, or a file in NARA_SETTINGS_DIR) holding the key that signs the login cookie and the
+    # CSRF tokens: required in production with the provider, where several replicas serve the app.
+    key_variable: str
     samesite: Literal["strict", "lax"] = "strict"
     accepts: Callable[[Caller], bool] = is_staff
     max_form_bytes: int = 16_384
@@ -109,7 +112,12 @@ class LoginSession:
         return self.home or "/"
 
     def key(self, request: Request) -> bytes:
-        return process_key(request, f"{self.cookie}_key", os.environ.get(self.key_variable))
+        return process_key(request, f"{self.cookie}_key", oidc.setting(self.key_variable))
+
+    def require_signing_key(self) -> None:
+        """In production with the identity provider, the key must be set: see page_session_settings."""
+        if oidc.setting(self.key_variable) is None:  # the identity settings are read only when it matters
+            require_signing_key(self.key_variable, read_identity_settings())
 
     def csrf_for(self, request: Request, session: str) -> str:
         return csrf_token(self.key(request), session, self.purpose or self.cookie)
@@ -208,7 +216,10 @@ class StaffLogin(LoginSession):
     template: str = "login.html"  # the app's own login page: see the package docstring for its context
 
     def router(self, kit: PageKit, route_class: type[APIRoute]) -> APIRouter:
-        """GET and POST {home}/logga-in and POST {home}/logga-ut, on the app's page route class."""
+        """GET and POST {home}/logga-in and POST {home}/logga-ut, on the app's page route class.
+
+        Built as the app is put together, so a production app without its signing key stops before it serves."""
+        self.require_signing_key()
         router = APIRouter(prefix=self.home, route_class=route_class, include_in_schema=False)
 
         @router.get("/logga-in")

@@ -4,7 +4,9 @@ The session is kept on the server (the tokens are too large for a cookie, and mu
 scripts); the browser holds only its signed, random id in an HttpOnly cookie. A session ends after `idle`
 without a page view and `absolute` after the login, whatever happens; the access token is refreshed at the
 provider when it runs out, so a logout at the provider ends the session here at the next refresh.
-The store is the process's memory: one process per app (as the dev stack and the manifests run them).
+The sessions live in the service's database (nara.shared.web.page_sessions_postgres), which every replica of the
+app shares; an app without a database (the kit's test apps) keeps them in memory. The timeouts are settings
+(nara.shared.web.page_session_settings).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import asyncio
 import html
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from authlib.common.security import generate_token
@@ -23,29 +25,15 @@ from fastapi.responses import HTMLResponse, Response
 from nara.shared.identity import Caller, IdentitySettings, TokenError, verify_token
 
 from . import oidc
+from .page_session_settings import page_session_timeouts
+from .page_sessions import MemorySessions, ProviderSession, SessionStore, SessionTimeouts, is_alive, needs_refresh
+from .page_sessions_postgres import PostgresSessions
 from .pages import see_other
 from .session import same_token, sign, unsign
 
 PENDING_SECONDS = 600  # a login started longer ago than this is not finished
-REFRESH_MARGIN_SECONDS = 30
 
-
-@dataclass(frozen=True)
-class ProviderSession:
-    id: str
-    caller: Caller
-    name: str  # from the ID token, for the header
-    access_token: str
-    refresh_token: str | None
-    id_token: str
-    expires_at: float  # the access token's, seconds since the epoch
-    started: datetime
-    seen: datetime
-
-
-def is_alive(session: ProviderSession, now: datetime, idle: timedelta, absolute: timedelta) -> bool:
-    """A session lives until `idle` after the last page view and `absolute` after the login, whichever is first."""
-    return now - session.seen < idle and now - session.started < absolute
+__all__ = ["ProviderLogin", "ProviderSession", "is_alive"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,8 +46,7 @@ class ProviderLogin:
     key: Callable[[Request], bytes]
     accepts: Callable[[Caller], bool]
     samesite: Literal["strict", "lax"] = "strict"
-    idle: timedelta = timedelta(minutes=30)
-    absolute: timedelta = timedelta(hours=10)
+    timeouts: Callable[[], SessionTimeouts] = page_session_timeouts
 
     @property
     def path(self) -> str:
@@ -75,11 +62,15 @@ class ProviderLogin:
     def callback_uri(self, request: Request) -> str:
         return str(request.base_url).rstrip("/") + f"{self.home}/logga-in/klar"
 
-    def _store(self, request: Request) -> dict[str, ProviderSession]:
+    def store(self, request: Request) -> SessionStore:
+        """The app's database when it has one (every service does), else this process's memory."""
+        pool = getattr(request.app.state, "pool", None)
+        if pool is not None:
+            return PostgresSessions(pool, self.cookie, self.timeouts())
         attribute = f"{self.cookie}_sessions"
-        store: dict[str, ProviderSession] | None = getattr(request.app.state, attribute, None)
+        store: MemorySessions | None = getattr(request.app.state, attribute, None)
         if store is None:
-            store = {}
+            store = MemorySessions(self.timeouts())
             setattr(request.app.state, attribute, store)
         return store
 
@@ -123,16 +114,18 @@ class ProviderLogin:
         tokens = await oidc.exchange_code(client, settings, self.callback_uri(request), code, pending)
         caller = await self._caller(tokens.access_token, settings, now)
         session_id = generate_token(40)
-        self._store(request)[session_id] = ProviderSession(
-            id=session_id,
-            caller=caller,
-            name=oidc.display_name(tokens.claims),
-            access_token=tokens.access_token,
-            refresh_token=tokens.refresh_token,
-            id_token=tokens.id_token,
-            expires_at=tokens.expires_at,
-            started=now,
-            seen=now,
+        await self.store(request).add(
+            ProviderSession(
+                id=session_id,
+                caller=caller,
+                name=oidc.display_name(tokens.claims),
+                access_token=tokens.access_token,
+                refresh_token=tokens.refresh_token,
+                id_token=tokens.id_token,
+                expires_at=tokens.expires_at,
+                started=now,
+                seen=now,
+            )
         )
         response = _go_on(pending.back_to, "Du är inloggad.")
         response.set_cookie(
@@ -151,33 +144,31 @@ class ProviderLogin:
     ) -> ProviderSession | None:
         """The session of this browser, if alive; its access token refreshed when it runs out."""
         kept = unsign(self.key(request), "oidc-session", request.cookies.get(self.cookie))
-        store = self._store(request)
-        session = store.get(str(kept.get("id"))) if kept else None
-        if session is None:
+        if not kept or not isinstance(kept.get("id"), str):
             return None
-        if not is_alive(session, now, self.idle, self.absolute):
-            store.pop(session.id, None)
-            return None
-        if session.expires_at - REFRESH_MARGIN_SECONDS <= now.timestamp():
-            if not session.refresh_token:
-                store.pop(session.id, None)
+        store = self.store(request)
+        session = await store.read(kept["id"], now)
+        if session is None or not needs_refresh(session, now):
+            return session
+
+        async def renew(stale: ProviderSession) -> ProviderSession | None:
+            if not stale.refresh_token:
                 return None
             try:
-                access, refresh, expires_at = await oidc.refreshed(client, session.refresh_token)
+                access, refresh, expires_at = await oidc.refreshed(client, stale.refresh_token)
                 caller = await self._caller(access, settings, now)
             except oidc.LoginFailed:
-                store.pop(session.id, None)
                 return None
-            session = replace(session, caller=caller, access_token=access, refresh_token=refresh, expires_at=expires_at)
-        session = replace(session, seen=now)
-        store[session.id] = session
-        return session
+            return replace(stale, caller=caller, access_token=access, refresh_token=refresh, expires_at=expires_at)
+
+        return await store.refresh(kept["id"], now, renew)
 
     async def end(self, request: Request, client: oidc.Client) -> Response:
         """Log out here and at the provider (with the ID token as hint), which sends the browser back here."""
         after = str(request.base_url).rstrip("/") + f"{self.home}/logga-in?utloggad=1"
         kept = unsign(self.key(request), "oidc-session", request.cookies.get(self.cookie))
-        session = self._store(request).pop(str(kept.get("id")), None) if kept else None
+        session_id = kept.get("id") if kept else None
+        session = await self.store(request).remove(session_id) if isinstance(session_id, str) else None
         at_provider = None
         if session is not None:
             at_provider = await oidc.logout_url(client, session.id_token, after)

@@ -1,6 +1,7 @@
 """The page sessions in the real PostgreSQL (shared migration 0009), as two replicas see them: each has its own
 pool on one schema. A refresh two replicas start at once asks the provider once and stores that answer; the
-row holds the session id's SHA-256 only; an ended row is refused on read and forgotten in the background."""
+row holds the session id's SHA-256 and
+sealed contents only; an ended row is refused on read and forgotten in the background."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ async def test_what_one_replica_stores_the_other_reads_and_a_logout_on_either_en
     assert await one.read(SESSION_ID, now) is None
 
 
-async def test_the_row_holds_the_sha256_of_the_session_id_never_the_id(two_replicas):
+async def test_the_row_holds_the_sha256_of_the_session_id_and_names_nobody_and_no_token(two_replicas):
     one, _ = two_replicas
     now = datetime.now(UTC)
     await one.add(session(now, expires_at=now.timestamp() + 300))
@@ -63,7 +64,9 @@ async def test_the_row_holds_the_sha256_of_the_session_id_never_the_id(two_repli
     row = await one.pool.fetchrow("SELECT * FROM page_sessions")
 
     assert bytes(row["id_hash"]) == hashlib.sha256(SESSION_ID.encode()).digest()
-    assert SESSION_ID not in " ".join(str(value) for value in row.values())
+    everything = " ".join(str(value) for value in row.values()) + bytes(row["sealed"]).decode("latin-1")
+    for secret in (SESSION_ID, CALLER.subject, "Olle Drift", "access-1", "refresh-1", "id-token"):
+        assert secret not in everything
 
 
 async def test_two_replicas_refreshing_one_session_at_once_ask_the_provider_once_and_store_its_answer(two_replicas):

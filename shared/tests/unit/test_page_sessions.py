@@ -1,5 +1,6 @@
 """The page sessions' rules without a database: the stored key is a hash, both timeouts end a session on read,
-`seen` is written about once a minute, a refresh runs once however many ask; the timeouts as settings; and a
+`seen` is written about once a minute, the stored contents
+open only with the browser's id, a refresh runs once however many ask; the timeouts as settings; and a
 production app with the provider refuses to start without its pages' signing key."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 
 from nara.shared.identity import Caller, IdentitySettings, Role
 from nara.shared.web.login import StaffLogin
+from nara.shared.web.page_session_sealing import caller_of, seal, unseal
 from nara.shared.web.page_session_settings import (
     PageSessionConfigurationError,
     read_page_session_settings,
@@ -188,3 +190,17 @@ def test_a_production_staff_app_without_its_signing_key_stops_as_its_routes_are_
 
     (tmp_path / "NARA_OPS_TEST_SECRET").write_text("from-a-secret\n")
     assert login.router(kit, PageRoute).routes
+
+
+@pytest.mark.unit
+def test_a_sealed_session_opens_only_with_its_own_id_and_login():
+    sealed = seal(session(), "nara_ops")
+
+    opened = unseal("the-browsers-id", "nara_ops", sealed)
+    assert opened is not None
+    assert (caller_of(opened), opened["name"], opened["refresh_token"]) == (CALLER, "Olle Drift", "refresh")
+    assert unseal("another-id", "nara_ops", sealed) is None
+    assert unseal("the-browsers-id", "nara_console", sealed) is None  # another app's login
+    assert unseal("the-browsers-id", "nara_ops", sealed[:-1] + bytes([sealed[-1] ^ 1])) is None  # altered
+    assert b"Olle Drift" not in sealed and CALLER.subject.encode() not in sealed
+    assert seal(session(), "nara_ops") != sealed  # a fresh nonce every time

@@ -1,17 +1,16 @@
 """The provider login's sessions in the service's own database (table page_sessions, shared migration 0009),
-so that every replica of an app knows them and a restart forgets none."""
+so that every replica of an app knows them and a restart forgets none. The row is keyed by the id's SHA-256 and
+its person and tokens are sealed (nara.shared.web.page_session_sealing)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-from nara.shared.identity import Caller
-
+from .page_session_sealing import caller_of, seal, unseal
 from .page_sessions import (
     ProviderSession,
     Renew,
@@ -22,7 +21,7 @@ from .page_sessions import (
     session_key,
 )
 
-_COLUMNS = "caller, name, access_token, refresh_token, id_token, expires_at, started, seen"
+_COLUMNS = "sealed, expires_at, started, seen"
 
 
 class PostgresSessions:
@@ -36,14 +35,10 @@ class PostgresSessions:
     async def add(self, session: ProviderSession) -> None:
         await self.pool.execute(
             f"""INSERT INTO page_sessions (id_hash, login, {_COLUMNS}, ends_at)
-                VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11)""",  # noqa: S608 -- _COLUMNS is a constant
+                VALUES ($1, $2, $3, $4, $5, $6, $7)""",  # noqa: S608 -- _COLUMNS is a constant
             session_key(session.id),
             self.login,
-            _caller_json(session.caller),
-            session.name,
-            session.access_token,
-            session.refresh_token,
-            session.id_token,
+            seal(session, self.login),
             session.expires_at,
             session.started,
             session.seen,
@@ -66,13 +61,10 @@ class PostgresSessions:
                 await self._delete(connection, session_id)
                 return None
             await connection.execute(
-                """UPDATE page_sessions SET caller = $3::jsonb, access_token = $4, refresh_token = $5, expires_at = $6
-                   WHERE id_hash = $1 AND login = $2""",
+                "UPDATE page_sessions SET sealed = $3, expires_at = $4 WHERE id_hash = $1 AND login = $2",
                 session_key(session_id),
                 self.login,
-                _caller_json(renewed.caller),
-                renewed.access_token,
-                renewed.refresh_token,
+                seal(renewed, self.login),
                 renewed.expires_at,
             )
             return renewed
@@ -84,7 +76,7 @@ class PostgresSessions:
                 session_key(session_id),
                 self.login,
             )
-        return _session(session_id, row) if row else None
+        return self._session(session_id, row) if row else None
 
     async def _read(
         self, connection: asyncpg.Connection, session_id: str, now: datetime, *, lock: bool
@@ -97,8 +89,8 @@ class PostgresSessions:
         )
         if row is None:
             return None
-        session = _session(session_id, row)
-        if not is_alive(session, now, self.timeouts.idle, self.timeouts.absolute):
+        session = self._session(session_id, row)
+        if session is None or not is_alive(session, now, self.timeouts.idle, self.timeouts.absolute):
             await self._delete(connection, session_id)
             return None
         if seen_is_stale(session, now):
@@ -112,26 +104,23 @@ class PostgresSessions:
             )
         return session
 
+    def _session(self, session_id: str, row: Any) -> ProviderSession | None:
+        opened = unseal(session_id, self.login, bytes(row["sealed"]))
+        if opened is None:  # a row this id does not open (altered in the database): nobody's session
+            return None
+        return ProviderSession(
+            id=session_id,
+            caller=caller_of(opened),
+            name=opened["name"],
+            access_token=opened["access_token"],
+            refresh_token=opened["refresh_token"],
+            id_token=opened["id_token"],
+            expires_at=row["expires_at"],
+            started=row["started"],
+            seen=row["seen"],
+        )
+
     async def _delete(self, connection: asyncpg.Connection, session_id: str) -> None:
         await connection.execute(
             "DELETE FROM page_sessions WHERE id_hash = $1 AND login = $2", session_key(session_id), self.login
         )
-
-
-def _caller_json(caller: Caller) -> str:
-    return json.dumps({"role": str(caller.role), "sub": caller.subject, "units": list(caller.units)})
-
-
-def _session(session_id: str, row: Any) -> ProviderSession:
-    caller = json.loads(row["caller"])
-    return ProviderSession(
-        id=session_id,
-        caller=Caller.of(caller["role"], caller["sub"], caller["units"]),
-        name=row["name"],
-        access_token=row["access_token"],
-        refresh_token=row["refresh_token"],
-        id_token=row["id_token"],
-        expires_at=row["expires_at"],
-        started=row["started"],
-        seen=row["seen"],
-    )

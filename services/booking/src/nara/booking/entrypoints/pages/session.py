@@ -24,6 +24,7 @@ from nara.shared.identity import (
     verify_token,
 )
 from nara.shared.web import session as kit
+from nara.shared.web.oidc import setting
 from nara.shared.web.oidc_login import ProviderLogin
 from nara.shared.web.session import (
     FormExpired,
@@ -85,9 +86,11 @@ class Citizen:
 
 
 def pages_key(request: Request) -> bytes:
-    """The key that signs CSRF tokens and the flow cookie: BOOKING_PAGES_SECRET, else random per process."""
+    """The key that signs CSRF tokens and the flow cookie: BOOKING_PAGES_SECRET, else random per process.
+    Read as the staff pages read it (the environment, or a file in NARA_SETTINGS_DIR), so both logins agree."""
     configured = getattr(request.app.state.settings, "pages_secret", None)
-    return kit.process_key(request, "pages_key", configured.get_secret_value() if configured else None)
+    secret = configured.get_secret_value() if configured else setting("BOOKING_PAGES_SECRET")
+    return kit.process_key(request, "pages_key", secret)
 
 
 def is_citizen(caller: Caller) -> bool:

@@ -31,7 +31,14 @@ def slot_view(slot: FreeSlot) -> dict[str, Any]:
         "free_seats": slot.free_seats,
         "within_guarantee": slot.within_guarantee,
         "fixed_care_contact": slot.fixed_care_contact,
+        # Until when a citizen may change the time on the web once booked; null: not on the web, ring the unit.
+        "web_cancel_until": _instant(slot.change_terms.cancel_until),
+        "web_rebook_until": _instant(slot.change_terms.rebook_until),
     }
+
+
+def _instant(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def slot_page_view(page: SlotPage) -> dict[str, Any]:

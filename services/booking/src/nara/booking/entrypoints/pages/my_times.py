@@ -12,18 +12,21 @@ from fastapi.responses import HTMLResponse, Response
 from nara.shared.web.pages import choices, see_other
 
 from ...domain.appointment import AppointmentStatus
+from ...domain.reference import booking_reference
+from ...domain.web_changes import WebChangeTerms, terms_of
 from ...service import appointments as use_cases
-from ...service.records import AppointmentRecord
+from ...service.records import AppointmentRecord, CareUnit
 from ...service.search import SlotQuery, free_slots
 from ...service.unit_of_work import UnitOfWork
+from ..calendar_file import calendar_response
 from ..views import appointment_view
 from ..wiring import now_of, reads
+from . import swedish
 from .common import attempt, attempt_once, free_text_error
 from .kit import BookingRoute, problem_page, show
-from .next_step import cancel_text
 from .patient_steps import household
 from .session import Citizen, CurrentCitizen, checked_form
-from .slots import PAGE_SIZE, page_number, slot_choices
+from .slots import PAGE_SIZE, change_text, page_number, slot_choices
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 DONE = {"bokad": "Din tid är bokad", "ombokad": "Din tid är flyttad", "avbokad": "Tiden är avbokad"}
@@ -91,6 +94,18 @@ def _not_found(request: Request) -> HTMLResponse:
     )
 
 
+async def _unit(request: Request, hsa_id: str) -> CareUnit | None:
+    async with reads(request) as read:
+        return next((u for u in await read.views.care_units() if u.hsa_id == hsa_id), None)
+
+
+async def _terms(request: Request, record: AppointmentRecord) -> WebChangeTerms:
+    """The time's web change terms, from its time type; none when the slot cannot be read (ring the unit)."""
+    async with reads(request) as read:
+        slot = await read.slots.slot(record.slot_id)
+    return terms_of(slot.time_type, record.start_at) if slot else WebChangeTerms(None, None)
+
+
 @router.get("/mina-tider/{appointment_id}")
 async def one_time(
     request: Request, citizen: CurrentCitizen, appointment_id: str, klart: str | None = None
@@ -100,23 +115,55 @@ async def one_time(
         return _not_found(request)
     now = now_of(request)
     async with reads(request) as read:
-        slot = await read.slots.slot(record.slot_id)
         history = [
             a
             for a in await read.views.appointments_of_patient(record.patient)
             if a.lineage == record.lineage and a.id != record.id
         ]
-    changeable = record.is_upcoming(now)
+    terms, unit = await _terms(request, record), await _unit(request, record.unit)
+    upcoming = record.is_upcoming(now)
     return await show(
         request,
         citizen,
         "appointment.html",
-        title="Din tid",
+        title="Din tid är bokad" if klart == "bokad" else "Din tid",
         active="mine",
         done=DONE.get(klart or ""),
+        just_booked=klart == "bokad",
         record=record,
-        cancel_text=cancel_text(record, slot.time_type if slot else None, now) if changeable else None,
+        reference=booking_reference(record.id),
+        unit=unit,
+        upcoming=upcoming,
+        what_happens=what_happens_next(record) if upcoming else "",
+        change=change_text(terms, now, unit.phone if unit else "") if upcoming else "",
+        may_cancel=upcoming and terms.may_cancel(now),
+        may_rebook=upcoming and terms.may_rebook(now),
         history=history,
+    )
+
+
+@router.get("/mina-tider/{appointment_id}/kalender.ics")
+async def calendar_file(request: Request, citizen: CurrentCitizen, appointment_id: str) -> Response:
+    """The time as a calendar file, behind the same login as the page that links to it."""
+    record = await _appointment(request, citizen, appointment_id)
+    if record is None:
+        return _not_found(request)
+    return calendar_response(record, await _unit(request, record.unit), now_of(request))
+
+
+def what_happens_next(record: AppointmentRecord) -> str:
+    """What the citizen does, and what the care does, for this kind of visit."""
+    moment = swedish.when(record.start_at)
+    who = record.practitioner_name
+    return {
+        "home": f"{who} kommer hem till dig {moment}. Se till att någon kan öppna.",
+        "phone": f"{who} ringer dig {moment}. Ha telefonen nära till hands. Samtalet kan komma från ett dolt nummer.",
+        "video": f"Ditt videobesök hos {who} börjar {moment}. Vårdcentralen berättar hur du ansluter.",
+        "chat_letter": f"Du får svar av {who} {swedish.day(record.start_at)}.",
+    }.get(
+        record.contact_form,
+        f"Kom till {record.unit_name}, {record.unit_address}, några minuter före {swedish.clock(record.start_at)} "
+        f"{swedish.day(record.start_at)}. Ta med legitimation.",
     )
 
 
@@ -141,13 +188,14 @@ async def _rebook_page(
     found, refused = await attempt(
         request, lambda c: free_slots(c, query, patient=record.patient, by_staff=False, now=now)
     )
+    unit = await _unit(request, record.unit)
     text = (
         refused.message
         if refused
         else "Det finns inga andra lediga tider de närmaste två veckorna. "
         "Ring vårdcentralen om du behöver en annan tid."
     )
-    options = slot_choices(found) if refused is None else []
+    options = slot_choices(found, now, unit.phone if unit else "") if refused is None else []
     return await show(
         request,
         citizen,
@@ -172,8 +220,8 @@ async def rebook_form(
     record = await _appointment(request, citizen, appointment_id)
     if record is None:
         return _not_found(request)
-    if not record.is_active:
-        return see_other(f"/mina-tider/{record.id}")
+    if not record.is_active or not (await _terms(request, record)).may_rebook(now_of(request)):
+        return see_other(f"/mina-tider/{record.id}")  # it says why, and the unit's phone number
     return await _rebook_page(request, citizen, record, page_number(sida))
 
 
@@ -240,8 +288,8 @@ async def cancel_form(request: Request, citizen: CurrentCitizen, appointment_id:
     record = await _appointment(request, citizen, appointment_id)
     if record is None:
         return _not_found(request)
-    if not record.is_active:
-        return see_other(f"/mina-tider/{record.id}")
+    if not record.is_active or not (await _terms(request, record)).may_cancel(now_of(request)):
+        return see_other(f"/mina-tider/{record.id}")  # it says why, and the unit's phone number
     return await _cancel_page(request, citizen, record)
 
 

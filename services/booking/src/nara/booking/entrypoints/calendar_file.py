@@ -8,14 +8,19 @@ from datetime import datetime
 from fastapi.responses import Response
 from icalendar import Calendar, Event
 
+from nara.shared.web.labels import label
+
 from ..domain.reference import booking_reference
 from ..service.records import AppointmentRecord, CareUnit
-from .pages import swedish
 
 CALENDAR_TYPE = "text/calendar"
 PRODUCT = "-//Nära//webbtidbok//SV"
 UID_DOMAIN = "booking.nara.se"
 STATUSES = {"booked": "CONFIRMED", "cancelled": "CANCELLED", "rebooked": "CANCELLED"}
+
+
+def _contact_form(code: str) -> str:
+    return label(code, "contact_form_for_citizens", missing="")
 
 
 def summary(record: AppointmentRecord) -> str:
@@ -25,14 +30,14 @@ def summary(record: AppointmentRecord) -> str:
 def location(record: AppointmentRecord) -> str:
     if record.contact_form == "clinic":
         return f"{record.unit_name}, {record.unit_address}"
-    return f"{swedish.contact_form(record.contact_form)} ({record.unit_name})"
+    return f"{_contact_form(record.contact_form)} ({record.unit_name})"
 
 
 def description(record: AppointmentRecord, unit: CareUnit | None) -> str:
     lines = [
         f"Bokningsnummer: {booking_reference(record.id)}",
-        f"{swedish.contact_form(record.contact_form)} hos {record.practitioner_name}, "
-        f"{swedish.profession(record.profession)}.",
+        f"{_contact_form(record.contact_form)} hos {record.practitioner_name}, "
+        f"{label(record.profession, 'profession', missing='').lower()}.",
     ]
     if unit is not None and unit.phone:
         lines.append(f"Kan du inte komma? Avboka under Mina tider, eller ring {unit.name} på {unit.phone}.")

@@ -50,6 +50,17 @@ def change_text(terms: WebChangeTerms, now: datetime, phone: str) -> str:
     return f"Tiden går inte att avboka eller omboka på webben. {ring} om du inte kan komma."
 
 
+def short_change_text(terms: WebChangeTerms, now: datetime, phone: str) -> str:
+    """The same, short enough for every time in a list."""
+    cancel, rebook = terms.may_cancel(now), terms.may_rebook(now)
+    open_until = [moment for moment, may in ((terms.cancel_until, cancel), (terms.rebook_until, rebook)) if may]
+    until = min((moment for moment in open_until if moment is not None), default=None)
+    if until is None or not (cancel or rebook):
+        return f"Kan inte avbokas på webben: ring {phone}." if phone else "Kan inte avbokas på webben."
+    verbs = "Avboka eller omboka" if cancel and rebook else "Avboka" if cancel else "Omboka"
+    return f"{verbs} på webben senast {swedish.when(until)}."
+
+
 def slot_choice(slot: FreeSlot, now: datetime, phone: str) -> SlotChoice:
     tags = (
         ([WITHIN_GUARANTEE] if slot.within_guarantee else [])
@@ -58,7 +69,7 @@ def slot_choice(slot: FreeSlot, now: datetime, phone: str) -> SlotChoice:
     )
     hint = (
         f"{slot.time_type_name} hos {slot.practitioner_name}, {swedish.profession(slot.profession)}. "
-        f"{swedish.contact_form(slot.contact_form)}. {change_text(slot.change_terms, now, phone)}"
+        f"{swedish.contact_form(slot.contact_form)}. {short_change_text(slot.change_terms, now, phone)}"
     )
     return SlotChoice(
         str(slot.id),

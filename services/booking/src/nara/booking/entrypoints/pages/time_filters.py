@@ -17,7 +17,7 @@ from . import swedish
 
 SEARCH_DAYS = 14  # how far one list reaches from its first day
 FURTHEST_DAYS = 180  # a date further ahead than this is not searched
-QUICK_DAYS = 7
+QUICK_DAYS = 8  # today, tomorrow and a whole week after: next Wednesday is always one link away
 DAY_PARTS = {
     "formiddag": (DayPart.MORNING, "Förmiddag (före 12:00)"),
     "eftermiddag": (DayPart.AFTERNOON, "Eftermiddag (12:00–17:00)"),
@@ -101,7 +101,8 @@ def read_filter(params: Mapping[str, str], today: date) -> tuple[TimeFilter, str
 @dataclass(frozen=True)
 class QuickDay:
     href: str
-    words: str
+    words: str  # what a screen reader says: 'onsdag 9 december'
+    short: str  # what the phone shows: 'ons 9 dec'
     current: bool
 
 
@@ -111,7 +112,8 @@ def quick_days(chosen: TimeFilter, today: date) -> list[QuickDay]:
     for offset in range(QUICK_DAYS):
         day = today + timedelta(days=offset)
         words = "I dag" if offset == 0 else "I morgon" if offset == 1 else swedish.day(midnight(day))
-        days.append(QuickDay(chosen.address(day=day, page=1), words, chosen.day == day))
+        short = words if offset < 2 else " ".join(word[:3] if i != 1 else word for i, word in enumerate(words.split()))
+        days.append(QuickDay(chosen.address(day=day, page=1), words, short, chosen.day == day))
     return days
 
 

@@ -40,7 +40,8 @@ def booking_rows(
     if flow.get("reason_title"):
         rows.append(Row("Besvär", str(flow["reason_title"]), ("/besvar", "besvären")))
     place = unit.name if unit else slot.unit_name
-    rows.append(Row("Vårdcentral", place, ("/vardcentral", "vårdcentral"), (slot.unit_address,)))
+    reach = (slot.unit_address,) + ((f"Telefon: {unit.phone}",) if unit and unit.phone else ())
+    rows.append(Row("Vårdcentral", place, ("/vardcentral", "vårdcentral"), reach))
     rows.append(Row("Tid", swedish.when_span(slot.start_at, slot.end_at), (times_address, "tiden")))
     rows.append(
         Row(

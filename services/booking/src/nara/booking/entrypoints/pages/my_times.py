@@ -205,6 +205,7 @@ async def _rebook_page(
         errors=[("tid" if options else None, error)] if error else [],
         status_code=status_code,
         record=record,
+        unit=unit,
         slots=found,
         choices=options,
         error=error,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -27,6 +26,7 @@ from .kit import BookingRoute, problem_page, show
 from .patient_steps import household
 from .session import Citizen, CurrentCitizen, checked_form
 from .slots import PAGE_SIZE, change_text, page_number, slot_choices
+from .time_filters import TimeFilter
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 DONE = {"bokad": "Din tid är bokad", "ombokad": "Din tid är flyttad", "avbokad": "Tiden är avbokad"}
@@ -36,7 +36,6 @@ CANCEL_REASONS = [
     ("annan-vard", "Jag har fått hjälp någon annanstans"),
     ("annat", "Av en annan anledning"),
 ]
-SEARCH_DAYS = 14
 MORE_LENGTH = 400  # with the chosen reason's label it stays within the API's 500
 
 
@@ -176,10 +175,11 @@ async def _rebook_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     now = now_of(request)
+    date_from, date_to = TimeFilter().window(now)  # to a Stockholm midnight, so the list's end can be said
     query = SlotQuery(
         record.unit,
-        now,
-        now + timedelta(days=SEARCH_DAYS),
+        date_from,
+        date_to,
         profession=record.profession,
         contact_id=record.contact_id,
         page=page_number,
@@ -189,11 +189,10 @@ async def _rebook_page(
         request, lambda c: free_slots(c, query, patient=record.patient, by_staff=False, now=now)
     )
     unit = await _unit(request, record.unit)
+    ring = f"Ring vårdcentralen på {unit.phone}" if unit and unit.phone else "Ring vårdcentralen"
+    last_day = swedish.day(date_to)
     text = (
-        refused.message
-        if refused
-        else "Det finns inga andra lediga tider de närmaste två veckorna. "
-        "Ring vårdcentralen om du behöver en annan tid."
+        refused.message if refused else f"Inga andra lediga tider före {last_day}. {ring} om du behöver en annan tid."
     )
     options = slot_choices(found, now, unit.phone if unit else "") if refused is None else []
     return await show(
@@ -210,6 +209,7 @@ async def _rebook_page(
         choices=options,
         error=error,
         text=text,
+        last_day=last_day,
         key=str(uuid.uuid4()),
     )
 

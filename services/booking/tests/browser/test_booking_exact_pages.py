@@ -176,8 +176,10 @@ async def test_check_answers_then_a_confirmation_with_a_reference_and_a_calendar
             f"/api/v1/appointments/{appointment}.ics", headers=citizen_headers(helpers.new_personnummer())
         )
         schema = (await client.get("/openapi.json")).json()
+        shown = (await client.get(f"/api/v1/appointments/{appointment}", headers=citizen_headers(citizen))).json()
     assert own.status_code == 200 and str(Calendar.from_ical(own.content).walk("VEVENT")[0]["uid"]) == str(event["uid"])
     assert staff.status_code == 200
+    assert shown["reference"] == reference, "the API and the page give the same booking reference"
     assert other_unit.status_code == 404 and stranger.status_code == 404
     assert stranger.headers["content-type"].startswith("application/problem+json")
     assert (

@@ -48,6 +48,19 @@ async def look_at(page: Page, helpers, name: str) -> None:
     await page.set_viewport_size(PHONE)
 
 
+async def pick_changeable_slot(page: Page) -> tuple[str, str, str]:
+    """Check the first clinic time that can be both cancelled and rebooked on the web; (slot id, start, label)."""
+    while True:
+        for radio in await page.locator("input[name=tid]").all():
+            radio_id = await radio.get_attribute("id")
+            hint = await page.locator(f"#{radio_id}-hint").inner_text()
+            if "Besök på vårdcentralen" in hint and "Avboka eller omboka på webben senast" in hint:
+                await radio.check()
+                label = (await page.locator(f"label[for='{radio_id}']").inner_text()).split("\n")[0]
+                return await radio.get_attribute("value"), await radio.get_attribute("data-value"), label
+        await page.get_by_role("link", name="Fler tider").click()
+
+
 async def to_the_times(page: Page, helpers, citizen: str) -> None:
     await helpers.log_in(page, citizen)
     await helpers.describe_bookable_problem(page)
@@ -116,8 +129,8 @@ async def test_check_answers_then_a_confirmation_with_a_reference_and_a_calendar
     page = await context.new_page()
     await to_the_times(page, helpers, citizen)
     await look_at(page, helpers, "times")
-    slot_id, label = await helpers.pick_slot(page, hours_ahead=30)
-    start = datetime.fromisoformat(await page.locator(f"input[value='{slot_id}']").get_attribute("data-value"))
+    slot_id, data_value, label = await pick_changeable_slot(page)
+    start = datetime.fromisoformat(data_value)
     radio_id = await page.locator(f"input[value='{slot_id}']").get_attribute("id")
     hint = await page.locator(f"#{radio_id}-hint").inner_text()
     assert re.search(r"(Avboka eller omboka|Avboka|Omboka) på webben senast \w+ \d+ \w+ kl\. \d\d:\d\d", hint), hint
@@ -195,6 +208,17 @@ async def test_check_answers_then_a_confirmation_with_a_reference_and_a_calendar
     finally:
         await connection.close()
     assert logged == 1
+
+    # Rebooking finds a time the same way: a day is one link away, and the filter stays with the list.
+    await page.goto(f"/mina-tider/{appointment}")
+    await page.get_by_role("button", name="Omboka").click()
+    await page.get_by_role("navigation", name="Välj dag").get_by_role("link", name="I morgon").click()
+    assert f"/mina-tider/{appointment}/omboka?datum=" in page.url
+    await expect(page.get_by_role("heading", level=2, name=re.compile("^Lediga tider från"))).to_be_visible()
+    await page.get_by_role("button", name="Flytta min tid").click()
+    await expect(page.locator(".error-summary")).to_contain_text("Välj en ny tid.")
+    await expect(page.get_by_label("Visa tider från och med")).not_to_have_value("")
+    await look_at(page, helpers, "rebook-filtered")
 
 
 async def test_a_time_too_near_to_change_on_the_web_says_so_before_and_after_booking_with_the_phone_number(

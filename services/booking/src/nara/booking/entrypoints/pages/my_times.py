@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from nara.shared.clock import to_stockholm
 from nara.shared.web.pages import choices, see_other
 
 from ...domain.appointment import AppointmentStatus
@@ -25,8 +26,8 @@ from .common import attempt, attempt_once, free_text_error
 from .kit import BookingRoute, problem_page, show
 from .patient_steps import household
 from .session import Citizen, CurrentCitizen, checked_form
-from .slots import PAGE_SIZE, change_text, page_number, slot_choices
-from .time_filters import TimeFilter
+from .slots import PAGE_SIZE, change_text, slot_choices
+from .time_filters import TimeFilter, contact_form_options, day_part_options, quick_days, read_filter
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 DONE = {"bokad": "Din tid är bokad", "ombokad": "Din tid är flyttad", "avbokad": "Tiden är avbokad"}
@@ -170,20 +171,26 @@ async def _rebook_page(
     request: Request,
     citizen: Citizen,
     record: AppointmentRecord,
-    page_number: int = 1,
+    chosen: TimeFilter,
+    *,
     error: str | None = None,
+    date_error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """Free times for the same profession at the same unit, found as on the booking list (day, part, form)."""
     now = now_of(request)
-    date_from, date_to = TimeFilter().window(now)  # to a Stockholm midnight, so the list's end can be said
+    base = f"/mina-tider/{record.id}/omboka"
+    date_from, date_to = chosen.window(now)  # to a Stockholm midnight, so the list's end can be said
     query = SlotQuery(
         record.unit,
         date_from,
         date_to,
         profession=record.profession,
+        contact_form=chosen.contact_form or None,
         contact_id=record.contact_id,
-        page=page_number,
+        page=chosen.page,
         page_size=PAGE_SIZE,
+        day_part=chosen.part,
     )
     found, refused = await attempt(
         request, lambda c: free_slots(c, query, patient=record.patient, by_staff=False, now=now)
@@ -191,17 +198,22 @@ async def _rebook_page(
     unit = await _unit(request, record.unit)
     ring = f"Ring vårdcentralen på {unit.phone}" if unit and unit.phone else "Ring vårdcentralen"
     last_day = swedish.day(date_to)
+    mine = " som passar dina val" if chosen.narrowed else ""
     text = (
-        refused.message if refused else f"Inga andra lediga tider före {last_day}. {ring} om du behöver en annan tid."
+        refused.message
+        if refused
+        else f"Inga andra lediga tider{mine} före {last_day}. {ring} om du behöver en annan tid."
     )
     options = slot_choices(found, now, unit.phone if unit else "") if refused is None else []
+    errors: list[tuple[str | None, str]] = [("datum", date_error)] if date_error else []
+    errors += [("tid" if options else None, error)] if error else []
     return await show(
         request,
         citizen,
         "rebook.html",
         title="Välj en ny tid",
         active="mine",
-        errors=[("tid" if options else None, error)] if error else [],
+        errors=errors,
         status_code=status_code,
         record=record,
         unit=unit,
@@ -210,20 +222,29 @@ async def _rebook_page(
         error=error,
         text=text,
         last_day=last_day,
+        base=base,
+        chosen=chosen,
+        date_error=date_error,
+        first_day=swedish.day(date_from),
+        later=chosen.address(base, day=to_stockholm(date_to).date(), page=1),
+        quick_days=quick_days(chosen, to_stockholm(now).date(), base),
+        day_parts=day_part_options(),
+        contact_forms=contact_form_options(),
         key=str(uuid.uuid4()),
     )
 
 
 @router.get("/mina-tider/{appointment_id}/omboka")
-async def rebook_form(
-    request: Request, citizen: CurrentCitizen, appointment_id: str, sida: str | None = None
-) -> Response:
+async def rebook_form(request: Request, citizen: CurrentCitizen, appointment_id: str) -> Response:
     record = await _appointment(request, citizen, appointment_id)
     if record is None:
         return _not_found(request)
     if not record.is_active or not (await _terms(request, record)).may_rebook(now_of(request)):
         return see_other(f"/mina-tider/{record.id}")  # it says why, and the unit's phone number
-    return await _rebook_page(request, citizen, record, page_number(sida))
+    chosen, date_error = read_filter(request.query_params, to_stockholm(now_of(request)).date())
+    return await _rebook_page(
+        request, citizen, record, chosen, date_error=date_error, status_code=400 if date_error else 200
+    )
 
 
 @router.post("/mina-tider/{appointment_id}/omboka")
@@ -232,10 +253,11 @@ async def rebook(request: Request, citizen: CurrentCitizen, appointment_id: str)
     record = await _appointment(request, citizen, appointment_id)
     if record is None:
         return _not_found(request)
+    chosen, _ = read_filter(form, to_stockholm(now_of(request)).date())  # the list's filter and page, kept
     try:
         new_slot = uuid.UUID(form.get("tid", ""))
     except ValueError:
-        return await _rebook_page(request, citizen, record, error="Välj en ny tid.", status_code=400)
+        return await _rebook_page(request, citizen, record, chosen, error="Välj en ny tid.", status_code=400)
     actor = (await household(request, citizen)).actor
 
     async def action(uow: UnitOfWork) -> AppointmentRecord:
@@ -252,7 +274,7 @@ async def rebook(request: Request, citizen: CurrentCitizen, appointment_id: str)
     if outcome.succeeded:
         moved = outcome.result.id if outcome.result else outcome.body["id"]  # a repeat: the first answer
         return see_other(f"/mina-tider/{moved}?klart=ombokad")
-    return await _rebook_page(request, citizen, record, error=outcome.message, status_code=outcome.status)
+    return await _rebook_page(request, citizen, record, chosen, error=outcome.message, status_code=outcome.status)
 
 
 async def _cancel_page(

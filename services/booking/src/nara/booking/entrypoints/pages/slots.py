@@ -83,8 +83,3 @@ def slot_choice(slot: FreeSlot, now: datetime, phone: str) -> SlotChoice:
 
 def slot_choices(page: SlotPage, now: datetime, phone: str) -> list[SlotChoice]:
     return [slot_choice(slot, now, phone) for slot in page.slots]
-
-
-def page_number(raw: str | None) -> int:
-    """The ?sida= of a list of times; anything odd is the first page."""
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 1000 else 1

@@ -106,14 +106,14 @@ class QuickDay:
     current: bool
 
 
-def quick_days(chosen: TimeFilter, today: date) -> list[QuickDay]:
+def quick_days(chosen: TimeFilter, today: date, base: str = "/tider") -> list[QuickDay]:
     """Links to the next days, one step each: 'I dag', 'I morgon', 'onsdag 9 dec'."""
     days = []
     for offset in range(QUICK_DAYS):
         day = today + timedelta(days=offset)
         words = "I dag" if offset == 0 else "I morgon" if offset == 1 else swedish.day(midnight(day))
         short = words if offset < 2 else " ".join(word[:3] if i != 1 else word for i, word in enumerate(words.split()))
-        days.append(QuickDay(chosen.address(day=day, page=1), words, short, chosen.day == day))
+        days.append(QuickDay(chosen.address(base, day=day, page=1), words, short, chosen.day == day))
     return days
 
 

@@ -105,6 +105,9 @@ async def test_two_tabs_book_the_time_each_showed_or_say_plainly_it_is_not_booke
     await expect(second.locator("main")).to_contain_text(helpers.time_label(first_label))
     assert "/besvar" not in second.url
     await look_at(second, helpers, "two-tabs-refused")
+    await second.go_back()  # the check-answers page again, from a booking that is finished
+    await second.reload()
+    await expect(second.get_by_role("heading", level=1)).to_have_text("Tiden bokades inte")
 
     async with httpx.AsyncClient(base_url=booking_pages["url"]) as client:
         mine = (await client.get("/api/v1/appointments", headers=citizen_headers(citizen))).json()

@@ -106,8 +106,8 @@ async def _check_page(
 @router.get("/bekrafta")
 async def confirm(request: Request, citizen: CurrentCitizen, tid: str | None = None) -> Response:
     flow = read_flow(request, citizen)
-    if not flow.get("contact_id"):
-        return see_other("/besvar")
+    if not flow.get("contact_id"):  # a page kept open from a booking since finished: say so, never a silent jump
+        return await _moved_on(request, citizen, "") if tid else see_other("/besvar")
     slot_id = _slot_id(tid) or _slot_id((flow.get("hold") or {}).get("slot_id"))
     if slot_id is None:
         return see_other("/tider")

@@ -128,7 +128,13 @@ async def test_the_confirm_page_refuses_a_personnummer_in_what_the_visit_is_abou
     answer = await booking.client.post(
         "/bekrafta",
         headers={"Cookie": cookies},
-        data={"csrf": hidden_field(form.text, "csrf"), "anledning": f"Hosta. Mitt personnummer: {pnr}"},
+        data={
+            "csrf": hidden_field(form.text, "csrf"),
+            "tid": hidden_field(form.text, "tid"),  # issue 17: the form carries the time it showed
+            "hall": hidden_field(form.text, "hall"),
+            "arende": hidden_field(form.text, "arende"),
+            "anledning": f"Hosta. Mitt personnummer: {pnr}",
+        },
     )
 
     assert form.status_code == 200 and 'name="anledning"' in form.text

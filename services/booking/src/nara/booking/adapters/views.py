@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 
 from ..domain import rules
 from ..domain.seats import Seats
+from ..domain.web_changes import change_terms
 from ..service.ports import SlotFilter
 from ..service.records import AppointmentRecord, CareUnit, FixedCareContact, FreeSlot
 from .appointments import APPOINTMENT_QUERY, record_from
@@ -24,9 +25,11 @@ from .appointments import APPOINTMENT_QUERY, record_from
 #   contact's professions
 #   withdrawn_at IS NULL                a slot the schedule no longer gives takes no new booking
 #   end_at <= deadline                  rules.ends_within_guarantee (only the order; the value shown is the rule's)
+#   wall-clock start in the day part    day_parts.starts_in (the bounds come from day_parts.BOUNDS)
 FREE_SLOTS = """
     SELECT s.id, s.unit, s.practitioner, p.name AS practitioner_name, t.profession, t.contact_form,
            t.code AS time_type, t.name AS time_type_name, s.start_at, s.end_at, s.capacity, s.reserved,
+           t.web_cancel_allowed, t.cancel_notice_minutes, t.web_rebook_allowed, t.rebook_notice_minutes,
            ($9::timestamptz IS NOT NULL AND s.end_at <= $9) AS within_guarantee,
            (f.practitioner IS NOT NULL) AS fixed
     FROM slots s
@@ -41,6 +44,8 @@ FREE_SLOTS = """
       AND ($8::timestamptz IS NULL OR s.start_at < $8)
       AND (t.booking_channel = 'web' OR $11
            OR (t.booking_channel = 'triaged' AND $7::text[] IS NOT NULL AND t.profession = ANY($7)))
+      AND ($14::time IS NULL OR (s.start_at AT TIME ZONE 'Europe/Stockholm')::time >= $14)
+      AND ($15::time IS NULL OR (s.start_at AT TIME ZONE 'Europe/Stockholm')::time < $15)
     ORDER BY within_guarantee DESC, fixed DESC, s.start_at, p.name
     LIMIT $12 OFFSET $13"""
 
@@ -65,6 +70,8 @@ class PostgresViews:
             search.by_staff,
             search.limit,
             search.offset,
+            search.day_part[0] if search.day_part else None,
+            search.day_part[1] if search.day_part else None,
         )
         return [
             FreeSlot(
@@ -81,13 +88,22 @@ class PostgresViews:
                 free_seats=Seats(r["capacity"], r["reserved"]).free,
                 within_guarantee=rules.ends_within_guarantee(search.guarantee_deadline, r["end_at"]),
                 fixed_care_contact=r["fixed"],
+                change_terms=change_terms(
+                    r["start_at"],
+                    cancel_allowed=r["web_cancel_allowed"],
+                    cancel_notice=timedelta(minutes=r["cancel_notice_minutes"]),
+                    rebook_allowed=r["web_rebook_allowed"],
+                    rebook_notice=timedelta(minutes=r["rebook_notice_minutes"]),
+                ),
             )
             for r in rows
         ]
 
     async def care_units(self) -> list[CareUnit]:
-        rows = await self._connection.fetch("SELECT hsa_id, name, address, opening_hours FROM care_units ORDER BY name")
-        return [CareUnit(r["hsa_id"], r["name"], r["address"], _json(r["opening_hours"])) for r in rows]
+        rows = await self._connection.fetch(
+            "SELECT hsa_id, name, address, opening_hours, phone FROM care_units ORDER BY name"
+        )
+        return [CareUnit(r["hsa_id"], r["name"], r["address"], _json(r["opening_hours"]), r["phone"]) for r in rows]
 
     async def appointments_of_patient(self, patient: str) -> list[AppointmentRecord]:
         rows = await self._connection.fetch(f"{APPOINTMENT_QUERY} WHERE a.patient = $1 ORDER BY s.start_at", patient)

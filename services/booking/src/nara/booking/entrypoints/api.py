@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from nara.shared.clock import STOCKHOLM
@@ -24,6 +24,7 @@ from ..service.records import AppointmentRecord
 from ..service.requester import Requester
 from ..service.search import SlotQuery, free_slots
 from ..service.unit_of_work import UnitOfWork
+from .calendar_file import CALENDAR_TYPE, calendar_response
 from .fields import Code, ContactId, HsaId, PageNumber, Personnummer, Reason, SearchMoment, SlotPageSize
 from .guardians import child_of, with_wards
 from .problems import refusal
@@ -239,6 +240,37 @@ async def list_appointments(
                 at=now,
             )
         return [appointment_view(a) for a in found]
+
+
+@router.get(
+    "/appointments/{appointment_id}.ics",
+    responses={
+        200: {"content": {CALENDAR_TYPE: {}}, "description": "The appointment as an iCalendar file"},
+        **answers(403, 404),
+    },
+    response_class=Response,
+)
+async def get_appointment_calendar(
+    request: Request, appointment_id: uuid.UUID, requester: CurrentRequester, caller: CurrentCaller, now: Now
+) -> Response:
+    """The appointment as a calendar file: a citizen's own or their child's, or staff's at their units (logged)."""
+    requester = await with_wards(request, requester)
+    try:
+        async with unit_of_work(request) as uow:
+            found = await use_cases.visible_appointment(uow, requester, appointment_id)
+            unit = next((u for u in await uow.views.care_units() if u.hsa_id == found.unit), None)
+            if requester.is_staff:
+                await record_staff_read(
+                    uow.connection,
+                    caller,
+                    patient=found.patient,
+                    action="read appointment calendar",
+                    resource=f"appointment/{found.id}",
+                    at=now,
+                )
+    except BookingRefused as refused:
+        return refusal(refused)
+    return calendar_response(found, unit, now)
 
 
 @router.get("/appointments/{appointment_id}", responses=answers(403, 404))

@@ -9,6 +9,7 @@ from typing import Any
 from nara.shared.clock import to_stockholm
 
 from ..domain.appointment import Hold
+from ..domain.reference import booking_reference
 from ..service.records import AppointmentRecord, CareUnit, FixedCareContact, FreeSlot, SlotPage
 
 
@@ -31,7 +32,14 @@ def slot_view(slot: FreeSlot) -> dict[str, Any]:
         "free_seats": slot.free_seats,
         "within_guarantee": slot.within_guarantee,
         "fixed_care_contact": slot.fixed_care_contact,
+        # Until when a citizen may change the time on the web once booked; null: not on the web, ring the unit.
+        "web_cancel_until": _instant(slot.change_terms.cancel_until),
+        "web_rebook_until": _instant(slot.change_terms.rebook_until),
     }
+
+
+def _instant(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def slot_page_view(page: SlotPage) -> dict[str, Any]:
@@ -41,6 +49,7 @@ def slot_page_view(page: SlotPage) -> dict[str, Any]:
 def appointment_view(record: AppointmentRecord, history: list[AppointmentRecord] | None = None) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": str(record.id),
+        "reference": booking_reference(record.id),  # what the citizen reads out on the phone
         "status": record.status.value,
         "unit": {"hsa_id": record.unit, "name": record.unit_name, "address": record.unit_address},
         "practitioner": {"hsa_id": record.practitioner, "name": record.practitioner_name},

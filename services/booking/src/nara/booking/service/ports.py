@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from nara.shared.events.models import EventData
@@ -63,6 +63,7 @@ class SlotFilter:
     by_staff: bool
     limit: int
     offset: int
+    day_part: tuple[time, time | None] | None = None  # Stockholm wall clock: from (inclusive), until (exclusive)
 
 
 class Slots(Protocol):

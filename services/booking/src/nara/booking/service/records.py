@@ -10,6 +10,7 @@ from typing import Any
 from nara.shared.events.vocabulary import ContactForm, Profession
 
 from ..domain.appointment import AppointmentStatus
+from ..domain.web_changes import WebChangeTerms
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class FreeSlot:
     free_seats: int
     within_guarantee: bool | None
     fixed_care_contact: bool
+    change_terms: WebChangeTerms  # told before booking: until when the citizen may cancel or rebook on the web
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class CareUnit:
     name: str
     address: str
     opening_hours: list[dict[str, Any]]
+    phone: str
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain import rules
+from ..domain.day_parts import BOUNDS, DayPart
 from ..domain.errors import InvalidRequest, NotFound
 from .ports import SlotFilter
 from .records import CareUnit, SlotPage
@@ -22,6 +23,7 @@ class SlotQuery:
     contact_id: str | None = None
     page: int = 1
     page_size: int = 20
+    day_part: DayPart | None = None
 
 
 async def free_slots(
@@ -55,6 +57,7 @@ async def free_slots(
             by_staff=by_staff,
             limit=query.page_size + 1,  # one more tells whether there is a next page
             offset=(query.page - 1) * query.page_size,
+            day_part=BOUNDS[query.day_part] if query.day_part else None,
         )
     )
     slots = found[: query.page_size]

@@ -1,37 +1,35 @@
-"""Choosing a time for the triaged contact, holding it while the citizen confirms, and booking it."""
+"""Choosing a time for the triaged contact (filtered by day, part of the day and contact form) and holding it while
+the citizen checks their answers (confirm_steps.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import uuid
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from nara.shared.clock import to_stockholm
 from nara.shared.web.pages import see_other
 
 from ...service import appointments as use_cases
-from ...service.records import AppointmentRecord, CareUnit, SlotPage
+from ...service.records import CareUnit, SlotPage
 from ...service.search import SlotQuery, care_units, free_slots
 from ...service.unit_of_work import UnitOfWork
 from ..problems import status_of
-from ..views import appointment_view
 from ..wiring import now_of, reads
 from . import swedish
-from .common import attempt, attempt_once, free_text_error
+from .common import attempt
 from .kit import BookingRoute, show
 from .patient_steps import booking_for
-from .session import Citizen, CurrentCitizen, Flow, checked_form, clear_flow, read_flow, write_flow
-from .slots import PAGE_SIZE, page_number, slot_choices
+from .session import Citizen, CurrentCitizen, Flow, checked_form, read_flow, write_flow
+from .slots import PAGE_SIZE, slot_choices
+from .time_filters import TimeFilter, contact_form_options, day_part_options, quick_days, read_filter
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 CONTACT_WAIT = timedelta(seconds=12)  # how long the read model may take to learn a new contact from Kafka
 WAIT_PER_REQUEST = 3.0
-SEARCH_DAYS = 14
-GONE = {"slot_taken", "slot_not_bookable", "not_found"}
-REASON_LENGTH = 500  # as the API takes it
 
 
 async def contact_ready(request: Request, contact_id: str) -> bool:
@@ -91,18 +89,25 @@ async def _times_page(
     request: Request,
     citizen: Citizen,
     flow: Flow,
-    page_number: int = 1,
+    chosen: TimeFilter,
+    *,
     error: str | None = None,
+    date_error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The free times for the flow's contact, filtered as the citizen chose; an error keeps the filter and page."""
     now = now_of(request)
+    today = to_stockholm(now).date()
+    date_from, date_to = chosen.window(now)
     query = SlotQuery(
         flow["unit"],
-        now,
-        now + timedelta(days=SEARCH_DAYS),
+        date_from,
+        date_to,
+        contact_form=chosen.contact_form or None,
         contact_id=flow["contact_id"],
-        page=page_number,
+        page=chosen.page,
         page_size=PAGE_SIZE,
+        day_part=chosen.part,
     )
 
     _, patient = await booking_for(request, citizen, flow)
@@ -123,7 +128,10 @@ async def _times_page(
             refused=refused.message,
         )
     slots, units = found
-    choices = slot_choices(slots)
+    unit = next((u for u in units if u.hsa_id == flow["unit"]), None)
+    choices = slot_choices(slots, now, unit.phone if unit else "")
+    errors: list[tuple[str | None, str]] = [("datum", date_error)] if date_error else []
+    errors += [("tid" if choices else None, error)] if error else []
     return await show(
         request,
         citizen,
@@ -131,26 +139,36 @@ async def _times_page(
         title="Välj en tid",
         flow=flow,
         active="book",
-        errors=[("tid" if choices else None, error)] if error else [],
+        errors=errors,
         status_code=status_code,
         refused=None,
-        unit_name=next((u.name for u in units if u.hsa_id == flow["unit"]), ""),
+        unit=unit,
         slots=slots,
         choices=choices,
         error=error,
-        days=SEARCH_DAYS,
+        date_error=date_error,
+        chosen=chosen,
+        first_day=swedish.day(date_from),
+        last_day=swedish.day(date_to),
+        later=chosen.address(day=to_stockholm(date_to).date(), page=1),
+        quick_days=quick_days(chosen, today),
+        day_parts=day_part_options(),
+        contact_forms=contact_form_options(),
     )
 
 
 @router.get("/tider")
-async def times(request: Request, citizen: CurrentCitizen, sida: str | None = None) -> Response:
+async def times(request: Request, citizen: CurrentCitizen) -> Response:
     flow = read_flow(request, citizen)
     if not flow.get("contact_id"):
         return see_other("/vardcentral" if flow.get("decision") else "/besvar")
     wait = WAIT_PER_REQUEST if _still_arriving(request, flow) else 0.0
     if not await _wait_for_contact(request, flow["contact_id"], wait):
         return await _waiting_page(request, citizen, flow)
-    return await _times_page(request, citizen, flow, page_number(sida))
+    chosen, date_error = read_filter(request.query_params, to_stockholm(now_of(request)).date())
+    return await _times_page(
+        request, citizen, flow, chosen, date_error=date_error, status_code=400 if date_error else 200
+    )
 
 
 @router.get("/tider/status")
@@ -167,10 +185,11 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
     flow = read_flow(request, citizen)
     if not flow.get("contact_id"):
         return see_other("/besvar")
+    chosen, _ = read_filter(form, to_stockholm(now_of(request)).date())  # the list's filter and page, kept
     try:
         slot_id = uuid.UUID(form.get("tid", ""))
     except ValueError:
-        return await _times_page(request, citizen, flow, error="Välj en tid.", status_code=400)
+        return await _times_page(request, citizen, flow, chosen, error="Välj en tid.", status_code=400)
     actor, patient = await booking_for(request, citizen, flow)
     held, refused = await attempt(
         request,
@@ -179,106 +198,16 @@ async def hold_time(request: Request, citizen: CurrentCitizen) -> Response:
         ),
     )
     if refused is not None:
-        return await _times_page(request, citizen, flow, error=refused.message, status_code=status_of(refused))
+        return await _times_page(request, citizen, flow, chosen, error=refused.message, status_code=status_of(refused))
     flow["hold"] = {"id": str(held.id), "slot_id": str(held.slot_id), "expires_at": held.expires_at.isoformat()}
-    response = see_other("/bekrafta")
+    flow["times_address"] = chosen.address()
+    # The time travels in the address: a second tab choosing another time cannot change what this page books.
+    response = see_other(f"/bekrafta?tid={held.slot_id}")
     write_flow(request, response, citizen, flow)
     return response
 
 
-async def _confirm_page(
-    request: Request,
-    citizen: Citizen,
-    flow: Flow,
-    *,
-    reason: str | None = None,
-    error: tuple[str | None, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    hold = flow["hold"]
-    async with reads(request) as read:
-        slot = await read.slots.slot(uuid.UUID(hold["slot_id"]))
-    if slot is None:
-        return see_other("/tider")
-    expires = datetime.fromisoformat(hold["expires_at"])
-    held = (
-        f"Vi håller tiden åt dig till {swedish.clock(expires)}. Bekräfta innan dess."
-        if expires > now_of(request)
-        else f"Vi höll tiden åt dig till {swedish.clock(expires)}. Någon annan kan ha bokat den, "
-        "men du kan försöka bekräfta den."
-    )
-    return await show(
-        request,
-        citizen,
-        "confirm.html",
-        title="Bekräfta din tid",
-        flow=flow,
-        active="book",
-        errors=[error] if error else [],
-        status_code=status_code,
-        slot=slot,
-        held=held,
-        reason_required=slot.time_type.reason_required,
-        reason=reason if reason is not None else flow.get("reason_title", ""),
-        reason_error=error[1] if error and error[0] == "anledning" else None,
-    )
-
-
-@router.get("/bekrafta")
-async def confirm(request: Request, citizen: CurrentCitizen) -> Response:
-    flow = read_flow(request, citizen)
-    if not flow.get("hold"):
-        return see_other("/tider" if flow.get("contact_id") else "/besvar")
-    return await _confirm_page(request, citizen, flow)
-
-
-@router.post("/bekrafta")
-async def book(request: Request, citizen: CurrentCitizen) -> Response:
-    form = await checked_form(request, citizen)
-    flow = read_flow(request, citizen)
-    if not flow.get("hold"):
-        return see_other("/tider" if flow.get("contact_id") else "/besvar")
-    slot_id, reason = uuid.UUID(flow["hold"]["slot_id"]), (form.get("anledning") or "").strip() or None
-    wrong = free_text_error(reason or "", REASON_LENGTH)
-    if wrong is not None:
-        return await _confirm_page(
-            request, citizen, flow, reason=form.get("anledning"), error=("anledning", wrong), status_code=422
-        )
-    actor, patient = await booking_for(request, citizen, flow)
-
-    async def action(uow: UnitOfWork) -> AppointmentRecord:
-        return await use_cases.book(
-            uow,
-            actor,
-            slot_id=slot_id,
-            patient=patient,
-            contact_id=flow["contact_id"],
-            reason=reason,
-            now=now_of(request),
-            policy=request.app.state.policy,
-        )
-
-    digest = hashlib.sha256((reason or "").encode()).hexdigest()[:16]
-    outcome = await attempt_once(
-        request,
-        citizen,
-        f"book:{flow['hold']['id']}:{digest}",
-        {"op": "web-book", "slot_id": str(slot_id), "reason": reason},
-        action,
-        appointment_view,
-    )
-    if outcome.succeeded:
-        booked = outcome.result.id if outcome.result else outcome.body["id"]  # a repeat: the first answer
-        response = see_other(f"/mina-tider/{booked}?klart=bokad")
-        clear_flow(response)
-        return response
-    message = outcome.message or "Det gick inte att boka tiden. Försök igen."
-    if outcome.code in GONE:  # the time is gone: say so, and show the other times at once
-        flow.pop("hold", None)
-        other_times = await _times_page(request, citizen, flow, error=message, status_code=outcome.status)
-        write_flow(request, other_times, citizen, flow)
-        return other_times
-    field = "anledning" if outcome.code == "invalid_request" and "anledning" in form else None
-    return await _confirm_page(
-        request, citizen, flow, reason=form.get("anledning"), error=(field, message), status_code=outcome.status
-    )
+async def times_again(request: Request, citizen: Citizen, flow: Flow, message: str, status_code: int) -> HTMLResponse:
+    """The list again, first page, saying why the chosen time could not be booked (it is gone)."""
+    chosen, _ = read_filter({}, to_stockholm(now_of(request)).date())
+    return await _times_page(request, citizen, flow, chosen, error=message, status_code=status_code)

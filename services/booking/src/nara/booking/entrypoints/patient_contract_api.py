@@ -133,7 +133,8 @@ async def write_fixed_contacts(
     now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Staff: the patient's fixed care contacts at their units (the others' stay), at most nine plus one doctor."""
+    """Staff: the patient's fixed care contacts at `unit` (without it, at all their units; other units' stay),
+    at most nine in all plus one fixed doctor."""
     patient = _staff_patient(request, requester, body.patient)
     return await _write(
         request,

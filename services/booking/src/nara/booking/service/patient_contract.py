@@ -115,19 +115,20 @@ async def write_fixed_contacts(
     unit: str | None,
     now: datetime,
 ) -> bool:
-    """Staff name the patient's fixed care contacts at their units (and perhaps the fixed doctor); the other
-    units' stay, and all of them together keep the limits. True when it changed."""
+    """Staff name the patient's fixed care contacts at `unit` (None: at all their units), perhaps with the fixed
+    doctor; other units' stay, and all of them together keep the limits. True when it changed."""
     at_unit = await _staff_writing(uow, requester, reader, patient, unit, "write fixed care contacts", now)
+    scope = [unit] if unit else list(requester.units)
     contracts = uow.patient_contracts
     named = list(dict.fromkeys([*practitioners, *([fixed_doctor] if fixed_doctor else [])]))
-    doctors = await contracts.doctors_among(named, requester.units)
+    doctors = await contracts.doctors_among(named, scope)
     unknown = [p for p in named if p not in doctors]
     if unknown:
         raise NotFound(f"Vi hittar ingen behandlare {unknown[0]} på dina enheter.")
     chosen = [FixedContactChoice(p, doctors[p], fixed_doctor=p == fixed_doctor) for p in named]
     checked_fixed_contacts(chosen)
     before = await contracts.all_fixed_contacts(patient)
-    await contracts.replace_fixed_contacts(patient, requester.units, chosen, by=requester.id, at=now)
+    await contracts.replace_fixed_contacts(patient, scope, chosen, by=requester.id, at=now)
     after = await contracts.all_fixed_contacts(patient)
     checked_fixed_contacts(after)  # with the other units' contacts too; a refusal rolls the change back
     if set(before) == set(after):

@@ -103,9 +103,7 @@ async def test_staff_write_the_contract_and_the_citizen_reads_it_with_one_next_s
     wrote_agreement = await put(booking, "agreement", agreement, key="a-1")
     repeated = await put(booking, "agreement", agreement, key="a-1")
     same_again = await put(booking, "agreement", agreement)
-    wrote_contacts = await put(
-        booking, "fixed-contacts", {"patient": pnr, "practitioners": [NURSE], "fixed_doctor": DOCTOR}
-    )
+    wrote_contacts = await put(booking, "fixed-contacts", {"patient": pnr, "practitioners": [NURSE], "doctor": DOCTOR})
     wrote_plan = await put(booking, "plan", plan)
     seen = await booking.client.get("/api/v1/patient-contract", headers=citizen(pnr))
 
@@ -222,7 +220,7 @@ async def test_bad_input_is_a_clear_problem_and_nothing_is_half_written(booking)
     ten = [f"SE2321000115-P0000001{n:02d}" for n in range(1, 10)] + ["SE2321000115-P000000201"]
     two_units = staff((UNIT_FALKENBERG, UNIT_OSKARSTROM))
     too_many = await put(booking, "fixed-contacts", {"patient": pnr, "practitioners": ten}, headers=two_units)
-    nurse_as_doctor = await put(booking, "fixed-contacts", {"patient": pnr, "practitioners": [], "fixed_doctor": NURSE})
+    nurse_as_doctor = await put(booking, "fixed-contacts", {"patient": pnr, "practitioners": [], "doctor": NURSE})
     plan_without_when = await put(
         booking, "plan", {"patient": pnr, "items": [{"what": "Blodprov", "when": {"kind": "date"}}]}
     )

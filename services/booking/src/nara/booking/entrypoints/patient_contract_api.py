@@ -45,7 +45,7 @@ class FixedContactsRequest(StaffWrite):
     practitioners: list[HsaId] = Field(
         max_length=20, description="The fixed care contacts at the staff member's units (at most nine in all)."
     )
-    fixed_doctor: HsaId | None = Field(None, description="The one fixed doctor contact, a doctor at these units.")
+    doctor: HsaId | None = Field(None, description="The one fixed doctor contact (fast läkarkontakt), a doctor here.")
 
 
 class PlanWhen(BaseModel):
@@ -147,7 +147,7 @@ async def write_fixed_contacts(
             caller,
             patient,
             practitioners=body.practitioners,
-            fixed_doctor=body.fixed_doctor,
+            fixed_doctor=body.doctor,
             unit=body.unit,
             now=now,
         ),

@@ -75,6 +75,13 @@ def test_an_agreement_with_a_personnummer_in_it_is_refused():
         Agreement.written("Ring 19121212-1212 om svaret.", "", by="SE2321000115-P000000101", at=NOW)
 
 
+def test_control_characters_are_refused_and_line_breaks_kept():
+    agreement = Agreement.written("Rad ett.\nRad två.", "", by="SE2321000115-P000000101", at=NOW)
+    assert agreement.care_does == "Rad ett.\nRad två."
+    with pytest.raises(InvalidRequest, match="tecken"):
+        PlanItem.of("Blod\x00prov", "", PlanTiming.WHEN_SUITS, None)
+
+
 def test_a_plan_item_needs_what_and_when():
     with pytest.raises(InvalidRequest, match="vad som ska göras"):
         PlanItem.of("  ", "Sjuksköterska", PlanTiming.ON_DAY, TODAY)

@@ -103,6 +103,6 @@ async def test_reception_writes_min_vard_from_the_console_and_the_patient_sees_i
             "Maria Svensson",
         ):
             await expect(mine.get_by_text(written).first).to_be_visible()
-        await expect(mine.get_by_text("Fredag 15 januari")).to_be_visible()
+        await expect(mine.get_by_text("Fredag 15 januari", exact=True)).to_be_visible()
     finally:
         await citizen.close()

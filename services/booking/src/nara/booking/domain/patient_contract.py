@@ -48,7 +48,7 @@ def checked_text(text: str, max_length: int, what: str, *, required: bool = Fals
         raise InvalidRequest(f"Skriv {what}.")
     if len(trimmed) > max_length:
         raise InvalidRequest(f"Skriv {what} med högst {max_length} tecken. Nu är det {len(trimmed)}.")
-    if any(ord(c) < 32 and c not in "\n\r\t" or ord(c) == 127 for c in trimmed):
+    if any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in trimmed):
         raise InvalidRequest(f"Det finns tecken i {what} som inte går att spara. Skriv texten igen.")
     try:
         no_personnummer(trimmed)  # the database keeps pseudonyms only

@@ -249,9 +249,49 @@ def test_compose_runs_keycloak_with_the_realm_of_the_local_stack_and_the_service
     assert "--import-realm" in keycloak["command"]
     assert bind_mounts(keycloak) == {f"/opt/keycloak/data/import/{KEYCLOAK_REALM.name}": KEYCLOAK_REALM}
     assert "8080:8080" in keycloak["ports"]
+    # The browser's issuer on the host; the services' back channel inside the network (see the next test).
+    assert keycloak["environment"]["KC_HOSTNAME_BACKCHANNEL_DYNAMIC"] == "true"
     issuer = f"{keycloak['environment']['KC_HOSTNAME']}/realms/nara"
     for name in SERVICES:
         environment = services[name]["environment"]
         assert environment["NARA_OIDC_ISSUER"] == issuer, name
-        assert environment["NARA_OIDC_JWKS_URL"].startswith("http://keycloak:8080/realms/nara/"), name
+        assert environment["NARA_OIDC_DISCOVERY_URL"] == (
+            "http://keycloak:8080/realms/nara/.well-known/openid-configuration"
+        ), name
         assert services[name]["depends_on"]["keycloak"] == {"condition": "service_healthy"}, name
+
+
+# The clients each service's pages log in with (login.py's client_prefix), and where each app's callback is.
+PAGE_CLIENTS = {
+    "booking": {"NARA_CITIZEN_OIDC": ["/logga-in/klar"], "NARA_STAFF_OIDC": ["/personal/schema/logga-in/klar"]},
+    "triage": {"NARA_STAFF_OIDC": ["/console/logga-in/klar"]},
+    "guarantee-monitor": {"NARA_STAFF_OIDC": ["/ops/logga-in/klar"]},
+}
+
+
+def redirect_allowed(patterns: list[str], address: str) -> bool:
+    """Keycloak's rule for a registered redirect URI: a trailing '*' matches any rest; on a loopback host any port."""
+    parts = urlsplit(address)
+    loopback = f"{parts.scheme}://{parts.hostname}{parts.path}"
+    return any(
+        candidate.startswith(pattern[:-1]) if pattern.endswith("*") else candidate == pattern
+        for pattern in patterns
+        for candidate in (address, loopback)
+    )
+
+
+def test_compose_gives_every_app_a_page_login_through_keycloak_with_the_realms_clients():
+    import json
+
+    from nara.devstack.layout import KEYCLOAK_REALM
+
+    realm = {client["clientId"]: client for client in json.loads(KEYCLOAK_REALM.read_text())["clients"]}
+    services = compose()["services"]
+    for name, clients in PAGE_CLIENTS.items():
+        environment = services[name]["environment"]
+        for prefix, callbacks in clients.items():
+            client = realm[environment[f"{prefix}_CLIENT_ID"]]
+            assert environment[f"{prefix}_CLIENT_SECRET"] == client["secret"], (name, prefix)
+            for callback in callbacks:
+                address = f"http://localhost:{SERVICES[name]}{callback}"
+                assert redirect_allowed(client["redirectUris"], address), address

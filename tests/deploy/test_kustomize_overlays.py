@@ -8,6 +8,8 @@ needs.
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -29,6 +31,12 @@ MONITOR_INPUT_TOPICS = (CONTACTS, APPOINTMENTS)
 PSEUDONYMISING_SERVICES = ("booking", "triage")
 # The key each service signs its pages' sessions and CSRF tokens with; unset, every pod picks its own
 # and a citizen's form fails when the next request lands on another pod.
+# The Secret holding each page client's secret (key client-secret), by the client's settings prefix.
+PAGE_CLIENTS = {
+    "booking": {"NARA_CITIZEN_OIDC": "nara-oidc-citizen-client", "NARA_STAFF_OIDC": "nara-oidc-staff-client"},
+    "triage": {"NARA_STAFF_OIDC": "nara-oidc-staff-client"},
+    "guarantee-monitor": {"NARA_STAFF_OIDC": "nara-oidc-staff-client"},
+}
 PAGE_SIGNING_KEYS = {
     "booking": "BOOKING_PAGES_SECRET",
     "triage": "TRIAGE_CONSOLE_SECRET",
@@ -295,13 +303,52 @@ def test_services_run_in_production_mode_with_every_key_they_need(rendered: Rend
         name = deployment["metadata"]["name"]
         env = rendered.environment(deployment)
         assert env["NARA_ENVIRONMENT"].get("value") == "production", name
-        assert secret_reference(env.get("NARA_JWT_PUBLIC_KEY", {})), f"{name}: NARA_JWT_PUBLIC_KEY"
         assert secret_reference(env.get(PAGE_SIGNING_KEYS[name], {})), f"{name}: {PAGE_SIGNING_KEYS[name]}"
         if name in PSEUDONYMISING_SERVICES:
             reference = secret_reference(env.get("NARA_PSEUDONYM_KEY", {}))
             assert reference, f"{name}: NARA_PSEUDONYM_KEY"
             pseudonym_keys.add(reference)
     assert len(pseudonym_keys) == 1, f"one patient must get one pseudonym everywhere: {pseudonym_keys}"
+
+
+# --- the identity provider ------------------------------------------------------------------------------
+
+
+def test_services_check_the_providers_tokens_and_log_people_in_through_it(rendered: Rendered):
+    for deployment in rendered.deployments:
+        name = deployment["metadata"]["name"]
+        env = rendered.environment(deployment)
+        issuer = urlsplit(env["NARA_OIDC_ISSUER"].get("value", ""))
+        assert issuer.scheme == "https" and issuer.hostname, (
+            f"{name}: NARA_OIDC_ISSUER must be the provider's https URL"
+        )
+        # The code refuses a fixed key beside the provider: the provider's published keys replace it.
+        assert not {"NARA_JWT_PUBLIC_KEY", "NARA_JWT_PUBLIC_KEY_FILE"} & set(env), name
+        for prefix in PAGE_CLIENTS[name]:
+            assert env[f"{prefix}_CLIENT_ID"].get("value"), f"{name}: {prefix}_CLIENT_ID from a ConfigMap"
+            assert secret_reference(env.get(f"{prefix}_CLIENT_SECRET", {})) == (
+                PAGE_CLIENTS[name][prefix],
+                "client-secret",
+            ), f"{name}: {prefix}_CLIENT_SECRET"
+
+
+def test_the_rendered_provider_settings_are_ones_the_services_accept(rendered: Rendered, monkeypatch):
+    """What nara.shared.identity reads at start-up (a production pod stops on a setting it refuses)."""
+    from nara.shared.identity import IdentitySettings
+
+    for name in list(os.environ):
+        if name.startswith("NARA_"):
+            monkeypatch.delenv(name)
+    for deployment in rendered.deployments:
+        env = rendered.environment(deployment)
+        values = {key: entry["value"] for key, entry in env.items() if key.startswith("NARA_") and "value" in entry}
+        with monkeypatch.context() as inside:
+            for key, value in values.items():
+                inside.setenv(key, value)
+            settings = IdentitySettings()
+        assert settings.is_production and settings.uses_provider, deployment["metadata"]["name"]
+        assert not settings.uses_development_key, "production refuses the development tokens"
+        assert "nara-api" in settings.oidc_audience
 
 
 # --- network policies ----------------------------------------------------------------------------------
@@ -313,6 +360,7 @@ class Destination:
     namespace: str | None  # None: the deployment's own namespace
     labels: tuple[tuple[str, str], ...]  # labels a peer must require, so it picks nothing else
     ports: frozenset[int]
+    outside: bool = False  # outside the cluster: an address block, which must stay narrow
 
 
 def allowed_destinations(rendered: Rendered, deployment: dict) -> list[Destination]:
@@ -328,6 +376,8 @@ def allowed_destinations(rendered: Rendered, deployment: dict) -> list[Destinati
         Destination("DNS", "kube-system", (("k8s-app", "kube-dns"),), frozenset({53})),
         Destination("the OTel collector", collector.hostname.split(".")[1], (), frozenset({collector.port})),
     ]
+    issuer = urlsplit(env["NARA_OIDC_ISSUER"]["value"])
+    destinations.append(Destination("the identity provider", None, (), frozenset({issuer.port or 443}), outside=True))
     # The other services it calls, by the URLs in its configuration (booking's pages call triage).
     services = {service["metadata"]["name"]: service for service in rendered.of_kind("Service")}
     for name, entry in env.items():
@@ -339,6 +389,10 @@ def allowed_destinations(rendered: Rendered, deployment: dict) -> list[Destinati
 
 
 def peer_stays_within(peer: dict, destination: Destination) -> bool:
+    if destination.outside:
+        # No more than a /16: the provider's addresses, not the internet.
+        cidr = peer.get("ipBlock", {}).get("cidr")
+        return set(peer) == {"ipBlock"} and cidr is not None and ipaddress.ip_network(cidr).prefixlen >= 16
     namespaces = peer.get("namespaceSelector")
     if destination.namespace is None:
         if namespaces is not None:

@@ -103,6 +103,15 @@ def test_the_claim_names_come_from_the_settings(nara):
     assert verify_token(token, settings) == Caller(Role.OPS, NURSE, (UNIT,))
 
 
+def test_a_claim_named_by_a_uri_with_dots_is_read_whole(nara):
+    """The Swedish eID OIDC profile (OIDC Sweden, id.oidc.se) names its claims by URI, dots and all."""
+    name = "https://id.oidc.se/claim/personalIdentityNumber"
+    settings = settings_for(nara, oidc_claim_personnummer=name)
+    token = nara.token(azp="nara-citizen", **{name: "198507099805"})
+
+    assert verify_token(token, settings) == Caller(Role.CITIZEN, "198507099805")
+
+
 def test_a_token_from_another_realm_is_refused_as_the_wrong_issuer(provider_server, settings):
     other = provider_server["other"]
 

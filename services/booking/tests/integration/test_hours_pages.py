@@ -187,3 +187,20 @@ async def test_reception_reads_the_hours_but_is_refused_a_change_in_swedish(rece
     )
     assert refused.status_code == 403
     assert "schemaläggare" in refused.text
+
+
+async def test_a_pasted_file_with_bad_lines_lists_each_line_once_and_imports_nothing(scheduler, booking):
+    token = await csrf(scheduler)
+    text = (
+        "behandlare,veckodag,start,slut,tidtyp,giltig_fran,giltig_till\n"
+        f"{NURSE},lördag,13:00,14:00,SSK_BESOK,,\n"  # good, but the file goes in whole or not at all
+        f"{NURSE},funday,08:00,10:00,SSK_BESOK,,\n"  # line 3: no such day
+    )
+    before = await booking.fetch("SELECT count(*) AS n FROM weekly_templates")
+
+    refused = await scheduler.post(f"{BASE}/mallar/importera", params=Q, data={"csrf": token, "fil": text})
+
+    assert refused.status_code == 422
+    assert "Filen har 1 fel och inget har lästs in" in refused.text
+    assert refused.text.count("Rad 3: ") == 1  # the line named once, as the practitioners' import names it
+    assert await booking.fetch("SELECT count(*) AS n FROM weekly_templates") == before

@@ -4,10 +4,9 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from nara.booking.domain.errors import InvalidRequest
+from nara.booking.domain.errors import InvalidRequest, InvalidRows
 from nara.booking.domain.schedule import BookingChannel, TimeType
 from nara.booking.domain.unit_setup import (
-    InvalidRows,
     OpeningHours,
     check_active_days,
     check_opening_hours,

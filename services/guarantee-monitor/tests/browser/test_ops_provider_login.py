@@ -1,16 +1,25 @@
 """Ops log in to the operations page through the real Keycloak's own login page (issue 16), in Chromium: a
-guarantee-monitor process told the issuer and the staff client (NARA_OIDC_ISSUER, NARA_STAFF_OIDC_CLIENT_*)."""
+guarantee-monitor process in production mode (NARA_ENVIRONMENT=production and its ops secret) told the issuer and
+the staff client (NARA_OIDC_ISSUER, NARA_STAFF_OIDC_CLIENT_*). There the development login and development tokens
+are refused."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
+import httpx
 import pytest
 from playwright.async_api import expect
 
 from nara.devstack.testing import IdentityProvider, scratch_schema, service_process
+from nara.guarantee_monitor.entrypoints.ops.kit import LOGIN
+from nara.shared.identity import IdentitySettings, issue_dev_token
+from nara.shared.web.session import csrf_token
 
 DESKTOP = {"width": 1280, "height": 800}
+PAGES_SECRET = secrets.token_hex(32)
+STAFF_HSA_ID = "SE2321000115-P000000101"
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +27,8 @@ async def ops_with_provider(infrastructure, identity_provider: IdentityProvider,
     async with scratch_schema(infrastructure.database_urls["guarantee-monitor"], prefix="opsidp") as url:
         env = {
             "GUARANTEE_MONITOR_CONSUMER_GROUP": f"ops-idp-{uuid.uuid4().hex[:8]}",
+            "NARA_ENVIRONMENT": "production",
+            "GUARANTEE_MONITOR_OPS_SECRET": PAGES_SECRET,
             "NARA_OIDC_ISSUER": identity_provider.issuer,
             "NARA_STAFF_OIDC_CLIENT_ID": "nara-staff",
             "NARA_STAFF_OIDC_CLIENT_SECRET": "nara-staff-dev-secret",
@@ -54,3 +65,26 @@ async def test_ops_log_in_at_the_provider_open_the_list_and_log_out_there_too(
         await expect(page.locator("#password")).to_be_visible()
     finally:
         await context.close()
+
+
+async def test_in_production_the_development_login_and_development_tokens_are_refused(
+    ops_with_provider, identity_provider
+):
+    provider_token = identity_provider.password_grant("nara-staff", "ops").json()["access_token"]
+    units = list(LOGIN.units)[:1]
+    dev_token = issue_dev_token("ops", STAFF_HSA_ID, units, settings=IdentitySettings(environment="development"))
+    api = f"{ops_with_provider}/api/v1/clocks"
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        assert (await http.get(api, headers={"Authorization": f"Bearer {provider_token}"})).status_code == 200
+        assert (await http.get(api, headers={"Authorization": f"Bearer {dev_token}"})).status_code == 401
+
+        # The development login's form, filled in as its own page would (a valid CSRF token), gives no session.
+        csrf = csrf_token(PAGES_SECRET.encode(), "login", LOGIN.purpose or LOGIN.cookie)
+        answer = await http.post(
+            f"{ops_with_provider}/ops/logga-in",
+            data={"hsa-id": STAFF_HSA_ID, "enheter": units, "csrf": csrf},
+        )
+        assert answer.status_code == 403
+        assert "Utvecklingsinloggningen används inte i drift" in answer.text
+        assert LOGIN.cookie not in answer.cookies

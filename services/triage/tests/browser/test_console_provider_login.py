@@ -1,15 +1,25 @@
 """Reception logs in to the console through the real Keycloak's own login page (issue 16), in Chromium: a triage
-process told the issuer and the staff client (NARA_OIDC_ISSUER, NARA_STAFF_OIDC_CLIENT_ID/_SECRET)."""
+process in production mode (NARA_ENVIRONMENT=production, its pseudonym key and console secret) told the issuer
+and the staff client (NARA_OIDC_ISSUER, NARA_STAFF_OIDC_CLIENT_ID/_SECRET). There the development login and
+development tokens are refused."""
 
 from __future__ import annotations
 
+import secrets
+
+import httpx
 import pytest
 from playwright.async_api import expect
 
 from nara.devstack.processes import free_port
 from nara.devstack.testing import IdentityProvider, scratch_schema, service_process
+from nara.shared.identity import IdentitySettings, issue_dev_token
+from nara.shared.web.session import csrf_token
+from nara.triage.entrypoints.console.kit import LOGIN
 
 DESKTOP = {"width": 1280, "height": 800}
+PAGES_SECRET = secrets.token_hex(32)
+STAFF_HSA_ID = "SE2321000115-P000000101"
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +28,9 @@ async def console_with_provider(infrastructure, identity_provider: IdentityProvi
         env = {
             "TRIAGE_BOOKING_URL": f"http://127.0.0.1:{free_port()}",  # this test books nothing
             "TRIAGE_GUARANTEE_MONITOR_URL": f"http://127.0.0.1:{free_port()}",
+            "NARA_ENVIRONMENT": "production",
+            "NARA_PSEUDONYM_KEY": secrets.token_hex(32),
+            "TRIAGE_CONSOLE_SECRET": PAGES_SECRET,
             "NARA_OIDC_ISSUER": identity_provider.issuer,
             "NARA_STAFF_OIDC_CLIENT_ID": "nara-staff",
             "NARA_STAFF_OIDC_CLIENT_SECRET": "nara-staff-dev-secret",
@@ -54,3 +67,26 @@ async def test_reception_logs_in_at_the_provider_opens_a_new_contact_and_logs_ou
         await expect(page.locator("#password")).to_be_visible()
     finally:
         await context.close()
+
+
+async def test_in_production_the_development_login_and_development_tokens_are_refused(
+    console_with_provider, identity_provider
+):
+    provider_token = identity_provider.password_grant("nara-staff", "reception").json()["access_token"]
+    units = list(LOGIN.units)[:1]
+    dev_token = issue_dev_token("reception", STAFF_HSA_ID, units, settings=IdentitySettings(environment="development"))
+    api = f"{console_with_provider}/api/v1/guidelines"
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        assert (await http.get(api, headers={"Authorization": f"Bearer {provider_token}"})).status_code == 200
+        assert (await http.get(api, headers={"Authorization": f"Bearer {dev_token}"})).status_code == 401
+
+        # The development login's form, filled in as its own page would (a valid CSRF token), gives no session.
+        csrf = csrf_token(PAGES_SECRET.encode(), "login", LOGIN.purpose or LOGIN.cookie)
+        answer = await http.post(
+            f"{console_with_provider}/console/logga-in",
+            data={"hsa-id": STAFF_HSA_ID, "roll": "reception", "enheter": units, "csrf": csrf},
+        )
+        assert answer.status_code == 403
+        assert "Utvecklingsinloggningen används inte i drift" in answer.text
+        assert LOGIN.cookie not in answer.cookies

@@ -114,6 +114,10 @@ def keycloak_command(home: Path, port: int) -> list[str]:
         f"--http-port={port}",
         "--db=dev-mem",
         "--import-realm",
+        # One issuer whatever address a service asks at (127.0.0.1 or localhost), as in docker-compose and
+        # production; the token and key endpoints answer on the address asked (a back channel).
+        f"--hostname=http://127.0.0.1:{port}",
+        "--hostname-backchannel-dynamic=true",
         # The management interface (health, metrics) would take port 9000 for every stack; nothing here uses it.
         "--health-enabled=false",
         "--metrics-enabled=false",

@@ -89,6 +89,10 @@ class ClaimMapping:
 
 
 def _claim(claims: Mapping[str, Any], name: str) -> Any:
+    """The claim of that name; a dot reaches into an object ("realm_access.roles") unless the whole name is itself
+    a claim, as the URI-style names of the Swedish eID profile are ("https://id.oidc.se/claim/personalIdentityNumber")."""
+    if name in claims:
+        return claims[name]
     value: Any = claims
     for part in name.split("."):
         if not isinstance(value, Mapping):

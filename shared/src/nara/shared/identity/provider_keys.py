@@ -33,7 +33,8 @@ class UnknownSigningKey(Exception):
 @dataclass(frozen=True)
 class KeySource:
     issuer: str
-    jwks_url: str | None  # None: read it from the issuer's discovery document
+    discovery_url: str  # may be another address of the provider than the issuer's (a back channel)
+    jwks_url: str | None  # None: read it from the discovery document
     cache_seconds: float
     cooldown_seconds: float
     timeout_seconds: float
@@ -100,11 +101,12 @@ class ProviderKeys:
         if self._failed_recently():
             raise ProviderUnavailable("the provider's discovery document could not be fetched a moment ago")
         try:
-            document = _fetch_json(self.source.issuer.rstrip("/") + DISCOVERY_PATH, self.source.timeout_seconds)
+            document = _fetch_json(self.source.discovery_url, self.source.timeout_seconds)
         except ProviderUnavailable:
             self._failed_at = time.monotonic()
             raise
-        # OpenID Connect Discovery 1.0, section 4.3: the document must name the issuer it was fetched for.
+        # OpenID Connect Discovery 1.0, section 4.3: the document must name the issuer it was fetched for, also
+        # when it was fetched at a back-channel address.
         if document.get("issuer") != self.source.issuer:
             raise ProviderUnavailable(
                 f"the discovery document names the issuer {document.get('issuer')!r}, not {self.source.issuer!r}"

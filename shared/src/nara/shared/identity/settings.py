@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .caller import InvalidClaims, Role, parse_role
 from .claims import DEFAULT_CITIZEN_CLIENTS, DEFAULT_PRECEDENCE, ClaimMapping
-from .provider_keys import KeySource, ProviderKeys
+from .provider_keys import DISCOVERY_PATH, KeySource, ProviderKeys
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,10 @@ class IdentitySettings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: Annotated[tuple[str, ...], NoDecode] = ("nara-api",)
     oidc_algorithms: Annotated[tuple[str, ...], NoDecode] = ("RS256", "ES256")
-    oidc_jwks_url: str | None = None  # normally read from the issuer's discovery document
+    # Where the services fetch the discovery document when they reach the provider at another address than the
+    # browser does (docker-compose: http://keycloak:8080/...); by default {issuer}/.well-known/openid-configuration.
+    oidc_discovery_url: str | None = None
+    oidc_jwks_url: str | None = None  # normally read from the discovery document
     oidc_jwks_cache_seconds: float = 300.0
     oidc_jwks_cooldown_seconds: float = 30.0
     oidc_http_timeout_seconds: float = 5.0
@@ -85,6 +88,13 @@ class IdentitySettings(BaseSettings):
         return not (self.jwt_public_key or self.jwt_public_key_file) and not (self.is_production and self.uses_provider)
 
     @property
+    def discovery_url(self) -> str | None:
+        """Where the provider's discovery document is fetched: the configured address, else the issuer's own."""
+        if self.oidc_discovery_url:
+            return self.oidc_discovery_url
+        return f"{self.oidc_issuer.rstrip('/')}{DISCOVERY_PATH}" if self.oidc_issuer else None
+
+    @property
     def provider_keys(self) -> ProviderKeys | None:
         return self._provider_keys
 
@@ -99,7 +109,7 @@ class IdentitySettings(BaseSettings):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("oidc_issuer", "oidc_jwks_url")
+    @field_validator("oidc_issuer", "oidc_discovery_url", "oidc_jwks_url")
     @classmethod
     def _http_address(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("https://", "http://")):
@@ -142,6 +152,7 @@ def _provider_keys(settings: IdentitySettings) -> ProviderKeys:
     return ProviderKeys(
         KeySource(
             issuer=settings.oidc_issuer,
+            discovery_url=settings.oidc_discovery_url or settings.oidc_issuer.rstrip("/") + DISCOVERY_PATH,
             jwks_url=settings.oidc_jwks_url,
             cache_seconds=settings.oidc_jwks_cache_seconds,
             cooldown_seconds=settings.oidc_jwks_cooldown_seconds,

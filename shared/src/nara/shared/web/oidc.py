@@ -2,7 +2,9 @@
 
 Authlib builds the authorization request and exchanges the code; the ID token is checked with PyJWT against the
 provider's keys that nara.shared.identity already caches and rotates (iss, aud = this client, exp, nonce).
-The discovery document is fetched once per issuer and kept for an hour.
+The discovery document is fetched once per address and kept for an hour. The services may fetch it at another
+address than the browser uses (NARA_OIDC_DISCOVERY_URL, a back channel such as http://keycloak:8080 in
+docker-compose); it must still name the configured issuer, and the browser is sent to the endpoints it lists.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import jwt
 from authlib.common.security import generate_token
 
 from nara.shared.identity import IdentitySettings
+from nara.shared.identity.provider_keys import DISCOVERY_PATH
 
 with warnings.catch_warnings():  # Authlib prefers httpx2 and warns when it falls back to httpx, which we use
     warnings.simplefilter("ignore")
@@ -49,6 +52,11 @@ class Client:
     timeout_seconds: float = 5.0
     leeway_seconds: float = 30.0
     scope: str = "openid profile"
+    discovery_url: str = ""  # empty: the issuer's own, {issuer}/.well-known/openid-configuration
+
+    @property
+    def discovery_address(self) -> str:
+        return self.discovery_url or f"{self.issuer}{DISCOVERY_PATH}"
 
 
 @dataclass(frozen=True)
@@ -94,27 +102,28 @@ def client_for(prefix: str, settings: IdentitySettings) -> Client | None:
         issuer=settings.oidc_issuer.rstrip("/"),
         client_id=client_id,
         client_secret=setting(f"{prefix}_CLIENT_SECRET"),
+        discovery_url=settings.discovery_url or "",
         timeout_seconds=settings.oidc_http_timeout_seconds,
         leeway_seconds=settings.jwt_leeway_seconds,
     )
 
 
 async def discovery(client: Client) -> dict[str, Any]:
-    """The provider's discovery document, checked to name this issuer."""
-    kept = _discovered.get(client.issuer)
+    """The provider's discovery document (at the back-channel address when one is set), checked to name this
+    issuer."""
+    kept = _discovered.get(client.discovery_address)
     if kept and time.monotonic() - kept[0] < DISCOVERY_SECONDS:
         return kept[1]
-    url = f"{client.issuer}/.well-known/openid-configuration"
     try:
         async with httpx.AsyncClient(timeout=client.timeout_seconds) as http:
-            answer = await http.get(url)
+            answer = await http.get(client.discovery_address)
             answer.raise_for_status()
             document = answer.json()
     except (httpx.HTTPError, ValueError) as error:
         raise LoginFailed("Inloggningstjänsten svarar inte just nu. Försök igen om en stund.") from error
     if not isinstance(document, dict) or document.get("issuer") != client.issuer:
         raise LoginFailed("Inloggningstjänsten är felaktigt inställd. Kontakta supporten.")
-    _discovered[client.issuer] = (time.monotonic(), document)
+    _discovered[client.discovery_address] = (time.monotonic(), document)
     return document
 
 

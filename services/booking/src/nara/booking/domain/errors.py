@@ -44,6 +44,21 @@ class InvalidRequest(BookingRefused):
     code = "invalid_request"
 
 
+class InvalidRows(InvalidRequest):
+    """Lines of an imported file that cannot be used, each with its line number and why; nothing was saved.
+    The API lists them in the problem's `errors` as {"field": "rad N", "message": why}; the pages as "Rad N: why"."""
+
+    code = "invalid_rows"
+
+    def __init__(self, message: str, rows: list[tuple[int, str]]):
+        super().__init__(message)
+        self.rows = sorted(rows)
+
+    @property
+    def lines(self) -> list[str]:
+        return [f"Rad {line}: {why}" for line, why in self.rows]
+
+
 class ContactNotBookable(BookingRefused):
     code = "contact_not_bookable"
 

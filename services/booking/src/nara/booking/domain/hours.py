@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from nara.shared.clock import STOCKHOLM
 
-from .errors import BookingRefused, InvalidRequest
+from .errors import BookingRefused, InvalidRequest, InvalidRows
 from .schedule import Closure, PlannedSlot, TimeType, WeeklyTemplate
 
 WEEKDAY_NAMES = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")  # ISO order, Monday is 1
@@ -25,14 +25,15 @@ class TemplateOverlap(BookingRefused):
     code = "template_overlap"
 
 
-class ImportRefused(InvalidRequest):
+class ImportRefused(InvalidRows):
     """A file of templates with bad lines: none is imported, and every bad line is listed (answered 422)."""
 
     code = "import_refused"
 
-    def __init__(self, problems: list[str]):
-        super().__init__(f"Filen har {len(problems)} fel och inget har lästs in. Rätta raderna och läs in filen igen.")
-        self.problems = problems
+    def __init__(self, rows: list[tuple[int, str]]):
+        super().__init__(
+            f"Filen har {len(rows)} fel och inget har lästs in. Rätta raderna och läs in filen igen.", rows
+        )
 
 
 class WithdrawalReason(StrEnum):

@@ -26,16 +26,6 @@ class AlreadyExists(BookingRefused):
     code = "already_exists"
 
 
-class InvalidRows(InvalidRequest):
-    """Rows of an import that cannot be used, each with its line number and why; nothing was saved."""
-
-    code = "invalid_rows"
-
-    def __init__(self, message: str, rows: list[tuple[int, str]]):
-        super().__init__(message)
-        self.rows = rows
-
-
 @dataclass(frozen=True)
 class OpeningHours:
     """One weekday's opening hours on Stockholm's wall clock; a weekday without any is closed."""

@@ -15,10 +15,8 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from nara.shared.clock import to_stockholm
 from nara.shared.identity import CurrentCaller, record_staff_read
 from nara.shared.web.fields import CalendarDate, ShortText
-from nara.shared.web.problems import answer, problem_body
 
 from ..domain.errors import BookingRefused
-from ..domain.hours import ImportRefused
 from ..domain.schedule import Closure, WeeklyTemplate
 from ..service import hours
 from ..service.unit_of_work import UnitOfWork
@@ -291,7 +289,4 @@ async def _write(
         now=now,
         success_status=success_status,
     )
-    if isinstance(outcome.refused, ImportRefused):
-        errors = [{"field": problem.split(":", 1)[0], "message": problem} for problem in outcome.refused.problems]
-        return answer(422, problem_body(422, outcome.refused.message, outcome.refused.code, errors))
     return outcome.response()

@@ -14,6 +14,7 @@ from ..domain.errors import (
     ContactNotBookable,
     Forbidden,
     InvalidRequest,
+    InvalidRows,
     NotAllowedOnWeb,
     NotFound,
     NoticeTooShort,
@@ -45,7 +46,10 @@ def status_of(refused: BookingRefused) -> int:
 
 
 def refusal_body(refused: BookingRefused) -> dict[str, Any]:
-    return problem_body(status_of(refused), refused.message, refused.code)
+    """The problem details; an import's bad lines are listed in `errors`, one per line ("rad N")."""
+    rows = refused.rows if isinstance(refused, InvalidRows) else []
+    errors = [{"field": f"rad {line}", "message": why} for line, why in rows]
+    return problem_body(status_of(refused), refused.message, refused.code, errors)
 
 
 def refusal(refused: BookingRefused) -> JSONResponse:

@@ -13,10 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from nara.shared.web.problems import problem
-
 from ..domain.errors import BookingRefused
-from ..domain.unit_setup import InvalidRows
 from ..service import setup
 from ..service.requester import Requester
 from ..service.unit_of_work import UnitOfWork
@@ -272,7 +269,7 @@ async def _change(
     *,
     created: bool = False,
 ) -> JSONResponse:
-    """Run a change once in its unit of work; an import's bad lines answer as the problem's `errors`."""
+    """Run a change once in its unit of work (an import's bad lines answer as the problem's `errors`)."""
     outcome = await run_once(
         unit_of_work(request),
         action,
@@ -283,7 +280,4 @@ async def _change(
         now=now,
         success_status=201 if created else 200,
     )
-    if isinstance(outcome.refused, InvalidRows):
-        rows = [{"field": f"rad {line}", "message": why} for line, why in outcome.refused.rows]
-        return problem(422, outcome.refused.message, outcome.refused.code, rows, instance=request.url.path)
     return outcome.response()

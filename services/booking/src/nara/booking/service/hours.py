@@ -198,7 +198,7 @@ async def import_templates(
             continue
         accepted.append(StoredTemplate(-line, template))
     if problems:
-        raise ImportRefused([f"Rad {line}: {message}" for line, message in sorted(problems)])
+        raise ImportRefused(problems)
     for stored in accepted:
         await uow.hours.add_template(stored.template)
     await regenerate_unit(uow, unit, now, horizon)

@@ -19,8 +19,8 @@ from nara.shared.free_text import PersonnummerInText, no_personnummer
 from nara.shared.web.fields import HSA_ID_PATTERN, SHORT_TEXT
 from nara.shared.web.labels import PROFESSIONS
 
-from ..domain.errors import InvalidRequest
-from ..domain.unit_setup import InvalidRows, Practitioner, check_active_days
+from ..domain.errors import InvalidRequest, InvalidRows
+from ..domain.unit_setup import Practitioner, check_active_days
 
 MOST_ROWS = 2000
 REQUIRED_COLUMNS = ("hsa_id", "namn", "yrke")

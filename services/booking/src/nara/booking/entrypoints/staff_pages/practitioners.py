@@ -9,8 +9,8 @@ from fastapi.responses import Response
 from nara.shared.web.labels import PROFESSIONS
 from nara.shared.web.pages import Choice, see_other
 
-from ...domain.errors import InvalidRequest, NotFound
-from ...domain.unit_setup import AlreadyExists, InvalidRows, Practitioner
+from ...domain.errors import InvalidRequest, InvalidRows, NotFound
+from ...domain.unit_setup import AlreadyExists, Practitioner
 from ...service import setup
 from ..fields import HsaId
 from ..setup_models import PractitionerChange, PractitionerRequest
@@ -94,7 +94,7 @@ async def import_practitioners(request: Request, desk: CurrentDesk) -> Response:
             return see_other(desk.link("/behandlare", klart=f"import-{count.added}-{count.updated}"))
         except InvalidRows as bad:
             errors.append(("fil", bad.message))
-            errors.extend((None, f"Rad {line}: {why}") for line, why in bad.rows)
+            errors.extend((None, line) for line in bad.lines)
     return _import_form(request, desk, text, errors, status_code=422)
 
 

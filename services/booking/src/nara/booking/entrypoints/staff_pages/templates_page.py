@@ -126,7 +126,7 @@ async def import_file(request: Request, desk: CurrentDesk) -> Response:
             async with unit_of_work(request) as uow:
                 await hours.import_templates(uow, desk.requester, desk.unit, text, now_of(request), horizon(request))
         except ImportRefused as refused:
-            errors += [(None, refused.message)] + [(None, problem) for problem in refused.problems]
+            errors += [(None, refused.message)] + [(None, line) for line in refused.lines]
         except BookingRefused as refused:
             errors.append(("fil", refused.message))
     if errors:

@@ -49,6 +49,7 @@ CONTRACT_TYPES = {
     "se.nara.appointment.completed.v1": "nara.appointments.v1",
     "se.nara.appointment.no_show.v1": "nara.appointments.v1",
     "se.nara.appointment.displaced.v1": "nara.appointments.v1",  # new under se.nara.*.v1 (issue 15)
+    "se.nara.patient-contract.updated.v1": "nara.appointments.v1",  # new under se.nara.*.v1 (issue 17)
     "se.nara.guarantee.at_risk.v1": "nara.guarantee-alerts.v1",
     "se.nara.guarantee.breached.v1": "nara.guarantee-alerts.v1",
     "se.nara.guarantee.resolved.v1": "nara.guarantee-alerts.v1",
@@ -146,6 +147,13 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
         "start": "2025-03-07T08:00:00+01:00",
         "end": "2025-03-07T08:20:00+01:00",
         "reason": "unit_closed",
+    },
+    "se.nara.patient-contract.updated.v1": {
+        "patient": PSEUDONYM,
+        "unit": "SE2321000115-E00000000011",
+        "parts": ["agreement", "plan"],
+        "updated_by": "staff",
+        "updated_at": "2026-12-07T09:30:00+01:00",
     },
     "se.nara.guarantee.at_risk.v1": dict(_ALERT),
     "se.nara.guarantee.breached.v1": dict(_ALERT, level="critical", hours_left=-2.0),

@@ -100,6 +100,10 @@ def _values(a: dict) -> dict:
         "end": "09:00",
         "time_type": "SSK_BESOK",
         "first_day": "2027-01-04",
+        # Min vård (patient_contract_api.py): the fixed contacts and plan staff of unit A write
+        "practitioners": [a["practitioner"]],
+        "items": [{"what": "Blodprov", "when": {"kind": "when_suits"}}],
+        "care_does": "Genomgång",
     }
 
 

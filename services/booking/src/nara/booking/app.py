@@ -17,7 +17,17 @@ from nara.shared.web.pages import STAFF_STYLES_DIR
 
 from .adapters import contact_projection
 from .demo import load_demo_data
-from .entrypoints import api, day_book_api, hours_api, pages, setup_api, slot_horizon, staff_api, staff_pages
+from .entrypoints import (
+    api,
+    day_book_api,
+    hours_api,
+    pages,
+    patient_contract_api,
+    setup_api,
+    slot_horizon,
+    staff_api,
+    staff_pages,
+)
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings
 
@@ -36,6 +46,7 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         )
         app.include_router(api.router)
         app.include_router(staff_api.router)
+        app.include_router(patient_contract_api.router)
         for schedule_api in (setup_api, hours_api, day_book_api):
             app.include_router(schedule_api.router)
         app.include_router(pages.router)

@@ -248,6 +248,21 @@ class AppointmentDisplaced(EventData):
         return self
 
 
+class PatientContractUpdated(EventData):
+    """Staff changed a patient's contract ("Min vård"): which parts changed, never their text (it is free text)."""
+
+    event_type: ClassVar[str] = "se.nara.patient-contract.updated.v1"
+    topic: ClassVar[str] = topics.APPOINTMENTS  # booking's topic, keyed by the patient like its appointments
+
+    patient: Pseudonym
+    unit: HsaId = Field(description="The care unit the change was made at.")
+    parts: list[Literal["agreement", "fixed_contacts", "plan"]] = Field(
+        min_length=1, description="Which parts of the contract changed: agreement, fixed_contacts, plan."
+    )
+    updated_by: Actor
+    updated_at: UtcDatetime
+
+
 # --- nara.guarantee-alerts.v1 (producer: guarantee-monitor) ---
 
 
@@ -302,6 +317,7 @@ CONTRACT_EVENT_MODELS: tuple[type[EventData], ...] = (
     AppointmentCompleted,
     AppointmentNoShow,
     AppointmentDisplaced,
+    PatientContractUpdated,
     GuaranteeAtRisk,
     GuaranteeBreached,
     GuaranteeResolved,

@@ -20,6 +20,7 @@ from .contacts import PostgresContacts
 from .day_book import PostgresDayBooks
 from .hours import PostgresHours
 from .idempotency import PostgresIdempotencyRecords
+from .patient_contracts import PostgresPatientContracts
 from .schedule import PostgresSchedule
 from .setup import PostgresScheduleSetup
 from .slots import PostgresSlots
@@ -49,6 +50,7 @@ class PostgresUnitOfWork:
         self.hours = PostgresHours(self.connection)
         self.day_books = PostgresDayBooks(self.connection)
         self.views = PostgresViews(self.connection)
+        self.patient_contracts = PostgresPatientContracts(self.connection)
         self.idempotency = PostgresIdempotencyRecords(self.connection)
         return self
 

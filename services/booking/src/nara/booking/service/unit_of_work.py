@@ -10,6 +10,7 @@ from typing import Protocol, Self
 
 from nara.shared.events.models import EventData
 
+from .contract_records import PatientContracts
 from .ports import Appointments, Contacts, DayBooks, Hours, IdempotencyRecords, Schedule, ScheduleSetup, Slots, Views
 
 
@@ -38,6 +39,9 @@ class UnitOfWork(Protocol):
 
     @property
     def views(self) -> Views: ...
+
+    @property
+    def patient_contracts(self) -> PatientContracts: ...
 
     @property
     def idempotency(self) -> IdempotencyRecords: ...

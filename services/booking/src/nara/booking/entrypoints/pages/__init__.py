@@ -3,11 +3,11 @@ working without JavaScript."""
 
 from fastapi import APIRouter
 
-from . import booking_steps, confirm_steps, login, my_times, patient_steps, triage_steps
+from . import booking_steps, confirm_steps, login, min_vard, my_times, patient_steps, triage_steps
 from .kit import KIT, STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
-for module in (login, patient_steps, triage_steps, booking_steps, confirm_steps, my_times):
+for module in (login, patient_steps, triage_steps, booking_steps, confirm_steps, my_times, min_vard):
     router.include_router(module.router)
 
 __all__ = ["KIT", "STATIC_DIR", "router"]

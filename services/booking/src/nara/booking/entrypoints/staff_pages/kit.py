@@ -53,6 +53,7 @@ NAVIGATION = (
     ("behandlare", "/behandlare", "Behandlare"),
     ("tidtyper", "/tidtyper", "Tidtyper"),
     ("enhet", "/enhet", "Enheten"),
+    ("min-vard", "/min-vard", "Min vård"),
 )
 
 KIT = PageKit(

@@ -17,8 +17,46 @@ from .guidelines import ContactReason, GuidelineSet
 _WORD = re.compile(r"[\wåäöéü]+", re.IGNORECASE)
 # Folded (no å, ä, ö), as the words are compared.
 _SMALL_WORDS = frozenset(
-    "jag du han hon vi ni de den det mig dig sig min mitt mina din ditt har hade ar blir blev nar som och "
-    "eller att en ett i pa av till fran med for om sa".split()
+    [
+        "jag",
+        "du",
+        "han",
+        "hon",
+        "vi",
+        "ni",
+        "de",
+        "den",
+        "det",
+        "mig",
+        "dig",
+        "sig",
+        "min",
+        "mitt",
+        "mina",
+        "din",
+        "ditt",
+        "har",
+        "hade",
+        "ar",
+        "blir",
+        "blev",
+        "nar",
+        "som",
+        "och",
+        "eller",
+        "att",
+        "en",
+        "ett",
+        "i",
+        "pa",
+        "av",
+        "till",
+        "fran",
+        "med",
+        "for",
+        "om",
+        "sa",
+    ]
 )
 
 

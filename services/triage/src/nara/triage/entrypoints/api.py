@@ -19,7 +19,7 @@ from ..adapters.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from ..domain.conditions import Sex
 from ..domain.engine import TriageInputError
 from ..domain.patient import PatientFacts, Respondent
-from ..domain.reason_groups import GROUP_TITLES
+from ..domain.reason_groups import GROUP_ORDER, GROUP_TITLES
 from ..domain.reason_search import search_reasons
 from ..domain.registry import GuidelineRegistry
 from ..service import contacts, guardianships
@@ -139,6 +139,7 @@ async def guidelines_in_force(
     return {
         "version": current.version,
         "title": current.title,
+        "groups": [{"code": code, "title": GROUP_TITLES[code]} for code in GROUP_ORDER],
         "reasons": [
             {
                 "code": r.code,

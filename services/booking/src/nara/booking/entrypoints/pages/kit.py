@@ -1,7 +1,7 @@
 """The citizens' pages on the shared page kit: their site, templates, route class and one way to show a page.
 
-Every logged-in page shows the menu and "Ditt nästa steg", worked out from the citizen's bookings and flow; a
-page that cannot go on (no triage, not the child's guardian any more, an expired form) is a short Swedish page.
+Every logged-in page shows the menu, and "Ditt nästa steg" where next_step.py says it belongs; a page that
+cannot go on (no triage, not the child's guardian any more, an expired form) is a short Swedish page.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from nara.shared.web.routing import PageRoute
 from ...adapters.triage_client import TriageRefused, TriageUnavailable
 from ..wiring import now_of
 from . import swedish
-from .next_step import NextStep, next_step
+from .next_step import NextStep, step_for_page
 from .session import Citizen, Flow, FormExpired, login_location, read_flow, safe_local_path
 
 HERE = Path(__file__).parent
@@ -103,9 +103,9 @@ async def show(
     active: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """A logged-in page, with the citizen's next step worked out from their bookings and flow."""
+    """A logged-in page, with the citizen's next step where it is shown (next_step.py)."""
     flow = read_flow(request, citizen) if flow is None else flow
-    step = await next_step(request, citizen.pseudonym, flow, now_of(request))
+    step = await step_for_page(request, citizen.pseudonym, flow, now_of(request), template)
     return render(
         request,
         template,
@@ -124,7 +124,7 @@ def render(
     template: str,
     *,
     title: str,
-    next_step: NextStep,
+    next_step: NextStep | None,
     errors: Errors = (),
     status_code: int = 200,
     citizen: Citizen | None = None,

@@ -13,7 +13,7 @@ from nara.shared.events.vocabulary import CareLevel
 
 from . import swedish
 
-WHEN = {
+WHEN: dict[str, str] = {
     CareLevel.SAME_DAY: "i dag",
     CareLevel.WITHIN_3_DAYS: "inom 3 dagar",
     CareLevel.PLANNED: "som passar",

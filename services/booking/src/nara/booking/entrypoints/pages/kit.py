@@ -7,6 +7,7 @@ cannot go on (no triage, not the child's guardian any more, an expired form) is 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,7 +37,27 @@ SITE = Site(
     scripts=["/static/booking/nara.js"],
     main_id="innehall",
 )
-KIT = PageKit(HERE / "templates", SITE, filters={"appointment_status": swedish.status})
+
+
+@dataclass(frozen=True)
+class Region:
+    """The region the pages serve, for the header (BOOKING_REGION_PUBLIC_NAME, BOOKING_REGION_LOGO_URL)."""
+
+    name: str
+    logo_url: str
+
+
+def region_of(request: Request) -> Region:
+    settings = request.app.state.settings
+    return Region(settings.region_public_name, settings.region_logo_url)
+
+
+KIT = PageKit(
+    HERE / "templates",
+    SITE,
+    filters={"appointment_status": swedish.status},
+    template_globals={"region_of": region_of},
+)
 
 Errors = Sequence[tuple[str | None, str]]
 

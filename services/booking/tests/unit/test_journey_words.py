@@ -94,3 +94,16 @@ async def test_a_link_never_points_at_the_page_it_is_on(no_bookings):
     assert on_reasons is not None and on_reasons.link == ("/besvar/fragor", "Fortsätt svara")
     mine = await steps.step_for_page(_request("/besvar/fragor"), "p", {"reason": "x"}, NOW, "my_times.html")
     assert mine is not None and mine.link is None
+
+
+@pytest.mark.parametrize(
+    ("number", "sex", "age"),
+    [("198507099805", "female", 41), ("191212121212", "male", 113), ("199001612385", "female", 36)],
+)
+def test_sex_and_age_come_from_the_personnummer_and_a_samordningsnummer_alike(number, sex, age):
+    from datetime import date
+
+    from nara.booking.domain.patient import PatientFacts
+
+    facts = PatientFacts.of(number, date(2026, 12, 7), by_guardian=False)
+    assert (facts.sex, facts.age) == (sex, age)

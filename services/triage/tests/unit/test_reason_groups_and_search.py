@@ -3,6 +3,8 @@ uses, small words and all ("det svider när jag kissar")."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nara.triage.adapters.guideline_files import SHIPPED_GUIDELINES_FOLDER, load_guidelines
@@ -37,3 +39,10 @@ def test_small_words_alone_are_still_searched_rather_than_matching_everything():
 
 def test_a_word_that_says_something_must_still_match():
     assert search_reasons(GUIDELINES, "jag har zqxv", age=34, sex=Sex.FEMALE) == []
+
+
+def test_no_question_asks_the_patients_sex_which_the_personnummer_gives():
+    asking = re.compile(r"\b(kön|man eller kvinna|kvinna eller man|pojke eller flicka|flicka eller pojke)\b", re.I)
+    questions = [*GUIDELINES.shared_questions, *(q for r in GUIDELINES.reasons.values() for q in r.questions)]
+    texts = [f"{q.id}: {q.text}" for q in questions if asking.search(q.text)]
+    assert texts == []

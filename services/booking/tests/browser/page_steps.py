@@ -115,7 +115,7 @@ async def find_advice(page: Page, wanted: re.Pattern, *, yes: bool = False, lead
     """Try the contact reasons in turn until the advice heading (and `lead`, if given) match; the reason's title."""
     await page.goto("/besvar")
     codes = await page.locator("input[name=orsak]").evaluate_all(
-        "radios => radios.map(r => [document.querySelector(`label[for='${r.id}']`).innerText, r.value])"
+        "radios => radios.map(r => [document.querySelector(`label[for='${r.id}']`).textContent.trim(), r.value])"
     )
     # Alphabetically, as the list was before it was grouped (issue 17), so the same reasons are tried first.
     codes.sort(key=lambda pair: _folded(pair[0]))
@@ -132,8 +132,9 @@ async def find_advice(page: Page, wanted: re.Pattern, *, yes: bool = False, lead
     raise AssertionError(f"no contact reason led to advice matching {wanted.pattern!r}")
 
 
-async def describe_bookable_problem(page: Page, *, not_today: bool = False) -> str:
-    """A problem whose advice is to book a time; with not_today, one not needed today (a time tomorrow fits)."""
+async def describe_bookable_problem(page: Page, *, not_today: bool = True) -> str:
+    """A problem whose advice is to book a time; not_today (the default), one not needed today, so that a time
+    tomorrow fits whatever the hour the tests run at (a same-day time offers only today's times)."""
     lead = re.compile(r"^Boka en tid (inom 3 dagar|som passar)") if not_today else None
     return await find_advice(page, re.compile(r"^(Du|Barnet) (bör|kan) träffa en "), lead=lead)
 

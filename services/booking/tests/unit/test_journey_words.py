@@ -107,3 +107,27 @@ def test_sex_and_age_come_from_the_personnummer_and_a_samordningsnummer_alike(nu
 
     facts = PatientFacts.of(number, date(2026, 12, 7), by_guardian=False)
     assert (facts.sex, facts.age) == (sex, age)
+
+
+def test_the_reasons_come_in_1177_s_groups_and_a_child_s_own_first_and_open():
+    from nara.booking.adapters.triage_client import ContactReason
+    from nara.booking.entrypoints.pages.triage_steps import CHILDREN_GROUP, grouped
+
+    reasons = [
+        ContactReason("urinary", "Urinvägsbesvär", group_title="Njurar och urinvägar"),
+        ContactReason("fever_child", "Feber hos barn", 0, 17, group_title="Feber och infektioner"),
+        ContactReason("common_cold", "Förkylning", group_title="Feber och infektioner"),
+    ]
+    order = ["Feber och infektioner", "Njurar och urinvägar"]
+    adult = grouped(reasons, order, by_guardian=False, chosen="urinary")
+    assert [(g.title, [o.value for o in g.options], g.open) for g in adult] == [
+        ("Feber och infektioner", ["fever_child", "common_cold"], False),
+        ("Njurar och urinvägar", ["urinary"], True),
+    ]
+    child = grouped(reasons, order, by_guardian=True, chosen=None)
+    assert (child[0].title, [o.value for o in child[0].options], child[0].open) == (
+        CHILDREN_GROUP,
+        ["fever_child"],
+        True,
+    )
+    assert [o.value for o in child[1].options] == ["common_cold"]

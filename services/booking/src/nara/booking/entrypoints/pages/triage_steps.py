@@ -34,6 +34,7 @@ from .session import Citizen, CurrentCitizen, Flow, checked_form, read_flow, wri
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 NOTHING_FITS = "other"
 OTHER_GROUP = "Övrigt"
+CHILDREN_GROUP = "Vanliga besvär hos barn"
 MAX_SEARCH = 100
 
 
@@ -68,15 +69,23 @@ class ReasonGroup:
 
 
 def grouped(reasons: list[ContactReason], order: list[str], by_guardian: bool, chosen: str | None) -> list[ReasonGroup]:
-    """The reasons under their groups in 1177's order (a group the triage did not name comes last)."""
-    titles = list(dict.fromkeys([*order, *(r.group_title or OTHER_GROUP for r in reasons)]))
-    groups = []
-    for title in titles:
-        members = [r for r in reasons if (r.group_title or OTHER_GROUP) == title]
+    """The reasons under their groups in 1177's order (a group the triage did not name comes last). For a child,
+    the reasons written for children come first in a group of their own that is open (1177's "Barn och gravid"):
+    a guardian sees "Feber hos barn" at once (issue 11)."""
+    for_children = [r for r in reasons if by_guardian and r.max_age is not None and r.max_age < 18]
+    rest = [r for r in reasons if r not in for_children]
+    groups = [ReasonGroup(CHILDREN_GROUP, _choices(for_children, by_guardian), open=True)] if for_children else []
+    for title in dict.fromkeys([*order, *(r.group_title or OTHER_GROUP for r in rest)]):
+        members = [r for r in rest if (r.group_title or OTHER_GROUP) == title]
         if members:
-            options = [Choice(r.code, r.title_for(by_guardian)) for r in members]
-            groups.append(ReasonGroup(title, options, open=any(r.code == chosen for r in members)))
+            groups.append(
+                ReasonGroup(title, _choices(members, by_guardian), open=any(r.code == chosen for r in members))
+            )
     return groups
+
+
+def _choices(reasons: list[ContactReason], by_guardian: bool) -> list[Choice]:
+    return [Choice(r.code, r.title_for(by_guardian)) for r in reasons]
 
 
 async def _reasons_page(

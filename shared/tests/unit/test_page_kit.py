@@ -180,6 +180,20 @@ def test_a_missing_page_and_a_failing_page_answer_in_swedish_in_the_apps_layout(
     assert failing.status_code == 500 and "Något gick fel hos oss" in failing.text and 'lang="sv"' in failing.text
 
 
+@pytest.mark.parametrize("accept", ["*/*", None])
+def test_a_missing_page_asked_for_without_html_in_accept_is_still_a_swedish_page(accept):
+    """Issue 17: curl, a link opened from a mail app, a bare client: not {"detail": "Not Found"}."""
+    client = TestClient(make_app(), raise_server_exceptions=False)
+    headers = {"Accept": accept} if accept else {}
+    if accept is None:
+        client.headers.pop("accept", None)
+    missing = client.get("/prov/finns-inte", headers=headers)
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert '<h1 class="heading-l">Finns inte</h1>' in missing.text
+    asked_json = client.get("/prov/finns-inte", headers={"Accept": "application/json"})
+    assert asked_json.status_code == 404 and "html" not in asked_json.headers["content-type"]
+
+
 def test_the_api_keeps_its_problem_details(browser):
     missing = browser.get("/api/v1/finns-inte")
     assert missing.status_code == 404 and missing.headers["content-type"] == problems.MEDIA_TYPE

@@ -40,8 +40,10 @@ def test_login_location():
 def test_swedish_dates_follow_stockholm_across_daylight_saving():
     summer = datetime(2026, 10, 24, 22, 30, tzinfo=UTC)  # 00.30 on Sunday, CEST (+2)
     winter = datetime(2026, 10, 25, 23, 30, tzinfo=UTC)  # 00.30 on Monday, CET (+1)
-    assert date_time(summer) == "söndag 25 oktober kl. 00.30"
-    assert date_time(winter) == "måndag 26 oktober kl. 00.30"
+    # Issue 17: one time style everywhere, 08:00 (the '.' style is gone, also as the default).
+    assert date_time(summer) == "söndag 25 oktober kl. 00:30"
+    assert date_time(winter) == "måndag 26 oktober kl. 00:30"
+    assert clock_time(summer) == "00:30"
     assert clock_time(datetime(2026, 3, 29, 1, 0, tzinfo=UTC), ":") == "03:00"
     assert date_text(summer, weekday=False, year=True) == "25 oktober 2026"
     assert last_day_before(datetime(2026, 11, 26, 23, 0, tzinfo=UTC)) == "torsdag 26 november"

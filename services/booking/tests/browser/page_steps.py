@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from nara.devstack.browser import axe_results, serious
 
@@ -96,27 +97,46 @@ async def answer_questions(page: Page, *, yes: bool = False) -> None:
     raise AssertionError("the questions never ended")
 
 
-async def find_advice(page: Page, wanted: re.Pattern, *, yes: bool = False) -> str:
-    """Try the contact reasons in turn until the advice heading matches; return the reason's title."""
+def _folded(text: str) -> str:
+    """As the triage's search orders titles: case and å, ä, ö folded."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+async def check_reason(radio: Locator) -> None:
+    """Check a reason on the grouped list: its group is folded until opened (a click on its summary, as a person
+    does; works without JavaScript)."""
+    group = radio.locator("xpath=ancestor::details[1]")
+    if await group.count() and await group.get_attribute("open") is None:
+        await group.locator("summary").click()
+    await radio.check()
+
+
+async def find_advice(page: Page, wanted: re.Pattern, *, yes: bool = False, lead: re.Pattern | None = None) -> str:
+    """Try the contact reasons in turn until the advice heading (and `lead`, if given) match; the reason's title."""
     await page.goto("/besvar")
-    count = await page.locator("input[name=orsak]").count()
-    for index in range(min(count, MAX_REASONS_TRIED)):
+    codes = await page.locator("input[name=orsak]").evaluate_all(
+        "radios => radios.map(r => [document.querySelector(`label[for='${r.id}']`).textContent.trim(), r.value])"
+    )
+    # Alphabetically, as the list was before it was grouped (issue 17), so the same reasons are tried first.
+    codes.sort(key=lambda pair: _folded(pair[0]))
+    for title, code in codes[: MAX_REASONS_TRIED * (3 if lead else 1)]:
         await page.goto("/besvar")
-        radio = page.locator("input[name=orsak]").nth(index)
-        title = await page.locator(f"label[for='{await radio.get_attribute('id')}']").inner_text()
-        await radio.check()
+        await check_reason(page.locator(f"input[name=orsak][value='{code}']"))
         await page.get_by_role("button", name="Fortsätt").click()
         await page.wait_for_url("**/besvar/fragor")
         await answer_questions(page, yes=yes)
         await page.wait_for_url("**/besvar/rad")
         heading = await page.locator("h1").first.inner_text()
-        if wanted.search(heading):
+        if wanted.search(heading) and (lead is None or lead.search(await page.locator(".lead").inner_text())):
             return title
     raise AssertionError(f"no contact reason led to advice matching {wanted.pattern!r}")
 
 
-async def describe_bookable_problem(page: Page) -> str:
-    return await find_advice(page, re.compile(r"^(Du|Barnet) bör träffa en "))
+async def describe_bookable_problem(page: Page, *, not_today: bool = True) -> str:
+    """A problem whose advice is to book a time; not_today (the default), one not needed today, so that a time
+    tomorrow fits whatever the hour the tests run at (a same-day time offers only today's times)."""
+    lead = re.compile(r"^Boka en tid (inom 3 dagar|som passar)") if not_today else None
+    return await find_advice(page, re.compile(r"^(Du|Barnet) (bör|kan) träffa en "), lead=lead)
 
 
 async def choose_unit(page: Page, name: str = "Vårdcentralen Falkenberg") -> None:

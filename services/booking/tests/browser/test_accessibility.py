@@ -45,7 +45,7 @@ async def test_every_page_has_no_serious_accessibility_problem(
     await check("besvär")
     await page.get_by_role("button", name="Fortsätt").click()
     await check("besvär, med fel")
-    await page.locator("input[name=orsak]").first.check()
+    await helpers.check_reason(page.locator("input[name=orsak]").first)
     await page.get_by_role("button", name="Fortsätt").click()
     await check("frågor")
     await page.screenshot(path="/tmp/booking-questions.png", full_page=True)

@@ -27,6 +27,10 @@ class BookingSettings(ServiceSettings):
     # staff login names a unit and a region starting from nothing has no care unit yet.
     region_hsa_id: str = Field("SE2321000115-E00000000001", pattern=r"^SE[0-9]{10}-[A-Z0-9]{1,31}$")
     region_name: str = "Region Halland, regionkontoret"
+    # The citizens' pages' header: the region's name, and its logo beside it (a path on this site or a data: URL,
+    # since the pages' Content-Security-Policy loads images from nowhere else); no logo when empty.
+    region_public_name: str = "Region Halland"
+    region_logo_url: str = Field("", pattern=r"^(|/[^/].*|data:image/.*)$")
     # The eves the region's units are closed on, beside every public holiday (domain/holidays.py, EVES).
     closed_holiday_eves: frozenset[str] = DEFAULT_CLOSED_EVES
 

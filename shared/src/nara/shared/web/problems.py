@@ -122,8 +122,10 @@ PAGE_DETAILS = {
 
 
 def wants_page(request: Request, api_prefix: str = API_PREFIX) -> bool:
-    """A person's browser asking for a page (not an API path, and it takes HTML)."""
-    return not request.url.path.startswith(api_prefix) and "text/html" in request.headers.get("accept", "")
+    """Someone asking for a page: not an API path, and taking HTML or not asking for JSON (a link opened from a
+    mail or typed in a terminal gets the Swedish page, never a bare {"detail": "Not Found"})."""
+    accept = request.headers.get("accept", "")
+    return not request.url.path.startswith(api_prefix) and ("text/html" in accept or "json" not in accept)
 
 
 def error_page(request: Request, status: int) -> HTMLResponse:

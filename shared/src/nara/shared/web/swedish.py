@@ -1,8 +1,7 @@
 """Swedish dates, times and numbers as people read them, on Stockholm's calendar and wall clock.
 
 The page kit shows them in one style, as the Jinja filters in FILTERS: times 08:00, dates 'tisdag 24 november'.
-The '.' separator (09.05) that clock_time and date_time still default to is the unconverted pages' style,
-kept until they move to the kit.
+clock_time and date_time default to the same ':' (issue 17: one time style everywhere, never 8:00 or 08.00).
 """
 
 from __future__ import annotations
@@ -59,8 +58,8 @@ def unit_name(hsa_id: str | None) -> str:
     return UNITS.get(hsa_id or "", hsa_id or "okänd enhet")
 
 
-def clock_time(moment: datetime, separator: str = ".") -> str:
-    """Swedish clock time in Stockholm, e.g. 09.05 (or 09:05 with separator ':')."""
+def clock_time(moment: datetime, separator: str = ":") -> str:
+    """Swedish clock time in Stockholm, e.g. 09:05."""
     return to_stockholm(moment).strftime(f"%H{separator}%M")
 
 
@@ -71,8 +70,8 @@ def date_text(moment: datetime, *, weekday: bool = True, year: bool = False) -> 
     return f"{WEEKDAYS[local.weekday()]} {text}" if weekday else text
 
 
-def date_time(moment: datetime, *, year: bool = False, separator: str = ".") -> str:
-    """E.g. 'tisdag 24 november kl. 09.05' (or kl. 09:05 with separator ':')."""
+def date_time(moment: datetime, *, year: bool = False, separator: str = ":") -> str:
+    """E.g. 'tisdag 24 november kl. 09:05'."""
     return f"{date_text(moment, year=year)} kl. {clock_time(moment, separator)}"
 
 

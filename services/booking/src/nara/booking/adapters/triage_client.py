@@ -39,6 +39,7 @@ class ContactReason:
     max_age: int | None = None
     title_child: str | None = None
     sex: str | None = None
+    group_title: str | None = None  # as 1177 groups them, e.g. "Njurar och urinvägar"; None for "other"
 
     def applies_to(self, age: int, sex: str | None = None) -> bool:
         return (
@@ -66,6 +67,7 @@ class Child:
 class Guidelines:
     version: str
     reasons: list[ContactReason]
+    group_titles: list[str] = field(default_factory=list)  # the groups' order on the page, as 1177 lists them
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ class TriageClient:
         return Guidelines(
             str(body.get("version") or body.get("guideline_version") or ""),
             [_reason(item) for item in reasons if isinstance(item, dict) and item.get("code")],
+            [str(g["title"]) for g in body.get("groups") or [] if isinstance(g, dict) and g.get("title")],
         )
 
     async def reason(self, token: str, code: str, patient: PatientFacts | None = None) -> ReasonQuestions:
@@ -284,6 +287,7 @@ def _reason(item: dict[str, Any]) -> ContactReason:
         high,
         item.get("title_child"),
         item.get("sex"),
+        item.get("group_title"),
     )
 
 

@@ -30,6 +30,7 @@ from .conditions import (
 )
 from .patient import PatientFacts
 from .questions import CODE_PATTERN, AnyQuestion, Question
+from .reason_groups import ReasonGroup
 
 _DOTTED_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 _LEVEL_RANK = {level: rank for rank, level in enumerate(CareLevel)}
@@ -166,6 +167,7 @@ class ContactReason(FrozenModel):
     code: str = Field(pattern=CODE_PATTERN)
     title: str = Field(min_length=1)
     title_child: str | None = None  # the title a guardian reads, when it differs ("Feber hos barn")
+    group: ReasonGroup | None = None  # where the list shows it (reason_groups.py); None for "Inget av detta passar"
     synonyms: tuple[str, ...] = Field(min_length=1)
     age: AgeRange | None = None
     sex: Sex | None = None

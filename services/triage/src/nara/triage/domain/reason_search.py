@@ -1,7 +1,8 @@
 """Finding a contact reason from the words a person types: titles and synonyms, best match first.
 
 Every word typed must begin a word of the title or of one synonym ("ont bröst" finds "Ont i bröstet"),
-with or without å, ä and ö, so that choosing a reason is rarely a guess.
+with or without å, ä and ö, so that choosing a reason is rarely a guess. Small words that say nothing of the
+problem ("det svider när jag kissar") are left out of the match, unless nothing else was typed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,49 @@ from .conditions import Sex
 from .guidelines import ContactReason, GuidelineSet
 
 _WORD = re.compile(r"[\wåäöéü]+", re.IGNORECASE)
+# Folded (no å, ä, ö), as the words are compared.
+_SMALL_WORDS = frozenset(
+    [
+        "jag",
+        "du",
+        "han",
+        "hon",
+        "vi",
+        "ni",
+        "de",
+        "den",
+        "det",
+        "mig",
+        "dig",
+        "sig",
+        "min",
+        "mitt",
+        "mina",
+        "din",
+        "ditt",
+        "har",
+        "hade",
+        "ar",
+        "blir",
+        "blev",
+        "nar",
+        "som",
+        "och",
+        "eller",
+        "att",
+        "en",
+        "ett",
+        "i",
+        "pa",
+        "av",
+        "till",
+        "fran",
+        "med",
+        "for",
+        "om",
+        "sa",
+    ]
+)
 
 
 def _folded(text: str) -> str:
@@ -23,6 +67,12 @@ def _folded(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(_folded(text))
+
+
+def _query_words(query: str) -> list[str]:
+    """The words that say something; all of them when the query is only small words."""
+    words = _words(query)
+    return [w for w in words if w not in _SMALL_WORDS] or words
 
 
 def _word_matches(query: str, word: str, loose: bool) -> bool:
@@ -44,7 +94,7 @@ def search_reasons(
     guidelines: GuidelineSet, query: str, age: int | None = None, sex: Sex | None = None
 ) -> list[ContactReason]:
     """The reasons for this age and sex whose title or a synonym has every word typed; titles first."""
-    wanted = _words(query)
+    wanted = _query_words(query)
     reasons = [r for r in guidelines.reasons.values() if age is None or r.applies_to(age, sex)]
     if not wanted:
         return sorted(reasons, key=_order(age))

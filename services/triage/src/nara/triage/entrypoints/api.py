@@ -19,6 +19,7 @@ from ..adapters.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from ..domain.conditions import Sex
 from ..domain.engine import TriageInputError
 from ..domain.patient import PatientFacts, Respondent
+from ..domain.reason_groups import GROUP_ORDER, GROUP_TITLES
 from ..domain.reason_search import search_reasons
 from ..domain.registry import GuidelineRegistry
 from ..service import contacts, guardianships
@@ -138,11 +139,14 @@ async def guidelines_in_force(
     return {
         "version": current.version,
         "title": current.title,
+        "groups": [{"code": code, "title": GROUP_TITLES[code]} for code in GROUP_ORDER],
         "reasons": [
             {
                 "code": r.code,
                 "title": r.title,
                 "title_child": r.title_child,
+                "group": r.group,
+                "group_title": GROUP_TITLES.get(r.group or ""),
                 "synonyms": list(r.synonyms),
                 "age": r.age.model_dump() if r.age is not None else None,
                 "sex": r.sex,

@@ -1,12 +1,13 @@
 """The citizens' pages on the shared page kit: their site, templates, route class and one way to show a page.
 
-Every logged-in page shows the menu and "Ditt nästa steg", worked out from the citizen's bookings and flow; a
-page that cannot go on (no triage, not the child's guardian any more, an expired form) is a short Swedish page.
+Every logged-in page shows the menu, and "Ditt nästa steg" where next_step.py says it belongs; a page that
+cannot go on (no triage, not the child's guardian any more, an expired form) is a short Swedish page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ from nara.shared.web.routing import PageRoute
 from ...adapters.triage_client import TriageRefused, TriageUnavailable
 from ..wiring import now_of
 from . import swedish
-from .next_step import NextStep, next_step
+from .next_step import NextStep, step_for_page
 from .session import Citizen, Flow, FormExpired, login_location, read_flow, safe_local_path
 
 HERE = Path(__file__).parent
@@ -36,7 +37,27 @@ SITE = Site(
     scripts=["/static/booking/nara.js"],
     main_id="innehall",
 )
-KIT = PageKit(HERE / "templates", SITE, filters={"appointment_status": swedish.status})
+
+
+@dataclass(frozen=True)
+class Region:
+    """The region the pages serve, for the header (BOOKING_REGION_PUBLIC_NAME, BOOKING_REGION_LOGO_URL)."""
+
+    name: str
+    logo_url: str
+
+
+def region_of(request: Request) -> Region:
+    settings = request.app.state.settings
+    return Region(settings.region_public_name, settings.region_logo_url)
+
+
+KIT = PageKit(
+    HERE / "templates",
+    SITE,
+    filters={"appointment_status": swedish.status},
+    template_globals={"region_of": region_of},
+)
 
 Errors = Sequence[tuple[str | None, str]]
 
@@ -103,9 +124,9 @@ async def show(
     active: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """A logged-in page, with the citizen's next step worked out from their bookings and flow."""
+    """A logged-in page, with the citizen's next step where it is shown (next_step.py)."""
     flow = read_flow(request, citizen) if flow is None else flow
-    step = await next_step(request, citizen.pseudonym, flow, now_of(request))
+    step = await step_for_page(request, citizen.pseudonym, flow, now_of(request), template)
     return render(
         request,
         template,
@@ -124,7 +145,7 @@ def render(
     template: str,
     *,
     title: str,
-    next_step: NextStep,
+    next_step: NextStep | None,
     errors: Errors = (),
     status_code: int = 200,
     citizen: Citizen | None = None,

@@ -1,4 +1,10 @@
-"""'Ditt nästa steg': the one thing the citizen should do next, shown on every page."""
+"""'Ditt nästa steg': the one thing the citizen should do next.
+
+The box is shown where it helps and cannot contradict the page (issue 17): on the start page and on "Mina
+tider", worked out from the citizen's flow and bookings; and on every page while the flow's advice is urgent
+(112, the emergency department, within hours), which no later page may hide. Elsewhere the page itself is the
+next step: the advice for a new problem, a booking's own confirmation. A link never points at the page it is on.
+"""
 
 from __future__ import annotations
 
@@ -60,23 +66,57 @@ def cancel_text(record: AppointmentRecord, time_type: TimeType | None, now: date
     return f"Avboka senast {swedish.when(latest)} om du inte kan komma."
 
 
-async def next_step(request: Request, pseudonym: str, flow: Flow, now: datetime) -> NextStep:
+SHOWN_ON = frozenset({"start.html", "my_times.html"})
+
+
+def urgent_step(flow: Flow) -> NextStep | None:
+    """The advice that cannot wait, when the flow's decision is urgent: shown on every page."""
     decision = flow.get("decision") or {}
     level = decision.get("care_level")
-    if level in rules.URGENT_LEVELS:  # they cannot wait: the advice is the next step, whatever else is booked
-        heading = decision.get("heading")
-        return NextStep(f"{heading}." if heading else rules.NOT_WEB_BOOKABLE[level], urgent=True)
+    if level not in rules.URGENT_LEVELS:
+        return None
+    heading = decision.get("heading")
+    return NextStep(f"{heading}." if heading else rules.NOT_WEB_BOOKABLE[level], urgent=True)
+
+
+def flow_step(flow: Flow) -> NextStep | None:
+    """Where a flow that was begun goes on, or None when no problem is being described."""
+    decision = flow.get("decision") or {}
+    level = decision.get("care_level")
+    if level in rules.NOT_WEB_BOOKABLE:
+        return NextStep(rules.NOT_WEB_BOOKABLE[level], link=("/besvar/rad", "Läs råden igen"))
+    if level in BOOKABLE_LEVELS:
+        if flow.get("hold"):
+            return NextStep("Bekräfta tiden du valde, så är den bokad.", link=("/bekrafta", "Bekräfta tiden"))
+        if flow.get("contact_id"):
+            return NextStep("Välj en tid som passar dig, och bekräfta den.", link=("/tider", "Välj en tid"))
+        who = swedish.profession(decision.get("profession", ""))
+        return NextStep(f"Välj vårdcentral, och sedan en tid hos {who}.", link=("/vardcentral", "Välj vårdcentral"))
+    if flow.get("reason"):
+        return NextStep(
+            "Svara på frågorna, så får du veta vart du ska vända dig.", link=("/besvar/fragor", "Fortsätt svara")
+        )
+    return None
+
+
+async def next_step(request: Request, pseudonym: str, flow: Flow, now: datetime) -> NextStep:
+    """The person's actual next step: urgent advice, then the problem they are describing, then their next
+    booked time, else to describe a problem."""
+    step = urgent_step(flow) or flow_step(flow)
+    if step is not None:
+        return step
     upcoming = await upcoming_appointment(request, pseudonym, now)
     if upcoming is not None:
         record, time_type = upcoming
         return NextStep(appointment_step_text(record, time_type, now), link=("/mina-tider", "Se dina tider"))
-    if level in rules.NOT_WEB_BOOKABLE:
-        return NextStep(rules.NOT_WEB_BOOKABLE[level])
-    if level in BOOKABLE_LEVELS:
-        who = swedish.profession(decision.get("profession", ""))
-        if flow.get("contact_id"):
-            return NextStep("Välj en tid som passar dig, och bekräfta den.")
-        return NextStep(f"Välj vårdcentral, och sedan en tid hos {who}.")
-    if flow.get("reason"):
-        return NextStep("Svara på frågorna, så får du veta vart du ska vända dig.")
     return NextStep("Beskriv dina besvär så hjälper vi dig vidare.", link=("/besvar", "Beskriv dina besvär"))
+
+
+async def step_for_page(request: Request, pseudonym: str, flow: Flow, now: datetime, template: str) -> NextStep | None:
+    """The box on this page, or None: see the module's rule. A link to the page itself is left out."""
+    step = urgent_step(flow)
+    if step is None and template in SHOWN_ON:
+        step = await next_step(request, pseudonym, flow, now)
+    if step is not None and step.link is not None and step.link[0] == request.url.path:
+        step = NextStep(step.text, None, step.urgent)
+    return step

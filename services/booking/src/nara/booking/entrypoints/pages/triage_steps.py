@@ -6,6 +6,7 @@ A red flag answered yes decides at once: the advice page comes before any other 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,9 +14,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from nara.shared.web.pages import Choice, see_other
 
-from ...adapters.triage_client import Decision, Question, ReasonQuestions, TriageRefused, TriageUnavailable
+from ...adapters.triage_client import (
+    ContactReason,
+    Decision,
+    Question,
+    ReasonQuestions,
+    TriageRefused,
+    TriageUnavailable,
+)
 from ..wiring import now_of, reads
-from . import swedish
+from .advice_text import bookable_advice
 from .common import free_text_error, triage
 from .kit import BookingRoute, show, triage_unavailable_page
 from .next_step import BOOKABLE_LEVELS
@@ -25,6 +33,8 @@ from .session import Citizen, CurrentCitizen, Flow, checked_form, read_flow, wri
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 NOTHING_FITS = "other"
+OTHER_GROUP = "Övrigt"
+CHILDREN_GROUP = "Vanliga besvär hos barn"
 MAX_SEARCH = 100
 
 
@@ -49,6 +59,35 @@ def _for_whom(patient: Patient) -> str:
 # --- the reason ---
 
 
+@dataclass(frozen=True)
+class ReasonGroup:
+    """One heading of the list, as 1177 groups the problems, and its reasons; open when it holds the choice."""
+
+    title: str
+    options: list[Choice]
+    open: bool = False
+
+
+def grouped(reasons: list[ContactReason], order: list[str], by_guardian: bool, chosen: str | None) -> list[ReasonGroup]:
+    """The reasons under their groups in 1177's order (a group the triage did not name comes last). For a child,
+    the reasons written for children come first in a group of their own that is open (1177's "Barn och gravid"):
+    a guardian sees "Feber hos barn" at once (issue 11)."""
+    for_children = [r for r in reasons if by_guardian and r.max_age is not None and r.max_age < 18]
+    rest = [r for r in reasons if r not in for_children]
+    groups = [ReasonGroup(CHILDREN_GROUP, _choices(for_children, by_guardian), open=True)] if for_children else []
+    for title in dict.fromkeys([*order, *(r.group_title or OTHER_GROUP for r in rest)]):
+        members = [r for r in rest if (r.group_title or OTHER_GROUP) == title]
+        if members:
+            groups.append(
+                ReasonGroup(title, _choices(members, by_guardian), open=any(r.code == chosen for r in members))
+            )
+    return groups
+
+
+def _choices(reasons: list[ContactReason], by_guardian: bool) -> list[Choice]:
+    return [Choice(r.code, r.title_for(by_guardian)) for r in reasons]
+
+
 async def _reasons_page(
     request: Request, citizen: Citizen, flow: Flow, *, query: str = "", error: str | None = None
 ) -> HTMLResponse:
@@ -60,14 +99,15 @@ async def _reasons_page(
         citizen.token, query=query, age=patient.facts.age, sex=patient.facts.sex
     )
     found = [r for r in guidelines.reasons if r.code != NOTHING_FITS]
-    options = [Choice(r.code, r.title_for(patient.is_child)) for r in found]
-    options.append(
-        Choice(
-            NOTHING_FITS,
-            "Inget av detta passar",
-            hint="Du får svara på några korta frågor, och sedan bedömer en sjuksköterska besvären.",
-        )
+    chosen = flow.get("reason")
+    nothing_fits = Choice(
+        NOTHING_FITS,
+        "Inget av detta passar",
+        hint="Du får svara på några korta frågor, och sedan bedömer en sjuksköterska besvären.",
     )
+    # A search lists what it found, best first; without one, the reasons come grouped as 1177 groups them.
+    options = [Choice(r.code, r.title_for(patient.is_child)) for r in found] if query else []
+    groups = [] if query else grouped(found, guidelines.group_titles, patient.is_child, chosen)
     title = f"Vad gäller besöket{_for_whom(patient)}?"
     shown = (
         (
@@ -91,9 +131,12 @@ async def _reasons_page(
         status_code=400 if errors else 200,
         heading=title,
         typed=typed,
+        query=query,
         search_error=search_error,
         options=options,
-        chosen=flow.get("reason"),
+        groups=groups,
+        nothing_fits=nothing_fits,
+        chosen=chosen,
         error=error,
         shown=shown,
         may_switch=bool(flow.get("patient_chosen")),
@@ -289,15 +332,17 @@ def advice_words(decision: Decision, patient: Patient, registered: bool) -> dict
     """What the advice page says: its heading and lead, and where to book when a time can be booked."""
     level = decision.care_level
     book: tuple[str, str] | None = None
+    notice = ""
     if level in BOOKABLE_LEVELS:
-        who = swedish.profession(decision.profession)
-        others = [swedish.profession(p) for p in decision.alternatives]
-        heading = f"{'Barnet' if patient.is_child else 'Du'} bör träffa en {who}"
-        lead = decision.turn_text
-        if others:
-            lead += f" Det går också bra med {swedish.either_or(others)}."
-        if decision.guarantee_applies:
-            lead += " Vårdgarantin gäller: en medicinsk bedömning inom 3 dagar."
+        words = bookable_advice(
+            level,
+            decision.profession,
+            decision.alternatives,
+            guarantee_applies=decision.guarantee_applies,
+            is_child=patient.is_child,
+            turn_text=decision.turn_text,
+        )
+        heading, lead, notice = words.heading, words.lead, words.notice
         book = ("/tider", "Välj tid") if registered else ("/vardcentral", "Välj vårdcentral")
     else:
         heading, lead = decision.heading or "Ring 1177", decision.turn_text
@@ -311,6 +356,7 @@ def advice_words(decision: Decision, patient: Patient, registered: bool) -> dict
         "lead": lead,
         "decision": decision,
         "unanswered": unanswered,
+        "notice": notice,
         "book": book,
     }
 

@@ -16,7 +16,7 @@ import httpx
 from .errors import StackError
 from .java import require_java_home
 from .layout import KEYCLOAK_POM, KEYCLOAK_REALM, StackLayout
-from .processes import choose_port, port_is_open, read_pid, start_detached, stop_group, wait_until
+from .processes import choose_port, listens_in_group, port_is_open, read_pid, start_detached, stop_group, wait_until
 
 DEFAULT_PORT = 8080
 REALM = "nara"
@@ -234,9 +234,14 @@ class KeycloakServer:
             return "unknown"
 
     def _serves_realm(self) -> bool:
-        if not self.is_running():
+        pid = read_pid(self.pid_file)
+        if pid is None:
             raise StackError(f"Keycloak exited while starting; see {self.layout.log_of('keycloak')}")
         try:
-            return httpx.get(self.discovery_url, timeout=2).status_code == 200
+            if httpx.get(self.discovery_url, timeout=2).status_code != 200:
+                return False
         except httpx.HTTPError:
             return False
+        # The answer must come from our Keycloak: another stack's, started on the same free port at the same
+        # moment, answers too while ours fails to bind and exits.
+        return listens_in_group(self.record["port"], pid) is not False

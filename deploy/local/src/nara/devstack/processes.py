@@ -114,6 +114,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def listens_in_group(port: int, group: int) -> bool | None:
+    """Whether a process of the process group `group` listens on `port` (TCP, any address); None where /proc cannot
+    tell. Another stack's server may answer on a port we chose at the same moment; this tells whose it is."""
+    inodes = _listening_inodes(port)
+    if inodes is None:
+        return None
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(proc.name)) != group:
+                continue
+            if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
+                return True
+        except (OSError, ValueError):  # gone meanwhile, or not ours to read
+            continue
+    return False
+
+
+def _listening_inodes(port: int) -> set[str] | None:
+    """The sockets ("socket:[inode]") listening on `port`, from /proc/net/tcp and tcp6; None without them."""
+    found: set[str] = set()
+    read_any = False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        read_any = True
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                found.add(f"socket:[{inode}]")
+    return found if read_any else None
+
+
 def choose_port(preferred: int) -> int:
     """The contract's default port when nothing listens there, else any free one."""
     return free_port() if port_is_open(preferred) else preferred

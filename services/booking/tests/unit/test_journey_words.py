@@ -65,6 +65,7 @@ def no_bookings(monkeypatch):
         return None
 
     monkeypatch.setattr(steps, "upcoming_appointment", none)
+    monkeypatch.setattr(steps, "next_planned_activity", none)
 
 
 BOOKABLE = {"reason": "urinary", "decision": {"care_level": "within_3_days", "profession": "doctor"}}
@@ -131,3 +132,45 @@ def test_the_reasons_come_in_1177_s_groups_and_a_child_s_own_first_and_open():
         True,
     )
     assert [o.value for o in child[1].options] == ["common_cold"]
+
+
+async def test_with_no_booked_time_the_start_page_names_the_next_activity_of_the_plan_as_min_vard_does(monkeypatch):
+    from datetime import date
+
+    from nara.booking.domain.patient_contract import PlanItem, PlanTiming
+
+    planned = PlanItem.of("Lämna blodprov", "Maria Svensson", PlanTiming.ON_DAY, date(2026, 11, 30))
+
+    async def no_time(request, pseudonym, now):
+        return None
+
+    async def the_plan(request, pseudonym, now):
+        return planned
+
+    monkeypatch.setattr(steps, "upcoming_appointment", no_time)
+    monkeypatch.setattr(steps, "next_planned_activity", the_plan)
+
+    step = await steps.step_for_page(_request("/"), "p", {}, NOW, "start.html")
+
+    assert step is not None and step.link == ("/min-vard#plan", "Se din plan i Min vård")
+    assert step.text == "Lämna blodprov (Maria Svensson): måndag 30 november."
+
+
+def test_a_booked_time_that_cannot_be_changed_on_the_web_gives_the_units_phone_number():
+    import uuid
+
+    from nara.booking.domain.web_changes import WebChangeTerms
+
+    record = SimpleNamespace(
+        start_at=datetime(2026, 11, 23, 13, 0, tzinfo=UTC),
+        practitioner_name="Maria Svensson",
+        unit_name="Vårdcentralen Falkenberg",
+        unit_address="Storgatan 1",
+        contact_form="clinic",
+        id=uuid.uuid4(),
+    )
+
+    text = steps.appointment_step_text(record, WebChangeTerms(None, None), "0346-85 00 00", NOW)
+
+    assert "Kom till Vårdcentralen Falkenberg, Storgatan 1" in text
+    assert "Ring vårdcentralen på 0346-85 00 00" in text

@@ -79,10 +79,16 @@ class Reads:
     views: PostgresViews
     slots: PostgresSlots
     contacts: PostgresContacts
+    patient_contracts: PostgresPatientContracts
 
 
 @asynccontextmanager
 async def reading(pool: asyncpg.Pool) -> AsyncIterator[Reads]:
     """Reads on a pooled connection, outside any transaction: for what a page only shows."""
     async with pool.acquire() as connection:
-        yield Reads(PostgresViews(connection), PostgresSlots(connection), PostgresContacts(connection))
+        yield Reads(
+            PostgresViews(connection),
+            PostgresSlots(connection),
+            PostgresContacts(connection),
+            PostgresPatientContracts(connection),
+        )

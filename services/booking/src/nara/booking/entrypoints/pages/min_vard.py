@@ -4,7 +4,6 @@ so no personnummer lands in an address)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -12,10 +11,9 @@ from fastapi.responses import HTMLResponse
 
 from nara.shared.clock import to_stockholm
 from nara.shared.web.pages import Choice
-from nara.shared.web.swedish import MONTHS, WEEKDAYS
 
 from ...domain.appointment import AppointmentStatus
-from ...domain.patient_contract import ContractNextStep, NextStepKind, PlanItem, PlanStatus, PlanTiming
+from ...domain.patient_contract import ContractNextStep, NextStepKind, PlanStatus
 from ...service import patient_contract as use_cases
 from ...service.contract_records import ContractUnit, PatientContract
 from ..wiring import now_of
@@ -24,27 +22,12 @@ from .common import attempt
 from .kit import BookingRoute, problem_page, render
 from .next_step import NextStep
 from .patient_steps import household
+from .plan_words import activity_sentence, plan_when
 from .session import CurrentCitizen
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 MYSELF = "jag"
 PLAN_STATUS = {PlanStatus.PLANNED: "Planerad", PlanStatus.DONE: "Klar", PlanStatus.CANCELLED: "Inställd"}
-
-
-def day_text(day: date) -> str:
-    """'måndag 7 december'."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-
-
-def plan_when(item: PlanItem) -> str:
-    """'måndag 7 december', 'vecka 50 (7–13 december)' or 'när det passar dig'."""
-    if item.timing is PlanTiming.WHEN_SUITS or item.day is None:
-        return "När det passar dig"
-    if item.timing is PlanTiming.IN_WEEK:
-        sunday = item.day + timedelta(days=6)
-        first = f"{item.day.day}" if item.day.month == sunday.month else f"{item.day.day} {MONTHS[item.day.month - 1]}"
-        return f"Vecka {item.day.isocalendar().week} ({first}–{sunday.day} {MONTHS[sunday.month - 1]})"
-    return day_text(item.day)[:1].upper() + day_text(item.day)[1:]
 
 
 def unit_sentence(unit: ContractUnit | None) -> str:
@@ -64,9 +47,7 @@ def contract_step(step: ContractNextStep, contract: PatientContract) -> NextStep
             link=(f"/mina-tider/{record.id}", "Visa, omboka eller avboka tiden"),
         )
     if step.kind is NextStepKind.PLANNED_ACTIVITY and step.activity is not None:
-        item = step.activity
-        who = f" ({item.who})" if item.who else ""
-        return NextStep(f"{item.what}{who}: {plan_when(item).lower()}.", link=("#plan", "Se hela planen"))
+        return NextStep(activity_sentence(step.activity), link=("#plan", "Se hela planen"))
     return NextStep(unit_sentence(contract.care_unit))
 
 

@@ -13,12 +13,18 @@ from datetime import datetime
 
 from fastapi import Request
 
+from nara.shared.clock import to_stockholm
+
 from ...domain import rules
-from ...domain.schedule import TimeType
+from ...domain.patient_contract import PlanItem
+from ...domain.patient_contract import next_step as contract_next_step
+from ...domain.web_changes import WebChangeTerms, terms_of
 from ...service.records import AppointmentRecord
 from ..wiring import reads
 from . import swedish
+from .plan_words import activity_sentence
 from .session import Flow
+from .slots import change_text
 
 BOOKABLE_LEVELS = rules.WEB_BOOKABLE_LEVELS
 
@@ -34,19 +40,29 @@ class NextStep:
 
 async def upcoming_appointment(
     request: Request, pseudonym: str, now: datetime
-) -> tuple[AppointmentRecord, TimeType | None] | None:
-    """The citizen's next booked time, with its time type (for the cancel notice)."""
+) -> tuple[AppointmentRecord, WebChangeTerms, str] | None:
+    """The citizen's next booked time, with its web change terms and its unit's phone number."""
     async with reads(request) as read:
         booked = [a for a in await read.views.appointments_of_patient(pseudonym) if a.is_upcoming(now)]
         if not booked:
             return None
         first = min(booked, key=lambda a: a.start_at)
         slot = await read.slots.slot(first.slot_id)
-    return first, slot.time_type if slot else None
+        unit = next((u for u in await read.views.care_units() if u.hsa_id == first.unit), None)
+    terms = terms_of(slot.time_type, first.start_at) if slot else WebChangeTerms(None, None)
+    return first, terms, unit.phone if unit else ""
 
 
-def appointment_step_text(record: AppointmentRecord, time_type: TimeType | None, now: datetime) -> str:
-    """'Kom till Vårdcentralen X, adress, tisdag 24 november kl. 08:00. Avboka senast ...'."""
+async def next_planned_activity(request: Request, pseudonym: str, now: datetime) -> PlanItem | None:
+    """The activity "Min vård" names as the next step when no time is booked (the contract's one rule)."""
+    async with reads(request) as read:
+        plan = await read.patient_contracts.plan(pseudonym)
+    return contract_next_step([], plan.items, now, to_stockholm(now).date()).activity
+
+
+def appointment_step_text(record: AppointmentRecord, terms: WebChangeTerms, phone: str, now: datetime) -> str:
+    """'Kom till Vårdcentralen X, adress, tisdag 24 november kl. 08:00.' and whether it can be changed on the web,
+    in the words of the time's own page (slots.change_text), with the unit's phone number where it cannot."""
     moment = swedish.when(record.start_at)
     meet = {
         "home": f"{record.practitioner_name} kommer hem till dig {moment}.",
@@ -54,16 +70,7 @@ def appointment_step_text(record: AppointmentRecord, time_type: TimeType | None,
         "video": f"Ditt videobesök hos {record.practitioner_name} börjar {moment}.",
         "chat_letter": f"Du får svar av {record.practitioner_name} {swedish.day(record.start_at)}.",
     }.get(record.contact_form, f"Kom till {record.unit_name}, {record.unit_address}, {moment}.")
-    return f"{meet} {cancel_text(record, time_type, now)}"
-
-
-def cancel_text(record: AppointmentRecord, time_type: TimeType | None, now: datetime) -> str:
-    if time_type is None or not time_type.web_cancel_allowed:
-        return "Ring vårdcentralen om du inte kan komma."
-    latest = record.start_at - time_type.cancel_notice
-    if latest <= now:
-        return "Det är för sent att avboka på webben. Ring vårdcentralen om du inte kan komma."
-    return f"Avboka senast {swedish.when(latest)} om du inte kan komma."
+    return f"{meet} {change_text(terms, now, phone)}"
 
 
 SHOWN_ON = frozenset({"start.html", "my_times.html"})
@@ -100,15 +107,18 @@ def flow_step(flow: Flow) -> NextStep | None:
 
 
 async def next_step(request: Request, pseudonym: str, flow: Flow, now: datetime) -> NextStep:
-    """The person's actual next step: urgent advice, then the problem they are describing, then their next
-    booked time, else to describe a problem."""
+    """The person's actual next step: urgent advice, then the problem they are describing, then what "Min vård"
+    names (the next agreed time, else the next planned activity), else to describe a problem."""
     step = urgent_step(flow) or flow_step(flow)
     if step is not None:
         return step
     upcoming = await upcoming_appointment(request, pseudonym, now)
     if upcoming is not None:
-        record, time_type = upcoming
-        return NextStep(appointment_step_text(record, time_type, now), link=("/mina-tider", "Se dina tider"))
+        record, terms, phone = upcoming
+        return NextStep(appointment_step_text(record, terms, phone, now), link=("/mina-tider", "Se dina tider"))
+    activity = await next_planned_activity(request, pseudonym, now)
+    if activity is not None:
+        return NextStep(activity_sentence(activity), link=("/min-vard#plan", "Se din plan i Min vård"))
     return NextStep("Beskriv dina besvär så hjälper vi dig vidare.", link=("/besvar", "Beskriv dina besvär"))
 
 

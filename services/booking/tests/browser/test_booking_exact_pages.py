@@ -268,6 +268,9 @@ async def test_a_time_too_near_to_change_on_the_web_says_so_before_and_after_boo
     appointment = page.url.split("/mina-tider/")[1].split("?")[0]
     await page.goto(f"/mina-tider/{appointment}/avboka")
     assert page.url.endswith(f"/mina-tider/{appointment}"), "no cancel form that can only fail"
+    await page.goto("/mina-tider")  # the list does not offer what the time's page cannot do
+    card = page.locator(".card", has=page.locator(f"a[href='/mina-tider/{appointment}']"))
+    await expect(card.get_by_role("link")).to_have_text(re.compile("^Visa tiden"))
 
 
 def _next_wednesday() -> date:

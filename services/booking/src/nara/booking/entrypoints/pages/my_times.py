@@ -46,6 +46,7 @@ class Card:
 
     record: AppointmentRecord
     whose: str | None
+    changeable: bool = False  # can still be cancelled or rebooked on the web (else the time's page gives the phone)
 
 
 @router.get("/mina-tider")
@@ -58,9 +59,13 @@ async def my_times(request: Request, citizen: CurrentCitizen, klart: str | None 
             for person in (citizen.pseudonym, *family.actor.wards)
             for r in await read.views.appointments_of_patient(person)
         ]
-    records.sort(key=lambda r: r.start_at)
-    upcoming = [r for r in records if r.is_upcoming(now)]
+        records.sort(key=lambda r: r.start_at)
+        upcoming = [r for r in records if r.is_upcoming(now)]
+        slots = {r.id: await read.slots.slot(r.slot_id) for r in upcoming}
     earlier = [r for r in records if r not in upcoming and r.status is not AppointmentStatus.REBOOKED]
+    changeable = {
+        r.id for r in upcoming if (slot := slots[r.id]) and terms_of(slot.time_type, r.start_at).any_change(now)
+    }
     return await show(
         request,
         citizen,
@@ -68,7 +73,7 @@ async def my_times(request: Request, citizen: CurrentCitizen, klart: str | None 
         title="Mina tider",
         active="mine",
         done=DONE.get(klart or ""),
-        upcoming=[Card(r, family.whose(r.patient)) for r in upcoming],
+        upcoming=[Card(r, family.whose(r.patient), r.id in changeable) for r in upcoming],
         earlier=[Card(r, family.whose(r.patient)) for r in reversed(earlier)],
     )
 

@@ -12,13 +12,13 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
+from nara.devstack.browser import focused, press_button, tab_to, type_into
 from nara.shared.identity import issue_dev_token
 
 UNIT = "SE2321000115-E00000000011"  # Vårdcentralen Falkenberg
 RECEPTION = "SE2321000115-P000000972"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 SHOTS = Path("/work/scratch/shots-i17")
-MAX_TABS = 150
 
 
 async def book_a_time(booking_url: str, pnr: str) -> None:
@@ -32,32 +32,6 @@ async def book_a_time(booking_url: str, pnr: str) -> None:
             "/api/v1/appointments", json={"slot_id": slots.json()["slots"][0]["id"]}, headers=headers
         )
         assert booked.status_code == 201, booked.text
-
-
-async def focused(page: Page) -> dict:
-    return await page.evaluate("""() => {
-        const el = document.activeElement;
-        return {tag: el.tagName, type: el.type || '', name: el.name || '', value: el.value || '',
-                text: (el.innerText || '').replace(/\\s+/g, ' ').trim()};
-    }""")
-
-
-async def tab_to(page: Page, wanted) -> None:
-    for _ in range(MAX_TABS):
-        await page.keyboard.press("Tab")
-        if wanted(await focused(page)):
-            return
-    raise AssertionError("Tab never reached the element")
-
-
-async def type_into(page: Page, name: str, text: str) -> None:
-    await tab_to(page, lambda f: f["name"] == name)
-    await page.keyboard.type(text)
-
-
-async def press_button(page: Page, text: str) -> None:
-    await tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == text)
-    await page.keyboard.press("Enter")
 
 
 async def fits_and_is_accessible(page: Page, helpers, name: str, width: int) -> None:

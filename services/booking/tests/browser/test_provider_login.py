@@ -16,6 +16,7 @@ import pytest
 from playwright.async_api import expect
 
 from nara.booking.entrypoints.pages.session import LOGIN_COOKIE, SESSION_COOKIE
+from nara.devstack.browser import log_in_at_provider, provider_asks_for_the_password_again
 from nara.devstack.processes import free_port
 from nara.devstack.testing import IdentityProvider, scratch_schema, service_process
 from nara.shared.identity import IdentitySettings, issue_dev_token
@@ -34,9 +35,7 @@ async def booking_with_provider(infrastructure, identity_provider: IdentityProvi
             "BOOKING_PAGES_SECRET": PAGES_SECRET,
             "BOOKING_CONTACTS_CONSUMER_GROUP": f"booking-provider-pages-{uuid.uuid4().hex[:8]}",
             "BOOKING_TRIAGE_URL": f"http://127.0.0.1:{free_port()}",  # this test books nothing
-            "NARA_OIDC_ISSUER": identity_provider.issuer,
-            "NARA_CITIZEN_OIDC_CLIENT_ID": "nara-citizen",
-            "NARA_CITIZEN_OIDC_CLIENT_SECRET": "nara-citizen-dev-secret",
+            **identity_provider.client_settings("citizen"),
         }
         with service_process("booking", infrastructure, url, env, tmp_path_factory.mktemp("logs")) as base:
             yield base
@@ -50,9 +49,7 @@ async def test_a_citizen_logs_in_at_the_provider_sees_their_times_and_logs_out_t
     try:
         await page.goto("/mina-tider")
         assert page.url.startswith(identity_provider.issuer), "the pages send a person not logged in to Keycloak"
-        await page.locator("#username").fill(CITIZEN)
-        await page.locator("#password").fill("nara-dev")
-        await page.locator("#kc-login").click()
+        await log_in_at_provider(page, CITIZEN)
 
         await page.wait_for_url(f"{booking_with_provider}/mina-tider")  # back on the page asked for
         await expect(page.locator(".nav-who")).to_contain_text("Karin Berg")
@@ -62,9 +59,8 @@ async def test_a_citizen_logs_in_at_the_provider_sees_their_times_and_logs_out_t
         await page.wait_for_url(f"{booking_with_provider}/logga-in?utloggad=1")
         await expect(page.locator(".notice")).to_contain_text("Du är utloggad")
 
-        await page.goto("/mina-tider")  # Keycloak's session is over too: it asks for the password again
-        assert page.url.startswith(identity_provider.issuer)
-        await expect(page.locator("#password")).to_be_visible()
+        # Keycloak's session is over too: it asks for the password again
+        await provider_asks_for_the_password_again(page, "/mina-tider", identity_provider.issuer)
     finally:
         await context.close()
 

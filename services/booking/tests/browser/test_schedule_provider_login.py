@@ -10,6 +10,7 @@ import pytest
 from booking_support import UNIT_FALKENBERG
 from playwright.async_api import expect
 
+from nara.devstack.browser import log_in_at_provider, provider_asks_for_the_password_again
 from nara.devstack.processes import free_port
 from nara.devstack.testing import IdentityProvider, scratch_schema, service_process
 
@@ -24,11 +25,7 @@ async def schedule_with_provider(infrastructure, identity_provider: IdentityProv
             "BOOKING_LOAD_DEMO_DATA": "true",
             "BOOKING_CONTACTS_CONSUMER_GROUP": f"booking-schedule-idp-{uuid.uuid4().hex[:8]}",
             "BOOKING_TRIAGE_URL": f"http://127.0.0.1:{free_port()}",  # this test shows no patients
-            "NARA_OIDC_ISSUER": identity_provider.issuer,
-            "NARA_STAFF_OIDC_CLIENT_ID": "nara-staff",
-            "NARA_STAFF_OIDC_CLIENT_SECRET": "nara-staff-dev-secret",
-            "NARA_CITIZEN_OIDC_CLIENT_ID": "nara-citizen",
-            "NARA_CITIZEN_OIDC_CLIENT_SECRET": "nara-citizen-dev-secret",
+            **identity_provider.client_settings("staff", "citizen"),
         }
         with service_process("booking", infrastructure, url, env, tmp_path_factory.mktemp("logs")) as base:
             yield base
@@ -43,9 +40,7 @@ async def test_a_scheduler_logs_in_at_the_provider_adds_a_practitioner_and_logs_
     try:
         await page.goto(wanted)
         assert page.url.startswith(identity_provider.issuer), "the schedule sends a person not logged in to Keycloak"
-        await page.locator("#username").fill("scheduler")
-        await page.locator("#password").fill("nara-dev")
-        await page.locator("#kc-login").click()
+        await log_in_at_provider(page, "scheduler")
 
         await page.wait_for_url(f"{schedule_with_provider}{wanted}")  # back on the page asked for
         await expect(page.locator(".header-who")).to_contain_text("Sara Schema")
@@ -60,9 +55,8 @@ async def test_a_scheduler_logs_in_at_the_provider_adds_a_practitioner_and_logs_
         await page.get_by_role("button", name="Logga ut").click()
         await page.wait_for_url(f"{schedule_with_provider}/personal/schema/logga-in?utloggad=1")
 
-        await page.goto(wanted)  # Keycloak's session is over too: it asks for the password again
-        assert page.url.startswith(identity_provider.issuer)
-        await expect(page.locator("#password")).to_be_visible()
+        # Keycloak's session is over too: it asks for the password again
+        await provider_asks_for_the_password_again(page, wanted, identity_provider.issuer)
     finally:
         await context.close()
 
@@ -74,9 +68,7 @@ async def test_reception_at_the_provider_reads_the_schedule_but_may_not_change_i
     page = await context.new_page()
     try:
         await page.goto(f"/personal/schema/behandlare?enhet={UNIT_FALKENBERG}")
-        await page.locator("#username").fill("reception")
-        await page.locator("#password").fill("nara-dev")
-        await page.locator("#kc-login").click()
+        await log_in_at_provider(page, "reception")
 
         await expect(page.locator(".header-who")).to_contain_text("Anna Reception")
         await expect(page.get_by_role("heading", level=1)).to_be_visible()

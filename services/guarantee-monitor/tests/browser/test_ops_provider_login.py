@@ -12,6 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
+from nara.devstack.browser import log_in_at_provider, provider_asks_for_the_password_again
 from nara.devstack.testing import IdentityProvider, scratch_schema, service_process
 from nara.guarantee_monitor.entrypoints.ops.kit import LOGIN
 from nara.shared.identity import IdentitySettings, issue_dev_token
@@ -29,9 +30,7 @@ async def ops_with_provider(infrastructure, identity_provider: IdentityProvider,
             "GUARANTEE_MONITOR_CONSUMER_GROUP": f"ops-idp-{uuid.uuid4().hex[:8]}",
             "NARA_ENVIRONMENT": "production",
             "GUARANTEE_MONITOR_OPS_SECRET": PAGES_SECRET,
-            "NARA_OIDC_ISSUER": identity_provider.issuer,
-            "NARA_STAFF_OIDC_CLIENT_ID": "nara-staff",
-            "NARA_STAFF_OIDC_CLIENT_SECRET": "nara-staff-dev-secret",
+            **identity_provider.client_settings("staff"),
         }
         with service_process("guarantee-monitor", infrastructure, url, env, tmp_path_factory.mktemp("logs")) as base:
             yield base
@@ -45,9 +44,7 @@ async def test_ops_log_in_at_the_provider_open_the_list_and_log_out_there_too(
     try:
         await page.goto("/ops")
         assert page.url.startswith(identity_provider.issuer), "the page sends a person not logged in to Keycloak"
-        await page.locator("#username").fill("ops")
-        await page.locator("#password").fill("nara-dev")
-        await page.locator("#kc-login").click()
+        await log_in_at_provider(page, "ops")
 
         await page.wait_for_url(f"{ops_with_provider}/ops")
         await expect(page.get_by_role("heading", level=1)).to_have_text("Vårdgarantin på dina enheter")
@@ -60,9 +57,8 @@ async def test_ops_log_in_at_the_provider_open_the_list_and_log_out_there_too(
         await page.wait_for_url(f"{ops_with_provider}/ops/logga-in?utloggad=1")
         await expect(page.get_by_role("heading", level=1)).to_have_text("Du är utloggad")
 
-        await page.goto("/ops")  # Keycloak's session is over too: it asks for the password again
-        assert page.url.startswith(identity_provider.issuer)
-        await expect(page.locator("#password")).to_be_visible()
+        # Keycloak's session is over too: it asks for the password again
+        await provider_asks_for_the_password_again(page, "/ops", identity_provider.issuer)
     finally:
         await context.close()
 

@@ -8,37 +8,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
+
+from nara.devstack.browser import press_button, tab_to, type_into
 
 SHOTS = Path("/work/scratch/shots-i17")
-MAX_TABS = 200
 NURSE = "SE2321000115-P000000103"  # Maria Svensson at Falkenberg (booking's demo data)
-
-
-async def focused(page: Page) -> dict:
-    return await page.evaluate("""() => {
-        const el = document.activeElement;
-        return {tag: el.tagName, name: el.name || '', value: el.value || '',
-                text: (el.innerText || '').replace(/\\s+/g, ' ').trim()};
-    }""")
-
-
-async def tab_to(page: Page, wanted) -> None:
-    for _ in range(MAX_TABS):
-        await page.keyboard.press("Tab")
-        if wanted(await focused(page)):
-            return
-    raise AssertionError("Tab never reached the element")
-
-
-async def type_into(page: Page, name: str, text: str) -> None:
-    await tab_to(page, lambda f: f["name"] == name)
-    await page.keyboard.type(text)
-
-
-async def press_button(page: Page, text: str) -> None:
-    await tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == text)
-    await page.keyboard.press("Enter")
 
 
 async def booking_knows_the_contact(steps, booking_url: str, patient: str) -> None:

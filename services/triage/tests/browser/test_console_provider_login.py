@@ -11,6 +11,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
+from nara.devstack.browser import log_in_at_provider, provider_asks_for_the_password_again
 from nara.devstack.processes import free_port
 from nara.devstack.testing import IdentityProvider, scratch_schema, service_process
 from nara.shared.identity import IdentitySettings, issue_dev_token
@@ -31,9 +32,7 @@ async def console_with_provider(infrastructure, identity_provider: IdentityProvi
             "NARA_ENVIRONMENT": "production",
             "NARA_PSEUDONYM_KEY": secrets.token_hex(32),
             "TRIAGE_CONSOLE_SECRET": PAGES_SECRET,
-            "NARA_OIDC_ISSUER": identity_provider.issuer,
-            "NARA_STAFF_OIDC_CLIENT_ID": "nara-staff",
-            "NARA_STAFF_OIDC_CLIENT_SECRET": "nara-staff-dev-secret",
+            **identity_provider.client_settings("staff"),
         }
         with service_process("triage", infrastructure, url, env, tmp_path_factory.mktemp("logs")) as base:
             yield base
@@ -47,9 +46,7 @@ async def test_reception_logs_in_at_the_provider_opens_a_new_contact_and_logs_ou
     try:
         await page.goto("/console")
         assert page.url.startswith(identity_provider.issuer), "the console sends a person not logged in to Keycloak"
-        await page.locator("#username").fill("reception")
-        await page.locator("#password").fill("nara-dev")
-        await page.locator("#kc-login").click()
+        await log_in_at_provider(page, "reception")
 
         await page.wait_for_url(f"{console_with_provider}/console")
         await expect(page.locator(".header-who")).to_contain_text("Anna Reception")
@@ -62,9 +59,8 @@ async def test_reception_logs_in_at_the_provider_opens_a_new_contact_and_logs_ou
         await page.wait_for_url(f"{console_with_provider}/console/logga-in?utloggad=1")
         await expect(page.get_by_role("heading", level=1)).to_have_text("Du är utloggad")
 
-        await page.goto("/console")  # Keycloak's session is over too: it asks for the password again
-        assert page.url.startswith(identity_provider.issuer)
-        await expect(page.locator("#password")).to_be_visible()
+        # Keycloak's session is over too: it asks for the password again
+        await provider_asks_for_the_password_again(page, "/console", identity_provider.issuer)
     finally:
         await context.close()
 

@@ -72,3 +72,56 @@ def load_beside(conftest_file: str, name: str, prefix: str):
         sys.modules[qualified] = module
         spec.loader.exec_module(module)
     return sys.modules[qualified]
+
+
+async def log_in_at_provider(
+    page,
+    username: str,
+    password: str = "nara-dev",  # noqa: S107 - every test user's in the development realm file, guards nothing real
+) -> None:
+    """Fill in and send Keycloak's own login page, where the page now is."""
+    await page.locator("#username").fill(username)
+    await page.locator("#password").fill(password)
+    await page.locator("#kc-login").click()
+
+
+async def provider_asks_for_the_password_again(page, path: str, issuer: str) -> None:
+    """After logging out of an app: `path` sends the browser to Keycloak, whose own session is over too."""
+    from playwright.async_api import expect
+
+    await page.goto(path)
+    if not page.url.startswith(issuer):
+        raise AssertionError(f"{path} did not send the browser to the provider: it is on {page.url}")
+    await expect(page.locator("#password")).to_be_visible()
+
+
+# Keyboard-only steps: Tab through the page as a person without a mouse would.
+MAX_TABS = 200
+
+
+async def focused(page) -> dict:
+    """The focused element's tag, type, name, value and visible text."""
+    return await page.evaluate("""() => {
+        const el = document.activeElement;
+        return {tag: el.tagName, type: el.type || '', name: el.name || '', value: el.value || '',
+                text: (el.innerText || '').replace(/\\s+/g, ' ').trim()};
+    }""")
+
+
+async def tab_to(page, wanted) -> None:
+    """Press Tab until `wanted(focused)` holds; fail after MAX_TABS presses."""
+    for _ in range(MAX_TABS):
+        await page.keyboard.press("Tab")
+        if wanted(await focused(page)):
+            return
+    raise AssertionError("Tab never reached the element")
+
+
+async def type_into(page, name: str, text: str) -> None:
+    await tab_to(page, lambda f: f["name"] == name)
+    await page.keyboard.type(text)
+
+
+async def press_button(page, text: str) -> None:
+    await tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == text)
+    await page.keyboard.press("Enter")

@@ -158,6 +158,14 @@ class IdentityProvider:
     def discovery_url(self) -> str:
         return f"{self.issuer}/.well-known/openid-configuration"
 
+    def client_settings(self, *clients: str) -> dict[str, str]:
+        """The settings that point a service at this provider with the realm's clients ("staff", "citizen")."""
+        settings = {"NARA_OIDC_ISSUER": self.issuer}
+        for client in clients:
+            settings[f"NARA_{client.upper()}_OIDC_CLIENT_ID"] = f"nara-{client}"
+            settings[f"NARA_{client.upper()}_OIDC_CLIENT_SECRET"] = f"nara-{client}-dev-secret"
+        return settings
+
     def password_grant(self, client_id: str, username: str, password: str | None = None) -> httpx.Response:
         """The token endpoint's answer for a test user (the realm file's password unless given): the development
         realm allows the password grant so that API tests and scripts get real tokens."""

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
+import asyncpg
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from nara.shared.clock import STOCKHOLM
-from nara.shared.identity import CurrentCaller, record_staff_read
+from nara.shared.identity import Caller, CurrentCaller, record_staff_read
 from nara.shared.personnummer import InvalidPersonnummer
 from nara.shared.web.problems import problem_responses
 
@@ -230,15 +231,9 @@ async def list_appointments(
             return [appointment_view(a) for a in await uow.views.appointments_of_patient(whose)]
         today = datetime.combine(now.astimezone(STOCKHOLM).date(), datetime.min.time(), STOCKHOLM)
         found = await uow.views.appointments_at_units(requester.units, since=today, contact_id=contact_id)
-        for record in found:
-            await record_staff_read(
-                uow.connection,
-                caller,
-                patient=record.patient,
-                action="list appointments",
-                resource=f"appointment/{record.id}",
-                at=now,
-            )
+        await log_appointment_reads(
+            uow.connection, caller, "list appointments", [(a.patient, a.id) for a in found], now
+        )
         return [appointment_view(a) for a in found]
 
 
@@ -254,47 +249,49 @@ async def get_appointment_calendar(
     request: Request, appointment_id: uuid.UUID, requester: CurrentRequester, caller: CurrentCaller, now: Now
 ) -> Response:
     """The appointment as a calendar file: a citizen's own or their child's, or staff's at their units (logged)."""
-    requester = await with_wards(request, requester)
-    try:
-        async with unit_of_work(request) as uow:
-            found = await use_cases.visible_appointment(uow, requester, appointment_id)
-            unit = next((u for u in await uow.views.care_units() if u.hsa_id == found.unit), None)
-            if requester.is_staff:
-                await record_staff_read(
-                    uow.connection,
-                    caller,
-                    patient=found.patient,
-                    action="read appointment calendar",
-                    resource=f"appointment/{found.id}",
-                    at=now,
-                )
-    except BookingRefused as refused:
-        return refusal(refused)
-    return calendar_response(found, unit, now)
+
+    async def calendar(uow: UnitOfWork, found: AppointmentRecord) -> Response:
+        unit = next((u for u in await uow.views.care_units() if u.hsa_id == found.unit), None)
+        return calendar_response(found, unit, now)
+
+    return await _one_appointment(
+        request, appointment_id, requester, caller, now, "read appointment calendar", calendar
+    )
 
 
 @router.get("/appointments/{appointment_id}", responses=answers(403, 404))
 async def get_appointment(
     request: Request, appointment_id: uuid.UUID, requester: CurrentRequester, caller: CurrentCaller, now: Now
-) -> JSONResponse:
+) -> Response:
     """One appointment with its rebooking history; another person's answers 404."""
+
+    async def with_history(uow: UnitOfWork, found: AppointmentRecord) -> Response:
+        history = [a for a in await uow.views.appointments_of_patient(found.patient) if a.lineage == found.lineage]
+        return JSONResponse(appointment_view(found, history))
+
+    return await _one_appointment(request, appointment_id, requester, caller, now, "read appointment", with_history)
+
+
+async def _one_appointment(
+    request: Request,
+    appointment_id: uuid.UUID,
+    requester: Requester,
+    caller: Caller,
+    now: datetime,
+    action: str,
+    answer: Callable[[UnitOfWork, AppointmentRecord], Awaitable[Response]],
+) -> Response:
+    """The appointment the requester may see (their own or their child's; staff's at their units, access-logged as
+    `action`), answered by `answer` in the same transaction; a refusal as its problem."""
     requester = await with_wards(request, requester)
     try:
         async with unit_of_work(request) as uow:
             found = await use_cases.visible_appointment(uow, requester, appointment_id)
-            history = [a for a in await uow.views.appointments_of_patient(found.patient) if a.lineage == found.lineage]
             if requester.is_staff:
-                await record_staff_read(
-                    uow.connection,
-                    caller,
-                    patient=found.patient,
-                    action="read appointment",
-                    resource=f"appointment/{found.id}",
-                    at=now,
-                )
+                await log_appointment_reads(uow.connection, caller, action, [(found.patient, found.id)], now)
+            return await answer(uow, found)
     except BookingRefused as refused:
         return refusal(refused)
-    return JSONResponse(appointment_view(found, history))
 
 
 @router.post("/appointments/{appointment_id}/rebook", responses=answers(403, 404, 409))
@@ -426,8 +423,30 @@ async def _patient_for(request: Request, requester: Requester, personnummer: str
         return await child_of(request, requester, personnummer)
     if not personnummer:
         raise HTTPException(422, "Ange patientens personnummer i fältet 'patient' (ÅÅÅÅMMDD-NNNN).")
+    return requester, patient_pseudonym(request, personnummer)
+
+
+def staff_patient(request: Request, requester: Requester, personnummer: str, *, not_staff: str) -> str:
+    """The pseudonym of a patient staff name by personnummer: 403 with `not_staff` for anyone else."""
+    if not requester.is_staff:
+        raise HTTPException(403, not_staff)
+    return patient_pseudonym(request, personnummer)
+
+
+def patient_pseudonym(request: Request, personnummer: str) -> str:
+    """This service's pseudonym for a personnummer; 422 for one that cannot be used."""
     try:
         pseudonym: str = request.app.state.pseudonymiser.pseudonym(personnummer)
     except InvalidPersonnummer as invalid:
         raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
-    return requester, pseudonym
+    return pseudonym
+
+
+async def log_appointment_reads(
+    connection: asyncpg.Connection, caller: Caller, action: str, shown: Iterable[tuple[str, uuid.UUID]], now: datetime
+) -> None:
+    """Access-log each (patient, appointment id) staff are shown, in the read's own transaction."""
+    for patient, appointment_id in shown:
+        await record_staff_read(
+            connection, caller, patient=patient, action=action, resource=f"appointment/{appointment_id}", at=now
+        )

@@ -13,14 +13,14 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from nara.shared.clock import to_stockholm
-from nara.shared.identity import CurrentCaller, record_staff_read
+from nara.shared.identity import CurrentCaller
 from nara.shared.web.fields import CalendarDate, ShortText
 
 from ..domain.errors import BookingRefused
 from ..domain.schedule import Closure, WeeklyTemplate
 from ..service import hours
 from ..service.unit_of_work import UnitOfWork
-from .api import CurrentPlanner, CurrentRequester, Now, answers
+from .api import CurrentPlanner, CurrentRequester, Now, answers, log_appointment_reads
 from .csv_upload import csv_request_body, csv_text
 from .fields import HsaId
 from .hours_views import (
@@ -244,15 +244,8 @@ async def list_bookings_to_move(
     try:
         async with unit_of_work(request) as uow:
             found = await hours.bookings_to_move(uow, requester, unit, now)
-            for booking in found:
-                await record_staff_read(
-                    uow.connection,
-                    caller,
-                    patient=booking.patient,
-                    action="list bookings to move",
-                    resource=f"appointment/{booking.appointment_id}",
-                    at=now,
-                )
+            shown = [(booking.patient, booking.appointment_id) for booking in found]
+            await log_appointment_reads(uow.connection, caller, "list bookings to move", shown, now)
     except BookingRefused as refused:
         return refusal(refused)
     return [booking_to_move_view(booking) for booking in found]

@@ -4,7 +4,9 @@ unit that cares for the patient read it (access-logged) and write its agreement,
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -12,15 +14,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from nara.shared.clock import to_stockholm
-from nara.shared.identity import CurrentCaller
-from nara.shared.personnummer import InvalidPersonnummer
+from nara.shared.identity import Caller, CurrentCaller
 
 from ..domain.errors import BookingRefused, InvalidRequest
 from ..domain.patient_contract import MAX_PLAN_ITEMS, PlanItem, PlanStatus, PlanTiming
 from ..service import patient_contract as use_cases
 from ..service.requester import Requester
 from ..service.unit_of_work import UnitOfWork
-from .api import CurrentRequester, IdempotencyKey, Now, answers
+from .api import CurrentRequester, IdempotencyKey, Now, answers, staff_patient
 from .fields import HsaId, Personnummer
 from .guardians import child_of
 from .patient_contract_views import patient_contract_view
@@ -102,26 +103,8 @@ async def write_agreement(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Staff: what the care does and what the patient does, as agreed with the patient."""
-    patient = _staff_patient(request, requester, body.patient)
-    return await _write(
-        request,
-        requester,
-        patient,
-        body,
-        lambda uow: use_cases.write_agreement(
-            uow,
-            requester,
-            caller,
-            patient,
-            care_does=body.care_does,
-            patient_does=body.patient_does,
-            unit=body.unit,
-            now=now,
-        ),
-        "agreement",
-        now,
-        idempotency_key,
-    )
+    write = partial(use_cases.write_agreement, care_does=body.care_does, patient_does=body.patient_does)
+    return await _write(request, _Writer(requester, caller, now, idempotency_key), body, "agreement", write)
 
 
 @router.put("/patient-contract/fixed-contacts", responses=answers(403, 404, 409))
@@ -135,26 +118,8 @@ async def write_fixed_contacts(
 ) -> JSONResponse:
     """Staff: the patient's fixed care contacts at `unit` (without it, at all their units; other units' stay),
     at most nine in all plus one fixed doctor."""
-    patient = _staff_patient(request, requester, body.patient)
-    return await _write(
-        request,
-        requester,
-        patient,
-        body,
-        lambda uow: use_cases.write_fixed_contacts(
-            uow,
-            requester,
-            caller,
-            patient,
-            practitioners=body.practitioners,
-            fixed_doctor=body.doctor,
-            unit=body.unit,
-            now=now,
-        ),
-        "fixed_contacts",
-        now,
-        idempotency_key,
-    )
+    write = partial(use_cases.write_fixed_contacts, practitioners=body.practitioners, fixed_doctor=body.doctor)
+    return await _write(request, _Writer(requester, caller, now, idempotency_key), body, "fixed_contacts", write)
 
 
 @router.put("/patient-contract/plan", responses=answers(403, 404, 409))
@@ -167,13 +132,13 @@ async def write_plan(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Staff: the whole plan, each activity with what, who, when (a day, a week or when it suits) and status."""
-    patient = _staff_patient(request, requester, body.patient)
 
-    async def action(uow: UnitOfWork) -> bool:
+    async def write(*args: Any, **kwargs: Any) -> bool:
+        # Checked inside the write, so that a wrong item is refused like any other refusal of the change.
         items = [_plan_item(number, item) for number, item in enumerate(body.items, start=1)]
-        return await use_cases.write_plan(uow, requester, caller, patient, items=items, unit=body.unit, now=now)
+        return await use_cases.write_plan(*args, items=items, **kwargs)
 
-    return await _write(request, requester, patient, body, action, "plan", now, idempotency_key)
+    return await _write(request, _Writer(requester, caller, now, idempotency_key), body, "plan", write)
 
 
 def _plan_item(number: int, item: PlanItemRequest) -> PlanItem:
@@ -183,20 +148,24 @@ def _plan_item(number: int, item: PlanItemRequest) -> PlanItem:
         raise InvalidRequest(f"Aktivitet {number}: {wrong.message}") from None
 
 
+@dataclass(frozen=True)
+class _Writer:
+    requester: Requester
+    caller: Caller
+    now: datetime
+    idempotency_key: str | None
+
+
 async def _write(
-    request: Request,
-    requester: Requester,
-    patient: str,
-    body: BaseModel,
-    change: Callable[[UnitOfWork], Awaitable[bool]],
-    part: str,
-    now: datetime,
-    idempotency_key: str | None,
+    request: Request, writer: _Writer, body: StaffWrite, part: str, write: Callable[..., Awaitable[bool]]
 ) -> JSONResponse:
-    """Run a staff change once (per Idempotency-Key) and answer with the contract as it now stands."""
+    """Run a staff write once (per Idempotency-Key) as `write(uow, requester, caller, patient, unit=, now=)`, and
+    answer with the contract as it now stands."""
+    requester, now = writer.requester, writer.now
+    patient = _staff_patient(request, requester, body.patient)
 
     async def action(uow: UnitOfWork) -> dict[str, Any]:
-        changed = await change(uow)
+        changed = await write(uow, requester, writer.caller, patient, unit=body.unit, now=now)
         contract = await use_cases.read_contract(uow, requester, patient, now=now, today=to_stockholm(now).date())
         return {"changed": changed, "contract": patient_contract_view(contract)}
 
@@ -205,7 +174,7 @@ async def _write(
         action,
         lambda answer: answer,
         caller=requester.id,
-        idempotency_key=idempotency_key,
+        idempotency_key=writer.idempotency_key,
         request={"op": f"patient-contract/{part}", **body.model_dump(mode="json")},
         now=now,
     )
@@ -223,10 +192,4 @@ async def _patient_of(request: Request, requester: Requester, personnummer: str 
 
 
 def _staff_patient(request: Request, requester: Requester, personnummer: str) -> str:
-    if not requester.is_staff:
-        raise HTTPException(403, "Bara vårdens personal kan skriva i Min vård.")
-    try:
-        pseudonym: str = request.app.state.pseudonymiser.pseudonym(personnummer)
-    except InvalidPersonnummer as invalid:
-        raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
-    return pseudonym
+    return staff_patient(request, requester, personnummer, not_staff="Bara vårdens personal kan skriva i Min vård.")

@@ -11,13 +11,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from nara.shared.identity import CurrentCaller, record_staff_read
-from nara.shared.personnummer import InvalidPersonnummer
 
 from ..service import schedule
 from ..service.records import FixedCareContact
 from ..service.requester import Requester
 from ..service.unit_of_work import UnitOfWork
-from .api import CurrentRequester, Now, answers
+from .api import CurrentRequester, Now, answers, staff_patient
 from .fields import HsaId, Personnummer
 from .transactions import run_once
 from .views import fixed_care_contact_views
@@ -133,10 +132,4 @@ async def _set_blocked(
 
 
 def _staff_patient(request: Request, requester: Requester, personnummer: str) -> str:
-    if not requester.is_staff:
-        raise HTTPException(403, "Bara personal kan ändra fasta vårdkontakter.")
-    try:
-        pseudonym: str = request.app.state.pseudonymiser.pseudonym(personnummer)
-    except InvalidPersonnummer as invalid:
-        raise HTTPException(422, f"Personnumret går inte att använda: {invalid}") from invalid
-    return pseudonym
+    return staff_patient(request, requester, personnummer, not_staff="Bara personal kan ändra fasta vårdkontakter.")

@@ -5,6 +5,7 @@ form bodies (never in an address); every read and write is access-logged by the 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -82,38 +83,24 @@ async def contract_page(request: Request, desk: CurrentDesk) -> Response:
 
 async def _save(request: Request, desk: Desk, form: Form, part: str, patient: str) -> tuple[bool, Errors]:
     now = now_of(request)
-    reader = desk.staff.caller
     try:
         async with unit_of_work(request) as uow:
             if part == "overenskommelse":
-                return await use_cases.write_agreement(
-                    uow,
-                    desk.requester,
-                    reader,
-                    patient,
-                    care_does=form.get("vard_gor"),
-                    patient_does=form.get("patient_gor"),
-                    unit=desk.unit,
-                    now=now,
-                ), []
-            if part == "kontakter":
+                care_does, patient_does = form.get("vard_gor"), form.get("patient_gor")
+                write = partial(use_cases.write_agreement, care_does=care_does, patient_does=patient_does)
+            elif part == "kontakter":
                 doctor = form.get("lakare")
-                return await use_cases.write_fixed_contacts(
-                    uow,
-                    desk.requester,
-                    reader,
-                    patient,
-                    practitioners=form.all("kontakter"),
-                    fixed_doctor=None if doctor in ("", NO_DOCTOR) else doctor,
-                    unit=desk.unit,
-                    now=now,
-                ), []
-            items, errors = _plan_from(form)
-            if errors:
-                return False, errors
-            return await use_cases.write_plan(
-                uow, desk.requester, reader, patient, items=items, unit=desk.unit, now=now
-            ), []
+                fixed_doctor = None if doctor in ("", NO_DOCTOR) else doctor
+                write = partial(
+                    use_cases.write_fixed_contacts, practitioners=form.all("kontakter"), fixed_doctor=fixed_doctor
+                )
+            else:
+                items, errors = _plan_from(form)
+                if errors:
+                    return False, errors
+                write = partial(use_cases.write_plan, items=items)
+            # Every part's use case also names who writes, for whom, at which unit, and when.
+            return await write(uow, desk.requester, desk.staff.caller, patient, unit=desk.unit, now=now), []
     except BookingRefused as refused:
         if status_of(refused) == 404 and "ingen kontakt" in refused.message:
             raise

@@ -271,6 +271,10 @@ async def test_a_time_too_near_to_change_on_the_web_says_so_before_and_after_boo
     await page.goto("/mina-tider")  # the list does not offer what the time's page cannot do
     card = page.locator(".card", has=page.locator(f"a[href='/mina-tider/{appointment}']"))
     await expect(card.get_by_role("link")).to_have_text(re.compile("^Visa tiden"))
+    await page.goto("/min-vard")  # nor does Min vård, in its next step or its list of agreed times
+    await expect(page.locator(".next-step").get_by_role("link")).to_have_text("Visa tiden")
+    card = page.locator(".card", has=page.locator(f"a[href='/mina-tider/{appointment}']"))
+    await expect(card.get_by_role("link")).to_have_text(re.compile("^Visa tiden"))
 
 
 def _next_wednesday() -> date:

@@ -4,6 +4,7 @@ so no personnummer lands in an address)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +21,7 @@ from ..wiring import now_of
 from . import swedish
 from .common import attempt
 from .kit import BookingRoute, problem_page, render
+from .my_times import web_changeable
 from .next_step import NextStep
 from .patient_steps import household
 from .plan_words import activity_sentence, plan_when
@@ -38,13 +40,14 @@ def unit_sentence(unit: ContractUnit | None) -> str:
     return f"Kontakta {unit.name}, {unit.address}, om du har frågor om din vård. Behöver du råd nu, ring 1177."
 
 
-def contract_step(step: ContractNextStep, contract: PatientContract) -> NextStep:
+def contract_step(step: ContractNextStep, contract: PatientContract, changeable: set[uuid.UUID]) -> NextStep:
     """The contract's one next step as the box at the top of the page says it."""
     if step.kind is NextStepKind.AGREED_TIME:
         record = next(a for a in contract.agreed_times if a.start_at == step.time)
+        words = "Visa, omboka eller avboka tiden" if record.id in changeable else "Visa tiden"
         return NextStep(
             f"Din nästa tid är {swedish.when(record.start_at)} hos {record.practitioner_name}, {record.unit_name}.",
-            link=(f"/mina-tider/{record.id}", "Visa, omboka eller avboka tiden"),
+            link=(f"/mina-tider/{record.id}", words),
         )
     if step.kind is NextStepKind.PLANNED_ACTIVITY and step.activity is not None:
         return NextStep(activity_sentence(step.activity), link=("#plan", "Se hela planen"))
@@ -75,6 +78,7 @@ async def min_vard(
     times = contract.agreed_times
     upcoming = [a for a in times if a.is_upcoming(now)]
     earlier = [a for a in reversed(times) if a not in upcoming and a.status is not AppointmentStatus.REBOOKED]
+    changeable = await web_changeable(request, upcoming, now)
     choices = [Choice(MYSELF, "Mig själv")] + [Choice(p, name, hint="Ditt barn") for p, name in family.names.items()]
     return render(
         request,
@@ -82,7 +86,8 @@ async def min_vard(
         title="Min vård" if whose == citizen.pseudonym else f"Min vård för {family.names[whose]}",
         citizen=citizen,
         active="care",
-        next_step=contract_step(contract.next_step, contract),
+        next_step=contract_step(contract.next_step, contract, changeable),
+        changeable=changeable,
         contract=contract,
         child_name=family.names.get(whose),
         upcoming=upcoming,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -49,6 +50,13 @@ class Card:
     changeable: bool = False  # can still be cancelled or rebooked on the web (else the time's page gives the phone)
 
 
+async def web_changeable(request: Request, records: list[AppointmentRecord], now: datetime) -> set[uuid.UUID]:
+    """The times among `records` the citizen can still cancel or rebook on the web (else only by phone)."""
+    async with reads(request) as read:
+        slots = {r.id: await read.slots.slot(r.slot_id) for r in records}
+    return {r.id for r in records if (slot := slots[r.id]) and terms_of(slot.time_type, r.start_at).any_change(now)}
+
+
 @router.get("/mina-tider")
 async def my_times(request: Request, citizen: CurrentCitizen, klart: str | None = None) -> HTMLResponse:
     now = now_of(request)
@@ -59,13 +67,10 @@ async def my_times(request: Request, citizen: CurrentCitizen, klart: str | None 
             for person in (citizen.pseudonym, *family.actor.wards)
             for r in await read.views.appointments_of_patient(person)
         ]
-        records.sort(key=lambda r: r.start_at)
-        upcoming = [r for r in records if r.is_upcoming(now)]
-        slots = {r.id: await read.slots.slot(r.slot_id) for r in upcoming}
+    records.sort(key=lambda r: r.start_at)
+    upcoming = [r for r in records if r.is_upcoming(now)]
     earlier = [r for r in records if r not in upcoming and r.status is not AppointmentStatus.REBOOKED]
-    changeable = {
-        r.id for r in upcoming if (slot := slots[r.id]) and terms_of(slot.time_type, r.start_at).any_change(now)
-    }
+    changeable = await web_changeable(request, upcoming, now)
     return await show(
         request,
         citizen,

@@ -1,9 +1,10 @@
 """Issue 17, in a real browser: booking that is exact and honest, finding a time, the check-answers page, the
 confirmation with its booking reference, and the calendar file. Each new page state is checked with axe-core
-and for width on a 390 px phone, and photographed at 390 and 1280 px (/work/scratch/shots-i17/)."""
+and for width on a 390 px phone, and photographed at 390 and 1280 px (under NARA_SCREENSHOTS)."""
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +24,7 @@ UNIT_ID = "SE2321000115-E00000000011"
 UNIT_PHONE = "0346-85 00 00"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-SHOTS = Path("/work/scratch/shots-i17")
+SHOTS = Path(os.environ.get("NARA_SCREENSHOTS", "/tmp/nara-screenshots"))  # look at them before calling a page done
 SHOTS.mkdir(parents=True, exist_ok=True)
 
 

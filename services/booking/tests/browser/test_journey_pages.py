@@ -7,6 +7,7 @@ under SHOTS (the phone-size ones are the closing note's)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from playwright.async_api import Page, expect
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-SHOTS = Path("/work/scratch/shots-i17")
+SHOTS = Path(os.environ.get("NARA_SCREENSHOTS", "/tmp/nara-screenshots"))  # look at them before calling a page done
 TIME_WITH_A_DOT = re.compile(r"\bkl\. ?\d{1,2}\.\d\d\b|\b\d\.\d\d\b")  # 8.00 or kl. 08.00: not the pages' style
 
 

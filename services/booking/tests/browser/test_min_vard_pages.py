@@ -2,10 +2,11 @@
 /personal/schema/min-vard with the keyboard alone, and the patient, logged in on a phone, sees exactly that on
 /min-vard with the one next step at the top; a guardian chooses between themselves and their child. axe finds no
 serious or critical problem, no page is wider than the phone, and the pages are photographed at 390 and 1280 px
-(/work/scratch/shots-i17/)."""
+(under NARA_SCREENSHOTS)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ from nara.shared.identity import issue_dev_token
 UNIT = "SE2321000115-E00000000011"  # Vårdcentralen Falkenberg
 RECEPTION = "SE2321000115-P000000972"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
-SHOTS = Path("/work/scratch/shots-i17")
+SHOTS = Path(os.environ.get("NARA_SCREENSHOTS", "/tmp/nara-screenshots"))  # look at them before calling a page done
 
 
 async def book_a_time(booking_url: str, pnr: str) -> None:

@@ -6,13 +6,15 @@ on /min-vard. axe finds nothing serious on the console's page, which is photogra
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from playwright.async_api import expect
 
 from nara.devstack.browser import press_button, tab_to, type_into
 
-SHOTS = Path("/work/scratch/shots-i17")
+SHOTS = Path(os.environ.get("NARA_SCREENSHOTS", "/tmp/nara-screenshots"))  # look at them before calling a page done
+SHOTS.mkdir(parents=True, exist_ok=True)
 NURSE = "SE2321000115-P000000103"  # Maria Svensson at Falkenberg (booking's demo data)
 
 

@@ -178,7 +178,8 @@ def sms_gateway_standin() -> Iterator[SmsGatewayStandIn]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     gateway.url = f"http://127.0.0.1:{server.server_address[1]}/a1"
-    thread = threading.Thread(target=server.serve_forever, name="sms-gateway-standin", daemon=True)
+    # A short poll: shutdown() waits for one, and every test that asks for the stand-in pays it.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="sms-gateway-standin", daemon=True)
     thread.start()
     try:
         yield gateway

@@ -34,9 +34,7 @@ def no_message_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.mark.parametrize(
-    "written", ["19121212-1212", "191212121212", "121212-1212", "1212121212", "19701063-2391"]
-)
+@pytest.mark.parametrize("written", ["19121212-1212", "191212121212", "121212-1212", "1212121212", "19701063-2391"])
 @pytest.mark.parametrize("part", ["body", "subject", "to"])
 def test_a_personnummer_or_samordningsnummer_anywhere_in_a_message_is_refused(written: str, part: str):
     fields = {"to": "patient@example.se", "body": BODY, "subject": "Påminnelse"}
@@ -162,7 +160,15 @@ def test_settings_are_read_from_files_in_nara_settings_dir(tmp_path: Path, monke
 @pytest.mark.parametrize(
     ("variables", "named"),
     [
-        ({"NARA_SMTP_HOST": "h", "NARA_SMTP_USERNAME": "u", "NARA_SMTP_PASSWORD": "p", "NARA_SMTP_PASSWORD_FILE": "/x"}, "only one"),
+        (
+            {
+                "NARA_SMTP_HOST": "h",
+                "NARA_SMTP_USERNAME": "u",
+                "NARA_SMTP_PASSWORD": "p",
+                "NARA_SMTP_PASSWORD_FILE": "/x",
+            },
+            "only one",
+        ),
         ({"NARA_SMTP_HOST": "h", "NARA_SMTP_FROM": "Nära"}, "NARA_SMTP_FROM"),
         ({"NARA_SMTP_HOST": "h", "NARA_SMTP_PORT": "0"}, "NARA_SMTP_PORT"),
         ({"NARA_SMS_USERNAME": "u"}, "NARA_SMS_PASSWORD"),

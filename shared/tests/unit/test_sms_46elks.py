@@ -39,7 +39,7 @@ async def test_an_sms_goes_as_the_gateway_documents_and_its_id_is_the_receipt(sm
 
 
 async def test_a_wrong_password_is_refused_and_not_worth_retrying(sms_gateway: SmsGatewayStandIn):
-    settings = SmsSettings(api_url=sms_gateway.url, username=sms_gateway.username, password="fel")
+    settings = SmsSettings(api_url=sms_gateway.url, username=sms_gateway.username, password="fel")  # noqa: S106 - a wrong one
     async with ElksSmsSender(settings) as sender:
         with pytest.raises(DeliveryFailed, match="NARA_SMS_USERNAME") as failed:
             await sender.send(Message(Channel.SMS, TO, TEXT))
@@ -97,7 +97,7 @@ async def test_an_answer_that_never_comes_may_have_been_sent(sms_gateway: SmsGat
 
 
 async def test_an_unreachable_gateway_is_retryable_and_nothing_was_sent():
-    settings = SmsSettings(api_url="http://127.0.0.1:9/a1", username="u", password="p", timeout_seconds=1)
+    settings = SmsSettings(api_url="http://127.0.0.1:9/a1", username="u", password="p", timeout_seconds=1)  # noqa: S106
     async with ElksSmsSender(settings) as sender:
         with pytest.raises(DeliveryFailed) as failed:
             await sender.send(Message(Channel.SMS, TO, TEXT))

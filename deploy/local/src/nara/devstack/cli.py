@@ -160,8 +160,8 @@ def _print_mail_server(stack: LocalStack) -> None:
         print(f"  {'mail (Mailpit)':<18} not started (--no-mail): the services send no e-mail")
         return
     took = f"started in {mailpit.started_in:.1f} s" if mailpit.started_in is not None else "already running"
-    print(f"  {'mail (Mailpit)':<18} {mailpit.url}/   the web inbox of every e-mail sent (Mailpit {mailpit.version()}, {took})")
-    print(f"  {'':<18} SMTP {mailpit.smtp_address}, API {mailpit.url}/api/v1/messages")
+    print(f"  {'mail (Mailpit)':<18} {mailpit.url}/   the web inbox of every e-mail the services send")
+    print(f"  {'':<18} SMTP {mailpit.smtp_address}, API {mailpit.url}/api/v1 (Mailpit {mailpit.version()}, {took})")
 
 
 def _print_infrastructure(stack: LocalStack) -> None:

@@ -15,8 +15,16 @@ import httpx
 
 from .errors import StackError
 from .layout import StackLayout
-from .processes import choose_port, free_port, listens_in_group, port_is_open, read_pid, start_detached, stop_group
-from .processes import wait_until
+from .processes import (
+    choose_port,
+    free_port,
+    listens_in_group,
+    port_is_open,
+    read_pid,
+    start_detached,
+    stop_group,
+    wait_until,
+)
 
 MODULE = "github.com/axllent/mailpit"
 VERSION = "v1.33.1"
@@ -86,9 +94,12 @@ def mailpit_command(binary: Path, *, smtp_port: int, http_port: int, database: P
 class MailpitServer:
     """One Mailpit on 127.0.0.1: SMTP for the services, the web inbox and its API for people and tests."""
 
-    def __init__(self, layout: StackLayout, record: dict, *, name: str = "mailpit"):
+    def __init__(
+        self, layout: StackLayout, record: dict, *, name: str = "mailpit", extra_arguments: tuple[str, ...] = ()
+    ):
         self.layout = layout
         self.name = name
+        self.extra_arguments = extra_arguments  # e.g. a test's own server with Mailpit's --enable-chaos
         self.record = record.setdefault(name, {})
         self.pid_file = layout.pid_of(name)
         self.started_in: float | None = None
@@ -132,7 +143,8 @@ class MailpitServer:
         start_detached(
             mailpit_command(
                 binary, smtp_port=self.smtp_port, http_port=self.record["http_port"], database=folder / "mailpit.db"
-            ),
+            )
+            + list(self.extra_arguments),
             log_file=self.layout.log_of(self.name),
             pid_file=self.pid_file,
         )

@@ -155,7 +155,7 @@ def sms_gateway_standin() -> Iterator[SmsGatewayStandIn]:
     gateway = SmsGatewayStandIn()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             headers = {name.lower(): value for name, value in self.headers.items()}
@@ -169,10 +169,10 @@ def sms_gateway_standin() -> Iterator[SmsGatewayStandIn]:
             except OSError:  # the client gave up (a timeout test)
                 pass
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self.send_error(405, "Use POST")
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet in tests
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -135,7 +135,9 @@ class LocalStack:
 
     def leftover_processes(self) -> list[str]:
         """Anything of this stack still running or listening; empty after a clean 'down'."""
-        leftovers = [name for name in ("postgres", "kafka", "zipkin", "keycloak", "mailpit") if getattr(self, name).is_running()]
+        leftovers = [
+            name for name in ("postgres", "kafka", "zipkin", "keycloak", "mailpit") if getattr(self, name).is_running()
+        ]
         leftovers += [spec.name for spec in SERVICES if self.services.is_running(spec)]
         leftovers += ["supervisord"] if self.services.supervisor.is_running() else []
         ports = [

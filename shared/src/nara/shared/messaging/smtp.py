@@ -69,8 +69,13 @@ class SmtpSender:
                 start_tls=settings.starttls,
                 timeout=settings.timeout_seconds,
             )
-        except aiosmtplib.SMTPRecipientsRefused:
-            raise DeliveryFailed("the mail server refused the recipient's address", retryable=False) from None
+        except aiosmtplib.SMTPRecipientsRefused as error:
+            # 450/451/452 at RCPT is 'not now' (a full mailbox, greylisting); 550 and its kin are 'never'.
+            codes = sorted({refusal.code for refusal in error.recipients})
+            raise DeliveryFailed(
+                f"the mail server refused the recipient ({', '.join(map(str, codes))})",
+                retryable=all(400 <= code < 500 for code in codes),
+            ) from None
         except aiosmtplib.SMTPAuthenticationError as error:
             raise DeliveryFailed(
                 f"the mail server refused the login ({error.code}): check NARA_SMTP_USERNAME and the password",
@@ -78,9 +83,7 @@ class SmtpSender:
             ) from None
         except aiosmtplib.SMTPResponseException as error:
             # 4xx is the server's 'not now', 5xx its 'never' (RFC 5321, 4.2.1).
-            raise DeliveryFailed(
-                f"the mail server answered {error.code}", retryable=400 <= error.code < 500
-            ) from None
+            raise DeliveryFailed(f"the mail server answered {error.code}", retryable=400 <= error.code < 500) from None
         except aiosmtplib.SMTPConnectError as error:
             raise DeliveryFailed(f"could not reach the mail server ({type(error).__name__})", retryable=True) from None
         except aiosmtplib.SMTPTimeoutError:
@@ -91,4 +94,3 @@ class SmtpSender:
             # Could not connect, TLS failed, the connection dropped: nothing was accepted.
             raise DeliveryFailed(f"could not reach the mail server ({type(error).__name__})", retryable=True) from None
         return Receipt(Channel.EMAIL, str(email["Message-ID"]), message.idempotency_key)
-

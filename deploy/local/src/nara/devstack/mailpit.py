@@ -39,9 +39,9 @@ def find_go() -> str:
     found = shutil.which("go") or ("/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").is_file() else None)
     if found is None:
         raise StackError(
-            "Go is needed to build Mailpit, the local mail server (once). Install Go 1.24 or newer "
-            "(https://go.dev/doc/install, or 'apt-get install golang-go' where Debian's is that new), "
-            "or start without mail: './nara run --no-mail'."
+            f"Go 1.26 or newer is needed to build Mailpit {VERSION}, the local mail server (once): install it "
+            "from https://go.dev/doc/install (Debian's golang-go is older), or start without mail: "
+            "'./nara run --no-mail'."
         )
     return found
 

@@ -35,16 +35,16 @@ def no_message_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("written", ["19121212-1212", "191212121212", "121212-1212", "1212121212", "19701063-2391"])
-@pytest.mark.parametrize("part", ["body", "subject", "to"])
+@pytest.mark.parametrize("part", ["body", "subject", "to", "idempotency_key"])
 def test_a_personnummer_or_samordningsnummer_anywhere_in_a_message_is_refused(written: str, part: str):
-    fields = {"to": "patient@example.se", "body": BODY, "subject": "Påminnelse"}
-    fields[part] = f"{written}@example.se" if part == "to" else f"{fields[part]} {written}"
+    fields = {"to": "patient@example.se", "body": BODY, "subject": "Påminnelse", "idempotency_key": "reminder"}
+    fields[part] = f"{written}@example.se" if part == "to" else f"{fields[part]}-{written}"
 
     with pytest.raises(PersonnummerInMessage) as refused:
         Message(Channel.EMAIL, **fields)
 
     assert written not in str(refused.value)
-    assert refused.value.part == {"to": "recipient"}.get(part, part)
+    assert refused.value.part == {"to": "recipient", "idempotency_key": "key"}.get(part, part)
 
 
 def test_other_numbers_in_a_message_are_left_alone():

@@ -51,7 +51,9 @@ class Message:
     idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def __post_init__(self) -> None:
-        for part, text in (("recipient", self.to), ("subject", self.subject), ("body", self.body)):
+        # The key too: it becomes the e-mail's Message-ID header, which every relay logs.
+        parts = (("recipient", self.to), ("subject", self.subject), ("body", self.body), ("key", self.idempotency_key))
+        for part, text in parts:
             if contains_personnummer(text):
                 raise PersonnummerInMessage(part)
         if not self.body.strip():

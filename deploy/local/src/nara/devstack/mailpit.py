@@ -5,6 +5,8 @@ Built once per version from the Go module github.com/axllent/mailpit with the ma
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -47,30 +49,85 @@ def find_go() -> str:
 
 
 def fetch_mailpit(layout: StackLayout) -> Path:
-    """Mailpit's binary, built once per version into the shared cache with `go install`."""
+    """Mailpit's binary, built once per version into the shared cache from the Go module's source.
+
+    The module holds the web inbox's sources but not their build (server/ui/dist), so a plain `go install` gives
+    a Mailpit with SMTP and an API but a blank inbox: the UI is bundled with npm first, then embedded by `go build`.
+    """
     folder = layout.cache_dir / f"mailpit-{VERSION}"
     binary = folder / "mailpit"
     if binary.is_file():
         return binary
-    go = find_go()
-    print(f"Building Mailpit {VERSION} with the machine's Go (once; 1-2 minutes)...", flush=True)
+    go, npm = find_go(), shutil.which("npm")
+    if npm is None:
+        raise StackError(
+            "npm is needed once to build Mailpit's web inbox ('apt-get install npm'), or start without mail: "
+            "'./nara run --no-mail'."
+        )
+    print(f"Building Mailpit {VERSION} with the machine's Go and npm (once; about 3 minutes)...", flush=True)
     # Built beside the cache and moved in whole: two stacks building at once never see half a binary.
     staging = layout.cache_dir / f"mailpit-{VERSION}.{os.getpid()}"
-    staging.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [go, "install", f"{MODULE}@{VERSION}"],
-        env={**os.environ, "GOBIN": str(staging), "GOFLAGS": "-buildvcs=false"},
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0 or not (staging / "mailpit").is_file():
-        shutil.rmtree(staging, ignore_errors=True)
-        raise StackError(f"Go could not build Mailpit {VERSION}:\n{result.stderr[-3000:]}")
+    shutil.rmtree(staging, ignore_errors=True)
     try:
-        staging.rename(folder)
-    except OSError:  # another stack built it first
+        source = _module_source(go, staging / "src")
+        _bundle_web_inbox(npm, source)
+        _run(
+            [go, "build", "-trimpath", "-ldflags", f"-s -w -X {MODULE}/config.Version={VERSION}", "-o", str(staging)],
+            cwd=source,
+            what="Go could not build Mailpit",
+            env={"GOFLAGS": "-buildvcs=false"},
+        )
+        shutil.rmtree(source)  # node_modules and a copy of the source: 200 MB nobody needs again
+        with contextlib.suppress(OSError):  # another stack built it first
+            staging.rename(folder)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if not binary.is_file():
+        raise StackError(f"Mailpit {VERSION} was built, but {binary} is missing")
     return binary
+
+
+# The web inbox's JavaScript dependencies, pinned where the module's own lock names versions the npm registry does
+# not serve here (rapidoc 12, sass-embedded 1.108.1); only what the bundle needs, no linters or browser tests.
+UI_BUILD_DEPENDENCIES = ("esbuild", "esbuild-plugin-vue-next", "esbuild-sass-plugin", "@vue/compiler-sfc")
+UI_PINS = {"rapidoc": "9.3.8"}
+UI_OVERRIDES = {"sass-embedded": "1.105.0"}
+
+
+def _module_source(go: str, into: Path) -> Path:
+    """A writable copy of the module's source, fetched through the Go module proxy into Go's module cache."""
+    answer = _run([go, "mod", "download", "-json", f"{MODULE}@{VERSION}"], what="Go could not fetch Mailpit")
+    shutil.copytree(json.loads(answer)["Dir"], into)
+    for path in [into, *into.rglob("*")]:  # the module cache is read-only
+        path.chmod(path.stat().st_mode | 0o200)
+    return into
+
+
+def _bundle_web_inbox(npm: str, source: Path) -> None:
+    package = json.loads((source / "package.json").read_text())
+    package["dependencies"].update(UI_PINS)
+    package["devDependencies"] = {
+        name: version for name, version in package["devDependencies"].items() if name in UI_BUILD_DEPENDENCIES
+    }
+    package["overrides"] = {**package.get("overrides", {}), **UI_OVERRIDES}
+    (source / "package.json").write_text(json.dumps(package, indent=2))
+    (source / "package-lock.json").unlink(missing_ok=True)
+    _run(
+        [npm, "install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=source,
+        what="npm could not fetch the packages of Mailpit's web inbox",
+    )
+    node = shutil.which("node") or "node"
+    _run([node, "esbuild.config.mjs"], cwd=source, what="Mailpit's web inbox did not build", env={"MINIFY": "true"})
+    if not (source / "server" / "ui" / "dist" / "app.js").is_file():
+        raise StackError("Mailpit's web inbox did not build: server/ui/dist/app.js is missing")
+
+
+def _run(command: list[str], *, what: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StackError(f"{what} ({VERSION}):\n{result.stdout[-1500:]}{result.stderr[-3000:]}")
+    return result.stdout
 
 
 def mailpit_command(binary: Path, *, smtp_port: int, http_port: int, database: Path) -> list[str]:

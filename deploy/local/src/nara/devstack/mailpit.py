@@ -1,6 +1,7 @@
 """Mailpit, the local mail server: every e-mail the services send lands in its web inbox, none leaves the machine.
 
-Built once per version from the Go module github.com/axllent/mailpit, with the machine's Go and npm, into the shared cache.
+Built once per version from the Go module github.com/axllent/mailpit, with the machine's Go and npm, into the
+shared cache.
 """
 
 from __future__ import annotations

@@ -54,7 +54,8 @@ class SmtpSender:
 
     async def send(self, message: Message) -> Receipt:
         # Checked again at the door: a message made before this check existed, or changed by force, stays in.
-        for part, text in (("recipient", message.to), ("subject", message.subject), ("body", message.body)):
+        checked = (("recipient", message.to), ("subject", message.subject), ("body", message.body))
+        for part, text in (*checked, ("key", message.idempotency_key)):
             if contains_personnummer(text):
                 raise PersonnummerInMessage(part)
         email = self.compose(message)

@@ -11,6 +11,8 @@ import pytest
 
 from nara.devstack.testing import Infrastructure, real_infrastructure, scratch_schema
 from nara.devstack.testing import identity_provider as identity_provider  # the real Keycloak, on demand
+from nara.devstack.testing import mail_server as mail_server  # the real Mailpit, on demand
+from nara.devstack.testing import sms_gateway as sms_gateway  # a stand-in for 46elks' SMS API, per test
 
 # A test's stage follows from its folder: unit/ (no servers, seconds), browser/ (Chromium: e2e), anything else
 # talks to the real PostgreSQL and Kafka (integration). './nara test' runs the unit stage first and stops early.

@@ -14,7 +14,7 @@ from nara.devstack.tools import find_tool
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = {"booking": 8001, "triage": 8002, "guarantee-monitor": 8003}
 # What a person opens in the browser: the README's Docker section names each of these.
-TOOL_UIS = {"jaeger": 16686, "prometheus": 9090, "grafana": 3000}
+TOOL_UIS = {"jaeger": 16686, "prometheus": 9090, "grafana": 3000, "mailpit": 8025}
 # Containers Docker cannot probe, and why; nothing may wait for them to be healthy.
 UNPROBED = {"otel-collector": "the image is a lone binary with no shell or HTTP client to run a check with"}
 
@@ -295,3 +295,15 @@ def test_compose_gives_every_app_a_page_login_through_keycloak_with_the_realms_c
             for callback in callbacks:
                 address = f"http://localhost:{SERVICES[name]}{callback}"
                 assert redirect_allowed(client["redirectUris"], address), address
+
+
+def test_compose_runs_the_mailpit_that_nara_run_builds_and_the_services_send_their_mail_to_it():
+    from nara.devstack.mailpit import VERSION
+
+    services = compose()["services"]
+    assert services["mailpit"]["image"] == f"axllent/mailpit:{VERSION}"
+    assert "1025:1025" in services["mailpit"]["ports"]
+    for name in SERVICES:
+        environment = services[name]["environment"]
+        assert environment["NARA_SMTP_HOST"] == "mailpit", name
+        assert str(environment["NARA_SMTP_PORT"]) == "1025", name

@@ -79,15 +79,19 @@ def test_run_starts_three_ready_services_and_down_leaves_nothing_running(isolate
     booking_env = Path(f"/proc/{stack.services.pid(SERVICES[0])}/environ").read_bytes().decode().split("\0")
     assert f"NARA_OIDC_ISSUER={keycloak.issuer}" in booking_env
     assert _eventually_in_log(command, "keycloak", "Realm 'nara' imported")  # its log is written behind
+    mailpit = stack.mailpit
+    assert f"{mailpit.url}/" in run.stdout and f"inbox {mailpit.url}/" in status
+    assert httpx.get(f"{mailpit.url}/api/v1/messages").json()["total"] == 0
+    assert f"NARA_SMTP_PORT={mailpit.smtp_port}" in booking_env and "NARA_SMTP_HOST=127.0.0.1" in booking_env
 
-    pids = [read_pid(layout.pid_of(name)) for name in ["kafka", "zipkin", "keycloak", "supervisord"]]
+    pids = [read_pid(layout.pid_of(name)) for name in ["kafka", "zipkin", "keycloak", "mailpit", "supervisord"]]
     pids += [stack.services.pid(spec) for spec in SERVICES]
     assert None not in pids
     postgres_pid = int(Path(stack.postgres.record["data_dir"], "postmaster.pid").read_text().splitlines()[0])
 
     down = command("down")
     assert down.returncode == 0, down.stderr
-    assert "Stopped: booking, triage, guarantee-monitor, zipkin, keycloak, kafka, postgres." in down.stdout
+    assert "Stopped: booking, triage, guarantee-monitor, zipkin, keycloak, mailpit, kafka, postgres." in down.stdout
     assert [pid for pid in [*pids, postgres_pid] if is_alive(pid)] == []
     assert LocalStack(layout).leftover_processes() == []
     for name in urls:

@@ -12,7 +12,7 @@ from .keycloak import ADMIN_PASSWORD, ADMIN_USER, REALM
 from .services import SERVICES
 from .stack import LocalStack, wait_for_no_leftovers
 
-COMPONENTS = ["postgres", "kafka", "zipkin", "keycloak", *(spec.name for spec in SERVICES), "supervisord"]
+COMPONENTS = ["postgres", "kafka", "zipkin", "keycloak", "mailpit", *(spec.name for spec in SERVICES), "supervisord"]
 PAGES = {"booking": "/", "triage": "/console", "guarantee-monitor": "/ops"}
 # Further pages a service serves, printed under it: (path, what it is).
 MORE_PAGES = {"booking": [("/personal/schema", "the clinic's schedule and day's book (staff)")]}
@@ -32,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-idp",
         action="store_true",
         help="leave Keycloak (the identity provider, needs Java 21+) out; the pages keep the development login",
+    )
+    run.add_argument(
+        "--no-mail",
+        action="store_true",
+        help="leave Mailpit (the local mail server, built with Go) out; the services then send no e-mail",
     )
     commands.add_parser("status", help="what runs, where")
     logs = commands.add_parser("logs", help="show a component's log")
@@ -73,7 +78,7 @@ def _run(stack: LocalStack, args) -> int:
     started_at = time.monotonic()
     stack.up()
     _print_infrastructure(stack)
-    stack.start_services(zipkin=not args.no_zipkin, identity_provider=not args.no_idp)
+    stack.start_services(zipkin=not args.no_zipkin, identity_provider=not args.no_idp, mail=not args.no_mail)
     print(f"\nNära is running ({time.monotonic() - started_at:.1f} s):")
     for spec in SERVICES:
         url = stack.services.url(spec)
@@ -82,6 +87,7 @@ def _run(stack: LocalStack, args) -> int:
             print(f"  {'':<18} {url}{path}   {what}")
     if stack.zipkin.is_running():
         print(f"  {'traces (Zipkin)':<18} {stack.zipkin.ui_url}   (Zipkin {stack.zipkin.version()}, kept in memory)")
+    _print_mail_server(stack)
     _print_identity_provider(stack, skipped=args.no_idp)
     print("\nLogs: ./nara logs <component>    Stop: ./nara down")
     print("A service that dies is restarted by supervisord; ./nara status counts the restarts.")
@@ -146,6 +152,16 @@ def _print_identity_provider(stack: LocalStack, *, skipped: bool) -> None:
     print(f"  {'issuer':<18} {keycloak.issuer}")
     print(f"  {'account console':<18} {keycloak.account_console_url}   (test users in README, password nara-dev)")
     print(f"  {'admin console':<18} {keycloak.admin_console_url}   ({ADMIN_USER} / {ADMIN_PASSWORD})")
+
+
+def _print_mail_server(stack: LocalStack) -> None:
+    mailpit = stack.mailpit
+    if not mailpit.is_running():
+        print(f"  {'mail (Mailpit)':<18} not started (--no-mail): the services send no e-mail")
+        return
+    took = f"started in {mailpit.started_in:.1f} s" if mailpit.started_in is not None else "already running"
+    print(f"  {'mail (Mailpit)':<18} {mailpit.url}/   the web inbox of every e-mail the services send")
+    print(f"  {'':<18} SMTP {mailpit.smtp_address}, API {mailpit.url}/api/v1 (Mailpit {mailpit.version()}, {took})")
 
 
 def _print_infrastructure(stack: LocalStack) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from .kafka import KafkaBroker
 from .keycloak import KeycloakServer
 from .layout import StackLayout
+from .mailpit import MailpitServer
 from .postgres import PostgresServer
 from .processes import port_is_open
 from .services import SERVICES, ServiceProcesses, infrastructure_environment
@@ -26,6 +27,7 @@ class LocalStack:
         self.kafka = KafkaBroker(self.layout, self.record)
         self.zipkin = ZipkinServer(self.layout, self.record)
         self.keycloak = KeycloakServer(self.layout, self.record)
+        self.mailpit = MailpitServer(self.layout, self.record)
         self.services = ServiceProcesses(self.layout, self.record)
 
     @contextmanager
@@ -47,15 +49,19 @@ class LocalStack:
             self.kafka.start()
             return True
 
-    def start_services(self, *, zipkin: bool = True, identity_provider: bool = True) -> None:
+    def start_services(self, *, zipkin: bool = True, identity_provider: bool = True, mail: bool = True) -> None:
         """Zipkin first, so that the services export their spans from their first request. Keycloak starts
         meanwhile (its address is known at launch) and is waited for last: it is the slowest to come up, and the
-        services fetch its keys only when a token arrives."""
+        services fetch its keys only when a token arrives. Mailpit starts in well under a second, before the
+        services, which get its SMTP address."""
         with self._exclusive():
             environment = self.environment()
             if identity_provider:
                 self.keycloak.launch()
                 environment.update(self.keycloak.service_environment())
+            if mail:
+                self.mailpit.start()
+                environment.update(self.mailpit.service_environment())
             if zipkin:
                 self.zipkin.start()
                 environment.update(self.zipkin.service_environment())
@@ -69,6 +75,12 @@ class LocalStack:
             self.keycloak.start()
             return self.keycloak
 
+    def start_mail_server(self, *, preferred_ports: bool = True) -> MailpitServer:
+        """Mailpit alone, e.g. for the tests that read delivered mail; does nothing when it runs."""
+        with self._exclusive():
+            self.mailpit.start(preferred_ports=preferred_ports)
+            return self.mailpit
+
     def environment(self) -> dict[str, str]:
         return infrastructure_environment(self)
 
@@ -79,6 +91,8 @@ class LocalStack:
                 stopped.append("zipkin")
             if self.keycloak.stop():
                 stopped.append("keycloak")
+            if self.mailpit.stop():
+                stopped.append("mailpit")
             if self.kafka.stop():
                 stopped.append("kafka")
             if self.postgres.stop():
@@ -104,6 +118,11 @@ class LocalStack:
             "kafka": self._describe(self.kafka.is_running(), self.record.get("kafka", {}).get("port")),
             "zipkin": f"running, traces at {self.zipkin.ui_url}" if self.zipkin.is_running() else "stopped",
             "keycloak": f"running, realm at {self.keycloak.issuer}" if self.keycloak.is_running() else "stopped",
+            "mailpit": (
+                f"running, SMTP {self.mailpit.smtp_address}, inbox {self.mailpit.url}/"
+                if self.mailpit.is_running()
+                else "stopped"
+            ),
         }
         for spec in SERVICES:
             report[spec.name] = self.services.describe(spec)
@@ -116,7 +135,9 @@ class LocalStack:
 
     def leftover_processes(self) -> list[str]:
         """Anything of this stack still running or listening; empty after a clean 'down'."""
-        leftovers = [name for name in ("postgres", "kafka", "zipkin", "keycloak") if getattr(self, name).is_running()]
+        leftovers = [
+            name for name in ("postgres", "kafka", "zipkin", "keycloak", "mailpit") if getattr(self, name).is_running()
+        ]
         leftovers += [spec.name for spec in SERVICES if self.services.is_running(spec)]
         leftovers += ["supervisord"] if self.services.supervisor.is_running() else []
         ports = [
@@ -125,6 +146,8 @@ class LocalStack:
             self.record.get("kafka", {}).get("controller_port"),
             self.record.get("zipkin", {}).get("port"),
             self.record.get("keycloak", {}).get("port"),
+            self.record.get("mailpit", {}).get("smtp_port"),
+            self.record.get("mailpit", {}).get("http_port"),
             *self.record.get("services", {}).values(),
         ]
         leftovers += [f"port {port}" for port in ports if port and port_is_open(port)]

@@ -19,8 +19,10 @@ import pytest
 
 from .keycloak import REALM
 from .layout import KEYCLOAK_REALM, REPO_ROOT, StackLayout
+from .mailpit import MailpitServer
 from .postgres import SERVICE_DATABASES
 from .services import SERVICES
+from .sms_gateway import SmsGatewayStandIn, sms_gateway_standin
 from .stack import LocalStack
 from .zipkin import ZipkinServer
 
@@ -212,6 +214,85 @@ def identity_provider() -> Iterator[IdentityProvider]:
         pytest.fail("a unit test asked for Keycloak: it belongs in an integration/ folder")
     with keycloak_server() as provider:
         yield provider
+
+
+@dataclass(frozen=True)
+class MailServer:
+    """A Mailpit: SMTP for the code under test, its API (`/api/v1`) to read what arrived."""
+
+    smtp_host: str
+    smtp_port: int
+    url: str
+    origin: str
+
+    def smtp_settings(self, **overrides: str) -> dict[str, str]:
+        """NARA_SMTP_* pointing a sender (nara.shared.messaging) at this server."""
+        return {
+            "NARA_SMTP_HOST": self.smtp_host,
+            "NARA_SMTP_PORT": str(self.smtp_port),
+            "NARA_SMTP_STARTTLS": "false",
+            **overrides,
+        }
+
+    def messages_to(self, address: str) -> list[dict]:
+        """The summaries (Mailpit's `/api/v1/search`) of the messages to `address`, newest first. Tests share the
+        server, so each writes to an address of its own rather than emptying the inbox."""
+        answer = httpx.get(f"{self.url}/api/v1/search", params={"query": f'to:"{address}"'}, timeout=10)
+        answer.raise_for_status()
+        return list(answer.json()["messages"])
+
+    def message(self, mailpit_id: str) -> dict:
+        """One message in full (`/api/v1/message/{ID}`): headers parsed, `Text` the decoded plain-text body."""
+        answer = httpx.get(f"{self.url}/api/v1/message/{mailpit_id}", timeout=10)
+        answer.raise_for_status()
+        return dict(answer.json())
+
+    def headers(self, mailpit_id: str) -> dict[str, list[str]]:
+        answer = httpx.get(f"{self.url}/api/v1/message/{mailpit_id}/headers", timeout=10)
+        answer.raise_for_status()
+        return dict(answer.json())
+
+    def raw(self, mailpit_id: str) -> bytes:
+        """The message exactly as it arrived over SMTP."""
+        answer = httpx.get(f"{self.url}/api/v1/message/{mailpit_id}/raw", timeout=10)
+        answer.raise_for_status()
+        return answer.content
+
+
+@contextmanager
+def mailpit_server() -> Iterator[MailServer]:
+    """NARA_TEST_MAILPIT_URL's Mailpit with its SMTP at NARA_TEST_MAILPIT_SMTP (host:port; e.g. docker-compose's),
+    else the test stack's own on free ports: built once per machine, started when it does not run, stopped
+    afterwards."""
+    explicit = os.environ.get("NARA_TEST_MAILPIT_URL")
+    if explicit:
+        host, _, port = os.environ.get("NARA_TEST_MAILPIT_SMTP", "127.0.0.1:1025").rpartition(":")
+        yield MailServer(host, int(port), explicit.rstrip("/"), origin="environment")
+        return
+    stack = LocalStack(StackLayout(TEST_STATE_DIR, StackLayout.default().cache_dir))
+    started_here = not stack.mailpit.is_running()
+    server: MailpitServer = stack.start_mail_server(preferred_ports=False)
+    try:
+        yield MailServer("127.0.0.1", server.smtp_port, server.url, origin="launcher")
+    finally:
+        if started_here:  # leave a Mailpit someone else started running
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def mail_server() -> Iterator[MailServer]:
+    """The real Mailpit, started once per test session and only when a test asks for it."""
+    if os.environ.get("NARA_UNIT_STAGE"):
+        pytest.fail("a unit test asked for Mailpit: it belongs in an integration/ folder")
+    with mailpit_server() as server:
+        yield server
+
+
+@pytest.fixture
+def sms_gateway() -> Iterator[SmsGatewayStandIn]:
+    """A stand-in for 46elks' SMS API on a free loopback port, of the test's own (see nara.devstack.sms_gateway)."""
+    with sms_gateway_standin() as gateway:
+        yield gateway
 
 
 @contextmanager

@@ -104,6 +104,15 @@ async def read_entry(
     return entry
 
 
+async def contact_and_entry(
+    uow: UnitOfWork, requester: Requester, contact_id: str
+) -> tuple[TriagedContact, StoredEntry | None]:
+    """For the citizen's page: the contact (theirs or their child's) and its entry, if it has one to show."""
+    contact = await _contact_of(uow, requester, contact_id)
+    entry = await uow.waitlist.entry_of_contact(contact_id)
+    return contact, None if entry is None or entry.joined_at is None else entry
+
+
 async def end_when_booked(uow: UnitOfWork, contact: TriagedContact | None, slot_end: datetime, now: datetime) -> None:
     """A time inside the contact's guarantee deadline was booked: nothing earlier is needed, the entry ends."""
     if contact is None or not rules.ends_within_guarantee(contact.guarantee_deadline, slot_end):

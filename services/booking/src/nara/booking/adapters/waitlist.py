@@ -67,7 +67,7 @@ class PostgresWaitlist:
             entry.patient,
             sorted(entry.wishes.units),  # sorted: the same wishes are the same arrays
             sorted(entry.wishes.weekdays),
-            sorted(entry.wishes.day_parts),
+            sorted(part.value for part in entry.wishes.day_parts),
             sorted(entry.wishes.contact_forms),
             entry.reach.by.value,
             entry.reach.address,
@@ -103,7 +103,8 @@ class PostgresWaitlist:
         await self._connection.execute(
             """INSERT INTO waitlist_entries AS w (id, contact_id, patient, updated_at, ended_at, end_reason)
                VALUES (gen_random_uuid(), $1, $2, $3, $3, $4)
-               ON CONFLICT (contact_id) DO UPDATE SET end_reason = EXCLUDED.end_reason, updated_at = EXCLUDED.updated_at
+               ON CONFLICT (contact_id) DO UPDATE SET end_reason = EXCLUDED.end_reason, ended_at = EXCLUDED.ended_at,
+                   updated_at = EXCLUDED.updated_at
                WHERE w.end_reason NOT IN ('assessed', 'closed')""",
             contact_id,
             patient,

@@ -161,7 +161,7 @@ def entries(draw: st.DrawFn, contact: str) -> WaitingEntry:
 
 @st.composite
 def waitlists(draw: st.DrawFn) -> list[WaitingEntry]:
-    size = draw(st.integers(min_value=0, max_value=25))
+    size = draw(st.integers(min_value=0, max_value=12))
     return [draw(entries(f"c{n}")) for n in range(size)]
 
 
@@ -176,7 +176,7 @@ slots = st.builds(
 
 
 @pytest.mark.unit
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(slot=slots, waiting=waitlists())
 def test_nobody_is_offered_a_time_their_triage_or_wishes_do_not_allow(slot, waiting):
     for offered in offer_order(slot, waiting, NOW):
@@ -188,7 +188,7 @@ def test_nobody_is_offered_a_time_their_triage_or_wishes_do_not_allow(slot, wait
 
 
 @pytest.mark.unit
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(slot=slots, waiting=waitlists())
 def test_the_first_never_chose_to_wait_when_someone_who_did_not_fits(slot, waiting):
     order = offer_order(slot, waiting, NOW)
@@ -200,7 +200,7 @@ def test_the_first_never_chose_to_wait_when_someone_who_did_not_fits(slot, waiti
 
 
 @pytest.mark.unit
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(slot=slots, waiting=waitlists(), data=st.data())
 def test_the_order_is_total_and_stable_under_shuffling(slot, waiting, data):
     shuffled = data.draw(st.permutations(waiting))
@@ -208,7 +208,7 @@ def test_the_order_is_total_and_stable_under_shuffling(slot, waiting, data):
 
 
 @pytest.mark.unit
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(slot=slots, waiting=waitlists(), data=st.data())
 def test_among_those_who_did_not_wait_breached_before_at_risk_before_on_track_then_deadline(slot, waiting, data):
     order = [e for e in offer_order(slot, waiting, NOW) if not e.chose_to_wait]
@@ -223,7 +223,7 @@ def test_among_those_who_did_not_wait_breached_before_at_risk_before_on_track_th
 
 
 @pytest.mark.unit
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(slot=slots, waiting=waitlists(), later=st.integers(min_value=1, max_value=30), asked=moments)
 def test_adding_a_later_deadline_entry_never_changes_the_first(slot, waiting, later, asked):
     order = offer_order(slot, waiting, NOW)

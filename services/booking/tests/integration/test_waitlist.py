@@ -252,8 +252,8 @@ async def test_wrong_wishes_are_refused_as_problems(booking, kafka_bootstrap):
 
 async def test_a_freed_time_goes_to_the_nearest_deadline_among_10000_waiting_at_one_unit(booking, kafka_bootstrap):
     """The candidates query at one unit with 10,000 waiting entries (and 30,000 at another): its filter is the GIN
-    index's of waiting entries by unit, it answers in well under a second, and the nearest deadline comes first,
-    not the one who asked first."""
+    index's of waiting entries by unit, it answers in a few hundred milliseconds (about 260 ms here; the bound is
+    loose for a busy machine), and the nearest deadline comes first, not the one who asked first."""
     now = booking.clock.now()
     connection = await asyncpg.connect(booking.database_url)
     try:

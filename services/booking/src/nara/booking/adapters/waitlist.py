@@ -8,12 +8,11 @@ from typing import Any
 import asyncpg
 
 from nara.shared.care_guarantee import CareGuaranteePolicy
-from nara.shared.clock import to_stockholm
 from nara.shared.events.vocabulary import Actor
 from nara.shared.identity import record_staff_read
 from nara.shared.identity.caller import Caller
 
-from ..domain.day_parts import DayPart, starts_in
+from ..domain.day_parts import DayPart
 from ..domain.rules import TriagedContact, latest_start_for
 from ..domain.waitlist import EntryEnd, FreedSlot, Reach, ReachBy, TriageAllows, WaitingEntry, Wishes
 from ..service.waitlist_records import NewEntry, Saved, StoredEntry
@@ -121,7 +120,6 @@ class PostgresWaitlist:
         # waitlist_waiting_by_unit (GIN on units, waiting entries only) finds the unit's entries; the rest of the
         # filter runs on those rows. The profession comes from the contact (a retriage changes it), as do the
         # deadlines: the national one as the projection computed it with the shared policy, the regional by it.
-        day_part = next(part for part in DayPart if starts_in(part, slot.start))
         rows = await self._connection.fetch(
             """SELECT w.id, w.contact_id, w.patient, w.units, w.weekdays, w.day_parts, w.contact_forms, w.joined_at,
                       c.professions, c.care_level, c.sought_at, c.guarantee_deadline,
@@ -138,10 +136,10 @@ class PostgresWaitlist:
             slot.unit,
             slot.profession,
             slot.contact_form,
-            to_stockholm(slot.start).weekday(),
-            day_part.value,
+            slot.weekday,
+            slot.day_part.value,
         )
-        return [_waiting(row, policy, now) for row in rows]
+        return _Candidates(policy, now).of(rows)
 
     async def log_access(self, reader: Caller, patient: str, *, action: str, at: datetime) -> None:
         await record_staff_read(
@@ -174,33 +172,56 @@ def _wishes(row: Any) -> Wishes:
     )
 
 
-def _waiting(row: Any, policy: CareGuaranteePolicy, now: datetime) -> WaitingEntry:
-    professions = tuple(row["professions"])
-    sought_at = row["sought_at"]
-    contact = TriagedContact(
+class _Candidates:
+    """Rows into waiting entries. Thousands of entries share a few wishes and triages: each is built once."""
+
+    def __init__(self, policy: CareGuaranteePolicy, now: datetime) -> None:
+        self._policy = policy
+        self._now = now
+        self._wishes: dict[tuple[Any, ...], Wishes] = {}
+        self._allows: dict[tuple[tuple[str, ...], str | None], TriageAllows] = {}
+
+    def of(self, rows: list[Any]) -> list[WaitingEntry]:
+        return [self._waiting(row) for row in rows]
+
+    def _waiting(self, row: Any) -> WaitingEntry:
+        professions = tuple(row["professions"])
+        sought_at = row["sought_at"]
+        wished = (tuple(row["units"]), tuple(row["weekdays"]), tuple(row["day_parts"]), tuple(row["contact_forms"]))
+        wishes = self._wishes.get(wished) or self._wishes.setdefault(wished, _wishes(row))
+        triage = (professions, row["care_level"])
+        if triage not in self._allows:
+            # same-day care must have its time today (the booking rule's latest start)
+            latest = latest_start_for(_contact(row, professions), self._now)
+            self._allows[triage] = TriageAllows(frozenset(professions), latest_start=latest)
+        return WaitingEntry(
+            entry_id=str(row["id"]),
+            contact_id=row["contact_id"],
+            patient=row["patient"],
+            wishes=wishes,
+            allows=self._allows[triage],
+            national_deadline=row["guarantee_deadline"] or NO_DEADLINE_YET,
+            regional_deadline=(
+                self._policy.regional_deadline(sought_at, professions[0])
+                if sought_at is not None and professions
+                else None
+            ),
+            joined_at=row["joined_at"],
+            chose_to_wait=row["chose_to_wait"],
+            booked_within_deadline=row["booked_within_deadline"],
+        )
+
+
+def _contact(row: Any, professions: tuple[str, ...]) -> TriagedContact:
+    """The contact as the booking rules read it (here: its care level, for same-day care's latest start)."""
+    return TriagedContact(
         contact_id=row["contact_id"],
         patient=row["patient"],
         unit=None,
-        sought_at=sought_at,
+        sought_at=row["sought_at"],
         guarantee_deadline=row["guarantee_deadline"],
         care_level=row["care_level"],
         professions=professions,
         closed=False,
         offered_within_guarantee=False,
-    )
-    return WaitingEntry(
-        entry_id=str(row["id"]),
-        contact_id=row["contact_id"],
-        patient=row["patient"],
-        wishes=_wishes(row),
-        allows=TriageAllows(
-            frozenset(professions), latest_start=latest_start_for(contact, now)
-        ),  # same-day care: today
-        national_deadline=row["guarantee_deadline"] or NO_DEADLINE_YET,
-        regional_deadline=(
-            policy.regional_deadline(sought_at, professions[0]) if sought_at is not None and professions else None
-        ),
-        joined_at=row["joined_at"],
-        chose_to_wait=row["chose_to_wait"],
-        booked_within_deadline=row["booked_within_deadline"],
     )

@@ -50,6 +50,9 @@ CONTRACT_TYPES = {
     "se.nara.appointment.no_show.v1": "nara.appointments.v1",
     "se.nara.appointment.displaced.v1": "nara.appointments.v1",  # new under se.nara.*.v1 (issue 15)
     "se.nara.patient-contract.updated.v1": "nara.appointments.v1",  # new under se.nara.*.v1 (issue 17)
+    "se.nara.waitlist.joined.v1": "nara.appointments.v1",  # new under se.nara.*.v1 (issue 18)
+    "se.nara.waitlist.left.v1": "nara.appointments.v1",
+    "se.nara.waitlist.ended.v1": "nara.appointments.v1",
     "se.nara.guarantee.at_risk.v1": "nara.guarantee-alerts.v1",
     "se.nara.guarantee.breached.v1": "nara.guarantee-alerts.v1",
     "se.nara.guarantee.resolved.v1": "nara.guarantee-alerts.v1",
@@ -154,6 +157,29 @@ SAMPLE_DATA: dict[str, dict[str, Any]] = {
         "parts": ["agreement", "plan"],
         "updated_by": "staff",
         "updated_at": "2026-12-07T09:30:00+01:00",
+    },
+    "se.nara.waitlist.joined.v1": {
+        "entry_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        "contact_id": "c-1",
+        "patient": PSEUDONYM,
+        "units": ["SE2321000115-E00000000011"],
+        "again": False,
+        "joined_by": "patient",
+        "joined_at": "2026-12-07T09:30:00+01:00",
+    },
+    "se.nara.waitlist.left.v1": {
+        "entry_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        "contact_id": "c-1",
+        "patient": PSEUDONYM,
+        "left_by": "staff",
+        "left_at": "2026-12-07T10:30:00+01:00",
+    },
+    "se.nara.waitlist.ended.v1": {
+        "entry_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        "contact_id": "c-1",
+        "patient": PSEUDONYM,
+        "reason": "assessed",
+        "ended_at": "2026-12-07T11:30:00+01:00",
     },
     "se.nara.guarantee.at_risk.v1": dict(_ALERT),
     "se.nara.guarantee.breached.v1": dict(_ALERT, level="critical", hours_left=-2.0),

@@ -327,6 +327,10 @@ async def test_the_date_filter_reaches_next_wednesday_in_one_step_and_survives_a
         re.compile(r"^Inga lediga tider som passar dina val före \w+ \d+ \w+\.$")
     )
     await expect(page.get_by_role("link", name="Visa alla tider")).to_have_attribute("href", "/tider")
+    # Issue 18: no time suits, so the list offers the waitlist for this contact.
+    await expect(page.get_by_role("link", name="Vill du ha en tidigare tid?")).to_have_attribute(
+        "href", re.compile(r"^/tidigare-tid/[A-Za-z0-9_.:-]+$")
+    )
     await page.goto("/tider?datum=igår")
     await expect(page.locator(".error-summary")).to_contain_text("Skriv datumet som år-månad-dag")
     await look_at(page, helpers, "times-bad-date")

@@ -104,6 +104,8 @@ def _values(a: dict) -> dict:
         "practitioners": [a["practitioner"]],
         "items": [{"what": "Blodprov", "when": {"kind": "when_suits"}}],
         "care_does": "Genomgång",
+        # the waitlist (waitlist_api.py): the units whose times suit citizen A
+        "units": [UNIT_FALKENBERG],
     }
 
 

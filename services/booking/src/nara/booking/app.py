@@ -15,7 +15,7 @@ from nara.shared.service_app import build_service_app
 from nara.shared.topics import CONTACTS
 from nara.shared.web.pages import STAFF_STYLES_DIR
 
-from .adapters import contact_projection
+from .adapters import waitlist_projection
 from .demo import load_demo_data
 from .entrypoints import (
     api,
@@ -27,6 +27,7 @@ from .entrypoints import (
     slot_horizon,
     staff_api,
     staff_pages,
+    waitlist_api,
 )
 from .service.appointments import BookingPolicy
 from .settings import BookingSettings
@@ -47,6 +48,7 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         app.include_router(api.router)
         app.include_router(staff_api.router)
         app.include_router(patient_contract_api.router)
+        app.include_router(waitlist_api.router)
         for schedule_api in (setup_api, hours_api, day_book_api):
             app.include_router(schedule_api.router)
         app.include_router(pages.router)
@@ -55,8 +57,9 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         pages.KIT.install(app)  # a 404 or 500 of a page in the citizens' layout
         app.mount("/static/booking", StaticFiles(directory=pages.STATIC_DIR), name="booking-static")
         # In batches: a fresh consumer group reads the whole contact history, one transaction a poll.
-        IdempotentConsumer("booking-contacts", lambda: app.state.pool, contact_projection.HANDLERS).subscribe_batches(
-            broker, CONTACTS, group_id=settings.contacts_consumer_group, batch_handler=contact_projection.apply_batch
+        # The contacts read model and the waitlist's ends (assessed, closed), one handler set.
+        IdempotentConsumer("booking-contacts", lambda: app.state.pool, waitlist_projection.HANDLERS).subscribe_batches(
+            broker, CONTACTS, group_id=settings.contacts_consumer_group, batch_handler=waitlist_projection.apply_batch
         )
 
     async def on_database_ready(app: FastAPI) -> None:

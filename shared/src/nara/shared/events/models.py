@@ -263,6 +263,46 @@ class PatientContractUpdated(EventData):
     updated_at: UtcDatetime
 
 
+class WaitlistEvent(EventData):
+    """The fields every waitlist event carries; not an event type by itself. Never how the patient is reached."""
+
+    topic: ClassVar[str] = topics.APPOINTMENTS  # booking's topic, keyed by the patient like its appointments
+
+    entry_id: Identifier = Field(description="The waitlist entry: one per contact; an offer points at it.")
+    contact_id: Identifier
+    patient: Pseudonym
+
+
+class WaitlistJoined(WaitlistEvent):
+    """A patient asked for an earlier time for a triaged contact, or changed what suits them (joined again)."""
+
+    event_type: ClassVar[str] = "se.nara.waitlist.joined.v1"
+
+    units: list[HsaId] = Field(min_length=1, description="The care units whose times suit the patient.")
+    again: bool = Field(description="True when an entry the contact already had was changed or reopened.")
+    joined_by: Actor
+    joined_at: UtcDatetime
+
+
+class WaitlistLeft(WaitlistEvent):
+    """The patient, or staff for them, took the entry off the waitlist."""
+
+    event_type: ClassVar[str] = "se.nara.waitlist.left.v1"
+
+    left_by: Actor
+    left_at: UtcDatetime
+
+
+class WaitlistEnded(WaitlistEvent):
+    """The entry stopped waiting by itself: the contact was assessed or closed, or a time inside the guarantee
+    deadline was booked."""
+
+    event_type: ClassVar[str] = "se.nara.waitlist.ended.v1"
+
+    reason: Literal["assessed", "closed", "booked"]
+    ended_at: UtcDatetime
+
+
 # --- nara.guarantee-alerts.v1 (producer: guarantee-monitor) ---
 
 
@@ -318,6 +358,9 @@ CONTRACT_EVENT_MODELS: tuple[type[EventData], ...] = (
     AppointmentNoShow,
     AppointmentDisplaced,
     PatientContractUpdated,
+    WaitlistJoined,
+    WaitlistLeft,
+    WaitlistEnded,
     GuaranteeAtRisk,
     GuaranteeBreached,
     GuaranteeResolved,

@@ -25,6 +25,7 @@ from .schedule import PostgresSchedule
 from .setup import PostgresScheduleSetup
 from .slots import PostgresSlots
 from .views import PostgresViews
+from .waitlist import PostgresWaitlist
 
 
 class PostgresUnitOfWork:
@@ -51,6 +52,7 @@ class PostgresUnitOfWork:
         self.day_books = PostgresDayBooks(self.connection)
         self.views = PostgresViews(self.connection)
         self.patient_contracts = PostgresPatientContracts(self.connection)
+        self.waitlist = PostgresWaitlist(self.connection)
         self.idempotency = PostgresIdempotencyRecords(self.connection)
         return self
 

@@ -24,6 +24,7 @@ from .ports import NewAppointment
 from .records import AppointmentRecord
 from .requester import Requester
 from .unit_of_work import UnitOfWork
+from .waitlist import end_when_booked
 
 SOURCE = "/nara/booking"
 
@@ -92,6 +93,7 @@ async def book(
         )
     if not attempt.seated:
         raise SlotTaken(TAKEN)
+    await end_when_booked(uow, contact, slot.end_at, now)  # a time inside the deadline: no need to wait for one
     return _record(new, slot)  # everything the answer shows is known here: no read back
 
 
@@ -131,6 +133,7 @@ async def rebook(
     # `replaces` is more than the contract's fields (the event models allow extra fields).
     event = AppointmentRebooked.model_validate({**_scheduled_fields(new, slot, requester), "replaces": str(current.id)})
     await uow.announce(event, subject=current.patient, time=now)
+    await end_when_booked(uow, contact, slot.end_at, now)
     return await _reread(uow, new.id)
 
 

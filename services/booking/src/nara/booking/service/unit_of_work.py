@@ -12,6 +12,7 @@ from nara.shared.events.models import EventData
 
 from .contract_records import PatientContracts
 from .ports import Appointments, Contacts, DayBooks, Hours, IdempotencyRecords, Schedule, ScheduleSetup, Slots, Views
+from .waitlist_records import Waitlist
 
 
 class UnitOfWork(Protocol):
@@ -42,6 +43,9 @@ class UnitOfWork(Protocol):
 
     @property
     def patient_contracts(self) -> PatientContracts: ...
+
+    @property
+    def waitlist(self) -> Waitlist: ...
 
     @property
     def idempotency(self) -> IdempotencyRecords: ...

@@ -26,6 +26,7 @@ from .patient_steps import booking_for
 from .session import Citizen, CurrentCitizen, Flow, checked_form, read_flow, write_flow
 from .slots import PAGE_SIZE, slot_choices
 from .time_filters import TimeFilter, contact_form_options, day_part_options, quick_days, read_filter
+from .waitlist_steps import address_of as waitlist_address
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 CONTACT_WAIT = timedelta(seconds=12)  # how long the read model may take to learn a new contact from Kafka
@@ -154,6 +155,7 @@ async def _times_page(
         quick_days=quick_days(chosen, today),
         day_parts=day_part_options(),
         contact_forms=contact_form_options(),
+        earlier_time=waitlist_address(flow["contact_id"]),
     )
 
 

@@ -29,6 +29,7 @@ from .patient_steps import household
 from .session import Citizen, CurrentCitizen, checked_form
 from .slots import PAGE_SIZE, change_text, slot_choices
 from .time_filters import TimeFilter, contact_form_options, day_part_options, quick_days, read_filter
+from .waitlist_steps import address_of as waitlist_address
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
 DONE = {"bokad": "Din tid är bokad", "ombokad": "Din tid är flyttad", "avbokad": "Tiden är avbokad"}
@@ -149,6 +150,7 @@ async def one_time(
         may_cancel=upcoming and terms.may_cancel(now),
         may_rebook=upcoming and terms.may_rebook(now),
         history=history,
+        earlier_time=waitlist_address(record.contact_id) if upcoming and record.contact_id else None,
     )
 
 

@@ -303,6 +303,70 @@ class WaitlistEnded(WaitlistEvent):
     ended_at: UtcDatetime
 
 
+class WaitlistOfferEvent(WaitlistEvent):
+    """The fields every offer event carries; not an event type by itself. An offer is a freed time held for one
+    waiting patient for a while; `unit` and `offer_id` let the monitor count offers per unit and week."""
+
+    offer_id: Identifier = Field(description="The offer: one freed time held for one waiting entry.")
+    slot_id: Identifier = Field(description="The freed time that is offered.")
+    unit: HsaId = Field(description="The care unit of the freed time.")
+
+
+class WaitlistOffered(WaitlistOfferEvent):
+    """A freed time was held for the waiting patient first in line (the guarantee deadline that comes first)."""
+
+    event_type: ClassVar[str] = "se.nara.waitlist.offered.v1"
+
+    profession: Profession
+    slot_start: UtcDatetime
+    national_deadline: UtcDatetime = Field(description="The contact's national guarantee deadline when offered.")
+    standing: Literal["breached", "at_risk", "on_track"] = Field(
+        description="Where the contact stood against its national deadline when offered (the monitor's statuses)."
+    )
+    offered_at: UtcDatetime
+    hold_until: UtcDatetime = Field(description="The offer lapses, and passes on, at this time.")
+
+
+class WaitlistOfferAccepted(WaitlistOfferEvent):
+    """The patient took the offered time: it is booked (an appointment.booked or rebooked event follows it)."""
+
+    event_type: ClassVar[str] = "se.nara.waitlist.offer_accepted.v1"
+
+    appointment_id: Identifier
+    accepted_at: UtcDatetime
+    breach_prevented: bool = Field(
+        description=(
+            "True when the contact had no time inside its national deadline and the deadline had not passed, and "
+            "the accepted time ends inside it: without the offer the guarantee would have been breached."
+        )
+    )
+
+
+class WaitlistOfferDeclined(WaitlistOfferEvent):
+    """The patient said no to the offered time; it passes to the next in line."""
+
+    event_type: ClassVar[str] = "se.nara.waitlist.offer_declined.v1"
+
+    declined_at: UtcDatetime
+
+
+class WaitlistOfferLapsed(WaitlistOfferEvent):
+    """Nobody answered before the hold ran out; the time passes to the next in line."""
+
+    event_type: ClassVar[str] = "se.nara.waitlist.offer_lapsed.v1"
+
+    lapsed_at: UtcDatetime
+
+
+class WaitlistOfferWithdrawn(WaitlistOfferEvent):
+    """The offer was taken back before an answer: the entry stopped waiting, or the time can no longer be had."""
+
+    event_type: ClassVar[str] = "se.nara.waitlist.offer_withdrawn.v1"
+
+    reason: Literal["entry_ended", "slot_gone"]
+    withdrawn_at: UtcDatetime
+
+
 # --- nara.guarantee-alerts.v1 (producer: guarantee-monitor) ---
 
 
@@ -361,6 +425,11 @@ CONTRACT_EVENT_MODELS: tuple[type[EventData], ...] = (
     WaitlistJoined,
     WaitlistLeft,
     WaitlistEnded,
+    WaitlistOffered,
+    WaitlistOfferAccepted,
+    WaitlistOfferDeclined,
+    WaitlistOfferLapsed,
+    WaitlistOfferWithdrawn,
     GuaranteeAtRisk,
     GuaranteeBreached,
     GuaranteeResolved,

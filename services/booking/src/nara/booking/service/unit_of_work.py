@@ -11,6 +11,7 @@ from typing import Protocol, Self
 from nara.shared.events.models import EventData
 
 from .contract_records import PatientContracts
+from .message_records import OutgoingMessages
 from .ports import Appointments, Contacts, DayBooks, Hours, IdempotencyRecords, Schedule, ScheduleSetup, Slots, Views
 from .waitlist_records import Waitlist
 
@@ -46,6 +47,9 @@ class UnitOfWork(Protocol):
 
     @property
     def waitlist(self) -> Waitlist: ...
+
+    @property
+    def messages(self) -> OutgoingMessages: ...
 
     @property
     def idempotency(self) -> IdempotencyRecords: ...

@@ -21,6 +21,7 @@ from .entrypoints import (
     api,
     day_book_api,
     hours_api,
+    offer_job,
     pages,
     patient_contract_api,
     setup_api,
@@ -80,5 +81,9 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         migrations_dir=MIGRATIONS,
         add_routes=add_routes,
         on_database_ready=on_database_ready,
-        background=(forget_old_idempotency_keys, slot_horizon.keep_slots_ahead(settings)),
+        background=(
+            forget_old_idempotency_keys,
+            slot_horizon.keep_slots_ahead(settings),
+            offer_job.keep_offering(settings),
+        ),
     )

@@ -20,6 +20,10 @@ class BookingSettings(ServiceSettings):
     # Slots are kept generated from the weekly templates this many days ahead (8 weeks), checked this often.
     slot_horizon_days: int = Field(56, ge=1, le=400)
     slot_horizon_every_seconds: float = Field(3600, gt=0)
+    # The offer job (waitlist offers) looks for freed times and lapsed offers this often; an idle look is two
+    # indexed queries. The offer's link starts with public_url, where the citizens' pages are served.
+    offer_every_seconds: float = Field(1.0, gt=0)
+    public_url: str = Field("http://127.0.0.1:8001", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
     triage_url: str = "http://127.0.0.1:8002"  # the triage service, for the citizens' pages
     # Signs the pages' CSRF tokens and flow cookie; set it when several booking processes serve the pages.
     pages_secret: SecretStr | None = None

@@ -46,9 +46,10 @@ RELEASE_EXPIRED_HOLDS = """
          counts AS (SELECT slot_id, count(*) AS n FROM expired GROUP BY slot_id)
     UPDATE slots SET reserved = reserved - counts.n FROM counts WHERE slots.id = counts.slot_id"""
 
-# One hold at a time per patient: an earlier hold gives its seat back.
+# One hold at a time per patient: an earlier hold gives its seat back. A waitlist offer's hold stays: it is the
+# patient's until they answer it or it lapses (0011_waitlist_offers.sql).
 DROP_HOLDS_OF = """
-    WITH dropped AS (DELETE FROM holds WHERE patient = $1 RETURNING slot_id),
+    WITH dropped AS (DELETE FROM holds WHERE patient = $1 AND offer_id IS NULL RETURNING slot_id),
          counts AS (SELECT slot_id, count(*) AS n FROM dropped GROUP BY slot_id)
     UPDATE slots SET reserved = reserved - counts.n FROM counts WHERE slots.id = counts.slot_id"""
 

@@ -20,6 +20,7 @@ from .contacts import PostgresContacts
 from .day_book import PostgresDayBooks
 from .hours import PostgresHours
 from .idempotency import PostgresIdempotencyRecords
+from .offers import PostgresOffers
 from .outgoing_messages import PostgresOutgoingMessages
 from .patient_contracts import PostgresPatientContracts
 from .schedule import PostgresSchedule
@@ -55,6 +56,7 @@ class PostgresUnitOfWork:
         self.patient_contracts = PostgresPatientContracts(self.connection)
         self.waitlist = PostgresWaitlist(self.connection)
         self.messages = PostgresOutgoingMessages(self.connection)
+        self.offers = PostgresOffers(self.connection)
         self.idempotency = PostgresIdempotencyRecords(self.connection)
         return self
 

@@ -16,6 +16,7 @@ from ..domain.waitlist import EntryEnd
 from ..service import waitlist as use_cases
 from . import contact_projection
 from .appointments import SOURCE
+from .offers import PostgresOffers
 from .waitlist import PostgresWaitlist
 
 Handler = Callable[[asyncpg.Connection, DecodedEvent], Awaitable[None]]
@@ -42,7 +43,9 @@ async def _end(
     async def announce(ended: EventData, subject: str, time: datetime) -> None:
         await add_row_to_outbox(connection, OutboxRow.of_event(ended, source=SOURCE, subject=subject, time=time))
 
-    await use_cases.end_for_good(PostgresWaitlist(connection), announce, contact_id, event.subject, reason, at)
+    await use_cases.end_for_good(
+        PostgresWaitlist(connection), announce, contact_id, event.subject, reason, at, offers=PostgresOffers(connection)
+    )
 
 
 # The booking consumer's handlers: the contacts read model's, with the waitlist's ends beside them.

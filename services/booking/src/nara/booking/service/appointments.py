@@ -93,7 +93,8 @@ async def book(
         )
     if not attempt.seated:
         raise SlotTaken(TAKEN)
-    await end_when_booked(uow, contact, slot.end_at, now)  # a time inside the deadline: no need to wait for one
+    # a time inside the deadline: no need to wait for one (an offer of this very slot is the caller's to close)
+    await end_when_booked(uow, contact, slot.end_at, now, booked_slot=slot.id)
     return _record(new, slot)  # everything the answer shows is known here: no read back
 
 
@@ -116,6 +117,7 @@ async def rebook(
         current.id, current.status.becoming(AppointmentStatus.REBOOKED), now=now, by=requester.id
     )
     await uow.slots.release_seat(current.slot_id)
+    await uow.offers.note_freed([current.slot_id])  # the old seat may go to someone on the waitlist
     chose_to_wait = rules.patient_chose_to_wait(contact, slot.end_at, booked_by_patient=not requester.is_staff)
     new = _new_appointment(
         uuid.uuid4(),
@@ -133,7 +135,7 @@ async def rebook(
     # `replaces` is more than the contract's fields (the event models allow extra fields).
     event = AppointmentRebooked.model_validate({**_scheduled_fields(new, slot, requester), "replaces": str(current.id)})
     await uow.announce(event, subject=current.patient, time=now)
-    await end_when_booked(uow, contact, slot.end_at, now)
+    await end_when_booked(uow, contact, slot.end_at, now, booked_slot=slot.id)
     return await _reread(uow, new.id)
 
 
@@ -146,9 +148,25 @@ async def cancel(
     current = await _active_appointment(uow, requester, appointment_id)
     if not requester.is_staff:
         await _ensure_citizen_may_change(uow, "cancel", current, now)
+    return await _cancel_active(uow, requester, current, reason=reason, now=now)
+
+
+async def cancel_for_earlier_time(
+    uow: UnitOfWork, requester: Requester, appointment_id: uuid.UUID, *, reason: str, now: datetime
+) -> AppointmentRecord:
+    """The patient took an earlier time from the waitlist: their later time for the contact is let go in the same
+    transaction. The web's cancel notice does not apply: the later time is further off than the one taken."""
+    current = await _active_appointment(uow, requester, appointment_id)
+    return await _cancel_active(uow, requester, current, reason=reason, now=now)
+
+
+async def _cancel_active(
+    uow: UnitOfWork, requester: Requester, current: AppointmentRecord, *, reason: str, now: datetime
+) -> AppointmentRecord:
     status = current.status.becoming(AppointmentStatus.CANCELLED)
     await uow.appointments.end(current.id, status, now=now, by=requester.id, reason=reason.strip())
     await uow.slots.release_seat(current.slot_id)
+    await uow.offers.note_freed([current.slot_id])  # the seat may go to someone on the waitlist
     event = AppointmentCancelled(
         appointment_id=str(current.id),
         contact_id=current.contact_id,

@@ -57,11 +57,15 @@ class Regeneration:
 # --- regeneration -------------------------------------------------------------------------------------------------
 
 
-async def regenerate_unit(uow: UnitOfWork, unit: str, now: datetime, horizon: Horizon) -> Regeneration:
+async def regenerate_unit(
+    uow: UnitOfWork, unit: str, now: datetime, horizon: Horizon, *, offer_freed: bool = True
+) -> Regeneration:
     """Make the unit's slots from now over the horizon match its schedule: missing ones are created, those it no
     longer gives are withdrawn (never deleted; a booking on one stays and its patient's appointment is announced
     as displaced, once), and withdrawn ones it gives again are live again. Call it after any change to the
-    unit's templates, closures, time types or practitioners; it is idempotent."""
+    unit's templates, closures, time types or practitioners; it is idempotent. Slots a staff change creates or
+    makes live again are noted freed for the waitlist; the horizon's roll (`offer_freed` False) adds only the
+    weeks ahead, which are not freed times."""
     await uow.hours.lock_unit(unit)
     today = to_stockholm(now).date()
     last_day = today + timedelta(days=horizon.days - 1)
@@ -80,6 +84,8 @@ async def regenerate_unit(uow: UnitOfWork, unit: str, now: datetime, horizon: Ho
     withdrawn = await uow.hours.withdraw_slots(change.withdraw, now)
     await uow.hours.reinstate_slots(change.reinstate)
     await uow.schedule.add_planned_slots(change.create)
+    if offer_freed:
+        await uow.offers.note_freed([*change.reinstate, *(slot.id for slot in change.create)])
     displaced = await uow.hours.bookings_on(withdrawn)
     for booking in displaced:
         await uow.announce(_displaced_event(booking), subject=booking.patient, time=now)

@@ -47,7 +47,7 @@ async def roll_slots_forward(start_unit_of_work: Callable[[], UnitOfWork], now: 
     planned = 0
     for unit in units:
         async with start_unit_of_work() as uow:
-            planned += (await regenerate_unit(uow, unit, now, horizon)).planned
+            planned += (await regenerate_unit(uow, unit, now, horizon, offer_freed=False)).planned
     return planned
 
 
@@ -57,6 +57,8 @@ async def set_blocked(uow: UnitOfWork, requester: Requester, slot_id: uuid.UUID,
     if slot is None or not requester.is_staff or slot.unit not in requester.units:
         raise NotFound("Vi hittar inte den tiden på dina enheter.")
     await uow.slots.set_blocked(slot_id, blocked)
+    if not blocked:
+        await uow.offers.note_freed([slot_id])  # open again: someone on the waitlist may want it
     return {"id": str(slot_id), "blocked": blocked}
 
 

@@ -18,6 +18,8 @@ from ..domain import rules
 from ..domain.errors import ContactNotBookable, InvalidRequest, NotFound
 from ..domain.rules import TriagedContact
 from ..domain.waitlist import EntryEnd, FreedSlot, Reach, WaitingEntry, Wishes, offer_order
+from .offer_ends import withdraw_open_offer
+from .offer_records import Offers
 from .requester import Requester
 from .unit_of_work import UnitOfWork
 from .waitlist_records import NewEntry, StoredEntry, Waitlist
@@ -90,6 +92,7 @@ async def leave(
         left_at=now,
     )
     await uow.announce(event, subject=ended.patient, time=now)
+    await withdraw_open_offer(uow.offers, _announcer(uow), ended.entry_id, now)
     return ended
 
 
@@ -113,24 +116,42 @@ async def contact_and_entry(
     return contact, None if entry is None or entry.joined_at is None else entry
 
 
-async def end_when_booked(uow: UnitOfWork, contact: TriagedContact | None, slot_end: datetime, now: datetime) -> None:
-    """A time inside the contact's guarantee deadline was booked: nothing earlier is needed, the entry ends."""
+async def end_when_booked(
+    uow: UnitOfWork,
+    contact: TriagedContact | None,
+    slot_end: datetime,
+    now: datetime,
+    *,
+    booked_slot: uuid.UUID | None = None,
+) -> None:
+    """A time inside the contact's guarantee deadline was booked: nothing earlier is needed, the entry ends, and an
+    offer open for it on another time is withdrawn."""
     if contact is None or not rules.ends_within_guarantee(contact.guarantee_deadline, slot_end):
         return
     await uow.waitlist.lock_contact(contact.contact_id)
     ended = await uow.waitlist.end(contact.contact_id, EntryEnd.BOOKED, by=None, at=now)
     if ended is not None:
         await uow.announce(_ended(ended, EntryEnd.BOOKED, now), subject=ended.patient, time=now)
+        await withdraw_open_offer(uow.offers, _announcer(uow), ended.entry_id, now, unless_slot=booked_slot)
 
 
 async def end_for_good(
-    waitlist: Waitlist, announce: Announce, contact_id: str, patient: str, reason: EntryEnd, at: datetime
+    waitlist: Waitlist,
+    announce: Announce,
+    contact_id: str,
+    patient: str,
+    reason: EntryEnd,
+    at: datetime,
+    offers: Offers | None = None,
 ) -> None:
-    """The contact was assessed or closed (triage's events): its entry ends, and no later join reopens it."""
+    """The contact was assessed or closed (triage's events): its entry ends, and no later join reopens it; an open
+    offer is withdrawn."""
     await waitlist.lock_contact(contact_id)
     ended = await waitlist.end_for_good(contact_id, patient, reason, at)
     if ended is not None:
         await announce(_ended(ended, reason, at), ended.patient, at)
+        if offers is not None:
+            await withdraw_open_offer(offers, announce, ended.entry_id, at)
 
 
 async def candidates_for(
@@ -155,6 +176,13 @@ async def _contact_of(uow: UnitOfWork, requester: Requester, contact_id: str) ->
 async def _log(uow: UnitOfWork, reader: Caller | None, patient: str, action: str, now: datetime) -> None:
     if reader is not None:
         await uow.waitlist.log_access(reader, patient, action=action, at=now)
+
+
+def _announcer(uow: UnitOfWork) -> Announce:
+    async def announce(event: EventData, subject: str, time: datetime) -> None:
+        await uow.announce(event, subject=subject, time=time)
+
+    return announce
 
 
 def _ended(entry: StoredEntry, reason: EntryEnd, at: datetime) -> WaitlistEnded:

@@ -129,7 +129,7 @@ class PostgresOffers:
 
     async def of_contact(self, contact_id: str) -> list[StoredOffer]:
         rows = await self._connection.fetch(
-            f"{OFFER_QUERY} WHERE o.contact_id = $1 ORDER BY o.offered_at DESC, o.id",  # noqa: S608 - constant
+            f"{OFFER_QUERY} WHERE o.contact_id = $1 ORDER BY o.offered_at DESC, o.id",
             contact_id,
         )
         return [_offer(row) for row in rows]
@@ -137,7 +137,7 @@ class PostgresOffers:
     async def _one(self, condition: str, value: Any, *, lock: bool) -> StoredOffer | None:
         # The lock is the offer's row alone: two tabs accepting at once queue here, and the second sees the first.
         suffix = " FOR UPDATE OF o" if lock else ""
-        row = await self._connection.fetchrow(f"{OFFER_QUERY} WHERE {condition}{suffix}", value)  # noqa: S608
+        row = await self._connection.fetchrow(f"{OFFER_QUERY} WHERE {condition}{suffix}", value)
         return None if row is None else _offer(row)
 
 

@@ -30,11 +30,11 @@ from ..domain.schedule import Slot
 from ..domain.waitlist import FreedSlot, ReachBy, WaitingEntry
 from .appointments import BookingPolicy, book, cancel_for_earlier_time
 from .message_records import OutgoingMessage, Purpose
-from .offer_records import NewOffer, Offers, StoredOffer
+from .offer_ends import close, offer_fields
+from .offer_records import NewOffer, StoredOffer
 from .records import AppointmentRecord
 from .requester import Requester
 from .unit_of_work import UnitOfWork
-from .offer_ends import close, offer_fields
 from .waitlist import candidates_for
 
 OFFER_NOT_FOUND = "Vi hittar inget sådant erbjudande. Länken kan vara felskriven."

@@ -1,8 +1,10 @@
 """The waitlist in the API (/api/v1/waitlist): a citizen puts their own or their child's triaged contact on it,
-staff put their units' contacts on it (access-logged); both change what suits, leave, and read the entry."""
+staff put their units' contacts on it (access-logged); both change what suits, leave, and read the entry with its
+offers. A citizen accepts or declines an offer of a freed time (/api/v1/waitlist/offers/{offer_id}/...)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -13,17 +15,21 @@ from pydantic import BaseModel, Field
 from nara.shared.identity import Caller, CurrentCaller
 
 from ..domain.day_parts import DayPart
-from ..domain.errors import BookingRefused
+from ..domain.errors import BookingRefused, Forbidden
 from ..domain.waitlist import MAX_UNITS, Reach, ReachBy, Wishes
+from ..service import offers as offer_cases
 from ..service import waitlist as use_cases
+from ..service.offer_records import StoredOffer
+from ..service.offers import Accepted
 from ..service.requester import Requester
 from ..service.unit_of_work import UnitOfWork
 from ..service.waitlist_records import StoredEntry
-from .api import CurrentRequester, IdempotencyKey, Now, answers
+from .api import CurrentRequester, IdempotencyKey, Now, answers, policy_of
 from .fields import ContactId, HsaId
 from .guardians import with_wards
 from .problems import refusal
 from .transactions import run_once
+from .views import appointment_view
 from .wiring import unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["waitlist"])
@@ -68,6 +74,19 @@ def entry_view(entry: StoredEntry) -> dict[str, Any]:
         "updated_at": entry.updated_at,
         "ended_at": entry.ended_at,
         "end_reason": None if entry.end_reason is None else entry.end_reason.value,
+    }
+
+
+def offer_view(offer: StoredOffer) -> dict[str, Any]:
+    return {
+        "offer_id": str(offer.offer_id),
+        "slot_id": str(offer.slot_id),
+        "unit": offer.unit,
+        "slot_start": offer.slot_start,
+        "state": offer.state.value,
+        "offered_at": offer.offered_at,
+        "hold_until": offer.hold_until,
+        "decided_at": offer.decided_at,
     }
 
 
@@ -140,9 +159,69 @@ async def read_waitlist_entry(
     try:
         async with unit_of_work(request) as uow:
             entry = await use_cases.read_entry(uow, requester, contact_id, now=now, reader=_reader(requester, caller))
+            offers = await offer_cases.offers_of_contact(uow, contact_id)
     except BookingRefused as refused:
         return refusal(refused)
-    return JSONResponse(jsonable_encoder(entry_view(entry)))
+    return JSONResponse(jsonable_encoder({**entry_view(entry), "offers": [offer_view(o) for o in offers]}))
+
+
+@router.post("/waitlist/offers/{offer_id}/accept", responses=answers(403, 404, 409, 503))
+async def accept_offer(
+    request: Request, offer_id: uuid.UUID, requester: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    """Take the offered time (a citizen, for themselves or their child): it is booked, and the contact's later
+    booked time, if any, is cancelled. Accepting again answers with the same booking (`already` true); an offer
+    that was declined, lapsed or withdrawn is a 409 problem (code offer_closed)."""
+    requester = await with_wards(request, requester)
+    policy = policy_of(request)
+
+    async def action(uow: UnitOfWork) -> Accepted:
+        if requester.is_staff:
+            raise Forbidden("Bara patienten, eller en vårdnadshavare, kan ta en erbjuden tid.")
+        return await offer_cases.accept(uow, requester, offer_id=offer_id, now=now, policy=policy)
+
+    outcome = await run_once(
+        unit_of_work(request),
+        action,
+        lambda accepted: {
+            "already": accepted.already,
+            "offer": {
+                **offer_view(accepted.offer),
+                "state": "accepted",
+                "decided_at": accepted.offer.decided_at or now,
+            },
+            "appointment": appointment_view(accepted.appointment),
+        },
+        caller=requester.id,
+        idempotency_key=idempotency_key,
+        request={"op": "waitlist/offer/accept", "offer_id": str(offer_id)},
+        now=now,
+    )
+    return outcome.response()
+
+
+@router.post("/waitlist/offers/{offer_id}/decline", responses=answers(403, 404, 409, 503))
+async def decline_offer(
+    request: Request, offer_id: uuid.UUID, requester: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    """Say no to the offered time; it passes to the next in line. The patient stays on the waitlist."""
+    requester = await with_wards(request, requester)
+
+    async def action(uow: UnitOfWork) -> StoredOffer:
+        if requester.is_staff:
+            raise Forbidden("Bara patienten, eller en vårdnadshavare, kan tacka nej till en erbjuden tid.")
+        return await offer_cases.decline(uow, offer_id=offer_id, now=now, requester=requester)
+
+    outcome = await run_once(
+        unit_of_work(request),
+        action,
+        lambda declined: {**offer_view(declined), "state": "declined", "decided_at": now},
+        caller=requester.id,
+        idempotency_key=idempotency_key,
+        request={"op": "waitlist/offer/decline", "offer_id": str(offer_id)},
+        now=now,
+    )
+    return outcome.response()
 
 
 def _reader(requester: Requester, caller: Caller) -> Caller | None:

@@ -15,8 +15,10 @@ from nara.shared.web.session import form_pairs, same_token
 
 from ...domain.day_parts import DayPart
 from ...domain.errors import BookingRefused, InvalidRequest
+from ...domain.offers import OfferState
 from ...domain.rules import TriagedContact
 from ...domain.waitlist import Reach, ReachBy, Wishes
+from ...service import offers as offer_cases
 from ...service import waitlist as use_cases
 from ...service.records import CareUnit
 from ...service.requester import Requester
@@ -37,7 +39,7 @@ PART_KEYS = {part: key for key, (part, _) in DAY_PARTS.items()}
 REACH_CHOICES = [
     Choice(ReachBy.SMS.value, "Sms"),
     Choice(ReachBy.EMAIL.value, "E-post"),
-    Choice(ReachBy.NONE.value, "Jag tittar själv under Mina tider"),
+    Choice(ReachBy.NONE.value, "Jag tittar själv på den här sidan"),
 ]
 DONE = {"ja": "Du står i kö till en tidigare tid", "lamnat": "Du står inte längre i kö till en tidigare tid"}
 
@@ -161,6 +163,8 @@ async def _page(
 ) -> HTMLResponse:
     async with reads(request) as read:
         units: list[CareUnit] = await read.views.care_units()
+    offers, _ = await attempt(request, lambda uow: offer_cases.offers_of_contact(uow, contact.contact_id))
+    open_offer = next((o for o in offers or [] if o.state is OfferState.OPEN), None)
     names = {unit.hsa_id: unit.name for unit in units}
     order = {"enhet": 0, "dag": 1, "tid-pa-dagen": 2, "satt": 3, "nas": 4, "mobil": 5, "epost": 6}
     fields = sorted(filled.errors, key=lambda name: order.get(name, 9))
@@ -175,6 +179,7 @@ async def _page(
         status_code=status_code,
         done=done,
         contact_id=contact.contact_id,
+        offer=open_offer,
         entry=entry if entry is not None and entry.waiting else None,
         entry_units=[names.get(u, u) for u in sorted(entry.wishes.units)] if entry and entry.waiting else [],
         filled=filled,

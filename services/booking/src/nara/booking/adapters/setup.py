@@ -24,7 +24,7 @@ class PostgresScheduleSetup:
 
     async def care_units(self, hsa_ids: Sequence[str] | None) -> list[CareUnitDetails]:
         rows = await self._connection.fetch(
-            """SELECT hsa_id, name, address, phone, opening_hours FROM care_units
+            """SELECT hsa_id, name, address, phone, opening_hours, offer_minutes FROM care_units
                WHERE $1::text[] IS NULL OR hsa_id = ANY($1::text[]) ORDER BY name, hsa_id""",
             list(hsa_ids) if hsa_ids is not None else None,
         )
@@ -32,30 +32,36 @@ class PostgresScheduleSetup:
 
     async def care_unit(self, hsa_id: str) -> CareUnitDetails | None:
         row = await self._connection.fetchrow(
-            "SELECT hsa_id, name, address, phone, opening_hours FROM care_units WHERE hsa_id = $1", hsa_id
+            "SELECT hsa_id, name, address, phone, opening_hours, offer_minutes FROM care_units WHERE hsa_id = $1",
+            hsa_id,
         )
         return _care_unit(row) if row else None
 
     async def add_care_unit(self, unit: CareUnitDetails) -> bool:
         added = await self._connection.fetchval(
-            """INSERT INTO care_units (hsa_id, name, address, phone, opening_hours) VALUES ($1, $2, $3, $4, $5::jsonb)
+            """INSERT INTO care_units (hsa_id, name, address, phone, opening_hours, offer_minutes)
+               VALUES ($1, $2, $3, $4, $5::jsonb, COALESCE($6, 15))
                ON CONFLICT DO NOTHING RETURNING true""",
             unit.hsa_id,
             unit.name,
             unit.address,
             unit.phone,
             _opening_hours_json(unit.opening_hours),
+            unit.offer_minutes,
         )
         return bool(added)
 
     async def change_care_unit(self, unit: CareUnitDetails) -> None:
         await self._connection.execute(
-            "UPDATE care_units SET name = $2, address = $3, phone = $4, opening_hours = $5::jsonb WHERE hsa_id = $1",
+            """UPDATE care_units SET name = $2, address = $3, phone = $4, opening_hours = $5::jsonb,
+                   offer_minutes = COALESCE($6, offer_minutes)
+               WHERE hsa_id = $1""",
             unit.hsa_id,
             unit.name,
             unit.address,
             unit.phone,
             _opening_hours_json(unit.opening_hours),
+            unit.offer_minutes,
         )
 
     async def practitioners(self, unit: str) -> list[Practitioner]:
@@ -148,6 +154,7 @@ def _care_unit(row: Row) -> CareUnitDetails:
             OpeningHours(int(h["weekday"]), time.fromisoformat(h["opens"]), time.fromisoformat(h["closes"]))
             for h in sorted(hours, key=lambda h: int(h["weekday"]))
         ),
+        row["offer_minutes"],
     )
 
 

@@ -42,6 +42,7 @@ class CareUnitDetails:
     address: str
     phone: str
     opening_hours: tuple[OpeningHours, ...] = ()
+    offer_minutes: int | None = None  # how long a freed time is held for a waitlist offer; None: as stored (15)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,13 @@ class CareUnitChange(BaseModel):
     opening_hours: list[OpeningHoursModel] = Field(
         default_factory=list, max_length=7, description="One per open weekday; a weekday left out is closed"
     )
+    offer_minutes: int | None = Field(
+        None,
+        ge=5,
+        le=1440,
+        description="How long a freed time is held for the waiting patient it is offered to (minutes; default 15). "
+        "Left out: unchanged.",
+    )
 
     @field_validator("opening_hours")
     @classmethod
@@ -76,7 +83,7 @@ class CareUnitChange(BaseModel):
 
     def details(self, hsa_id: str) -> CareUnitDetails:
         hours = tuple(h.hours() for h in sorted(self.opening_hours, key=_weekday))
-        return CareUnitDetails(hsa_id, self.name, self.address, self.phone, hours)
+        return CareUnitDetails(hsa_id, self.name, self.address, self.phone, hours, self.offer_minutes)
 
 
 class CareUnitRequest(CareUnitChange):
@@ -91,6 +98,7 @@ class CareUnitAnswer(BaseModel):
     address: str
     phone: str
     opening_hours: list[OpeningHoursModel]
+    offer_minutes: int | None = None
 
     @classmethod
     def of(cls, unit: CareUnitDetails) -> CareUnitAnswer:
@@ -100,6 +108,7 @@ class CareUnitAnswer(BaseModel):
             address=unit.address,
             phone=unit.phone,
             opening_hours=[OpeningHoursModel.of(h) for h in unit.opening_hours],
+            offer_minutes=unit.offer_minutes,
         )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.errors import Forbidden, NotFound
+from ..domain.offers import offer_time
 from ..domain.schedule import TimeType
 from ..domain.unit_setup import (
     AlreadyExists,
@@ -51,6 +52,8 @@ async def add_care_unit(uow: UnitOfWork, requester: Requester, unit: CareUnitDet
     if not (requester.is_staff and requester.region_admin):
         raise Forbidden("Bara regionens administratör kan lägga till en enhet.")
     check_opening_hours(unit.opening_hours)
+    if unit.offer_minutes is not None:
+        offer_time(unit.offer_minutes)
     if not await uow.setup.add_care_unit(unit):
         raise AlreadyExists(f"Det finns redan en enhet med HSA-id {unit.hsa_id}. Välj den i stället.")
     return unit
@@ -60,6 +63,8 @@ async def change_care_unit(uow: UnitOfWork, requester: Requester, unit: CareUnit
     _ensure_plans(requester, unit.hsa_id)
     await _existing_unit(uow, unit.hsa_id)
     check_opening_hours(unit.opening_hours)
+    if unit.offer_minutes is not None:
+        offer_time(unit.offer_minutes)
     await uow.setup.change_care_unit(unit)
     return unit
 

@@ -39,6 +39,9 @@ from .waitlist import candidates_for
 
 OFFER_NOT_FOUND = "Vi hittar inget sådant erbjudande. Länken kan vara felskriven."
 SWAPPED = "Bytt till en tidigare tid"
+# What a time that asks for the visit's reason is booked with when the contact has no booked time to take it from:
+# the triaged contact (ärendet) holds what the visit is about.
+REASON_FROM_CONTACT = "Tidigare tid från kön. Se ärendet för vad besöket gäller."
 
 
 @dataclass(frozen=True)
@@ -171,15 +174,17 @@ async def accept(
         if appointment.contact_id == found.contact_id and appointment.status is AppointmentStatus.BOOKED
     ]
     had_time_inside = deadline is not None and any(a.end_at <= deadline for a in booked_now)
-    for later in (a for a in booked_now if a.start_at > found.slot_start):
-        await cancel_for_earlier_time(uow, requester, later.id, reason=SWAPPED, now=now)
+    later = [a for a in booked_now if a.start_at > found.slot_start]
+    reason = next((a.reason for a in later if a.reason), REASON_FROM_CONTACT)
+    for appointment in later:
+        await cancel_for_earlier_time(uow, requester, appointment.id, reason=SWAPPED, now=now)
     record = await book(
         uow,
         requester,
         slot_id=found.slot_id,
         patient=found.patient,
         contact_id=found.contact_id,
-        reason=None,
+        reason=reason,
         now=now,
         policy=policy,
     )
@@ -264,14 +269,8 @@ async def _leave_message(uow: UnitOfWork, offer: NewOffer, slot: Slot, link: str
 
 
 def _may_be_offered(slot: Slot, now: datetime) -> bool:
-    # Staff-only times are never offered on the web; a time whose booking needs the patient's own words is
-    # booked through the ordinary pages, not with one tap.
-    return (
-        not slot.blocked
-        and slot.start_at > now
-        and not slot.time_type.staff_only
-        and not (slot.time_type.reason_required)
-    )
+    # Staff-only times are never offered on the web.
+    return not slot.blocked and slot.start_at > now and not slot.time_type.staff_only
 
 
 def _freed(slot: Slot) -> FreedSlot:

@@ -1,0 +1,258 @@
+"""Waitlist offers against the real PostgreSQL and Kafka, with the offer job running as it does in production
+(each second, on the injected clock): a cancellation goes to the nearest deadline, not the first to ask; a lapse
+and a decline pass the time on; two freed times go to two patients; two tabs accepting book once; the later time
+released on accept is offered on; leaving withdraws the open offer; the message waits in the outbox."""
+
+import asyncio
+import re
+import uuid
+from datetime import timedelta
+
+from booking_support import (
+    UNIT_FALKENBERG,
+    UNIT_FYLLINGE,
+    UNIT_OSKARSTROM,
+    citizen,
+    personnummer,
+    pseudonym,
+    publish_contact_events,
+    read_events_until,
+)
+
+APPOINTMENTS = "nara.appointments.v1"
+EVERY_DAY = {"weekdays": [0, 1, 2, 3, 4, 5, 6], "day_parts": ["morning", "afternoon", "evening"]}
+
+
+async def rows_until(booking, sql: str, *args, within: float = 30):
+    """Poll until the query has rows (the job works in the background); its rows."""
+    async with asyncio.timeout(within):
+        while not (rows := await booking.fetch(sql, *args)):  # noqa: ASYNC110 - the job is polled
+            await asyncio.sleep(0.2)
+    return rows
+
+
+async def quiet(booking) -> None:
+    """The freed times from the demo's set-up have all been looked at."""
+    async with asyncio.timeout(120):
+        while await booking.fetch("SELECT 1 FROM freed_slots LIMIT 1"):  # noqa: ASYNC110 - the job is polled
+            await asyncio.sleep(0.2)
+
+
+async def triaged(booking, kafka_bootstrap, pnr: str, unit: str, profession: str, *, sought_days_ago: float = 0) -> str:
+    contact_id = f"c-{uuid.uuid4().hex[:8]}"
+    await publish_contact_events(
+        kafka_bootstrap,
+        pnr,
+        contact_id,
+        unit=unit,
+        sought_at=booking.clock.now() - timedelta(days=sought_days_ago),
+        care_level="within_3_days",
+        profession=profession,
+    )
+    await rows_until(
+        booking,
+        "SELECT 1 FROM contacts WHERE contact_id = $1 AND care_level IS NOT NULL AND guarantee_deadline IS NOT NULL",
+        contact_id,
+        within=60,
+    )
+    return contact_id
+
+
+async def join(booking, pnr: str, contact_id: str, unit: str, form: str = "clinic", email: str | None = None):
+    reach = {"by": "email", "address": email} if email else {"by": "none"}
+    body = {"contact_id": contact_id, "units": [unit], "contact_forms": [form], "reach": reach, **EVERY_DAY}
+    answer = await booking.client.post("/api/v1/waitlist", json=body, headers=citizen(pnr))
+    assert answer.status_code == 200, answer.text
+    return answer.json()["entry"]["entry_id"]
+
+
+async def book(booking, pnr: str, slot_id: str, **extra) -> str:
+    booked = await booking.book(pnr, slot_id, **extra)
+    assert booked.status_code == 201, booked.text
+    return booked.json()["id"]
+
+
+async def cancel(booking, pnr: str, appointment_id: str):
+    answer = await booking.client.post(
+        f"/api/v1/appointments/{appointment_id}/cancel", json={"reason": "Kan inte komma"}, headers=citizen(pnr)
+    )
+    assert answer.status_code == 200, answer.text
+
+
+async def offers_on(booking, slot_id: str, count: int = 1):
+    """The slot's offers, oldest first, once there are `count` of them."""
+    async with asyncio.timeout(30):
+        while (
+            len(
+                rows := await booking.fetch(  # noqa: ASYNC110 - the job is polled
+                    "SELECT * FROM waitlist_offers WHERE slot_id = $1 ORDER BY offered_at, id", uuid.UUID(slot_id)
+                )
+            )
+            < count
+        ):
+            await asyncio.sleep(0.2)
+    return rows
+
+
+def offer_events(events, contact_ids) -> list:
+    return [e for e in events if e.type.startswith("se.nara.waitlist.offer") and e.data.contact_id in contact_ids]
+
+
+async def test_a_cancellation_goes_to_the_nearest_deadline_then_lapses_on_and_leaving_withdraws(
+    booking, kafka_bootstrap
+):
+    await quiet(booking)
+    asked_first, urgent, canceller = personnummer(801), personnummer(802), personnummer(803)
+    calm = await triaged(booking, kafka_bootstrap, asked_first, UNIT_FALKENBERG, "nurse")
+    pressed = await triaged(booking, kafka_bootstrap, urgent, UNIT_FALKENBERG, "nurse", sought_days_ago=2)
+    calm_entry = await join(booking, asked_first, calm, UNIT_FALKENBERG, email="forst@example.se")
+    pressed_entry = await join(booking, urgent, pressed, UNIT_FALKENBERG, email="bradskande@example.se")
+    slot = (await booking.free_slots(canceller, UNIT_FALKENBERG, profession="nurse", days_ahead=1))[0]
+    appointment = await book(booking, canceller, slot["id"])
+
+    await cancel(booking, canceller, appointment)
+    first = (await offers_on(booking, slot["id"]))[0]
+
+    # the nearest national deadline first, though they asked second
+    assert str(first["entry_id"]) == pressed_entry and first["state"] == "open"
+    assert first["hold_until"] - first["offered_at"] == timedelta(minutes=15)  # the unit's default offer time
+    held = await booking.fetch("SELECT reserved, capacity FROM slots WHERE id = $1", uuid.UUID(slot["id"]))
+    assert held[0]["reserved"] == held[0]["capacity"]  # the seat is held: nobody else can book it meanwhile
+    message = (await booking.fetch("SELECT * FROM outgoing_messages WHERE key = $1", f"offer-{first['id']}"))[0]
+    assert (message["purpose"], message["channel"], message["recipient"]) == ("offer", "email", "bradskande@example.se")
+    assert message["patient"] == pseudonym(urgent)
+    body = message["body"]
+    assert "Vårdcentralen Falkenberg" in body and "sjuksköterska" in body and "Svara senast " in body
+    link = re.search(r"http://\S+/erbjudande/(\S+)", body)
+    assert link is not None and len(link.group(1)) >= 40  # the link's token: 256 random bits
+    assert re.search(r"\d{2}:\d{2}", body)  # times as 08:00
+    for digits in (urgent, urgent.replace("-", ""), urgent[2:]):
+        assert digits not in body and digits not in message["subject"]
+    stored = await booking.fetch("SELECT 1 FROM waitlist_offers WHERE token_sha256::text LIKE $1", f"%{link.group(1)}%")
+    assert not stored  # only the token's digest is kept
+    read = await booking.client.get(f"/api/v1/waitlist/{pressed}", headers=citizen(urgent))
+    assert read.json()["offers"][0]["offer_id"] == str(first["id"])
+    assert set(read.json()["offers"][0]) == {
+        "offer_id",
+        "slot_id",
+        "unit",
+        "slot_start",
+        "state",
+        "offered_at",
+        "hold_until",
+        "decided_at",
+    }
+
+    # nobody answers: the hold runs out, the offer lapses and the time goes to the next in line
+    booking.clock.advance(timedelta(minutes=16))
+    second = (await offers_on(booking, slot["id"], count=2))[1]
+    assert str(second["entry_id"]) == calm_entry and second["state"] == "open"
+    lapsed = await booking.fetch("SELECT state, decided_at FROM waitlist_offers WHERE id = $1", first["id"])
+    assert lapsed[0]["state"] == "lapsed"
+    answered_late = await booking.client.post(f"/api/v1/waitlist/offers/{first['id']}/accept", headers=citizen(urgent))
+    assert answered_late.status_code == 409 and answered_late.json()["code"] == "offer_closed"
+
+    # the next in line leaves the waitlist: their open offer is withdrawn and the seat given back
+    left = await booking.client.post(f"/api/v1/waitlist/{calm}/leave", headers=citizen(asked_first))
+    assert left.status_code == 200, left.text
+    withdrawn = await booking.fetch("SELECT state FROM waitlist_offers WHERE id = $1", second["id"])
+    assert withdrawn[0]["state"] == "withdrawn"
+    await quiet(booking)
+    free_again = await booking.fetch("SELECT reserved FROM slots WHERE id = $1", uuid.UUID(slot["id"]))
+    assert free_again[0]["reserved"] == 0  # nobody else waits who was not asked: the time is simply free
+    events, _ = await read_events_until(
+        kafka_bootstrap, APPOINTMENTS, lambda seen: len(offer_events(seen, {calm, pressed})) >= 4
+    )
+    mine = offer_events(events, {calm, pressed})
+    assert [(e.type, e.data.contact_id) for e in mine] == [
+        ("se.nara.waitlist.offered.v1", pressed),
+        ("se.nara.waitlist.offer_lapsed.v1", pressed),
+        ("se.nara.waitlist.offered.v1", calm),
+        ("se.nara.waitlist.offer_withdrawn.v1", calm),
+    ]
+    assert mine[0].data.standing == "at_risk" and mine[0].data.unit == UNIT_FALKENBERG
+    assert "bradskande@example.se" not in str([e.data.model_dump() for e in mine])
+    await booking.client.post(f"/api/v1/waitlist/{pressed}/leave", headers=citizen(urgent))
+
+
+async def test_two_freed_times_go_to_two_patients_and_two_tabs_accepting_book_once(booking, kafka_bootstrap):
+    await quiet(booking)
+    one, two, canceller = personnummer(811), personnummer(812), personnummer(813)
+    first = await triaged(booking, kafka_bootstrap, one, UNIT_OSKARSTROM, "nurse", sought_days_ago=1)
+    second = await triaged(booking, kafka_bootstrap, two, UNIT_OSKARSTROM, "nurse")
+    entries = {await join(booking, one, first, UNIT_OSKARSTROM), await join(booking, two, second, UNIT_OSKARSTROM)}
+    slots = (await booking.free_slots(canceller, UNIT_OSKARSTROM, profession="nurse", days_ahead=1, count=2))[:2]
+    appointments = [await book(booking, canceller, slot["id"]) for slot in slots]
+
+    await asyncio.gather(*(cancel(booking, canceller, a) for a in appointments))
+    offered = [(await offers_on(booking, slot["id"]))[0] for slot in slots]
+
+    assert {str(o["entry_id"]) for o in offered} == entries  # one each, not both to the first in line
+    mine = next(o for o in offered if o["patient"] == pseudonym(one))
+    tabs = await asyncio.gather(
+        *(booking.client.post(f"/api/v1/waitlist/offers/{mine['id']}/accept", headers=citizen(one)) for _ in range(3))
+    )
+    assert [t.status_code for t in tabs] == [200, 200, 200], [t.text for t in tabs]
+    assert sorted(t.json()["already"] for t in tabs) == [False, True, True]
+    assert len({t.json()["appointment"]["id"] for t in tabs}) == 1
+    booked = await booking.fetch(
+        "SELECT id FROM appointments WHERE slot_id = $1 AND status = 'booked'", mine["slot_id"]
+    )
+    assert len(booked) == 1
+    state = await booking.fetch("SELECT state, appointment_id FROM waitlist_offers WHERE id = $1", mine["id"])
+    assert state[0]["state"] == "accepted" and str(state[0]["appointment_id"]) == tabs[0].json()["appointment"]["id"]
+    others = await booking.client.post(f"/api/v1/waitlist/offers/{mine['id']}/accept", headers=citizen(two))
+    assert others.status_code == 404  # another patient's offer is not known to them
+
+    theirs = next(o for o in offered if o["patient"] == pseudonym(two))
+    declined = await booking.client.post(f"/api/v1/waitlist/offers/{theirs['id']}/decline", headers=citizen(two))
+    assert declined.status_code == 200 and declined.json()["state"] == "declined"
+    entry = await booking.client.get(f"/api/v1/waitlist/{second}", headers=citizen(two))
+    assert entry.json()["waiting"] is True  # saying no keeps them on the list
+    assert entry.json()["offers"][0]["state"] == "declined"
+    for pnr, contact_id in ((one, first), (two, second)):
+        await booking.client.post(f"/api/v1/waitlist/{contact_id}/leave", headers=citizen(pnr))
+
+
+async def test_accepting_releases_the_later_time_which_is_offered_on_and_a_breach_is_prevented(
+    booking, kafka_bootstrap
+):
+    await quiet(booking)
+    swapper, next_one, canceller = personnummer(821), personnummer(822), personnummer(823)
+    mine = await triaged(booking, kafka_bootstrap, swapper, UNIT_FYLLINGE, "doctor", sought_days_ago=1)
+    theirs = await triaged(booking, kafka_bootstrap, next_one, UNIT_FYLLINGE, "doctor")
+    cancellers = await triaged(booking, kafka_bootstrap, canceller, UNIT_FYLLINGE, "doctor")
+    # the swapper took a later time, after the guarantee's deadline, and asked for an earlier one
+    later = (
+        await booking.free_slots(swapper, UNIT_FYLLINGE, profession="doctor", days_ahead=6, count=1, contact_id=mine)
+    )[0]
+    later_id = await book(booking, swapper, later["id"], contact_id=mine, reason="Ont i halsen")
+    await join(booking, swapper, mine, UNIT_FYLLINGE)
+    soon = (
+        await booking.free_slots(canceller, UNIT_FYLLINGE, profession="doctor", days_ahead=1, contact_id=cancellers)
+    )[0]
+    soon_id = await book(booking, canceller, soon["id"], contact_id=cancellers, reason="Hosta")
+
+    await cancel(booking, canceller, soon_id)
+    offer = (await offers_on(booking, soon["id"]))[0]
+    assert offer["patient"] == pseudonym(swapper)
+    await join(booking, next_one, theirs, UNIT_FYLLINGE)  # waiting now, with no time at all
+    accepted = await booking.client.post(f"/api/v1/waitlist/offers/{offer['id']}/accept", headers=citizen(swapper))
+
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["appointment"]["slot_id"] == soon["id"]
+    old = await booking.fetch("SELECT status, end_reason FROM appointments WHERE id = $1", uuid.UUID(later_id))
+    assert (old[0]["status"], old[0]["end_reason"]) == ("cancelled", "Bytt till en tidigare tid")
+    passed_on = (await offers_on(booking, later["id"]))[0]
+    assert passed_on["patient"] == pseudonym(next_one)
+    entry = await booking.client.get(f"/api/v1/waitlist/{mine}", headers=citizen(swapper))
+    assert entry.json()["end_reason"] == "booked"  # a time inside the deadline: nothing earlier is needed
+    events, _ = await read_events_until(
+        kafka_bootstrap,
+        APPOINTMENTS,
+        lambda seen: any(e.type == "se.nara.waitlist.offer_accepted.v1" for e in offer_events(seen, {mine})),
+    )
+    taken = [e for e in offer_events(events, {mine}) if e.type == "se.nara.waitlist.offer_accepted.v1"]
+    assert len(taken) == 1 and taken[0].data.breach_prevented is True
+    assert taken[0].data.appointment_id == accepted.json()["appointment"]["id"]
+    await booking.client.post(f"/api/v1/waitlist/{theirs}/leave", headers=citizen(next_one))

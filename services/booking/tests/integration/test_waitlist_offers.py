@@ -84,7 +84,7 @@ async def offers_on(booking, slot_id: str, count: int = 1):
     async with asyncio.timeout(30):
         while (
             len(
-                rows := await booking.fetch(  # noqa: ASYNC110 - the job is polled
+                rows := await booking.fetch(
                     "SELECT * FROM waitlist_offers WHERE slot_id = $1 ORDER BY offered_at, id", uuid.UUID(slot_id)
                 )
             )

@@ -65,7 +65,7 @@ async def regenerate_unit(
     as displaced, once), and withdrawn ones it gives again are live again. Call it after any change to the
     unit's templates, closures, time types or practitioners; it is idempotent. Slots a staff change creates or
     makes live again are noted freed for the waitlist; the horizon's roll (`offer_freed` False) adds only the
-    weeks ahead, which are not freed times."""
+    weeks ahead, and a new unit's first schedule only times nobody had: neither is a freed time."""
     await uow.hours.lock_unit(unit)
     today = to_stockholm(now).date()
     last_day = today + timedelta(days=horizon.days - 1)
@@ -84,8 +84,9 @@ async def regenerate_unit(
     withdrawn = await uow.hours.withdraw_slots(change.withdraw, now)
     await uow.hours.reinstate_slots(change.reinstate)
     await uow.schedule.add_planned_slots(change.create)
-    if offer_freed:
-        await uow.offers.note_freed([*change.reinstate, *(slot.id for slot in change.create)])
+    if offer_freed:  # a unit's first schedule (nothing there before) frees no time: nobody lost one
+        created = [slot.id for slot in change.create] if existing else []
+        await uow.offers.note_freed([*change.reinstate, *created])
     displaced = await uow.hours.bookings_on(withdrawn)
     for booking in displaced:
         await uow.announce(_displaced_event(booking), subject=booking.patient, time=now)

@@ -70,11 +70,12 @@ async def offer_link(database: str, pnr: str) -> tuple[str, str]:
     connection = await asyncpg.connect(database)
     try:
         async with asyncio.timeout(30):
-            while not (
-                rows := await connection.fetch(
+            while True:
+                rows = await connection.fetch(
                     "SELECT body FROM outgoing_messages WHERE patient = $1 AND purpose = 'offer'", patient
                 )
-            ):
+                if rows:
+                    break
                 await asyncio.sleep(0.2)
     finally:
         await connection.close()

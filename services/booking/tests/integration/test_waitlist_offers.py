@@ -80,18 +80,15 @@ async def cancel(booking, pnr: str, appointment_id: str):
 
 
 async def offers_on(booking, slot_id: str, count: int = 1):
-    """The slot's offers, oldest first, once there are `count` of them."""
+    """The slot's offers, oldest first, once there are `count` of them (the job works in the background)."""
     async with asyncio.timeout(30):
-        while (
-            len(
-                rows := await booking.fetch(
-                    "SELECT * FROM waitlist_offers WHERE slot_id = $1 ORDER BY offered_at, id", uuid.UUID(slot_id)
-                )
+        while True:
+            rows = await booking.fetch(
+                "SELECT * FROM waitlist_offers WHERE slot_id = $1 ORDER BY offered_at, id", uuid.UUID(slot_id)
             )
-            < count
-        ):
+            if len(rows) >= count:
+                return rows
             await asyncio.sleep(0.2)
-    return rows
 
 
 def offer_events(events, contact_ids) -> list:

@@ -104,6 +104,13 @@ class PostgresOffers:
     async def open_of_entry(self, entry_id: uuid.UUID) -> StoredOffer | None:
         return await self._one("o.entry_id = $1 AND o.state = 'open'", entry_id, lock=True)
 
+    async def open_of_slots(self, slot_ids: list[uuid.UUID]) -> list[StoredOffer]:
+        rows = await self._connection.fetch(
+            f"{OFFER_QUERY} WHERE o.slot_id = ANY($1::uuid[]) AND o.state = 'open' ORDER BY o.id FOR UPDATE OF o",
+            slot_ids,
+        )
+        return [_offer(row) for row in rows]
+
     async def due_to_lapse(self, now: datetime) -> StoredOffer | None:
         row = await self._connection.fetchrow(
             f"""{OFFER_QUERY} WHERE o.id = (

@@ -117,7 +117,7 @@ async def _set_blocked(
         raise HTTPException(403, "Bara personal kan spärra tider.")
 
     async def action(uow: UnitOfWork) -> dict[str, object]:
-        return await schedule.set_blocked(uow, requester, slot_id, blocked)
+        return await schedule.set_blocked(uow, requester, slot_id, blocked, now)
 
     outcome = await run_once(
         unit_of_work(request),

@@ -32,6 +32,7 @@ from ..domain.hours import (
 )
 from ..domain.schedule import Closure, TimeType, WeeklyTemplate, slots_from_templates
 from ..domain.template_csv import parse_templates
+from .offer_ends import announcer, withdraw_offers_on
 from .ports import DisplacedBooking
 from .requester import Requester
 from .unit_of_work import UnitOfWork
@@ -82,6 +83,7 @@ async def regenerate_unit(
     existing = await uow.hours.slots_between(unit, day_start(today), day_start(last_day + timedelta(days=1)))
     change = reconcile(planned, existing, now, lambda slot: why_withdrawn(slot, unit, closed_days, closures))
     withdrawn = await uow.hours.withdraw_slots(change.withdraw, now)
+    await withdraw_offers_on(uow.offers, announcer(uow), withdrawn, now)
     await uow.hours.reinstate_slots(change.reinstate)
     await uow.schedule.add_planned_slots(change.create)
     if offer_freed:  # a unit's first schedule (nothing there before) frees no time: nobody lost one

@@ -12,8 +12,18 @@ from nara.shared.events.models import EventData, WaitlistOfferWithdrawn
 
 from ..domain.offers import OfferState
 from .offer_records import Offers, StoredOffer
+from .unit_of_work import UnitOfWork
 
 Announce = Callable[[EventData, str, datetime], Awaitable[None]]  # (event, subject, time): into the outbox
+
+
+def announcer(uow: UnitOfWork) -> Announce:
+    """The unit of work's outbox as an Announce."""
+
+    async def announce(event: EventData, subject: str, time: datetime) -> None:
+        await uow.announce(event, subject=subject, time=time)
+
+    return announce
 
 
 async def withdraw_open_offer(
@@ -27,6 +37,16 @@ async def withdraw_open_offer(
     await close(offers, found, OfferState.WITHDRAWN, now)
     event = WaitlistOfferWithdrawn(**offer_fields(found), reason="entry_ended", withdrawn_at=now)
     await announce(event, found.patient, now)
+
+
+async def withdraw_offers_on(offers: Offers, announce: Announce, slot_ids: list[uuid.UUID], now: datetime) -> None:
+    """These slots were blocked or withdrawn: an offer open on one of them is taken back (the time is gone)."""
+    if not slot_ids:
+        return
+    for found in await offers.open_of_slots(slot_ids):
+        await close(offers, found, OfferState.WITHDRAWN, now)
+        event = WaitlistOfferWithdrawn(**offer_fields(found), reason="slot_gone", withdrawn_at=now)
+        await announce(event, found.patient, now)
 
 
 async def close(offers: Offers, found: StoredOffer, state: OfferState, now: datetime) -> None:

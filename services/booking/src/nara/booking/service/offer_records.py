@@ -75,6 +75,9 @@ class Offers(Protocol):
     async def open_of_entry(self, entry_id: uuid.UUID) -> StoredOffer | None:
         """The entry's open offer, locked."""
 
+    async def open_of_slots(self, slot_ids: list[uuid.UUID]) -> list[StoredOffer]:
+        """The open offers of these slots, locked."""
+
     async def due_to_lapse(self, now: datetime) -> StoredOffer | None:
         """One open offer whose hold ran out, locked, skipping those another instance is working on."""
 

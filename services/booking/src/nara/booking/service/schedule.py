@@ -12,6 +12,7 @@ from ..domain.errors import Forbidden, InvalidRequest, NotFound
 from ..domain.holidays import HolidayCalendar
 from ..domain.schedule import slots_from_templates
 from .hours import Horizon, regenerate_unit
+from .offer_ends import announcer, withdraw_offers_on
 from .ports import Schedule
 from .records import FixedCareContact
 from .requester import Requester
@@ -51,13 +52,17 @@ async def roll_slots_forward(start_unit_of_work: Callable[[], UnitOfWork], now: 
     return planned
 
 
-async def set_blocked(uow: UnitOfWork, requester: Requester, slot_id: uuid.UUID, blocked: bool) -> dict[str, object]:
+async def set_blocked(
+    uow: UnitOfWork, requester: Requester, slot_id: uuid.UUID, blocked: bool, now: datetime
+) -> dict[str, object]:
     """Staff block a slot (no new bookings) or open it again; existing bookings stay."""
     slot = await uow.slots.slot(slot_id)
     if slot is None or not requester.is_staff or slot.unit not in requester.units:
         raise NotFound("Vi hittar inte den tiden på dina enheter.")
     await uow.slots.set_blocked(slot_id, blocked)
-    if not blocked:
+    if blocked:  # an offer held on it is taken back: the time can no longer be had
+        await withdraw_offers_on(uow.offers, announcer(uow), [slot_id], now)
+    else:
         await uow.offers.note_freed([slot_id])  # open again: someone on the waitlist may want it
     return {"id": str(slot_id), "blocked": blocked}
 

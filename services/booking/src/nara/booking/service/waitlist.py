@@ -18,7 +18,7 @@ from ..domain import rules
 from ..domain.errors import ContactNotBookable, InvalidRequest, NotFound
 from ..domain.rules import TriagedContact
 from ..domain.waitlist import EntryEnd, FreedSlot, Reach, WaitingEntry, Wishes, offer_order
-from .offer_ends import withdraw_open_offer
+from .offer_ends import announcer, withdraw_open_offer
 from .offer_records import Offers
 from .requester import Requester
 from .unit_of_work import UnitOfWork
@@ -92,7 +92,7 @@ async def leave(
         left_at=now,
     )
     await uow.announce(event, subject=ended.patient, time=now)
-    await withdraw_open_offer(uow.offers, _announcer(uow), ended.entry_id, now)
+    await withdraw_open_offer(uow.offers, announcer(uow), ended.entry_id, now)
     return ended
 
 
@@ -132,7 +132,7 @@ async def end_when_booked(
     ended = await uow.waitlist.end(contact.contact_id, EntryEnd.BOOKED, by=None, at=now)
     if ended is not None:
         await uow.announce(_ended(ended, EntryEnd.BOOKED, now), subject=ended.patient, time=now)
-        await withdraw_open_offer(uow.offers, _announcer(uow), ended.entry_id, now, unless_slot=booked_slot)
+        await withdraw_open_offer(uow.offers, announcer(uow), ended.entry_id, now, unless_slot=booked_slot)
 
 
 async def end_for_good(
@@ -176,13 +176,6 @@ async def _contact_of(uow: UnitOfWork, requester: Requester, contact_id: str) ->
 async def _log(uow: UnitOfWork, reader: Caller | None, patient: str, action: str, now: datetime) -> None:
     if reader is not None:
         await uow.waitlist.log_access(reader, patient, action=action, at=now)
-
-
-def _announcer(uow: UnitOfWork) -> Announce:
-    async def announce(event: EventData, subject: str, time: datetime) -> None:
-        await uow.announce(event, subject=subject, time=time)
-
-    return announce
 
 
 def _ended(entry: StoredEntry, reason: EntryEnd, at: datetime) -> WaitlistEnded:

@@ -150,8 +150,8 @@ async def unblock(request: Request, slot_id: uuid.UUID, desk: CurrentDesk) -> Re
 async def _set_blocked(request: Request, slot_id: uuid.UUID, desk: Desk, *, blocked: bool) -> Response:
     await LOGIN.checked_form(request, desk.staff)
     place = _place(request, desk)
-    requester = desk.requester
-    refusal = await _change(request, desk, lambda uow: set_blocked(uow, requester, slot_id, blocked))
+    requester, now = desk.requester, now_of(request)
+    refusal = await _change(request, desk, lambda uow: set_blocked(uow, requester, slot_id, blocked, now))
     if refusal is not None:
         return KIT.problem_page(
             request, "Det gick inte", refusal, status_code=409, action=(place.href(), "Till dagboken")

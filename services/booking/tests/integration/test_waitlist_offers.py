@@ -259,3 +259,50 @@ async def test_accepting_releases_the_later_time_which_is_offered_on_and_a_breac
     assert len(taken) == 1 and taken[0].data.breach_prevented is True
     assert taken[0].data.appointment_id == accepted.json()["appointment"]["id"]
     await booking.client.post(f"/api/v1/waitlist/{theirs}/leave", headers=citizen(next_one))
+
+
+async def test_a_units_offer_time_holds_the_offer_and_blocking_the_time_withdraws_it(booking, kafka_bootstrap):
+    from booking_support import staff
+
+    await quiet(booking)
+    scheduler = staff([UNIT_OSKARSTROM], role="scheduler", hsa_id="SE2321000115-P000000802")
+    unit = (await booking.client.get(f"/api/v1/care-units/{UNIT_OSKARSTROM}", headers=scheduler)).json()
+    assert unit["offer_minutes"] == 15
+    details = {k: unit[k] for k in ("name", "address", "phone", "opening_hours")}
+    too_short = await booking.client.put(
+        f"/api/v1/care-units/{UNIT_OSKARSTROM}", json={**details, "offer_minutes": 3}, headers=scheduler
+    )
+    changed = await booking.client.put(
+        f"/api/v1/care-units/{UNIT_OSKARSTROM}", json={**details, "offer_minutes": 30}, headers=scheduler
+    )
+    kept = await booking.client.put(f"/api/v1/care-units/{UNIT_OSKARSTROM}", json=details, headers=scheduler)
+    assert too_short.status_code == 422 and too_short.headers["content-type"].startswith("application/problem+json")
+    assert changed.status_code == 200 and changed.json()["offer_minutes"] == 30
+    assert kept.json()["offer_minutes"] == 30  # left out: unchanged (the staff page's form does not carry it)
+
+    waiting, canceller = personnummer(831), personnummer(832)
+    contact_id = await triaged(booking, kafka_bootstrap, waiting, UNIT_OSKARSTROM, "nurse")
+    await join(booking, waiting, contact_id, UNIT_OSKARSTROM)
+    slot = (await booking.free_slots(canceller, UNIT_OSKARSTROM, profession="nurse", days_ahead=2))[0]
+    await cancel(booking, canceller, await book(booking, canceller, slot["id"]))
+    offer = (await offers_on(booking, slot["id"]))[0]
+    assert offer["hold_until"] - offer["offered_at"] == timedelta(minutes=30)
+
+    reception = staff([UNIT_OSKARSTROM])
+    blocked = await booking.client.post(f"/api/v1/slots/{slot['id']}/block", headers=reception)
+
+    assert blocked.status_code == 200, blocked.text
+    gone = await booking.fetch("SELECT state FROM waitlist_offers WHERE id = $1", offer["id"])
+    assert gone[0]["state"] == "withdrawn"
+    seats = await booking.fetch("SELECT reserved FROM slots WHERE id = $1", uuid.UUID(slot["id"]))
+    assert seats[0]["reserved"] == 0
+    taking = await booking.client.post(f"/api/v1/waitlist/offers/{offer['id']}/accept", headers=citizen(waiting))
+    assert taking.status_code == 409 and "gäller inte längre" in taking.json()["detail"]
+    events, _ = await read_events_until(
+        kafka_bootstrap,
+        APPOINTMENTS,
+        lambda seen: any(e.type.endswith("offer_withdrawn.v1") for e in offer_events(seen, {contact_id})),
+    )
+    withdrawn = [e for e in offer_events(events, {contact_id}) if e.type.endswith("offer_withdrawn.v1")]
+    assert [e.data.reason for e in withdrawn] == ["slot_gone"]
+    await booking.client.post(f"/api/v1/waitlist/{contact_id}/leave", headers=citizen(waiting))

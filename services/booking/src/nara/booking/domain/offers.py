@@ -54,7 +54,7 @@ CLOSED_MESSAGES = {
     OfferState.ACCEPTED: "Tiden är redan din. Du hittar den under Mina tider.",
     OfferState.DECLINED: "Du har tackat nej till tiden. Den har gått vidare till någon annan som väntar.",
     OfferState.LAPSED: "Tiden hölls åt dig en stund men har nu gått vidare till någon annan som väntar.",
-    OfferState.WITHDRAWN: "Erbjudandet gäller inte längre. Du står inte i kö till en tidigare tid för ärendet.",
+    OfferState.WITHDRAWN: "Erbjudandet gäller inte längre, så tiden kan inte tas här.",
 }
 
 

@@ -66,7 +66,7 @@ async def change_care_unit(uow: UnitOfWork, requester: Requester, unit: CareUnit
     if unit.offer_minutes is not None:
         offer_time(unit.offer_minutes)
     await uow.setup.change_care_unit(unit)
-    return unit
+    return await uow.setup.care_unit(unit.hsa_id) or unit  # as stored: an offer time left out was kept
 
 
 async def practitioners(uow: UnitOfWork, requester: Requester, unit: str) -> list[Practitioner]:

@@ -306,3 +306,35 @@ async def test_a_units_offer_time_holds_the_offer_and_blocking_the_time_withdraw
     withdrawn = [e for e in offer_events(events, {contact_id}) if e.type.endswith("offer_withdrawn.v1")]
     assert [e.data.reason for e in withdrawn] == ["slot_gone"]
     await booking.client.post(f"/api/v1/waitlist/{contact_id}/leave", headers=citizen(waiting))
+
+
+async def test_two_job_instances_at_once_offer_each_time_once_and_each_patient_one_time(booking, kafka_bootstrap):
+    from nara.booking.entrypoints.offer_job import offer_pass
+    from nara.booking.service.offers import OfferSettings
+
+    await quiet(booking)
+    waiting = [personnummer(841), personnummer(842)]
+    canceller = personnummer(843)
+    contacts = [await triaged(booking, kafka_bootstrap, pnr, UNIT_FALKENBERG, "nurse") for pnr in waiting]
+    for pnr, contact_id in zip(waiting, contacts, strict=True):
+        await join(booking, pnr, contact_id, UNIT_FALKENBERG)
+    slots = (await booking.free_slots(canceller, UNIT_FALKENBERG, profession="nurse", days_ahead=3, count=3))[:3]
+    appointments = [await book(booking, canceller, slot["id"]) for slot in slots]
+    await asyncio.gather(*(cancel(booking, canceller, a) for a in appointments))
+
+    # the app's own job runs too: three instances at once
+    await asyncio.gather(*(offer_pass(booking.app, OfferSettings()) for _ in range(2)))
+    await quiet(booking)
+
+    open_offers = await booking.fetch(
+        "SELECT slot_id::text, patient FROM waitlist_offers WHERE slot_id = ANY($1::uuid[]) AND state = 'open'",
+        [uuid.UUID(slot["id"]) for slot in slots],
+    )
+    assert sorted(o["patient"] for o in open_offers) == sorted(pseudonym(pnr) for pnr in waiting)
+    assert len({o["slot_id"] for o in open_offers}) == 2
+    held = await booking.fetch(
+        "SELECT sum(reserved) AS n FROM slots WHERE id = ANY($1::uuid[])", [uuid.UUID(s["id"]) for s in slots]
+    )
+    assert held[0]["n"] == 2  # two held seats, the third time free (a patient has one open offer at a time)
+    for pnr, contact_id in zip(waiting, contacts, strict=True):
+        await booking.client.post(f"/api/v1/waitlist/{contact_id}/leave", headers=citizen(pnr))

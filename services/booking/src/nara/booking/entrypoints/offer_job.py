@@ -32,8 +32,14 @@ async def offer_pass(app: FastAPI, settings: OfferSettings) -> int:
                 break
         done += 1
     for _ in range(MOST_STEPS_A_PASS):
-        async with PostgresUnitOfWork(app.state.pool) as uow:
-            found, _ = await offer_next_freed(uow, app.state.clock.now(), settings)
+        try:
+            async with PostgresUnitOfWork(app.state.pool) as uow:
+                found, _ = await offer_next_freed(uow, app.state.clock.now(), settings)
+        except asyncpg.UniqueViolationError:
+            # Another instance offered this slot, or to this entry, a moment before: the step rolled back and
+            # its freed time is back in the queue, to be offered to the next in line.
+            log.info("an offer met another instance's; looking again")
+            continue
         if not found:
             break
         done += 1
@@ -48,8 +54,6 @@ def keep_offering(settings: BookingSettings) -> BackgroundTask:
             await asyncio.sleep(settings.offer_every_seconds)
             try:
                 await offer_pass(app, offers)
-            except asyncpg.UniqueViolationError:  # another instance offered that slot or entry first
-                log.info("an offer met another instance's; the next pass goes on")
             except (asyncpg.PostgresError, OSError) as failed:  # the next pass tries again
                 log.warning("the offer job could not finish a pass", extra={"error": type(failed).__name__})
 

@@ -175,7 +175,10 @@ async def accept(
     ]
     had_time_inside = deadline is not None and any(a.end_at <= deadline for a in booked_now)
     later = [a for a in booked_now if a.start_at > found.slot_start]
-    reason = next((a.reason for a in later if a.reason), REASON_FROM_CONTACT)
+    reason = next((a.reason for a in later if a.reason), None)
+    slot = await uow.slots.slot(found.slot_id)
+    if reason is None and slot is not None and slot.time_type.reason_required:
+        reason = REASON_FROM_CONTACT
     for appointment in later:
         await cancel_for_earlier_time(uow, requester, appointment.id, reason=SWAPPED, now=now)
     record = await book(

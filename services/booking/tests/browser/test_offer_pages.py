@@ -37,8 +37,9 @@ async def fits_and_is_accessible(page: Page, helpers, name: str) -> None:
     assert scroll_width <= PHONE["width"], f"{name} is {scroll_width} px wide on a {PHONE['width']} px screen"
 
 
-async def booked_and_waiting(page: Page, helpers, pnr: str) -> str:
-    """Log in, book a time a day ahead, and ask for an earlier one by e-mail; the id of a free time before it."""
+async def booked_and_waiting(page: Page, helpers, pnr: str, *, by_email: bool = True) -> str:
+    """Log in, book a time a day ahead, and ask for an earlier one (by e-mail, or looking for themselves); the id
+    of a free time before it."""
     await helpers.log_in(page, pnr)
     await helpers.describe_bookable_problem(page)
     await helpers.choose_unit(page)
@@ -48,8 +49,11 @@ async def booked_and_waiting(page: Page, helpers, pnr: str) -> str:
     await page.get_by_role("button", name="Bekräfta bokningen").click()
     await expect(page.locator(".success-banner")).to_have_text("Din tid är bokad")
     await page.get_by_role("link", name="Vill du ha en tidigare tid?").click()
-    await page.get_by_label("E-post", exact=True).check()
-    await page.get_by_label("E-postadress (om du valde e-post)").fill("patient@example.se")
+    if by_email:
+        await page.get_by_label("E-post", exact=True).check()
+        await page.get_by_label("E-postadress (om du valde e-post)").fill("patient@example.se")
+    else:
+        await page.get_by_label("Jag tittar själv på den här sidan").check()
     await page.get_by_role("button", name="Ställ mig i kö").click()
     await expect(page.locator(".success-banner")).to_have_text("Du står i kö till en tidigare tid")
     return earlier
@@ -187,3 +191,40 @@ async def test_nej_tack_from_the_link_alone(browser, booking_pages, helpers):
     finally:
         await connection.close()
     assert [s["state"] for s in states] == ["declined"] and waiting  # still waiting for another time
+
+
+async def test_one_who_looks_for_themselves_takes_the_offer_on_the_waitlist_page(browser, booking_pages, helpers):
+    pnr = helpers.new_personnummer()
+    context = await new_phone(browser, booking_pages)
+    try:
+        page = await context.new_page()
+        earlier = await booked_and_waiting(page, helpers, pnr, by_email=False)
+        waitlist_page = page.url.split("?")[0]
+        await free_again(booking_pages["url"], earlier)
+        offered = page.get_by_role("heading", name="En tidigare tid är ledig för dig")
+        async with asyncio.timeout(30):
+            while True:  # the offer job runs each second
+                await page.goto(waitlist_page)
+                if await offered.count():
+                    break
+                await asyncio.sleep(0.5)
+        await fits_and_is_accessible(page, helpers, "the waitlist page with an offer")
+        await page.screenshot(path=str(SHOTS / "tidigare-tid-erbjudande.png"), full_page=True)
+        await page.get_by_role("button", name="Ta tiden").click()
+        await expect(page.locator(".success-banner")).to_have_text("Din tid är bokad")
+    finally:
+        await context.close()
+
+    connection = await asyncpg.connect(booking_pages["database"])
+    try:
+        messages = await connection.fetch(
+            "SELECT 1 FROM outgoing_messages WHERE patient = $1", pseudonymiser_from_environment().pseudonym(pnr)
+        )
+        booked = await connection.fetch(
+            "SELECT slot_id::text FROM appointments WHERE patient = $1 AND status = 'booked'",
+            pseudonymiser_from_environment().pseudonym(pnr),
+        )
+    finally:
+        await connection.close()
+    assert not messages  # they chose to look for themselves: nothing is sent
+    assert [b["slot_id"] for b in booked] == [earlier]

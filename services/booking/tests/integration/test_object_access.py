@@ -61,6 +61,31 @@ async def unit_a(guarded_booking):
         "/api/v1/fixed-care-contacts", headers=STAFF_A, json={"patient": CITIZEN_A, "practitioner": practitioner}
     )
     assert booked.status_code == 201 and fixed.status_code == 200, (booked.text, fixed.text)
+    # citizen A waits for an earlier time and has an offer of one open (waitlist_api.py's accept and decline)
+    entry_id, offer_id = uuid.uuid4(), uuid.uuid4()
+    await booking.fetch(
+        """INSERT INTO waitlist_entries (id, contact_id, patient, units, weekdays, day_parts, contact_forms,
+               joined_by, joined_by_id, joined_at, updated_at)
+           VALUES ($1, $2, $3, ARRAY[$4], '{0,1,2,3,4}', '{morning}', '{clinic}', 'patient', $3, $5, $5)""",
+        entry_id,
+        contact_id,
+        pseudonym(CITIZEN_A),
+        UNIT_FALKENBERG,
+        booking.clock.now(),
+    )
+    await booking.fetch(
+        """INSERT INTO waitlist_offers (id, token_sha256, slot_id, entry_id, contact_id, patient, unit, hold_id,
+               offered_at, hold_until)
+           VALUES ($1, decode(md5(random()::text) || md5(random()::text), 'hex'), $2::uuid, $3, $4, $5, $6,
+                   gen_random_uuid(), $7::timestamptz, $7::timestamptz + interval '1 day')""",
+        offer_id,
+        free[1]["id"],
+        entry_id,
+        contact_id,
+        pseudonym(CITIZEN_A),
+        UNIT_FALKENBERG,
+        booking.clock.now(),
+    )
     return {
         "contact_id": contact_id,
         "appointment_id": booked.json()["id"],
@@ -68,6 +93,7 @@ async def unit_a(guarded_booking):
         "free_slot_id": free[0]["id"],
         "practitioner": practitioner,
         "start": booked_slot["start"],
+        "offer_id": str(offer_id),
     }
 
 
@@ -106,6 +132,7 @@ def _values(a: dict) -> dict:
         "care_does": "Genomgång",
         # the waitlist (waitlist_api.py): the units whose times suit citizen A
         "units": [UNIT_FALKENBERG],
+        "offer_id": a["offer_id"],  # citizen A's open offer of an earlier time
     }
 
 
@@ -178,11 +205,13 @@ async def test_every_endpoint_refuses_another_units_staff_and_another_citizen(gu
     appointment = await booking.client.get(f"/api/v1/appointments/{unit_a['appointment_id']}", headers=STAFF_A)
     fixed = await booking.client.post("/api/v1/fixed-care-contacts/list", headers=STAFF_A, json={"patient": CITIZEN_A})
     slots = await booking.fetch("SELECT blocked, reserved FROM slots WHERE id = $1::uuid", unit_a["free_slot_id"])
+    offer = await booking.fetch("SELECT state FROM waitlist_offers WHERE id = $1::uuid", unit_a["offer_id"])
     assert leaks == [], "\n".join(leaks)
     assert walked == len(operations) * len(OTHERS) and len(operations) >= 14
     assert (appointment.json()["status"], appointment.json()["start"]) == ("booked", unit_a["start"])
     assert [c["practitioner"] for c in fixed.json()] == [unit_a["practitioner"]]
     assert [(r["blocked"], r["reserved"]) for r in slots] == [(False, 0)]
+    assert [r["state"] for r in offer] == ["open"]  # nobody else accepted or declined A's offer
 
 
 async def test_staff_at_another_unit_do_not_see_a_patients_fixed_care_contacts(guarded_booking, unit_a):

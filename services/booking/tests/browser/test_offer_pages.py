@@ -165,8 +165,14 @@ async def test_nej_tack_from_the_link_alone(browser, booking_pages, helpers):
         await free_again(booking_pages["url"], earlier)
         _, link = await offer_link(booking_pages["database"], pnr)
 
+        # someone else who has the link, logged in as themselves, cannot take it
         offer = await link_context.new_page()
+        await helpers.log_in(offer, helpers.new_personnummer())
         await offer.goto(link)
+        await offer.get_by_role("button", name="Ta tiden").click()
+        await expect(offer.locator(".error-summary")).to_contain_text("Erbjudandet gäller någon annan")
+        await fits_and_is_accessible(offer, helpers, "the offer taken by someone else")
+        # "Nej tack" needs only the link
         await offer.get_by_role("button", name="Nej tack").click()
         await expect(offer.get_by_role("heading", level=1)).to_have_text("Du har tackat nej till tiden")
         await expect(offer.locator("main")).to_contain_text("gått vidare till någon annan")

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from nara.shared.identity import IdentitySettings, identity_settings, request_time
 from nara.shared.web.pages import see_other
 
-from ...domain.errors import BookingRefused
+from ...domain.errors import BookingRefused, NotFound
 from ...domain.offers import CLOSED_MESSAGES, OfferClosed, OfferState
 from ...service import offers as use_cases
 from ...service.offer_records import StoredOffer
@@ -31,6 +31,10 @@ from .patient_steps import household
 from .session import Citizen, CurrentCitizen, LoginRequired, checked_form, current_citizen, login_location
 
 router = APIRouter(route_class=BookingRoute, include_in_schema=False)
+NOT_YOURS = (
+    "Erbjudandet gäller någon annan. Den som tiden erbjuds, eller en vårdnadshavare till barnet, behöver logga in "
+    "för att ta tiden."
+)
 
 HEADINGS = {
     OfferState.OPEN: "En tidigare tid är ledig",
@@ -136,6 +140,8 @@ async def _after_accept(
         return _unknown(request, refused)
     if isinstance(refused, OfferClosed) or refused is None:
         return _page(request, found, citizen, form_action=form_action, closed=refused)
+    if isinstance(refused, NotFound):  # the link reached someone else, logged in as themselves
+        return _page(request, found, citizen, form_action=form_action, error=NOT_YOURS, status_code=404)
     return _page(
         request, found, citizen, form_action=form_action, error=refused.message, status_code=status_of(refused)
     )

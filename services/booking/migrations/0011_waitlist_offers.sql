@@ -35,8 +35,9 @@ CREATE TABLE waitlist_offers (
 -- instances that pick the same slot or the same entry meet here, and the second rolls back.
 CREATE UNIQUE INDEX waitlist_offers_one_open_per_slot ON waitlist_offers (slot_id) WHERE state = 'open';
 CREATE UNIQUE INDEX waitlist_offers_one_open_per_entry ON waitlist_offers (entry_id) WHERE state = 'open';
--- A slot is offered to an entry once: one who declined or let it lapse is not asked again.
-CREATE UNIQUE INDEX waitlist_offers_once_per_slot_and_entry ON waitlist_offers (slot_id, entry_id);
+-- A slot is offered to an entry once: one who declined or let it lapse is not asked again. Entry first, so the
+-- job's "was this entry asked?" reads the index by entry.
+CREATE UNIQUE INDEX waitlist_offers_once_per_entry_and_slot ON waitlist_offers (entry_id, slot_id);
 -- The job's lapse question, and a contact's offers (newest first) for the API.
 CREATE INDEX waitlist_offers_open_until ON waitlist_offers (hold_until) WHERE state = 'open';
 CREATE INDEX waitlist_offers_contact ON waitlist_offers (contact_id, offered_at DESC);

@@ -320,3 +320,43 @@ async def test_two_instances_and_a_restart_send_each_message_once(infrastructure
     assert unknown == 0
     print(f"stopped with {sent_at_stop} of 20 sent")
     assert arrived == dict.fromkeys(keys, 1)
+
+
+SCHEDULER = staff([UNIT_FALKENBERG], role="scheduler", hsa_id="SE2321000115-P000000872")
+
+
+def a_time_type(code: str, **changes) -> dict:
+    return {
+        "code": code,
+        "name": "Såromläggning",
+        "profession": "district_nurse",
+        "length_minutes": 30,
+        "contact_form": "clinic",
+        "booking_channel": "web",
+        **changes,
+    }
+
+
+async def test_a_scheduler_sets_a_time_types_reminders_through_the_setup_api(mailing):
+    path = f"/api/v1/care-units/{UNIT_FALKENBERG}/time-types"
+    default = await mailing.client.post(path, headers=SCHEDULER, json=a_time_type("FBG_PAM_STD"))
+    own = await mailing.client.post(path, headers=SCHEDULER, json=a_time_type("FBG_PAM", reminder_hours=[1, 48]))
+    none = await mailing.client.put(f"{path}/FBG_PAM", headers=SCHEDULER, json=a_time_type("x", reminder_hours=[]))
+    [stored] = await mailing.fetch("SELECT reminder_hours FROM time_types WHERE code = 'FBG_PAM'")
+
+    assert default.status_code == 201 and default.json()["reminder_hours"] == [24, 2]
+    assert own.status_code == 201 and own.json()["reminder_hours"] == [48, 1]
+    assert none.status_code == 200 and none.json()["reminder_hours"] == []
+    assert list(stored["reminder_hours"]) == []
+
+
+@pytest.mark.parametrize("wrong", [[0], [169], [1, 2, 3, 4]])
+async def test_reminders_outside_none_to_three_of_1_to_168_hours_are_refused(mailing, wrong):
+    refused = await mailing.client.post(
+        f"/api/v1/care-units/{UNIT_FALKENBERG}/time-types",
+        headers=SCHEDULER,
+        json=a_time_type("FBG_PAM_FEL", reminder_hours=wrong),
+    )
+
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")

@@ -157,6 +157,28 @@ async def test_a_cancelled_time_gets_no_reminder_and_a_pending_one_is_stopped_on
     assert await states(mailing, f"reminder-{appointment['id']}-%") == []
 
 
+async def test_a_moved_time_is_reminded_at_its_new_time_only(mailing, mail_server):
+    pnr, to = personnummer(706), address("flyttad")
+    await choose(mailing, pnr, "email", to)
+    appointment = await book_a_time(mailing, pnr, days_ahead=9)
+    [later] = await mailing.free_slots(pnr, UNIT_FALKENBERG, profession="nurse", days_ahead=11, count=1)
+    moved = await mailing.client.post(
+        f"/api/v1/appointments/{appointment['id']}/rebook", json={"slot_id": later["id"]}, headers=citizen(pnr)
+    )
+    assert moved.status_code == 200, moved.text
+
+    mailing.clock.set(start_of(appointment) - timedelta(hours=23))
+    await asyncio.sleep(1.0)
+    nothing_yet = await asyncio.to_thread(mail_server.messages_to, to)
+    mailing.clock.set(start_of(moved.json()) - timedelta(hours=24))
+    [summary] = await mail_to(mail_server, to)
+    message = await asyncio.to_thread(mail_server.message, summary["ID"])
+
+    assert nothing_yet == []
+    assert f"/mina-tider/{moved.json()['id']}" in message["Text"]
+    assert await states(mailing, f"reminder-{appointment['id']}-%") == []
+
+
 async def test_a_patient_who_chose_no_reminders_gets_none_and_none_is_the_default(mailing, mail_server):
     pnr = personnummer(703)
     unchosen = await mailing.client.get("/api/v1/reminder-preferences", headers=citizen(pnr))
@@ -193,12 +215,18 @@ async def test_a_failing_mail_server_is_retried_with_backoff_and_then_the_messag
     settings = {"message_retry_seconds": 60, "message_max_attempts": 3}
     smtp = {"NARA_SMTP_HOST": "127.0.0.1", "NARA_SMTP_PORT": str(closed_port), "NARA_SMTP_STARTTLS": "false"}
     async with booking_sending(infrastructure, smtp, **settings) as booking:
-        kept, stopped = personnummer(711), personnummer(712)
-        for pnr in (kept, stopped):
+        kept, stopped, moving = personnummer(711), personnummer(712), personnummer(713)
+        for pnr in (kept, stopped, moving):
             await choose(booking, pnr, "email", address("nere"))
-        first, second = await book_a_time(booking, kept), await book_a_time(booking, stopped)
-        booking.clock.set(max(start_of(first), start_of(second)) - timedelta(hours=23))
+        first, second, third = [await book_a_time(booking, pnr) for pnr in (kept, stopped, moving)]
+        booking.clock.set(max(start_of(first), start_of(second), start_of(third)) - timedelta(hours=23))
         attempts = await _wait_for(booking, first["id"], lambda row: row["attempts"] >= 1)
+        await _wait_for(booking, third["id"], lambda row: row["attempts"] >= 1)
+        [elsewhere] = await booking.free_slots(moving, UNIT_FALKENBERG, profession="nurse", days_ahead=6, count=1)
+        moved = await booking.client.post(
+            f"/api/v1/appointments/{third['id']}/rebook", json={"slot_id": elsewhere["id"]}, headers=staff()
+        )
+        assert moved.status_code == 200, moved.text
         # Inside the web notice by now: the reception cancels it for the patient.
         cancelled = await booking.client.post(
             f"/api/v1/appointments/{second['id']}/cancel", json={"reason": "Kan inte"}, headers=staff()
@@ -209,11 +237,13 @@ async def test_a_failing_mail_server_is_retried_with_backoff_and_then_the_messag
             await asyncio.sleep(0.8)
         parked = await _wait_for(booking, first["id"], lambda row: row["state"] != "pending")
         stopped_reminders = await states(booking, f"reminder-{second['id']}-%")
+        moved_reminders = await states(booking, f"reminder-{third['id']}-%")
 
     assert attempts["state"] == "pending" and attempts["next_attempt_at"] is not None
     assert "could not reach the mail server" in attempts["last_error"]
     assert (parked["state"], parked["attempts"], parked["recipient"]) == ("failed", 3, None)
     assert stopped_reminders == [("cancelled", None)]
+    assert moved_reminders == [("cancelled", None)]
 
 
 async def _wait_for(booking, appointment_id: str, done):

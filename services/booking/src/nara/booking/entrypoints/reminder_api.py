@@ -56,7 +56,7 @@ async def read_reminder_choice(
     return JSONResponse(choice_view(choice))
 
 
-@router.put("/reminder-preferences", responses=answers(403, 503))
+@router.put("/reminder-preferences", responses=answers(403, 409, 503))
 async def choose_reminders(
     request: Request,
     body: ReminderChoiceRequest,

@@ -49,7 +49,7 @@ async def leave_due_reminders(unit_of_work: Callable[[], UnitOfWork], now: datet
             times = await uow.reminders.times_to_remind(now, limit=BATCH)
             for time in times:
                 left += await _remind(uow, time, now, base_url)
-        if len(times) < BATCH:
+        if len(times) < BATCH:  # every moment of a batch is handled, so a full one means more may wait
             return left
 
 

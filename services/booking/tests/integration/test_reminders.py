@@ -352,6 +352,41 @@ async def test_two_instances_and_a_restart_send_each_message_once(infrastructure
     assert arrived == dict.fromkeys(keys, 1)
 
 
+async def test_reminders_left_by_two_instances_at_once_and_across_a_restart_arrive_once(infrastructure, mail_server):
+    clock = SettableClock(MONDAY_MORNING)
+    async with scratch_schema(infrastructure.database_urls["booking"], prefix="reminders_twice") as url:
+        with environment(mail_server.smtp_settings()):
+            apps = [create_app(_sharing(url, infrastructure, demo=n == 0), clock=clock) for n in range(3)]
+        async with running(apps[0]) as client, running(apps[1]):
+            start = clock.now() + timedelta(days=3)
+            params = {"unit": UNIT_FALKENBERG, "profession": "nurse", "from": start.isoformat(), "page_size": 8}
+            found = await client.get("/api/v1/slots", params=params, headers=citizen(personnummer(731)))
+            booked = {}
+            for n, slot in enumerate(found.json()["slots"]):
+                pnr, to = personnummer(740 + n), address(f"tva-instanser-{n}")
+                await client.put(
+                    "/api/v1/reminder-preferences", json={"by": "email", "address": to}, headers=citizen(pnr)
+                )
+                answer = await client.post("/api/v1/appointments", json={"slot_id": slot["id"]}, headers=citizen(pnr))
+                assert answer.status_code == 201, answer.text
+                booked[answer.json()["id"]] = (datetime.fromisoformat(answer.json()["start"]), to)
+            first_start = min(start for start, _ in booked.values())
+            reminded = {key: to for key, (start, to) in booked.items() if start <= first_start + timedelta(hours=21)}
+            # Every 24-hour moment has come, no 2-hour one: both instances' passes race for the same reminders.
+            clock.set(first_start - timedelta(hours=2, minutes=1))
+            keys = [f"reminder-{key}-24h" for key in reminded]
+            await until(lambda: _sent(apps[0].state.pool, keys[:1]))
+        async with running(apps[2]):  # a restart, with some maybe still pending
+            await until(lambda: _all_sent(apps[2].state.pool, keys))
+            await asyncio.sleep(1.0)  # a few more passes of the restarted job
+            rows = await apps[2].state.pool.fetch("SELECT key, state FROM outgoing_messages ORDER BY key")
+        arrived = {key: len(await asyncio.to_thread(mail_server.messages_to, to)) for key, to in reminded.items()}
+
+    assert len(reminded) >= 2
+    assert [(row["key"], row["state"]) for row in rows] == [(key, "sent") for key in sorted(keys)]
+    assert arrived == dict.fromkeys(reminded, 1)
+
+
 SCHEDULER = staff([UNIT_FALKENBERG], role="scheduler", hsa_id="SE2321000115-P000000872")
 
 

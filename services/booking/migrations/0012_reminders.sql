@@ -25,6 +25,8 @@ CREATE TABLE reminder_moments (
     outcome         text NOT NULL CHECK (outcome IN ('left', 'no_choice', 'superseded')),
     PRIMARY KEY (appointment_id, hours)
 );
+-- Forgotten two weeks on (app.py): by then the time has begun, and its moments are never asked about again.
+CREATE INDEX reminder_moments_handled_at ON reminder_moments (handled_at);
 
 -- The reminder pass reads the booked times starting within the coming week.
 CREATE INDEX slots_by_start ON slots (start_at);

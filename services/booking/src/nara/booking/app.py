@@ -79,6 +79,11 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         now=lambda app: app.state.clock.now(),
     )
 
+    # A handled reminder moment matters only until its time has begun (at most a week on): kept two.
+    forget_handled_reminders = keep_forgetting(
+        "reminder_moments", "handled_at", timedelta(days=14), now=lambda app: app.state.clock.now()
+    )
+
     return build_service_app(
         settings,
         title="Nära booking",
@@ -87,6 +92,7 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         on_database_ready=on_database_ready,
         background=(
             forget_old_idempotency_keys,
+            forget_handled_reminders,
             slot_horizon.keep_slots_ahead(settings),
             message_jobs.keep_reminding(settings),
             message_jobs.keep_sending(settings, senders),

@@ -106,6 +106,8 @@ def _values(a: dict) -> dict:
         "care_does": "Genomgång",
         # the waitlist (waitlist_api.py): the units whose times suit citizen A
         "units": [UNIT_FALKENBERG],
+        # reminders (reminder_api.py): citizen A's choice, by ?patient=
+        "by": "none",
     }
 
 

@@ -22,6 +22,7 @@ from .hours import PostgresHours
 from .idempotency import PostgresIdempotencyRecords
 from .outgoing_messages import PostgresOutgoingMessages
 from .patient_contracts import PostgresPatientContracts
+from .reminders import PostgresReminders
 from .schedule import PostgresSchedule
 from .setup import PostgresScheduleSetup
 from .slots import PostgresSlots
@@ -55,6 +56,7 @@ class PostgresUnitOfWork:
         self.patient_contracts = PostgresPatientContracts(self.connection)
         self.waitlist = PostgresWaitlist(self.connection)
         self.messages = PostgresOutgoingMessages(self.connection)
+        self.reminders = PostgresReminders(self.connection)
         self.idempotency = PostgresIdempotencyRecords(self.connection)
         return self
 

@@ -13,6 +13,7 @@ from nara.shared.events.models import EventData
 from .contract_records import PatientContracts
 from .message_records import OutgoingMessages
 from .ports import Appointments, Contacts, DayBooks, Hours, IdempotencyRecords, Schedule, ScheduleSetup, Slots, Views
+from .reminder_records import Reminders
 from .waitlist_records import Waitlist
 
 
@@ -50,6 +51,9 @@ class UnitOfWork(Protocol):
 
     @property
     def messages(self) -> OutgoingMessages: ...
+
+    @property
+    def reminders(self) -> Reminders: ...
 
     @property
     def idempotency(self) -> IdempotencyRecords: ...

@@ -2,6 +2,11 @@
 Europe/Stockholm in one style, the number or address never in full, and the offers, newest first, from a recorded
 answer of booking's GET /api/v1/waitlist/{contact_id} (an older booking, without `offers`, shows no offer part)."""
 
+from starlette.requests import Request
+
+from nara.shared.identity import Caller
+from nara.shared.web.login import Staff
+from nara.triage.entrypoints.console.waitlist_pages import _page
 from nara.triage.entrypoints.console.waitlist_view import entry_rows, masked, offer_rows, unit_choices
 
 FALKENBERG, FYLLINGE = "SE2321000115-E00000000011", "SE2321000115-E00000000013"
@@ -121,3 +126,31 @@ def test_the_form_offers_the_staff_units_and_keeps_the_patients_others():
         (FALKENBERG, "Vårdcentralen Falkenberg"),
         (FYLLINGE, "Vårdcentralen Fyllinge"),
     ]
+
+
+def waitlist_page(entry: dict | None) -> str:
+    """The console's page as waitlist_pages renders it for a receptionist at Falkenberg, without servers."""
+    staff = Staff(Caller.of("reception", "SE2321000115-P000000301", [FALKENBERG]), "token", "csrf-token")
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b"", "state": {}})
+    request.state.staff = staff
+    contact = {"id": RECORDED["contact_id"], "personnummer": "195003222584", "unit": FALKENBERG}
+    return bytes(_page(request, staff, contact, entry).body).decode()
+
+
+def test_the_page_shows_the_offers_table_from_a_recorded_answer():
+    html = waitlist_page(RECORDED)
+
+    assert 'data-offer-state="open"' in html and 'data-offer-state="lapsed"' in html
+    assert html.index('data-offer-state="open"') < html.index('data-offer-state="lapsed"')  # newest first
+    assert "Hålls till måndag 7 december kl. 10:15" in html
+    assert 'role="region" aria-labelledby="erbjudanden-rubrik" tabindex="0"' in html
+    assert "anna.andersson" not in html and "E-post till a…@exempel.se" in html
+    assert "Spara ändringen" in html and "Ta bort ur kön" in html
+
+
+def test_the_page_without_offers_from_an_older_booking_or_without_an_entry():
+    older = {key: value for key, value in RECORDED.items() if key != "offers"}
+
+    assert "Erbjudna tider" not in waitlist_page(older)
+    nobody = waitlist_page(None)
+    assert "data-no-entry" in nobody and "Sätt i kö" in nobody and "Ta bort ur kön" not in nobody

@@ -58,8 +58,12 @@ class WeeklyOfferCounts:
 
 def week_start(moment: datetime) -> date:
     """The Monday of the ISO week `moment` falls in, as the clock on the wall in Stockholm says."""
-    local = to_stockholm(moment).date()
-    return local - timedelta(days=local.weekday())
+    return monday_of(to_stockholm(moment).date())
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the day's ISO week (a calendar day has no time zone of its own)."""
+    return day - timedelta(days=day.weekday())
 
 
 # `data` is a contract event's data model read by its fields, as in projection.py: the domain imports no event model.

@@ -13,7 +13,7 @@ from nara.shared.identity.dependencies import require_roles
 from nara.shared.web.problems import problem_responses
 from nara.shared.web.swedish import unit_name
 
-from ..domain.offer_counts import WeeklyOfferCounts
+from ..domain.offer_counts import WeeklyOfferCounts, monday_of
 from ..service.ports import OfferCountViews
 from .params import UnitParam, own_unit
 
@@ -62,12 +62,7 @@ async def weekly_offer_counts(
             [{"loc": ("query", "to"), "type": "value_error", "msg": "Slutet (to) ska inte ligga före början (from)."}]
         )
     units = [unit] if unit else list(caller.units)
-    return await views.weekly(units, week_start_of(first) if first else None, week_start_of(last) if last else None)
-
-
-def week_start_of(day: date) -> date:
-    """The Monday of the day's ISO week (a day has no time zone: it is already Stockholm's)."""
-    return date.fromordinal(day.toordinal() - day.weekday())
+    return await views.weekly(units, monday_of(first) if first else None, monday_of(last) if last else None)
 
 
 @router.get("/weekly")

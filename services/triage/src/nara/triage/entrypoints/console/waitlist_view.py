@@ -90,7 +90,7 @@ class OfferRow:
     state: str
     state_key: str
     offered_at: str
-    answered: str  # when answered, lapsed or withdrawn; for an open offer, until when it is held
+    answered: str  # when it was answered, lapsed or withdrawn; for an open offer, until when it is held
 
 
 def offer_rows(entry: dict[str, Any]) -> list[OfferRow] | None:

@@ -133,6 +133,8 @@ def _values(a: dict) -> dict:
         # the waitlist (waitlist_api.py): the units whose times suit citizen A
         "units": [UNIT_FALKENBERG],
         "offer_id": a["offer_id"],  # citizen A's open offer of an earlier time
+        # reminders (reminder_api.py): citizen A's choice, by ?patient=
+        "by": "none",
     }
 
 

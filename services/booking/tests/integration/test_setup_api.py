@@ -207,7 +207,7 @@ async def test_a_unit_has_its_own_time_types_beside_the_regions(booking):
     fyllinges = await booking.client.get(f"/api/v1/care-units/{UNIT_FYLLINGE}/time-types", headers=SCHEDULER_FYLLINGE)
 
     assert added.status_code == 201, added.text
-    assert added.json() == {**own, "unit": UNIT_FALKENBERG}
+    assert added.json() == {**own, "unit": UNIT_FALKENBERG, "reminder_hours": [24, 2]}  # the default reminders
     assert code_taken.status_code == 409 and region_code_taken.status_code == 409
     codes = {t["code"]: t["unit"] for t in falkenbergs.json()}
     assert codes["FBG_SAR"] == UNIT_FALKENBERG and codes["LAK_BESOK"] is None

@@ -117,6 +117,8 @@ async def test_a_scheduler_adds_a_units_own_time_type_and_changes_it(client, boo
     }
 
     added = await send(client, f"{HOME}/tidtyper/ny", UNIT_FALKENBERG, fields)
+    # Reminders are set through the setup API only: a change on the page keeps the type's own.
+    await booking.fetch("UPDATE time_types SET reminder_hours = '{48}' WHERE code = 'FBG_SIDA'")
     changed = await send(
         client, f"{HOME}/tidtyper/FBG_SIDA", UNIT_FALKENBERG, fields | {"length_minutes": "45", "regler": []}
     )
@@ -131,6 +133,7 @@ async def test_a_scheduler_adds_a_units_own_time_type_and_changes_it(client, boo
         "triaged",
     )
     assert not row["medical_assessment"] and not row["web_cancel_allowed"]
+    assert list(row["reminder_hours"]) == [48]
     assert "Sårvård på sidan" in listed.text and "Drop-in, 3 platser" in listed.text
 
 

@@ -3,7 +3,6 @@ contact under concurrency with its event once, leaving, the entry's end on an as
 inside the deadline, and the candidates for a freed time at a unit with 10,000 waiting entries."""
 
 import asyncio
-import time
 import uuid
 from datetime import timedelta
 
@@ -295,13 +294,9 @@ async def test_a_freed_time_goes_to_the_nearest_deadline_among_10000_waiting_at_
         await connection.close()
     slot = FreedSlot(UNIT_OSKARSTROM, "doctor", "LAK_BESOK", "clinic", start)
 
-    began = time.perf_counter()
     async with PostgresUnitOfWork(booking.app.state.pool) as uow:
         order = await candidates_for(uow, slot, now=now, policy=CareGuaranteePolicy())
-    took = time.perf_counter() - began
 
-    print(f"candidates of 10,000 at one unit: {took * 1000:.0f} ms; plan: {[r[0] for r in plan]}")
     assert len(order) == 10000
     assert order[0].contact_id == "bulk-10000"  # the nearest deadline, not who asked first
     assert "waitlist_waiting_by_unit" in " ".join(r[0] for r in plan)
-    assert took < 5.0

@@ -66,6 +66,16 @@ API = [
     (f"/api/v1/compliance?unit={OTHER_UNIT}", 403),
     (f"/api/v1/compliance.csv?unit={OTHER_UNIT}", 403),
     (f"/api/v1/clocks?unit={UNIT}", 200),
+    # The waitlist's offers per week (issue 18): days off the calendar, no day at all, an empty span, a NUL.
+    *[
+        (f"/api/v1/waitlist-offers/weekly?{edge_of}={day}", 422)
+        for day in ("9999-12-31", "0001-01-01", "2101-01-01", "1999-12-31", "nonsense", "2026-13-01", "")
+        for edge_of in ("from", "to")
+    ],
+    ("/api/v1/waitlist-offers/weekly?from=2026-12-01&to=2026-11-01", 422),
+    ("/api/v1/waitlist-offers/weekly?unit=x%00y", 400),
+    (f"/api/v1/waitlist-offers/weekly?unit={OTHER_UNIT}", 403),
+    ("/api/v1/waitlist-offers/weekly?from=2026-11-01&to=2026-12-01", 200),
 ]
 
 PAGES = [
@@ -78,6 +88,9 @@ PAGES = [
     (f"/ops/uppfyllnad.csv?unit={OTHER_UNIT}", 403),
     ("/ops/uppfyllnad.csv?contact_form=letter", 400),
     ("/ops/logga-in?nasta=%00", 400),
+    ("/ops/vantelistan?enhet=%00", 400),
+    ("/ops/vantelistan?enhet=" + "x" * 5000, 200),
+    (f"/ops/vantelistan?enhet={OTHER_UNIT}", 200),  # not one's own: one's own units, as /ops does
 ]
 
 
@@ -154,7 +167,7 @@ async def test_the_errors_are_one_documented_shape_in_the_openapi(monitor):
             schema = answer.get("content", {}).get(MEDIA_TYPE, {}).get("schema", {})
             if "code" not in schema.get("properties", {}) or answer.get("description") != TITLES[status]:
                 missing.append(f"{path} {status}: {answer}")
-    assert len(paths) == 8 and not missing, "\n".join(missing)
+    assert len(paths) == 9 and not missing, "\n".join(missing)  # the ninth: the waitlist's offers (issue 18)
 
 
 @pytest.mark.parametrize("header", ["99999999999999999999", "-5", "abc", "1e9", "\u00e9", "1\x00", "0"])

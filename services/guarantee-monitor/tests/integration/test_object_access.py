@@ -16,6 +16,7 @@ import pytest
 from monitor_support import Contact, open_stream, publish, staff_headers, wait_for
 
 from conftest import START
+from nara.shared.events.models import WaitlistOffered
 from nara.shared.identity import issue_dev_token
 
 UNIT_B = "SE2321000115-E00000000013"
@@ -35,15 +36,35 @@ async def unit_a(monitor, kafka_bootstrap):
         late.booked("walk-late", START + timedelta(days=6), START + timedelta(minutes=20)),
     )
     await publish(kafka_bootstrap, assessed, assessed.registered(), assessed.assessed(START + timedelta(minutes=30)))
+    await publish(kafka_bootstrap, late, _offered(late, unit))  # the waitlist's offers per unit (issue 18)
     await wait_for(lambda: _ready(monitor, late, assessed), within=60)
     alert_id = (await monitor.fetch("SELECT id FROM alerts WHERE contact_id = $1", late.id))[0]["id"]
     return unit, late, (unit, late.id, late.patient, assessed.id, assessed.patient), alert_id
 
 
+def _offered(contact, unit):
+    data = WaitlistOffered(
+        entry_id=str(uuid.uuid4()),
+        contact_id=contact.id,
+        patient=contact.patient,
+        offer_id=str(uuid.uuid4()),
+        slot_id=str(uuid.uuid4()),
+        unit=unit,
+        profession="nurse",
+        slot_start=START + timedelta(days=1),
+        national_deadline=START + timedelta(days=3),
+        standing="at_risk",
+        offered_at=START + timedelta(minutes=40),
+        hold_until=START + timedelta(minutes=55),
+    )
+    return data, START + timedelta(minutes=40)
+
+
 async def _ready(monitor, late, assessed):
     alerts = await monitor.fetch("SELECT 1 FROM alerts WHERE contact_id = $1", late.id)
     done = await monitor.fetch("SELECT 1 FROM clocks WHERE contact_id = $1 AND status = 'assessed'", assessed.id)
-    return bool(alerts and done)
+    offered = await monitor.fetch("SELECT 1 FROM waitlist_offer_outcomes WHERE unit = $1", late.unit)
+    return bool(alerts and done and offered)
 
 
 def callers(unit_a: str) -> dict[str, dict[str, str]]:

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from nara.guarantee_monitor.domain.alerts import Alert, alerts_until
 from nara.guarantee_monitor.domain.clock_record import ClockRecord
 from nara.guarantee_monitor.domain.facts import ContactFacts
+from nara.guarantee_monitor.domain.offer_counts import OfferOutcome
 from nara.guarantee_monitor.domain.policy import GuaranteePolicy
 from nara.guarantee_monitor.service.clock_keeping import alert_event_id, apply_events, fire_due
 from nara.guarantee_monitor.service.ports import OutgoingEvent, RaisedAlert
@@ -21,6 +22,17 @@ SOUGHT = datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM)
 DEADLINE = datetime(2026, 11, 27, tzinfo=STOCKHOLM)
 
 
+class MemoryOfferOutcomes:
+    """The offers' outcomes, one per offer and outcome, as the table's primary key keeps them."""
+
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], OfferOutcome] = {}
+
+    async def add(self, outcomes: Sequence[OfferOutcome]) -> None:
+        for outcome in outcomes:
+            self.stored.setdefault((outcome.offer_id, outcome.outcome), outcome)
+
+
 class MemoryUnitOfWork:
     """The ports over dictionaries; what a block wrote is kept only if it ends without an error."""
 
@@ -29,6 +41,7 @@ class MemoryUnitOfWork:
         self.alert_keys: set[tuple[str, str]] = set()
         self.sent: list[OutgoingEvent] = []
         self.commits = 0
+        self.offer_outcomes = MemoryOfferOutcomes()
 
     # The three ports are this object itself.
     @property
@@ -42,6 +55,10 @@ class MemoryUnitOfWork:
     @property
     def outbox(self) -> MemoryUnitOfWork:
         return self
+
+    @property
+    def offers(self) -> MemoryOfferOutcomes:
+        return self.offer_outcomes
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         self._before = (dict(self.records), set(self.alert_keys), list(self.sent))
@@ -108,3 +125,24 @@ async def test_due_alerts_go_to_the_outbox_once_with_the_same_ids_every_time():
 def _alert(uow: MemoryUnitOfWork, key: str) -> Alert:
     facts = uow.records["c1"].facts
     return next(a for a in alerts_until(facts, POLICY, DEADLINE + timedelta(hours=2)) if a.key == key)
+
+
+def offer_event(event_id: str, event_type: str, **fields: object) -> DecodedEvent:
+    data = SimpleNamespace(entry_id="e-1", contact_id="c1", patient="p_1", offer_id="o-1", slot_id="s-1", **fields)
+    return DecodedEvent(event_id, "/nara/booking", event_type, SOUGHT, "p_1", None, data)
+
+
+async def test_the_offers_outcomes_are_kept_once_each_in_the_events_unit_of_work():
+    uow = MemoryUnitOfWork()
+    offered = offer_event("e1", "se.nara.waitlist.offered.v1", unit="U1", offered_at=SOUGHT)
+    accepted = offer_event(
+        "e2", "se.nara.waitlist.offer_accepted.v1", unit="U1", accepted_at=SOUGHT, breach_prevented=True
+    )
+
+    await apply_events(uow, [offered, accepted], POLICY, SOUGHT)
+    await apply_events(uow, [accepted], POLICY, SOUGHT)  # published again by booking, under another event id
+
+    stored = uow.offer_outcomes.stored
+    assert sorted(stored) == [("o-1", "accepted"), ("o-1", "offered")]
+    assert stored[("o-1", "accepted")].breach_prevented is True
+    assert uow.commits == 2

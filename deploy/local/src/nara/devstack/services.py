@@ -77,6 +77,8 @@ class ServiceProcesses:
             "BOOKING_TRIAGE_URL": self.url(SERVICES[1]),
             "TRIAGE_BOOKING_URL": self.url(SERVICES[0]),
             "TRIAGE_GUARANTEE_MONITOR_URL": self.url(SERVICES[2]),
+            # The links in reminders and offers lead to the citizens' pages, on whichever port booking got.
+            "BOOKING_PUBLIC_BASE_URL": self.url(SERVICES[0]),
         }
         # One care guarantee policy for all three: Region Halland's limits beside the national 3 days (domain.md).
         guarantee = {"NARA_CARE_GUARANTEE_POLICY": os.environ.get("NARA_CARE_GUARANTEE_POLICY", HALLAND_POLICY)}

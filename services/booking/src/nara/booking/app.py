@@ -9,6 +9,7 @@ from faststream.kafka import KafkaBroker
 
 from nara.shared.clock import Clock, SystemClock
 from nara.shared.consumer import IdempotentConsumer
+from nara.shared.messaging import senders_from_settings
 from nara.shared.pseudonym import pseudonymiser_from_environment
 from nara.shared.retention import keep_forgetting
 from nara.shared.service_app import build_service_app
@@ -21,9 +22,11 @@ from .entrypoints import (
     api,
     day_book_api,
     hours_api,
+    message_jobs,
     offer_job,
     pages,
     patient_contract_api,
+    reminder_api,
     setup_api,
     slot_horizon,
     staff_api,
@@ -38,6 +41,7 @@ MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
 def create_app(settings: BookingSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or BookingSettings()
+    senders = senders_from_settings()  # a wrong NARA_SMTP_* or NARA_SMS_* stops the start, naming the setting
 
     def add_routes(app: FastAPI, broker: KafkaBroker) -> None:
         app.state.clock = clock or SystemClock()
@@ -50,6 +54,7 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         app.include_router(staff_api.router)
         app.include_router(patient_contract_api.router)
         app.include_router(waitlist_api.router)
+        app.include_router(reminder_api.router)
         for schedule_api in (setup_api, hours_api, day_book_api):
             app.include_router(schedule_api.router)
         app.include_router(pages.router)
@@ -75,6 +80,11 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         now=lambda app: app.state.clock.now(),
     )
 
+    # A handled reminder moment matters only until its time has begun (at most a week on): kept two.
+    forget_handled_reminders = keep_forgetting(
+        "reminder_moments", "handled_at", timedelta(days=14), now=lambda app: app.state.clock.now()
+    )
+
     return build_service_app(
         settings,
         title="Nära booking",
@@ -83,7 +93,10 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         on_database_ready=on_database_ready,
         background=(
             forget_old_idempotency_keys,
+            forget_handled_reminders,
             slot_horizon.keep_slots_ahead(settings),
             offer_job.keep_offering(settings),
+            message_jobs.keep_reminding(settings),
+            message_jobs.keep_sending(settings, senders),
         ),
     )

@@ -21,9 +21,8 @@ class BookingSettings(ServiceSettings):
     slot_horizon_days: int = Field(56, ge=1, le=400)
     slot_horizon_every_seconds: float = Field(3600, gt=0)
     # The offer job (waitlist offers) looks for freed times and lapsed offers this often; an idle look is two
-    # indexed queries. The offer's link starts with public_url, where the citizens' pages are served.
+    # indexed queries. The offer's link starts with public_base_url (below).
     offer_every_seconds: float = Field(1.0, gt=0)
-    public_url: str = Field("http://127.0.0.1:8001", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
     triage_url: str = "http://127.0.0.1:8002"  # the triage service, for the citizens' pages
     # Signs the pages' CSRF tokens and flow cookie; set it when several booking processes serve the pages.
     pages_secret: SecretStr | None = None
@@ -35,6 +34,17 @@ class BookingSettings(ServiceSettings):
     # since the pages' Content-Security-Policy loads images from nowhere else); no logo when empty.
     region_public_name: str = "Region Halland"
     region_logo_url: str = Field("", pattern=r"^(|/[^/].*|data:image/.*)$")
+    # Messages to patients (offers, reminders): the outbox is sent every this often, a retryable failure waits
+    # message_retry_seconds and twice that each time after, up to message_max_attempts in all. E-mail and SMS are
+    # configured by NARA_SMTP_* and NARA_SMS_* (nara.shared.messaging); a channel not configured parks its messages.
+    message_poll_seconds: float = Field(1.0, gt=0)
+    message_retry_seconds: float = Field(30, gt=0)
+    message_max_attempts: int = Field(6, ge=1, le=50)
+    # Reminders before booked times are looked for this often; each is left once, when its moment has come.
+    reminder_every_seconds: float = Field(30, gt=0)
+    # The citizens' pages' address, for the links in messages (a reminder's "avboka eller boka om", an offer's
+    # /erbjudande/<token>).
+    public_base_url: str = Field("http://127.0.0.1:8001", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
     # The eves the region's units are closed on, beside every public holiday (domain/holidays.py, EVES).
     closed_holiday_eves: frozenset[str] = DEFAULT_CLOSED_EVES
 

@@ -20,11 +20,12 @@ from nara.shared.topics import APPOINTMENTS, CONTACTS
 
 from .adapters.clock_views import PostgresClockViews
 from .adapters.kafka_progress import KafkaConsumerLag, KafkaConsumerProgress
+from .adapters.offer_counts import PostgresOfferCountViews
 from .adapters.report_views import PostgresReportViews
 from .adapters.unit_of_work import ConsumerUnitOfWork, PostgresUnitOfWork
 from .domain.policy import GuaranteePolicy
 from .domain.units import units_from_json
-from .entrypoints import api, ops, reports
+from .entrypoints import api, offer_counts, ops, reports
 from .service.clock_keeping import apply_events
 from .service.scheduler import refresh_status_gauges, report_consumer_lag, run_alert_scheduler
 from .settings import GuaranteeMonitorSettings
@@ -49,9 +50,11 @@ def create_app(settings: GuaranteeMonitorSettings | None = None, clock: Clock | 
         app.state.units = units
         app.state.clock_views = PostgresClockViews(pool)
         app.state.report_views = PostgresReportViews(pool)
+        app.state.offer_count_views = PostgresOfferCountViews(pool)
         app.state.start_unit_of_work = lambda: PostgresUnitOfWork(pool)
         app.include_router(api.router)
         app.include_router(reports.router)
+        app.include_router(offer_counts.router)
         app.include_router(ops.router)
         ops.KIT.install(app)  # the 404 and 500 pages of page routes in the operations layout
         app.mount("/ops/static", StaticFiles(directory=ops.STATIC_DIR), name="ops-static")

@@ -8,6 +8,7 @@ from typing import Any
 
 from nara.shared.events.vocabulary import ContactForm, Profession
 
+from ..domain.reminders import DEFAULT_REMINDER_HOURS
 from ..domain.schedule import BookingChannel, Slot, TimeType
 from ..domain.seats import Seats
 
@@ -30,6 +31,7 @@ def time_type_from(row: Row) -> TimeType:
         capacity=row["capacity"],
         medical_assessment=row["medical_assessment"],
         unit=row["time_type_unit"] if "time_type_unit" in row else row["unit"],
+        reminder_hours=tuple(row["reminder_hours"]) if "reminder_hours" in row else DEFAULT_REMINDER_HOURS,
     )
 
 

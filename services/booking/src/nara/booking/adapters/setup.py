@@ -117,8 +117,8 @@ class PostgresScheduleSetup:
         added = await self._connection.fetchval(
             """INSERT INTO time_types (code, name, profession, contact_form, length_minutes, booking_channel,
                    web_cancel_allowed, web_rebook_allowed, cancel_notice_minutes, rebook_notice_minutes,
-                   reason_required, capacity, medical_assessment, unit)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                   reason_required, capacity, medical_assessment, unit, reminder_hours)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                ON CONFLICT DO NOTHING RETURNING true""",
             *_time_type_values(time_type),
         )
@@ -128,7 +128,8 @@ class PostgresScheduleSetup:
         await self._connection.execute(
             """UPDATE time_types SET name = $2, profession = $3, contact_form = $4, length_minutes = $5,
                    booking_channel = $6, web_cancel_allowed = $7, web_rebook_allowed = $8, cancel_notice_minutes = $9,
-                   rebook_notice_minutes = $10, reason_required = $11, capacity = $12, medical_assessment = $13
+                   rebook_notice_minutes = $10, reason_required = $11, capacity = $12, medical_assessment = $13,
+                   reminder_hours = $15
                WHERE code = $1 AND unit IS NOT DISTINCT FROM $14""",
             *_time_type_values(time_type),
         )
@@ -196,4 +197,5 @@ def _time_type_values(time_type: TimeType) -> tuple[Any, ...]:
         t.capacity,
         t.medical_assessment,
         t.unit,
+        list(t.reminder_hours),
     )

@@ -23,6 +23,7 @@ from .idempotency import PostgresIdempotencyRecords
 from .offers import PostgresOffers
 from .outgoing_messages import PostgresOutgoingMessages
 from .patient_contracts import PostgresPatientContracts
+from .reminders import PostgresReminders
 from .schedule import PostgresSchedule
 from .setup import PostgresScheduleSetup
 from .slots import PostgresSlots
@@ -57,6 +58,7 @@ class PostgresUnitOfWork:
         self.waitlist = PostgresWaitlist(self.connection)
         self.messages = PostgresOutgoingMessages(self.connection)
         self.offers = PostgresOffers(self.connection)
+        self.reminders = PostgresReminders(self.connection)
         self.idempotency = PostgresIdempotencyRecords(self.connection)
         return self
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from nara.shared.clock import STOCKHOLM
 from nara.shared.events.vocabulary import ContactForm, Profession
 
+from .reminders import DEFAULT_REMINDER_HOURS
 from .seats import Seats
 
 SLOT_NAMESPACE = uuid.UUID("0b6f3c55-4a0e-4d4f-9d39-6e61726162b0")
@@ -40,6 +41,7 @@ class TimeType:
     capacity: int = 1
     medical_assessment: bool = False
     unit: str | None = None  # None: the region's, shared by every unit
+    reminder_hours: tuple[int, ...] = DEFAULT_REMINDER_HOURS  # reminders this many hours before (domain/reminders.py)
 
     @property
     def visible(self) -> bool:

@@ -47,7 +47,7 @@ async def offer_pass(app: FastAPI, settings: OfferSettings) -> int:
 
 
 def keep_offering(settings: BookingSettings) -> BackgroundTask:
-    offers = OfferSettings(site=settings.public_url)
+    offers = OfferSettings(site=settings.public_base_url)
 
     async def keep_going(app: FastAPI) -> None:
         while True:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator, model
 from nara.shared.events.vocabulary import ContactForm, Profession
 from nara.shared.web.fields import CalendarDate, HsaId, ShortText
 
+from ..domain.reminders import DEFAULT_REMINDER_HOURS, LONGEST_OFFSET_HOURS, MOST_REMINDERS, reminder_hours
 from ..domain.schedule import BookingChannel, TimeType
 from ..domain.unit_setup import (
     LONGEST_NOTICE,
@@ -167,6 +168,11 @@ class TimeTypeChange(BaseModel):
     medical_assessment: bool = Field(False, description="A visit of this type is a medical assessment")
     reason_required: bool = False
     capacity: int = Field(1, ge=1, le=MOST_DROP_IN_PLACES, description="1: one patient; more: drop-in places")
+    reminder_hours: list[Annotated[int, Field(ge=1, le=LONGEST_OFFSET_HOURS)]] = Field(
+        default_factory=lambda: list(DEFAULT_REMINDER_HOURS),
+        max_length=MOST_REMINDERS,
+        description="Reminders to the patient this many hours before the time: none to three, each 1-168",
+    )
 
     def time_type(self, code: str, unit: str | None) -> TimeType:
         return TimeType(
@@ -184,6 +190,7 @@ class TimeTypeChange(BaseModel):
             capacity=self.capacity,
             medical_assessment=self.medical_assessment,
             unit=unit,
+            reminder_hours=reminder_hours(self.reminder_hours),
         )
 
 
@@ -205,6 +212,7 @@ class TimeTypeAnswer(BaseModel):
     medical_assessment: bool
     reason_required: bool
     capacity: int
+    reminder_hours: list[int]
     unit: str | None = Field(description="The unit that owns it; null: the region's, for every unit")
 
     @classmethod
@@ -224,6 +232,7 @@ class TimeTypeAnswer(BaseModel):
             medical_assessment=t.medical_assessment,
             reason_required=t.reason_required,
             capacity=t.capacity,
+            reminder_hours=list(t.reminder_hours),
             unit=t.unit,
         )
 

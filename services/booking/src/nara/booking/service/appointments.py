@@ -22,6 +22,7 @@ from ..domain.schedule import Slot, TimeType
 from ..domain.seats import TAKEN
 from .ports import NewAppointment
 from .records import AppointmentRecord
+from .reminders import cancel_reminders
 from .requester import Requester
 from .unit_of_work import UnitOfWork
 from .waitlist import end_when_booked
@@ -118,6 +119,7 @@ async def rebook(
     )
     await uow.slots.release_seat(current.slot_id)
     await uow.offers.note_freed([current.slot_id])  # the old seat may go to someone on the waitlist
+    await cancel_reminders(uow, current.id, now=now)  # the new time gets its own
     chose_to_wait = rules.patient_chose_to_wait(contact, slot.end_at, booked_by_patient=not requester.is_staff)
     new = _new_appointment(
         uuid.uuid4(),
@@ -167,6 +169,7 @@ async def _cancel_active(
     await uow.appointments.end(current.id, status, now=now, by=requester.id, reason=reason.strip())
     await uow.slots.release_seat(current.slot_id)
     await uow.offers.note_freed([current.slot_id])  # the seat may go to someone on the waitlist
+    await cancel_reminders(uow, current.id, now=now)
     event = AppointmentCancelled(
         appointment_id=str(current.id),
         contact_id=current.contact_id,

@@ -14,6 +14,7 @@ from .contract_records import PatientContracts
 from .message_records import OutgoingMessages
 from .offer_records import Offers
 from .ports import Appointments, Contacts, DayBooks, Hours, IdempotencyRecords, Schedule, ScheduleSetup, Slots, Views
+from .reminder_records import Reminders
 from .waitlist_records import Waitlist
 
 
@@ -54,6 +55,9 @@ class UnitOfWork(Protocol):
 
     @property
     def offers(self) -> Offers: ...
+
+    @property
+    def reminders(self) -> Reminders: ...
 
     @property
     def idempotency(self) -> IdempotencyRecords: ...

@@ -1,4 +1,5 @@
-"""The unit of work: one PostgreSQL transaction holding the clocks, the alert log and the outbox together."""
+"""The unit of work: one PostgreSQL transaction holding the clocks, the alert log, the offers' outcomes and the
+outbox together."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from nara.shared.outbox.writer import add_events_to_outbox
 
 from ..service.ports import OutgoingEvent
 from .clock_repository import PostgresAlertLog, PostgresClockRepository
+from .offer_counts import PostgresOfferOutcomes
 
 
 class PostgresOutbox:
@@ -31,12 +33,13 @@ class PostgresOutbox:
 
 
 class _Repositories:
-    """The three writers over one connection, in whatever transaction it is in."""
+    """The writers over one connection, in whatever transaction it is in."""
 
     def _attach(self, connection: asyncpg.Connection) -> None:
         self._clocks = PostgresClockRepository(connection)
         self._alerts = PostgresAlertLog(connection)
         self._outbox = PostgresOutbox(connection)
+        self._offers = PostgresOfferOutcomes(connection)
 
     @property
     def clocks(self) -> PostgresClockRepository:
@@ -49,6 +52,10 @@ class _Repositories:
     @property
     def outbox(self) -> PostgresOutbox:
         return self._outbox
+
+    @property
+    def offers(self) -> PostgresOfferOutcomes:
+        return self._offers
 
 
 class PostgresUnitOfWork(_Repositories):

@@ -14,6 +14,7 @@ from nara.shared.events.models import GuaranteeAlert, GuaranteeAtRisk, Guarantee
 from ..domain.alerts import Alert, alerts_until
 from ..domain.clock_record import clock_record
 from ..domain.facts import ContactFacts
+from ..domain.offer_counts import offer_outcome
 from ..domain.policy import GuaranteePolicy
 from ..domain.projection import apply, contact_id_of
 from .ports import OutgoingEvent, RaisedAlert, StartUnitOfWork, UnitOfWork
@@ -32,16 +33,21 @@ Changed = tuple[ContactFacts, str | None, datetime | None]
 
 
 async def apply_events(uow: UnitOfWork, events: Sequence[DecodedEvent], policy: GuaranteePolicy, now: datetime) -> None:
-    """Apply a batch of events (already deduplicated) to their contacts' clocks, in one unit of work."""
+    """Apply a batch of events (already deduplicated) to their contacts' clocks, and record the waitlist offers'
+    outcomes, in one unit of work."""
     by_contact: dict[str, list[DecodedEvent]] = {}
     for event in events:
         contact_id = contact_id_of(event.type, event.data)
         if contact_id is not None:  # booked without a triaged contact: no guarantee clock to keep
             by_contact.setdefault(contact_id, []).append(event)
         EVENTS_APPLIED.labels(event.type).inc()
-    if not by_contact:
+    outcomes = [o for e in events if (o := offer_outcome(e.type, e.data, e.time)) is not None]
+    if not by_contact and not outcomes:
         return
     async with uow:
+        await uow.offers.add(outcomes)
+        if not by_contact:
+            return
         known = await uow.clocks.lock(list(by_contact))
         changed: list[Changed] = []
         for contact_id, contact_events in by_contact.items():

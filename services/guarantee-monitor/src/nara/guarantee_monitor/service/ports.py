@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -14,6 +14,7 @@ from ..domain.alerts import Alert
 from ..domain.clock_record import ClockRecord
 from ..domain.compliance import ComplianceRow, SameDayRow
 from ..domain.facts import ContactFacts
+from ..domain.offer_counts import OfferOutcome, WeeklyOfferCounts
 from ..domain.reporting import AssessedContact
 
 Row = Mapping[str, Any]  # one row of a read-side view, by column name
@@ -62,9 +63,15 @@ class Outbox(Protocol):
     async def add(self, events: Sequence[OutgoingEvent]) -> None: ...
 
 
+class OfferOutcomes(Protocol):
+    async def add(self, outcomes: Sequence[OfferOutcome]) -> None:
+        """Store the outcomes not stored before (one per offer and outcome); the others are left as they were."""
+        ...
+
+
 class UnitOfWork(Protocol):
-    """One transaction: what the use case writes to the clocks, the alert log and the outbox commits together
-    (with the consumed-event record, when it runs for the consumer), or not at all."""
+    """One transaction: what the use case writes to the clocks, the alert log, the offers' outcomes and the
+    outbox commits together (with the consumed-event record, when it runs for the consumer), or not at all."""
 
     @property
     def clocks(self) -> ClockRepository: ...
@@ -74,6 +81,9 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Outbox: ...
+
+    @property
+    def offers(self) -> OfferOutcomes: ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -109,6 +119,14 @@ class ReportViews(Protocol):
 
     async def clocks_by_status(self) -> dict[str, int]:
         """All clocks of every unit, counted by status (the gauges)."""
+        ...
+
+
+class OfferCountViews(Protocol):
+    async def weekly(
+        self, units: Sequence[str], first_week: date | None, last_week: date | None
+    ) -> list[WeeklyOfferCounts]:
+        """The units' waitlist offers per unit and week, for the weeks whose Monday lies in [first, last]."""
         ...
 
 

@@ -11,6 +11,7 @@ from . import (
     my_times,
     offer_steps,
     patient_steps,
+    reminder_steps,
     triage_steps,
     waitlist_steps,
 )
@@ -27,6 +28,7 @@ for module in (
     min_vard,
     waitlist_steps,
     offer_steps,
+    reminder_steps,
 ):
     router.include_router(module.router)
 

@@ -3,6 +3,7 @@ staff; its scheduler adds and changes the unit's own, an administrator the regio
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request
@@ -117,9 +118,9 @@ async def change_time_type(request: Request, desk: CurrentDesk, code: Code) -> R
     change, errors = validated(TimeTypeChange, _data(values, rules), MESSAGES)
     if change is not None:
         async with unit_of_work(request) as uow:
-            await setup.change_time_type(
-                uow, desk.requester, change.time_type(code, time_type.unit), now_of(request), horizon(request)
-            )
+            # The form has no reminder fields (the setup API sets them): a change here keeps the type's own.
+            changed = replace(change.time_type(code, time_type.unit), reminder_hours=time_type.reminder_hours)
+            await setup.change_time_type(uow, desk.requester, changed, now_of(request), horizon(request))
         return see_other(desk.link("/tidtyper", klart="andrad"))
     return _form(request, desk, time_type, values, rules, errors, status_code=422)
 

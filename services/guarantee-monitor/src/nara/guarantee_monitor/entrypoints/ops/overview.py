@@ -49,6 +49,7 @@ async def overview(request: Request, staff: CurrentStaff, enhet: str | None = No
         request,
         "overview.html",
         title="Vårdgarantin",
+        active="vardgarantin",
         unit_choices=choices(unit_choices) if len(staff.units) > 1 else [],
         chosen=chosen or "",
         counts=counts,

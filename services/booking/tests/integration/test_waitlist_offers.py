@@ -116,7 +116,10 @@ async def test_a_cancellation_goes_to_the_nearest_deadline_then_lapses_on_and_le
     held = await booking.fetch("SELECT reserved, capacity FROM slots WHERE id = $1", uuid.UUID(slot["id"]))
     assert held[0]["reserved"] == held[0]["capacity"]  # the seat is held: nobody else can book it meanwhile
     message = (await booking.fetch("SELECT * FROM outgoing_messages WHERE key = $1", f"offer-{first['id']}"))[0]
-    assert (message["purpose"], message["channel"], message["recipient"]) == ("offer", "email", "bradskande@example.se")
+    assert (message["purpose"], message["channel"]) == ("offer", "email")
+    # to the address the patient gave; the message job may have handled it already (no mail server here: parked),
+    # and then the address is blanked (test_offer_mail.py follows an offer into Mailpit)
+    assert message["recipient"] in ("bradskande@example.se", None)
     assert message["patient"] == pseudonym(urgent)
     body = message["body"]
     assert "Vårdcentralen Falkenberg" in body and "sjuksköterska" in body and "Svara senast " in body

@@ -328,7 +328,7 @@ class WaitlistOffered(WaitlistOfferEvent):
 
 
 class WaitlistOfferAccepted(WaitlistOfferEvent):
-    """The patient took the offered time: it is booked (an appointment.booked or rebooked event follows it)."""
+    """The patient took the offered time: it is booked (the appointment.booked event comes just before it)."""
 
     event_type: ClassVar[str] = "se.nara.waitlist.offer_accepted.v1"
 

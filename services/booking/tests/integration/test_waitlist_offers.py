@@ -390,3 +390,43 @@ async def test_offering_a_freed_time_among_10000_waiting_at_one_unit(booking, ka
     print(f"an offer among 10,000 waiting at one unit: {took * 1000:.0f} ms")
     assert made is not None and made.offer.contact_id == "many-10000"  # the nearest deadline, who asked last
     assert took < 5.0
+
+
+async def test_a_waiting_patient_is_offered_only_a_time_earlier_than_the_one_they_have(booking, kafka_bootstrap):
+    """The waitlist is for an earlier time: a freed time after the patient's booked one is not offered to them."""
+    await quiet(booking)
+    waiting, canceller = personnummer(861), personnummer(862)
+    mine = await triaged(booking, kafka_bootstrap, waiting, UNIT_OSKARSTROM, "doctor", sought_days_ago=1)
+    cancellers = await triaged(booking, kafka_bootstrap, canceller, UNIT_OSKARSTROM, "doctor")
+    # a time after the guarantee's deadline, so the entry keeps waiting for an earlier one
+    mine_slot = (
+        await booking.free_slots(waiting, UNIT_OSKARSTROM, profession="doctor", days_ahead=4, count=1, contact_id=mine)
+    )[0]
+    await book(booking, waiting, mine_slot["id"], contact_id=mine, reason="Ont i örat")
+    await join(booking, waiting, mine, UNIT_OSKARSTROM)
+    later = (
+        await booking.free_slots(canceller, UNIT_OSKARSTROM, profession="doctor", days_ahead=7, contact_id=cancellers)
+    )[0]
+    earlier = (
+        await booking.free_slots(canceller, UNIT_OSKARSTROM, profession="doctor", days_ahead=1, contact_id=cancellers)
+    )[0]
+    later_id = await book(booking, canceller, later["id"], contact_id=cancellers, reason="Hosta")
+
+    await cancel(booking, canceller, later_id)
+    await quiet(booking)
+    await asyncio.sleep(3)
+    print(
+        "DEBUG",
+        mine_slot["start"] if "start" in mine_slot else mine_slot,
+        later,
+        await booking.fetch("SELECT * FROM waitlist_offers"),
+        await booking.fetch("SELECT * FROM waitlist_entries WHERE contact_id=$1", mine),
+        await booking.fetch("SELECT * FROM contacts WHERE contact_id=$1", mine),
+    )
+    assert not await booking.fetch("SELECT 1 FROM waitlist_offers WHERE slot_id = $1", uuid.UUID(later["id"]))
+
+    earlier_id = await book(booking, canceller, earlier["id"], contact_id=cancellers, reason="Hosta")
+    await cancel(booking, canceller, earlier_id)
+    offer = (await offers_on(booking, earlier["id"]))[0]
+    assert offer["patient"] == pseudonym(waiting)
+    await booking.client.post(f"/api/v1/waitlist/{mine}/leave", headers=citizen(waiting))

@@ -131,6 +131,15 @@ def test_wishes_and_reach_are_checked():
         Reach.of(ReachBy.EMAIL, "not an address")
 
 
+@pytest.mark.unit
+def test_a_patient_with_a_booked_time_is_offered_only_an_earlier_one():
+    """The waitlist is for an earlier time: a freed time after the one already booked is no offer at all."""
+    booked_before = entry("before", booked_start=SLOT.start - timedelta(hours=1))
+    booked_at_it = entry("same", booked_start=SLOT.start)
+    booked_after = entry("after", booked_start=SLOT.start + timedelta(days=3))
+    assert ids(offer_order(SLOT, [booked_before, booked_at_it, booked_after], NOW)) == ["after"]
+
+
 # --- properties ---
 
 PROFESSIONS = ["doctor", "nurse", "physiotherapist"]
@@ -156,6 +165,7 @@ def entries(draw: st.DrawFn, contact: str) -> WaitingEntry:
         joined_at=draw(moments),
         chose_to_wait=draw(st.booleans()),
         booked_within_deadline=draw(st.booleans()),
+        booked_start=draw(st.none() | moments),
     )
 
 
@@ -183,6 +193,7 @@ def test_nobody_is_offered_a_time_their_triage_or_wishes_do_not_allow(slot, wait
         assert slot.profession in offered.allows.professions
         assert slot.unit in offered.wishes.units
         assert slot.contact_form in offered.wishes.contact_forms
+        assert offered.booked_start is None or slot.start < offered.booked_start
     fitting = {e.contact_id for e in waiting if e.fits(slot, NOW)}
     assert set(ids(offer_order(slot, waiting, NOW))) == fitting
 

@@ -60,16 +60,13 @@ class PostgresOffers:
         )
 
     async def not_to_ask(self, slot_id: uuid.UUID, entry_ids: Iterable[str]) -> frozenset[str]:
-        # Offered this slot before (declined, lapsed), an open offer elsewhere, or a booked time for the contact
-        # that is not later than this one: none of them is asked.
+        # Offered this slot before (declined, lapsed) or holding an open offer elsewhere: not asked. (A booked
+        # time not later than this one is the domain rule's, WaitingEntry.fits.)
         rows = await self._connection.fetch(
             """SELECT w.id::text AS entry_id FROM waitlist_entries w
-               WHERE w.id = ANY($2::uuid[]) AND (
-                   EXISTS (SELECT FROM waitlist_offers o WHERE o.entry_id = w.id
-                           AND (o.slot_id = $1 OR o.state = 'open'))
-                   OR EXISTS (SELECT FROM appointments a JOIN slots s ON s.id = a.slot_id
-                              WHERE a.contact_id = w.contact_id AND a.status = 'booked'
-                                AND s.start_at <= (SELECT start_at FROM slots WHERE id = $1)))""",
+               WHERE w.id = ANY($2::uuid[])
+                 AND EXISTS (SELECT FROM waitlist_offers o WHERE o.entry_id = w.id
+                             AND (o.slot_id = $1 OR o.state = 'open'))""",
             slot_id,
             [uuid.UUID(entry_id) for entry_id in entry_ids],
         )

@@ -127,7 +127,9 @@ class PostgresWaitlist:
                                   AND a.status = 'booked' AND a.earlier_time_offered_within_guarantee) AS chose_to_wait,
                       EXISTS (SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id
                               WHERE a.contact_id = w.contact_id AND a.status = 'booked'
-                                  AND s.end_at <= c.guarantee_deadline) AS booked_within_deadline
+                                  AND s.end_at <= c.guarantee_deadline) AS booked_within_deadline,
+                      (SELECT min(s.start_at) FROM appointments a JOIN slots s ON s.id = a.slot_id
+                       WHERE a.contact_id = w.contact_id AND a.status = 'booked') AS booked_start
                FROM waitlist_entries w
                JOIN contacts c ON c.contact_id = w.contact_id
                WHERE w.ended_at IS NULL AND w.units @> ARRAY[$1]::text[]
@@ -209,6 +211,7 @@ class _Candidates:
             joined_at=row["joined_at"],
             chose_to_wait=row["chose_to_wait"],
             booked_within_deadline=row["booked_within_deadline"],
+            booked_start=row["booked_start"],
         )
 
 

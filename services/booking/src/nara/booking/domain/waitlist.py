@@ -172,6 +172,7 @@ class WaitingEntry:
     joined_at: datetime  # when they first asked; joining again keeps it
     chose_to_wait: bool  # patientvald väntan: they took a later time when times inside the guarantee were shown
     booked_within_deadline: bool = False  # a time inside the national deadline is booked (the monitor's on-track)
+    booked_start: datetime | None = None  # the contact's earliest booked time: only an earlier one is worth offering
 
     def standing(self, now: datetime) -> ClockStatus:
         """The monitor's status against the national deadline, for an entry that is still waiting."""
@@ -182,7 +183,13 @@ class WaitingEntry:
         return ClockStatus.AT_RISK
 
     def fits(self, slot: FreedSlot, now: datetime) -> bool:
-        return not slot.staff_only and slot.start > now and self.allows.allow(slot) and self.wishes.accept(slot)
+        return (
+            not slot.staff_only
+            and slot.start > now
+            and (self.booked_start is None or slot.start < self.booked_start)
+            and self.allows.allow(slot)
+            and self.wishes.accept(slot)
+        )
 
 
 def offer_key(entry: WaitingEntry, now: datetime) -> tuple[bool, int, datetime, bool, datetime, datetime, str]:

@@ -414,15 +414,6 @@ async def test_a_waiting_patient_is_offered_only_a_time_earlier_than_the_one_the
 
     await cancel(booking, canceller, later_id)
     await quiet(booking)
-    await asyncio.sleep(3)
-    print(
-        "DEBUG",
-        mine_slot["start"] if "start" in mine_slot else mine_slot,
-        later,
-        await booking.fetch("SELECT * FROM waitlist_offers"),
-        await booking.fetch("SELECT * FROM waitlist_entries WHERE contact_id=$1", mine),
-        await booking.fetch("SELECT * FROM contacts WHERE contact_id=$1", mine),
-    )
     assert not await booking.fetch("SELECT 1 FROM waitlist_offers WHERE slot_id = $1", uuid.UUID(later["id"]))
 
     earlier_id = await book(booking, canceller, earlier["id"], contact_id=cancellers, reason="Hosta")

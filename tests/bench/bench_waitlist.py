@@ -35,6 +35,7 @@ from bench_booking import background_load, child_pids, percentile, personnummer,
 
 from nara.booking.adapters.schedule import PostgresSchedule
 from nara.booking.adapters.unit_of_work import PostgresUnitOfWork
+from nara.booking.adapters.waitlist import PostgresWaitlist
 from nara.booking.demo import UNITS
 from nara.booking.domain.waitlist import FreedSlot, offer_order
 from nara.booking.service.offers import OfferSettings, offer_slot
@@ -284,6 +285,22 @@ async def run_rounds(
 # --- the matching step alone -------------------------------------------------------------------------------------
 
 
+class TimedFetch:
+    """A connection whose `fetch` is timed: PostgresWaitlist on it splits the storage query into PostgreSQL's part
+    (the SQL, over the wire) and Python's (the rows into WaitingEntry objects)."""
+
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+        self.took = 0.0
+
+    async def fetch(self, *args):
+        began = time.perf_counter()
+        try:
+            return await self._connection.fetch(*args)
+        finally:
+            self.took += time.perf_counter() - began
+
+
 class RolledBack(Exception):
     """Raised inside the unit of work so that the timed offer step leaves nothing behind."""
 
@@ -304,15 +321,17 @@ async def matching_alone(url: str, repeats: int, pure_repeats: int) -> dict[str,
             )
             expected = await first_in_line(connection, row["id"])
         freed = FreedSlot(UNIT, PROFESSION, TIME_TYPE, FORM, row["start_at"])
-        storage, ordered, step, pure = [], [], [], []
+        storage, sql, ordered, step, pure = [], [], [], [], []
         entries: list = []
         chosen = ""
         for _ in range(repeats):
             now = datetime.now(UTC)
             async with PostgresUnitOfWork(pool) as uow:
+                timed = TimedFetch(uow.connection)
                 began = time.perf_counter()
-                entries = await uow.waitlist.candidates(freed, policy, now)
+                entries = await PostgresWaitlist(timed).candidates(freed, policy, now)  # type: ignore[arg-type]
                 storage.append(time.perf_counter() - began)
+                sql.append(timed.took)
             async with PostgresUnitOfWork(pool) as uow:
                 began = time.perf_counter()
                 await candidates_for(uow, freed, now=now, policy=policy)
@@ -331,6 +350,8 @@ async def matching_alone(url: str, repeats: int, pure_repeats: int) -> dict[str,
             pure.append(time.perf_counter() - began)
         return {
             "storage": storage,
+            "sql": sql,
+            "rows": [whole - part for whole, part in zip(storage, sql, strict=True)],
             "candidates_for": ordered,
             "offer_slot": step,
             "offer_order": pure,
@@ -503,6 +524,8 @@ async def main(args) -> None:
     print(f"  {'ms':52}{'n':>6}{'p50':>9}{'p99':>9}")
     for label, key in (
         ("storage query (uow.waitlist.candidates)", "storage"),
+        ("  its SQL (connection.fetch)", "sql"),
+        ("  its rows into WaitingEntry objects", "rows"),
         ("candidates_for (query + offer_order)", "candidates_for"),
         ("offer_slot, the whole offer step (rolled back)", "offer_slot"),
         ("offer_order alone, pure, in memory", "offer_order"),

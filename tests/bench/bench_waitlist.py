@@ -477,9 +477,9 @@ async def main(args) -> None:
                     f"{args.rounds} rounds follow",
                     flush=True,
                 )
-                began = time.perf_counter()
+                began, rounds_from = time.perf_counter(), datetime.now(UTC)
                 rounds = await run_rounds(base_urls, url, mail, run, slots, args)
-                rounds_wall = time.perf_counter() - began
+                rounds_wall, rounds_until = time.perf_counter() - began, datetime.now(UTC)
             log_lines = error_lines(Path(logs))
             checks = await correctness(url, mail, run, rounds)
             matching = await matching_alone(url, args.match_repeats, args.pure_repeats)
@@ -493,7 +493,8 @@ async def main(args) -> None:
     print(
         f"Job intervals: offer job every {args.offer_every:g} s (default {defaults['offer_every_seconds'].default:g}), "
         f"message job every {args.message_poll:g} s (default {defaults['message_poll_seconds'].default:g}); "
-        f"Mailpit polled every {args.mail_poll * 1000:.0f} ms. Rounds took {rounds_wall:.0f} s."
+        f"Mailpit polled every {args.mail_poll * 1000:.0f} ms. Rounds took {rounds_wall:.0f} s "
+        f"({rounds_from:%H:%M:%S}-{rounds_until:%H:%M:%S} UTC)."
     )
     print()
     print(f"  {'from the cancel request, ms':52}{'n':>6}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}")
@@ -545,7 +546,10 @@ async def main(args) -> None:
     for name, value in checks.items():
         print(f"  {name:72}{value:>6}")
     if log_lines:
-        print(f"\nservice log has {len(log_lines)} error line(s); the first: {log_lines[0][:300]}")
+        # The service is stopped with its jobs mid-pass: a line after the rounds is likely the stop.
+        print(f"\nservice log has {len(log_lines)} error line(s):")
+        for line in log_lines[:5]:
+            print(f"  {line[:300]}")
 
 
 if __name__ == "__main__":

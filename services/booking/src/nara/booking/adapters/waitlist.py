@@ -123,15 +123,18 @@ class PostgresWaitlist:
         rows = await self._connection.fetch(
             """SELECT w.id, w.contact_id, w.patient, w.units, w.weekdays, w.day_parts, w.contact_forms, w.joined_at,
                       c.professions, c.care_level, c.sought_at, c.guarantee_deadline,
-                      EXISTS (SELECT 1 FROM appointments a WHERE a.contact_id = w.contact_id
-                                  AND a.status = 'booked' AND a.earlier_time_offered_within_guarantee) AS chose_to_wait,
-                      EXISTS (SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id
-                              WHERE a.contact_id = w.contact_id AND a.status = 'booked'
-                                  AND s.end_at <= c.guarantee_deadline) AS booked_within_deadline,
-                      (SELECT min(s.start_at) FROM appointments a JOIN slots s ON s.id = a.slot_id
-                       WHERE a.contact_id = w.contact_id AND a.status = 'booked') AS booked_start
+                      coalesce(b.chose_to_wait, false) AS chose_to_wait,
+                      coalesce(b.booked_within_deadline, false) AS booked_within_deadline,
+                      b.booked_start
                FROM waitlist_entries w
                JOIN contacts c ON c.contact_id = w.contact_id
+               -- the contact's booked times, read once per entry (appointments_booked_by_contact)
+               LEFT JOIN LATERAL (
+                   SELECT bool_or(a.earlier_time_offered_within_guarantee) AS chose_to_wait,
+                          bool_or(s.end_at <= c.guarantee_deadline) AS booked_within_deadline,
+                          min(s.start_at) AS booked_start
+                   FROM appointments a JOIN slots s ON s.id = a.slot_id
+                   WHERE a.contact_id = w.contact_id AND a.status = 'booked') b ON true
                WHERE w.ended_at IS NULL AND w.units @> ARRAY[$1]::text[]
                  AND $2 = ANY (c.professions) AND c.closed_at IS NULL
                  AND $3 = ANY (w.contact_forms) AND $4::smallint = ANY (w.weekdays) AND $5 = ANY (w.day_parts)""",

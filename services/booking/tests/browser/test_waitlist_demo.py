@@ -4,12 +4,13 @@ guarantee, not to the one who asked first, and the e-mail is in Mailpit.
 Real processes as `./nara run` starts them: booking with its demo data (sending e-mail to the real Mailpit, its
 offer links pointing at itself), triage (its console books through that booking) and the guarantee monitor (its
 /ops counts the offers). Two contacts are triaged through triage's API on Vårdcentralen Falkenberg: A sought care
-two days ago (the deadline is tomorrow: at risk), B today (on track). B asks for an earlier time first, A later,
-both by e-mail on /tidigare-tid/{contact} on a phone. A third patient cancels a booked time tomorrow; the offer
-goes to A, whose e-mail is photographed in Mailpit's own web inbox; A follows its link on the phone, logs in and
-takes the time; the console's waitlist view shows the accepted offer and /ops/vantelistan one more offer accepted
-and one more breach prevented this week. Each step is asserted; the photographs are under SHOTS (the closing
-note's copies in services/booking/docs/journey/)."""
+two days ago (the national deadline is tomorrow), B today (three days left). B asks for an earlier time first, A
+later, both by e-mail on /tidigare-tid/{contact} on a phone. A third patient's time tomorrow is cancelled (by
+reception: too late for the web); the offer goes to A, whose e-mail is photographed in Mailpit's own web inbox; A
+follows its link on the phone, logs in and takes the time; the console's waitlist view shows the accepted offer,
+the monitor counts it as accepted and as a breach prevented, and /ops/vantelistan shows the monitor's figures.
+Each step is asserted; the photographs are under SHOTS (the closing note's copies in services/booking/docs/journey/,
+listed in its README)."""
 
 from __future__ import annotations
 

@@ -139,22 +139,28 @@ async def join_by_email(page: Page, helpers, pnr: str, contact_id: str, address:
     await expect(page.locator(".success-banner")).to_have_text("Du står i kö till en tidigare tid")
 
 
-async def a_time_tomorrow(stack: dict, contact_id: str) -> dict:
-    """A free time tomorrow in the daytime that the contact's triage allows (so it fits both contacts' wishes)."""
-    tomorrow = datetime.now(STOCKHOLM).date() + timedelta(days=1)
-    start = datetime.combine(tomorrow, datetime.min.time(), STOCKHOLM) + timedelta(hours=7)
-    params = {"unit": UNIT_FALKENBERG, "contact_id": contact_id, "from": start.isoformat(), "page_size": 50}
+async def the_first_free_time(stack: dict, contact_id: str) -> dict:
+    """The first free time more than an hour ahead that the contact's triage allows, on a weekday in the daytime (so
+    it suits every contact's wishes as the form fills them in)."""
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    params = {"unit": UNIT_FALKENBERG, "contact_id": contact_id, "from": soon.isoformat(), "page_size": 100}
     async with httpx.AsyncClient(base_url=stack["booking"], headers=staff(hsa_id=RECEPTIONIST), timeout=30) as api:
         answer = await api.get("/api/v1/slots", params=params)
     assert answer.status_code == 200, answer.text
     daytime = [
         slot
         for slot in answer.json()["slots"]
-        if (local := datetime.fromisoformat(slot["start"]).astimezone(STOCKHOLM)).date() == tomorrow
-        and 8 <= local.hour < 16
+        if (local := datetime.fromisoformat(slot["start"]).astimezone(STOCKHOLM)).weekday() < 5 and 8 <= local.hour < 16
     ]
-    assert daytime, f"the demo data has no free time tomorrow for the contact: {answer.json()}"
+    assert daytime, f"the demo data has no free weekday time for the contact: {answer.json()}"
     return daytime[0]
+
+
+def sought_so_the_deadline_is_that_day(slot: dict, now: datetime) -> datetime:
+    """When A sought care for the national deadline (the end of day 3, day 0 the day of contact) to end on the
+    slot's day: two days ago, when the slot is tomorrow."""
+    day = datetime.fromisoformat(slot["start"]).astimezone(STOCKHOLM).date() - timedelta(days=3)
+    return min(datetime.combine(day, now.astimezone(STOCKHOLM).timetz()), now - timedelta(minutes=1))
 
 
 async def book_and_cancel(stack: dict, pnr: str, contact_id: str, slot_id: str) -> None:
@@ -200,8 +206,16 @@ async def test_a_freed_time_goes_to_the_patient_at_risk_and_the_email_is_in_mail
     at_risk, on_track, canceller = helpers.new_personnummer(), helpers.new_personnummer(), helpers.new_personnummer()
     mail_a, mail_b = (f"{who}-{uuid.uuid4().hex[:8]}@example.se" for who in ("patient-a", "patient-b"))
 
-    # 1. A sought care two days ago (the deadline is tomorrow), B today; B asks for an earlier time first.
-    contact_a = await triaged_contact(stack, at_risk, now - timedelta(days=2))
+    # The third patient's time: the first free one (run on a weekday evening: tomorrow morning).
+    contact_c = await triaged_contact(stack, canceller, now)
+    slot = await the_first_free_time(stack, contact_c)
+    sought_a = sought_so_the_deadline_is_that_day(slot, now)
+    if sought_a.astimezone(STOCKHOLM).date() >= now.astimezone(STOCKHOLM).date():
+        pytest.skip("the first free time is 3 days ahead (after a weekend): A cannot have sought care before B")
+
+    # 1. A sought care two days ago (the deadline is the time's day: tomorrow), B today; B asks for an earlier time
+    # first, A later.
+    contact_a = await triaged_contact(stack, at_risk, sought_a)
     contact_b = await triaged_contact(stack, on_track, now)
     context_a, context_b = await phone_context(browser, stack), await phone_context(browser, stack)
     try:
@@ -214,9 +228,7 @@ async def test_a_freed_time_goes_to_the_patient_at_risk_and_the_email_is_in_mail
         assert datetime.fromisoformat(entry_b["joined_at"]) < datetime.fromisoformat(entry_a["joined_at"])  # B first
         assert entry_a["offers"] == [] and entry_b["offers"] == []
 
-        # 2. A third patient's time tomorrow is cancelled.
-        slot = await a_time_tomorrow(stack, contact_a)
-        contact_c = await triaged_contact(stack, canceller, now)
+        # 2. The third patient's time is cancelled.
         await book_and_cancel(stack, canceller, contact_c, slot["id"])
 
         # 3. The offer goes to A, not B; its e-mail is in Mailpit, photographed in Mailpit's own inbox.

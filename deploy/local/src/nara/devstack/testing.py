@@ -297,9 +297,16 @@ def sms_gateway() -> Iterator[SmsGatewayStandIn]:
 
 @contextmanager
 def service_process(
-    service: str, infrastructure: Infrastructure, database_url: str, extra_env: dict[str, str], log_dir
+    service: str,
+    infrastructure: Infrastructure,
+    database_url: str,
+    extra_env: dict[str, str],
+    log_dir,
+    *,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """One real service process on a free port, against the given database; yields its base URL."""
+    """One real service process on `port` (else a free one), against the given database; yields its base URL.
+    A port chosen beforehand lets two services that call each other know each other's address."""
     import sys
     import time
 
@@ -308,7 +315,7 @@ def service_process(
     from .processes import free_port
 
     spec = next(s for s in SERVICES if s.name == service)
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         **infrastructure.environment(),

@@ -74,6 +74,13 @@ def test_an_ended_entry_says_why_and_when():
     assert rows["Slutade stå i kö"] == "tisdag 8 december kl. 13:00"
 
 
+def test_an_ended_entry_whose_address_booking_forgot_does_not_read_as_never_reachable():
+    forgotten = {**RECORDED, "waiting": False, "end_reason": "booked", "reach": {"by": "none", "address": None}}
+
+    assert dict(entry_rows(forgotten))["Nås med"] == "Uppgiften togs bort när patienten slutade stå i kö"
+    assert dict(entry_rows({**forgotten, "waiting": True}))["Nås med"] == "Inget"
+
+
 def test_the_number_is_never_shown_in_full():
     assert masked("sms", "+46701234567") == "SMS till nummer som slutar på 67"
     assert masked("email", "anna@exempel.se") == "E-post till a…@exempel.se"

@@ -65,6 +65,14 @@ def _when(value: object) -> str:
     return date_time(moment) if moment else "–"
 
 
+def _reach(entry: dict[str, Any]) -> str:
+    reach = entry.get("reach", {})
+    if not entry.get("waiting") and reach.get("by", "none") == "none":
+        # booking forgets the number or address when an entry ends: not "never reachable"
+        return "Uppgiften togs bort när patienten slutade stå i kö"
+    return masked(reach.get("by", "none"), reach.get("address"))
+
+
 def entry_rows(entry: dict[str, Any]) -> list[tuple[str, str]]:
     """The entry as a summary list: what suits the patient, how they are reached, and who put them there when."""
     rows = [
@@ -73,7 +81,7 @@ def entry_rows(entry: dict[str, Any]) -> list[tuple[str, str]]:
         ("Dagar", ", ".join(WEEKDAYS[d] for d in entry.get("weekdays", []) if 0 <= d < len(WEEKDAYS)) or "–"),
         ("Tider på dagen", ", ".join(DAY_PARTS.get(p, p) for p in entry.get("day_parts", [])) or "–"),
         ("Kontaktformer", ", ".join(label(f, "contact_form") for f in entry.get("contact_forms", [])) or "–"),
-        ("Nås med", masked(entry.get("reach", {}).get("by", "none"), entry.get("reach", {}).get("address"))),
+        ("Nås med", _reach(entry)),
     ]
     joined = _when(entry.get("joined_at"))
     who = JOINED_BY.get(entry.get("joined_by") or "", "")

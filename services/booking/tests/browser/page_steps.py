@@ -189,3 +189,10 @@ async def serious_accessibility_problems(page: Page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in serious(await axe_results(page))
     ]
+
+
+async def fits_and_is_accessible(page: Page, name: str, width: int = 390) -> None:
+    """axe finds nothing serious or critical, and the page is no wider than the screen (a 390 px phone)."""
+    assert await serious_accessibility_problems(page) == [], name
+    scroll_width = await page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{name} is {scroll_width} px wide on a {width} px screen"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from nara.devstack.browser import focused, press_button, tab_to, type_into
 from nara.shared.identity import issue_dev_token
@@ -33,12 +33,6 @@ async def book_a_time(booking_url: str, pnr: str) -> None:
             "/api/v1/appointments", json={"slot_id": slots.json()["slots"][0]["id"]}, headers=headers
         )
         assert booked.status_code == 201, booked.text
-
-
-async def fits_and_is_accessible(page: Page, helpers, name: str, width: int) -> None:
-    assert await helpers.serious_accessibility_problems(page) == [], name
-    scroll_width = await page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{name} is {scroll_width} px wide on a {width} px screen"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -70,7 +64,7 @@ async def test_reception_writes_min_vard_with_the_keyboard_and_the_patient_sees_
         await tab_to(page, lambda f: f["tag"] == "A" and f["text"] == "Min vård")
         await page.keyboard.press("Enter")
         await expect(page.get_by_role("heading", name="Min vård", exact=True)).to_be_visible()
-        await fits_and_is_accessible(page, helpers, "staff: find the patient", PHONE["width"])
+        await helpers.fits_and_is_accessible(page, "staff: find the patient", PHONE["width"])
         await type_into(page, "patient", pnr)
         await page.keyboard.press("Enter")
         await expect(page.get_by_role("heading", name=f"Patient {pnr}")).to_be_visible()
@@ -99,7 +93,7 @@ async def test_reception_writes_min_vard_with_the_keyboard_and_the_patient_sees_
         await page.keyboard.press("ArrowDown")  # När det passar
         await press_button(page, "Spara planen")
         await expect(page.get_by_text("Planen är sparad")).to_be_visible()
-        await fits_and_is_accessible(page, helpers, "staff: the contract", PHONE["width"])
+        await helpers.fits_and_is_accessible(page, "staff: the contract", PHONE["width"])
         await page.screenshot(path=str(SHOTS / "min-vard-personal.png"), full_page=True)
         await page.set_viewport_size(DESKTOP)
         await page.screenshot(path=str(SHOTS / "min-vard-personal-1280.png"), full_page=True)
@@ -126,19 +120,19 @@ async def test_reception_writes_min_vard_with_the_keyboard_and_the_patient_sees_
             await expect(page.get_by_text(written).first).to_be_visible()
         await expect(page.get_by_text("Fast läkarkontakt")).to_be_visible()
         assert await page.get_by_role("radio", name="Mig själv").is_checked(), "a guardian chooses self or child"
-        await fits_and_is_accessible(page, helpers, "citizen: Min vård", PHONE["width"])
+        await helpers.fits_and_is_accessible(page, "citizen: Min vård", PHONE["width"])
         await page.screenshot(path=str(SHOTS / "min-vard.png"), full_page=True)
 
         await page.get_by_role("radio", name="Alva").check()
         await page.get_by_role("button", name="Visa").click()
         await expect(page.get_by_role("heading", name="Min vård för Alva")).to_be_visible()
         await expect(page.get_by_text("Det finns ingen plan än.")).to_be_visible()
-        await fits_and_is_accessible(page, helpers, "citizen: the child's Min vård", PHONE["width"])
+        await helpers.fits_and_is_accessible(page, "citizen: the child's Min vård", PHONE["width"])
         await page.screenshot(path=str(SHOTS / "min-vard-barn.png"), full_page=True)
 
         await page.goto("/min-vard")
         await page.set_viewport_size(DESKTOP)
-        await fits_and_is_accessible(page, helpers, "citizen: Min vård on a desktop", DESKTOP["width"])
+        await helpers.fits_and_is_accessible(page, "citizen: Min vård on a desktop", DESKTOP["width"])
         await page.screenshot(path=str(SHOTS / "min-vard-1280.png"), full_page=True)
     finally:
         await patient.close()

@@ -31,12 +31,6 @@ def shots_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
 
 
-async def fits_and_is_accessible(page: Page, helpers, name: str) -> None:
-    assert await helpers.serious_accessibility_problems(page) == [], name
-    scroll_width = await page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= PHONE["width"], f"{name} is {scroll_width} px wide on a {PHONE['width']} px screen"
-
-
 async def booked_and_waiting(page: Page, helpers, pnr: str, *, by_email: bool = True) -> str:
     """Log in, book a time a day ahead, and ask for an earlier one (by e-mail, or looking for themselves); the id
     of a free time before it."""
@@ -112,7 +106,7 @@ async def test_an_offer_link_is_seen_without_login_and_taken_after_it_on_a_phone
         await expect(offer.locator(".summary-list")).to_contain_text("Vårdcentralen Falkenberg")
         await expect(offer.locator(".panel-reference")).to_contain_text(re.compile(r"\d{2}:\d{2}"))
         await expect(offer.get_by_role("button", name="Nej tack")).to_be_visible()
-        await fits_and_is_accessible(offer, helpers, "the offer, not logged in")
+        await helpers.fits_and_is_accessible(offer, "the offer, not logged in")
         await offer.screenshot(path=str(SHOTS / "erbjudande.png"), full_page=True)
         await offer.set_viewport_size(DESKTOP)
         await offer.screenshot(path=str(SHOTS / "erbjudande-1280.png"), full_page=True)
@@ -125,19 +119,19 @@ async def test_an_offer_link_is_seen_without_login_and_taken_after_it_on_a_phone
         await expect(offer).to_have_url(re.compile(re.escape(link) + "$"))
         await offer.get_by_role("button", name="Ta tiden").click()
         await expect(offer.locator(".success-banner")).to_have_text("Din tid är bokad")
-        await fits_and_is_accessible(offer, helpers, "the time taken")
+        await helpers.fits_and_is_accessible(offer, "the time taken")
         await offer.screenshot(path=str(SHOTS / "erbjudande-tagen.png"), full_page=True)
 
         # the other tab (the first page) takes it again: the same time, booked once
         await page.goto(link)
         await expect(page.get_by_role("heading", level=1)).to_have_text("Tiden är redan din")
-        await fits_and_is_accessible(page, helpers, "the offer already taken")
+        await helpers.fits_and_is_accessible(page, "the offer already taken")
 
         await offer.goto("/mina-tider")
         upcoming = offer.get_by_role("heading", name="Kommande tider").locator("xpath=following-sibling::ul[1]/li")
         await expect(upcoming).to_have_count(1)  # the earlier time; the later one is under "avbokade"
         await expect(offer.locator("main")).to_contain_text("Avbokad")
-        await fits_and_is_accessible(offer, helpers, "Mina tider")
+        await helpers.fits_and_is_accessible(offer, "Mina tider")
         await offer.screenshot(path=str(SHOTS / "erbjudande-mina-tider.png"), full_page=True)
     finally:
         await booking_context.close()
@@ -171,13 +165,13 @@ async def test_nej_tack_from_the_link_alone(browser, booking_pages, helpers):
         await offer.goto(link)
         await offer.get_by_role("button", name="Ta tiden").click()
         await expect(offer.locator(".error-summary")).to_contain_text("Erbjudandet gäller någon annan")
-        await fits_and_is_accessible(offer, helpers, "the offer taken by someone else")
+        await helpers.fits_and_is_accessible(offer, "the offer taken by someone else")
         # "Nej tack" needs only the link
         await offer.get_by_role("button", name="Nej tack").click()
         await expect(offer.get_by_role("heading", level=1)).to_have_text("Du har tackat nej till tiden")
         await expect(offer.locator("main")).to_contain_text("gått vidare till någon annan")
         await expect(offer.get_by_role("button", name="Ta tiden")).to_have_count(0)
-        await fits_and_is_accessible(offer, helpers, "the offer declined")
+        await helpers.fits_and_is_accessible(offer, "the offer declined")
         await offer.screenshot(path=str(SHOTS / "erbjudande-nej-tack.png"), full_page=True)
         await offer.goto(f"/erbjudande/{uuid.uuid4().hex}")  # a link that names no offer
         await expect(offer.get_by_role("heading", level=1)).to_have_text("Vi hittar inte erbjudandet")
@@ -214,7 +208,7 @@ async def test_one_who_looks_for_themselves_takes_the_offer_on_the_waitlist_page
                 if await offered.count():
                     break
                 await asyncio.sleep(0.5)
-        await fits_and_is_accessible(page, helpers, "the waitlist page with an offer")
+        await helpers.fits_and_is_accessible(page, "the waitlist page with an offer")
         await page.screenshot(path=str(SHOTS / "tidigare-tid-erbjudande.png"), full_page=True)
         await page.get_by_role("button", name="Ta tiden").click()
         await expect(page.locator(".success-banner")).to_have_text("Din tid är bokad")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from nara.shared.pseudonym import pseudonymiser_from_environment
 
@@ -21,12 +21,6 @@ SHOTS = Path(os.environ.get("NARA_SCREENSHOTS", "/tmp/nara-screenshots"))  # loo
 @pytest.fixture(scope="module", autouse=True)
 def shots_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-
-
-async def fits_and_is_accessible(page: Page, helpers, name: str) -> None:
-    assert await helpers.serious_accessibility_problems(page) == [], name
-    scroll_width = await page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= PHONE["width"], f"{name} is {scroll_width} px wide on a {PHONE['width']} px screen"
 
 
 async def test_a_citizen_chooses_email_reminders_after_booking_on_a_phone(browser, booking_pages, helpers):
@@ -46,21 +40,21 @@ async def test_a_citizen_chooses_email_reminders_after_booking_on_a_phone(browse
         await page.get_by_role("link", name="Vill du få en påminnelse före tiden?").click()
         await expect(page.get_by_role("heading", level=1)).to_have_text("Påminnelser om dina tider")
         await expect(page.get_by_text("Just nu får du inga påminnelser, eftersom inget val är gjort.")).to_be_visible()
-        await fits_and_is_accessible(page, helpers, "the empty form")
+        await helpers.fits_and_is_accessible(page, "the empty form")
 
         await page.get_by_label("E-post", exact=True).check()
         await page.get_by_role("button", name="Spara").click()
         await expect(page).to_have_title("Fel: Påminnelser – Nära webbtidbok")
         await expect(page.locator(".error-summary")).to_contain_text("Skriv en e-postadress")
         await expect(page.get_by_label("E-post", exact=True)).to_be_checked()  # what was chosen stays
-        await fits_and_is_accessible(page, helpers, "the form with an error")
+        await helpers.fits_and_is_accessible(page, "the form with an error")
         await page.screenshot(path=str(SHOTS / "paminnelser-fel.png"), full_page=True)
 
         await page.get_by_label("E-postadress (om du valde e-post)").fill("anna@example.se")
         await page.get_by_role("button", name="Spara").click()
         await expect(page.locator(".success-banner")).to_have_text("Ditt val är sparat")
         await expect(page.get_by_text("Just nu kommer påminnelserna med e-post till anna@example.se.")).to_be_visible()
-        await fits_and_is_accessible(page, helpers, "the saved choice")
+        await helpers.fits_and_is_accessible(page, "the saved choice")
         await page.screenshot(path=str(SHOTS / "paminnelser.png"), full_page=True)
         await page.set_viewport_size(DESKTOP)
         await page.screenshot(path=str(SHOTS / "paminnelser-1280.png"), full_page=True)

@@ -118,12 +118,6 @@ async def phone_context(browser, stack: dict):
     return await browser.new_context(viewport=PHONE, locale="sv-SE", base_url=stack["booking"], bypass_csp=True)
 
 
-async def fits_and_is_accessible(page: Page, helpers, name: str) -> None:
-    assert await helpers.serious_accessibility_problems(page) == [], name
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} is {width} px wide on a {PHONE['width']} px screen"
-
-
 async def join_by_email(page: Page, helpers, pnr: str, contact_id: str, address: str, photo: str | None) -> None:
     """Log in and ask for an earlier time for the contact on /tidigare-tid/{contact}, to be reached by e-mail."""
     await helpers.log_in(page, pnr)
@@ -133,7 +127,7 @@ async def join_by_email(page: Page, helpers, pnr: str, contact_id: str, address:
     await page.get_by_label("E-post", exact=True).check()
     await page.get_by_label("E-postadress (om du valde e-post)").fill(address)
     if photo:
-        await fits_and_is_accessible(page, helpers, "the waitlist form, filled in")
+        await helpers.fits_and_is_accessible(page, "the waitlist form, filled in")
         await page.screenshot(path=str(SHOTS / photo), full_page=True)
     await page.get_by_role("button", name="Ställ mig i kö").click()
     await expect(page.locator(".success-banner")).to_have_text("Du står i kö till en tidigare tid")
@@ -263,7 +257,7 @@ async def test_a_freed_time_goes_to_the_patient_at_risk_and_the_email_is_in_mail
         await page.goto(link)
         await expect(page.get_by_role("heading", level=1)).to_have_text("En tidigare tid är ledig")
         await expect(page.locator(".summary-list")).to_contain_text(FALKENBERG_NAME)
-        await fits_and_is_accessible(page, helpers, "the offer")
+        await helpers.fits_and_is_accessible(page, "the offer")
         await page.screenshot(path=str(SHOTS / "waitlist-demo-offer.png"), full_page=True)
         await page.get_by_role("button", name="Logga in och ta tiden").click()
         await page.get_by_label("Personnummer").fill(at_risk)
@@ -271,13 +265,13 @@ async def test_a_freed_time_goes_to_the_patient_at_risk_and_the_email_is_in_mail
         await expect(page).to_have_url(re.compile(re.escape(link) + "$"))
         await page.get_by_role("button", name="Ta tiden").click()
         await expect(page.locator(".success-banner")).to_have_text("Din tid är bokad")
-        await fits_and_is_accessible(page, helpers, "the time taken")
+        await helpers.fits_and_is_accessible(page, "the time taken")
         await page.screenshot(path=str(SHOTS / "waitlist-demo-taken.png"), full_page=True)
         await page.goto("/mina-tider")
         upcoming = page.get_by_role("heading", name="Kommande tider").locator("xpath=following-sibling::ul[1]/li")
         await expect(upcoming).to_have_count(1)
         await expect(upcoming).to_contain_text(FALKENBERG_NAME)
-        await fits_and_is_accessible(page, helpers, "Mina tider")
+        await helpers.fits_and_is_accessible(page, "Mina tider")
         await page.screenshot(path=str(SHOTS / "waitlist-demo-my-times.png"), full_page=True)
     finally:
         await context_a.close()

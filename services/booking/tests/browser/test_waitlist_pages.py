@@ -10,7 +10,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from nara.shared.pseudonym import pseudonymiser_from_environment
 
@@ -21,12 +21,6 @@ SHOTS = Path(os.environ.get("NARA_SCREENSHOTS", "/tmp/nara-screenshots"))  # loo
 @pytest.fixture(scope="module", autouse=True)
 def shots_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-
-
-async def fits_and_is_accessible(page: Page, helpers, name: str) -> None:
-    assert await helpers.serious_accessibility_problems(page) == [], name
-    scroll_width = await page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= PHONE["width"], f"{name} is {scroll_width} px wide on a {PHONE['width']} px screen"
 
 
 async def test_a_citizen_asks_for_an_earlier_time_from_their_booked_time_on_a_phone(browser, booking_pages, helpers):
@@ -48,7 +42,7 @@ async def test_a_citizen_asks_for_an_earlier_time_from_their_booked_time_on_a_ph
         await expect(page.get_by_label("Vårdcentralen Falkenberg")).to_be_checked()  # the contact's own unit
         await expect(page.get_by_label("Måndag")).to_be_checked()
         await expect(page.get_by_label("Lördag")).not_to_be_checked()
-        await fits_and_is_accessible(page, helpers, "the empty form")
+        await helpers.fits_and_is_accessible(page, "the empty form")
 
         await page.get_by_label("Sms", exact=True).check()
         await page.get_by_label("Mobilnummer (om du valde sms)").fill("08-123 45")
@@ -56,7 +50,7 @@ async def test_a_citizen_asks_for_an_earlier_time_from_their_booked_time_on_a_ph
         await expect(page).to_have_title("Fel: Vill du ha en tidigare tid? – Nära webbtidbok")
         await expect(page.locator(".error-summary")).to_contain_text("Skriv ett mobilnummer")
         await expect(page.get_by_label("Sms", exact=True)).to_be_checked()  # what was chosen stays
-        await fits_and_is_accessible(page, helpers, "the form with an error")
+        await helpers.fits_and_is_accessible(page, "the form with an error")
         await page.screenshot(path=str(SHOTS / "tidigare-tid-fel.png"), full_page=True)
 
         await page.get_by_label("Kväll (från 17:00)").uncheck()
@@ -66,7 +60,7 @@ async def test_a_citizen_asks_for_an_earlier_time_from_their_booked_time_on_a_ph
         await expect(page.locator(".success-banner")).to_have_text("Du står i kö till en tidigare tid")
         await expect(page.get_by_role("button", name="Ändra")).to_be_visible()
         await expect(page.get_by_label("Kväll (från 17:00)")).not_to_be_checked()
-        await fits_and_is_accessible(page, helpers, "the joined entry")
+        await helpers.fits_and_is_accessible(page, "the joined entry")
         await page.screenshot(path=str(SHOTS / "tidigare-tid.png"), full_page=True)
         await page.set_viewport_size(DESKTOP)
         await page.screenshot(path=str(SHOTS / "tidigare-tid-1280.png"), full_page=True)

@@ -115,32 +115,53 @@ async def test_a_booking_made_and_cancelled_through_rivta_is_seen_in_the_rest_ap
         subject_of_care_info={"firstName": "Test", "lastName": "Testsson"},
     )
     seen = (await booking.client.get("/api/v1/appointments", headers=citizen(pnr))).json()
+    later = slots.timeslotDetail[-1]
+    updated = await call(
+        booking,
+        "UpdateBooking",
+        requestedTimeslot={
+            "healthcare_facility": UNIT_FALKENBERG,
+            "bookingId": made.bookingId,
+            "resourceID": later.resourceID,
+        },
+    )
+    moved = [a for a in (await booking.client.get("/api/v1/appointments", headers=citizen(pnr))).json()]
     details = await call(booking, "GetBookingDetails", healthcare_facility=UNIT_FALKENBERG, bookingId=made.bookingId)
+    schedule = await call(
+        booking, "GetSubjectOfCareSchedule", healthcare_facility=UNIT_FALKENBERG, subject_of_care=subject
+    )
     cancelled = await call(
         booking, "CancelBooking", healthcare_facility=UNIT_FALKENBERG, bookingId=made.bookingId, message="Frisk igen"
     )
-    after = (await booking.client.get(f"/api/v1/appointments/{made.bookingId}", headers=citizen(pnr))).json()
+    after = (await booking.client.get("/api/v1/appointments", headers=citizen(pnr))).json()
 
     assert [f.healthcare_facility for f in facilities.healthcareFacilityInfos] == [UNIT_FALKENBERG]
     assert time_types.ListOfTimeTypes and all(t.timeTypeId for t in time_types.ListOfTimeTypes)
     assert "LAK_BESOK" not in {t.timeTypeId for t in time_types.ListOfTimeTypes}  # hidden: for a triaged contact only
     assert made.resultCode == "OK", made.resultText
-    assert [a["id"] for a in seen] == [made.bookingId]
+    assert [(a["id"], a["status"]) for a in seen] == [(made.bookingId, "booked")]
+    assert updated.resultCode == "OK", updated.resultText
+    [new] = [a for a in moved if a["status"] == "booked"]
+    assert new["replaces"] == made.bookingId and new["practitioner"]["hsa_id"] == later.performer
+    [row] = await booking.fetch("SELECT slot_id FROM appointments WHERE id = $1::uuid", new["id"])
+    assert str(row["slot_id"]) == later.resourceID
     detail = details.timeslotDetail
-    assert detail.bookingId == made.bookingId and detail.startTimeInclusive == chosen.startTimeInclusive
+    # 1177 keeps the bookingId it was given: a rebooking keeps Nära's lineage, and the details follow it
+    assert detail.bookingId == made.bookingId and detail.startTimeInclusive == later.startTimeInclusive
+    assert detail.resourceID == later.resourceID and detail.cancel_booking_allowed is True
     assert detail.subject_of_care is None  # the personnummer is never sent back
+    assert [t.startTimeInclusive for t in schedule.timeslotDetail] == [later.startTimeInclusive]
     assert cancelled.resultCode == "OK", cancelled.resultText
-    assert after["status"] == "cancelled"
+    assert {a["id"]: a["status"] for a in after} == {made.bookingId: "rebooked", new["id"]: "cancelled"}
+    ids = {made.bookingId, new["id"]}
     events, _ = await read_events_until(
         kafka_bootstrap,
         "nara.appointments.v1",
-        lambda found: (
-            {e.type.split(".")[3] for e in found if e.data.appointment_id == made.bookingId} >= {"booked", "cancelled"}
-        ),
+        lambda found: len([e for e in found if str(e.data.appointment_id) in ids]) >= 3,
     )
-    mine = [e for e in events if str(e.data.appointment_id) == made.bookingId]
-    assert [e.type.split(".")[3] for e in mine] == ["booked", "cancelled"]
-    assert mine[1].data.reason == "Frisk igen"
+    mine = [e for e in events if str(e.data.appointment_id) in ids]
+    assert [e.type.split(".")[3] for e in mine] == ["booked", "rebooked", "cancelled"]
+    assert mine[2].data.reason == "Frisk igen"
 
 
 async def test_a_hidden_time_type_is_refused_without_a_triaged_contact(booking):
@@ -168,6 +189,44 @@ async def test_a_hidden_time_type_is_refused_without_a_triaged_contact(booking):
     assert made.resultCode == "ERROR" and made.bookingId is None
     assert made.resultText == "Den här tiden kan bara bokas efter en bedömning. Börja med att beskriva dina besvär."
     assert not await booking.fetch("SELECT 1 FROM appointments WHERE slot_id = $1", hidden["id"])
+
+
+async def test_a_time_at_another_unit_than_the_logical_address_is_refused_and_nothing_kept(booking):
+    pnr = personnummer(703)
+    [elsewhere] = await booking.free_slots(pnr, UNIT_OSKARSTROM, count=1)
+
+    made = await call(
+        booking,
+        "MakeBooking",
+        healthcare_facility_med=UNIT_FALKENBERG,
+        requestedTimeslot={
+            "healthcare_facility": UNIT_FALKENBERG,
+            "subject_of_care": pnr.replace("-", ""),
+            "resourceID": elsewhere["id"],
+            "reason": "Hosta",
+        },
+        subject_of_care_info={"firstName": "Test", "lastName": "Testsson"},
+    )
+
+    assert made.resultCode == "ERROR" and made.bookingId is None
+    assert not await booking.fetch("SELECT 1 FROM appointments WHERE slot_id = $1::uuid", elsewhere["id"])
+    [row] = await booking.fetch("SELECT reserved FROM slots WHERE id = $1::uuid", elsewhere["id"])
+    assert row["reserved"] == 0
+
+
+async def test_a_personnummer_that_fits_the_schema_but_is_not_valid_is_a_fault(booking):
+    day = booking.clock.now() + timedelta(days=2)
+    with pytest.raises(Fault) as refused:
+        await call(
+            booking,
+            "GetAvailableTimeslots",
+            healthcare_facility=UNIT_FALKENBERG,
+            startDateInclusive=ts_date(day),
+            endDateInclusive=ts_date(day),
+            subject_of_care="198501011235",
+        )
+
+    assert "personnummer" in refused.value.message
 
 
 async def test_an_unknown_logical_address_is_a_soap_fault(booking):

@@ -26,6 +26,8 @@ INTERACTIONS: dict[str, bool] = {
     "MakeBooking": False,
     "CancelBooking": False,
     "GetBookingDetails": False,
+    "UpdateBooking": False,
+    "GetSubjectOfCareSchedule": False,
 }
 
 # A parser that reads no DTD, expands no entity and fetches nothing: the envelope comes from outside.

@@ -8,20 +8,24 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import asyncpg
 from fastapi import Request
 from lxml import etree
 
 from nara.shared.clock import STOCKHOLM
 from nara.shared.identity import Caller, record_staff_read
+from nara.shared.personnummer import InvalidPersonnummer
 
-from ...domain.errors import BookingRefused
+from ...adapters.unit_of_work import PostgresUnitOfWork
+from ...domain.errors import BookingRefused, NotFound
 from ...service import appointments as use_cases
-from ...service.records import AppointmentRecord, FreeSlot
+from ...service.records import AppointmentRecord
 from ...service.requester import Requester
 from ...service.search import SlotQuery, free_slots
 from ..wiring import now_of, reads, unit_of_work
-from .contract import CORE_EXT, Interaction
+from .contract import Interaction
 from .soap import SoapFault
+from .timeslots import booked_timeslot, core, core_text, free_timeslot
 
 # What a cancellation through 1177 says in the cancelled event when 1177 sends no message.
 DEFAULT_CANCEL_REASON = "Avbokad via 1177"
@@ -58,7 +62,10 @@ class Call:
         """The citizen 1177 acts for (logged in there with e-legitimation), as the use cases see a citizen."""
         if subject_of_care is None:
             raise SoapFault("subject_of_care (personnumret) saknas.")
-        pseudonym = self.request.app.state.pseudonymiser.pseudonym(subject_of_care)
+        try:
+            pseudonym = self.request.app.state.pseudonymiser.pseudonym(subject_of_care)
+        except InvalidPersonnummer:
+            raise SoapFault("subject_of_care är inget giltigt personnummer.") from None
         return Requester.patient(pseudonym)
 
     @property
@@ -73,8 +80,8 @@ Handler = Callable[[Call], Awaitable[etree._Element]]
 async def get_all_healthcare_facilities(call: Call) -> etree._Element:
     answer = call.element(f"{call.interaction.name}Response", {})
     info = etree.SubElement(answer, f"{{{call.interaction.responder}}}healthcareFacilityInfos")
-    _core(info, "healthcare_facility", call.unit)
-    _core(info, "healthcare_facility_name", call.unit_name)
+    core(info, "healthcare_facility", call.unit)
+    core(info, "healthcare_facility_name", call.unit_name)
     return answer
 
 
@@ -88,8 +95,8 @@ async def get_all_time_types(call: Call) -> etree._Element:
         if not time_type.visible or (wanted and str(time_type.profession) not in wanted):
             continue
         listed = etree.SubElement(answer, f"{{{call.interaction.responder}}}ListOfTimeTypes")
-        _core(listed, "timeTypeName", time_type.name)
-        _core(listed, "timeTypeId", time_type.code)
+        core(listed, "timeTypeName", time_type.name)
+        core(listed, "timeTypeId", time_type.code)
     return answer
 
 
@@ -107,16 +114,16 @@ async def get_available_timeslots(call: Call) -> etree._Element:
         if (performers and slot.practitioner not in performers) or (time_type and slot.time_type != time_type):
             continue
         detail = etree.SubElement(answer, f"{{{call.interaction.responder}}}timeslotDetail")
-        _free_timeslot(detail, slot, call, now_of(call.request))
+        free_timeslot(detail, slot, call.unit_name)
     return answer
 
 
 async def make_booking(call: Call) -> etree._Element:
     requested = call.body.find(f"{{{call.interaction.responder}}}requestedTimeslot")
-    slot_id = _uuid(_core_text(requested, "resourceID"), "resourceID (tidens id från GetAvailableTimeslots)")
-    subject = _core_text(requested, "subject_of_care")
+    slot_id = _uuid(core_text(requested, "resourceID"), "resourceID (tidens id från GetAvailableTimeslots)")
+    subject = core_text(requested, "subject_of_care")
     requester = call.patient(subject)
-    reason = _core_text(requested, "reason")
+    reason = core_text(requested, "reason")
     try:
         async with unit_of_work(call.request) as uow:
             booked = await use_cases.book(
@@ -144,10 +151,10 @@ async def cancel_booking(call: Call) -> etree._Element:
     now = now_of(call.request)
     try:
         async with unit_of_work(call.request) as uow:
-            found = await use_cases.visible_appointment(uow, call.platform, booking_id)
+            found = await _current_booking(uow, call, booking_id)
             citizen = Requester.patient(found.patient)
             await use_cases.cancel(
-                uow, citizen, booking_id, reason=call.text("message") or DEFAULT_CANCEL_REASON, now=now
+                uow, citizen, found.id, reason=call.text("message") or DEFAULT_CANCEL_REASON, now=now
             )
     except BookingRefused as refused:
         return call.element("CancelBookingResponse", {"resultCode": "ERROR", "resultText": refused.message})
@@ -159,19 +166,46 @@ async def get_booking_details(call: Call) -> etree._Element:
     now = now_of(call.request)
     try:
         async with unit_of_work(call.request) as uow:
-            found = await use_cases.visible_appointment(uow, call.platform, booking_id)
-            await record_staff_read(
-                uow.connection,
-                call.caller,
-                patient=found.patient,
-                action="rivta GetBookingDetails",
-                resource=f"appointment/{found.id}",
-                at=now,
-            )
+            found = await _current_booking(uow, call, booking_id)
+            await _log_read(uow.connection, call, found.patient, found.id, now)
     except BookingRefused as refused:
         raise SoapFault(refused.message) from None
     answer = call.element("GetBookingDetailsResponse", {})
-    _booked_timeslot(etree.SubElement(answer, f"{{{call.interaction.responder}}}timeslotDetail"), found, now)
+    booked_timeslot(etree.SubElement(answer, f"{{{call.interaction.responder}}}timeslotDetail"), found, now)
+    return answer
+
+
+async def update_booking(call: Call) -> etree._Element:
+    """A move to another time at the same unit (the REST API's rebook), as the citizen would on the web: the time
+    type's rebook notice applies, and the new time is secured before the old one is let go."""
+    requested = call.body.find(f"{{{call.interaction.responder}}}requestedTimeslot")
+    booking_id = _uuid(core_text(requested, "bookingId"), "bookingId")
+    slot_id = _uuid(core_text(requested, "resourceID"), "resourceID (tidens id från GetAvailableTimeslots)")
+    try:
+        async with unit_of_work(call.request) as uow:
+            found = await _current_booking(uow, call, booking_id)
+            citizen = Requester.patient(found.patient)
+            await use_cases.rebook(uow, citizen, found.id, new_slot_id=slot_id, now=now_of(call.request))
+    except BookingRefused as refused:
+        return call.element("UpdateBookingResponse", {"resultCode": "ERROR", "resultText": refused.message})
+    return call.element("UpdateBookingResponse", {"resultCode": "OK"})
+
+
+async def get_subject_of_care_schedule(call: Call) -> etree._Element:
+    """The citizen's booked times at the unit from now on; each shown to the platform is access-logged."""
+    requester = call.patient(call.text("subject_of_care"))
+    now = now_of(call.request)
+    async with unit_of_work(call.request) as uow:
+        booked = [
+            a
+            for a in await uow.views.appointments_of_patient(requester.id)
+            if a.unit == call.unit and a.is_upcoming(now)
+        ]
+        for found in booked:
+            await _log_read(uow.connection, call, found.patient, found.id, now)
+    answer = call.element("GetSubjectOfCareScheduleResponse", {})
+    for found in sorted(booked, key=lambda a: a.start_at):
+        booked_timeslot(etree.SubElement(answer, f"{{{call.interaction.responder}}}timeslotDetail"), found, now)
     return answer
 
 
@@ -182,10 +216,11 @@ HANDLERS: dict[str, Handler] = {
     "MakeBooking": make_booking,
     "CancelBooking": cancel_booking,
     "GetBookingDetails": get_booking_details,
+    "UpdateBooking": update_booking,
+    "GetSubjectOfCareSchedule": get_subject_of_care_schedule,
 }
 
 _OTHER_UNIT = "Tiden finns inte på den här vårdenheten. Välj en tid i listan."
-CORE = "urn:riv:crm:scheduling:1"
 
 
 class _NotThisUnit(Exception):
@@ -198,98 +233,24 @@ async def care_unit_name(request: Request, hsa_id: str) -> str | None:
         return next((u.name for u in await read.views.care_units() if u.hsa_id == hsa_id), None)
 
 
-def _free_timeslot(detail: etree._Element, slot: FreeSlot, call: Call, now: datetime) -> None:
-    _timeslot(
-        detail,
-        start=slot.start_at,
-        end=slot.end_at,
-        unit=slot.unit,
-        unit_name=call.unit_name,
-        performer=slot.practitioner,
-        performer_name=slot.practitioner_name,
-        resource_id=str(slot.id),
-        time_type=(slot.time_type, slot.time_type_name),
-        care_type=slot.profession,
-        may_cancel=slot.change_terms.cancel_until is not None,
-        may_rebook=slot.change_terms.rebook_until is not None,
-    )
+async def _current_booking(uow: PostgresUnitOfWork, call: Call, booking_id: uuid.UUID) -> AppointmentRecord:
+    """The booking 1177 knows by its bookingId: Nära's lineage (the first appointment's id), which a rebooking
+    keeps, since UpdateBooking answers no new id; its latest appointment, at the addressed unit only."""
+    first = await use_cases.visible_appointment(uow, call.platform, booking_id)
+    if first.lineage != first.id:
+        raise NotFound("Vi hittar ingen sådan tid.")
+    lineage = [a for a in await uow.views.appointments_of_patient(first.patient) if a.lineage == first.lineage]
+    replaced = {a.replaces for a in lineage}
+    return next((a for a in lineage if a.id not in replaced), first)  # the chain's end: what no rebooking replaced
 
 
-def _booked_timeslot(detail: etree._Element, found: AppointmentRecord, now: datetime) -> None:
-    _timeslot(
-        detail,
-        start=found.start_at,
-        end=found.end_at,
-        unit=found.unit,
-        unit_name=found.unit_name,
-        performer=found.practitioner,
-        performer_name=found.practitioner_name,
-        resource_id=str(found.slot_id),
-        time_type=(found.time_type, found.time_type_name),
-        care_type=str(found.profession),
-        booking_id=str(found.id),
-        reason=found.reason,
-        may_cancel=found.is_upcoming(now),
-        may_rebook=found.is_upcoming(now),
-    )
-
-
-def _timeslot(
-    detail: etree._Element,
-    *,
-    start: datetime,
-    end: datetime,
-    unit: str,
-    unit_name: str,
-    performer: str,
-    performer_name: str,
-    resource_id: str,
-    time_type: tuple[str, str],
-    care_type: str,
-    may_cancel: bool,
-    may_rebook: bool,
-    booking_id: str | None = None,
-    reason: str | None = None,
+async def _log_read(
+    connection: asyncpg.Connection, call: Call, patient: str, appointment_id: uuid.UUID, now: datetime
 ) -> None:
-    """A TimeslotType, its children in the contract's order. The personnummer is never sent back."""
-    for name, value in (
-        ("startTimeInclusive", _ts(start)),
-        ("endTimeExclusive", _ts(end)),
-        ("healthcare_facility", unit),
-        ("performer", performer),
-        ("bookingId", booking_id),
-        ("reason", reason),
-        ("healthcare_facility_name", unit_name),
-        ("performerName", performer_name),
-        ("resourceID", resource_id),
-        ("timeTypeName", time_type[1]),
-        ("timeTypeID", time_type[0]),
-        ("careTypeID", care_type),
-        ("cancel_booking_allowed", _bool(may_cancel)),
-        ("rebooking_allowed", _bool(may_rebook)),
-        ("message_allowed", "false"),
-    ):
-        if value is not None:
-            _core(detail, name, value)
-    etree.SubElement(detail, f"{{{CORE_EXT}}}isInvitation").text = "false"  # Nära sends no invitations
-
-
-def _core(parent: etree._Element, name: str, value: str) -> None:
-    # TimeslotType's children are in the core namespace though the element sits in the responder's.
-    etree.SubElement(parent, f"{{{CORE}}}{name}").text = value
-
-
-def _core_text(parent: etree._Element | None, name: str) -> str | None:
-    found = parent.find(f"{{{CORE}}}{name}") if parent is not None else None
-    return found.text.strip() if found is not None and found.text else None
-
-
-def _ts(moment: datetime) -> str:
-    return moment.astimezone(STOCKHOLM).strftime("%Y%m%d%H%M%S")
-
-
-def _bool(value: bool) -> str:
-    return "true" if value else "false"
+    """A booking shown to the platform is a staff read: access-logged with the interaction's name."""
+    action = f"rivta {call.interaction.name}"
+    resource = f"appointment/{appointment_id}"
+    await record_staff_read(connection, call.caller, patient=patient, action=action, resource=resource, at=now)
 
 
 def _date(value: str | None) -> date:

@@ -3,7 +3,6 @@ Kafka; every request and response is validated against Nära's schema with xmlsc
 validator beside the service's own lxml check)."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -164,6 +163,34 @@ async def test_a_booking_made_and_cancelled_through_rivta_is_seen_in_the_rest_ap
     assert mine[2].data.reason == "Frisk igen"
 
 
+async def test_care_types_performers_and_dates_agree_with_the_free_times(booking):
+    subject = personnummer(704).replace("-", "")
+    day = booking.clock.now() + timedelta(days=2)
+    window = {"startDateInclusive": ts_date(day), "endDateInclusive": ts_date(day + timedelta(days=2))}
+
+    care_types = await call(booking, "GetAllCareTypes", healthcare_facility=UNIT_FALKENBERG, subject_of_care=subject)
+    performers = await call(booking, "GetAllPerformers", healthcare_facility=UNIT_FALKENBERG, subject_of_care=subject)
+    nurses = await call(
+        booking, "GetAllPerformers", healthcare_facility=UNIT_FALKENBERG, careTypeIDs=["nurse"], subject_of_care=subject
+    )
+    dates = await call(
+        booking, "GetAvailableDates", healthcare_facility=UNIT_FALKENBERG, subject_of_care=subject, **window
+    )
+    slots = await call(
+        booking, "GetAvailableTimeslots", healthcare_facility=UNIT_FALKENBERG, subject_of_care=subject, **window
+    )
+
+    listed = {c.careTypeId: c.careTypeName for c in care_types.careTypes}
+    assert listed.get("nurse") == "Sjuksköterska"
+    everyone = {p.perfomer for p in performers.performerInfos}
+    assert nurses.performerInfos and {p.perfomer for p in nurses.performerInfos} < everyone
+    assert all(p.title == "Sjuksköterska" for p in nurses.performerInfos)
+    by_date = {(d.date, d.performer, d.timeTypeID) for d in dates.performerAvailabilityByDate}
+    from_slots = {(t.startTimeInclusive[:8], t.performer, t.timeTypeID) for t in slots.timeslotDetail}
+    assert from_slots and from_slots <= by_date  # the timeslots answer is one page; the dates look further
+    assert {p for _, p, _ in by_date} <= everyone
+
+
 async def test_a_hidden_time_type_is_refused_without_a_triaged_contact(booking):
     pnr = personnummer(702)
     [hidden] = await booking.fetch(
@@ -288,7 +315,12 @@ async def test_a_malformed_envelope_is_a_soap_fault_never_a_500(booking, body):
     assert "passwd" not in answer.text and "root:" not in answer.text
 
 
-def test_every_schema_of_naras_contract_loads_and_matches_the_wsdl_served():
+async def test_every_interactions_wsdl_is_served_and_read_by_zeep(booking):
     for name in contract.INTERACTIONS:
+        client = await soap_client(booking, name)
+        [service] = client.wsdl.services.values()
+        [port] = service.ports.values()
+        assert port.binding_options["address"] == f"{BASE}/{name}/1/rivtabp21"
+        assert list(port.binding._operations) == [name]
         xmlschema.XMLSchema(str(contract.SCHEMA_DIR / f"{name}Responder.xsd"))
-    assert Path(contract.SCHEMA_DIR / "core.xsd").exists()
+    assert len(contract.INTERACTIONS) == 11

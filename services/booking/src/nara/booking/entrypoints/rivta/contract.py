@@ -22,6 +22,9 @@ REGISTRY = "urn:riv:itintegration:registry:1"  # where RIVTA's LogicalAddress he
 INTERACTIONS: dict[str, bool] = {
     "GetAllHealthcareFacilities": False,
     "GetAllTimeTypes": True,
+    "GetAllCareTypes": False,
+    "GetAllPerformers": False,
+    "GetAvailableDates": True,
     "GetAvailableTimeslots": True,
     "MakeBooking": False,
     "CancelBooking": False,

@@ -4,7 +4,6 @@ element out. The mapping between the contract's fields and Nära's is written do
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -74,9 +73,6 @@ class Call:
         return Requester.staff(self.caller.subject, (self.unit,))
 
 
-Handler = Callable[[Call], Awaitable[etree._Element]]
-
-
 async def get_all_healthcare_facilities(call: Call) -> etree._Element:
     answer = call.element(f"{call.interaction.name}Response", {})
     info = etree.SubElement(answer, f"{{{call.interaction.responder}}}healthcareFacilityInfos")
@@ -102,7 +98,7 @@ async def get_all_time_types(call: Call) -> etree._Element:
 
 async def get_available_timeslots(call: Call) -> etree._Element:
     requester = call.patient(call.text("subject_of_care", call.interaction.extension))
-    first, last = _date(call.text("startDateInclusive")), _date(call.text("endDateInclusive"))
+    first, last = date_of(call.text("startDateInclusive")), date_of(call.text("endDateInclusive"))
     start = max(datetime.combine(first, time(), STOCKHOLM), now_of(call.request))
     end = datetime.combine(last + timedelta(days=1), time(), STOCKHOLM)
     query = SlotQuery(call.unit, start, end, page_size=MAX_TIMESLOTS)
@@ -209,17 +205,6 @@ async def get_subject_of_care_schedule(call: Call) -> etree._Element:
     return answer
 
 
-HANDLERS: dict[str, Handler] = {
-    "GetAllHealthcareFacilities": get_all_healthcare_facilities,
-    "GetAllTimeTypes": get_all_time_types,
-    "GetAvailableTimeslots": get_available_timeslots,
-    "MakeBooking": make_booking,
-    "CancelBooking": cancel_booking,
-    "GetBookingDetails": get_booking_details,
-    "UpdateBooking": update_booking,
-    "GetSubjectOfCareSchedule": get_subject_of_care_schedule,
-}
-
 _OTHER_UNIT = "Tiden finns inte på den här vårdenheten. Välj en tid i listan."
 
 
@@ -253,7 +238,7 @@ async def _log_read(
     await record_staff_read(connection, call.caller, patient=patient, action=action, resource=resource, at=now)
 
 
-def _date(value: str | None) -> date:
+def date_of(value: str | None) -> date:
     if value is None:
         raise SoapFault("Datum saknas.")
     try:

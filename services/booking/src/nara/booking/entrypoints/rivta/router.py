@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from nara.shared.identity import Caller, CurrentCaller
 
 from .contract import interaction, schema_errors, wsdl_of
-from .interactions import HANDLERS, Call, care_unit_name
+from .handlers import HANDLERS
+from .interactions import Call, care_unit_name
 from .soap import XML_TYPE, SoapFault, answer, fault, read_request
 
 router = APIRouter(prefix="/rivta/crm/scheduling", tags=["rivta"])

@@ -2,7 +2,7 @@
 Kafka; every request and response is validated against Nära's schema with xmlschema (a second, independent
 validator beside the service's own lxml check)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -189,6 +189,43 @@ async def test_care_types_performers_and_dates_agree_with_the_free_times(booking
     from_slots = {(t.startTimeInclusive[:8], t.performer, t.timeTypeID) for t in slots.timeslotDetail}
     assert from_slots and from_slots <= by_date  # the timeslots answer is one page; the dates look further
     assert {p for _, p, _ in by_date} <= everyone
+
+
+async def make_booking(booking, pnr: str, resource_id: str):
+    return await call(
+        booking,
+        "MakeBooking",
+        healthcare_facility_med=UNIT_FALKENBERG,
+        requestedTimeslot={
+            "healthcare_facility": UNIT_FALKENBERG,
+            "subject_of_care": pnr.replace("-", ""),
+            "resourceID": resource_id,
+            "reason": "Hosta",
+        },
+        subject_of_care_info={"firstName": "Test", "lastName": "Testsson"},
+    )
+
+
+async def test_a_taken_time_and_a_cancellation_too_late_are_refused_as_the_web_refuses_them(booking):
+    first, second = personnummer(705), personnummer(706)
+    [slot] = await booking.free_slots(first, UNIT_FALKENBERG, profession="nurse", count=1)
+
+    made = await make_booking(booking, first, slot["id"])
+    taken = await make_booking(booking, second, slot["id"])
+    shift = datetime.fromisoformat(slot["start"]) - timedelta(hours=1) - booking.clock.now()  # within the notice
+    booking.clock.advance(shift)
+    try:
+        too_late = await call(booking, "CancelBooking", healthcare_facility=UNIT_FALKENBERG, bookingId=made.bookingId)
+        web = await booking.client.post(
+            f"/api/v1/appointments/{made.bookingId}/cancel", json={"reason": "Frisk"}, headers=citizen(first)
+        )
+    finally:
+        booking.clock.advance(-shift)
+
+    assert made.resultCode == "OK"
+    assert taken.resultCode == "ERROR" and taken.resultText == "Tiden hann bli bokad av någon annan. Välj en annan tid."
+    assert web.status_code == 409 and web.json()["code"] == "notice_too_short"
+    assert too_late.resultCode == "ERROR" and too_late.resultText == web.json()["detail"]
 
 
 async def test_a_hidden_time_type_is_refused_without_a_triaged_contact(booking):

@@ -315,6 +315,39 @@ async def test_an_unknown_logical_address_is_a_soap_fault(booking):
     assert "logiska adressen" in not_connected.value.message
 
 
+async def test_a_booking_at_another_unit_is_not_found_through_this_units_address(booking):
+    pnr = personnummer(707)
+    [slot] = await booking.free_slots(pnr, UNIT_OSKARSTROM, profession="nurse", count=1)
+    elsewhere = (await booking.book(pnr, slot["id"])).json()["id"]
+    both = platform(units=(UNIT_FALKENBERG, UNIT_OSKARSTROM))
+
+    with pytest.raises(Fault) as hidden:
+        await call(booking, "GetBookingDetails", headers=both, healthcare_facility=UNIT_FALKENBERG, bookingId=elsewhere)
+    cancelled = await call(
+        booking, "CancelBooking", headers=both, healthcare_facility=UNIT_FALKENBERG, bookingId=elsewhere
+    )
+    there = await call(
+        booking,
+        "GetBookingDetails",
+        unit=UNIT_OSKARSTROM,
+        headers=both,
+        healthcare_facility=UNIT_OSKARSTROM,
+        bookingId=elsewhere,
+    )
+    still = (await booking.client.get(f"/api/v1/appointments/{elsewhere}", headers=citizen(pnr))).json()
+
+    assert hidden.value.message == "Vi hittar ingen sådan tid."
+    assert cancelled.resultCode == "ERROR" and cancelled.resultText == "Vi hittar ingen sådan tid."
+    assert there.timeslotDetail.bookingId == elsewhere
+    assert still["status"] == "booked"
+
+
+async def test_a_call_without_a_token_is_refused_before_anything_is_read(booking):
+    answer = await booking.client.post(f"{BASE}/GetAllHealthcareFacilities/1/rivtabp21", content=b"<x/>")
+
+    assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
+
+
 async def test_a_caller_other_than_the_platform_gets_a_fault(booking):
     with pytest.raises(Fault) as refused:
         await call(

@@ -293,6 +293,24 @@ async def test_a_personnummer_that_fits_the_schema_but_is_not_valid_is_a_fault(b
     assert "personnummer" in refused.value.message
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "why"),
+    [("20261130", "20261125", "Slutdatumet måste komma efter startdatumet."), ("20261131", "20261201", "finns inte")],
+)
+async def test_dates_that_cannot_be_searched_are_a_fault_never_a_500(booking, first, last, why):
+    with pytest.raises(Fault) as refused:
+        await call(
+            booking,
+            "GetAvailableTimeslots",
+            healthcare_facility=UNIT_FALKENBERG,
+            startDateInclusive=first,
+            endDateInclusive=last,
+            subject_of_care=personnummer(708).replace("-", ""),
+        )
+
+    assert why in refused.value.message
+
+
 async def test_an_unknown_logical_address_is_a_soap_fault(booking):
     with pytest.raises(Fault) as unknown:
         await call(

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from nara.shared.identity import Caller, CurrentCaller
 
+from ...domain.errors import BookingRefused
 from .contract import interaction, schema_errors, wsdl_of
 from .handlers import HANDLERS
 from .interactions import Call, care_unit_name
@@ -49,6 +50,8 @@ async def call(request: Request, name: str, caller: CurrentCaller) -> Response:
             raise SoapFault("Tjänsten kunde inte svara. Försök igen senare.", client=False)
     except SoapFault as refused:
         return fault(refused)
+    except BookingRefused as refused:  # a read the use cases refuse (dates in the wrong order): the caller's to fix
+        return fault(SoapFault(refused.message))
     return answer(response)
 
 

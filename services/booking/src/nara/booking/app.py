@@ -27,6 +27,7 @@ from .entrypoints import (
     pages,
     patient_contract_api,
     reminder_api,
+    rivta,
     setup_api,
     slot_horizon,
     staff_api,
@@ -55,6 +56,7 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         app.include_router(patient_contract_api.router)
         app.include_router(waitlist_api.router)
         app.include_router(reminder_api.router)
+        app.include_router(rivta.router)  # 1177's web booking over SOAP (RIVTA crm:scheduling 1.1)
         for schedule_api in (setup_api, hours_api, day_book_api):
             app.include_router(schedule_api.router)
         app.include_router(pages.router)

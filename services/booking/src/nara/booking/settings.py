@@ -47,6 +47,9 @@ class BookingSettings(ServiceSettings):
     public_base_url: str = Field("http://127.0.0.1:8001", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
     # The eves the region's units are closed on, beside every public holiday (domain/holidays.py, EVES).
     closed_holiday_eves: frozenset[str] = DEFAULT_CLOSED_EVES
+    # RIVTA crm:scheduling (entrypoints/rivta): the HSA-id in the subject of the token 1177's national service
+    # platform calls with; no other caller may use the RIVTA interactions.
+    rivta_platform_client_id: str = "SE165565594230-1000"
 
     @field_validator("closed_holiday_eves")
     @classmethod

@@ -21,6 +21,7 @@ from .demo import load_demo_data
 from .entrypoints import (
     api,
     day_book_api,
+    fhir,
     hours_api,
     message_jobs,
     offer_job,
@@ -55,6 +56,7 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         app.include_router(patient_contract_api.router)
         app.include_router(waitlist_api.router)
         app.include_router(reminder_api.router)
+        app.include_router(fhir.router)
         for schedule_api in (setup_api, hours_api, day_book_api):
             app.include_router(schedule_api.router)
         app.include_router(pages.router)

@@ -1,0 +1,179 @@
+"""What a FHIR client sends: the scheduling operations' Parameters and the search parameters, read strictly.
+
+A body or value that cannot be used raises BadParameters with a Swedish sentence; the router answers it as an
+OperationOutcome with 400."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Any
+
+from nara.shared.clock import STOCKHOLM
+
+from .resources import HSA_ID, PERSONNUMMER
+
+
+class BadParameters(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FindRequest:
+    """$find: free times from `start` to `end`, at a unit (location), optionally of a time type or practitioner."""
+
+    unit: str
+    start: datetime | None
+    end: datetime | None
+    service_type: str | None
+    practitioner: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """$hold and $book: the slot the Appointment names, the patient it names (a personnummer, or the caller) and
+    the client's identifier of it (what makes a repeated $book answer as the first)."""
+
+    slot_id: uuid.UUID
+    patient: str | None
+    identifier: str | None
+    reason: str | None
+
+
+def moment(value: str, name: str) -> datetime:
+    """A FHIR date or dateTime; a date is its midnight in Stockholm, a time without zone is Stockholm's."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadParameters(
+            f"'{name}' måste vara ett datum eller en tidpunkt, till exempel 2026-12-08T08:00:00+01:00."
+        ) from None
+    if len(value) == 10:
+        parsed = datetime.combine(parsed.date(), time(), STOCKHOLM)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=STOCKHOLM)
+    return parsed.astimezone(UTC)
+
+
+def count(value: str | int | None, default: int = 20) -> int:
+    if value is None:
+        return default
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        raise BadParameters("'_count' måste vara ett heltal mellan 1 och 100.") from None
+    if not 1 <= wanted <= 100:
+        raise BadParameters("'_count' måste vara ett heltal mellan 1 och 100.")
+    return wanted
+
+
+def token_value(value: str) -> str:
+    """A token search value `system|code` or `code`: the code."""
+    return value.rpartition("|")[2]
+
+
+def reference_id(value: str, resource_type: str) -> str:
+    """`Schedule/abc`, a full URL ending so, or a bare id: `abc`."""
+    prefix, _, last = value.rstrip("/").rpartition("/")
+    if prefix and not prefix.endswith(resource_type):
+        raise BadParameters(f"Referensen '{value}' pekar inte på en {resource_type}.")
+    return last
+
+
+def _parameters(body: Any) -> list[dict[str, Any]]:
+    if not isinstance(body, dict) or body.get("resourceType") != "Parameters":
+        raise BadParameters("Skicka en FHIR-resurs av typen Parameters (resourceType 'Parameters').")
+    found = body.get("parameter", [])
+    if not isinstance(found, list) or not all(isinstance(p, dict) and isinstance(p.get("name"), str) for p in found):
+        raise BadParameters("'parameter' måste vara en lista där varje parameter har ett namn.")
+    return found
+
+
+def _value(parameter: dict[str, Any]) -> Any:
+    for key, value in parameter.items():
+        if key.startswith("value"):
+            return value
+    return None
+
+
+def _text(parameter: dict[str, Any]) -> str:
+    """A parameter's value as text: a string, code, dateTime, Coding (its code), Identifier or Reference."""
+    value = _value(parameter)
+    if isinstance(value, dict):
+        value = value.get("code") or value.get("value") or value.get("reference")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value:
+        raise BadParameters(f"Parametern '{parameter['name']}' saknar ett värde som går att använda.")
+    return value
+
+
+def find_request(body: Any) -> FindRequest:
+    given = {p["name"]: p for p in _parameters(body)}
+    unknown = set(given) - {"start", "end", "location", "service-type", "practitioner", "_count", "patient"}
+    if unknown:
+        raise BadParameters(f"Okända parametrar: {', '.join(sorted(unknown))}.")
+    if "location" not in given:
+        raise BadParameters("Ange vårdcentralen i parametern 'location' (dess HSA-id).")
+    start = moment(_text(given["start"]), "start") if "start" in given else None
+    end = moment(_text(given["end"]), "end") if "end" in given else None
+    return FindRequest(
+        unit=reference_id(_text(given["location"]), "Location"),
+        start=start,
+        end=end,
+        service_type=token_value(_text(given["service-type"])) if "service-type" in given else None,
+        practitioner=token_value(_text(given["practitioner"])) if "practitioner" in given else None,
+        count=count(_text(given["_count"]) if "_count" in given else None),
+    )
+
+
+def slot_choice(body: Any) -> SlotChoice:
+    """The Appointment in the `appointment` parameter (IHE/Argonaut), or the Appointment sent as the body."""
+    appointment = body if isinstance(body, dict) and body.get("resourceType") == "Appointment" else None
+    if appointment is None:
+        for parameter in _parameters(body):
+            if parameter["name"] == "appointment":
+                appointment = parameter.get("resource")
+    if not isinstance(appointment, dict) or appointment.get("resourceType") != "Appointment":
+        raise BadParameters("Skicka den tid som ska bokas som en Appointment i parametern 'appointment'.")
+    slots = appointment.get("slot")
+    if not isinstance(slots, list) or len(slots) != 1 or not isinstance(slots[0], dict):
+        raise BadParameters("Appointment måste peka på exakt en tid (slot), till exempel 'Slot/<id>'.")
+    try:
+        slot_id = uuid.UUID(reference_id(str(slots[0].get("reference", "")), "Slot"))
+    except ValueError:
+        raise BadParameters("Tiden (slot) går inte att känna igen. Använd en referens från $find.") from None
+    return SlotChoice(slot_id, _patient(appointment), _identifier(appointment), _description(appointment))
+
+
+def _patient(appointment: dict[str, Any]) -> str | None:
+    """The personnummer of a Patient participant, if one is named; another identifier is refused."""
+    for participant in appointment.get("participant") or []:
+        actor = participant.get("actor") if isinstance(participant, dict) else None
+        if not isinstance(actor, dict) or not isinstance(actor.get("identifier"), dict):
+            continue
+        identifier = actor["identifier"]
+        if identifier.get("system") == HSA_ID:
+            continue  # the practitioner or the unit, already given by the slot
+        if identifier.get("system") != PERSONNUMMER or not isinstance(identifier.get("value"), str):
+            raise BadParameters(f"Ange patienten med personnummer (system {PERSONNUMMER}).")
+        value: str = identifier["value"]
+        return value
+    return None
+
+
+def _identifier(appointment: dict[str, Any]) -> str | None:
+    identifiers = appointment.get("identifier") or []
+    for identifier in identifiers if isinstance(identifiers, list) else []:
+        if isinstance(identifier, dict) and isinstance(identifier.get("value"), str):
+            return f"{identifier.get('system', '')}|{identifier['value']}"
+    return None
+
+
+def _description(appointment: dict[str, Any]) -> str | None:
+    text = appointment.get("description")
+    return text if isinstance(text, str) and text else None

@@ -1,0 +1,178 @@
+"""Booking's records as HL7 FHIR R4 resources (JSON): Slot, Schedule, Appointment, Bundle, OperationOutcome.
+
+Plain dicts, checked against fhir.resources (R4B, wire-compatible with R4 for these resources) in the tests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from ...domain.appointment import AppointmentStatus, Hold
+from ...domain.reference import booking_reference
+from ...service.records import AppointmentRecord, CareUnit, FreeSlot
+
+FHIR_JSON = "application/fhir+json"
+HSA_ID = "urn:oid:1.2.752.29.4.19"
+PERSONNUMMER = "http://electronichealth.se/identifier/personnummer"
+TIME_TYPE = "urn:nara:booking:time-type"  # the unit's time types (tidstyper), e.g. SSK_BESOK
+BOOKING_REFERENCE = "urn:nara:booking:reference"  # what the citizen reads out on the phone
+PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
+
+# Nära's statuses in FHIR's Appointment.status: a rebooked time ended, as a cancelled one did.
+APPOINTMENT_STATUS = {
+    AppointmentStatus.BOOKED: "booked",
+    AppointmentStatus.REBOOKED: "cancelled",
+    AppointmentStatus.CANCELLED: "cancelled",
+    AppointmentStatus.COMPLETED: "fulfilled",
+    AppointmentStatus.NO_SHOW: "noshow",
+}
+
+
+def instant(moment: datetime) -> str:
+    """FHIR's instant: with seconds and a zone (UTC, as stored)."""
+    return moment.isoformat(timespec="seconds")
+
+
+def hsa(value: str) -> dict[str, str]:
+    return {"system": HSA_ID, "value": value}
+
+
+def _time_type(code: str, name: str) -> list[dict[str, Any]]:
+    return [{"coding": [{"system": TIME_TYPE, "code": code, "display": name}], "text": name}]
+
+
+def schedule_id(unit: str) -> str:
+    """One Schedule per care unit, named by its HSA-id (FHIR ids allow letters, digits, '-' and '.')."""
+    return unit
+
+
+def schedule_resource(unit: CareUnit) -> dict[str, Any]:
+    return {
+        "resourceType": "Schedule",
+        "id": schedule_id(unit.hsa_id),
+        "identifier": [hsa(unit.hsa_id)],
+        "active": True,
+        "actor": [{"type": "Location", "identifier": hsa(unit.hsa_id), "display": unit.name}],
+        "comment": f"Bokningsbara tider på {unit.name}, {unit.address}",
+    }
+
+
+def slot_resource(slot: FreeSlot) -> dict[str, Any]:
+    return {
+        "resourceType": "Slot",
+        "id": str(slot.id),
+        "serviceType": _time_type(slot.time_type, slot.time_type_name),
+        "schedule": {"reference": f"Schedule/{schedule_id(slot.unit)}"},
+        "status": "free",
+        "start": instant(slot.start_at),
+        "end": instant(slot.end_at),
+        "comment": f"{slot.practitioner_name} ({slot.practitioner}), {slot.contact_form}",
+    }
+
+
+def _participants(unit: str, unit_name: str, practitioner: str, practitioner_name: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "actor": {"type": "Practitioner", "identifier": hsa(practitioner), "display": practitioner_name},
+            "required": "required",
+            "status": "accepted",
+        },
+        {
+            "actor": {"type": "Location", "identifier": hsa(unit), "display": unit_name},
+            "required": "required",
+            "status": "accepted",
+        },
+        # The patient is the caller (or the child they named): no personnummer is written back.
+        {
+            "type": [{"coding": [{"system": PARTICIPATION, "code": "SBJ", "display": "subject"}]}],
+            "actor": {"type": "Patient", "display": "Patienten"},
+            "required": "required",
+            "status": "accepted",
+        },
+    ]
+
+
+def proposed_appointment(slot: FreeSlot) -> dict[str, Any]:
+    """A free slot offered by $find: an Appointment that is only proposed, naming its slot."""
+    return {
+        "resourceType": "Appointment",
+        "status": "proposed",
+        "serviceType": _time_type(slot.time_type, slot.time_type_name),
+        "start": instant(slot.start_at),
+        "end": instant(slot.end_at),
+        "slot": [{"reference": f"Slot/{slot.id}"}],
+        "participant": _participants(slot.unit, slot.unit, slot.practitioner, slot.practitioner_name),
+    }
+
+
+def held_appointment(held: Hold, slot: FreeSlot | None) -> dict[str, Any]:
+    """A held slot ($hold): pending until $book, lapsing at `expires_at` (told in the comment)."""
+    resource: dict[str, Any] = {
+        "resourceType": "Appointment",
+        "id": str(held.id),
+        "status": "pending",
+        "slot": [{"reference": f"Slot/{held.slot_id}"}],
+        "comment": f"Tiden hålls för dig till {instant(held.expires_at)}. Boka den innan dess.",
+        "participant": [
+            {
+                "type": [{"coding": [{"system": PARTICIPATION, "code": "SBJ", "display": "subject"}]}],
+                "actor": {"type": "Patient", "display": "Patienten"},
+                "status": "tentative",
+            }
+        ],
+    }
+    if slot is not None:
+        resource |= {"start": instant(slot.start_at), "end": instant(slot.end_at)}
+    return resource
+
+
+def appointment_resource(record: AppointmentRecord) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "Appointment",
+        "id": str(record.id),
+        "identifier": [{"system": BOOKING_REFERENCE, "value": booking_reference(record.id)}],
+        "status": APPOINTMENT_STATUS[record.status],
+        "serviceType": _time_type(record.time_type, record.time_type_name),
+        "start": instant(record.start_at),
+        "end": instant(record.end_at),
+        "created": instant(record.created_at),
+        "slot": [{"reference": f"Slot/{record.slot_id}"}],
+        "participant": _participants(record.unit, record.unit_name, record.practitioner, record.practitioner_name),
+    }
+    if record.reason:
+        resource["description"] = record.reason
+    if record.end_reason and record.status in (AppointmentStatus.CANCELLED, AppointmentStatus.REBOOKED):
+        resource["cancelationReason"] = {"text": record.end_reason}
+    return resource
+
+
+def bundle(resources: list[dict[str, Any]], base: str, *, kind: str = "searchset") -> dict[str, Any]:
+    entries = []
+    for resource in resources:
+        entry: dict[str, Any] = {"resource": resource, "search": {"mode": "match"}}
+        if "id" in resource:
+            entry["fullUrl"] = f"{base}/{resource['resourceType']}/{resource['id']}"
+        entries.append(entry)
+    return {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
+        "type": kind,
+        "total": len(resources),
+        "entry": entries,
+    }
+
+
+# HTTP status → the OperationOutcome issue code a FHIR client branches on.
+ISSUE_CODE = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 409: "conflict", 422: "invalid"}
+
+
+def operation_outcome(status: int, diagnostics: str, code: str | None = None) -> dict[str, Any]:
+    issue: dict[str, Any] = {
+        "severity": "error",
+        "code": ISSUE_CODE.get(status, "exception" if status >= 500 else "processing"),
+        "diagnostics": diagnostics,
+    }
+    if code:
+        issue["details"] = {"coding": [{"system": "urn:nara:problem", "code": code}], "text": diagnostics}
+    return {"resourceType": "OperationOutcome", "issue": [issue]}

@@ -1,0 +1,287 @@
+"""HL7 FHIR R4 scheduling at /fhir/R4: Schedule, Slot, Appointment and the $find, $hold and $book operations.
+
+Thin: it reads FHIR, calls the same use cases under the same access checks as the REST API (entrypoints/api.py),
+and writes FHIR back. No booking rule lives here."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import Response
+
+from nara.shared.clock import STOCKHOLM
+from nara.shared.identity import CurrentCaller
+
+from ...domain.errors import NotFound
+from ...service import appointments as use_cases
+from ...service.records import AppointmentRecord, FreeSlot
+from ...service.requester import Requester
+from ...service.search import SlotQuery, free_slots
+from ...service.unit_of_work import UnitOfWork
+from ..api import CurrentRequester, Now, log_appointment_reads, patient_pseudonym, policy_of
+from ..guardians import child_of, with_wards
+from ..transactions import MAX_KEY_LENGTH, run_once
+from ..wiring import reads, unit_of_work
+from .answers import FhirRoute, fhir, outcome
+from .capability import capability_statement
+from .parameters import (
+    BadParameters,
+    FindRequest,
+    SlotChoice,
+    count,
+    find_request,
+    moment,
+    reference_id,
+    slot_choice,
+    token_value,
+)
+from .resources import (
+    PERSONNUMMER,
+    appointment_resource,
+    bundle,
+    held_appointment,
+    proposed_appointment,
+    schedule_resource,
+    slot_resource,
+)
+
+BASE = "/fhir/R4"
+router = APIRouter(prefix=BASE, tags=["fhir"], route_class=FhirRoute)
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=MAX_KEY_LENGTH)]
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + BASE
+
+
+@router.get("/metadata")
+async def metadata(request: Request, now: Now) -> Response:
+    """The CapabilityStatement: open to anyone, as FHIR clients read it before they log in."""
+    return fhir(capability_statement(_base(request), now.date().isoformat()))
+
+
+@router.get("/Schedule")
+async def search_schedules(request: Request, _: CurrentCaller, actor: str | None = None) -> Response:
+    """One Schedule per care unit; `actor` (the unit's HSA-id, as a token or Location reference) picks one."""
+    wanted = reference_id(token_value(actor), "Location") if actor else None
+    async with reads(request) as read:
+        units = [u for u in await read.views.care_units() if wanted in (None, u.hsa_id)]
+    return fhir(bundle([schedule_resource(u) for u in units], _base(request)))
+
+
+@router.get("/Schedule/{schedule_id}")
+async def read_schedule(request: Request, schedule_id: str, _: CurrentCaller) -> Response:
+    async with reads(request) as read:
+        unit = next((u for u in await read.views.care_units() if u.hsa_id == schedule_id), None)
+    if unit is None:
+        raise NotFound("Vi hittar inget schema med det id:t.")
+    return fhir(schedule_resource(unit))
+
+
+@router.get("/Slot")
+async def search_slots(
+    request: Request,
+    requester: CurrentRequester,
+    now: Now,
+    schedule: str | None = None,
+) -> Response:
+    """Free slots at one unit (`schedule`), earliest first, as a searchset Bundle; what the REST API shows."""
+    params = request.query_params
+    if not schedule:
+        raise BadParameters("Ange schemat i 'schedule', till exempel Schedule/<vårdcentralens HSA-id>.")
+    date_from, date_to = _start_range(params.getlist("start"), now)
+    wanted = FindRequest(
+        unit=reference_id(schedule, "Schedule"),
+        start=date_from,
+        end=date_to,
+        service_type=token_value(params["service-type"]) if "service-type" in params else None,
+        practitioner=token_value(params["practitioner"]) if "practitioner" in params else None,
+        count=count(params.get("_count")),
+    )
+    slots = await _free(request, requester, wanted, now)
+    return fhir(bundle([slot_resource(s) for s in slots], _base(request)))
+
+
+def _start_range(values: list[str], now: datetime) -> tuple[datetime | None, datetime | None]:
+    """FHIR date search on `start`: ge/gt set the beginning, lt/le the end; a bare date is that whole day."""
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    for value in values:
+        prefix, rest = (value[:2], value[2:]) if value[:2] in ("ge", "gt", "lt", "le", "eq") else ("eq", value)
+        at = moment(rest, "start")
+        if prefix in ("ge", "gt"):
+            date_from = at
+        elif prefix in ("lt", "le"):
+            date_to = at
+        else:
+            date_from, date_to = at, at + (timedelta(days=1) if len(rest) == 10 else timedelta(minutes=1))
+    return date_from, date_to
+
+
+async def _free(request: Request, requester: Requester, wanted: FindRequest, now: datetime) -> list[FreeSlot]:
+    """The free-slot search use case, as /api/v1/slots calls it; time type and practitioner narrow its page."""
+    start = wanted.start or now
+    narrowed = wanted.service_type is not None or wanted.practitioner is not None
+    query = SlotQuery(
+        wanted.unit,
+        start,
+        wanted.end or start + timedelta(days=14),
+        page_size=100 if narrowed else wanted.count,
+    )
+    async with unit_of_work(request) as uow:
+        page = await free_slots(
+            uow,
+            query,
+            patient=None if requester.is_staff else requester.id,
+            by_staff=requester.is_staff,
+            now=now,
+            units=requester.units,
+        )
+    return [
+        slot
+        for slot in page.slots
+        if wanted.service_type in (None, slot.time_type) and wanted.practitioner in (None, slot.practitioner)
+    ][: wanted.count]
+
+
+@router.get("/Appointment/{appointment_id}")
+async def read_appointment(
+    request: Request, appointment_id: str, requester: CurrentRequester, caller: CurrentCaller, now: Now
+) -> Response:
+    """A citizen's own or their child's appointment, or staff's at their units (access-logged); else 404."""
+    try:
+        wanted = uuid.UUID(appointment_id)
+    except ValueError:
+        raise NotFound("Vi hittar ingen sådan tid.") from None
+    requester = await with_wards(request, requester)
+    async with unit_of_work(request) as uow:
+        found = await use_cases.visible_appointment(uow, requester, wanted)
+        if requester.is_staff:
+            await log_appointment_reads(
+                uow.connection, caller, "read appointment (FHIR)", [(found.patient, found.id)], now
+            )
+    return fhir(appointment_resource(found))
+
+
+@router.get("/Appointment")
+async def search_appointments(
+    request: Request, requester: CurrentRequester, caller: CurrentCaller, now: Now
+) -> Response:
+    """The caller's own appointments, or with `patient:identifier` (personnummer) their child's; staff see their
+    units' from today on, or with `patient:identifier` that patient's at their units; every one logged."""
+    named = request.query_params.get("patient:identifier")
+    personnummer = _personnummer(named) if named else None
+    found: list[AppointmentRecord]
+    async with unit_of_work(request) as uow:
+        if not requester.is_staff:
+            whose = requester.id if personnummer is None else (await child_of(request, requester, personnummer))[1]
+            found = await uow.views.appointments_of_patient(whose)
+        elif personnummer is not None:
+            patient = patient_pseudonym(request, personnummer)
+            mine = await uow.views.appointments_of_patient(patient)
+            found = [a for a in mine if requester.may_see(a.patient, a.unit)]
+        else:
+            today = datetime.combine(now.astimezone(STOCKHOLM).date(), datetime.min.time(), STOCKHOLM)
+            found = await uow.views.appointments_at_units(requester.units, since=today)
+        if requester.is_staff:
+            shown = [(a.patient, a.id) for a in found]
+            await log_appointment_reads(uow.connection, caller, "list appointments (FHIR)", shown, now)
+    return fhir(bundle([appointment_resource(a) for a in found], _base(request)))
+
+
+def _personnummer(token: str) -> str:
+    system, bar, value = token.rpartition("|")
+    if bar and system != PERSONNUMMER:
+        raise BadParameters(f"Ange patienten med personnummer: {PERSONNUMMER}|ÅÅÅÅMMDD-NNNN.")
+    return value
+
+
+@router.post("/Appointment/$find")
+async def find(request: Request, requester: CurrentRequester, now: Now) -> Response:
+    """Free times as proposed Appointments, one per slot (IHE Scheduling / Argonaut $find)."""
+    wanted = find_request(await _json(request))
+    slots = await _free(request, requester, wanted, now)
+    return fhir(bundle([proposed_appointment(s) for s in slots], _base(request)))
+
+
+@router.post("/Appointment/$hold")
+async def hold(request: Request, requester: CurrentRequester, now: Now) -> Response:
+    """Hold the Appointment's slot for a few minutes (the hold use case); answered as a pending Appointment."""
+    chosen = slot_choice(await _json(request))
+    requester, patient = await _patient_for(request, requester, chosen)
+    policy = policy_of(request)
+
+    async def action(uow: UnitOfWork) -> dict[str, Any]:
+        held = await use_cases.hold(uow, requester, chosen.slot_id, now, policy, patient=patient)
+        return held_appointment(held, None)
+
+    answered = await run_once(
+        unit_of_work(request), action, lambda a: a, caller=requester.id, idempotency_key=None, request={}, now=now
+    )
+    if not answered.succeeded:
+        return outcome(answered.status, answered.message or "", answered.code)
+    return fhir(bundle([answered.body], _base(request)))
+
+
+@router.post("/Appointment/$book")
+async def book(
+    request: Request, requester: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Book the Appointment's slot (the book use case, taking the caller's hold on it). A repeat with the same
+    Idempotency-Key, or the same Appointment.identifier, answers as the first did and books nothing more."""
+    chosen = slot_choice(await _json(request))
+    requester, patient = await _patient_for(request, requester, chosen)
+    policy = policy_of(request)
+
+    async def action(uow: UnitOfWork) -> AppointmentRecord:
+        return await use_cases.book(
+            uow,
+            requester,
+            slot_id=chosen.slot_id,
+            patient=patient,
+            contact_id=None,
+            reason=chosen.reason,
+            now=now,
+            policy=policy,
+        )
+
+    key = idempotency_key or (f"fhir-book:{chosen.identifier}"[:MAX_KEY_LENGTH] if chosen.identifier else None)
+    described = {"op": "fhir-book", "slot": str(chosen.slot_id), "patient": patient, "reason": chosen.reason}
+    answered = await run_once(
+        unit_of_work(request),
+        action,
+        appointment_resource,
+        caller=requester.id,
+        idempotency_key=key,
+        request=described,
+        now=now,
+    )
+    if not answered.succeeded:
+        return outcome(answered.status, answered.message or "", answered.code)
+    return fhir(bundle([answered.body], _base(request)))
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        raise BadParameters("Begäran är inte giltig JSON. Skicka en FHIR-resurs (application/fhir+json).") from None
+
+
+async def _patient_for(request: Request, requester: Requester, chosen: SlotChoice) -> tuple[Requester, str]:
+    """As the REST API: a citizen books for themselves or their child; staff name the patient."""
+    if not requester.is_staff:
+        if chosen.patient is None:
+            return requester, requester.id
+        return await child_of(request, requester, chosen.patient)
+    if chosen.patient is None:
+        raise BadParameters(f"Ange patienten som deltagare med personnummer ({PERSONNUMMER}).")
+    return requester, patient_pseudonym(request, chosen.patient)
+
+
+@router.api_route("/{anything:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+async def unknown(anything: str) -> Response:
+    return outcome(404, f"Den här FHIR-servern har inte '{anything}'. Se {BASE}/metadata för det som finns.")

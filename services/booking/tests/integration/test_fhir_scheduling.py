@@ -1,0 +1,150 @@
+"""The FHIR R4 scheduling API as a FHIR client uses it: find → hold → book, reads and searches, and errors as
+OperationOutcome; every answer validated with fhir.resources (R4B, wire-compatible with R4 for these resources)."""
+
+from datetime import timedelta
+
+from booking_support import UNIT_OSKARSTROM, citizen, personnummer, read_events_until, staff
+from fhir.resources.R4B.appointment import Appointment
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+
+FHIR = "/fhir/R4"
+TIME_TYPES = "urn:nara:booking:time-type"
+
+
+def fhir_json(response) -> dict:
+    assert response.headers["content-type"].startswith("application/fhir+json"), response.headers
+    return response.json()
+
+
+def bundle_of(response, status: int = 200) -> Bundle:
+    assert response.status_code == status, response.text
+    return Bundle.model_validate(fhir_json(response))
+
+
+def refused(response, status: int) -> OperationOutcome:
+    assert response.status_code == status, response.text
+    outcome = OperationOutcome.model_validate(fhir_json(response))
+    assert outcome.issue[0].diagnostics
+    return outcome
+
+
+def find_body(start: str, *, count: int = 3, service_type: str = "SSK_BESOK") -> dict:
+    return {
+        "resourceType": "Parameters",
+        "parameter": [
+            {"name": "location", "valueString": UNIT_OSKARSTROM},
+            {"name": "start", "valueDateTime": start},
+            {"name": "service-type", "valueCoding": {"system": TIME_TYPES, "code": service_type}},
+            {"name": "_count", "valueInteger": count},
+        ],
+    }
+
+
+def choose(proposed: dict, identifier: str | None = None) -> dict:
+    appointment = {k: v for k, v in proposed.items() if k != "participant"}
+    if identifier:
+        appointment["identifier"] = [{"system": "urn:example:client", "value": identifier}]
+    return {"resourceType": "Parameters", "parameter": [{"name": "appointment", "resource": appointment}]}
+
+
+async def test_metadata_schedule_and_slot_search(booking):
+    client, pnr = booking.client, personnummer(4001, 1979)
+    start = (booking.clock.now() + timedelta(days=2)).isoformat()
+
+    metadata = await client.get(f"{FHIR}/metadata")
+    schedules = await client.get(f"{FHIR}/Schedule", params={"actor": UNIT_OSKARSTROM}, headers=citizen(pnr))
+    one = await client.get(f"{FHIR}/Schedule/{UNIT_OSKARSTROM}", headers=citizen(pnr))
+    slots = await client.get(
+        f"{FHIR}/Slot",
+        params={
+            "schedule": f"Schedule/{UNIT_OSKARSTROM}",
+            "start": f"ge{start}",
+            "service-type": f"{TIME_TYPES}|SSK_BESOK",
+            "_count": "4",
+        },
+        headers=citizen(pnr),
+    )
+
+    assert CapabilityStatement.model_validate(fhir_json(metadata)).fhirVersion == "4.0.1"
+    [schedule] = bundle_of(schedules).entry
+    assert schedule.resource.id == UNIT_OSKARSTROM
+    assert fhir_json(one)["id"] == UNIT_OSKARSTROM
+    found = bundle_of(slots)
+    assert len(found.entry) == 4
+    assert {e.resource.serviceType[0].coding[0].code for e in found.entry} == {"SSK_BESOK"}
+    assert all(e.resource.start.isoformat() >= start for e in found.entry)
+
+
+async def test_find_hold_book_books_once_is_seen_in_the_rest_api_and_announced(booking, kafka_bootstrap):
+    client, pnr, other = booking.client, personnummer(4002, 1979), personnummer(4003, 1979)
+    start = (booking.clock.now() + timedelta(days=3)).isoformat()
+
+    found = bundle_of(await client.post(f"{FHIR}/Appointment/$find", json=find_body(start), headers=citizen(pnr)))
+    proposed = found.entry[0].resource.model_dump(mode="json")
+    assert proposed["status"] == "proposed" and len(found.entry) == 3
+
+    held = bundle_of(await client.post(f"{FHIR}/Appointment/$hold", json=choose(proposed), headers=citizen(pnr)))
+    assert held.entry[0].resource.status == "pending"
+    # While it is held, nobody else gets it.
+    taken = await client.post(f"{FHIR}/Appointment/$book", json=choose(proposed), headers=citizen(other))
+    assert refused(taken, 409).issue[0].code == "conflict"
+
+    first = await client.post(f"{FHIR}/Appointment/$book", json=choose(proposed, "k-1"), headers=citizen(pnr))
+    again = await client.post(f"{FHIR}/Appointment/$book", json=choose(proposed, "k-1"), headers=citizen(pnr))
+    booked = bundle_of(first).entry[0].resource
+    assert booked.status == "booked" and booked.slot[0].reference == proposed["slot"][0]["reference"]
+    assert bundle_of(again).entry[0].resource.id == booked.id  # the same Appointment, booked once
+
+    rest = await client.get("/api/v1/appointments", headers=citizen(pnr))
+    read = await client.get(f"{FHIR}/Appointment/{booked.id}", headers=citizen(pnr))
+    searched = await client.get(f"{FHIR}/Appointment", headers=citizen(pnr))
+    others_read = await client.get(f"{FHIR}/Appointment/{booked.id}", headers=citizen(other))
+    by_staff = await client.get(f"{FHIR}/Appointment/{booked.id}", headers=staff([UNIT_OSKARSTROM]))
+    events, _ = await read_events_until(
+        kafka_bootstrap,
+        "nara.appointments.v1",
+        lambda seen: any(getattr(e.data, "appointment_id", None) == booked.id for e in seen),
+    )
+
+    assert [a["id"] for a in rest.json()] == [booked.id]
+    assert Appointment.model_validate(fhir_json(read)).start == booked.start
+    assert [e.resource.id for e in bundle_of(searched).entry] == [booked.id]
+    refused(others_read, 404)
+    assert Appointment.model_validate(fhir_json(by_staff)).id == booked.id
+    mine = [e for e in events if getattr(e.data, "appointment_id", None) == booked.id]
+    assert [e.type.split(".")[3] for e in mine] == ["booked"]
+    logged = await booking.fetch("SELECT action FROM access_log WHERE resource = $1", f"appointment/{booked.id}")
+    assert [r["action"] for r in logged] == ["read appointment (FHIR)"]
+
+
+async def test_what_cannot_be_used_answers_an_operation_outcome(booking):
+    client, pnr = booking.client, personnummer(4004, 1979)
+    headers = citizen(pnr)
+
+    not_parameters = await client.post(f"{FHIR}/Appointment/$book", json={"resourceType": "Patient"}, headers=headers)
+    not_json = await client.post(f"{FHIR}/Appointment/$hold", content=b"{nope", headers=headers)
+    no_unit = await client.post(
+        f"{FHIR}/Appointment/$find", json={"resourceType": "Parameters", "parameter": []}, headers=headers
+    )
+    bad_start = await client.get(
+        f"{FHIR}/Slot", params={"schedule": UNIT_OSKARSTROM, "start": "ge-igår"}, headers=headers
+    )
+    no_login = await client.get(f"{FHIR}/Appointment")
+    unknown_slot = await client.post(
+        f"{FHIR}/Appointment/$book",
+        json=choose(
+            {"resourceType": "Appointment", "slot": [{"reference": "Slot/00000000-0000-0000-0000-000000000000"}]}
+        ),
+        headers=headers,
+    )
+    unknown_path = await client.get(f"{FHIR}/Patient/1", headers=headers)
+
+    assert "Parameters" in refused(not_parameters, 400).issue[0].diagnostics
+    assert "JSON" in refused(not_json, 400).issue[0].diagnostics
+    assert "location" in refused(no_unit, 400).issue[0].diagnostics
+    refused(bad_start, 400)
+    assert refused(no_login, 401).issue[0].code == "login"
+    refused(unknown_slot, 404)
+    refused(unknown_path, 404)

@@ -8,6 +8,7 @@ from fhir.resources.R4B.appointment import Appointment
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.schedule import Schedule
 
 FHIR = "/fhir/R4"
 TIME_TYPES = "urn:nara:booking:time-type"
@@ -68,13 +69,20 @@ async def test_metadata_schedule_and_slot_search(booking):
     )
 
     assert CapabilityStatement.model_validate(fhir_json(metadata)).fhirVersion == "4.0.1"
-    [schedule] = bundle_of(schedules).entry
-    assert schedule.resource.id == UNIT_OSKARSTROM
+    unit_schedule, *practitioners = [e.resource for e in bundle_of(schedules).entry]
+    assert unit_schedule.id == UNIT_OSKARSTROM and practitioners
+    assert all(s.id.startswith(f"{UNIT_OSKARSTROM}.") for s in practitioners)
     assert fhir_json(one)["id"] == UNIT_OSKARSTROM
-    found = bundle_of(slots)
-    assert len(found.entry) == 4
-    assert {e.resource.serviceType[0].coding[0].code for e in found.entry} == {"SSK_BESOK"}
-    assert all(e.resource.start.isoformat() >= start for e in found.entry)
+    found = [e.resource for e in bundle_of(slots).entry]
+    assert len(found) == 4
+    assert {s.serviceType[0].coding[0].code for s in found} == {"SSK_BESOK"}
+    assert all(s.start.isoformat() >= start for s in found)
+    # One practitioner's Schedule: their slots only, and the Schedule reads back.
+    theirs = found[0].schedule.reference
+    own = await client.get(f"{FHIR}/Slot", params={"schedule": theirs, "_count": "50"}, headers=citizen(pnr))
+    read = await client.get(f"{FHIR}/{theirs}", headers=citizen(pnr))
+    assert {e.resource.schedule.reference for e in bundle_of(own).entry} == {theirs}
+    assert Schedule.model_validate(fhir_json(read)).actor[0].identifier.value == theirs.rpartition(".")[2]
 
 
 async def test_find_hold_book_books_once_is_seen_in_the_rest_api_and_announced(booking, kafka_bootstrap):

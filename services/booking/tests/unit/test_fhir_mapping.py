@@ -13,6 +13,7 @@ from fhir.resources.R4B.schedule import Schedule
 from fhir.resources.R4B.slot import Slot
 
 from nara.booking.domain.appointment import AppointmentStatus, Hold
+from nara.booking.domain.unit_setup import Practitioner
 from nara.booking.domain.web_changes import WebChangeTerms
 from nara.booking.entrypoints.fhir.capability import capability_statement
 from nara.booking.entrypoints.fhir.parameters import BadParameters, find_request, moment, slot_choice
@@ -23,11 +24,14 @@ from nara.booking.entrypoints.fhir.resources import (
     bundle,
     held_appointment,
     operation_outcome,
+    practitioner_schedule_resource,
     proposed_appointment,
+    schedule_parts,
     schedule_resource,
     slot_resource,
 )
 from nara.booking.service.records import AppointmentRecord, CareUnit, FreeSlot
+from nara.shared.events.vocabulary import Profession
 
 START = datetime(2026, 12, 8, 7, 0, tzinfo=UTC)
 UNIT = "SE2321000115-E00000000012"
@@ -49,7 +53,7 @@ def record(status: AppointmentStatus = AppointmentStatus.BOOKED, end_reason: str
 
 def test_a_free_slot_is_a_valid_fhir_slot_on_its_units_schedule():
     slot = Slot.model_validate(slot_resource(SLOT))
-    assert (slot.status, slot.schedule.reference) == ("free", f"Schedule/{UNIT}")
+    assert (slot.status, slot.schedule.reference) == ("free", f"Schedule/{UNIT}.{SLOT.practitioner}")
     assert slot.serviceType[0].coding[0].code == "SSK_BESOK"
     assert slot.start == START
 
@@ -59,6 +63,16 @@ def test_a_care_unit_is_a_schedule_whose_actor_is_named_by_hsa_id():
     schedule = Schedule.model_validate(schedule_resource(unit))
     assert schedule.id == UNIT
     assert (schedule.actor[0].identifier.system, schedule.actor[0].identifier.value) == (HSA_ID, UNIT)
+
+
+def test_a_practitioner_has_a_schedule_at_their_unit_named_by_both_hsa_ids():
+    unit = CareUnit(UNIT, "Oskarströms vårdcentral", "Storgatan 1", [], "035-100 00")
+    nurse = Practitioner(SLOT.practitioner, "Sara Sjöström", Profession.NURSE, UNIT)
+    schedule = Schedule.model_validate(practitioner_schedule_resource(nurse, unit, active=False))
+    assert schedule.id == f"{UNIT}.{SLOT.practitioner}" and schedule.active is False
+    assert [a.identifier.value for a in schedule.actor] == [SLOT.practitioner, UNIT]
+    assert schedule_parts(schedule.id) == (UNIT, SLOT.practitioner)
+    assert schedule_parts(UNIT) == (UNIT, None)
 
 
 @pytest.mark.parametrize(

@@ -33,13 +33,19 @@ def capability_statement(base: str, date: str) -> dict[str, Any]:
                     {
                         "type": "Schedule",
                         "interaction": [{"code": "read"}, {"code": "search-type"}],
-                        "searchParam": [_search("actor", "reference", "The care unit's HSA-id (Location).")],
+                        "searchParam": [
+                            _search("actor", "reference", "An HSA-id: a care unit's (Location) or a practitioner's.")
+                        ],
                     },
                     {
                         "type": "Slot",
                         "interaction": [{"code": "search-type"}],
                         "searchParam": [
-                            _search("schedule", "reference", "Required: Schedule/<the unit's HSA-id>."),
+                            _search(
+                                "schedule",
+                                "reference",
+                                "Required: Schedule/<unit HSA-id> or Schedule/<unit HSA-id>.<practitioner HSA-id>.",
+                            ),
                             _search("start", "date", "ge/gt and lt/le; default from now, 14 days."),
                             _search("service-type", "token", "A time type code (urn:nara:booking:time-type)."),
                             _search("practitioner", "token", "The practitioner's HSA-id (Nära's own parameter)."),

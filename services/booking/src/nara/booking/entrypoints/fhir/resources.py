@@ -10,6 +10,7 @@ from typing import Any
 
 from ...domain.appointment import AppointmentStatus, Hold
 from ...domain.reference import booking_reference
+from ...domain.unit_setup import Practitioner
 from ...service.records import AppointmentRecord, CareUnit, FreeSlot
 
 FHIR_JSON = "application/fhir+json"
@@ -42,9 +43,16 @@ def _time_type(code: str, name: str) -> list[dict[str, Any]]:
     return [{"coding": [{"system": TIME_TYPE, "code": code, "display": name}], "text": name}]
 
 
-def schedule_id(unit: str) -> str:
-    """One Schedule per care unit, named by its HSA-id (FHIR ids allow letters, digits, '-' and '.')."""
-    return unit
+def schedule_id(unit: str, practitioner: str | None = None) -> str:
+    """A care unit's Schedule is named by its HSA-id, a practitioner's there by `<unit>.<practitioner>` (FHIR ids
+    allow letters, digits, '-' and '.'; an HSA-id has no '.')."""
+    return f"{unit}.{practitioner}" if practitioner else unit
+
+
+def schedule_parts(schedule: str) -> tuple[str, str | None]:
+    """The unit and practitioner (None: the whole unit) a Schedule id names."""
+    unit, _, practitioner = schedule.partition(".")
+    return unit, practitioner or None
 
 
 def schedule_resource(unit: CareUnit) -> dict[str, Any]:
@@ -58,12 +66,28 @@ def schedule_resource(unit: CareUnit) -> dict[str, Any]:
     }
 
 
+def practitioner_schedule_resource(practitioner: Practitioner, unit: CareUnit, active: bool) -> dict[str, Any]:
+    """A practitioner's times at a unit: the Schedule each of their Slots belongs to."""
+    return {
+        "resourceType": "Schedule",
+        "id": schedule_id(unit.hsa_id, practitioner.hsa_id),
+        "identifier": [hsa(practitioner.hsa_id)],
+        "active": active,
+        "serviceCategory": [{"text": str(practitioner.profession)}],
+        "actor": [
+            {"type": "Practitioner", "identifier": hsa(practitioner.hsa_id), "display": practitioner.name},
+            {"type": "Location", "identifier": hsa(unit.hsa_id), "display": unit.name},
+        ],
+        "comment": f"{practitioner.name}s bokningsbara tider på {unit.name}",
+    }
+
+
 def slot_resource(slot: FreeSlot) -> dict[str, Any]:
     return {
         "resourceType": "Slot",
         "id": str(slot.id),
         "serviceType": _time_type(slot.time_type, slot.time_type_name),
-        "schedule": {"reference": f"Schedule/{schedule_id(slot.unit)}"},
+        "schedule": {"reference": f"Schedule/{schedule_id(slot.unit, slot.practitioner)}"},
         "status": "free",
         "start": instant(slot.start_at),
         "end": instant(slot.end_at),

@@ -6,7 +6,7 @@ and writes FHIR back. No booking rule lives here."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
@@ -16,6 +16,7 @@ from nara.shared.clock import STOCKHOLM
 from nara.shared.identity import CurrentCaller
 
 from ...domain.errors import NotFound
+from ...domain.unit_setup import Practitioner
 from ...service import appointments as use_cases
 from ...service.records import AppointmentRecord, FreeSlot
 from ...service.requester import Requester
@@ -24,7 +25,7 @@ from ...service.unit_of_work import UnitOfWork
 from ..api import CurrentRequester, Now, log_appointment_reads, patient_pseudonym, policy_of
 from ..guardians import child_of, with_wards
 from ..transactions import MAX_KEY_LENGTH, run_once
-from ..wiring import reads, unit_of_work
+from ..wiring import unit_of_work
 from .answers import FhirRoute, fhir, outcome
 from .capability import capability_statement
 from .parameters import (
@@ -43,7 +44,9 @@ from .resources import (
     appointment_resource,
     bundle,
     held_appointment,
+    practitioner_schedule_resource,
     proposed_appointment,
+    schedule_parts,
     schedule_resource,
     slot_resource,
 )
@@ -64,21 +67,44 @@ async def metadata(request: Request, now: Now) -> Response:
 
 
 @router.get("/Schedule")
-async def search_schedules(request: Request, _: CurrentCaller, actor: str | None = None) -> Response:
-    """One Schedule per care unit; `actor` (the unit's HSA-id, as a token or Location reference) picks one."""
-    wanted = reference_id(token_value(actor), "Location") if actor else None
-    async with reads(request) as read:
-        units = [u for u in await read.views.care_units() if wanted in (None, u.hsa_id)]
-    return fhir(bundle([schedule_resource(u) for u in units], _base(request)))
+async def search_schedules(request: Request, now: Now, _: CurrentCaller, actor: str | None = None) -> Response:
+    """Each care unit's Schedule and each of its practitioners'; `actor` (an HSA-id, as a token or a Location or
+    Practitioner reference) keeps those it names."""
+    wanted = reference_id(token_value(actor), "") if actor else None
+    schedules = [
+        schedule
+        for schedule in await _schedules(request, now)
+        if wanted is None or any(a["identifier"]["value"] == wanted for a in schedule["actor"])
+    ]
+    return fhir(bundle(schedules, _base(request)))
 
 
 @router.get("/Schedule/{schedule_id}")
-async def read_schedule(request: Request, schedule_id: str, _: CurrentCaller) -> Response:
-    async with reads(request) as read:
-        unit = next((u for u in await read.views.care_units() if u.hsa_id == schedule_id), None)
-    if unit is None:
+async def read_schedule(request: Request, schedule_id: str, now: Now, _: CurrentCaller) -> Response:
+    unit, _practitioner = schedule_parts(schedule_id)
+    found = next((s for s in await _schedules(request, now, unit) if s["id"] == schedule_id), None)
+    if found is None:
         raise NotFound("Vi hittar inget schema med det id:t.")
-    return fhir(schedule_resource(unit))
+    return fhir(found)
+
+
+async def _schedules(request: Request, now: datetime, only_unit: str | None = None) -> list[dict[str, Any]]:
+    """The units' Schedules, each followed by its practitioners' (what every slot list already names)."""
+    today = now.astimezone(STOCKHOLM).date()
+    schedules: list[dict[str, Any]] = []
+    async with unit_of_work(request) as uow:
+        for unit in await uow.views.care_units():
+            if only_unit not in (None, unit.hsa_id):
+                continue
+            schedules.append(schedule_resource(unit))
+            for practitioner in await uow.setup.practitioners(unit.hsa_id):
+                schedules.append(practitioner_schedule_resource(practitioner, unit, is_active(practitioner, today)))
+    return schedules
+
+
+def is_active(practitioner: Practitioner, today: date) -> bool:
+    starts, ends = practitioner.active_from, practitioner.active_to
+    return (starts is None or starts <= today) and (ends is None or today <= ends)
 
 
 @router.get("/Slot")
@@ -88,17 +114,21 @@ async def search_slots(
     now: Now,
     schedule: str | None = None,
 ) -> Response:
-    """Free slots at one unit (`schedule`), earliest first, as a searchset Bundle; what the REST API shows."""
+    """Free slots on a unit's or a practitioner's Schedule (`schedule`), earliest first, as a searchset Bundle:
+    what /api/v1/slots shows the same caller."""
     params = request.query_params
     if not schedule:
         raise BadParameters("Ange schemat i 'schedule', till exempel Schedule/<vårdcentralens HSA-id>.")
     date_from, date_to = _start_range(params.getlist("start"), now)
+    unit, practitioner = schedule_parts(reference_id(schedule, "Schedule"))
+    if "practitioner" in params:
+        practitioner = token_value(params["practitioner"])
     wanted = FindRequest(
-        unit=reference_id(schedule, "Schedule"),
+        unit=unit,
         start=date_from,
         end=date_to,
         service_type=token_value(params["service-type"]) if "service-type" in params else None,
-        practitioner=token_value(params["practitioner"]) if "practitioner" in params else None,
+        practitioner=practitioner,
         count=count(params.get("_count")),
     )
     slots = await _free(request, requester, wanted, now)

@@ -103,6 +103,7 @@ def test_proposed_and_held_appointments_and_their_bundle_validate():
     resources = [proposed_appointment(SLOT), held_appointment(held, SLOT), held_appointment(held, None)]
     found = Bundle.model_validate(bundle(resources, "http://booking/fhir/R4"))
     assert [e.resource.status for e in found.entry] == ["proposed", "pending", "pending"]
+    assert "till 07:00." in found.entry[1].resource.comment  # Stockholm's wall clock, not UTC's 06:00
     assert found.total == 3
 
 

@@ -8,6 +8,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from nara.shared.clock import to_stockholm
+
 from ...domain.appointment import AppointmentStatus, Hold
 from ...domain.reference import booking_reference
 from ...domain.unit_setup import Practitioner
@@ -17,6 +19,7 @@ FHIR_JSON = "application/fhir+json"
 HSA_ID = "urn:oid:1.2.752.29.4.19"
 PERSONNUMMER = "http://electronichealth.se/identifier/personnummer"
 TIME_TYPE = "urn:nara:booking:time-type"  # the unit's time types (tidstyper), e.g. SSK_BESOK
+PROFESSION = "urn:nara:booking:profession"  # doctor, nurse, ... as in booking's events
 BOOKING_REFERENCE = "urn:nara:booking:reference"  # what the citizen reads out on the phone
 PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
 
@@ -73,12 +76,12 @@ def practitioner_schedule_resource(practitioner: Practitioner, unit: CareUnit, a
         "id": schedule_id(unit.hsa_id, practitioner.hsa_id),
         "identifier": [hsa(practitioner.hsa_id)],
         "active": active,
-        "serviceCategory": [{"text": str(practitioner.profession)}],
+        "serviceCategory": [{"coding": [{"system": PROFESSION, "code": str(practitioner.profession)}]}],
         "actor": [
             {"type": "Practitioner", "identifier": hsa(practitioner.hsa_id), "display": practitioner.name},
             {"type": "Location", "identifier": hsa(unit.hsa_id), "display": unit.name},
         ],
-        "comment": f"{practitioner.name}s bokningsbara tider på {unit.name}",
+        "comment": f"Bokningsbara tider hos {practitioner.name} på {unit.name}",
     }
 
 
@@ -91,22 +94,21 @@ def slot_resource(slot: FreeSlot) -> dict[str, Any]:
         "status": "free",
         "start": instant(slot.start_at),
         "end": instant(slot.end_at),
-        "comment": f"{slot.practitioner_name} ({slot.practitioner}), {slot.contact_form}",
+        "comment": f"Hos {slot.practitioner_name}",
     }
 
 
-def _participants(unit: str, unit_name: str, practitioner: str, practitioner_name: str) -> list[dict[str, Any]]:
+def _participants(unit: str, unit_name: str | None, practitioner: str, practitioner_name: str) -> list[dict[str, Any]]:
+    location: dict[str, Any] = {"type": "Location", "identifier": hsa(unit)}
+    if unit_name:
+        location["display"] = unit_name
     return [
         {
             "actor": {"type": "Practitioner", "identifier": hsa(practitioner), "display": practitioner_name},
             "required": "required",
             "status": "accepted",
         },
-        {
-            "actor": {"type": "Location", "identifier": hsa(unit), "display": unit_name},
-            "required": "required",
-            "status": "accepted",
-        },
+        {"actor": location, "required": "required", "status": "accepted"},
         # The patient is the caller (or the child they named): no personnummer is written back.
         {
             "type": [{"coding": [{"system": PARTICIPATION, "code": "SBJ", "display": "subject"}]}],
@@ -126,7 +128,7 @@ def proposed_appointment(slot: FreeSlot) -> dict[str, Any]:
         "start": instant(slot.start_at),
         "end": instant(slot.end_at),
         "slot": [{"reference": f"Slot/{slot.id}"}],
-        "participant": _participants(slot.unit, slot.unit, slot.practitioner, slot.practitioner_name),
+        "participant": _participants(slot.unit, None, slot.practitioner, slot.practitioner_name),
     }
 
 
@@ -137,7 +139,7 @@ def held_appointment(held: Hold, slot: FreeSlot | None) -> dict[str, Any]:
         "id": str(held.id),
         "status": "pending",
         "slot": [{"reference": f"Slot/{held.slot_id}"}],
-        "comment": f"Tiden hålls för dig till {instant(held.expires_at)}. Boka den innan dess.",
+        "comment": f"Tiden hålls till {to_stockholm(held.expires_at):%H:%M}. Boka den innan dess.",
         "participant": [
             {
                 "type": [{"coding": [{"system": PARTICIPATION, "code": "SBJ", "display": "subject"}]}],

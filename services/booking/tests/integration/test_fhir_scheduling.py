@@ -1,9 +1,19 @@
 """The FHIR R4 scheduling API as a FHIR client uses it: find → hold → book, reads and searches, and errors as
 OperationOutcome; every answer validated with fhir.resources (R4B, wire-compatible with R4 for these resources)."""
 
+import asyncio
+import uuid
 from datetime import timedelta
 
-from booking_support import UNIT_OSKARSTROM, citizen, personnummer, read_events_until, staff
+from booking_support import (
+    UNIT_FALKENBERG,
+    UNIT_OSKARSTROM,
+    citizen,
+    personnummer,
+    publish_contact_events,
+    read_events_until,
+    staff,
+)
 from fhir.resources.R4B.appointment import Appointment
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
@@ -156,3 +166,57 @@ async def test_what_cannot_be_used_answers_an_operation_outcome(booking):
     assert refused(no_login, 401).issue[0].code == "login"
     refused(unknown_slot, 404)
     refused(unknown_path, 404)
+
+
+async def wait_for_contact(booking, contact_id: str) -> None:
+    async with asyncio.timeout(60):
+        while not await booking.fetch(  # noqa: ASYNC110 - the read model is polled: it offers nothing to wait on
+            "SELECT 1 FROM contacts WHERE contact_id = $1 AND care_level IS NOT NULL", contact_id
+        ):
+            await asyncio.sleep(0.2)
+
+
+async def test_a_hidden_time_type_is_found_and_booked_only_with_the_patients_triaged_contact(booking, kafka_bootstrap):
+    client, pnr, stranger = booking.client, personnummer(4005, 1979), personnummer(4006, 1979)
+    contact_id = f"c-{uuid.uuid4().hex[:8]}"
+    await publish_contact_events(
+        kafka_bootstrap,
+        pnr,
+        contact_id,
+        unit=UNIT_FALKENBERG,
+        sought_at=booking.clock.now(),
+        care_level="within_3_days",
+        profession="doctor",
+    )
+    await wait_for_contact(booking, contact_id)
+    start = booking.clock.now().isoformat()
+
+    def find(contact: str | None) -> dict:
+        body = find_body(start, count=1, service_type="LAK_BESOK")
+        body["parameter"][0]["valueString"] = UNIT_FALKENBERG
+        if contact:
+            body["parameter"].append({"name": "contact", "valueString": contact})
+        return body
+
+    without = await client.post(f"{FHIR}/Appointment/$find", json=find(None), headers=citizen(pnr))
+    with_contact = await client.post(f"{FHIR}/Appointment/$find", json=find(contact_id), headers=citizen(pnr))
+    by_stranger = await client.post(f"{FHIR}/Appointment/$find", json=find(contact_id), headers=citizen(stranger))
+    assert bundle_of(without).total == 0  # hidden: only a triaged contact opens it
+    proposed = bundle_of(with_contact).entry[0].resource.model_dump(mode="json")
+    assert proposed["basedOn"][0]["identifier"]["value"] == contact_id
+    refused(by_stranger, 404)
+
+    chosen = choose(proposed)
+    chosen["parameter"][0]["resource"]["description"] = "Ont i halsen sedan i måndags"
+    not_triaged = {k: v for k, v in chosen["parameter"][0]["resource"].items() if k != "basedOn"}
+    as_if_not_triaged = await client.post(
+        f"{FHIR}/Appointment/$book",
+        json={"resourceType": "Parameters", "parameter": [{"name": "appointment", "resource": not_triaged}]},
+        headers=citizen(pnr),
+    )
+    booked = await client.post(f"{FHIR}/Appointment/$book", json=chosen, headers=citizen(pnr))
+
+    assert refused(as_if_not_triaged, 403).issue[0].code == "forbidden"
+    appointment = bundle_of(booked).entry[0].resource
+    assert appointment.status == "booked" and appointment.basedOn[0].identifier.value == contact_id
+    assert appointment.description == "Ont i halsen sedan i måndags"

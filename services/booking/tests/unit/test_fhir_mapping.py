@@ -173,3 +173,10 @@ def test_a_moment_without_a_zone_is_stockholms():
     assert moment("2026-07-01T08:00:00", "start") == datetime(2026, 7, 1, 6, 0, tzinfo=UTC)
     with pytest.raises(BadParameters):
         moment("i morgon", "start")
+
+
+def test_the_triaged_contact_travels_from_find_through_book_in_based_on():
+    proposed = Appointment.model_validate(proposed_appointment(SLOT, "c-123")).model_dump(mode="json")
+    body = {"resourceType": "Parameters", "parameter": [{"name": "appointment", "resource": proposed}]}
+    assert slot_choice(body).contact == "c-123"
+    assert slot_choice(book_body(f"Slot/{SLOT.id}")).contact is None

@@ -50,6 +50,11 @@ def capability_statement(base: str, date: str) -> dict[str, Any]:
                             _search("service-type", "token", "A time type code (urn:nara:booking:time-type)."),
                             _search("practitioner", "token", "The practitioner's HSA-id (Nära's own parameter)."),
                             _search("_count", "number", "1 to 100, default 20."),
+                            _search(
+                                "contact",
+                                "token",
+                                "A triaged contact's id (Nära's own): its hidden time types too.",
+                            ),
                         ],
                     },
                     {

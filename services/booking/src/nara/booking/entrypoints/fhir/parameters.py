@@ -12,7 +12,7 @@ from typing import Any
 
 from nara.shared.clock import STOCKHOLM
 
-from .resources import HSA_ID, PERSONNUMMER
+from .resources import CONTACT, HSA_ID, PERSONNUMMER
 
 
 class BadParameters(Exception):
@@ -31,6 +31,7 @@ class FindRequest:
     service_type: str | None
     practitioner: str | None
     count: int
+    contact: str | None = None  # a triaged contact's id: its hidden time types too, as /api/v1/slots gives them
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class SlotChoice:
     patient: str | None
     identifier: str | None
     reason: str | None
+    contact: str | None = None
 
 
 def moment(value: str, name: str) -> datetime:
@@ -114,7 +116,7 @@ def _text(parameter: dict[str, Any]) -> str:
 
 def find_request(body: Any) -> FindRequest:
     given = {p["name"]: p for p in _parameters(body)}
-    unknown = set(given) - {"start", "end", "location", "service-type", "practitioner", "_count", "patient"}
+    unknown = set(given) - {"start", "end", "location", "service-type", "practitioner", "_count", "contact"}
     if unknown:
         raise BadParameters(f"Okända parametrar: {', '.join(sorted(unknown))}.")
     if "location" not in given:
@@ -128,6 +130,7 @@ def find_request(body: Any) -> FindRequest:
         service_type=token_value(_text(given["service-type"])) if "service-type" in given else None,
         practitioner=token_value(_text(given["practitioner"])) if "practitioner" in given else None,
         count=count(_text(given["_count"]) if "_count" in given else None),
+        contact=token_value(_text(given["contact"])) if "contact" in given else None,
     )
 
 
@@ -147,7 +150,21 @@ def slot_choice(body: Any) -> SlotChoice:
         slot_id = uuid.UUID(reference_id(str(slots[0].get("reference", "")), "Slot"))
     except ValueError:
         raise BadParameters("Tiden (slot) går inte att känna igen. Använd en referens från $find.") from None
-    return SlotChoice(slot_id, _patient(appointment), _identifier(appointment), _description(appointment))
+    return SlotChoice(
+        slot_id, _patient(appointment), _identifier(appointment), _description(appointment), _contact(appointment)
+    )
+
+
+def _contact(appointment: dict[str, Any]) -> str | None:
+    """The triaged contact in Appointment.basedOn (an identifier of system CONTACT), as $find proposed it."""
+    for request in appointment.get("basedOn") or []:
+        identifier = request.get("identifier") if isinstance(request, dict) else None
+        if isinstance(identifier, dict) and identifier.get("system") == CONTACT:
+            value = identifier.get("value")
+            if not isinstance(value, str) or not value:
+                raise BadParameters("Vårdkontakten i 'basedOn' saknar ett id.")
+            return value
+    return None
 
 
 def _patient(appointment: dict[str, Any]) -> str | None:

@@ -19,6 +19,7 @@ FHIR_JSON = "application/fhir+json"
 HSA_ID = "urn:oid:1.2.752.29.4.19"
 PERSONNUMMER = "http://electronichealth.se/identifier/personnummer"
 TIME_TYPE = "urn:nara:booking:time-type"  # the unit's time types (tidstyper), e.g. SSK_BESOK
+CONTACT = "urn:nara:triage:contact"  # a triaged contact (vårdkontakt): what opens the hidden time types
 PROFESSION = "urn:nara:booking:profession"  # doctor, nurse, ... as in booking's events
 BOOKING_REFERENCE = "urn:nara:booking:reference"  # what the citizen reads out on the phone
 PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
@@ -119,10 +120,17 @@ def _participants(unit: str, unit_name: str | None, practitioner: str, practitio
     ]
 
 
-def proposed_appointment(slot: FreeSlot) -> dict[str, Any]:
-    """A free slot offered by $find: an Appointment that is only proposed, naming its slot."""
+def based_on(contact_id: str) -> list[dict[str, Any]]:
+    """The triaged contact a time is booked for, as the request (ServiceRequest) the Appointment fulfils."""
+    return [{"type": "ServiceRequest", "identifier": {"system": CONTACT, "value": contact_id}}]
+
+
+def proposed_appointment(slot: FreeSlot, contact_id: str | None = None) -> dict[str, Any]:
+    """A free slot offered by $find: an Appointment that is only proposed, naming its slot (and the contact it was
+    found for, so that $hold and $book get it back)."""
     return {
         "resourceType": "Appointment",
+        **({"basedOn": based_on(contact_id)} if contact_id else {}),
         "status": "proposed",
         "serviceType": _time_type(slot.time_type, slot.time_type_name),
         "start": instant(slot.start_at),
@@ -168,6 +176,8 @@ def appointment_resource(record: AppointmentRecord) -> dict[str, Any]:
     }
     if record.reason:
         resource["description"] = record.reason
+    if record.contact_id:
+        resource["basedOn"] = based_on(record.contact_id)
     if record.end_reason and record.status in (AppointmentStatus.CANCELLED, AppointmentStatus.REBOOKED):
         resource["cancelationReason"] = {"text": record.end_reason}
     return resource

@@ -130,6 +130,7 @@ async def search_slots(
         service_type=token_value(params["service-type"]) if "service-type" in params else None,
         practitioner=practitioner,
         count=count(params.get("_count")),
+        contact=params.get("contact"),
     )
     slots = await _free(request, requester, wanted, now)
     return fhir(bundle([slot_resource(s) for s in slots], _base(request)))
@@ -159,6 +160,7 @@ async def _free(request: Request, requester: Requester, wanted: FindRequest, now
         wanted.unit,
         start,
         wanted.end or start + timedelta(days=14),
+        contact_id=wanted.contact,
         page_size=100 if narrowed else wanted.count,
     )
     async with unit_of_work(request) as uow:
@@ -234,7 +236,7 @@ async def find(request: Request, requester: CurrentRequester, now: Now) -> Respo
     """Free times as proposed Appointments, one per slot (IHE Scheduling / Argonaut $find)."""
     wanted = find_request(await _json(request))
     slots = await _free(request, requester, wanted, now)
-    return fhir(bundle([proposed_appointment(s) for s in slots], _base(request)))
+    return fhir(bundle([proposed_appointment(s, wanted.contact) for s in slots], _base(request)))
 
 
 @router.post("/Appointment/$hold")
@@ -245,7 +247,7 @@ async def hold(request: Request, requester: CurrentRequester, now: Now) -> Respo
     policy = policy_of(request)
 
     async def action(uow: UnitOfWork) -> dict[str, Any]:
-        held = await use_cases.hold(uow, requester, chosen.slot_id, now, policy, patient=patient)
+        held = await use_cases.hold(uow, requester, chosen.slot_id, now, policy, chosen.contact, patient)
         return held_appointment(held, None)
 
     answered = await run_once(
@@ -272,14 +274,20 @@ async def book(
             requester,
             slot_id=chosen.slot_id,
             patient=patient,
-            contact_id=None,
+            contact_id=chosen.contact,
             reason=chosen.reason,
             now=now,
             policy=policy,
         )
 
     key = idempotency_key or (f"fhir-book:{chosen.identifier}"[:MAX_KEY_LENGTH] if chosen.identifier else None)
-    described = {"op": "fhir-book", "slot": str(chosen.slot_id), "patient": patient, "reason": chosen.reason}
+    described = {
+        "op": "fhir-book",
+        "slot": str(chosen.slot_id),
+        "patient": patient,
+        "reason": chosen.reason,
+        "contact": chosen.contact,
+    }
     answered = await run_once(
         unit_of_work(request),
         action,

@@ -114,6 +114,9 @@ async def test_find_hold_book_books_once_is_seen_in_the_rest_api_and_announced(b
     booked = bundle_of(first).entry[0].resource
     assert booked.status == "booked" and booked.slot[0].reference == proposed["slot"][0]["reference"]
     assert bundle_of(again).entry[0].resource.id == booked.id  # the same Appointment, booked once
+    another = choose(found.entry[1].resource.model_dump(mode="json"), "k-1")
+    reused = await client.post(f"{FHIR}/Appointment/$book", json=another, headers=citizen(pnr))
+    assert "Appointment.identifier" in refused(reused, 422).issue[0].diagnostics  # bound to the first request
 
     rest = await client.get("/api/v1/appointments", headers=citizen(pnr))
     read = await client.get(f"{FHIR}/Appointment/{booked.id}", headers=citizen(pnr))

@@ -297,9 +297,14 @@ async def book(
         request=described,
         now=now,
     )
+    if answered.code == "idempotency_key_reused" and not idempotency_key:
+        return outcome(422, IDENTIFIER_REUSED, answered.code)
     if not answered.succeeded:
         return outcome(answered.status, answered.message or "", answered.code)
     return fhir(bundle([answered.body], _base(request)))
+
+
+IDENTIFIER_REUSED = "Appointment.identifier har redan använts för en annan bokning. Använd ett nytt id."
 
 
 async def _json(request: Request) -> Any:

@@ -152,6 +152,9 @@ async def test_what_cannot_be_used_answers_an_operation_outcome(booking):
     bad_start = await client.get(
         f"{FHIR}/Slot", params={"schedule": UNIT_OSKARSTROM, "start": "ge-igår"}, headers=headers
     )
+    far_future = await client.get(
+        f"{FHIR}/Slot", params={"schedule": UNIT_OSKARSTROM, "start": "ge9999-12-31"}, headers=headers
+    )
     no_login = await client.get(f"{FHIR}/Appointment")
     unknown_slot = await client.post(
         f"{FHIR}/Appointment/$book",
@@ -166,6 +169,7 @@ async def test_what_cannot_be_used_answers_an_operation_outcome(booking):
     assert "JSON" in refused(not_json, 400).issue[0].diagnostics
     assert "location" in refused(no_unit, 400).issue[0].diagnostics
     refused(bad_start, 400)
+    assert "2100" in refused(far_future, 400).issue[0].diagnostics  # not an overflow and a 500
     assert refused(no_login, 401).issue[0].code == "login"
     refused(unknown_slot, 404)
     refused(unknown_path, 404)

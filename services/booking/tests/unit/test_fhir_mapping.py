@@ -18,6 +18,7 @@ from nara.booking.domain.web_changes import WebChangeTerms
 from nara.booking.entrypoints.fhir.capability import capability_statement
 from nara.booking.entrypoints.fhir.parameters import BadParameters, find_request, moment, slot_choice
 from nara.booking.entrypoints.fhir.resources import (
+    CONTACT,
     HSA_ID,
     PERSONNUMMER,
     appointment_resource,
@@ -121,6 +122,12 @@ def book_body(slot: str, *participants: dict) -> dict:
     return {"resourceType": "Parameters", "parameter": [{"name": "appointment", "resource": appointment}]}
 
 
+def described(slot: str, **fields) -> dict:
+    body = book_body(slot)
+    body["parameter"][0]["resource"] |= fields
+    return body
+
+
 def test_hold_and_book_read_the_slot_and_a_childs_personnummer():
     child = {"actor": {"identifier": {"system": PERSONNUMMER, "value": "20150101-1234"}}, "status": "needs-action"}
     practitioner = {"actor": {"identifier": {"system": HSA_ID, "value": SLOT.practitioner}}, "status": "accepted"}
@@ -140,6 +147,11 @@ def test_hold_and_book_read_the_slot_and_a_childs_personnummer():
         book_body("Slot/not-a-uuid"),
         book_body(f"Schedule/{SLOT.id}"),
         book_body(f"Slot/{SLOT.id}", {"actor": {"identifier": {"system": "urn:other", "value": "1"}}}),
+        described(f"Slot/{SLOT.id}", description="Ring mig, 19121212-1212"),  # no personnummer in the reason
+        described(f"Slot/{SLOT.id}", description="a\x07b"),
+        described(f"Slot/{SLOT.id}", description="x" * 501),
+        described(f"Slot/{SLOT.id}", basedOn=[{"identifier": {"system": CONTACT, "value": "c 1; drop"}}]),
+        described(f"Slot/{SLOT.id}", identifier=[{"system": "urn:x", "value": "a\nb"}]),
     ],
 )
 def test_a_body_that_cannot_be_used_is_refused_with_a_swedish_sentence(body):
@@ -165,6 +177,12 @@ def test_find_reads_its_parameters_and_needs_a_unit():
     assert wanted.start == datetime(2026, 12, 7, 23, 0, tzinfo=UTC)  # midnight in Stockholm
     with pytest.raises(BadParameters, match="location"):
         find_request({"resourceType": "Parameters", "parameter": []})
+    for wrong in ("location", "x; drop"), ("service-type", "ssk besök"), ("contact", "a b"), ("start", "9999-01-01"):
+        body = {"resourceType": "Parameters", "parameter": [{"name": "location", "valueString": UNIT}]}
+        body["parameter"] = [p for p in body["parameter"] if p["name"] != wrong[0]]
+        body["parameter"].append({"name": wrong[0], "valueString": wrong[1]})
+        with pytest.raises(BadParameters, match=wrong[0]):
+            find_request(body)
     with pytest.raises(BadParameters, match="Okända"):
         find_request({"resourceType": "Parameters", "parameter": [{"name": "color", "valueString": "blå"}]})
 

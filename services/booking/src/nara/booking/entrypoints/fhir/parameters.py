@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from nara.shared.clock import STOCKHOLM
+from pydantic import TypeAdapter, ValidationError
 
+from nara.shared.clock import STOCKHOLM
+from nara.shared.web.fields import Identifier, within_calendar
+
+from ..fields import ContactId, HsaId, Reason
+from ..setup_models import TimeTypeCode
 from .resources import CONTACT, HSA_ID, PERSONNUMMER
 
 
@@ -46,6 +51,48 @@ class SlotChoice:
     contact: str | None = None
 
 
+# The same shapes as the REST API's fields: nothing unchecked reaches SQL, an event or a log.
+HSA_IDS: TypeAdapter[str] = TypeAdapter(HsaId)
+TIME_TYPES: TypeAdapter[str] = TypeAdapter(TimeTypeCode)
+CONTACTS: TypeAdapter[str] = TypeAdapter(ContactId)
+REASONS: TypeAdapter[str] = TypeAdapter(Reason)
+IDENTIFIERS: TypeAdapter[str] = TypeAdapter(Identifier)
+
+
+def checked(shape: TypeAdapter[str], value: str, name: str, hint: str) -> str:
+    """`value` in its field's shape, or BadParameters: the field's own Swedish sentence, else `hint`."""
+    try:
+        return shape.validate_python(value)
+    except ValidationError as invalid:
+        own = [str(e["ctx"]["error"]) for e in invalid.errors() if e["type"] == "value_error" and "ctx" in e]
+        raise BadParameters(f"'{name}': {own[0]}" if own else f"'{name}' har fel form: {hint}") from None
+
+
+def slot_search(
+    unit: str,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    service_type: str | None = None,
+    practitioner: str | None = None,
+    wanted: int = 20,
+    contact: str | None = None,
+) -> FindRequest:
+    """A search for free times, each value checked (Slot search and $find alike)."""
+    hsa_hint = "ange ett HSA-id, till exempel SE2321000115-E00000000012."
+    return FindRequest(
+        unit=checked(HSA_IDS, unit, "location", hsa_hint),
+        start=start,
+        end=end,
+        service_type=checked(TIME_TYPES, service_type, "service-type", "ange en tidstyps kod, till exempel SSK_BESOK.")
+        if service_type
+        else None,
+        practitioner=checked(HSA_IDS, practitioner, "practitioner", hsa_hint) if practitioner else None,
+        count=wanted,
+        contact=checked(CONTACTS, contact, "contact", "ange vårdkontaktens id.") if contact else None,
+    )
+
+
 def moment(value: str, name: str) -> datetime:
     """A FHIR date or dateTime; a date is its midnight in Stockholm, a time without zone is Stockholm's."""
     try:
@@ -58,7 +105,10 @@ def moment(value: str, name: str) -> datetime:
         parsed = datetime.combine(parsed.date(), time(), STOCKHOLM)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=STOCKHOLM)
-    return parsed.astimezone(UTC)
+    try:
+        return within_calendar(parsed).astimezone(UTC)
+    except ValueError as outside:
+        raise BadParameters(f"'{name}': {outside}") from None
 
 
 def count(value: str | int | None, default: int = 20) -> int:
@@ -123,13 +173,13 @@ def find_request(body: Any) -> FindRequest:
         raise BadParameters("Ange vårdcentralen i parametern 'location' (dess HSA-id).")
     start = moment(_text(given["start"]), "start") if "start" in given else None
     end = moment(_text(given["end"]), "end") if "end" in given else None
-    return FindRequest(
-        unit=reference_id(_text(given["location"]), "Location"),
+    return slot_search(
+        reference_id(_text(given["location"]), "Location"),
         start=start,
         end=end,
         service_type=token_value(_text(given["service-type"])) if "service-type" in given else None,
         practitioner=token_value(_text(given["practitioner"])) if "practitioner" in given else None,
-        count=count(_text(given["_count"]) if "_count" in given else None),
+        wanted=count(_text(given["_count"]) if "_count" in given else None),
         contact=token_value(_text(given["contact"])) if "contact" in given else None,
     )
 
@@ -163,7 +213,7 @@ def _contact(appointment: dict[str, Any]) -> str | None:
             value = identifier.get("value")
             if not isinstance(value, str) or not value:
                 raise BadParameters("Vårdkontakten i 'basedOn' saknar ett id.")
-            return value
+            return checked(CONTACTS, value, "basedOn", "ange vårdkontaktens id som $find gav det.")
     return None
 
 
@@ -187,10 +237,13 @@ def _identifier(appointment: dict[str, Any]) -> str | None:
     identifiers = appointment.get("identifier") or []
     for identifier in identifiers if isinstance(identifiers, list) else []:
         if isinstance(identifier, dict) and isinstance(identifier.get("value"), str):
-            return f"{identifier.get('system', '')}|{identifier['value']}"
+            named = f"{identifier.get('system', '')}|{identifier['value']}"
+            return checked(IDENTIFIERS, named, "identifier", "högst 200 tecken, på en rad.")
     return None
 
 
 def _description(appointment: dict[str, Any]) -> str | None:
     text = appointment.get("description")
-    return text if isinstance(text, str) and text else None
+    if not isinstance(text, str) or not text:
+        return None
+    return checked(REASONS, text, "description", "högst 500 tecken.")

@@ -5,6 +5,7 @@ and writes FHIR back. No booking rule lives here."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
@@ -37,6 +38,7 @@ from .parameters import (
     moment,
     reference_id,
     slot_choice,
+    slot_search,
     token_value,
 )
 from .resources import (
@@ -52,7 +54,9 @@ from .resources import (
 )
 
 BASE = "/fhir/R4"
-router = APIRouter(prefix=BASE, tags=["fhir"], route_class=FhirRoute)
+# Out of the OpenAPI document, which describes /api/v1 and its problem details: FHIR's own description of this
+# API is its CapabilityStatement (/metadata), and its answers are FHIR resources, not the schemas FastAPI would write.
+router = APIRouter(prefix=BASE, tags=["fhir"], route_class=FhirRoute, include_in_schema=False)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=MAX_KEY_LENGTH)]
 
 
@@ -123,13 +127,13 @@ async def search_slots(
     unit, practitioner = schedule_parts(reference_id(schedule, "Schedule"))
     if "practitioner" in params:
         practitioner = token_value(params["practitioner"])
-    wanted = FindRequest(
-        unit=unit,
+    wanted = slot_search(
+        unit,
         start=date_from,
         end=date_to,
         service_type=token_value(params["service-type"]) if "service-type" in params else None,
         practitioner=practitioner,
-        count=count(params.get("_count")),
+        wanted=count(params.get("_count")),
         contact=params.get("contact"),
     )
     slots = await _free(request, requester, wanted, now)
@@ -280,7 +284,8 @@ async def book(
             policy=policy,
         )
 
-    key = idempotency_key or (f"fhir-book:{chosen.identifier}"[:MAX_KEY_LENGTH] if chosen.identifier else None)
+    named = chosen.identifier
+    key = idempotency_key or (f"fhir-book:{hashlib.sha256(named.encode()).hexdigest()}" if named else None)
     described = {
         "op": "fhir-book",
         "slot": str(chosen.slot_id),

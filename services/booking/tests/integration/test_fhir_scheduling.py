@@ -21,6 +21,7 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.schedule import Schedule
 
 FHIR = "/fhir/R4"
+PERSONNUMMER_SYSTEM = "http://electronichealth.se/identifier/personnummer"
 TIME_TYPES = "urn:nara:booking:time-type"
 
 
@@ -227,3 +228,58 @@ async def test_a_hidden_time_type_is_found_and_booked_only_with_the_patients_tri
     appointment = bundle_of(booked).entry[0].resource
     assert appointment.status == "booked" and appointment.basedOn[0].identifier.value == contact_id
     assert appointment.description == "Ont i halsen sedan i måndags"
+
+
+def odd_appointment(**fields) -> dict:
+    appointment = {"resourceType": "Appointment", "slot": [{"reference": f"Slot/{uuid.uuid4()}"}], **fields}
+    return {"resourceType": "Parameters", "parameter": [{"name": "appointment", "resource": appointment}]}
+
+
+ODD_REQUESTS = [
+    ("GET", "/Slot", {}, None),
+    ("GET", "/Slot", {"schedule": "Schedule/", "start": "lt"}, None),
+    ("GET", "/Slot", {"schedule": UNIT_OSKARSTROM, "_count": "0"}, None),
+    ("GET", "/Slot", {"schedule": UNIT_OSKARSTROM, "start": "eq2026-02-30"}, None),
+    ("GET", "/Slot", {"schedule": f"{UNIT_OSKARSTROM}.not-an-hsa-id"}, None),
+    ("GET", "/Slot", {"schedule": "Patient/1"}, None),
+    ("GET", "/Schedule", {"actor": "|"}, None),
+    ("GET", "/Schedule/%20", {}, None),
+    ("GET", "/Appointment/123", {}, None),
+    ("GET", "/Appointment", {"patient:identifier": "abc"}, None),
+    ("GET", "/Appointment", {"patient:identifier": "urn:x|1"}, None),
+    ("POST", "/Appointment/$find", {}, []),
+    ("POST", "/Appointment/$find", {}, {"resourceType": "Parameters", "parameter": [{"name": 5}]}),
+    ("POST", "/Appointment/$find", {}, {"resourceType": "Parameters", "parameter": [{"name": "location"}]}),
+    (
+        "POST",
+        "/Appointment/$find",
+        {},
+        {"resourceType": "Parameters", "parameter": [{"name": "_count", "valueBoolean": True}]},
+    ),
+    ("POST", "/Appointment/$hold", {}, {"resourceType": "Appointment", "slot": "x"}),
+    (
+        "POST",
+        "/Appointment/$hold",
+        {},
+        odd_appointment(participant=[{"actor": {"identifier": {"system": PERSONNUMMER_SYSTEM, "value": "x"}}}]),
+    ),
+    ("POST", "/Appointment/$book", {}, odd_appointment(participant="x", basedOn=[5], identifier=[{"value": 5}])),
+    ("POST", "/Appointment/$book", {}, 5),
+    ("POST", "/Appointment/$book", {}, None),
+    ("DELETE", "/Appointment/1", {}, None),
+    ("PUT", "/Slot", {}, {"resourceType": "Slot"}),
+]
+
+
+async def test_odd_requests_answer_an_operation_outcome_and_never_a_server_error(booking):
+    callers = {"citizen": citizen(personnummer(4007, 1979)), "staff": staff([UNIT_OSKARSTROM])}
+    wrong = []
+    for method, path, params, body in ODD_REQUESTS:
+        for who, headers in callers.items():
+            answer = await booking.client.request(method, f"{FHIR}{path}", params=params, json=body, headers=headers)
+            kind = answer.headers.get("content-type", "")
+            if answer.status_code >= 500 or not kind.startswith("application/fhir+json"):
+                wrong.append(f"{who} {method} {path} {params} {body!r}: {answer.status_code} {answer.text[:200]}")
+            elif answer.status_code >= 400:
+                OperationOutcome.model_validate(answer.json())
+    assert wrong == [], "\n".join(wrong)

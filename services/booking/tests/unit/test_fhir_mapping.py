@@ -152,6 +152,8 @@ def test_hold_and_book_read_the_slot_and_a_childs_personnummer():
         described(f"Slot/{SLOT.id}", description="x" * 501),
         described(f"Slot/{SLOT.id}", basedOn=[{"identifier": {"system": CONTACT, "value": "c 1; drop"}}]),
         described(f"Slot/{SLOT.id}", identifier=[{"system": "urn:x", "value": "a\nb"}]),
+        described(f"Slot/{SLOT.id}", participant=5),  # was a TypeError, a 500
+        described(f"Slot/{SLOT.id}", basedOn={"identifier": {}}),
     ],
 )
 def test_a_body_that_cannot_be_used_is_refused_with_a_swedish_sentence(body):

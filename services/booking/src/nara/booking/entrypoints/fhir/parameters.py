@@ -207,7 +207,7 @@ def slot_choice(body: Any) -> SlotChoice:
 
 def _contact(appointment: dict[str, Any]) -> str | None:
     """The triaged contact in Appointment.basedOn (an identifier of system CONTACT), as $find proposed it."""
-    for request in appointment.get("basedOn") or []:
+    for request in _list(appointment, "basedOn"):
         identifier = request.get("identifier") if isinstance(request, dict) else None
         if isinstance(identifier, dict) and identifier.get("system") == CONTACT:
             value = identifier.get("value")
@@ -217,9 +217,19 @@ def _contact(appointment: dict[str, Any]) -> str | None:
     return None
 
 
+def _list(resource: dict[str, Any], name: str) -> list[Any]:
+    """A repeating element: a list, or absent; anything else is refused."""
+    found = resource.get(name)
+    if found is None:
+        return []
+    if not isinstance(found, list):
+        raise BadParameters(f"'{name}' i Appointment måste vara en lista.")
+    return found
+
+
 def _patient(appointment: dict[str, Any]) -> str | None:
     """The personnummer of a Patient participant, if one is named; another identifier is refused."""
-    for participant in appointment.get("participant") or []:
+    for participant in _list(appointment, "participant"):
         actor = participant.get("actor") if isinstance(participant, dict) else None
         if not isinstance(actor, dict) or not isinstance(actor.get("identifier"), dict):
             continue
@@ -234,8 +244,7 @@ def _patient(appointment: dict[str, Any]) -> str | None:
 
 
 def _identifier(appointment: dict[str, Any]) -> str | None:
-    identifiers = appointment.get("identifier") or []
-    for identifier in identifiers if isinstance(identifiers, list) else []:
+    for identifier in _list(appointment, "identifier"):
         if isinstance(identifier, dict) and isinstance(identifier.get("value"), str):
             named = f"{identifier.get('system', '')}|{identifier['value']}"
             return checked(IDENTIFIERS, named, "identifier", "högst 200 tecken, på en rad.")

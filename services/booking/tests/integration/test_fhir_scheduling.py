@@ -106,6 +106,7 @@ async def test_find_hold_book_books_once_is_seen_in_the_rest_api_and_announced(b
 
     held = bundle_of(await client.post(f"{FHIR}/Appointment/$hold", json=choose(proposed), headers=citizen(pnr)))
     assert held.entry[0].resource.status == "pending"
+    assert held.entry[0].resource.start == found.entry[0].resource.start
     # While it is held, nobody else gets it.
     taken = await client.post(f"{FHIR}/Appointment/$book", json=choose(proposed), headers=citizen(other))
     assert refused(taken, 409).issue[0].code == "conflict"

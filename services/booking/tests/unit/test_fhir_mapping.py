@@ -101,7 +101,11 @@ def test_an_appointment_names_no_patient_by_pseudonym_or_personnummer():
 
 def test_proposed_and_held_appointments_and_their_bundle_validate():
     held = Hold(uuid.uuid4(), SLOT.id, START - timedelta(hours=1))
-    resources = [proposed_appointment(SLOT), held_appointment(held, SLOT), held_appointment(held, None)]
+    resources = [
+        proposed_appointment(SLOT),
+        held_appointment(held, (SLOT.start_at, SLOT.end_at)),
+        held_appointment(held, None),
+    ]
     found = Bundle.model_validate(bundle(resources, "http://booking/fhir/R4"))
     assert [e.resource.status for e in found.entry] == ["proposed", "pending", "pending"]
     assert "till 07:00." in found.entry[1].resource.comment  # Stockholm's wall clock, not UTC's 06:00

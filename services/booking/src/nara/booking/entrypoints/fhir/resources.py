@@ -140,7 +140,7 @@ def proposed_appointment(slot: FreeSlot, contact_id: str | None = None) -> dict[
     }
 
 
-def held_appointment(held: Hold, slot: FreeSlot | None) -> dict[str, Any]:
+def held_appointment(held: Hold, times: tuple[datetime, datetime] | None) -> dict[str, Any]:
     """A held slot ($hold): pending until $book, lapsing at `expires_at` (told in the comment)."""
     resource: dict[str, Any] = {
         "resourceType": "Appointment",
@@ -156,8 +156,8 @@ def held_appointment(held: Hold, slot: FreeSlot | None) -> dict[str, Any]:
             }
         ],
     }
-    if slot is not None:
-        resource |= {"start": instant(slot.start_at), "end": instant(slot.end_at)}
+    if times is not None:
+        resource |= {"start": instant(times[0]), "end": instant(times[1])}
     return resource
 
 

@@ -252,7 +252,8 @@ async def hold(request: Request, requester: CurrentRequester, now: Now) -> Respo
 
     async def action(uow: UnitOfWork) -> dict[str, Any]:
         held = await use_cases.hold(uow, requester, chosen.slot_id, now, policy, chosen.contact, patient)
-        return held_appointment(held, None)
+        slot = await uow.slots.slot(held.slot_id)
+        return held_appointment(held, (slot.start_at, slot.end_at) if slot else None)
 
     answered = await run_once(
         unit_of_work(request), action, lambda a: a, caller=requester.id, idempotency_key=None, request={}, now=now

@@ -204,3 +204,11 @@ def test_the_triaged_contact_travels_from_find_through_book_in_based_on():
     body = {"resourceType": "Parameters", "parameter": [{"name": "appointment", "resource": proposed}]}
     assert slot_choice(body).contact == "c-123"
     assert slot_choice(book_body(f"Slot/{SLOT.id}")).contact is None
+
+
+def test_the_catch_all_path_comes_after_every_real_route():
+    from nara.booking.entrypoints.fhir import router
+
+    paths = [route.path for route in router.routes]
+    assert paths[-1] == "/fhir/R4/{anything:path}"
+    assert {"/fhir/R4/Appointment/$find", "/fhir/R4/Appointment/$hold", "/fhir/R4/Appointment/$book"} <= set(paths)

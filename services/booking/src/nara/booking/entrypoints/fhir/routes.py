@@ -1,11 +1,11 @@
-"""HL7 FHIR R4 scheduling at /fhir/R4: Schedule, Slot, Appointment and the $find, $hold and $book operations.
+"""HL7 FHIR R4 scheduling at /fhir/R4, its reads: metadata, Schedule, Slot and Appointment (operations.py: $find,
+$hold and $book; fallback.py: any other path).
 
 Thin: it reads FHIR, calls the same use cases under the same access checks as the REST API (entrypoints/api.py),
 and writes FHIR back. No booking rule lives here."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
@@ -22,22 +22,18 @@ from ...service import appointments as use_cases
 from ...service.records import AppointmentRecord, FreeSlot
 from ...service.requester import Requester
 from ...service.search import SlotQuery, free_slots
-from ...service.unit_of_work import UnitOfWork
-from ..api import CurrentRequester, Now, log_appointment_reads, patient_pseudonym, policy_of
+from ..api import CurrentRequester, Now, log_appointment_reads, patient_pseudonym
 from ..guardians import child_of, with_wards
-from ..transactions import MAX_KEY_LENGTH, run_once
+from ..transactions import MAX_KEY_LENGTH
 from ..wiring import unit_of_work
-from .answers import FhirRoute, fhir, outcome
+from .answers import FhirRoute, fhir
 from .capability import capability_statement
 from .parameters import (
     BadParameters,
     FindRequest,
-    SlotChoice,
     count,
-    find_request,
     moment,
     reference_id,
-    slot_choice,
     slot_search,
     token_value,
 )
@@ -45,9 +41,7 @@ from .resources import (
     PERSONNUMMER,
     appointment_resource,
     bundle,
-    held_appointment,
     practitioner_schedule_resource,
-    proposed_appointment,
     schedule_parts,
     schedule_resource,
     slot_resource,
@@ -60,14 +54,14 @@ router = APIRouter(prefix=BASE, tags=["fhir"], route_class=FhirRoute, include_in
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=MAX_KEY_LENGTH)]
 
 
-def _base(request: Request) -> str:
+def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/") + BASE
 
 
 @router.get("/metadata")
 async def metadata(request: Request, now: Now) -> Response:
     """The CapabilityStatement: open to anyone, as FHIR clients read it before they log in."""
-    return fhir(capability_statement(_base(request), now.date().isoformat()))
+    return fhir(capability_statement(base_url(request), now.date().isoformat()))
 
 
 @router.get("/Schedule")
@@ -80,7 +74,7 @@ async def search_schedules(request: Request, now: Now, _: CurrentCaller, actor: 
         for schedule in await _schedules(request, now)
         if wanted is None or any(a["identifier"]["value"] == wanted for a in schedule["actor"])
     ]
-    return fhir(bundle(schedules, _base(request)))
+    return fhir(bundle(schedules, base_url(request)))
 
 
 @router.get("/Schedule/{schedule_id}")
@@ -136,8 +130,8 @@ async def search_slots(
         wanted=count(params.get("_count")),
         contact=params.get("contact"),
     )
-    slots = await _free(request, requester, wanted, now)
-    return fhir(bundle([slot_resource(s) for s in slots], _base(request)))
+    slots = await free_times(request, requester, wanted, now)
+    return fhir(bundle([slot_resource(s) for s in slots], base_url(request)))
 
 
 def _start_range(values: list[str], now: datetime) -> tuple[datetime | None, datetime | None]:
@@ -156,7 +150,7 @@ def _start_range(values: list[str], now: datetime) -> tuple[datetime | None, dat
     return date_from, date_to
 
 
-async def _free(request: Request, requester: Requester, wanted: FindRequest, now: datetime) -> list[FreeSlot]:
+async def free_times(request: Request, requester: Requester, wanted: FindRequest, now: datetime) -> list[FreeSlot]:
     """The free-slot search use case, as /api/v1/slots calls it; time type and practitioner narrow its page."""
     start = wanted.start or now
     narrowed = wanted.service_type is not None or wanted.practitioner is not None
@@ -225,7 +219,7 @@ async def search_appointments(
         if requester.is_staff:
             shown = [(a.patient, a.id) for a in found]
             await log_appointment_reads(uow.connection, caller, "list appointments (FHIR)", shown, now)
-    return fhir(bundle([appointment_resource(a) for a in found], _base(request)))
+    return fhir(bundle([appointment_resource(a) for a in found], base_url(request)))
 
 
 def _personnummer(token: str) -> str:
@@ -233,104 +227,3 @@ def _personnummer(token: str) -> str:
     if bar and system != PERSONNUMMER:
         raise BadParameters(f"Ange patienten med personnummer: {PERSONNUMMER}|ÅÅÅÅMMDD-NNNN.")
     return value
-
-
-@router.post("/Appointment/$find")
-async def find(request: Request, requester: CurrentRequester, now: Now) -> Response:
-    """Free times as proposed Appointments, one per slot (IHE Scheduling / Argonaut $find)."""
-    wanted = find_request(await _json(request))
-    slots = await _free(request, requester, wanted, now)
-    return fhir(bundle([proposed_appointment(s, wanted.contact) for s in slots], _base(request)))
-
-
-@router.post("/Appointment/$hold")
-async def hold(request: Request, requester: CurrentRequester, now: Now) -> Response:
-    """Hold the Appointment's slot for a few minutes (the hold use case); answered as a pending Appointment."""
-    chosen = slot_choice(await _json(request))
-    requester, patient = await _patient_for(request, requester, chosen)
-    policy = policy_of(request)
-
-    async def action(uow: UnitOfWork) -> dict[str, Any]:
-        held = await use_cases.hold(uow, requester, chosen.slot_id, now, policy, chosen.contact, patient)
-        slot = await uow.slots.slot(held.slot_id)
-        return held_appointment(held, (slot.start_at, slot.end_at) if slot else None)
-
-    answered = await run_once(
-        unit_of_work(request), action, lambda a: a, caller=requester.id, idempotency_key=None, request={}, now=now
-    )
-    if not answered.succeeded:
-        return outcome(answered.status, answered.message or "", answered.code)
-    return fhir(bundle([answered.body], _base(request)))
-
-
-@router.post("/Appointment/$book")
-async def book(
-    request: Request, requester: CurrentRequester, now: Now, idempotency_key: IdempotencyKey = None
-) -> Response:
-    """Book the Appointment's slot (the book use case, taking the caller's hold on it). A repeat with the same
-    Idempotency-Key, or the same Appointment.identifier, answers as the first did and books nothing more."""
-    chosen = slot_choice(await _json(request))
-    requester, patient = await _patient_for(request, requester, chosen)
-    policy = policy_of(request)
-
-    async def action(uow: UnitOfWork) -> AppointmentRecord:
-        return await use_cases.book(
-            uow,
-            requester,
-            slot_id=chosen.slot_id,
-            patient=patient,
-            contact_id=chosen.contact,
-            reason=chosen.reason,
-            now=now,
-            policy=policy,
-        )
-
-    named = chosen.identifier
-    key = idempotency_key or (f"fhir-book:{hashlib.sha256(named.encode()).hexdigest()}" if named else None)
-    described = {
-        "op": "fhir-book",
-        "slot": str(chosen.slot_id),
-        "patient": patient,
-        "reason": chosen.reason,
-        "contact": chosen.contact,
-    }
-    answered = await run_once(
-        unit_of_work(request),
-        action,
-        appointment_resource,
-        caller=requester.id,
-        idempotency_key=key,
-        request=described,
-        now=now,
-    )
-    if answered.code == "idempotency_key_reused" and not idempotency_key:
-        return outcome(422, IDENTIFIER_REUSED, answered.code)
-    if not answered.succeeded:
-        return outcome(answered.status, answered.message or "", answered.code)
-    return fhir(bundle([answered.body], _base(request)))
-
-
-IDENTIFIER_REUSED = "Appointment.identifier har redan använts för en annan bokning. Använd ett nytt id."
-
-
-async def _json(request: Request) -> Any:
-    try:
-        return await request.json()
-    except ValueError:
-        raise BadParameters("Begäran är inte giltig JSON. Skicka en FHIR-resurs (application/fhir+json).") from None
-
-
-async def _patient_for(request: Request, requester: Requester, chosen: SlotChoice) -> tuple[Requester, str]:
-    """As the REST API: a citizen books for themselves or their child; staff name the patient."""
-    if not requester.is_staff:
-        if chosen.patient is None:
-            return requester, requester.id
-        return await child_of(request, requester, chosen.patient)
-    if chosen.patient is None:
-        raise BadParameters(f"Ange patienten som deltagare med personnummer ({PERSONNUMMER}).")
-    return requester, patient_pseudonym(request, chosen.patient)
-
-
-@router.api_route("/{anything:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
-async def unknown(anything: str) -> Response:
-    return outcome(404, f"Den här FHIR-servern har inte '{anything}'. Se {BASE}/metadata för det som finns.")

@@ -21,6 +21,7 @@ from .demo import load_demo_data
 from .entrypoints import (
     api,
     day_book_api,
+    fhir,
     hours_api,
     message_jobs,
     offer_job,
@@ -57,6 +58,7 @@ def create_app(settings: BookingSettings | None = None, clock: Clock | None = No
         app.include_router(waitlist_api.router)
         app.include_router(reminder_api.router)
         app.include_router(rivta.router)  # 1177's web booking over SOAP (RIVTA crm:scheduling 1.1)
+        app.include_router(fhir.router)  # HL7 FHIR R4 scheduling at /fhir/R4
         for schedule_api in (setup_api, hours_api, day_book_api):
             app.include_router(schedule_api.router)
         app.include_router(pages.router)
